@@ -1,0 +1,288 @@
+//! Command-line interface: `build`, `check`, `init` (and `serve`).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::{self, BuildOptions};
+
+const EXAMPLES: &str = "\
+Examples:
+  fascia build                      build ./site (or the current folder if it has config.toml)
+  fascia build --root my-site -o out
+  fascia check --strict             every problem in one run; warnings count as errors
+  fascia check --format json        diagnostics for editors and CI
+  fascia init my-notes              start a new site";
+
+#[derive(Parser, Debug)]
+#[command(name = "fascia", version, about = "A static site generator for cross-linked knowledge bases", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into the output folder (atomically)
+    #[command(
+        after_help = "Example:\n  fascia build --root site --output-dir public --base-url https://example.org"
+    )]
+    Build(BuildArgs),
+    /// Check the site (links, anchors, citations, facts) without writing anything
+    #[command(after_help = "Example:\n  fascia check --strict --format json")]
+    Check(CheckArgs),
+    /// Create a new site that builds with the default theme
+    #[command(after_help = "Example:\n  fascia init my-notes && fascia build --root my-notes")]
+    Init(InitArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RootArg {
+    /// Site folder (holds config.toml). Default: the current folder if it has
+    /// config.toml, else ./site
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Output folder (default: output_dir from config.toml, relative to the site root)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Override base_url from config.toml
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+    /// Replace an output folder that fascia did not create
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings as errors
+    #[arg(long)]
+    strict: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(clap::Args, Debug)]
+struct InitArgs {
+    /// Folder to create (must not exist or be empty)
+    dir: PathBuf,
+}
+
+/// Parse arguments and run; the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Check(args) => check(&args),
+        Command::Init(args) => match crate::init::create(&args.dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}. Build it with: fascia build --root {}",
+                    args.dir.display(),
+                    args.dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprint!("{}", e.render(use_colour()));
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub fn use_colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `--root`, else the current folder when it has config.toml, else ./site.
+pub fn find_root(root: Option<&Path>) -> PathBuf {
+    if let Some(r) = root {
+        return r.to_path_buf();
+    }
+    if Path::new("config.toml").is_file() {
+        return PathBuf::from(".");
+    }
+    PathBuf::from("site")
+}
+
+/// Print diagnostics to stderr.
+pub fn print_diagnostics(diags: &Diagnostics) {
+    let colour = use_colour();
+    for d in &diags.items {
+        eprint!("{}", d.render(colour));
+    }
+}
+
+/// A spinner that appears only on a terminal and only after a second.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn start() -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Self { bar: None };
+        }
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .expect("valid template"),
+        );
+        let b = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(1));
+            if !b.is_finished() {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                b.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+        Self { bar: Some(bar) }
+    }
+
+    fn stage(&self, msg: &'static str) {
+        if let Some(b) = &self.bar {
+            b.set_message(msg);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn build(args: &BuildArgs) -> ExitCode {
+    let started = Instant::now();
+    let root = find_root(args.root.root.as_deref());
+    let opts = BuildOptions {
+        root: root.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+    };
+    let progress = Progress::start();
+    progress.stage("loading and linking");
+    let linked = match pipeline::load_and_link(&opts) {
+        Ok(l) => l,
+        Err(diags) => return failed(&progress, &diags, "build"),
+    };
+    let out_dir = args
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| root.join(&linked.site.config.output_dir));
+    if let Err(d) = crate::output::write::check_output_dir(&out_dir, &root, args.force) {
+        let mut diags = linked.diagnostics;
+        diags.push(d);
+        return failed(&progress, &diags, "build");
+    }
+    progress.stage("rendering");
+    let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
+    let (_state, output, diags) = match pipeline::render(linked) {
+        Ok(x) => x,
+        Err(diags) => return failed(&progress, &diags, "build"),
+    };
+    progress.stage("writing");
+    if let Err(d) = crate::output::write::write_atomically(&output, &out_dir) {
+        let mut diags = diags;
+        diags.push(d);
+        return failed(&progress, &diags, "build");
+    }
+    progress.finish();
+    print_diagnostics(&diags);
+    let warn = match diags.warning_count() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
+    eprintln!(
+        "Built {pages} pages, {sections} sections in {:.2} s{warn} -> {}",
+        started.elapsed().as_secs_f64(),
+        out_dir.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn failed(progress: &Progress, diags: &Diagnostics, what: &str) -> ExitCode {
+    progress.finish();
+    print_diagnostics(diags);
+    let n = diags.error_count();
+    eprintln!(
+        "{what} failed: {n} error{}; nothing was written and the previous output is untouched",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let root = find_root(args.root.root.as_deref());
+    let opts = BuildOptions {
+        root,
+        base_url: None,
+        drafts: args.drafts,
+    };
+    let mut diags = match pipeline::load_and_link(&opts) {
+        Ok(linked) => {
+            let mut d = linked.diagnostics;
+            d.extend(crate::knowledge::health::check(&linked.site));
+            d.sort();
+            d
+        }
+        Err(d) => d,
+    };
+    if args.strict {
+        diags.make_strict();
+    }
+    match args.format {
+        Format::Json => {
+            let summary = serde_json::json!({
+                "errors": diags.error_count(),
+                "warnings": diags.warning_count(),
+            });
+            let doc = serde_json::json!({ "diagnostics": diags.items, "summary": summary });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("diagnostics serialise")
+            );
+        }
+        Format::Text => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "check: {} errors, {} warnings",
+                diags.error_count(),
+                diags.warning_count()
+            );
+        }
+    }
+    if diags.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

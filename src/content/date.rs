@@ -1,0 +1,126 @@
+//! Dates in front matter: TOML dates (`2024-01-02`, `2024-01-02T10:00:00Z`)
+//! or the same written as strings (YAML).
+
+use std::fmt;
+
+use jiff::civil;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A calendar date with an optional time, as written by the author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SiteDate {
+    /// UTC date and time (midnight when only a date was given).
+    pub datetime: civil::DateTime,
+    pub has_time: bool,
+}
+
+impl SiteDate {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.len() == 10
+            && let Ok(d) = s.parse::<civil::Date>()
+        {
+            return Ok(Self {
+                datetime: d.to_datetime(civil::Time::midnight()),
+                has_time: false,
+            });
+        }
+        if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+            let dt = ts.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+            return Ok(Self {
+                datetime: dt,
+                has_time: true,
+            });
+        }
+        if let Ok(dt) = s.replace(' ', "T").parse::<civil::DateTime>() {
+            return Ok(Self {
+                datetime: dt,
+                has_time: true,
+            });
+        }
+        Err(format!(
+            "`{s}` is not a date; write it as YYYY-MM-DD (e.g. 2026-11-01) or RFC 3339"
+        ))
+    }
+
+    pub fn date(&self) -> civil::Date {
+        self.datetime.date()
+    }
+
+    /// RFC 3339 in UTC, for feeds and sitemaps.
+    pub fn rfc3339(&self) -> String {
+        format!("{}Z", self.datetime.strftime("%Y-%m-%dT%H:%M:%S"))
+    }
+
+    /// Whole days from `self` to `other`.
+    pub fn days_until(&self, other: civil::Date) -> i64 {
+        let span = self.date().until(other).unwrap_or_default();
+        span.get_days().into()
+    }
+}
+
+impl fmt::Display for SiteDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.has_time {
+            write!(f, "{}", self.rfc3339())
+        } else {
+            write!(f, "{}", self.date())
+        }
+    }
+}
+
+impl Serialize for SiteDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SiteDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = SiteDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date such as 2026-11-01")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SiteDate, E> {
+                SiteDate::parse(v).map_err(E::custom)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SiteDate, A::Error> {
+                // toml's datetime arrives as a one-entry map holding its text.
+                let Some((_, value)) = map.next_entry::<String, String>()? else {
+                    return Err(de::Error::custom("empty date"));
+                };
+                SiteDate::parse(&value.to_string()).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_date_and_datetime() {
+        assert_eq!(
+            SiteDate::parse("2024-03-05").unwrap().to_string(),
+            "2024-03-05"
+        );
+        let dt = SiteDate::parse("2024-03-05T10:00:00+02:00").unwrap();
+        assert_eq!(dt.rfc3339(), "2024-03-05T08:00:00Z");
+        assert!(SiteDate::parse("March").is_err());
+    }
+
+    #[test]
+    fn from_toml() {
+        #[derive(Deserialize)]
+        struct T {
+            d: SiteDate,
+        }
+        let t: T = toml::from_str("d = 2026-11-01").unwrap();
+        assert_eq!(t.d.to_string(), "2026-11-01");
+    }
+}

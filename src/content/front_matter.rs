@@ -1,0 +1,371 @@
+//! Front matter: TOML between `+++` lines or YAML between `---` lines,
+//! split from the Markdown body and checked against the fields fascia knows.
+
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::content::date::SiteDate;
+use crate::diagnostics::{Diagnostic, closest, line_col};
+use crate::toml_pos;
+
+/// Fields a page may set.
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "slug",
+    "path",
+    "aliases",
+    "template",
+    "taxonomies",
+    "extra",
+    "in_search_index",
+    "authors",
+    "last_reviewed",
+    "review_interval_days",
+    "facts",
+    "compare",
+    "glossary",
+];
+
+/// Fields a section (`_index.md`) may set.
+const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "sort_by",
+    "paginate_by",
+    "transparent",
+    "render",
+    "template",
+    "page_template",
+    "aliases",
+    "extra",
+    "in_search_index",
+    "last_reviewed",
+    "review_interval_days",
+    "glossary",
+    "taxonomies",
+];
+
+/// Zola fields fascia accepts without acting on them.
+const ZOLA_ONLY_KEYS: &[&str] = &[
+    "insert_anchor_links",
+    "paginate_reversed",
+    "paginate_path",
+    "generate_feeds",
+    "redirect_to",
+    "lang",
+];
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    #[default]
+    None,
+    Weight,
+    Date,
+    Title,
+    Slug,
+    #[serde(rename = "update_date")]
+    UpdateDate,
+}
+
+/// Everything front matter can say, for pages and sections alike.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(deserialize_with = "de_date")]
+    pub date: Option<SiteDate>,
+    #[serde(deserialize_with = "de_date")]
+    pub updated: Option<SiteDate>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub path: Option<String>,
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub taxonomies: indexmap::IndexMap<String, Vec<String>>,
+    pub extra: toml::Table,
+    pub in_search_index: Option<bool>,
+    pub authors: Vec<String>,
+    #[serde(deserialize_with = "de_date")]
+    pub last_reviewed: Option<SiteDate>,
+    pub review_interval_days: Option<u32>,
+    pub facts: toml::Table,
+    pub compare: Vec<String>,
+    pub glossary: Option<bool>,
+    // Section-only fields.
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub transparent: bool,
+    pub render: Option<bool>,
+    pub page_template: Option<String>,
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SiteDate>, D::Error> {
+    SiteDate::deserialize(d).map(Some)
+}
+
+/// The format the front matter was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+}
+
+/// A file split into front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub front: &'a str,
+    pub body: &'a str,
+    /// Lines before the front matter text (the opening delimiter).
+    pub front_line_offset: usize,
+    /// Lines before the body: add to comrak's line numbers.
+    pub body_line_offset: usize,
+}
+
+/// Split `text` into front matter and body.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let text_start = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (format, delim) = if text_start.starts_with("+++") {
+        (Format::Toml, "+++")
+    } else if text_start.starts_with("---") {
+        (Format::Yaml, "---")
+    } else {
+        return Err(Diagnostic::error("missing-front-matter", "this file has no front matter")
+            .at(file, text, 1, 1)
+            .with_help("start the file with a `+++` line, then `title = \"...\"`, then a closing `+++` line"));
+    };
+    let bom = text.len() - text_start.len();
+    let first_nl = text_start.find('\n').map_or(text_start.len(), |i| i + 1);
+    let rest = &text_start[first_nl..];
+    let mut pos = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == delim {
+            let front = &rest[..pos];
+            let body = &rest[pos + line.len()..];
+            let front_line_offset = 1;
+            let body_line_offset = 1 + front.matches('\n').count() + 1;
+            let _ = bom;
+            return Ok(Split {
+                format,
+                front,
+                body,
+                front_line_offset,
+                body_line_offset,
+            });
+        }
+        pos += line.len();
+    }
+    Err(Diagnostic::error(
+        "unclosed-front-matter",
+        format!("the front matter opened with `{delim}` is never closed"),
+    )
+    .at(file, text, 1, 1)
+    .with_help(format!(
+        "add a line with only `{delim}` after the front matter"
+    )))
+}
+
+/// Parse and check front matter. `is_section` picks the allowed fields.
+/// Returns the front matter and any warnings.
+pub fn parse(
+    split: &Split<'_>,
+    full: &str,
+    file: &Path,
+    is_section: bool,
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
+    match split.format {
+        Format::Toml => parse_toml(split, full, file, is_section),
+        Format::Yaml => parse_yaml(split, full, file, is_section),
+    }
+}
+
+fn check_keys<'k>(
+    keys: impl Iterator<Item = (&'k str, usize, usize)>,
+    full: &str,
+    file: &Path,
+    is_section: bool,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let allowed = if is_section { SECTION_KEYS } else { PAGE_KEYS };
+    let other = if is_section { PAGE_KEYS } else { SECTION_KEYS };
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for (key, line, col) in keys {
+        if allowed.contains(&key) {
+            continue;
+        }
+        if ZOLA_ONLY_KEYS.contains(&key) {
+            warnings.push(
+                Diagnostic::warning(
+                    "unsupported-front-matter",
+                    format!("`{key}` is a Zola field that fascia ignores"),
+                )
+                .at(file, full, line, col),
+            );
+            continue;
+        }
+        let (what, help) = if other.contains(&key) {
+            let kind = if is_section {
+                "pages"
+            } else {
+                "sections (_index.md)"
+            };
+            ("only applies to", format!("`{key}` is a field for {kind}"))
+        } else {
+            let hint = closest(key, allowed.iter().copied());
+            (
+                "is not a known",
+                hint.map_or_else(
+                    || "custom values belong under [extra]".to_string(),
+                    |h| format!("did you mean `{h}`? (custom values belong under [extra])"),
+                ),
+            )
+        };
+        let kind = if is_section { "section" } else { "page" };
+        let message = if what == "only applies to" {
+            format!("front matter field `{key}` does not apply to a {kind}")
+        } else {
+            format!("unknown front matter field `{key}`")
+        };
+        errors.push(
+            Diagnostic::error("unknown-front-matter", message)
+                .at(file, full, line, col)
+                .with_help(help),
+        );
+    }
+    (errors, warnings)
+}
+
+fn parse_toml(
+    split: &Split<'_>,
+    full: &str,
+    file: &Path,
+    is_section: bool,
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let off = split.front_line_offset;
+    let keys = toml_pos::top_level_keys(split.front)
+        .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
+    let located = keys.iter().map(|(k, o)| {
+        let (l, c) = line_col(split.front, *o);
+        (k.as_str(), l + off, c)
+    });
+    let (errors, warnings) = check_keys(located, full, file, is_section);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let fm: FrontMatter = toml::from_str(split.front)
+        .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
+    Ok((fm, warnings))
+}
+
+fn parse_yaml(
+    split: &Split<'_>,
+    full: &str,
+    file: &Path,
+    is_section: bool,
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let off = split.front_line_offset;
+    let yaml_err = |e: &serde_yaml::Error| {
+        let d = Diagnostic::error("invalid-yaml", e.to_string());
+        match e.location() {
+            Some(loc) => d.at(file, full, loc.line() + off, loc.column()),
+            None => d.in_file(file),
+        }
+    };
+    let map: serde_yaml::Mapping = if split.front.trim().is_empty() {
+        serde_yaml::Mapping::new()
+    } else {
+        serde_yaml::from_str(split.front).map_err(|e| vec![yaml_err(&e)])?
+    };
+    let keys: Vec<(String, usize, usize)> = map
+        .keys()
+        .filter_map(|k| k.as_str())
+        .map(|k| {
+            let line = split
+                .front
+                .lines()
+                .position(|l| l.starts_with(k) && l[k.len()..].trim_start().starts_with(':'))
+                .map_or(off + 1, |i| i + 1 + off);
+            (k.to_string(), line, 1)
+        })
+        .collect();
+    let (errors, warnings) = check_keys(
+        keys.iter().map(|(k, l, c)| (k.as_str(), *l, *c)),
+        full,
+        file,
+        is_section,
+    );
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let fm: FrontMatter =
+        serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(|e| vec![yaml_err(&e)])?;
+    Ok((fm, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let s = split(text, Path::new("p.md")).map_err(|d| vec![d])?;
+        parse(&s, text, Path::new("p.md"), false)
+    }
+
+    #[test]
+    fn splits_toml_and_counts_lines() {
+        let text = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let s = split(text, Path::new("p.md")).unwrap();
+        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line_offset, 3);
+    }
+
+    #[test]
+    fn parses_dates_and_taxonomies() {
+        let (fm, _) =
+            page("+++\ntitle = \"A\"\ndate = 2024-01-02\n[taxonomies]\ntags = [\"x\"]\n+++\n")
+                .unwrap();
+        assert_eq!(fm.date.unwrap().to_string(), "2024-01-02");
+        assert_eq!(fm.taxonomies["tags"], vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn yaml_front_matter() {
+        let (fm, _) = page("---\ntitle: A\ndate: 2024-01-02\nweight: 3\n---\nx").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("A"));
+        assert_eq!(fm.weight, Some(3));
+        assert_eq!(fm.date.unwrap().to_string(), "2024-01-02");
+    }
+
+    #[test]
+    fn unknown_field_is_located_with_suggestion() {
+        let errs = page("+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (3, 1));
+        assert!(errs[0].help.as_deref().unwrap().contains("description"));
+    }
+
+    #[test]
+    fn bad_toml_is_located() {
+        let errs = page("+++\ntitle = \"A\"\nweight = = 3\n+++\n").unwrap_err();
+        assert_eq!(errs[0].line, 3);
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let errs = page("+++\ntitle = \"A\"\nweight = \"heavy\"\n+++\n").unwrap_err();
+        assert_eq!(errs[0].line, 3, "{:?}", errs[0]);
+    }
+}

@@ -1,0 +1,278 @@
+//! Diagnostics: every problem a user can cause, with file, line, column, the
+//! source line and a caret, printed like rustc (`path:line:col: error: ...`).
+//!
+//! Stages return diagnostics instead of failing on the first one, so `check`
+//! reports everything in one run.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, located in a file when it has a location.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A short machine-readable kind, e.g. `missing-page`, `orphan-page`.
+    pub code: &'static str,
+    pub message: String,
+    /// The file, relative to the site root where possible.
+    pub file: Option<PathBuf>,
+    /// 1-based line; 0 when unknown.
+    pub line: usize,
+    /// 1-based column (characters); 0 when unknown.
+    pub column: usize,
+    /// The source line the caret points into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<String>,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code,
+            message: message.into(),
+            file: None,
+            line: 0,
+            column: 0,
+            source_line: None,
+            help: None,
+        }
+    }
+
+    /// Attach a file without a position.
+    #[must_use]
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    /// Attach a file and a 1-based line and column, taking the source line
+    /// from `source` for the snippet.
+    #[must_use]
+    pub fn at(mut self, file: impl AsRef<Path>, source: &str, line: usize, column: usize) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self.line = line;
+        self.column = column;
+        self.source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Attach a file and the position of a byte offset in `source`.
+    #[must_use]
+    pub fn at_offset(self, file: impl AsRef<Path>, source: &str, offset: usize) -> Self {
+        let (line, column) = line_col(source, offset);
+        self.at(file, source, line, column)
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The one-line header: `file:line:col: error: message`.
+    pub fn header(&self) -> String {
+        let mut out = String::new();
+        if let Some(file) = &self.file {
+            let _ = write!(out, "{}", file.display());
+            if self.line > 0 {
+                let _ = write!(out, ":{}:{}", self.line, self.column.max(1));
+            }
+            out.push_str(": ");
+        }
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(out, "{label}: {}", self.message);
+        out
+    }
+
+    /// Render with the snippet and help, optionally coloured.
+    pub fn render(&self, colour: bool) -> String {
+        let (red, yellow, blue, bold, reset) = if colour {
+            ("\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "", "", "")
+        };
+        let tint = if self.is_error() { red } else { yellow };
+        let mut out = String::new();
+        let header = self.header();
+        let _ = writeln!(out, "{bold}{tint}{header}{reset}");
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let caret_pad: String = src
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{blue}{pad} |{reset}");
+            let _ = writeln!(out, "{blue}{num} |{reset} {src}");
+            let _ = writeln!(out, "{blue}{pad} |{reset} {caret_pad}{tint}^{reset}");
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char_boundary(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Convert a 1-based byte column on a given line into a character column.
+pub fn byte_col_to_char_col(source: &str, line: usize, byte_col: usize) -> usize {
+    source
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map_or(byte_col, |l| {
+            let end = floor_char_boundary(l, byte_col.saturating_sub(1).min(l.len()));
+            l[..end].chars().count() + 1
+        })
+}
+
+/// The closest candidate to `word` by edit distance, when it is close enough
+/// to be a plausible typo.
+pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = word.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for cand in candidates {
+        let score = strsim::jaro_winkler(&lower, &cand.to_lowercase());
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, cand));
+        }
+    }
+    best.filter(|(s, _)| *s >= 0.75).map(|(_, c)| c)
+}
+
+/// A collection of diagnostics from one run.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// Sort by file, line, column so output is stable whatever the thread order.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
+        self.items.dedup_by(|a, b| {
+            a.file == b.file && a.line == b.line && a.column == b.column && a.message == b.message
+        });
+    }
+
+    /// Turn every warning into an error (`--strict`).
+    pub fn make_strict(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let src = "ab\nçd é\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 3), (2, 1));
+        let e = src.find('é').unwrap();
+        assert_eq!(line_col(src, e), (2, 4));
+    }
+
+    #[test]
+    fn render_has_caret_under_column() {
+        let d = Diagnostic::error("x", "bad").at("a.md", "one\nhello world\n", 2, 7);
+        let text = d.render(false);
+        assert!(text.starts_with("a.md:2:7: error: bad\n"), "{text}");
+        assert!(text.contains("2 | hello world\n  |       ^"), "{text}");
+    }
+
+    #[test]
+    fn closest_finds_typos_only() {
+        let c = ["title", "base_url", "description"];
+        assert_eq!(closest("titel", c), Some("title"));
+        assert_eq!(closest("zzzzzz", c), None);
+    }
+}

@@ -1,0 +1,501 @@
+//! The link stage: one index of every document, then every link of every
+//! body resolved against it (`@/` paths, relative `.md` paths, wikilinks,
+//! anchors, citations, glossary terms), backlinks with their sentences,
+//! facts checked against the schema, and comparison tables.
+//!
+//! Input: the parsed [`Site`]. Output: a [`LinkGraph`] and diagnostics.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, byte_col_to_char_col, closest};
+use crate::knowledge::facts::{self, Comparison, ComparisonColumn, Fact};
+use crate::markdown::{LinkKind, LinkRef};
+use crate::site::{DocId, Site};
+
+/// Lookup tables from names to documents.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    /// `techniques/iastm.md`, `techniques/_index.md`
+    pub by_rel: HashMap<String, DocId>,
+    /// Lowercased names for wikilinks: path without `.md`, title, slug, synonyms.
+    /// More than one document under one name makes the name ambiguous.
+    pub by_name: HashMap<String, Vec<DocId>>,
+    /// Anchors each document has (heading ids plus generated ones), by slot.
+    pub anchors: Vec<HashSet<String>>,
+}
+
+/// Where a link goes after resolution.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolvedLink {
+    /// The target document (internal links only).
+    #[serde(skip)]
+    pub target: Option<DocId>,
+    /// The anchor on the target, if any.
+    pub anchor: Option<String>,
+    pub kind: LinkKind,
+    /// For citations: the work's index in the bibliography.
+    #[serde(skip)]
+    pub work: Option<usize>,
+}
+
+/// A page that links here, and the sentence where it does.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backlink {
+    #[serde(skip)]
+    pub source: DocId,
+    pub sentence: String,
+}
+
+/// Everything the link stage learns, indexed by document slot.
+#[derive(Debug, Default)]
+pub struct LinkGraph {
+    pub index: LinkIndex,
+    pub resolved: Vec<Vec<ResolvedLink>>,
+    pub backlinks: Vec<Vec<Backlink>>,
+    /// Outgoing internal targets (deduplicated, in order).
+    pub outgoing: Vec<Vec<DocId>>,
+    /// Works cited, in order of first citation.
+    pub references: Vec<Vec<usize>>,
+    /// For each work: the documents citing it.
+    pub cited_by: Vec<Vec<DocId>>,
+    pub facts: Vec<Vec<Fact>>,
+    pub comparisons: Vec<Option<Comparison>>,
+    /// The glossary and bibliography pages, when configured.
+    pub glossary_page: Option<DocId>,
+    pub bibliography_page: Option<DocId>,
+}
+
+/// Build the index of every document.
+pub fn build_index(site: &Site) -> LinkIndex {
+    let mut index = LinkIndex::default();
+    let add_name = |name: &str, id: DocId, index: &mut LinkIndex| {
+        let key = name.trim().to_lowercase();
+        if key.is_empty() {
+            return;
+        }
+        let list = index.by_name.entry(key).or_default();
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    };
+    for id in site.doc_ids() {
+        let doc = site.doc(id);
+        index.by_rel.insert(doc.file.rel.clone(), id);
+        let stem = doc.file.rel.trim_end_matches(".md");
+        add_name(stem, id, &mut index);
+        if let Some(t) = &doc.fm.title {
+            add_name(t, id, &mut index);
+        }
+        if let DocId::Page(i) = id {
+            add_name(&site.pages[i].slug, id, &mut index);
+        }
+        if let Some(toml::Value::Array(syn)) = doc.fm.extra.get("synonyms") {
+            for s in syn.iter().filter_map(toml::Value::as_str) {
+                add_name(s, id, &mut index);
+            }
+        }
+    }
+    index.anchors = site
+        .doc_ids()
+        .map(|id| {
+            site.doc(id)
+                .body
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .collect()
+        })
+        .collect();
+    index
+}
+
+/// Resolve every link in the site.
+pub fn link(site: &mut Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    site.graph.index = build_index(site);
+    let (glossary_page, bibliography_page) = special_pages(site, &mut diags);
+    site.graph.glossary_page = glossary_page;
+    site.graph.bibliography_page = bibliography_page;
+    if let Some(g) = glossary_page {
+        let slot = site.slot(g);
+        let ids: Vec<String> = site.glossary.terms.iter().map(|t| t.id.clone()).collect();
+        site.graph.index.anchors[slot].extend(ids);
+    }
+    if let Some(b) = bibliography_page {
+        let slot = site.slot(b);
+        let ids: Vec<String> = site
+            .bibliography
+            .works
+            .iter()
+            .map(|w| format!("ref-{}", w.key))
+            .collect();
+        site.graph.index.anchors[slot].extend(ids);
+    }
+    let ids: Vec<DocId> = site.doc_ids().collect();
+    let site_ref: &Site = site;
+    let results: Vec<(Vec<ResolvedLink>, Vec<Diagnostic>)> = ids
+        .par_iter()
+        .map(|&id| resolve_doc(site_ref, id))
+        .collect();
+    let mut resolved = Vec::with_capacity(results.len());
+    for (r, d) in results {
+        resolved.push(r);
+        diags.extend(d);
+    }
+    let n = site.doc_count();
+    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); n];
+    let mut outgoing: Vec<Vec<DocId>> = vec![Vec::new(); n];
+    let mut references: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut cited_by: Vec<Vec<DocId>> = vec![Vec::new(); site.bibliography.works.len()];
+    for &id in &ids {
+        let slot = site.slot(id);
+        let links = &site.doc(id).body.links;
+        let mut seen_targets = HashSet::new();
+        let mut seen_works = HashSet::new();
+        for (r, l) in resolved[slot].iter().zip(links) {
+            if let Some(w) = r.work
+                && seen_works.insert(w)
+            {
+                references[slot].push(w);
+                cited_by[w].push(id);
+            }
+            let Some(t) = r.target else { continue };
+            if t == id || r.kind == LinkKind::Glossary || !seen_targets.insert(t) {
+                continue;
+            }
+            outgoing[slot].push(t);
+            backlinks[site.slot(t)].push(Backlink {
+                source: id,
+                sentence: l.sentence.clone(),
+            });
+        }
+    }
+    site.graph.resolved = resolved;
+    site.graph.backlinks = backlinks;
+    site.graph.outgoing = outgoing;
+    site.graph.references = references;
+    site.graph.cited_by = cited_by;
+    diags.extend(knowledge(site));
+    diags
+}
+
+fn special_pages(site: &Site, diags: &mut Vec<Diagnostic>) -> (Option<DocId>, Option<DocId>) {
+    let find = |setting: &Option<String>, key: &str, diags: &mut Vec<Diagnostic>| {
+        let at = setting.as_deref()?;
+        let rel = at.trim_start_matches("@/");
+        let found = site.graph.index.by_rel.get(rel).copied();
+        if found.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "missing-page",
+                    format!("[knowledge] {key} names `{at}`, which does not exist"),
+                )
+                .in_file("config.toml")
+                .with_help(format!("create content/{rel} or change {key}")),
+            );
+        }
+        found
+    };
+    let k = &site.config.knowledge;
+    (
+        find(&k.glossary_page, "glossary_page", diags),
+        find(&k.bibliography_page, "bibliography_page", diags),
+    )
+}
+
+/// Resolve the links of one document.
+fn resolve_doc(site: &Site, id: DocId) -> (Vec<ResolvedLink>, Vec<Diagnostic>) {
+    let doc = site.doc(id);
+    let mut out = Vec::with_capacity(doc.body.links.len());
+    let mut diags = Vec::new();
+    for l in &doc.body.links {
+        match resolve_one(site, id, l) {
+            Ok(r) => out.push(r),
+            Err(d) => {
+                let line = l.line + doc.body_line_offset;
+                let col = byte_col_to_char_col(&doc.file.text, line, l.column);
+                diags.push(d.at(&doc.file.display, &doc.file.text, line, col));
+                out.push(ResolvedLink {
+                    target: None,
+                    anchor: None,
+                    kind: LinkKind::External,
+                    work: None,
+                });
+            }
+        }
+    }
+    (out, diags)
+}
+
+fn split_anchor(s: &str) -> (&str, Option<&str>) {
+    match s.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (s, None),
+    }
+}
+
+fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Diagnostic> {
+    let index = &site.graph.index;
+    let (target, anchor) = match l.kind {
+        LinkKind::Internal => {
+            let (path, anchor) = split_anchor(&l.target["@/".len()..]);
+            let t = index
+                .by_rel
+                .get(path)
+                .copied()
+                .ok_or_else(|| missing_page(site, &l.target, path))?;
+            (t, anchor)
+        }
+        LinkKind::Relative => {
+            let (path, anchor) = split_anchor(&l.target);
+            let base = crate::content::parent_dir(&site.doc(from).file.rel);
+            let joined = normalize(base, path);
+            let t = index
+                .by_rel
+                .get(&joined)
+                .copied()
+                .ok_or_else(|| missing_page(site, &l.target, &joined))?;
+            (t, anchor)
+        }
+        LinkKind::Wiki => {
+            let (name, anchor) = split_anchor(&l.target);
+            (resolve_wiki(site, name)?, anchor)
+        }
+        LinkKind::SamePage => (from, Some(&l.target[1..])),
+        LinkKind::Citation => {
+            let key = l.target.as_str();
+            let Some(&w) = site.bibliography.by_key.get(key) else {
+                let hint = closest(key, site.bibliography.works.iter().map(|w| w.key.as_str()));
+                return Err(Diagnostic::error(
+                    "unknown-citation",
+                    format!("unknown reference `{key}`"),
+                )
+                .with_help(match hint {
+                    Some(h) => {
+                        format!("did you mean `ref:{h}`? Works are listed in data/references.toml")
+                    }
+                    None => "add the work to data/references.toml".to_string(),
+                }));
+            };
+            return Ok(ResolvedLink {
+                target: None,
+                anchor: Some(format!("ref-{key}")),
+                kind: l.kind.clone(),
+                work: Some(w),
+            });
+        }
+        LinkKind::Glossary => {
+            let t = site
+                .graph
+                .glossary_page
+                .ok_or_else(|| Diagnostic::error("missing-page", "no glossary page"))?;
+            return Ok(ResolvedLink {
+                target: Some(t),
+                anchor: Some(l.target.clone()),
+                kind: l.kind.clone(),
+                work: None,
+            });
+        }
+        LinkKind::External => unreachable!("external links are not recorded"),
+    };
+    if let Some(a) = anchor
+        && !a.is_empty()
+    {
+        let anchors = &index.anchors[site.slot(target)];
+        if !anchors.contains(a) {
+            let hint = closest(a, anchors.iter().map(String::as_str));
+            let what = if target == from {
+                "this page".to_string()
+            } else {
+                format!("`{}`", site.doc(target).file.rel)
+            };
+            return Err(Diagnostic::error(
+                "missing-anchor",
+                format!("anchor `#{a}` does not exist on {what}"),
+            )
+            .with_help(match hint {
+                Some(h) => format!("did you mean `#{h}`? Anchors are heading ids"),
+                None => "anchors are heading ids: `## Evidence` is `#evidence`".to_string(),
+            }));
+        }
+    }
+    Ok(ResolvedLink {
+        target: Some(target),
+        anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
+        kind: l.kind.clone(),
+        work: None,
+    })
+}
+
+fn missing_page(site: &Site, written: &str, path: &str) -> Diagnostic {
+    let hint = closest(path, site.graph.index.by_rel.keys().map(String::as_str));
+    Diagnostic::error(
+        "missing-page",
+        format!("link to a page that does not exist: `{written}`"),
+    )
+    .with_help(match hint {
+        Some(h) => format!("did you mean `@/{h}`?"),
+        None => "paths are relative to content/, e.g. @/techniques/iastm.md".to_string(),
+    })
+}
+
+fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
+    let index = &site.graph.index;
+    let key = name.trim().trim_end_matches(".md").to_lowercase();
+    if let Some(&t) = index
+        .by_rel
+        .get(&format!("{key}.md"))
+        .or_else(|| index.by_rel.get(&format!("{key}/_index.md")))
+    {
+        return Ok(t);
+    }
+    match index.by_name.get(&key).map(Vec::as_slice) {
+        Some([one]) => Ok(*one),
+        Some(many) => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|&d| format!("`{}`", site.doc(d).file.rel))
+                .collect();
+            Err(Diagnostic::error(
+                "ambiguous-wikilink",
+                format!(
+                    "wikilink `[[{name}]]` matches several pages: {}",
+                    names.join(", ")
+                ),
+            )
+            .with_help("write the path instead, e.g. [[techniques/iastm]]"))
+        }
+        None => {
+            let hint = closest(&key, index.by_name.keys().map(String::as_str));
+            Err(Diagnostic::error("missing-page", format!("wikilink `[[{name}]]` matches no page")).with_help(match hint {
+                Some(h) => format!("did you mean `[[{h}]]`? Wikilinks match titles, paths, slugs and [extra] synonyms"),
+                None => "wikilinks match titles, paths, slugs and [extra] synonyms".to_string(),
+            }))
+        }
+    }
+}
+
+/// Join a relative path onto a folder, resolving `.` and `..`.
+pub fn normalize(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if base.is_empty() {
+        Vec::new()
+    } else {
+        base.split('/').collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Facts and comparisons, per document.
+fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let n = site.doc_count();
+    let mut all_facts: Vec<Vec<Fact>> = vec![Vec::new(); n];
+    for id in site.doc_ids().collect::<Vec<_>>() {
+        let doc = site.doc(id);
+        if doc.fm.facts.is_empty() {
+            continue;
+        }
+        let Ok(split) = crate::content::front_matter::split(&doc.file.text, &doc.file.display)
+        else {
+            continue;
+        };
+        match facts::validate(
+            &doc.fm.facts,
+            &site.config.facts,
+            &doc.file.display,
+            &doc.file.text,
+            split.front,
+            split.front_line_offset,
+        ) {
+            Ok(f) => all_facts[site.slot(id)] = f,
+            Err(e) => diags.extend(e),
+        }
+    }
+    let mut comparisons: Vec<Option<Comparison>> = vec![None; n];
+    for id in site.doc_ids().collect::<Vec<_>>() {
+        let doc = site.doc(id);
+        if doc.fm.compare.is_empty() {
+            continue;
+        }
+        let mut targets = Vec::new();
+        for (i, c) in doc.fm.compare.iter().enumerate() {
+            let rel = c.trim_start_matches("@/");
+            if let Some(&t) = site.graph.index.by_rel.get(rel) {
+                targets.push(t);
+                continue;
+            }
+            let Ok(split) = crate::content::front_matter::split(&doc.file.text, &doc.file.display)
+            else {
+                continue;
+            };
+            let (line, col) = facts::compare_entry_position(split.front, i).unwrap_or((1, 1));
+            let hint = closest(rel, site.graph.index.by_rel.keys().map(String::as_str));
+            diags.push(
+                Diagnostic::error(
+                    "missing-page",
+                    format!("compared page `{c}` does not exist"),
+                )
+                .at(
+                    &doc.file.display,
+                    &doc.file.text,
+                    line + split.front_line_offset,
+                    col,
+                )
+                .with_help_opt(hint.map(|h| format!("did you mean `@/{h}`?"))),
+            );
+        }
+        if targets.len() != doc.fm.compare.len() {
+            continue;
+        }
+        let columns = targets
+            .iter()
+            .map(|&t| ComparisonColumn {
+                title: site.title_of(t).to_string(),
+                permalink: site.permalink_of(t),
+                path: site.path_of(t).to_string(),
+            })
+            .collect();
+        let fs: Vec<&[Fact]> = targets
+            .iter()
+            .map(|&t| all_facts[site.slot(t)].as_slice())
+            .collect();
+        comparisons[site.slot(id)] = Some(facts::compare(&site.config.facts, columns, &fs));
+        // A comparison links to what it compares.
+        for &t in &targets {
+            let slot = site.slot(id);
+            if !site.graph.outgoing[slot].contains(&t) && t != id {
+                site.graph.outgoing[slot].push(t);
+            }
+        }
+    }
+    site.graph.facts = all_facts;
+    site.graph.comparisons = comparisons;
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize("techniques", "../conditions/neck-pain.md"),
+            "conditions/neck-pain.md"
+        );
+        assert_eq!(normalize("", "./a.md"), "a.md");
+        assert_eq!(normalize("a/b", "c.md"), "a/b/c.md");
+    }
+}

@@ -1,0 +1,5 @@
+//! The `fascia` command.
+
+fn main() -> std::process::ExitCode {
+    fascia::cli::run()
+}

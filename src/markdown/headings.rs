@@ -1,0 +1,133 @@
+//! Heading ids and the table of contents.
+
+use std::collections::HashSet;
+
+use comrak::nodes::{AstNode, NodeValue};
+use serde::Serialize;
+
+/// One heading of a body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    /// 1-based line in the body.
+    pub line: usize,
+}
+
+/// A table-of-contents entry with its sub-headings.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// Lowercase ASCII words joined by hyphens (`Deep Friction!` -> `deep-friction`).
+pub fn slugify(text: &str) -> String {
+    let s = slug::slugify(text);
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
+}
+
+/// Ids already used on a page.
+#[derive(Debug, Default)]
+pub struct IdSet {
+    used: HashSet<String>,
+}
+
+impl IdSet {
+    /// `id`, or `id-1`, `id-2`… if taken.
+    pub fn unique(&mut self, id: String) -> String {
+        if self.used.insert(id.clone()) {
+            return id;
+        }
+        let mut n = 1;
+        loop {
+            let cand = format!("{id}-{n}");
+            if self.used.insert(cand.clone()) {
+                return cand;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// Remove a trailing `{#id}` from a heading's last text node and return the id.
+pub fn take_explicit_id<'a>(heading: &'a AstNode<'a>) -> Option<String> {
+    let last = heading.last_child()?;
+    let mut data = last.data.borrow_mut();
+    let NodeValue::Text(text) = &mut data.value else {
+        return None;
+    };
+    let trimmed = text.trim_end();
+    if !trimmed.ends_with('}') {
+        return None;
+    }
+    let open = trimmed.rfind("{#")?;
+    let id = trimmed[open + 2..trimmed.len() - 1].trim().to_string();
+    if id.is_empty() || id.contains(char::is_whitespace) {
+        return None;
+    }
+    let kept = trimmed[..open].trim_end().to_string();
+    *text = kept.into();
+    Some(id)
+}
+
+/// Nest flat headings into a tree by level.
+pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+        if let Some(last) = list.last_mut()
+            && entry.level > last.level
+        {
+            insert(&mut last.children, entry);
+            return;
+        }
+        list.push(entry);
+    }
+    let mut out = Vec::new();
+    for h in headings {
+        insert(
+            &mut out,
+            TocEntry {
+                level: h.level,
+                id: h.id.clone(),
+                title: h.title.clone(),
+                children: Vec::new(),
+            },
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(level: u8, id: &str) -> Heading {
+        Heading {
+            level,
+            id: id.into(),
+            title: id.into(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn toc_nests_by_level() {
+        let t = toc(&[h(2, "a"), h(3, "a1"), h(3, "a2"), h(2, "b"), h(4, "b1")]);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].children.len(), 2);
+        assert_eq!(t[1].children[0].id, "b1");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("What the Evidence Says!"), "what-the-evidence-says");
+        assert_eq!(slugify("Café & co"), "cafe-co");
+    }
+}

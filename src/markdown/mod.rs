@@ -1,0 +1,470 @@
+//! Markdown body -> [`Body`]: HTML with placeholders for every link and
+//! shortcode, the headings (ids, table of contents), the outgoing links with
+//! their positions and surrounding sentences, and the plain text.
+//!
+//! Steps, in order:
+//! 1. cut shortcodes out of the text ([`shortcodes::extract`]);
+//! 2. parse with comrak (GFM, footnotes, alerts, description lists, wikilinks);
+//! 3. walk the tree: give headings unique ids, replace each link's URL with a
+//!    placeholder (`fascia:L<n>`) recorded in [`Body::links`], link the first
+//!    mention of glossary terms, collect plain text;
+//! 4. format HTML with heading ids and anchor links.
+//!
+//! Links are resolved later by the link stage, which knows every page.
+
+pub mod glossary_linker;
+pub mod headings;
+pub mod shortcodes;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{AstNode, NodeLink, NodeValue, Sourcepos};
+use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_document};
+use serde::Serialize;
+
+use crate::config::MarkdownConfig;
+pub use glossary_linker::GlossaryMatcher;
+pub use headings::{Heading, slugify};
+pub use shortcodes::{ShortcodeCall, ShortcodeError};
+
+/// The prefix of a link placeholder in body HTML.
+pub const LINK_PLACEHOLDER: &str = "fascia:L";
+
+/// What kind of destination a link names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// `@/path/to/page.md#anchor`
+    Internal,
+    /// `../other.md#anchor`, relative to the page's file
+    Relative,
+    /// `[[Title]]`, `[[path|label]]`
+    Wiki,
+    /// `#anchor` on the same page
+    SamePage,
+    /// `ref:key`
+    Citation,
+    /// A glossary term linked by fascia: the target is the term id.
+    Glossary,
+    /// Anything else: left unchanged.
+    External,
+}
+
+/// One link in a body, before resolution.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRef {
+    pub kind: LinkKind,
+    /// The destination as written (`@/a.md#b`, `Title#Heading`, `seffrin2019`).
+    pub target: String,
+    /// 1-based line and column in the body (add the front matter offset).
+    pub line: usize,
+    pub column: usize,
+    /// The link text, plain.
+    pub text: String,
+    /// The sentence around the link, plain and trimmed.
+    pub sentence: String,
+}
+
+/// A rendered Markdown body.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Body {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub shortcodes: Vec<ShortcodeCall>,
+    /// Plain text of the body (for search, word counts and mentions).
+    pub text: String,
+    pub word_count: usize,
+    /// HTML before `<!-- more -->`, if the marker is present.
+    pub summary: Option<String>,
+    /// Images without alt text, by position.
+    pub images_without_alt: Vec<(usize, usize)>,
+}
+
+/// Options for one body render.
+pub struct RenderOptions<'a> {
+    pub markdown: &'a MarkdownConfig,
+    /// Glossary terms to link on first mention, if enabled for this page.
+    pub glossary: Option<&'a GlossaryMatcher>,
+}
+
+/// Build comrak options from the site's Markdown settings.
+pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.description_lists = true;
+    o.extension.alerts = true;
+    o.extension.wikilinks_title_after_pipe = true;
+    o.parse.smart = cfg.smart_punctuation;
+    o.parse.relaxed_autolinks = false;
+    o.render.r#unsafe = cfg.unsafe_html;
+    o.render.tasklist_classes = true;
+    o
+}
+
+/// Render one Markdown body. Errors are shortcode syntax errors.
+pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeError> {
+    let extracted = shortcodes::extract(src)?;
+    let options = comrak_options(opts.markdown);
+    let arena = Arena::new();
+    let root = parse_document(&arena, &extracted.text, &options);
+
+    let mut walk = Walker {
+        body: Body::default(),
+        ids: headings::IdSet::default(),
+    };
+    walk.headings(root);
+    if let Some(glossary) = opts.glossary {
+        glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
+    }
+    walk.links(root);
+    walk.body.text = plain_text(root);
+    walk.body.word_count = walk.body.text.split_whitespace().count();
+
+    let ids: Vec<String> = walk.body.headings.iter().map(|h| h.id.clone()).collect();
+    let adapter = HeadingIds {
+        ids,
+        next: AtomicUsize::new(0),
+    };
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&adapter);
+    let mut html = String::with_capacity(src.len() + src.len() / 4);
+    format_html_with_plugins(root, &options, &mut html, &plugins)
+        .expect("writing to a String cannot fail");
+
+    let mut body = walk.body;
+    if opts.markdown.external_links_target_blank {
+        html = html.replace(
+            "<a href=\"http",
+            "<a rel=\"noopener\" target=\"_blank\" href=\"http",
+        );
+    }
+    if let Some(i) = html.find("<!-- more -->") {
+        body.summary = Some(html[..i].to_string());
+    }
+    body.html = html;
+    body.shortcodes = extracted.calls;
+    Ok(body)
+}
+
+struct Walker {
+    body: Body,
+    ids: headings::IdSet,
+}
+
+impl Walker {
+    fn headings<'a>(&mut self, root: &'a AstNode<'a>) {
+        for node in root.descendants() {
+            let (level, line) = {
+                let data = node.data.borrow();
+                match &data.value {
+                    NodeValue::Heading(h) => (h.level, data.sourcepos.start.line),
+                    _ => continue,
+                }
+            };
+            let explicit = headings::take_explicit_id(node);
+            let title = collect_plain(node).trim().to_string();
+            let id = self.ids.unique(explicit.unwrap_or_else(|| slugify(&title)));
+            self.body.headings.push(Heading {
+                level,
+                id,
+                title,
+                line,
+            });
+        }
+    }
+
+    fn links<'a>(&mut self, root: &'a AstNode<'a>) {
+        for node in root.descendants() {
+            let mut data = node.data.borrow_mut();
+            let pos = data.sourcepos;
+            let (kind, target) = match &mut data.value {
+                NodeValue::Link(link) => {
+                    if link.url.starts_with(LINK_PLACEHOLDER) {
+                        continue; // already a glossary link
+                    }
+                    let kind = classify(&link.url);
+                    if kind == LinkKind::External {
+                        continue;
+                    }
+                    let target = match kind {
+                        LinkKind::Internal => link.url.clone(),
+                        LinkKind::Citation => link.url["ref:".len()..].to_string(),
+                        _ => percent_decode(&link.url),
+                    };
+                    (kind, target)
+                }
+                NodeValue::WikiLink(w) => (LinkKind::Wiki, w.url.trim().to_string()),
+                NodeValue::Image(_) => {
+                    drop(data);
+                    if collect_plain(node).trim().is_empty() {
+                        self.body
+                            .images_without_alt
+                            .push((pos.start.line, pos.start.column));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let placeholder = format!("{LINK_PLACEHOLDER}{}", self.body.links.len());
+            data.value = NodeValue::Link(Box::new(NodeLink {
+                url: placeholder,
+                title: String::new(),
+            }));
+            drop(data);
+            let text = collect_plain(node).trim().to_string();
+            let sentence = sentence_around(node);
+            let (line, column) = start_of(pos);
+            self.body.links.push(LinkRef {
+                kind,
+                target,
+                line,
+                column,
+                text,
+                sentence,
+            });
+        }
+    }
+}
+
+fn start_of(pos: Sourcepos) -> (usize, usize) {
+    (pos.start.line, pos.start.column)
+}
+
+/// Which kind of link a Markdown URL is.
+pub fn classify(url: &str) -> LinkKind {
+    if url.starts_with("@/") {
+        LinkKind::Internal
+    } else if url.starts_with("ref:") {
+        LinkKind::Citation
+    } else if url.starts_with('#') {
+        LinkKind::SamePage
+    } else if url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with('/')
+    {
+        LinkKind::External
+    } else {
+        let path = url.split('#').next().unwrap_or("");
+        if std::path::Path::new(path)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
+            LinkKind::Relative
+        } else {
+            LinkKind::External
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Plain text of a node's inline content.
+pub fn collect_plain<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        match &d.data.borrow().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The plain text of the whole document, blocks separated by newlines.
+fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for d in root.descendants() {
+        match &d.data.borrow().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => {
+                out.push_str(&c.literal);
+                out.push('\n');
+            }
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            NodeValue::Paragraph
+            | NodeValue::Heading(_)
+            | NodeValue::TableCell
+            | NodeValue::Item(_) => {
+                if !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The sentence containing `node`, from its enclosing block's plain text.
+fn sentence_around<'a>(node: &'a AstNode<'a>) -> String {
+    let mut block = node;
+    while let Some(parent) = block.parent() {
+        let is_block = matches!(
+            parent.data.borrow().value,
+            NodeValue::Paragraph
+                | NodeValue::Heading(_)
+                | NodeValue::TableCell
+                | NodeValue::Item(_)
+                | NodeValue::DescriptionDetails
+                | NodeValue::DescriptionTerm
+        );
+        block = parent;
+        if is_block {
+            break;
+        }
+    }
+    // Text before the link inside the block, then the link and what follows.
+    let mut before = String::new();
+    let mut after = String::new();
+    let mut seen = false;
+    for d in block.descendants() {
+        if std::ptr::eq(d, node) {
+            seen = true;
+        }
+        let target = if seen { &mut after } else { &mut before };
+        match &d.data.borrow().value {
+            NodeValue::Text(t) => target.push_str(t),
+            NodeValue::Code(c) => target.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => target.push(' '),
+            _ => {}
+        }
+    }
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && before[i + c.len_utf8()..].starts_with(' '))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = after
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '.' | '!' | '?') && {
+                let rest = &after[i + c.len_utf8()..];
+                rest.is_empty() || rest.starts_with(' ')
+            }
+        })
+        .map_or(after.len(), |(i, c)| i + c.len_utf8());
+    let mut sentence = format!("{}{}", &before[start..], &after[..end]);
+    sentence = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    if sentence.chars().count() > 300 {
+        sentence = sentence.chars().take(297).collect::<String>() + "…";
+    }
+    sentence
+}
+
+/// Writes `<hN id="...">` and an anchor link, taking ids in document order.
+struct HeadingIds {
+    ids: Vec<String>,
+    next: AtomicUsize,
+}
+
+impl HeadingAdapter for HeadingIds {
+    fn enter(
+        &self,
+        output: &mut dyn std::fmt::Write,
+        heading: &HeadingMeta,
+        _sourcepos: Option<Sourcepos>,
+    ) -> std::fmt::Result {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = self.ids.get(i).map_or("", String::as_str);
+        write!(output, "<h{} id=\"{}\">", heading.level, id)
+    }
+
+    fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
+        let i = self.next.load(Ordering::Relaxed).saturating_sub(1);
+        let id = self.ids.get(i).map_or("", String::as_str);
+        write!(
+            output,
+            " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{}>",
+            heading.level
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(src: &str) -> Body {
+        let cfg = MarkdownConfig::default();
+        render(
+            src,
+            &RenderOptions {
+                markdown: &cfg,
+                glossary: None,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let b = md("## History\n\ntext\n\n## History\n\n### Notes {#custom}\n");
+        let ids: Vec<_> = b.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["history", "history-1", "custom"]);
+        assert!(
+            b.html
+                .contains("<h2 id=\"history\">History <a class=\"anchor\" href=\"#history\"")
+        );
+        assert!(b.html.contains("<h3 id=\"custom\">Notes <a"), "{}", b.html);
+        assert_eq!(b.headings[2].title, "Notes");
+    }
+
+    #[test]
+    fn links_become_placeholders_with_positions_and_sentences() {
+        let b = md(
+            "First sentence. See [IASTM](@/techniques/iastm.md#history) for more. Last.\n\n[[Graston|GT]] and [S](ref:seffrin2019) and [x](../a.md) and [y](#top) and [e](https://e.org)\n",
+        );
+        let kinds: Vec<_> = b.links.iter().map(|l| l.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                LinkKind::Internal,
+                LinkKind::Wiki,
+                LinkKind::Citation,
+                LinkKind::Relative,
+                LinkKind::SamePage
+            ]
+        );
+        assert_eq!(b.links[0].target, "@/techniques/iastm.md#history");
+        assert_eq!((b.links[0].line, b.links[0].column), (1, 21));
+        assert_eq!(b.links[0].sentence, "See IASTM for more.");
+        assert_eq!(b.links[1].target, "Graston");
+        assert_eq!(b.links[1].text, "GT");
+        assert_eq!(b.links[2].target, "seffrin2019");
+        assert!(b.html.contains("href=\"fascia:L0\""));
+        assert!(b.html.contains("href=\"https://e.org\""));
+    }
+
+    #[test]
+    fn gfm_features_render() {
+        let b = md(
+            "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1].\n\n[^1]: The note.\n",
+        );
+        assert!(b.html.contains("markdown-alert-warning"), "{}", b.html);
+        assert!(b.html.contains("<table>"));
+        assert!(b.html.contains("<del>old</del>"));
+        assert!(b.html.contains("footnote"));
+        assert!(b.html.contains("checkbox"));
+    }
+
+    #[test]
+    fn counts_words_and_cuts_summary() {
+        let b = md("One two three.\n\n<!-- more -->\n\nFour five.\n");
+        assert_eq!(b.word_count, 5);
+        assert!(b.summary.unwrap().contains("One two three."));
+    }
+}

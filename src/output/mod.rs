@@ -1,0 +1,52 @@
+//! The emit stage: [`Output`] is an in-memory map from output path to bytes
+//! (or to a file to copy). `build` writes it atomically ([`write`]); `serve`
+//! serves it from memory.
+
+pub mod aliases;
+pub mod feeds;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub enum OutputFile {
+    Bytes(Vec<u8>),
+    /// Copied from disk (static files, page assets).
+    Copy(PathBuf),
+}
+
+/// Every file of the built site, by path relative to the output folder.
+#[derive(Debug, Default, Clone)]
+pub struct Output {
+    pub files: BTreeMap<String, OutputFile>,
+    /// Paths written twice, with the later writer (for the duplicate error).
+    pub duplicates: Vec<String>,
+}
+
+impl Output {
+    pub fn insert_bytes(&mut self, path: String, bytes: Vec<u8>) {
+        if self
+            .files
+            .insert(path.clone(), OutputFile::Bytes(bytes))
+            .is_some()
+        {
+            self.duplicates.push(path);
+        }
+    }
+
+    /// Copy a file, unless something already generated that path.
+    pub fn insert_copy(&mut self, path: String, from: PathBuf) {
+        self.files.entry(path).or_insert(OutputFile::Copy(from));
+    }
+
+    /// Overwrite (static files of the site override the theme's).
+    pub fn put_copy(&mut self, path: String, from: PathBuf) {
+        self.files.insert(path, OutputFile::Copy(from));
+    }
+
+    pub fn html_count(&self) -> usize {
+        self.files.keys().filter(|k| k.ends_with(".html")).count()
+    }
+}

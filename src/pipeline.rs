@@ -1,0 +1,286 @@
+//! The pipeline, start to end: load -> parse -> link -> render -> emit.
+//!
+//! `build`, `check` and `serve` share these stages; `check` stops after
+//! `link`, `build` writes the output atomically, `serve` keeps it in memory.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Document, ParseContext};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::knowledge::glossary::Glossary;
+use crate::knowledge::references::Bibliography;
+use crate::output::Output;
+use crate::render::RenderState;
+use crate::site::Site;
+use crate::templates::TemplateSet;
+
+/// What a build is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A loaded, parsed and linked site, with its templates.
+pub struct Linked {
+    pub site: Site,
+    pub templates: TemplateSet,
+    pub diagnostics: Diagnostics,
+}
+
+/// load + parse + link. Errors stop the pipeline; warnings travel along.
+pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let fail = |mut diags: Diagnostics, more: Vec<Diagnostic>| {
+        diags.extend(more);
+        diags.sort();
+        diags
+    };
+    let root = &opts.root;
+    let config_path = root.join("config.toml");
+    let src = std::fs::read_to_string(&config_path).map_err(|e| {
+        fail(
+            Diagnostics::default(),
+            vec![
+                Diagnostic::error("io", format!("cannot read {}: {e}", config_path.display()))
+                    .with_help(
+                        "run fascia in a site folder (one with config.toml), or pass --root DIR",
+                    ),
+            ],
+        )
+    })?;
+    let loaded = Config::parse(&src, Path::new("config.toml"))
+        .map_err(|e| fail(Diagnostics::default(), e))?;
+    diags.extend(loaded.warnings);
+    let mut config = loaded.config;
+    if let Some(b) = &opts.base_url {
+        config.base_url = b.trim_end_matches('/').to_string();
+    }
+    let (template_dirs, static_dirs) =
+        theme_dirs(root, &config).map_err(|d| fail(diags.clone(), vec![d]))?;
+    let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
+    let glossary =
+        load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
+    let bibliography = load_data(root, "references.toml", Bibliography::parse)
+        .map_err(|e| fail(diags.clone(), e))?;
+    let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), vec![d]))?;
+
+    let matcher = (config.knowledge.glossary_links
+        && config.knowledge.glossary_page.is_some()
+        && !glossary.terms.is_empty())
+    .then(|| glossary.matcher());
+    let has_shortcode = |name: &str| templates.has_shortcode(name);
+    let cx = ParseContext {
+        markdown: &config.markdown,
+        glossary: matcher.as_ref(),
+        shortcodes: &has_shortcode,
+    };
+    let parsed: Vec<Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>>> = tree
+        .files
+        .into_par_iter()
+        .map(|f| content::parse_file(f, &cx))
+        .collect();
+    let mut docs = Vec::with_capacity(parsed.len());
+    let mut errors = Vec::new();
+    for r in parsed {
+        match r {
+            Ok((d, w)) => {
+                docs.push(d);
+                diags.extend(w);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(fail(diags, errors));
+    }
+    let bundle_assets: Vec<(PathBuf, String)> = tree.assets;
+    let (sections, pages) = content::assemble(docs, &bundle_assets, opts.drafts);
+    let bundled: std::collections::HashSet<&str> = pages
+        .iter()
+        .flat_map(|p| &p.assets)
+        .map(|(abs, _)| abs.to_str().unwrap_or(""))
+        .collect();
+    let content_assets = bundle_assets
+        .iter()
+        .filter(|(abs, _)| !bundled.contains(abs.to_str().unwrap_or("")))
+        .cloned()
+        .collect();
+    let mut site = Site {
+        root: root.clone(),
+        config,
+        sections,
+        pages,
+        glossary,
+        bibliography,
+        template_dirs,
+        static_dirs,
+        content_assets,
+        graph: crate::graph::LinkGraph::default(),
+    };
+    let collisions = check_paths(&site);
+    if !collisions.is_empty() {
+        return Err(fail(diags, collisions));
+    }
+    diags.extend(crate::graph::link(&mut site));
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    diags.sort();
+    Ok(Linked {
+        site,
+        templates,
+        diagnostics: diags,
+    })
+}
+
+/// render + emit into memory.
+pub fn render(linked: Linked) -> Result<(Arc<RenderState>, Output, Diagnostics), Diagnostics> {
+    let Linked {
+        site,
+        templates,
+        mut diagnostics,
+    } = linked;
+    let state = Arc::new(RenderState::new(site));
+    let (mut output, render_diags) = match crate::render::render_site(&state, &templates) {
+        Ok(x) => x,
+        Err(e) => {
+            diagnostics.extend(e);
+            diagnostics.sort();
+            return Err(diagnostics);
+        }
+    };
+    diagnostics.extend(render_diags);
+    add_static(&state.site, &mut output);
+    diagnostics.sort();
+    Ok((state, output, diagnostics))
+}
+
+/// Template and static folders: the site's first, then the theme's.
+fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostic> {
+    let mut templates = vec![root.join("templates")];
+    let mut statics = Vec::new();
+    if let Some(theme) = &config.theme {
+        let candidates: Vec<PathBuf> = match &config.themes_dir {
+            Some(d) => vec![root.join(d).join(theme)],
+            None => vec![
+                root.join("themes").join(theme),
+                root.join("..").join("themes").join(theme),
+            ],
+        };
+        let Some(dir) = candidates.iter().find(|c| c.is_dir()) else {
+            let looked: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
+            return Err(Diagnostic::error(
+                "missing-theme",
+                format!(
+                    "theme `{theme}` not found (looked in {})",
+                    looked.join(", ")
+                ),
+            )
+            .in_file("config.toml")
+            .with_help("install the theme there, set themes_dir, or remove `theme`"));
+        };
+        templates.push(dir.join("templates"));
+        statics.push(dir.join("static"));
+    }
+    statics.push(root.join("static"));
+    Ok((templates, statics))
+}
+
+fn load_data<T>(
+    root: &Path,
+    name: &str,
+    parse: fn(&str, &Path) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>>
+where
+    T: Default,
+{
+    let path = root.join("data").join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(src) => parse(&src, &Path::new("data").join(name)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(vec![Diagnostic::error(
+            "io",
+            format!("cannot read {}: {e}", path.display()),
+        )]),
+    }
+}
+
+/// Two documents writing the same URL is an error naming both.
+fn check_paths(site: &Site) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<&str, crate::site::DocId> =
+        std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for id in site.doc_ids() {
+        if let crate::site::DocId::Section(i) = id
+            && site.sections[i].doc.fm.render == Some(false)
+        {
+            continue;
+        }
+        let path = site.path_of(id);
+        if let Some(other) = seen.insert(path, id) {
+            let doc = site.doc(id);
+            errors.push(
+                Diagnostic::error(
+                    "duplicate-output",
+                    format!(
+                        "{} and {} both write the URL {path}",
+                        site.doc(other).file.display.display(),
+                        doc.file.display.display()
+                    ),
+                )
+                .in_file(&doc.file.display)
+                .with_help("give one of them a different `slug` or `path`"),
+            );
+        }
+    }
+    errors
+}
+
+/// Static files (theme, then site, overriding) and content assets.
+fn add_static(site: &Site, output: &mut Output) {
+    for dir in &site.static_dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file()
+                || content::is_editor_junk(&entry.file_name().to_string_lossy())
+            {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if !output.files.contains_key(&rel)
+                || matches!(
+                    output.files.get(&rel),
+                    Some(crate::output::OutputFile::Copy(_))
+                )
+            {
+                output.put_copy(rel, entry.path().to_path_buf());
+            }
+        }
+    }
+    for p in &site.pages {
+        for (abs, out) in &p.assets {
+            output.insert_copy(out.clone(), abs.clone());
+        }
+    }
+    for (abs, rel) in &site.content_assets {
+        output.insert_copy(rel.clone(), abs.clone());
+    }
+}

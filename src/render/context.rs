@@ -1,0 +1,336 @@
+//! What templates see: `page` and `section` objects, read lazily from the
+//! site (nothing is copied until a template asks for it). Every field is
+//! listed here and documented in `docs/templates.md`.
+
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, Value};
+use serde::Serialize;
+
+use crate::content::Document;
+use crate::markdown::headings;
+use crate::render::RenderState;
+use crate::site::DocId;
+
+/// Fields of `page`.
+pub const PAGE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "slug",
+    "path",
+    "permalink",
+    "components",
+    "relative_path",
+    "content",
+    "summary",
+    "toc",
+    "word_count",
+    "reading_time",
+    "taxonomies",
+    "extra",
+    "authors",
+    "ancestors",
+    "section",
+    "lower",
+    "higher",
+    "assets",
+    "backlinks",
+    "related",
+    "facts",
+    "comparison",
+    "references",
+    "last_reviewed",
+    "review_due",
+    "review_overdue",
+    "graph_svg",
+    "kind",
+];
+
+/// Fields of `section`.
+pub const SECTION_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "path",
+    "permalink",
+    "components",
+    "relative_path",
+    "content",
+    "toc",
+    "word_count",
+    "reading_time",
+    "extra",
+    "ancestors",
+    "pages",
+    "subsections",
+    "subsection_objects",
+    "backlinks",
+    "references",
+    "last_reviewed",
+    "review_due",
+    "review_overdue",
+    "weight",
+    "kind",
+];
+
+/// A page, as templates see it.
+#[derive(Debug)]
+pub struct PageObj {
+    st: Arc<RenderState>,
+    idx: usize,
+}
+
+impl PageObj {
+    pub fn value(st: &Arc<RenderState>, idx: usize) -> Value {
+        Value::from_object(Self {
+            st: Arc::clone(st),
+            idx,
+        })
+    }
+}
+
+/// A section, as templates see it.
+#[derive(Debug)]
+pub struct SectionObj {
+    st: Arc<RenderState>,
+    idx: usize,
+}
+
+impl SectionObj {
+    pub fn value(st: &Arc<RenderState>, idx: usize) -> Value {
+        Value::from_object(Self {
+            st: Arc::clone(st),
+            idx,
+        })
+    }
+}
+
+/// A link to another document, for backlinks, related pages, prev/next.
+#[derive(Debug, Serialize)]
+pub struct DocLink<'a> {
+    pub title: &'a str,
+    pub permalink: String,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    /// The sentence around the link (backlinks only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<&'a str>,
+}
+
+/// A cited work with its number on this page.
+#[derive(Debug, Serialize)]
+struct CitedWork<'a> {
+    number: usize,
+    key: &'a str,
+    id: String,
+    citation: String,
+    href: Option<String>,
+    work: &'a crate::knowledge::references::Work,
+}
+
+fn doc_link(st: &RenderState, id: DocId, sentence: Option<&str>) -> Value {
+    let site = &st.site;
+    let s = sentence.filter(|s| !s.is_empty());
+    crate::render::ser(DocLink {
+        title: site.title_of(id),
+        permalink: site.permalink_of(id),
+        path: site.path_of(id),
+        description: site.doc(id).fm.description.as_deref(),
+        sentence: s,
+    })
+}
+
+/// Fields shared by pages and sections.
+fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Option<Value> {
+    let site = &st.site;
+    let slot = site.slot(id);
+    Some(match key {
+        "title" => Value::from(site.title_of(id)),
+        "description" => doc
+            .fm
+            .description
+            .clone()
+            .map_or(Value::UNDEFINED, Value::from),
+        "path" => Value::from(site.path_of(id)),
+        "permalink" => Value::from(site.permalink_of(id)),
+        "components" => Value::from(
+            site.path_of(id)
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+        ),
+        "relative_path" => Value::from(doc.file.rel.as_str()),
+        "content" => st
+            .content(slot)
+            .map_or(Value::UNDEFINED, |c| Value::from_safe_string(c.to_string())),
+        "toc" => crate::render::ser(headings::toc(&doc.body.headings)),
+        "word_count" => Value::from(doc.body.word_count),
+        "reading_time" => Value::from(doc.body.word_count.div_ceil(200)),
+        "extra" => crate::render::ser(&doc.fm.extra),
+        "weight" => doc.fm.weight.map_or(Value::UNDEFINED, Value::from),
+        "backlinks" => Value::from(
+            site.graph.backlinks[slot]
+                .iter()
+                .map(|b| doc_link(st, b.source, Some(&b.sentence)))
+                .collect::<Vec<_>>(),
+        ),
+        "references" => {
+            let works: Vec<Value> = site.graph.references[slot]
+                .iter()
+                .enumerate()
+                .map(|(n, &w)| {
+                    let work = &site.bibliography.works[w];
+                    crate::render::ser(CitedWork {
+                        number: n + 1,
+                        key: &work.key,
+                        id: format!("ref-{}", work.key),
+                        citation: work.citation_text(),
+                        href: work.href(),
+                        work,
+                    })
+                })
+                .collect();
+            Value::from(works)
+        }
+        "last_reviewed" => doc
+            .fm
+            .last_reviewed
+            .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
+        "review_due" => st
+            .review_due(doc)
+            .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
+        "review_overdue" => Value::from(st.review_due(doc).is_some_and(|d| d < st.today)),
+        "ancestors" => {
+            let mut list = Vec::new();
+            let mut cur = match id {
+                DocId::Page(i) => Some(site.pages[i].section),
+                DocId::Section(i) => site.sections[i].parent,
+            };
+            while let Some(s) = cur {
+                list.push(site.sections[s].doc.file.rel.clone());
+                cur = site.sections[s].parent;
+            }
+            list.reverse();
+            Value::from(list)
+        }
+        _ => return None,
+    })
+}
+
+impl Object for PageObj {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let st = &self.st;
+        let site = &st.site;
+        let page = &site.pages[self.idx];
+        let id = DocId::Page(self.idx);
+        let slot = site.slot(id);
+        let fm = &page.doc.fm;
+        let key = key.as_str()?;
+        if let Some(v) = common_field(st, id, &page.doc, key) {
+            return Some(v);
+        }
+        Some(match key {
+            "kind" => Value::from("page"),
+            "date" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
+            "updated" => fm
+                .updated
+                .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
+            "draft" => Value::from(fm.draft),
+            "slug" => Value::from(page.slug.as_str()),
+            "summary" => page
+                .doc
+                .body
+                .summary
+                .clone()
+                .map_or(Value::UNDEFINED, Value::from_safe_string),
+            "taxonomies" => crate::render::ser(&fm.taxonomies),
+            "authors" => crate::render::ser(&fm.authors),
+            "section" => Value::from(site.sections[page.section].doc.file.rel.as_str()),
+            "lower" | "higher" => {
+                let list = &site.sections[page.section].pages;
+                let pos = list.iter().position(|&p| p == self.idx)?;
+                let other = if key == "lower" {
+                    pos.checked_sub(1)
+                } else {
+                    Some(pos + 1)
+                };
+                match other.and_then(|o| list.get(o)) {
+                    Some(&o) => PageObj::value(st, o),
+                    None => Value::UNDEFINED,
+                }
+            }
+            "assets" => Value::from(
+                page.assets
+                    .iter()
+                    .map(|(_, out)| format!("{}/{}", site.config.base_url, out))
+                    .collect::<Vec<_>>(),
+            ),
+            "related" => Value::from(
+                st.related(slot)
+                    .iter()
+                    .map(|&t| doc_link(st, t, None))
+                    .collect::<Vec<_>>(),
+            ),
+            "facts" => crate::render::ser(&site.graph.facts[slot]),
+            "comparison" => site.graph.comparisons[slot]
+                .as_ref()
+                .map_or(Value::UNDEFINED, crate::render::ser),
+            "graph_svg" => st
+                .graph_svg(id)
+                .map_or(Value::UNDEFINED, Value::from_safe_string),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(PAGE_FIELDS)
+    }
+}
+
+impl Object for SectionObj {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let st = &self.st;
+        let site = &st.site;
+        let section = &site.sections[self.idx];
+        let id = DocId::Section(self.idx);
+        let key = key.as_str()?;
+        if let Some(v) = common_field(st, id, &section.doc, key) {
+            return Some(v);
+        }
+        Some(match key {
+            "kind" => Value::from("section"),
+            "pages" => Value::from(
+                section
+                    .pages
+                    .iter()
+                    .map(|&p| PageObj::value(st, p))
+                    .collect::<Vec<_>>(),
+            ),
+            "subsections" => Value::from(
+                section
+                    .subsections
+                    .iter()
+                    .map(|&s| site.sections[s].doc.file.rel.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            "subsection_objects" => Value::from(
+                section
+                    .subsections
+                    .iter()
+                    .map(|&s| SectionObj::value(st, s))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(SECTION_FIELDS)
+    }
+}

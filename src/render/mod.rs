@@ -1,0 +1,505 @@
+//! The render stage: linked site -> [`Output`] (URL path -> bytes).
+//!
+//! 1. finish every body in parallel: link placeholders become URLs, shortcode
+//!    placeholders become their templates' output;
+//! 2. render every page, section, taxonomy page, alias and the 404 page in
+//!    parallel with the compiled templates;
+//! 3. add the sitemap, feed and robots.txt.
+
+pub mod context;
+pub mod taxonomy;
+
+use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
+
+use minijinja::value::Value;
+use minijinja::{Environment, context};
+use rayon::prelude::*;
+
+use crate::content::Document;
+use crate::diagnostics::Diagnostic;
+use crate::graph::ResolvedLink;
+use crate::markdown::{LINK_PLACEHOLDER, LinkKind, shortcodes};
+use crate::output::Output;
+use crate::site::{DocId, Site};
+use crate::templates::{TemplateSet, template_error};
+use context::{PageObj, SectionObj};
+
+/// The site being rendered plus what rendering computes once.
+#[derive(Debug)]
+pub struct RenderState {
+    pub site: Site,
+    /// Finished body HTML per document slot (set after step 1).
+    contents: OnceLock<Vec<String>>,
+    pub today: jiff::civil::Date,
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
+    related: Vec<Vec<DocId>>,
+    pub config_value: Value,
+}
+
+impl RenderState {
+    pub fn new(site: Site) -> Self {
+        let taxonomies = taxonomy::collect(&site);
+        let related = crate::knowledge::related::compute(&site);
+        let config_value = crate::render::ser(&site.config);
+        Self {
+            site,
+            contents: OnceLock::new(),
+            today: jiff::Zoned::now().date(),
+            taxonomies,
+            related,
+            config_value,
+        }
+    }
+
+    pub fn content(&self, slot: usize) -> Option<&str> {
+        self.contents.get().map(|c| c[slot].as_str())
+    }
+
+    pub fn related(&self, slot: usize) -> &[DocId] {
+        &self.related[slot]
+    }
+
+    pub fn review_due(&self, doc: &Document) -> Option<jiff::civil::Date> {
+        let reviewed = doc.fm.last_reviewed?;
+        let days = doc
+            .fm
+            .review_interval_days
+            .unwrap_or(self.site.config.knowledge.review_interval_days);
+        reviewed
+            .date()
+            .checked_add(jiff::Span::new().days(i64::from(days)))
+            .ok()
+    }
+
+    pub fn graph_svg(&self, id: DocId) -> Option<String> {
+        crate::knowledge::graph_svg::render(&self.site, id)
+    }
+
+    /// `get_url(path=...)`: `@/` content paths or files below static/.
+    pub fn get_url(
+        &self,
+        path: &str,
+        trailing_slash: bool,
+        cachebust: bool,
+    ) -> Result<String, minijinja::Error> {
+        let cfg = &self.site.config;
+        if let Some(rel) = path.strip_prefix("@/") {
+            let (p, anchor) = rel
+                .split_once('#')
+                .map_or((rel, None), |(p, a)| (p, Some(a)));
+            let id = self.site.by_rel(p).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("get_url: no page at `{path}`"),
+                )
+            })?;
+            let mut url = self.site.permalink_of(id);
+            if let Some(a) = anchor {
+                url.push('#');
+                url.push_str(a);
+            }
+            return Ok(url);
+        }
+        let clean = path.trim_start_matches('/');
+        let mut url = format!("{}/{}", cfg.base_url, clean);
+        if trailing_slash && !url.ends_with('/') {
+            url.push('/');
+        }
+        if cachebust && let Some(hash) = self.static_hash(clean) {
+            let _ = write!(url, "?h={hash}");
+        }
+        Ok(url)
+    }
+
+    fn static_hash(&self, rel: &str) -> Option<String> {
+        for dir in self.site.static_dirs.iter().rev() {
+            if let Ok(bytes) = std::fs::read(dir.join(rel)) {
+                return Some(format!("{:016x}", fnv1a(&bytes)));
+            }
+        }
+        None
+    }
+
+    pub fn taxonomy_value(self: &Arc<Self>, kind: &str) -> Option<Value> {
+        let t = self.taxonomies.iter().find(|t| t.name == kind)?;
+        Some(context! {
+            kind => context! { name => t.name.clone() },
+            items => t.terms.iter().map(|term| taxonomy::term_value(self, t, term)).collect::<Vec<_>>(),
+        })
+    }
+
+    /// `load_data(path=...)`: TOML, JSON or CSV below the site root or data/.
+    pub fn load_data(&self, path: &str, format: Option<&str>) -> Result<Value, minijinja::Error> {
+        let err = |m: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, m);
+        let rel = path.trim_start_matches('/');
+        if rel.split('/').any(|c| c == "..") {
+            return Err(err(format!("load_data: `{path}` leaves the site folder")));
+        }
+        let root = &self.site.root;
+        let file = [root.join(rel), root.join("data").join(rel)]
+            .into_iter()
+            .find(|p| p.is_file());
+        let file =
+            file.ok_or_else(|| err(format!("load_data: no file `{path}` in the site or data/")))?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| err(format!("load_data: {}: {e}", file.display())))?;
+        let ext = format
+            .map(str::to_string)
+            .or_else(|| file.extension().map(|e| e.to_string_lossy().to_lowercase()));
+        match ext.as_deref() {
+            Some("toml") => toml::from_str::<toml::Value>(&text)
+                .map(|v| crate::render::ser(&v))
+                .map_err(|e| err(format!("load_data: {}: {e}", file.display()))),
+            Some("json") => serde_json::from_str::<serde_json::Value>(&text)
+                .map(|v| crate::render::ser(&v))
+                .map_err(|e| err(format!("load_data: {}: {e}", file.display()))),
+            Some("csv") => Ok(parse_csv(&text)),
+            _ => Ok(Value::from(text)),
+        }
+    }
+}
+
+/// A template value from anything serialisable.
+pub fn ser<T: serde::Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// A stable 64-bit FNV-1a hash (for cache-busting and change detection).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn parse_csv(text: &str) -> Value {
+    let mut rows = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(split_csv_line);
+    let headers = rows.next().unwrap_or_default();
+    let records: Vec<Vec<String>> = rows.collect();
+    context! { headers => headers, records => records }
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Replace link placeholders in `html` with resolved URLs.
+pub fn substitute_links(html: &str, links: &[ResolvedLink], site: &Site) -> String {
+    let needle = format!("href=\"{LINK_PLACEHOLDER}");
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + needle.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n: usize = after[..digits].parse().unwrap_or(usize::MAX);
+        out.push_str("href=\"");
+        if let Some(link) = links.get(n) {
+            write_href(&mut out, link, site);
+        } else {
+            out.push('#');
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn write_href(out: &mut String, link: &ResolvedLink, site: &Site) {
+    match (&link.kind, link.target) {
+        (LinkKind::Citation, _) => {
+            let _ = write!(
+                out,
+                "#{}\" class=\"citation",
+                link.anchor.as_deref().unwrap_or("")
+            );
+        }
+        (LinkKind::SamePage, _) => {
+            let _ = write!(out, "#{}", link.anchor.as_deref().unwrap_or(""));
+        }
+        (kind, Some(t)) => {
+            out.push_str(&site.permalink_of(t));
+            if let Some(a) = &link.anchor {
+                out.push('#');
+                out.push_str(a);
+            }
+            if *kind == LinkKind::Glossary {
+                out.push_str("\" class=\"glossary-term");
+            }
+        }
+        (_, None) => out.push('#'),
+    }
+}
+
+/// Step 1: every body's final HTML.
+fn finish_bodies(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let site = &state.site;
+    let ids: Vec<DocId> = site.doc_ids().collect();
+    let results: Vec<(String, Vec<Diagnostic>)> = ids
+        .par_iter()
+        .map(|&id| {
+            let doc = site.doc(id);
+            let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
+            if doc.body.shortcodes.is_empty() {
+                return (html, Vec::new());
+            }
+            render_shortcodes(state, env, set, id, html)
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let contents = results
+        .into_iter()
+        .map(|(h, d)| {
+            diags.extend(d);
+            h
+        })
+        .collect();
+    (contents, diags)
+}
+
+fn render_shortcodes(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    id: DocId,
+    mut html: String,
+) -> (String, Vec<Diagnostic>) {
+    let doc = state.site.doc(id);
+    let mut diags = Vec::new();
+    let (page, section) = match id {
+        DocId::Page(i) => (PageObj::value(state, i), Value::UNDEFINED),
+        DocId::Section(i) => (Value::UNDEFINED, SectionObj::value(state, i)),
+    };
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (n, call) in doc.body.shortcodes.iter().enumerate() {
+        let nth = {
+            let c = counts.entry(call.name.as_str()).or_insert(0);
+            *c += 1;
+            *c
+        };
+        let mut ctx: std::collections::BTreeMap<String, Value> = call
+            .args
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::render::ser(v)))
+            .collect();
+        ctx.insert(
+            "body".into(),
+            call.body.clone().map_or(Value::UNDEFINED, Value::from),
+        );
+        ctx.insert("nth".into(), Value::from(nth));
+        ctx.insert("page".into(), page.clone());
+        ctx.insert("section".into(), section.clone());
+        ctx.insert("config".into(), state.config_value.clone());
+        let name = format!("shortcodes/{}.html", call.name);
+        let rendered = env.get_template(&name).and_then(|t| t.render(&ctx));
+        let output = match rendered {
+            Ok(o) => o,
+            Err(e) => {
+                let line = call.line + doc.body_line_offset;
+                let inner = template_error(&e, set, &state.site.root);
+                diags.push(
+                    Diagnostic::error(
+                        "shortcode",
+                        format!("shortcode `{}` failed: {}", call.name, inner.header()),
+                    )
+                    .at(&doc.file.display, &doc.file.text, line, call.column),
+                );
+                String::new()
+            }
+        };
+        let token = shortcodes::token(n);
+        let para = format!("<p>{token}</p>\n");
+        if call.block && html.contains(&para) {
+            html = html.replacen(&para, &output, 1);
+        } else {
+            html = html.replacen(&token, &output, 1);
+        }
+    }
+    (html, diags)
+}
+
+/// Render the whole site.
+pub fn render_site(
+    state: &Arc<RenderState>,
+    set: &TemplateSet,
+) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let env = crate::templates::environment(set, state)?;
+    let (contents, mut diags) = finish_bodies(state, &env, set);
+    let _ = state.contents.set(contents);
+    let site = &state.site;
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend((0..site.sections.len()).map(Job::Section));
+    for (t, tax) in state.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(t));
+        jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
+    }
+    let results: Vec<Result<Vec<(String, Vec<u8>)>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(state, &env, set, job))
+        .collect();
+    let mut output = Output::default();
+    for r in results {
+        match r {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    output.insert_bytes(path, bytes);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if set.has("404.html") {
+        match env
+            .get_template("404.html")
+            .and_then(|t| t.render(base_context(state)))
+        {
+            Ok(html) => output.insert_bytes("404.html".into(), html.into_bytes()),
+            Err(e) => diags.push(template_error(&e, set, &site.root)),
+        }
+    }
+    diags.extend(crate::output::aliases::add(site, &mut output, &env, set));
+    crate::output::feeds::add(state, &mut output);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok((output, diags))
+}
+
+enum Job {
+    Page(usize),
+    Section(usize),
+    TaxonomyList(usize),
+    Term(usize, usize),
+}
+
+fn base_context(state: &Arc<RenderState>) -> Value {
+    context! {
+        config => state.config_value.clone(),
+        current_url => Value::UNDEFINED,
+        current_path => Value::UNDEFINED,
+        taxonomies => Value::from(state.taxonomies.iter().map(|t| t.name.clone()).collect::<Vec<_>>()),
+    }
+}
+
+fn render_job(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    job: &Job,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let site = &state.site;
+    let render = |name: &str, ctx: Value| -> Result<String, Diagnostic> {
+        env.get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| template_error(&e, set, &site.root))
+    };
+    let with_base = |extra: Value, path: &str| -> Value {
+        context! {
+            config => state.config_value.clone(),
+            current_url => site.config.permalink(path),
+            current_path => path,
+            ..extra
+        }
+    };
+    match *job {
+        Job::Page(i) => {
+            let page = &site.pages[i];
+            let template = page_template(site, i);
+            let html = render(
+                &template,
+                with_base(context! { page => PageObj::value(state, i) }, &page.path),
+            )?;
+            Ok(vec![(out_path(&page.path), html.into_bytes())])
+        }
+        Job::Section(i) => {
+            let section = &site.sections[i];
+            if section.doc.fm.render == Some(false) {
+                return Ok(Vec::new());
+            }
+            let template = section.doc.fm.template.clone().unwrap_or_else(|| {
+                if section.dir.is_empty() {
+                    "index.html".into()
+                } else {
+                    "section.html".into()
+                }
+            });
+            taxonomy::render_section_pages(state, i, &template, &render, &with_base)
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &state.taxonomies[t];
+            let ctx = context! {
+                taxonomy => context! { name => tax.name.clone() },
+                terms => tax.terms.iter().map(|term| taxonomy::term_value(state, tax, term)).collect::<Vec<_>>(),
+            };
+            let path = format!("/{}/", tax.slug);
+            if !set.has("taxonomy_list.html") {
+                return Ok(Vec::new());
+            }
+            let html = render("taxonomy_list.html", with_base(ctx, &path))?;
+            Ok(vec![(out_path(&path), html.into_bytes())])
+        }
+        Job::Term(t, i) => {
+            let tax = &state.taxonomies[t];
+            let term = &tax.terms[i];
+            if !set.has("taxonomy_single.html") {
+                return Ok(Vec::new());
+            }
+            let ctx = context! {
+                taxonomy => context! { name => tax.name.clone() },
+                term => taxonomy::term_value(state, tax, term),
+            };
+            let html = render("taxonomy_single.html", with_base(ctx, &term.path))?;
+            Ok(vec![(out_path(&term.path), html.into_bytes())])
+        }
+    }
+}
+
+/// The template for page `i`: its own, else the nearest section's
+/// `page_template`, else `page.html`.
+fn page_template(site: &Site, i: usize) -> String {
+    let page = &site.pages[i];
+    if let Some(t) = &page.doc.fm.template {
+        return t.clone();
+    }
+    let mut cur = Some(page.section);
+    while let Some(s) = cur {
+        if let Some(t) = &site.sections[s].doc.fm.page_template {
+            return t.clone();
+        }
+        cur = site.sections[s].parent;
+    }
+    "page.html".into()
+}
+
+/// `/a/b/` -> `a/b/index.html`.
+pub fn out_path(url_path: &str) -> String {
+    let p = url_path.trim_start_matches('/');
+    format!("{p}index.html")
+}

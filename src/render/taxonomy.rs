@@ -1,0 +1,147 @@
+//! Taxonomies (`tags`, `body_regions`, ...): terms with their pages, and
+//! section pages with optional pagination.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use minijinja::context;
+use minijinja::value::Value;
+use serde::Serialize;
+
+use super::context::{PageObj, SectionObj};
+use super::{RenderState, out_path};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::slugify;
+use crate::site::Site;
+
+/// One term and the pages carrying it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub pages: Vec<usize>,
+}
+
+/// One taxonomy with its terms, sorted by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Taxonomy {
+    pub name: String,
+    pub slug: String,
+    pub terms: Vec<Term>,
+}
+
+/// `/tags/deep-tissue/`
+pub fn term_path(kind: &str, name: &str) -> String {
+    format!("/{}/{}/", slugify(kind), slugify(name))
+}
+
+/// Gather the terms of every declared taxonomy.
+pub fn collect(site: &Site) -> Vec<Taxonomy> {
+    site.config
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, p) in site.pages.iter().enumerate() {
+                for name in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
+                    let slug = slugify(name);
+                    terms
+                        .entry(slug.clone())
+                        .or_insert_with(|| Term {
+                            name: name.clone(),
+                            path: term_path(&t.name, name),
+                            slug,
+                            pages: Vec::new(),
+                        })
+                        .pages
+                        .push(i);
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                term.pages.sort_by(|&a, &b| {
+                    let (x, y) = (&site.pages[a], &site.pages[b]);
+                    y.doc
+                        .fm
+                        .date
+                        .cmp(&x.doc.fm.date)
+                        .then_with(|| x.title().cmp(y.title()))
+                });
+            }
+            Taxonomy {
+                name: t.name.clone(),
+                slug: slugify(&t.name),
+                terms,
+            }
+        })
+        .collect()
+}
+
+/// A term as templates see it.
+pub fn term_value(st: &Arc<RenderState>, _tax: &Taxonomy, term: &Term) -> Value {
+    context! {
+        name => term.name.clone(),
+        slug => term.slug.clone(),
+        path => term.path.clone(),
+        permalink => st.site.config.permalink(&term.path),
+        pages => term.pages.iter().map(|&p| PageObj::value(st, p)).collect::<Vec<_>>(),
+        page_count => term.pages.len(),
+    }
+}
+
+type RenderFn<'a> = dyn Fn(&str, Value) -> Result<String, Diagnostic> + 'a;
+type BaseFn<'a> = dyn Fn(Value, &str) -> Value + 'a;
+
+/// Render a section, split into pages of `paginate_by` when set.
+pub fn render_section_pages(
+    st: &Arc<RenderState>,
+    i: usize,
+    template: &str,
+    render: &RenderFn<'_>,
+    with_base: &BaseFn<'_>,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let section = &st.site.sections[i];
+    let per = section.doc.fm.paginate_by.filter(|&n| n > 0);
+    let Some(per) = per else {
+        let html = render(
+            template,
+            with_base(
+                context! { section => SectionObj::value(st, i) },
+                &section.path,
+            ),
+        )?;
+        return Ok(vec![(out_path(&section.path), html.into_bytes())]);
+    };
+    let chunks: Vec<&[usize]> = section.pages.chunks(per).collect();
+    let count = chunks.len().max(1);
+    let url = |n: usize| {
+        if n == 1 {
+            section.path.clone()
+        } else {
+            format!("{}page/{n}/", section.path)
+        }
+    };
+    let mut files = Vec::new();
+    for n in 1..=count {
+        let pages: Vec<Value> = chunks.get(n - 1).map_or(Vec::new(), |c| {
+            c.iter().map(|&p| PageObj::value(st, p)).collect()
+        });
+        let link = |k: usize| st.site.config.permalink(&url(k));
+        let paginator = context! {
+            paginate_by => per,
+            pages => pages,
+            current_index => n,
+            number_pagers => count,
+            total_pages => section.pages.len(),
+            first => link(1),
+            last => link(count),
+            previous => if n > 1 { Value::from(link(n - 1)) } else { Value::UNDEFINED },
+            next => if n < count { Value::from(link(n + 1)) } else { Value::UNDEFINED },
+        };
+        let ctx = context! { section => SectionObj::value(st, i), paginator => paginator };
+        let html = render(template, with_base(ctx, &url(n)))?;
+        files.push((out_path(&url(n)), html.into_bytes()));
+    }
+    Ok(files)
+}

@@ -1,0 +1,89 @@
+//! [`Site`]: everything loaded and parsed, the value the pipeline passes from
+//! stage to stage.
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::content::{Document, Page, Section};
+use crate::graph::LinkGraph;
+use crate::knowledge::glossary::Glossary;
+use crate::knowledge::references::Bibliography;
+
+/// A page or a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocId {
+    Page(usize),
+    Section(usize),
+}
+
+/// A whole site after `load` and `parse`, and after `link` its graph.
+#[derive(Debug)]
+pub struct Site {
+    /// The site root (holds config.toml).
+    pub root: PathBuf,
+    pub config: Config,
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub glossary: Glossary,
+    pub bibliography: Bibliography,
+    /// Template folders, highest priority first (site, then theme).
+    pub template_dirs: Vec<PathBuf>,
+    /// Static folders copied to the output, lowest priority first (theme, then site).
+    pub static_dirs: Vec<PathBuf>,
+    /// Non-Markdown files below content/ outside page bundles.
+    pub content_assets: Vec<(PathBuf, String)>,
+    /// Filled by the link stage.
+    pub graph: LinkGraph,
+}
+
+impl Site {
+    pub fn doc(&self, id: DocId) -> &Document {
+        match id {
+            DocId::Page(i) => &self.pages[i].doc,
+            DocId::Section(i) => &self.sections[i].doc,
+        }
+    }
+
+    /// URL path (`/techniques/iastm/`).
+    pub fn path_of(&self, id: DocId) -> &str {
+        match id {
+            DocId::Page(i) => &self.pages[i].path,
+            DocId::Section(i) => &self.sections[i].path,
+        }
+    }
+
+    pub fn title_of(&self, id: DocId) -> &str {
+        match id {
+            DocId::Page(i) => self.pages[i].title(),
+            DocId::Section(i) => self.sections[i].title(),
+        }
+    }
+
+    pub fn permalink_of(&self, id: DocId) -> String {
+        self.config.permalink(self.path_of(id))
+    }
+
+    /// Every document: pages first, then sections.
+    pub fn doc_ids(&self) -> impl Iterator<Item = DocId> + '_ {
+        (0..self.pages.len())
+            .map(DocId::Page)
+            .chain((0..self.sections.len()).map(DocId::Section))
+    }
+
+    /// Index into per-document vectors (pages first, then sections).
+    pub fn slot(&self, id: DocId) -> usize {
+        match id {
+            DocId::Page(i) => i,
+            DocId::Section(i) => self.pages.len() + i,
+        }
+    }
+
+    pub fn doc_count(&self) -> usize {
+        self.pages.len() + self.sections.len()
+    }
+
+    /// The section whose `_index.md` is `rel`, or the page at `rel`.
+    pub fn by_rel(&self, rel: &str) -> Option<DocId> {
+        self.graph.index.by_rel.get(rel).copied()
+    }
+}

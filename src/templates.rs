@@ -1,0 +1,345 @@
+//! Templates: found on disk (site `templates/` overrides the theme's, file by
+//! file), compiled once per build into a minijinja [`Environment`] with the
+//! Zola-compatible functions and filters.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+use crate::render::RenderState;
+use crate::render::context::{PageObj, SectionObj};
+
+/// Shortcodes fascia provides when neither the site nor the theme has one.
+pub const BUILTIN_SHORTCODES: &[(&str, &str)] =
+    &[("comparison", include_str!("builtin/comparison.html"))];
+
+/// Template sources, by name (`page.html`, `shortcodes/note.html`).
+#[derive(Debug, Clone, Default)]
+pub struct TemplateSet {
+    /// name -> (file on disk, source)
+    pub files: BTreeMap<String, (PathBuf, String)>,
+}
+
+impl TemplateSet {
+    /// Read every template under `dirs`, earlier folders winning.
+    pub fn load(dirs: &[PathBuf]) -> Result<Self, Diagnostic> {
+        let mut files = BTreeMap::new();
+        for dir in dirs {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in WalkDir::new(dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| {
+                    Diagnostic::error("io", format!("cannot read {}: {e}", dir.display()))
+                })?;
+                let name_os = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || crate::content::is_editor_junk(&name_os) {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if files.contains_key(&name) {
+                    continue;
+                }
+                let src = std::fs::read_to_string(entry.path()).map_err(|e| {
+                    Diagnostic::error("io", format!("cannot read {}: {e}", entry.path().display()))
+                        .in_file(entry.path())
+                })?;
+                files.insert(name, (entry.path().to_path_buf(), src));
+            }
+        }
+        for (name, src) in BUILTIN_SHORTCODES {
+            files
+                .entry(format!("shortcodes/{name}.html"))
+                .or_insert_with(|| {
+                    (
+                        PathBuf::from(format!("<built-in shortcodes/{name}.html>")),
+                        (*src).to_string(),
+                    )
+                });
+        }
+        Ok(Self { files })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name)
+    }
+
+    pub fn has_shortcode(&self, name: &str) -> bool {
+        self.files.contains_key(&format!("shortcodes/{name}.html"))
+    }
+
+    /// Where a template came from, for diagnostics.
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.files
+            .get(name)
+            .map_or_else(|| PathBuf::from(name), |(p, _)| p.clone())
+    }
+}
+
+/// A minijinja error as a diagnostic naming the template file and line.
+pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic {
+    let mut detail = err.to_string();
+    let mut source: Option<&Error> =
+        std::error::Error::source(err).and_then(|s| s.downcast_ref::<Error>());
+    while let Some(inner) = source {
+        detail.push_str(&format!(": {inner}"));
+        source = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>());
+    }
+    let d = Diagnostic::error("template", detail);
+    match err.name() {
+        Some(name) => {
+            let path = set.path_of(name);
+            let shown = path
+                .strip_prefix(root)
+                .map(Path::to_path_buf)
+                .unwrap_or(path);
+            let src = set.files.get(name).map_or("", |(_, s)| s.as_str());
+            match err.line() {
+                Some(line) => d.at(shown, src, line, 1),
+                None => d.in_file(shown),
+            }
+        }
+        None => d,
+    }
+}
+
+/// Compile every template into an environment whose functions see `state`.
+pub fn environment(
+    set: &TemplateSet,
+    state: &Arc<RenderState>,
+) -> Result<Environment<'static>, Vec<Diagnostic>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".svg") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default syntax is valid"),
+    );
+    env.set_formatter(html_formatter);
+    let mut errors = Vec::new();
+    for (name, (_, src)) in &set.files {
+        if let Err(e) = env.add_template_owned(name.clone(), src.clone()) {
+            errors.push(template_error(&e, set, &state.site.root));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    register_functions(&mut env, state);
+    register_filters(&mut env, state);
+    Ok(env)
+}
+
+fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) {
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_url",
+        move |path: String, kwargs: Kwargs| -> Result<Value, Error> {
+            let trailing: Option<bool> = kwargs.get("trailing_slash")?;
+            let cachebust: Option<bool> = kwargs.get("cachebust")?;
+            kwargs.assert_all_used()?;
+            st.get_url(&path, trailing.unwrap_or(false), cachebust.unwrap_or(false))
+                .map(Value::from)
+        },
+    );
+    let st = Arc::clone(state);
+    env.add_function("get_page", move |kwargs: Kwargs| -> Result<Value, Error> {
+        let path: String = kwargs.get("path")?;
+        let _: Option<Value> = kwargs.get("metadata_only")?;
+        let rel = path.trim_start_matches("@/");
+        match st.site.by_rel(rel) {
+            Some(crate::site::DocId::Page(i)) => Ok(PageObj::value(&st, i)),
+            _ => Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("get_page: no page at `{path}`"),
+            )),
+        }
+    });
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_section",
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let path: String = kwargs.get("path")?;
+            let _: Option<Value> = kwargs.get("metadata_only")?;
+            let rel = path.trim_start_matches("@/");
+            match st.site.by_rel(rel) {
+                Some(crate::site::DocId::Section(i)) => Ok(SectionObj::value(&st, i)),
+                _ => Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("get_section: no section at `{path}`"),
+                )),
+            }
+        },
+    );
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let kind: String = kwargs.get("kind")?;
+            st.taxonomy_value(&kind).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("get_taxonomy: no taxonomy `{kind}`"),
+                )
+            })
+        },
+    );
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_taxonomy_url",
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let kind: String = kwargs.get("kind")?;
+            let name: String = kwargs.get("name")?;
+            if st.site.config.taxonomy(&kind).is_none() {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("get_taxonomy_url: no taxonomy `{kind}`"),
+                ));
+            }
+            Ok(Value::from(st.site.config.permalink(
+                &crate::render::taxonomy::term_path(&kind, &name),
+            )))
+        },
+    );
+    let st = Arc::clone(state);
+    env.add_function("load_data", move |kwargs: Kwargs| -> Result<Value, Error> {
+        let path: String = kwargs.get("path")?;
+        let format: Option<String> = kwargs.get("format")?;
+        let _: Option<Value> = kwargs.get("required")?;
+        st.load_data(&path, format.as_deref())
+    });
+    env.add_function("now", move |kwargs: Kwargs| -> Result<Value, Error> {
+        let utc: Option<bool> = kwargs.get("utc")?;
+        let _ = utc;
+        let now = jiff::Timestamp::now();
+        Ok(Value::from(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()))
+    });
+}
+
+fn register_filters(env: &mut Environment<'static>, state: &Arc<RenderState>) {
+    let st = Arc::clone(state);
+    env.add_filter(
+        "markdown",
+        move |text: String, kwargs: Kwargs| -> Result<Value, Error> {
+            let inline: Option<bool> = kwargs.get("inline")?;
+            kwargs.assert_all_used()?;
+            let opts = crate::markdown::comrak_options(&st.site.config.markdown);
+            let mut html = comrak::markdown_to_html(&text, &opts);
+            if inline.unwrap_or(false) {
+                html = html
+                    .trim()
+                    .trim_start_matches("<p>")
+                    .trim_end_matches("</p>")
+                    .to_string();
+            }
+            Ok(Value::from_safe_string(html))
+        },
+    );
+    env.add_filter(
+        "date",
+        |value: Value, kwargs: Kwargs| -> Result<String, Error> {
+            let format: Option<String> = kwargs.get("format")?;
+            let _: Option<Value> = kwargs.get("locale")?;
+            let _: Option<Value> = kwargs.get("timezone")?;
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            let date = crate::content::date::SiteDate::parse(&text)
+                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
+            Ok(date
+                .datetime
+                .strftime(format.as_deref().unwrap_or("%Y-%m-%d"))
+                .to_string())
+        },
+    );
+    env.add_filter("slugify", |s: String| crate::markdown::slugify(&s));
+    env.add_filter(
+        "truncate",
+        |s: String, kwargs: Kwargs| -> Result<String, Error> {
+            let length: Option<usize> = kwargs.get("length")?;
+            let end: Option<String> = kwargs.get("end")?;
+            let length = length.unwrap_or(255);
+            if s.chars().count() <= length {
+                return Ok(s);
+            }
+            Ok(s.chars().take(length).collect::<String>() + end.as_deref().unwrap_or("…"))
+        },
+    );
+    env.add_filter("striptags", |s: String| strip_tags(&s));
+    env.add_filter("wordcount", |s: String| s.split_whitespace().count());
+    env.add_filter(
+        "json_encode",
+        |v: Value, kwargs: Kwargs| -> Result<Value, Error> {
+            let pretty: Option<bool> = kwargs.get("pretty")?;
+            let text = if pretty.unwrap_or(false) {
+                serde_json::to_string_pretty(&v)
+            } else {
+                serde_json::to_string(&v)
+            }
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
+            Ok(Value::from_safe_string(text))
+        },
+    );
+    env.add_filter("as_str", |v: Value| v.to_string());
+}
+
+/// Escape like minijinja, but leave `/` alone so URLs stay readable.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), Error> {
+    if matches!(state.auto_escape(), AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(s) = value.as_str()
+    {
+        let mut escaped = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            match c {
+                '&' => escaped.push_str("&amp;"),
+                '<' => escaped.push_str("&lt;"),
+                '>' => escaped.push_str("&gt;"),
+                '"' => escaped.push_str("&quot;"),
+                '\'' => escaped.push_str("&#39;"),
+                _ => escaped.push(c),
+            }
+        }
+        return out
+            .write_str(&escaped)
+            .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()));
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+/// Remove HTML tags, keeping text.
+pub fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,138 @@
+//! Positions inside TOML text: where a key is, and TOML errors as diagnostics.
+//!
+//! Typed deserialisation loses positions once values are checked, so when a
+//! check fails we parse the text again with spans (errors are rare; this keeps
+//! the common path to one parse).
+
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Diagnostic, line_col};
+
+/// Byte offset of the key at `path` (e.g. `["facts", "tool"]`) in `src`.
+pub fn key_offset(src: &str, path: &[&str]) -> Option<usize> {
+    let root = DeTable::parse(src).ok()?;
+    let mut table = root.get_ref();
+    for (i, part) in path.iter().enumerate() {
+        let (key, value) = table.get_key_value(*part)?;
+        if i + 1 == path.len() {
+            return Some(key.span().start);
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => return Some(key.span().start),
+        }
+    }
+    None
+}
+
+/// Byte offset of the `index`-th element of the array at `path`.
+pub fn array_item_offset(src: &str, path: &[&str], index: usize) -> Option<usize> {
+    let root = DeTable::parse(src).ok()?;
+    let mut table = root.get_ref();
+    for (i, part) in path.iter().enumerate() {
+        let value = table.get(*part)?;
+        if i + 1 == path.len() {
+            return match value.get_ref() {
+                DeValue::Array(items) => items.get(index).map(|v| v.span().start),
+                _ => Some(value.span().start),
+            };
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Top-level keys of a TOML document with their byte offsets, in source order.
+pub fn top_level_keys(src: &str) -> Result<Vec<(String, usize)>, toml::de::Error> {
+    let root = DeTable::parse(src)?;
+    let mut keys: Vec<(String, usize)> = root
+        .get_ref()
+        .iter()
+        .map(|(k, _)| (k.get_ref().to_string(), k.span().start))
+        .collect();
+    keys.sort_by_key(|(_, o)| *o);
+    Ok(keys)
+}
+
+/// Keys of the table at `path`, with offsets.
+pub fn table_keys(src: &str, path: &[&str]) -> Vec<(String, usize)> {
+    let Ok(root) = DeTable::parse(src) else {
+        return Vec::new();
+    };
+    let mut table = root.get_ref();
+    for part in path {
+        match table.get(*part).map(toml::Spanned::get_ref) {
+            Some(DeValue::Table(t)) => table = t,
+            _ => return Vec::new(),
+        }
+    }
+    let mut keys: Vec<(String, usize)> = table
+        .iter()
+        .map(|(k, _)| (k.get_ref().to_string(), k.span().start))
+        .collect();
+    keys.sort_by_key(|(_, o)| *o);
+    keys
+}
+
+/// A TOML error as a diagnostic. `src` is the TOML text and `line_offset`
+/// the number of lines before it in `full` (the whole file, for snippets).
+pub fn toml_error(
+    file: &Path,
+    full: &str,
+    src: &str,
+    line_offset: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let d = Diagnostic::error("invalid-toml", message);
+    match err.span() {
+        Some(span) => {
+            let (line, col) = line_col(src, span.start);
+            d.at(file, full, line + line_offset, col)
+        }
+        None => d.in_file(file),
+    }
+}
+
+/// A diagnostic at the key `path` of the TOML text `src`, which starts after
+/// `line_offset` lines of `full`.
+pub fn at_key(
+    d: Diagnostic,
+    file: &Path,
+    full: &str,
+    src: &str,
+    line_offset: usize,
+    path: &[&str],
+) -> Diagnostic {
+    match key_offset(src, path) {
+        Some(off) => {
+            let (line, col) = line_col(src, off);
+            d.at(file, full, line + line_offset, col)
+        }
+        None => d.at(file, full, line_offset.max(1), 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_key() {
+        let src = "title = \"x\"\n\n[facts]\ntool = \"steel\"\n";
+        let off = key_offset(src, &["facts", "tool"]).unwrap();
+        assert_eq!(line_col(src, off), (4, 1));
+    }
+
+    #[test]
+    fn lists_top_level_keys_in_order() {
+        let keys = top_level_keys("b = 1\na = 2\n[c]\nd = 1\n").unwrap();
+        let names: Vec<_> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["b", "a", "c"]);
+    }
+}
