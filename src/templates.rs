@@ -104,9 +104,13 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
                 .map(Path::to_path_buf)
                 .unwrap_or(path);
             let src = set.files.get(name).map_or("", |(_, s)| s.as_str());
-            match err.line() {
-                Some(line) => d.at(shown, src, line, 1),
-                None => d.in_file(shown),
+            match (err.line(), err.range()) {
+                (Some(line), Some(range)) => {
+                    let (l, c) = crate::diagnostics::line_col(src, range.start);
+                    d.at(shown, src, if l == line { l } else { line }, if l == line { c } else { 1 })
+                }
+                (Some(line), None) => d.at(shown, src, line, 1),
+                _ => d.in_file(shown),
             }
         }
         None => d,
@@ -152,7 +156,8 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
     let st = Arc::clone(state);
     env.add_function(
         "get_url",
-        move |path: String, kwargs: Kwargs| -> Result<Value, Error> {
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let path: String = kwargs.get("path")?;
             let trailing: Option<bool> = kwargs.get("trailing_slash")?;
             let cachebust: Option<bool> = kwargs.get("cachebust")?;
             kwargs.assert_all_used()?;
@@ -226,6 +231,10 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         let _: Option<Value> = kwargs.get("required")?;
         st.load_data(&path, format.as_deref())
     });
+    let st = Arc::clone(state);
+    env.add_function("get_glossary", move || -> Value { st.glossary_value() });
+    let st = Arc::clone(state);
+    env.add_function("get_bibliography", move || -> Value { st.bibliography_value() });
     env.add_function("now", move |kwargs: Kwargs| -> Result<Value, Error> {
         let utc: Option<bool> = kwargs.get("utc")?;
         let _ = utc;

@@ -129,6 +129,53 @@ impl RenderState {
         })
     }
 
+    /// `get_glossary()`: every term with its anchor and page.
+    pub fn glossary_value(&self) -> Value {
+        let site = &self.site;
+        let terms: Vec<Value> = site
+            .glossary
+            .terms
+            .iter()
+            .map(|t| {
+                let page = t.page.as_deref().and_then(|p| site.by_rel(p.trim_start_matches("@/")));
+                context! {
+                    term => t.term.clone(),
+                    id => t.id.clone(),
+                    aliases => t.aliases.clone(),
+                    definition => t.definition.clone(),
+                    page => page.map(|id| context! { title => site.title_of(id), permalink => site.permalink_of(id) }),
+                }
+            })
+            .collect();
+        Value::from(terms)
+    }
+
+    /// `get_bibliography()`: every work with the pages citing it.
+    pub fn bibliography_value(&self) -> Value {
+        let site = &self.site;
+        let works: Vec<Value> = site
+            .bibliography
+            .works
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let cited_by: Vec<Value> = site.graph.cited_by[i]
+                    .iter()
+                    .map(|&d| context! { title => site.title_of(d), permalink => site.permalink_of(d), path => site.path_of(d) })
+                    .collect();
+                context! {
+                    key => w.key.clone(),
+                    id => format!("ref-{}", w.key),
+                    citation => w.citation_text(),
+                    href => w.href(),
+                    work => ser(w),
+                    cited_by => cited_by,
+                }
+            })
+            .collect();
+        Value::from(works)
+    }
+
     /// `load_data(path=...)`: TOML, JSON or CSV below the site root or data/.
     pub fn load_data(&self, path: &str, format: Option<&str>) -> Result<Value, minijinja::Error> {
         let err = |m: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, m);
@@ -428,10 +475,18 @@ fn render_job(
             ..extra
         }
     };
+    let missing = |template: &str, doc: &Document| {
+        Diagnostic::error("missing-template", format!("template `{template}` does not exist"))
+            .in_file(&doc.file.display)
+            .with_help(format!("create templates/{template}, set `theme` in config.toml, or choose another `template`"))
+    };
     match *job {
         Job::Page(i) => {
             let page = &site.pages[i];
             let template = page_template(site, i);
+            if !set.has(&template) {
+                return Err(missing(&template, &page.doc));
+            }
             let html = render(
                 &template,
                 with_base(context! { page => PageObj::value(state, i) }, &page.path),
@@ -450,6 +505,9 @@ fn render_job(
                     "section.html".into()
                 }
             });
+            if !set.has(&template) {
+                return Err(missing(&template, &section.doc));
+            }
             taxonomy::render_section_pages(state, i, &template, &render, &with_base)
         }
         Job::TaxonomyList(t) => {
