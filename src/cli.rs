@@ -52,10 +52,10 @@ struct RootArg {
 struct BuildArgs {
     #[command(flatten)]
     root: RootArg,
-    /// Output folder (default: output_dir from config.toml, relative to the site root)
+    /// Output folder (default: `output_dir` from config.toml, relative to the site root)
     #[arg(short = 'o', long, value_name = "DIR")]
     output_dir: Option<PathBuf>,
-    /// Override base_url from config.toml
+    /// Override `base_url` from config.toml
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// Include pages marked draft = true
@@ -116,7 +116,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Colour only on a terminal, and never when NO_COLOR is set.
+/// Colour only on a terminal, and never when `NO_COLOR` is set.
 pub fn use_colour() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

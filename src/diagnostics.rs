@@ -200,8 +200,11 @@ where
             best = Some((score, cand));
         }
     }
-    best.filter(|(s, c)| *s >= 0.75 || (lower.chars().count() >= 2 && strsim::levenshtein(&lower, &c.to_lowercase()) <= 2))
-        .map(|(_, c)| c)
+    best.filter(|(s, c)| {
+        *s >= 0.75
+            || (lower.chars().count() >= 2 && strsim::levenshtein(&lower, &c.to_lowercase()) <= 2)
+    })
+    .map(|(_, c)| c)
 }
 
 /// A collection of diagnostics from one run.

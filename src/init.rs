@@ -36,11 +36,7 @@ fn files() -> Vec<(&'static str, String)> {
 /// theme is copied into `dir/themes/` when it is found next to the binary's
 /// source tree; otherwise a minimal template set is written.
 pub fn create(dir: &Path) -> Result<(), Diagnostic> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
         return Err(Diagnostic::error(
             "init",
             format!("{} already exists and is not empty", dir.display()),

@@ -18,6 +18,8 @@ use crate::render::RenderState;
 use crate::site::Site;
 use crate::templates::TemplateSet;
 
+type ParseResult = Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// What a build is asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -80,7 +82,7 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
         glossary: matcher.as_ref(),
         shortcodes: &has_shortcode,
     };
-    let parsed: Vec<Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>>> = tree
+    let parsed: Vec<ParseResult> = tree
         .files
         .into_par_iter()
         .map(|f| content::parse_file(f, &cx))

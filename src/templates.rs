@@ -3,6 +3,7 @@
 //! Zola-compatible functions and filters.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -92,7 +93,7 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
     let mut source: Option<&Error> =
         std::error::Error::source(err).and_then(|s| s.downcast_ref::<Error>());
     while let Some(inner) = source {
-        detail.push_str(&format!(": {inner}"));
+        let _ = write!(detail, ": {inner}");
         source = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>());
     }
     let d = Diagnostic::error("template", detail);
@@ -107,7 +108,12 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
             match (err.line(), err.range()) {
                 (Some(line), Some(range)) => {
                     let (l, c) = crate::diagnostics::line_col(src, range.start);
-                    d.at(shown, src, if l == line { l } else { line }, if l == line { c } else { 1 })
+                    d.at(
+                        shown,
+                        src,
+                        if l == line { l } else { line },
+                        if l == line { c } else { 1 },
+                    )
                 }
                 (Some(line), None) => d.at(shown, src, line, 1),
                 _ => d.in_file(shown),
@@ -154,17 +160,14 @@ pub fn environment(
 
 fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) {
     let st = Arc::clone(state);
-    env.add_function(
-        "get_url",
-        move |kwargs: Kwargs| -> Result<Value, Error> {
-            let path: String = kwargs.get("path")?;
-            let trailing: Option<bool> = kwargs.get("trailing_slash")?;
-            let cachebust: Option<bool> = kwargs.get("cachebust")?;
-            kwargs.assert_all_used()?;
-            st.get_url(&path, trailing.unwrap_or(false), cachebust.unwrap_or(false))
-                .map(Value::from)
-        },
-    );
+    env.add_function("get_url", move |kwargs: Kwargs| -> Result<Value, Error> {
+        let path: String = kwargs.get("path")?;
+        let trailing: Option<bool> = kwargs.get("trailing_slash")?;
+        let cachebust: Option<bool> = kwargs.get("cachebust")?;
+        kwargs.assert_all_used()?;
+        st.get_url(&path, trailing.unwrap_or(false), cachebust.unwrap_or(false))
+            .map(Value::from)
+    });
     let st = Arc::clone(state);
     env.add_function("get_page", move |kwargs: Kwargs| -> Result<Value, Error> {
         let path: String = kwargs.get("path")?;
@@ -234,7 +237,9 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
     let st = Arc::clone(state);
     env.add_function("get_glossary", move || -> Value { st.glossary_value() });
     let st = Arc::clone(state);
-    env.add_function("get_bibliography", move || -> Value { st.bibliography_value() });
+    env.add_function("get_bibliography", move || -> Value {
+        st.bibliography_value()
+    });
     env.add_function("now", move |kwargs: Kwargs| -> Result<Value, Error> {
         let utc: Option<bool> = kwargs.get("utc")?;
         let _ = utc;

@@ -10,7 +10,13 @@ use harness::{Site, snapshot};
 fn builds_pages_sections_and_pretty_urls() {
     let s = Site::fixture("basic");
     s.build().success().stderr_has("Built 7 pages, 3 sections");
-    for f in ["index.html", "notes/index.html", "notes/alpha/index.html", "notes/beta/index.html", "tech/compare/index.html"] {
+    for f in [
+        "index.html",
+        "notes/index.html",
+        "notes/alpha/index.html",
+        "notes/beta/index.html",
+        "tech/compare/index.html",
+    ] {
         assert!(s.exists(f), "{f} missing");
     }
     assert!(s.exists(".fascia-output"));
@@ -18,7 +24,10 @@ fn builds_pages_sections_and_pretty_urls() {
     assert!(!s.exists("notes/draft/index.html"));
     // Section order follows weights: Beta (1), Alpha (2), Gamma (3).
     let notes = s.read("notes/index.html");
-    let order: Vec<usize> = ["Beta", "Alpha", "Gamma"].iter().map(|t| notes.find(&format!(">{t}</a>")).unwrap()).collect();
+    let order: Vec<usize> = ["Beta", "Alpha", "Gamma"]
+        .iter()
+        .map(|t| notes.find(&format!(">{t}</a>")).unwrap())
+        .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{notes}");
 }
 
@@ -27,7 +36,15 @@ fn drafts_flag_includes_drafts() {
     let s = Site::fixture("basic");
     let root = s.root();
     let out = s.out();
-    s.run(&["build", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--drafts"]).success();
+    s.run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--drafts",
+    ])
+    .success();
     assert!(s.read("notes/draft/index.html").contains("Unfinished"));
 }
 
@@ -36,13 +53,28 @@ fn resolves_every_kind_of_internal_link() {
     let s = Site::fixture("basic");
     s.build().success();
     let alpha = s.read("notes/alpha/index.html");
-    assert!(alpha.contains(r#"<a href="https://example.org/notes/beta/#details">Beta’s details</a>"#), "@/ with anchor");
-    assert!(alpha.contains(r#"<a href="https://example.org/notes/bundle/">Gamma</a>"#), "wikilink by title");
-    assert!(alpha.contains(r#"<a href="https://example.org/notes/alpha/">itself</a>"#), "wikilink by synonym with label");
-    assert!(alpha.contains(r#"<a href="https://example.org/notes/beta/">beta</a>"#), "relative .md link");
+    assert!(
+        alpha.contains(r#"<a href="https://example.org/notes/beta/#details">Beta’s details</a>"#),
+        "@/ with anchor"
+    );
+    assert!(
+        alpha.contains(r#"<a href="https://example.org/notes/bundle/">Gamma</a>"#),
+        "wikilink by title"
+    );
+    assert!(
+        alpha.contains(r#"<a href="https://example.org/notes/alpha/">itself</a>"#),
+        "wikilink by synonym with label"
+    );
+    assert!(
+        alpha.contains(r#"<a href="https://example.org/notes/beta/">beta</a>"#),
+        "relative .md link"
+    );
     assert!(alpha.contains(r##"<a href="#evidence-1">anchor on this page</a>"##));
     let bundle = s.read("notes/bundle/index.html");
-    assert!(bundle.contains(r#"href="https://example.org/notes/beta/#details""#), "relative ../ link with anchor");
+    assert!(
+        bundle.contains(r#"href="https://example.org/notes/beta/#details""#),
+        "relative ../ link with anchor"
+    );
     assert!(!alpha.contains("fascia:L"));
 }
 
@@ -61,7 +93,13 @@ fn markdown_extensions_render() {
     let s = Site::fixture("basic");
     s.build().success();
     let alpha = s.read("notes/alpha/index.html");
-    for needle in ["<table>", "markdown-alert-warning", "task-list-item-checkbox", "footnote-ref", "Beta’s"] {
+    for needle in [
+        "<table>",
+        "markdown-alert-warning",
+        "task-list-item-checkbox",
+        "footnote-ref",
+        "Beta’s",
+    ] {
         assert!(alpha.contains(needle), "{needle} missing");
     }
 }
@@ -72,7 +110,9 @@ fn shortcodes_inline_and_with_body() {
     s.build().success();
     let alpha = s.read("notes/alpha/index.html");
     assert!(alpha.contains(r#"<span class="badge">new</span>"#));
-    assert!(alpha.contains("<aside class=\"note note-tip\"><p>Body of the <strong>note</strong>.</p>"));
+    assert!(
+        alpha.contains("<aside class=\"note note-tip\"><p>Body of the <strong>note</strong>.</p>")
+    );
 }
 
 #[test]
@@ -91,8 +131,13 @@ fn backlinks_carry_their_sentences() {
     let s = Site::fixture("basic");
     s.build().success();
     let alpha = s.read("notes/alpha/index.html");
-    assert!(alpha.contains(r#"<li><a href="https://example.org/notes/beta/">Beta</a>: See Alpha.</li>"#));
-    assert!(alpha.contains(r#"<li><a href="https://example.org/">Home</a>: Read Alpha first.</li>"#));
+    assert!(
+        alpha
+            .contains(r#"<li><a href="https://example.org/notes/beta/">Beta</a>: See Alpha.</li>"#)
+    );
+    assert!(
+        alpha.contains(r#"<li><a href="https://example.org/">Home</a>: Read Alpha first.</li>"#)
+    );
 }
 
 #[test]
@@ -113,7 +158,9 @@ fn facts_and_comparison_table() {
     let cmp = s.read("tech/compare/index.html");
     assert!(cmp.contains(r#"<th scope="col"><a href="https://example.org/notes/alpha/">Alpha</a></th><th scope="col"><a href="https://example.org/tech/other/">Other</a></th>"#));
     // Tool differs (steel vs plastic); invasive does not; level is stated by one page only.
-    let tool = cmp.find("<tr class=\"differs\"><th scope=\"row\">Tool").expect("tool row flagged");
+    let tool = cmp
+        .find("<tr class=\"differs\"><th scope=\"row\">Tool")
+        .expect("tool row flagged");
     assert!(cmp[tool..].contains("<td>steel</td><td>plastic</td>"));
     assert!(cmp.contains("<tr><th scope=\"row\">Pierces the skin</th>"));
     assert!(cmp.contains("<span class=\"not-stated\">not stated</span>"));
@@ -123,10 +170,15 @@ fn facts_and_comparison_table() {
 fn taxonomies_aliases_assets_static_404() {
     let s = Site::fixture("basic");
     s.build().success();
-    assert!(s.read("tags/index.html").contains(r#"<a href="https://example.org/tags/deep-work/">Deep Work</a> (1)"#));
+    assert!(
+        s.read("tags/index.html")
+            .contains(r#"<a href="https://example.org/tags/deep-work/">Deep Work</a> (1)"#)
+    );
     assert!(s.read("tags/deep-work/index.html").contains(">Alpha</a>"));
     let alias = s.read("old/alpha/index.html");
-    assert!(alias.contains(r#"<meta http-equiv="refresh" content="0; url=https://example.org/notes/alpha/">"#));
+    assert!(alias.contains(
+        r#"<meta http-equiv="refresh" content="0; url=https://example.org/notes/alpha/">"#
+    ));
     assert!(s.exists("notes/bundle/square.svg"));
     assert!(s.read("style.css").contains("color: black"));
     assert!(s.read("notes/alpha/index.html").contains("style.css?h="));
@@ -138,12 +190,22 @@ fn sitemap_feed_and_robots() {
     let s = Site::fixture("basic");
     s.build().success();
     let sitemap = s.read("sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/notes/alpha/</loc>\n    <lastmod>2026-11-01</lastmod>"), "{sitemap}");
+    assert!(
+        sitemap.contains(
+            "<loc>https://example.org/notes/alpha/</loc>\n    <lastmod>2026-11-01</lastmod>"
+        ),
+        "{sitemap}"
+    );
     assert!(!sitemap.contains("draft"));
     let feed = s.read("atom.xml");
-    assert!(feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
     assert!(feed.contains("<title>Alpha</title>"));
-    assert!(s.read("robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
+    assert!(
+        s.read("robots.txt")
+            .contains("Sitemap: https://example.org/sitemap.xml")
+    );
 }
 
 #[test]
@@ -168,10 +230,15 @@ fn root_discovery_from_site_folder_and_parent() {
 fn init_creates_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     harness::run_in(dir.path(), &["init", "notes"]).success();
-    harness::run_in(dir.path(), &["build", "--root", "notes"]).success().stderr_has("Built 2 pages");
-    let first = std::fs::read_to_string(dir.path().join("notes/public/notes/first/index.html")).unwrap();
+    harness::run_in(dir.path(), &["build", "--root", "notes"])
+        .success()
+        .stderr_has("Built 2 pages");
+    let first =
+        std::fs::read_to_string(dir.path().join("notes/public/notes/first/index.html")).unwrap();
     assert!(first.contains("second"));
-    harness::run_in(dir.path(), &["init", "notes"]).failure().stderr_has("already exists");
+    harness::run_in(dir.path(), &["init", "notes"])
+        .failure()
+        .stderr_has("already exists");
 }
 
 // ---------------------------------------------------------------- errors
@@ -183,8 +250,15 @@ fn assert_error_keeps_output(s: &Site, expected_location: &str, expected_message
     let before = snapshot(&s.out());
     assert!(!before.is_empty(), "first build wrote nothing");
     let run = s.build();
-    run.failure().stderr_has(expected_location).stderr_has(expected_message).stderr_has("previous output is untouched");
-    assert_eq!(before, snapshot(&s.out()), "output changed after a failed build");
+    run.failure()
+        .stderr_has(expected_location)
+        .stderr_has(expected_message)
+        .stderr_has("previous output is untouched");
+    assert_eq!(
+        before,
+        snapshot(&s.out()),
+        "output changed after a failed build"
+    );
 }
 
 fn built() -> Site {
@@ -207,13 +281,21 @@ fn error_bad_toml_front_matter() {
 fn error_unknown_config_key() {
     let s = built();
     s.edit("config.toml", "description =", "descripton =");
-    assert_error_keeps_output(&s, "config.toml:3:1: error: unknown key `descripton` in config.toml", "did you mean `description`?");
+    assert_error_keeps_output(
+        &s,
+        "config.toml:3:1: error: unknown key `descripton` in config.toml",
+        "did you mean `description`?",
+    );
 }
 
 #[test]
 fn error_missing_page() {
     let s = built();
-    s.edit("content/notes/alpha.md", "(@/notes/beta.md#details)", "(@/notes/betta.md#details)");
+    s.edit(
+        "content/notes/alpha.md",
+        "(@/notes/beta.md#details)",
+        "(@/notes/betta.md#details)",
+    );
     assert_error_keeps_output(
         &s,
         "content/notes/alpha.md:21:26: error: link to a page that does not exist: `@/notes/betta.md#details`",
@@ -221,29 +303,48 @@ fn error_missing_page() {
     );
     // The snippet shows the source line with a caret under the link.
     let run = s.build();
-    run.stderr_has("21 | Alpha opens. It links to [Beta's details]").stderr_has("   |                          ^");
+    run.stderr_has("21 | Alpha opens. It links to [Beta's details]")
+        .stderr_has("   |                          ^");
 }
 
 #[test]
 fn error_missing_anchor() {
     let s = built();
-    s.edit("content/notes/alpha.md", "beta.md#details", "beta.md#detials");
-    assert_error_keeps_output(&s, "content/notes/alpha.md:21:26: error: anchor `#detials` does not exist on `notes/beta.md`", "did you mean `#details`?");
+    s.edit(
+        "content/notes/alpha.md",
+        "beta.md#details",
+        "beta.md#detials",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/notes/alpha.md:21:26: error: anchor `#detials` does not exist on `notes/beta.md`",
+        "did you mean `#details`?",
+    );
 }
 
 #[test]
 fn error_bad_wikilink() {
     let s = built();
     s.edit("content/notes/alpha.md", "[[Gamma]]", "[[Gama]]");
-    assert_error_keeps_output(&s, "content/notes/alpha.md:21:77:", "wikilink `[[Gama]]` matches no page");
-    s.run(&["check", "--root", s.root().to_str().unwrap()]).failure().stderr_has("did you mean `[[gamma]]`?");
+    assert_error_keeps_output(
+        &s,
+        "content/notes/alpha.md:21:77:",
+        "wikilink `[[Gama]]` matches no page",
+    );
+    s.run(&["check", "--root", s.root().to_str().unwrap()])
+        .failure()
+        .stderr_has("did you mean `[[gamma]]`?");
 }
 
 #[test]
 fn error_unknown_shortcode() {
     let s = built();
     s.edit("content/notes/alpha.md", "{{ badge(", "{{ badger(");
-    assert_error_keeps_output(&s, "content/notes/alpha.md:23:1: error: unknown shortcode `badger`", "templates/shortcodes/badger.html");
+    assert_error_keeps_output(
+        &s,
+        "content/notes/alpha.md:23:1: error: unknown shortcode `badger`",
+        "templates/shortcodes/badger.html",
+    );
 }
 
 #[test]
@@ -256,7 +357,10 @@ fn error_template() {
 #[test]
 fn error_duplicate_output_path() {
     let s = built();
-    s.write("content/notes/copy.md", "+++\ntitle = \"Copy\"\nslug = \"alpha\"\n+++\nx\n");
+    s.write(
+        "content/notes/copy.md",
+        "+++\ntitle = \"Copy\"\nslug = \"alpha\"\n+++\nx\n",
+    );
     assert_error_keeps_output(&s, "content/notes/", "both write the URL /notes/alpha/");
 }
 
@@ -264,25 +368,60 @@ fn error_duplicate_output_path() {
 fn error_unknown_citation_and_facts() {
     let s = built();
     s.edit("content/notes/alpha.md", "ref:jones2019", "ref:jones2018");
-    assert_error_keeps_output(&s, "content/notes/alpha.md:31:88:", "unknown reference `jones2018`");
+    assert_error_keeps_output(
+        &s,
+        "content/notes/alpha.md:31:88:",
+        "unknown reference `jones2018`",
+    );
     let s = built();
-    s.edit("content/notes/alpha.md", "level = \"low\"", "level = \"lw\"");
-    assert_error_keeps_output(&s, "content/notes/alpha.md:18:1: error: `lw` is not an allowed value of facts field `level`", "did you mean `low`?");
+    s.edit(
+        "content/notes/alpha.md",
+        "level = \"low\"",
+        "level = \"lw\"",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/notes/alpha.md:18:1: error: `lw` is not an allowed value of facts field `level`",
+        "did you mean `low`?",
+    );
     let s = built();
-    s.edit("content/notes/alpha.md", "tool = \"steel\"", "tol = \"steel\"");
-    assert_error_keeps_output(&s, "content/notes/alpha.md:16:1: error: unknown facts field `tol`", "did you mean `tool`?");
+    s.edit(
+        "content/notes/alpha.md",
+        "tool = \"steel\"",
+        "tol = \"steel\"",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/notes/alpha.md:16:1: error: unknown facts field `tol`",
+        "did you mean `tool`?",
+    );
     let s = built();
-    s.edit("content/tech/compare.md", "@/tech/other.md", "@/tech/otter.md");
-    assert_error_keeps_output(&s, "content/tech/compare.md:3:", "compared page `@/tech/otter.md` does not exist");
+    s.edit(
+        "content/tech/compare.md",
+        "@/tech/other.md",
+        "@/tech/otter.md",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/tech/compare.md:3:",
+        "compared page `@/tech/otter.md` does not exist",
+    );
 }
 
 #[test]
 fn check_reports_every_error_in_one_run() {
     let s = Site::fixture("basic");
     s.edit("content/notes/alpha.md", "[[Gamma]]", "[[Gama]]");
-    s.edit("content/notes/beta.md", "@/notes/alpha.md", "@/notes/alfa.md");
+    s.edit(
+        "content/notes/beta.md",
+        "@/notes/alpha.md",
+        "@/notes/alfa.md",
+    );
     let run = s.check(&[]);
-    run.failure().stderr_has("alpha.md:21:").stderr_has("beta.md:8:32:").stderr_has("check: 2 errors");
+    run.failure()
+        .stderr_has("alpha.md:21:")
+        .stderr_has("beta.md:8:32:")
+        .stderr_has("check: 2 errors");
     let json = s.check(&["--format", "json"]);
     json.failure();
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
@@ -297,7 +436,9 @@ fn check_reports_every_error_in_one_run() {
 fn check_warns_and_strict_fails() {
     let s = Site::fixture("basic");
     let run = s.check(&[]);
-    run.success().stderr_has("work `unused2000` is cited nowhere").stderr_has("work `unused2000` has no year");
+    run.success()
+        .stderr_has("work `unused2000` is cited nowhere")
+        .stderr_has("work `unused2000` has no year");
     s.check(&["--strict"]).failure();
 }
 
@@ -306,17 +447,30 @@ fn refuses_dangerous_output_folders() {
     let s = Site::fixture("basic");
     let root = s.root();
     let r = root.to_str().unwrap();
-    s.run(&["build", "--root", r, "-o", r]).failure().stderr_has("it is the site root or contains it");
-    s.run(&["build", "--root", r, "-o", s.dir.path().to_str().unwrap()]).failure().stderr_has("contains it");
+    s.run(&["build", "--root", r, "-o", r])
+        .failure()
+        .stderr_has("it is the site root or contains it");
+    s.run(&["build", "--root", r, "-o", s.dir.path().to_str().unwrap()])
+        .failure()
+        .stderr_has("contains it");
     let content = root.join("content");
-    s.run(&["build", "--root", r, "-o", content.to_str().unwrap()]).failure().stderr_has("inside the site's content/");
+    s.run(&["build", "--root", r, "-o", content.to_str().unwrap()])
+        .failure()
+        .stderr_has("inside the site's content/");
     let precious = s.dir.path().join("precious");
     std::fs::create_dir_all(&precious).unwrap();
     std::fs::write(precious.join("thesis.txt"), "years of work").unwrap();
     let p = precious.to_str().unwrap();
-    s.run(&["build", "--root", r, "-o", p]).failure().stderr_has("fascia did not create it");
-    assert_eq!(std::fs::read_to_string(precious.join("thesis.txt")).unwrap(), "years of work");
-    s.run(&["build", "--root", r, "-o", "/"]).failure().stderr_has("filesystem root");
+    s.run(&["build", "--root", r, "-o", p])
+        .failure()
+        .stderr_has("fascia did not create it");
+    assert_eq!(
+        std::fs::read_to_string(precious.join("thesis.txt")).unwrap(),
+        "years of work"
+    );
+    s.run(&["build", "--root", r, "-o", "/"])
+        .failure()
+        .stderr_has("filesystem root");
     // --force replaces it.
     s.run(&["build", "--root", r, "-o", p, "--force"]).success();
     assert!(!precious.join("thesis.txt").exists());
@@ -329,24 +483,51 @@ fn refuses_dangerous_output_folders() {
 fn builds_a_zola_corpus_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
-    let gen_script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let gen_script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
     let status = std::process::Command::new("python3")
-        .args([gen_script.to_str().unwrap(), "--pages", "200", "--out", corpus.to_str().unwrap(), "--layout", "zola"])
+        .args([
+            gen_script.to_str().unwrap(),
+            "--pages",
+            "200",
+            "--out",
+            corpus.to_str().unwrap(),
+            "--layout",
+            "zola",
+        ])
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let run = harness::run_in(dir.path(), &["build", "--root", "corpus"]);
-    run.success().stderr_has("Built 200 pages, 21 sections").stderr_has("`compile_sass` is a Zola setting");
+    run.success()
+        .stderr_has("Built 200 pages, 21 sections")
+        .stderr_has("`compile_sass` is a Zola setting");
     let out = corpus.join("public");
     let mut pages = 0;
     let mut links = 0;
-    for e in walkdir::WalkDir::new(&out).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "html")) {
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+    {
         let html = std::fs::read_to_string(e.path()).unwrap();
-        assert!(!html.contains("@/") && !html.contains("fascia:L"), "unresolved link in {}", e.path().display());
+        assert!(
+            !html.contains("@/") && !html.contains("fascia:L"),
+            "unresolved link in {}",
+            e.path().display()
+        );
         links += html.matches("href=\"https://example.org/").count();
         pages += 1;
     }
     assert!(pages > 200);
     assert!(links > 2000, "only {links} links");
-    assert!(std::fs::read_to_string(out.join("tags/index.html")).unwrap().contains("/tags/"));
+    assert!(
+        std::fs::read_to_string(out.join("tags/index.html"))
+            .unwrap()
+            .contains("/tags/")
+    );
 }

@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for SiteDate {
                 let Some((_, value)) = map.next_entry::<String, String>()? else {
                     return Err(de::Error::custom("empty date"));
                 };
-                SiteDate::parse(&value.to_string()).map_err(de::Error::custom)
+                SiteDate::parse(&value).map_err(de::Error::custom)
             }
         }
         d.deserialize_any(DateVisitor)

@@ -208,7 +208,7 @@ pub struct Section {
     pub parent: Option<usize>,
     pub pages: Vec<usize>,
     pub subsections: Vec<usize>,
-    /// Folder below content/ (`techniques`, or `` for the root).
+    /// Folder below content/ (`techniques`, or empty for the root).
     pub dir: String,
 }
 
@@ -224,7 +224,7 @@ impl Section {
     }
 }
 
-/// Folder of a content path (`a/b.md` -> `a`, `b.md` -> ``).
+/// Folder of a content path (`a/b.md` -> `a`, `b.md` -> empty).
 pub fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
@@ -386,7 +386,7 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
     let title = |i: usize| pages[i].title().to_lowercase();
     match by {
         SortBy::Weight => {
-            list.sort_by_key(|&i| (pages[i].doc.fm.weight.unwrap_or(i64::MAX), title(i)))
+            list.sort_by_key(|&i| (pages[i].doc.fm.weight.unwrap_or(i64::MAX), title(i)));
         }
         SortBy::Date => list.sort_by(|&a, &b| {
             let (x, y) = (&pages[a].doc.fm.date, &pages[b].doc.fm.date);

@@ -90,12 +90,11 @@ pub fn validate(
             (FactKind::List, toml::Value::Array(a)) => {
                 let mut items = Vec::new();
                 for v in a {
-                    match v {
-                        toml::Value::String(s) => items.push(s.clone()),
-                        _ => {
-                            errors.push(bad("a list of strings"));
-                            break;
-                        }
+                    if let toml::Value::String(s) = v {
+                        items.push(s.clone());
+                    } else {
+                        errors.push(bad("a list of strings"));
+                        break;
                     }
                 }
                 (items.join("; "), items, None)

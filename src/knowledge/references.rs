@@ -2,6 +2,7 @@
 //! `[Author Year](ref:key)`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -60,18 +61,23 @@ impl Work {
         let mut s = String::new();
         if !self.authors.is_empty() {
             if self.authors.len() > 3 {
-                s.push_str(&format!(
+                let _ = write!(
+                    s,
                     "{}, {}, {}, et al.",
                     self.authors[0], self.authors[1], self.authors[2]
-                ));
+                );
             } else {
                 s.push_str(&self.authors.join(", "));
             }
             s.push(' ');
         }
         match &self.year {
-            Some(Year::Number(y)) => s.push_str(&format!("({y}). ")),
-            Some(Year::Text(t)) => s.push_str(&format!("({t}). ")),
+            Some(Year::Number(y)) => {
+                let _ = write!(s, "({y}). ");
+            }
+            Some(Year::Text(t)) => {
+                let _ = write!(s, "({t}). ");
+            }
             None => s.push_str("(n.d.). "),
         }
         s.push_str(self.title.trim_end_matches('.'));
@@ -80,13 +86,13 @@ impl Work {
             s.push(' ');
             s.push_str(c);
             if let Some(v) = &self.volume {
-                s.push_str(&format!(" {v}"));
+                let _ = write!(s, " {v}");
             }
             if let Some(i) = &self.issue {
-                s.push_str(&format!("({i})"));
+                let _ = write!(s, "({i})");
             }
             if let Some(p) = &self.pages {
-                s.push_str(&format!(":{p}"));
+                let _ = write!(s, ":{p}");
             }
             s.push('.');
         }

@@ -298,10 +298,10 @@ fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
             NodeValue::Paragraph
             | NodeValue::Heading(_)
             | NodeValue::TableCell
-            | NodeValue::Item(_) => {
-                if !out.ends_with('\n') && !out.is_empty() {
-                    out.push('\n');
-                }
+            | NodeValue::Item(_)
+                if !out.ends_with('\n') && !out.is_empty() =>
+            {
+                out.push('\n');
             }
             _ => {}
         }

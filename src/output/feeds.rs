@@ -126,7 +126,7 @@ fn atom(st: &RenderState) -> String {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = write!(x, " xml:lang=\"{}\">\n", xml_escape(&cfg.default_language));
+    let _ = writeln!(x, " xml:lang=\"{}\">", xml_escape(&cfg.default_language));
     let _ = writeln!(x, "  <title>{}</title>", xml_escape(&cfg.title));
     if !cfg.description.is_empty() {
         let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&cfg.description));

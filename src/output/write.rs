@@ -88,9 +88,7 @@ pub fn check_output_dir(out: &Path, site_root: &Path, force: bool) -> Result<(),
         return refuse("it is a file");
     }
     if out_abs.is_dir() && !out_abs.join(MARKER).exists() && !force {
-        let empty = std::fs::read_dir(&out_abs)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = std::fs::read_dir(&out_abs).is_ok_and(|mut d| d.next().is_none());
         if !empty {
             return Err(Diagnostic::error(
                 "unsafe-output-dir",

@@ -407,7 +407,7 @@ pub fn render_site(
         jobs.push(Job::TaxonomyList(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
     }
-    let results: Vec<Result<Vec<(String, Vec<u8>)>, Diagnostic>> = jobs
+    let results: Vec<Result<RenderedFiles, Diagnostic>> = jobs
         .par_iter()
         .map(|job| render_job(state, &env, set, job))
         .collect();
@@ -438,6 +438,9 @@ pub fn render_site(
     }
     Ok((output, diags))
 }
+
+/// Output files of one render job: (path, bytes).
+type RenderedFiles = Vec<(String, Vec<u8>)>;
 
 enum Job {
     Page(usize),
@@ -476,9 +479,14 @@ fn render_job(
         }
     };
     let missing = |template: &str, doc: &Document| {
-        Diagnostic::error("missing-template", format!("template `{template}` does not exist"))
-            .in_file(&doc.file.display)
-            .with_help(format!("create templates/{template}, set `theme` in config.toml, or choose another `template`"))
+        Diagnostic::error(
+            "missing-template",
+            format!("template `{template}` does not exist"),
+        )
+        .in_file(&doc.file.display)
+        .with_help(format!(
+            "create templates/{template}, set `theme` in config.toml, or choose another `template`"
+        ))
     };
     match *job {
         Job::Page(i) => {
