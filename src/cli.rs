@@ -188,6 +188,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         drafts: args.drafts,
     };
     let progress = Progress::start();
+    let timings = std::env::var_os("FASCIA_TIMINGS").is_some();
     progress.stage("loading and linking");
     let linked = match pipeline::load_and_link(&opts) {
         Ok(l) => l,
@@ -202,12 +203,21 @@ fn build(args: &BuildArgs) -> ExitCode {
         diags.push(d);
         return failed(&progress, &diags, "build");
     }
+    if timings {
+        eprintln!(
+            "timing: load+parse+link {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     progress.stage("rendering");
     let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
     let (_state, output, diags) = match pipeline::render(linked) {
         Ok(x) => x,
         Err(diags) => return failed(&progress, &diags, "build"),
     };
+    if timings {
+        eprintln!("timing: render {:.3} s", started.elapsed().as_secs_f64());
+    }
     progress.stage("writing");
     if let Err(d) = crate::output::write::write_atomically(&output, &out_dir) {
         let mut diags = diags;

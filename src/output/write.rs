@@ -115,6 +115,8 @@ pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<(), Diagnosti
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io_err("remove", &tmp, &e))?;
     }
+    let t0 = std::time::Instant::now();
+    let timings = std::env::var_os("FASCIA_TIMINGS").is_some();
     if let Err(d) = write_tree(output, &tmp) {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(d);
@@ -131,6 +133,9 @@ pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<(), Diagnosti
         let _ = std::fs::rename(&old, &out_abs);
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(io_err("move into place", &out_abs, &e));
+    }
+    if timings {
+        eprintln!("timing: write new tree {:.3} s", t0.elapsed().as_secs_f64());
     }
     if old.exists() {
         std::fs::remove_dir_all(&old)
