@@ -211,6 +211,9 @@ fn build(args: &BuildArgs) -> ExitCode {
     }
     progress.stage("rendering");
     let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
+    let mut linked = linked;
+    let health = crate::knowledge::health::check(&linked.site);
+    linked.diagnostics.extend(health);
     let (_state, output, diags) = match pipeline::render(linked) {
         Ok(x) => x,
         Err(diags) => return failed(&progress, &diags, "build"),

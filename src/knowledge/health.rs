@@ -9,6 +9,9 @@ use crate::site::{DocId, Site};
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     links(site, &mut out);
+    if site.config.knowledge.unlinked_mentions {
+        out.extend(unlinked_mentions(site));
+    }
     reviews(site, &mut out);
     works(site, &mut out);
     out
@@ -126,4 +129,136 @@ fn works(site: &Site, out: &mut Vec<Diagnostic>) {
             )));
         }
     }
+}
+
+/// Names a page can be mentioned by: its title and `[extra] synonyms`.
+fn mention_names(site: &Site) -> (Vec<String>, Vec<DocId>) {
+    let mut names = Vec::new();
+    let mut owners = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let mut add = |n: &str| {
+            let n = n.trim();
+            if n.chars().count() >= 3 {
+                names.push(n.to_string());
+                owners.push(DocId::Page(i));
+            }
+        };
+        add(p.title());
+        if let Some(toml::Value::Array(syn)) = p.doc.fm.extra.get("synonyms") {
+            for s in syn.iter().filter_map(toml::Value::as_str) {
+                add(s);
+            }
+        }
+    }
+    (names, owners)
+}
+
+/// Mask Markdown that is not prose (links, wikilinks, code, HTML) with spaces,
+/// keeping byte positions, so mentions inside them are not reported.
+fn prose_mask(line: &str) -> String {
+    let bytes = line.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for b in &mut out[from..to.min(bytes.len())] {
+            if b.is_ascii() {
+                *b = b' ';
+            } else {
+                *b = b'_';
+            }
+        }
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => {
+                let end = line[i + 1..].find('`').map_or(bytes.len(), |e| i + 1 + e + 1);
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'<' => {
+                let end = line[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'[' if line[i..].starts_with("[[") => {
+                let end = line[i..].find("]]").map_or(bytes.len(), |e| i + e + 2);
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'[' => {
+                // [text](url): the whole link is not a mention.
+                let close = line[i..].find("](").map(|e| i + e);
+                let end = close.and_then(|c| line[c..].find(')').map(|e| c + e + 1));
+                match end {
+                    Some(end) => {
+                        blank(&mut out, i, end);
+                        i = end;
+                    }
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Another page's title or synonym in prose, on a page that never links to it.
+fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
+    use aho_corasick::{AhoCorasickBuilder, MatchKind};
+    use rayon::prelude::*;
+    let (names, owners) = mention_names(site);
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&names)
+        .expect("page names are plain strings");
+    let per_page: Vec<Vec<Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let id = DocId::Page(i);
+            let doc = &site.pages[i].doc;
+            let linked = &site.graph.outgoing[site.slot(id)];
+            let mut reported = std::collections::HashSet::new();
+            let mut out = Vec::new();
+            let mut in_fence = false;
+            for (n, line) in doc.file.text.lines().enumerate().skip(doc.body_line_offset) {
+                let t = line.trim_start();
+                if t.starts_with("```") || t.starts_with("~~~") {
+                    in_fence = !in_fence;
+                    continue;
+                }
+                if in_fence || t.starts_with('#') || t.starts_with("{{") || t.starts_with("{%") {
+                    continue;
+                }
+                let masked = prose_mask(line);
+                for m in ac.find_iter(&masked) {
+                    let target = owners[m.pattern().as_usize()];
+                    if target == id || linked.contains(&target) || !reported.insert(target) {
+                        continue;
+                    }
+                    let before = masked[..m.start()].chars().next_back();
+                    let after = masked[m.end()..].chars().next();
+                    if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+                        reported.remove(&target);
+                        continue;
+                    }
+                    let col = line[..m.start()].chars().count() + 1;
+                    out.push(
+                        Diagnostic::warning(
+                            "unlinked-mention",
+                            format!("`{}` is mentioned but not linked", &line[m.start()..m.end()]),
+                        )
+                        .at(&doc.file.display, &doc.file.text, n + 1, col)
+                        .with_help(format!("link it: [{}](@/{})", &line[m.start()..m.end()], site.doc(target).file.rel)),
+                    );
+                }
+            }
+            out
+        })
+        .collect();
+    per_page.into_iter().flatten().collect()
 }

@@ -92,14 +92,27 @@
   var toc = document.querySelector(".toc");
   var tocDetails = toc && toc.querySelector(".toc-details");
   var tocWide = media("(min-width: 80rem)");
-  if (tocDetails) {
-    // Folded on narrow screens (one line above the article), always open beside it.
-    if (!tocWide.matches && !window.location.hash) tocDetails.open = false;
-    onChange(tocWide, function () { if (tocWide.matches) tocDetails.open = true; });
-    tocDetails.addEventListener("toggle", function () {
-      if (tocWide.matches && !tocDetails.open) tocDetails.open = true;
+  // Table of contents and infobox: folded to one line on narrow screens,
+  // always open beside the text. Without JavaScript they stay open.
+  Array.prototype.forEach.call(document.querySelectorAll("details.fold-narrow"), function (d) {
+    if (!tocWide.matches && !window.location.hash) d.open = false;
+    onChange(tocWide, function () { if (tocWide.matches) d.open = true; });
+    d.addEventListener("toggle", function () {
+      if (tocWide.matches && !d.open) d.open = true;
     });
-  }
+  });
+  // Print everything, folded or not.
+  var reopened = [];
+  window.addEventListener("beforeprint", function () {
+    reopened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (d) { d.open = false; });
+    reopened = [];
+  });
   if (toc && "IntersectionObserver" in window) {
     var links = {};
     var headings = [];
