@@ -15,7 +15,7 @@ fn files() -> Vec<(&'static str, String)> {
                 "title = \"My knowledge base\"\nbase_url = \"https://example.org\"\ndescription = \"Notes that link to each other.\"\ntheme = \"{THEME_NAME}\"\ntaxonomies = [{{ name = \"tags\" }}]\n\n[knowledge]\nglossary_page = \"@/glossary.md\"\nbibliography_page = \"@/references.md\"\n\n[facts.fields.kind]\nlabel = \"Kind\"\ntype = \"text\"\n\n[extra]\ndisclaimer = \"General information only.\"\n"
             ),
         ),
-        ("content/_index.md", "+++\ntitle = \"Welcome\"\nsort_by = \"weight\"\n+++\n\nStart with [the first note](@/notes/first.md) or the [[Glossary]].\n".into()),
+        ("content/_index.md", "+++\ntitle = \"Welcome\"\nsort_by = \"weight\"\n+++\n\nStart with [the first note](@/notes/first.md), the [[Glossary]] or the [[References]].\n".into()),
         ("content/notes/_index.md", "+++\ntitle = \"Notes\"\nsort_by = \"weight\"\n+++\n\nAll notes.\n".into()),
         (
             "content/notes/first.md",
@@ -23,7 +23,7 @@ fn files() -> Vec<(&'static str, String)> {
         ),
         (
             "content/notes/second.md",
-            "+++\ntitle = \"Second note\"\ndescription = \"Backlinks appear automatically.\"\nweight = 20\nlast_reviewed = 2026-11-01\n\n[facts]\nkind = \"example\"\n+++\n\nThis page lists [the first note](@/notes/first.md) under \"Pages that link here\".\n\n## Details\n\nA term such as knowledge base is linked to the glossary on first mention.\n".into(),
+            "+++\ntitle = \"Second note\"\ndescription = \"Backlinks appear automatically.\"\nweight = 20\nlast_reviewed = 2026-11-01\n\n[facts]\nkind = \"example\"\n+++\n\nThis page lists [the first note](@/notes/first.md) under \"Pages that link here\".\n\n## Details\n\nA term such as knowledge base is linked to the [glossary](@/glossary.md) on first mention.\n".into(),
         ),
         ("content/glossary.md", "+++\ntitle = \"Glossary\"\ntemplate = \"glossary.html\"\n+++\n\nTerms used in these notes. See [the first note](@/notes/first.md).\n".into()),
         ("content/references.md", "+++\ntitle = \"References\"\ntemplate = \"bibliography.html\"\n+++\n\nWorks cited in these notes. See [the first note](@/notes/first.md).\n".into()),

@@ -241,6 +241,64 @@ fn init_creates_a_site_that_builds() {
         .stderr_has("already exists");
 }
 
+// ---------------------------------------------------------------- knowledge base
+
+#[test]
+fn related_pages_rank_by_shared_links() {
+    let s = Site::fixture("basic");
+    s.build().success();
+    let alpha = s.read("notes/alpha/index.html");
+    let start = alpha.find("<ol class=\"related\">").unwrap();
+    let related = &alpha[start..alpha[start..].find("</ol>").unwrap() + start];
+    // Beta links both ways (highest score); Gamma and the comparison one way each.
+    assert!(related.starts_with("<ol class=\"related\"><li><a href=\"https://example.org/notes/beta/\">Beta</a>"), "{related}");
+    assert!(related.contains(">Gamma</a>") && related.contains(">Alpha vs Beta</a>"));
+    assert!(!related.contains(">Alpha</a>"), "a page is not related to itself");
+}
+
+#[test]
+fn link_graph_svg_is_well_formed_with_one_link_per_neighbour() {
+    let s = Site::fixture("basic");
+    s.build().success();
+    let alpha = s.read("notes/alpha/index.html");
+    let start = alpha.find("<svg").unwrap();
+    let end = alpha.find("</svg>").unwrap() + "</svg>".len();
+    let svg = &alpha[start..end];
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
+    let hrefs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("a")).filter_map(|n| n.attribute("href")).collect();
+    // Neighbours: Beta (both ways), Gamma (out), Home and the comparison (in).
+    let mut sorted = hrefs.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        ["https://example.org/", "https://example.org/notes/beta/", "https://example.org/notes/bundle/", "https://example.org/tech/compare/"]
+    );
+    // Labels never share a row.
+    let ys: Vec<(&str, &str)> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| Some((n.attribute("x")?, n.attribute("y")?))).collect();
+    let mut unique = ys.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ys.len(), "overlapping labels: {ys:?}");
+}
+
+#[test]
+fn health_reports_orphans_dead_ends_mentions_and_reviews() {
+    let s = Site::fixture("basic");
+    s.write("content/notes/lonely.md", "+++\ntitle = \"Lonely\"\nlast_reviewed = 2020-01-01\n+++\n\nNobody links here and I mention Beta by name.\n");
+    let run = s.check(&[]);
+    run.success()
+        .stderr_has("content/notes/lonely.md: warning: `Lonely` has no inbound links other than section listings")
+        .stderr_has("content/notes/lonely.md: warning: `Lonely` links to no other page")
+        .stderr_has("content/notes/lonely.md:6:33: warning: `Beta` is mentioned but not linked")
+        .stderr_has("help: link it: [Beta](@/notes/beta.md)")
+        .stderr_has("content/notes/lonely.md:3:1: warning: review overdue since 2020-12-31");
+    // Alpha links Beta already: its plain mentions are not reported.
+    run.stderr_lacks("alpha.md:21:1: warning: `Beta`");
+    s.check(&["--strict"]).failure().stderr_has("error: review overdue");
+    // Builds print the same health warnings.
+    s.build().success().stderr_has("`Lonely` links to no other page");
+}
+
 // ---------------------------------------------------------------- errors
 
 /// Build once, break the site, build again: the error is located and the

@@ -46,7 +46,7 @@ fn links(site: &Site, out: &mut Vec<Diagnostic>) {
                 )
                 .in_file(file)
                 .with_help(
-                    "add links to related pages, e.g. [IASTM](@/techniques/iastm.md) or [[IASTM]]",
+                    "add links to related pages, e.g. [Title](@/section/page.md) or [[Title]]",
                 ),
             );
         }
