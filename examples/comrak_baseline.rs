@@ -1,7 +1,7 @@
 //! Benchmark baseline: render every Markdown file of a site with comrak alone,
 //! on one thread, with the same extensions fascia enables. Prints seconds.
 //!
-//! Usage: cargo run --release --example comrak_baseline -- SITE_DIR
+//! Usage: `cargo run --release --example comrak_baseline -- SITE_DIR`
 
 use std::time::Instant;
 

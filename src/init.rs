@@ -25,6 +25,7 @@ fn files() -> Vec<(&'static str, String)> {
             "content/notes/second.md",
             "+++\ntitle = \"Second note\"\ndescription = \"Backlinks appear automatically.\"\nweight = 20\nlast_reviewed = 2026-11-01\n\n[facts]\nkind = \"example\"\n+++\n\nThis page lists [the first note](@/notes/first.md) under \"Pages that link here\".\n\n## Details\n\nA term such as knowledge base is linked to the [glossary](@/glossary.md) on first mention.\n".into(),
         ),
+        ("content/about/_index.md", "+++\ntitle = \"About\"\n+++\n\nWho writes these notes and how. Start at [the first note](@/notes/first.md).\n".into()),
         ("content/glossary.md", "+++\ntitle = \"Glossary\"\ntemplate = \"glossary.html\"\n+++\n\nTerms used in these notes. See [the first note](@/notes/first.md).\n".into()),
         ("content/references.md", "+++\ntitle = \"References\"\ntemplate = \"bibliography.html\"\n+++\n\nWorks cited in these notes. See [the first note](@/notes/first.md).\n".into()),
         ("data/glossary.toml", "[[terms]]\nterm = \"Knowledge base\"\naliases = [\"wiki\"]\ndefinition = \"A set of pages that link to each other.\"\n".into()),

@@ -20,6 +20,32 @@ use crate::templates::TemplateSet;
 
 type ParseResult = Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>>;
 
+/// Stage timings on stderr when `FASCIA_TIMINGS` is set.
+struct Clock {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Self {
+            on: std::env::var_os("FASCIA_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {stage} {:.3} s",
+                (now - self.last.get()).as_secs_f64()
+            );
+            self.last.set(now);
+        }
+    }
+}
+
 /// What a build is asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -70,7 +96,9 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
     let bibliography = load_data(root, "references.toml", Bibliography::parse)
         .map_err(|e| fail(diags.clone(), e))?;
+    let clock = Clock::new();
     let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), vec![d]))?;
+    clock.lap("load");
 
     let matcher = (config.knowledge.glossary_links
         && config.knowledge.glossary_page.is_some()
@@ -87,6 +115,7 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
         .into_par_iter()
         .map(|f| content::parse_file(f, &cx))
         .collect();
+    clock.lap("parse");
     let mut docs = Vec::with_capacity(parsed.len());
     let mut errors = Vec::new();
     for r in parsed {
@@ -129,7 +158,9 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
     if !collisions.is_empty() {
         return Err(fail(diags, collisions));
     }
+    clock.lap("assemble");
     diags.extend(crate::graph::link(&mut site));
+    clock.lap("link");
     if diags.has_errors() {
         diags.sort();
         return Err(diags);

@@ -232,7 +232,7 @@ fn init_creates_a_site_that_builds() {
     harness::run_in(dir.path(), &["init", "notes"]).success();
     harness::run_in(dir.path(), &["build", "--root", "notes"])
         .success()
-        .stderr_has("Built 2 pages");
+        .stderr_has("Built 4 pages, 3 sections");
     let first =
         std::fs::read_to_string(dir.path().join("notes/public/notes/first/index.html")).unwrap();
     assert!(first.contains("second"));
@@ -251,9 +251,17 @@ fn related_pages_rank_by_shared_links() {
     let start = alpha.find("<ol class=\"related\">").unwrap();
     let related = &alpha[start..alpha[start..].find("</ol>").unwrap() + start];
     // Beta links both ways (highest score); Gamma and the comparison one way each.
-    assert!(related.starts_with("<ol class=\"related\"><li><a href=\"https://example.org/notes/beta/\">Beta</a>"), "{related}");
+    assert!(
+        related.starts_with(
+            "<ol class=\"related\"><li><a href=\"https://example.org/notes/beta/\">Beta</a>"
+        ),
+        "{related}"
+    );
     assert!(related.contains(">Gamma</a>") && related.contains(">Alpha vs Beta</a>"));
-    assert!(!related.contains(">Alpha</a>"), "a page is not related to itself");
+    assert!(
+        !related.contains(">Alpha</a>"),
+        "a page is not related to itself"
+    );
 }
 
 #[test]
@@ -265,16 +273,29 @@ fn link_graph_svg_is_well_formed_with_one_link_per_neighbour() {
     let end = alpha.find("</svg>").unwrap() + "</svg>".len();
     let svg = &alpha[start..end];
     let doc = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
-    let hrefs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("a")).filter_map(|n| n.attribute("href")).collect();
+    let hrefs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("a"))
+        .filter_map(|n| n.attribute("href"))
+        .collect();
     // Neighbours: Beta (both ways), Gamma (out), Home and the comparison (in).
     let mut sorted = hrefs.clone();
     sorted.sort_unstable();
     assert_eq!(
         sorted,
-        ["https://example.org/", "https://example.org/notes/beta/", "https://example.org/notes/bundle/", "https://example.org/tech/compare/"]
+        [
+            "https://example.org/",
+            "https://example.org/notes/beta/",
+            "https://example.org/notes/bundle/",
+            "https://example.org/tech/compare/"
+        ]
     );
     // Labels never share a row.
-    let ys: Vec<(&str, &str)> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| Some((n.attribute("x")?, n.attribute("y")?))).collect();
+    let ys: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| Some((n.attribute("x")?, n.attribute("y")?)))
+        .collect();
     let mut unique = ys.clone();
     unique.sort_unstable();
     unique.dedup();
@@ -294,9 +315,13 @@ fn health_reports_orphans_dead_ends_mentions_and_reviews() {
         .stderr_has("content/notes/lonely.md:3:1: warning: review overdue since 2020-12-31");
     // Alpha links Beta already: its plain mentions are not reported.
     run.stderr_lacks("alpha.md:21:1: warning: `Beta`");
-    s.check(&["--strict"]).failure().stderr_has("error: review overdue");
+    s.check(&["--strict"])
+        .failure()
+        .stderr_has("error: review overdue");
     // Builds print the same health warnings.
-    s.build().success().stderr_has("`Lonely` links to no other page");
+    s.build()
+        .success()
+        .stderr_has("`Lonely` links to no other page");
 }
 
 // ---------------------------------------------------------------- errors

@@ -171,7 +171,9 @@ fn prose_mask(line: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'`' => {
-                let end = line[i + 1..].find('`').map_or(bytes.len(), |e| i + 1 + e + 1);
+                let end = line[i + 1..]
+                    .find('`')
+                    .map_or(bytes.len(), |e| i + 1 + e + 1);
                 blank(&mut out, i, end);
                 i = end;
             }
@@ -242,7 +244,9 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
                     }
                     let before = masked[..m.start()].chars().next_back();
                     let after = masked[m.end()..].chars().next();
-                    if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+                    if before.is_some_and(char::is_alphanumeric)
+                        || after.is_some_and(char::is_alphanumeric)
+                    {
                         reported.remove(&target);
                         continue;
                     }
@@ -250,10 +254,17 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
                     out.push(
                         Diagnostic::warning(
                             "unlinked-mention",
-                            format!("`{}` is mentioned but not linked", &line[m.start()..m.end()]),
+                            format!(
+                                "`{}` is mentioned but not linked",
+                                &line[m.start()..m.end()]
+                            ),
                         )
                         .at(&doc.file.display, &doc.file.text, n + 1, col)
-                        .with_help(format!("link it: [{}](@/{})", &line[m.start()..m.end()], site.doc(target).file.rel)),
+                        .with_help(format!(
+                            "link it: [{}](@/{})",
+                            &line[m.start()..m.end()],
+                            site.doc(target).file.rel
+                        )),
                     );
                 }
             }

@@ -94,11 +94,14 @@
   var tocWide = media("(min-width: 80rem)");
   // Table of contents and infobox: folded to one line on narrow screens,
   // always open beside the text. Without JavaScript they stay open.
+  // Comparison pages give the width to their table, so their contents stay folded.
   Array.prototype.forEach.call(document.querySelectorAll("details.fold-narrow"), function (d) {
-    if (!tocWide.matches && !window.location.hash) d.open = false;
-    onChange(tocWide, function () { if (tocWide.matches) d.open = true; });
+    var always = !!(d.closest && d.closest(".is-comparison"));
+    var besideText = function () { return tocWide.matches && !always; };
+    if (!besideText() && !window.location.hash) d.open = false;
+    onChange(tocWide, function () { if (besideText()) d.open = true; });
     d.addEventListener("toggle", function () {
-      if (tocWide.matches && !d.open) d.open = true;
+      if (besideText() && !d.open) d.open = true;
     });
   });
   // Print everything, folded or not.
