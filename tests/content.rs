@@ -1,0 +1,292 @@
+//! Quality bars of the encyclopedia in `site/`, checked on every run.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use fascia::pipeline::{BuildOptions, load_and_link};
+use fascia::site::{DocId, Site};
+
+fn site() -> Site {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    match load_and_link(&BuildOptions {
+        root,
+        base_url: None,
+        drafts: false,
+    }) {
+        Ok(linked) => linked.site,
+        Err(d) => panic!("the encyclopedia does not load: {:#?}", d.items),
+    }
+}
+
+fn section_of(rel: &str) -> &str {
+    rel.split('/').next().unwrap_or("")
+}
+
+fn pages_in<'a>(
+    site: &'a Site,
+    section: &'a str,
+) -> impl Iterator<Item = (usize, &'a fascia::content::Page)> + 'a {
+    site.pages.iter().enumerate().filter(move |(_, p)| {
+        section_of(&p.doc.file.rel) == section && p.doc.file.rel.contains('/')
+    })
+}
+
+#[test]
+fn has_the_required_pages() {
+    let s = site();
+    let rels: HashSet<&str> = s.pages.iter().map(|p| p.doc.file.rel.as_str()).collect();
+    let techniques = [
+        "iastm",
+        "graston-technique",
+        "astym",
+        "gua-sha",
+        "ims",
+        "dry-needling",
+        "acupuncture",
+        "soft-tissue-massage",
+        "spa-massage",
+        "clinical-massage",
+        "swedish-massage",
+        "effleurage",
+        "petrissage",
+        "friction",
+        "tapotement",
+        "stretching",
+        "myofascial-release",
+        "trigger-point-therapy",
+        "deep-tissue-massage",
+        "neuromuscular-therapy",
+    ];
+    let conditions = [
+        "tendinopathy",
+        "strains-and-sprains",
+        "fibromyalgia",
+        "low-back-pain",
+        "neck-pain",
+        "tension-type-headache",
+        "osteoarthritis",
+        "post-surgical-scar-tissue",
+        "myofascial-pain-syndrome",
+        "sports-injuries",
+    ];
+    for t in techniques {
+        assert!(
+            rels.contains(format!("techniques/{t}.md").as_str()),
+            "missing technique {t}"
+        );
+    }
+    for c in conditions {
+        assert!(
+            rels.contains(format!("conditions/{c}.md").as_str()),
+            "missing condition {c}"
+        );
+    }
+    for section in [
+        "techniques",
+        "comparisons",
+        "conditions",
+        "safety",
+        "evidence",
+        "about",
+    ] {
+        assert!(
+            s.by_rel(&format!("{section}/_index.md")).is_some(),
+            "missing section {section}"
+        );
+    }
+    assert!(rels.contains("glossary.md") && rels.contains("references.md"));
+    assert!(
+        s.glossary.terms.len() >= 40,
+        "glossary has {} terms",
+        s.glossary.terms.len()
+    );
+}
+
+#[test]
+fn technique_pages_fill_every_fact() {
+    let s = site();
+    let fields: Vec<&String> = s.config.facts.fields.keys().collect();
+    for (i, p) in pages_in(&s, "techniques") {
+        let facts = &s.graph.facts[s.slot(DocId::Page(i))];
+        let have: HashSet<&str> = facts.iter().map(|f| f.key.as_str()).collect();
+        let missing: Vec<&&String> = fields
+            .iter()
+            .filter(|f| !have.contains(f.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} lacks facts {missing:?}",
+            p.doc.file.rel
+        );
+    }
+}
+
+#[test]
+fn comparisons_compare_exactly_the_intended_pages() {
+    let s = site();
+    let expect = [
+        (
+            "comparisons/iastm-graston-astym.md",
+            vec![
+                "techniques/iastm.md",
+                "techniques/graston-technique.md",
+                "techniques/astym.md",
+            ],
+        ),
+        (
+            "comparisons/dry-needling-vs-acupuncture.md",
+            vec![
+                "techniques/ims.md",
+                "techniques/dry-needling.md",
+                "techniques/acupuncture.md",
+            ],
+        ),
+        (
+            "comparisons/spa-vs-clinical-massage.md",
+            vec![
+                "techniques/spa-massage.md",
+                "techniques/clinical-massage.md",
+            ],
+        ),
+    ];
+    for (page, targets) in expect {
+        let id = s.by_rel(page).unwrap_or_else(|| panic!("missing {page}"));
+        let doc = s.doc(id);
+        let compared: Vec<&str> = doc
+            .fm
+            .compare
+            .iter()
+            .map(|c| c.trim_start_matches("@/"))
+            .collect();
+        assert_eq!(compared, targets, "{page}");
+        let table = s.graph.comparisons[s.slot(id)]
+            .as_ref()
+            .expect("comparison table built");
+        assert_eq!(table.columns.len(), targets.len());
+        assert!(
+            table.rows.len() >= 15,
+            "{page}: only {} rows",
+            table.rows.len()
+        );
+        assert!(
+            doc.body.shortcodes.iter().any(|c| c.name == "comparison"),
+            "{page} does not place the table"
+        );
+    }
+}
+
+#[test]
+fn pages_are_long_enough() {
+    let s = site();
+    for (section, min) in [
+        ("techniques", 500),
+        ("conditions", 500),
+        ("comparisons", 900),
+    ] {
+        for (_, p) in pages_in(&s, section) {
+            if p.doc.file.rel.ends_with("_index.md") {
+                continue;
+            }
+            let words = p.doc.body.word_count;
+            assert!(
+                words >= min,
+                "{} has {words} words, needs {min}",
+                p.doc.file.rel
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_is_reviewed_described_cited_and_linked() {
+    let s = site();
+    let mut problems = Vec::new();
+    for id in s.doc_ids() {
+        let doc = s.doc(id);
+        let rel = doc.file.rel.as_str();
+        let slot = s.slot(id);
+        if doc.fm.last_reviewed.is_none() {
+            problems.push(format!("{rel}: no last_reviewed"));
+        }
+        match &doc.fm.description {
+            Some(d) if d.chars().count() < 160 => {}
+            Some(d) => problems.push(format!(
+                "{rel}: description has {} characters",
+                d.chars().count()
+            )),
+            None => problems.push(format!("{rel}: no description")),
+        }
+        if matches!(id, DocId::Section(_)) {
+            continue;
+        }
+        let is_about = section_of(rel) == "about";
+        if !is_about && s.graph.references[slot].len() < 2 {
+            problems.push(format!(
+                "{rel}: cites {} works",
+                s.graph.references[slot].len()
+            ));
+        }
+        if s.graph.outgoing[slot].len() < 3 {
+            problems.push(format!(
+                "{rel}: {} outbound links",
+                s.graph.outgoing[slot].len()
+            ));
+        }
+        let inbound: HashSet<DocId> = s.graph.backlinks[slot].iter().map(|b| b.source).collect();
+        if inbound.len() < 2 {
+            problems.push(format!("{rel}: {} inbound links", inbound.len()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn no_sentence_is_copied_from_a_seed() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let words = |t: &str| -> Vec<String> {
+        t.to_lowercase()
+            .replace('’', "'")
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut grams = HashSet::new();
+    let entries =
+        std::fs::read_dir(&seeds).unwrap_or_else(|e| panic!("seeds at {}: {e}", seeds.display()));
+    for e in entries.flatten() {
+        let w = words(&std::fs::read_to_string(e.path()).unwrap());
+        for g in w.windows(12) {
+            grams.insert(g.join(" "));
+        }
+    }
+    assert!(!grams.is_empty());
+    let s = site();
+    let mut copied = Vec::new();
+    for id in s.doc_ids() {
+        let doc = s.doc(id);
+        for g in words(&doc.file.text).windows(12) {
+            if grams.contains(&g.join(" ")) {
+                copied.push(format!("{}: {}", doc.file.rel, g.join(" ")));
+            }
+        }
+    }
+    assert!(
+        copied.is_empty(),
+        "copied from a seed:\n{}",
+        copied.join("\n")
+    );
+}
+
+#[test]
+fn every_citation_is_in_the_fact_sheet_bibliography() {
+    let s = site();
+    assert!(s.bibliography.works.len() >= 100);
+    for w in &s.bibliography.works {
+        assert!(
+            w.doi.is_some() || w.url.is_some() || w.archived.is_some(),
+            "{} has no DOI, URL or archive note",
+            w.key
+        );
+    }
+}
