@@ -211,10 +211,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     }
     progress.stage("rendering");
     let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
-    let mut linked = linked;
-    let health = crate::knowledge::health::check(&linked.site);
-    linked.diagnostics.extend(health);
-    let (_state, output, diags) = match pipeline::render(linked) {
+    let (state, output, mut diags) = match pipeline::render(linked) {
         Ok(x) => x,
         Err(diags) => return failed(&progress, &diags, "build"),
     };
@@ -222,8 +219,15 @@ fn build(args: &BuildArgs) -> ExitCode {
         eprintln!("timing: render {:.3} s", started.elapsed().as_secs_f64());
     }
     progress.stage("writing");
-    if let Err(d) = crate::output::write::write_atomically(&output, &out_dir) {
-        let mut diags = diags;
+    // Link health (CPU) runs while the output is written (I/O).
+    let written = std::thread::scope(|scope| {
+        let health = scope.spawn(|| crate::knowledge::health::check(&state.site));
+        let written = crate::output::write::write_atomically(&output, &out_dir);
+        diags.extend(health.join().expect("health check does not panic"));
+        written
+    });
+    diags.sort();
+    if let Err(d) = written {
         diags.push(d);
         return failed(&progress, &diags, "build");
     }
