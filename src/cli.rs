@@ -16,6 +16,7 @@ Examples:
   fascia build --root my-site -o out
   fascia check --strict             every problem in one run; warnings count as errors
   fascia check --format json        diagnostics for editors and CI
+  fascia serve --open               preview with live reload at http://127.0.0.1:1111/
   fascia init my-notes              start a new site";
 
 #[derive(Parser, Debug)]
@@ -35,6 +36,9 @@ enum Command {
     /// Check the site (links, anchors, citations, facts) without writing anything
     #[command(after_help = "Example:\n  fascia check --strict --format json")]
     Check(CheckArgs),
+    /// Serve the site from memory with live reload (127.0.0.1 only by default)
+    #[command(after_help = "Example:\n  fascia serve --port 1111 --open")]
+    Serve(ServeArgs),
     /// Create a new site that builds with the default theme
     #[command(after_help = "Example:\n  fascia init my-notes && fascia build --root my-notes")]
     Init(InitArgs),
@@ -88,6 +92,24 @@ struct CheckArgs {
 }
 
 #[derive(clap::Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Address to listen on; anything but loopback exposes the preview to your network
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    interface: String,
+    /// Port to listen on (the next free one is used if it is taken)
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(clap::Args, Debug)]
 struct InitArgs {
     /// Folder to create (must not exist or be empty)
     dir: PathBuf,
@@ -99,6 +121,22 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
+        Command::Serve(args) => {
+            let opts = crate::serve::ServeOptions {
+                root: find_root(args.root.root.as_deref()),
+                interface: args.interface,
+                port: args.port,
+                open: args.open,
+                drafts: args.drafts,
+            };
+            match crate::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Init(args) => match crate::init::create(&args.dir) {
             Ok(()) => {
                 println!(
@@ -186,6 +224,7 @@ fn build(args: &BuildArgs) -> ExitCode {
         root: root.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        serving: false,
     };
     let progress = Progress::start();
     let timings = std::env::var_os("FASCIA_TIMINGS").is_some();
@@ -263,6 +302,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         root,
         base_url: None,
         drafts: args.drafts,
+        serving: false,
     };
     let mut diags = match pipeline::load_and_link(&opts) {
         Ok(linked) => {

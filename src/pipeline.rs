@@ -52,6 +52,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Building for `fascia serve` (see [`Site::serving`]).
+    pub serving: bool,
 }
 
 /// A loaded, parsed and linked site, with its templates.
@@ -63,6 +65,35 @@ pub struct Linked {
 
 /// load + parse + link. Errors stop the pipeline; warnings travel along.
 pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
+    load_and_link_cached(opts, &ParseCache::default())
+}
+
+/// Parsed documents from an earlier run, reused when a file's text and the
+/// settings that shape parsing are unchanged (`serve` keeps one).
+#[derive(Default)]
+pub struct ParseCache {
+    docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Document)>>,
+}
+
+impl ParseCache {
+    fn get(&self, rel: &str, text: &str, settings: u64) -> Option<Document> {
+        let docs = self.docs.lock().ok()?;
+        let (key, doc) = docs.get(rel)?;
+        (*key == settings && doc.file.text == text).then(|| doc.clone())
+    }
+
+    fn put(&self, doc: &Document, settings: u64) {
+        if let Ok(mut docs) = self.docs.lock() {
+            docs.insert(doc.file.rel.clone(), (settings, doc.clone()));
+        }
+    }
+}
+
+/// [`load_and_link`], re-parsing only files that changed since `cache` saw them.
+pub fn load_and_link_cached(
+    opts: &BuildOptions,
+    cache: &ParseCache,
+) -> Result<Linked, Diagnostics> {
     let mut diags = Diagnostics::default();
     let fail = |mut diags: Diagnostics, more: Vec<Diagnostic>| {
         diags.extend(more);
@@ -110,10 +141,31 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
         glossary: matcher.as_ref(),
         shortcodes: &has_shortcode,
     };
+    // What shapes parsing besides the file: Markdown settings, glossary, shortcodes.
+    let settings = crate::render::fnv1a(
+        format!(
+            "{:?}{:?}{:?}",
+            config.markdown,
+            glossary.terms,
+            templates.files.keys().collect::<Vec<_>>()
+        )
+        .as_bytes(),
+    );
     let parsed: Vec<ParseResult> = tree
         .files
         .into_par_iter()
-        .map(|f| content::parse_file(f, &cx))
+        .map(|f| {
+            if let Some(doc) = cache.get(&f.rel, &f.text, settings) {
+                return Ok((doc, Vec::new()));
+            }
+            let result = content::parse_file(f, &cx);
+            if let Ok((doc, warnings)) = &result
+                && warnings.is_empty()
+            {
+                cache.put(doc, settings);
+            }
+            result
+        })
         .collect();
     clock.lap("parse");
     let mut docs = Vec::with_capacity(parsed.len());
@@ -153,6 +205,7 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
         static_dirs,
         content_assets,
         graph: crate::graph::LinkGraph::default(),
+        serving: opts.serving,
     };
     let collisions = check_paths(&site);
     if !collisions.is_empty() {

@@ -34,6 +34,9 @@ pub struct Site {
     pub content_assets: Vec<(PathBuf, String)>,
     /// Filled by the link stage.
     pub graph: LinkGraph,
+    /// Built for `fascia serve`: no cache-busting hashes, so a stylesheet edit
+    /// changes only the stylesheet.
+    pub serving: bool,
 }
 
 impl Site {

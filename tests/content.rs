@@ -12,6 +12,7 @@ fn site() -> Site {
         root,
         base_url: None,
         drafts: false,
+        serving: false,
     }) {
         Ok(linked) => linked.site,
         Err(d) => panic!("the encyclopedia does not load: {:#?}", d.items),

@@ -106,7 +106,10 @@ impl RenderState {
         if trailing_slash && !url.ends_with('/') {
             url.push('/');
         }
-        if cachebust && let Some(hash) = self.static_hash(clean) {
+        if cachebust
+            && !self.site.serving
+            && let Some(hash) = self.static_hash(clean)
+        {
             let _ = write!(url, "?h={hash}");
         }
         Ok(url)
