@@ -1,170 +1,106 @@
-/* fibre: progressive enhancements. Every page works without this file.
-   - light/dark toggle, remembered in localStorage (theme-init.js applies it early)
-   - the menu button that opens the section tree on narrow screens
-   - the table of contents: current heading highlighted while scrolling,
-     folded on narrow screens
-   - external links marked for the print stylesheet */
+/* fibre: progressive enhancements; every page works without them.
+   Theme toggle (saved in localStorage; theme-init.js applies it early), the
+   menu drawer on narrow screens, folding of contents and infobox on narrow
+   screens, the current heading in the contents, external links for print. */
 (function () {
   "use strict";
-  var root = document.documentElement;
-  var KEY = "fibre-theme";
+  var root = document.documentElement, doc = document;
+  var $ = function (s) { return doc.querySelector(s); };
+  var each = function (s, f) { Array.prototype.forEach.call(doc.querySelectorAll(s), f); };
+  var mq = function (q) { return window.matchMedia ? matchMedia(q) : { matches: false }; };
+  var watch = function (m, f) { if (m.addEventListener) m.addEventListener("change", f); else if (m.addListener) m.addListener(f); };
 
-  function media(q) {
-    return window.matchMedia ? window.matchMedia(q) : { matches: false };
-  }
-  function onChange(mq, fn) {
-    if (mq.addEventListener) mq.addEventListener("change", fn);
-    else if (mq.addListener) mq.addListener(fn);
-  }
-
-  /* ---------------------------------------------------------- theme */
-  var systemDark = media("(prefers-color-scheme: dark)");
-  var toggle = document.querySelector(".theme-toggle");
-
-  function isDark() {
-    var t = root.getAttribute("data-theme");
-    return t ? t === "dark" : !!systemDark.matches;
-  }
-  function syncToggle() {
-    if (toggle) toggle.setAttribute("aria-pressed", isDark() ? "true" : "false");
-  }
+  /* light/dark toggle: aria-pressed means "dark" */
+  var systemDark = mq("(prefers-color-scheme: dark)"), toggle = $(".theme-toggle");
+  var isDark = function () { var t = root.getAttribute("data-theme"); return t ? t === "dark" : !!systemDark.matches; };
+  var sync = function () { toggle.setAttribute("aria-pressed", isDark() ? "true" : "false"); };
   if (toggle) {
     toggle.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
       root.setAttribute("data-theme", next);
-      try { window.localStorage.setItem(KEY, next); } catch (e) { /* not persisted */ }
-      syncToggle();
+      try { localStorage.setItem("fibre-theme", next); } catch (e) { /* file:// or private mode */ }
+      sync();
     });
-    onChange(systemDark, syncToggle);
-    syncToggle();
+    watch(systemDark, sync);
+    sync();
   }
 
-  /* ---------------------------------------------------------- menu */
-  var nav = document.getElementById("site-nav");
-  var menuButton = document.querySelector(".menu-button");
-  var closeButton = document.querySelector(".menu-close");
-  var wide = media("(min-width: 64rem)");
-  var outside = [".site-header", ".main", ".site-footer", ".skip-link"];
-
-  function setInert(on) {
-    outside.forEach(function (sel) {
-      var el = document.querySelector(sel);
-      if (!el) return;
-      if (on) el.setAttribute("inert", "");
-      else el.removeAttribute("inert");
-    });
-  }
-  function isOpen() { return root.classList.contains("nav-open"); }
-  function setMenu(open, returnFocus) {
-    if (!nav || !menuButton) return;
+  /* menu drawer: the sidebar over the page, Esc or a click outside closes it */
+  var nav = $("#site-nav"), menu = $(".menu-button"), close = $(".menu-close"), desk = mq("(min-width: 64rem)");
+  var isOpen = function () { return root.classList.contains("nav-open"); };
+  var setMenu = function (open, refocus) {
     root.classList.toggle("nav-open", open);
-    menuButton.setAttribute("aria-expanded", open ? "true" : "false");
-    setInert(open);
+    menu.setAttribute("aria-expanded", String(open));
+    each(".site-header, .main, .site-footer, .skip-link", function (el) { el.inert = open; if (!open) el.removeAttribute("inert"); });
     if (open) {
-      var target = closeButton || nav.querySelector("a");
-      if (target) target.focus();
-      var current = nav.querySelector('[aria-current="page"]');
-      if (current && current.scrollIntoView) current.scrollIntoView({ block: "center" });
-    } else if (returnFocus) {
-      menuButton.focus();
-    }
-  }
-  if (nav && menuButton) {
-    menuButton.addEventListener("click", function () { setMenu(!isOpen(), false); });
-    if (closeButton) closeButton.addEventListener("click", function () { setMenu(false, true); });
-    document.addEventListener("keydown", function (e) {
-      if ((e.key === "Escape" || e.key === "Esc") && isOpen()) {
-        e.preventDefault();
-        setMenu(false, true);
-      }
+      (close || nav.querySelector("a")).focus();
+      var cur = nav.querySelector('[aria-current="page"]');
+      if (cur) cur.scrollIntoView({ block: "center" });
+    } else if (refocus) menu.focus();
+  };
+  if (nav && menu) {
+    menu.addEventListener("click", function () { setMenu(!isOpen(), false); });
+    if (close) close.addEventListener("click", function () { setMenu(false, true); });
+    doc.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && isOpen()) { e.preventDefault(); setMenu(false, true); }
     });
-    document.addEventListener("click", function (e) {
-      if (isOpen() && !nav.contains(e.target) && !menuButton.contains(e.target)) setMenu(false, true);
+    doc.addEventListener("click", function (e) {
+      if (isOpen() && !nav.contains(e.target) && !menu.contains(e.target)) setMenu(false, true);
     });
-    nav.addEventListener("click", function (e) {
-      var a = e.target.closest ? e.target.closest("a") : null;
-      if (a && isOpen()) setMenu(false, false);
-    });
-    onChange(wide, function () { if (wide.matches && isOpen()) setMenu(false, false); });
+    nav.addEventListener("click", function (e) { if (e.target.closest("a") && isOpen()) setMenu(false, false); });
+    watch(desk, function () { if (desk.matches && isOpen()) setMenu(false, false); });
   }
 
-  /* ---------------------------------------------------------- table of contents */
-  var toc = document.querySelector(".toc");
-  var tocDetails = toc && toc.querySelector(".toc-details");
-  var tocWide = media("(min-width: 80rem)");
-  // Table of contents and infobox: folded to one line on narrow screens,
-  // always open beside the text. Without JavaScript they stay open.
-  // Comparison pages give the width to their table, so their contents stay folded.
-  Array.prototype.forEach.call(document.querySelectorAll("details.fold-narrow"), function (d) {
-    var always = !!(d.closest && d.closest(".is-comparison"));
-    var besideText = function () { return tocWide.matches && !always; };
-    if (!besideText() && !window.location.hash) d.open = false;
-    onChange(tocWide, function () { if (besideText()) d.open = true; });
-    d.addEventListener("toggle", function () {
-      if (besideText() && !d.open) d.open = true;
-    });
+  /* contents and infobox: folded on narrow screens and on comparison pages
+     (whose table takes the width), always open beside the text */
+  var wide = mq("(min-width: 80rem)");
+  each("details.fold-narrow", function (d) {
+    var beside = function () { return wide.matches && !d.closest(".is-comparison"); };
+    if (!beside() && !location.hash) d.open = false;
+    watch(wide, function () { if (beside()) d.open = true; });
+    d.addEventListener("toggle", function () { if (beside() && !d.open) d.open = true; });
   });
-  // Print everything, folded or not.
   var reopened = [];
-  window.addEventListener("beforeprint", function () {
-    reopened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
-      d.open = true;
-      return true;
-    });
+  addEventListener("beforeprint", function () {
+    reopened = Array.prototype.filter.call(doc.querySelectorAll("details:not([open])"), function (d) { d.open = true; return true; });
   });
-  window.addEventListener("afterprint", function () {
-    reopened.forEach(function (d) { d.open = false; });
-    reopened = [];
-  });
+  addEventListener("afterprint", function () { reopened.forEach(function (d) { d.open = false; }); });
+
+  /* contents: highlight the heading being read */
+  var toc = $(".toc"), links = {}, heads = [], current = null;
   if (toc && "IntersectionObserver" in window) {
-    var links = {};
-    var headings = [];
     Array.prototype.forEach.call(toc.querySelectorAll('a[href^="#"]'), function (a) {
-      var id = decodeURIComponent(a.getAttribute("href").slice(1));
-      var h = document.getElementById(id);
-      if (h) { links[id] = a; headings.push(h); }
+      var h = doc.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      if (h) { links[h.id] = a; heads.push(h); }
     });
-    var current = null;
+    var atEnd = function () { return innerHeight + scrollY >= root.scrollHeight - 2; };
     var update = function () {
-      var offset = (wide.matches ? 80 : 16) + 24;
-      var active = null;
-      for (var i = 0; i < headings.length; i++) {
-        if (headings[i].getBoundingClientRect().top - offset <= 0) active = headings[i];
-        else break;
-      }
-      // At the very bottom the last sections may never reach the top.
-      if ((window.innerHeight + window.scrollY) >= document.documentElement.scrollHeight - 2 && headings.length) {
-        active = headings[headings.length - 1];
-      }
-      var link = active ? links[active.id] : null;
+      var top = (desk.matches ? 80 : 16) + 24, active = heads[0];
+      for (var i = 0; i < heads.length && heads[i].getBoundingClientRect().top <= top; i++) active = heads[i];
+      if (atEnd()) active = heads[heads.length - 1];
+      var link = links[active.id];
       if (link === current) return;
       if (current) { current.classList.remove("is-current"); current.removeAttribute("aria-current"); }
       current = link;
-      if (current) {
-        current.classList.add("is-current");
-        current.setAttribute("aria-current", "location");
-        var box = tocDetails || toc;
-        if (tocWide.matches && box.scrollHeight > box.clientHeight) {
-          var r = current.getBoundingClientRect(), b = box.getBoundingClientRect();
-          if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - b.height / 2;
-        }
+      link.classList.add("is-current");
+      link.setAttribute("aria-current", "location");
+      var box = toc.querySelector(".toc-details");
+      if (wide.matches && box.scrollHeight > box.clientHeight) {
+        var r = link.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - b.height / 2;
       }
     };
-    if (headings.length) {
-      var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -55% 0px", threshold: [0, 1] });
-      headings.forEach(function (h) { observer.observe(h); });
-      window.addEventListener("scroll", function () {
-        // cheap: only the bottom-of-page case needs the scroll event
-        if ((window.innerHeight + window.scrollY) >= document.documentElement.scrollHeight - 2) update();
-      }, { passive: true });
+    if (heads.length) {
+      var io = new IntersectionObserver(update, { rootMargin: "0px 0px -55% 0px", threshold: [0, 1] });
+      heads.forEach(function (h) { io.observe(h); });
+      addEventListener("scroll", function () { if (atEnd()) update(); }, { passive: true });
       update();
     }
   }
 
-  /* ---------------------------------------------------------- external links (print) */
+  /* links leaving the site, so print can show where they go */
   var base = root.getAttribute("data-base") || "";
-  Array.prototype.forEach.call(document.querySelectorAll('.prose a[href^="http"]'), function (a) {
-    var href = a.getAttribute("href");
-    if (!base || href.indexOf(base) !== 0) a.classList.add("is-external");
+  each('.prose a[href^="http"]', function (a) {
+    if (!base || a.getAttribute("href").indexOf(base) !== 0) a.classList.add("is-external");
   });
 })();

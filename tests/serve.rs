@@ -1,0 +1,315 @@
+//! `fascia serve` end to end: the real binary on a free loopback port over a
+//! temporary copy of a fixture site.
+
+mod harness;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use harness::Site;
+
+struct Server {
+    child: Child,
+    port: u16,
+    _site: Site,
+    root: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    fn start(fixture: &str) -> Self {
+        let site = Site::fixture(fixture);
+        let root = site.root();
+        let mut child = Command::new(harness::bin())
+            .args([
+                "serve",
+                "--root",
+                root.to_str().unwrap(),
+                "--port",
+                &free_port().to_string(),
+            ])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let port = loop {
+            let line = rx
+                .recv_timeout(deadline - Instant::now())
+                .expect("server starts");
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                break rest
+                    .trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+            }
+        };
+        Self {
+            child,
+            port,
+            _site: site,
+            root,
+        }
+    }
+
+    /// Send raw request bytes; return (status, headers+body text).
+    fn raw(&self, request: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, text)
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        ))
+    }
+
+    /// Open the reload stream; messages arrive on the receiver.
+    fn events(&self) -> Receiver<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "GET /__fascia/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    let _ = tx.send(data.to_string());
+                }
+            }
+        });
+        let first = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("initial event");
+        assert!(first.contains("\"initial\":true"), "{first}");
+        rx
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn read_src(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+}
+
+/// Wait for an event satisfying `pred`.
+fn wait_for(rx: &Receiver<String>, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = rx
+            .recv_timeout(left)
+            .expect("expected reload event did not arrive");
+        let v: serde_json::Value = serde_json::from_str(&msg).unwrap();
+        if pred(&v) {
+            return v;
+        }
+    }
+}
+
+fn changed(v: &serde_json::Value) -> Vec<String> {
+    v["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn serves_pages_with_types_404_and_injected_reload() {
+    let s = Server::start("basic");
+    let (status, page) = s.get("/notes/alpha/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(page.contains("Cache-Control: no-store"));
+    assert!(page.contains("<script src=\"/__fascia/live.js?g=1\" defer></script></body>"));
+    let (status, css) = s.get("/style.css");
+    assert_eq!(status, 200);
+    assert!(css.contains("text/css"));
+    let (status, missing) = s.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("Not found"), "the site's 404 page");
+    let (status, moved) = s.get("/notes/alpha");
+    assert_eq!(status, 301);
+    assert!(moved.contains("Location: /notes/alpha/"));
+    // The script itself, and never in build output.
+    assert_eq!(s.get("/__fascia/live.js").0, 200);
+}
+
+#[test]
+fn edits_reload_the_right_pages() {
+    let s = Server::start("basic");
+    let rx = s.events();
+    // Edit in place.
+    let text = s
+        .read_src("content/notes/beta.md")
+        .replace("Here are details.", "Here are fresh details.");
+    s.write("content/notes/beta.md", &text);
+    let v = wait_for(&rx, |v| changed(v).contains(&"/notes/beta/".to_string()));
+    assert!(
+        !changed(&v).contains(&"/notes/alpha/".to_string()),
+        "unrelated page reported: {v}"
+    );
+    assert!(s.get("/notes/beta/").1.contains("Here are fresh details."));
+
+    // Save by writing a temporary file and renaming it over the original (vim, JetBrains).
+    let text = s
+        .read_src("content/notes/beta.md")
+        .replace("fresh details", "renamed-in details");
+    s.write("content/notes/.beta.md.tmp", &text);
+    std::fs::rename(
+        s.root.join("content/notes/.beta.md.tmp"),
+        s.root.join("content/notes/beta.md"),
+    )
+    .unwrap();
+    wait_for(&rx, |v| changed(v).contains(&"/notes/beta/".to_string()));
+    assert!(s.get("/notes/beta/").1.contains("renamed-in details"));
+
+    // Delete and recreate.
+    std::fs::remove_file(s.root.join("content/notes/beta.md")).ok();
+    s.write(
+        "content/notes/beta.md",
+        &text.replace("renamed-in details", "recreated details"),
+    );
+    wait_for(&rx, |_| {
+        s.get("/notes/beta/").1.contains("recreated details")
+    });
+
+    // A new page, then a renamed folder.
+    s.write(
+        "content/notes/delta.md",
+        "+++\ntitle = \"Delta\"\n+++\n\nNew. See [Alpha](@/notes/alpha.md).\n",
+    );
+    wait_for(&rx, |v| changed(v).contains(&"/notes/delta/".to_string()));
+    assert_eq!(s.get("/notes/delta/").0, 200);
+    std::fs::rename(
+        s.root.join("content/notes/bundle"),
+        s.root.join("content/notes/gamma"),
+    )
+    .unwrap();
+    wait_for(&rx, |v| changed(v).contains(&"/notes/gamma/".to_string()));
+    assert_eq!(s.get("/notes/gamma/").0, 200);
+    assert_eq!(s.get("/notes/gamma/square.svg").0, 200);
+    assert_eq!(s.get("/notes/bundle/").0, 404);
+
+    // A stylesheet edit changes only the stylesheet (swapped in place, no page reload).
+    s.write("static/style.css", "body { color: navy; }\n");
+    let v = wait_for(&rx, |v| changed(v).contains(&"/style.css".to_string()));
+    assert_eq!(changed(&v), ["/style.css"]);
+}
+
+#[test]
+fn broken_page_shows_overlay_and_keeps_last_good_build() {
+    let s = Server::start("basic");
+    let rx = s.events();
+    let good = s.read_src("content/notes/alpha.md");
+    s.write(
+        "content/notes/alpha.md",
+        &good.replace("weight = 2", "weight = = 2"),
+    );
+    let v = wait_for(&rx, |v| !v["errors"].as_array().unwrap().is_empty());
+    let text = v["errors"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("content/notes/alpha.md:4:10: error:"),
+        "{text}"
+    );
+    assert!(text.contains("weight = = 2"));
+    assert!(
+        !text.contains(s.root.to_str().unwrap()),
+        "the stream must not reveal filesystem paths"
+    );
+    // The last good page is still served, whole.
+    let (status, page) = s.get("/notes/alpha/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Alpha</h1>"));
+    // Fixing it clears the overlay.
+    s.write("content/notes/alpha.md", &good);
+    wait_for(&rx, |v| v["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn refuses_traversal_bad_hosts_and_foreign_origins() {
+    let s = Server::start("basic");
+    let payloads = [
+        "/../../etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%252e%252e/etc/passwd",
+        "/..\\..\\etc\\passwd",
+        "/notes/../../../etc/passwd",
+        "/index.html%00.css",
+        "//etc/passwd",
+        "/%c0%ae%c0%ae/etc/passwd",
+        "/..;/etc/passwd",
+    ];
+    for p in payloads {
+        let (status, body) = s.get(p);
+        assert!(status == 400 || status == 404, "{p} -> {status}");
+        assert!(!body.contains("root:"), "{p} leaked a file");
+    }
+    let bad_host = s.raw("GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n");
+    assert_eq!(bad_host.0, 403);
+    let rebinding = s.raw(&format!(
+        "GET / HTTP/1.1\r\nHost: attacker.example:{}\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert_eq!(rebinding.0, 403);
+    let origin = s.raw(&format!(
+        "GET /__fascia/events HTTP/1.1\r\nHost: localhost:{}\r\nOrigin: http://attacker.example\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert_eq!(origin.0, 403);
+    let post = s.raw(&format!(
+        "POST / HTTP/1.1\r\nHost: localhost:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert_eq!(post.0, 405);
+    assert!(!s.get("/").1.contains("Access-Control-Allow-Origin"));
+}
