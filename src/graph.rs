@@ -68,6 +68,81 @@ pub struct LinkGraph {
     pub bibliography_page: Option<DocId>,
 }
 
+/// What one document's resolved links contribute to the graph.
+struct Edges {
+    outgoing: Vec<DocId>,
+    /// (target, sentence) for each distinct target.
+    backlinks: Vec<(DocId, String)>,
+    references: Vec<usize>,
+}
+
+fn edges(id: DocId, resolved: &[ResolvedLink], links: &[LinkRef]) -> Edges {
+    let mut e = Edges {
+        outgoing: Vec::new(),
+        backlinks: Vec::new(),
+        references: Vec::new(),
+    };
+    let mut seen_targets = HashSet::new();
+    let mut seen_works = HashSet::new();
+    for (r, l) in resolved.iter().zip(links) {
+        if let Some(w) = r.work
+            && seen_works.insert(w)
+        {
+            e.references.push(w);
+        }
+        let Some(t) = r.target else { continue };
+        if t == id || r.kind == LinkKind::Glossary || !seen_targets.insert(t) {
+            continue;
+        }
+        e.outgoing.push(t);
+        e.backlinks.push((t, l.sentence.clone()));
+    }
+    e
+}
+
+/// After `site.graph.resolved[slot]` of `id` changed: recompute its outgoing
+/// links and references, and the backlinks and citations they feed, in the
+/// same order a full link stage gives.
+pub fn relink_doc(site: &mut Site, id: DocId, old_out: &[DocId], old_refs: &[usize]) {
+    let slot = site.slot(id);
+    let e = edges(id, &site.graph.resolved[slot], &site.doc(id).body.links);
+    for &t in old_out {
+        let ts = site.slot(t);
+        site.graph.backlinks[ts].retain(|b| b.source != id);
+    }
+    for &w in old_refs {
+        site.graph.cited_by[w].retain(|&d| d != id);
+    }
+    for (t, sentence) in e.backlinks {
+        let ts = site.slot(t);
+        site.graph.backlinks[ts].push(Backlink {
+            source: id,
+            sentence,
+        });
+        let mut list = std::mem::take(&mut site.graph.backlinks[ts]);
+        list.sort_by_key(|b| site.slot(b.source));
+        site.graph.backlinks[ts] = list;
+    }
+    for &w in &e.references {
+        site.graph.cited_by[w].push(id);
+        let mut list = std::mem::take(&mut site.graph.cited_by[w]);
+        list.sort_by_key(|&d| site.slot(d));
+        site.graph.cited_by[w] = list;
+    }
+    let mut outgoing = e.outgoing;
+    // A comparison also links to what it compares (as the full link stage adds).
+    for c in &site.doc(id).fm.compare {
+        if let Some(&t) = site.graph.index.by_rel.get(c.trim_start_matches("@/"))
+            && t != id
+            && !outgoing.contains(&t)
+        {
+            outgoing.push(t);
+        }
+    }
+    site.graph.outgoing[slot] = outgoing;
+    site.graph.references[slot] = e.references;
+}
+
 /// Build the index of every document.
 pub fn build_index(site: &Site) -> LinkIndex {
     let mut index = LinkIndex::default();
@@ -152,26 +227,18 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     let mut cited_by: Vec<Vec<DocId>> = vec![Vec::new(); site.bibliography.works.len()];
     for &id in &ids {
         let slot = site.slot(id);
-        let links = &site.doc(id).body.links;
-        let mut seen_targets = HashSet::new();
-        let mut seen_works = HashSet::new();
-        for (r, l) in resolved[slot].iter().zip(links) {
-            if let Some(w) = r.work
-                && seen_works.insert(w)
-            {
-                references[slot].push(w);
-                cited_by[w].push(id);
-            }
-            let Some(t) = r.target else { continue };
-            if t == id || r.kind == LinkKind::Glossary || !seen_targets.insert(t) {
-                continue;
-            }
-            outgoing[slot].push(t);
+        let e = edges(id, &resolved[slot], &site.doc(id).body.links);
+        for &w in &e.references {
+            cited_by[w].push(id);
+        }
+        for (t, sentence) in e.backlinks {
             backlinks[site.slot(t)].push(Backlink {
                 source: id,
-                sentence: l.sentence.clone(),
+                sentence,
             });
         }
+        outgoing[slot] = e.outgoing;
+        references[slot] = e.references;
     }
     site.graph.resolved = resolved;
     site.graph.backlinks = backlinks;
@@ -208,7 +275,15 @@ fn special_pages(site: &Site, diags: &mut Vec<Diagnostic>) -> (Option<DocId>, Op
 
 /// Resolve the links of one document.
 fn resolve_doc(site: &Site, id: DocId) -> (Vec<ResolvedLink>, Vec<Diagnostic>) {
-    let doc = site.doc(id);
+    resolve_doc_with(site, id, site.doc(id))
+}
+
+/// Resolve the links of `doc`, a new version of document `id`, against the site.
+pub fn resolve_doc_with(
+    site: &Site,
+    id: DocId,
+    doc: &crate::content::Document,
+) -> (Vec<ResolvedLink>, Vec<Diagnostic>) {
     let mut out = Vec::with_capacity(doc.body.links.len());
     let mut diags = Vec::new();
     for l in &doc.body.links {

@@ -1,9 +1,16 @@
-//! Related pages: ranked by shared links (either direction, and shared
-//! targets) and shared taxonomy terms.
+//! Related pages: ranked by shared links (either direction) and shared
+//! taxonomy terms.
 
 use std::collections::HashMap;
 
 use crate::site::{DocId, Site};
+
+/// Page indices by (taxonomy, term).
+pub type TermIndex<'a> = HashMap<(&'a str, &'a str), Vec<usize>>;
+
+/// Pages sharing a term above this count say little about each other; the
+/// term is skipped (this also keeps the work linear on large sites).
+const COMMON_TERM: usize = 200;
 
 /// Up to `config.knowledge.related_pages` related pages per document slot.
 pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
@@ -13,8 +20,16 @@ pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
     if limit == 0 || site.graph.outgoing.len() != n {
         return out;
     }
-    // Pages sharing a taxonomy term, indexed once (no all-pairs scan).
-    let mut by_term: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let by_term = term_index(site);
+    for i in 0..site.pages.len() {
+        out[site.slot(DocId::Page(i))] = for_page(site, i, &by_term, limit);
+    }
+    out
+}
+
+/// Pages by taxonomy term, indexed once (no all-pairs scan).
+pub fn term_index(site: &Site) -> TermIndex<'_> {
+    let mut by_term: TermIndex<'_> = HashMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         for (tax, terms) in &p.doc.fm.taxonomies {
             for t in terms {
@@ -25,38 +40,43 @@ pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
             }
         }
     }
-    for (i, p) in site.pages.iter().enumerate() {
-        let id = DocId::Page(i);
-        let slot = site.slot(id);
-        let mut score: HashMap<DocId, u32> = HashMap::new();
-        for &t in &site.graph.outgoing[slot] {
-            *score.entry(t).or_default() += 3;
-        }
-        for b in &site.graph.backlinks[slot] {
-            *score.entry(b.source).or_default() += 3;
-        }
-        for (tax, terms) in &p.doc.fm.taxonomies {
-            for t in terms {
-                let sharers = &by_term[&(tax.as_str(), t.as_str())];
-                // Very common terms say little; skip them for large sites.
-                if sharers.len() > 200 {
-                    continue;
-                }
-                for &j in sharers {
-                    *score.entry(DocId::Page(j)).or_default() += 1;
-                }
+    by_term
+}
+
+/// The related pages of page `i`, best first.
+pub fn for_page(site: &Site, i: usize, by_term: &TermIndex<'_>, limit: usize) -> Vec<DocId> {
+    let p = &site.pages[i];
+    let id = DocId::Page(i);
+    let slot = site.slot(id);
+    let mut score: HashMap<DocId, u32> = HashMap::new();
+    for &t in &site.graph.outgoing[slot] {
+        *score.entry(t).or_default() += 3;
+    }
+    for b in &site.graph.backlinks[slot] {
+        *score.entry(b.source).or_default() += 3;
+    }
+    for (tax, terms) in &p.doc.fm.taxonomies {
+        for t in terms {
+            let Some(sharers) = by_term.get(&(tax.as_str(), t.as_str())) else {
+                continue;
+            };
+            if sharers.len() > COMMON_TERM {
+                continue;
+            }
+            for &j in sharers {
+                *score.entry(DocId::Page(j)).or_default() += 1;
             }
         }
-        score.remove(&id);
-        let mut ranked: Vec<(DocId, u32)> = score
-            .into_iter()
-            .filter(|(d, _)| matches!(d, DocId::Page(_)))
-            .collect();
-        ranked.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| site.title_of(a.0).cmp(site.title_of(b.0)))
-        });
-        out[slot] = ranked.into_iter().take(limit).map(|(d, _)| d).collect();
     }
-    out
+    score.remove(&id);
+    let mut ranked: Vec<(DocId, u32)> = score
+        .into_iter()
+        .filter(|(d, _)| matches!(d, DocId::Page(_)))
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| site.title_of(a.0).cmp(site.title_of(b.0)))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    ranked.into_iter().take(limit).map(|(d, _)| d).collect()
 }

@@ -60,6 +60,31 @@ impl RenderState {
         &self.related[slot]
     }
 
+    /// The site, for changing between renders (`serve`'s incremental rebuilds).
+    pub fn site_mut(&mut self) -> &mut Site {
+        &mut self.site
+    }
+
+    /// Recompute the related pages of page `i`.
+    pub fn refresh_related(&mut self, i: usize) {
+        let by_term = crate::knowledge::related::term_index(&self.site);
+        let list = crate::knowledge::related::for_page(
+            &self.site,
+            i,
+            &by_term,
+            self.site.config.knowledge.related_pages,
+        );
+        let slot = self.site.slot(DocId::Page(i));
+        self.related[slot] = list;
+    }
+
+    /// Replace one finished body.
+    pub fn set_content(&mut self, slot: usize, html: String) {
+        if let Some(contents) = self.contents.get_mut() {
+            contents[slot] = html;
+        }
+    }
+
     pub fn review_due(&self, doc: &Document) -> Option<jiff::civil::Date> {
         let reviewed = doc.fm.last_reviewed?;
         let days = doc
@@ -304,6 +329,51 @@ fn write_href(out: &mut String, link: &ResolvedLink, site: &Site) {
 }
 
 /// Step 1: every body's final HTML.
+/// One document's finished body.
+pub fn finish_body(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    id: DocId,
+) -> (String, Vec<Diagnostic>) {
+    let site = &state.site;
+    let doc = site.doc(id);
+    let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
+    if doc.body.shortcodes.is_empty() {
+        return (html, Vec::new());
+    }
+    render_shortcodes(state, env, set, id, html)
+}
+
+/// Render the given documents only (incremental rebuilds).
+pub fn render_docs(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    ids: &[DocId],
+) -> (RenderedFiles, Vec<Diagnostic>) {
+    let jobs: Vec<Job> = ids
+        .iter()
+        .map(|&id| match id {
+            DocId::Page(i) => Job::Page(i),
+            DocId::Section(i) => Job::Section(i),
+        })
+        .collect();
+    let results: Vec<Result<RenderedFiles, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(state, env, set, job))
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    (files, diags)
+}
+
 fn finish_bodies(
     state: &Arc<RenderState>,
     env: &Environment<'_>,
@@ -443,7 +513,7 @@ pub fn render_site(
 }
 
 /// Output files of one render job: (path, bytes).
-type RenderedFiles = Vec<(String, Vec<u8>)>;
+pub type RenderedFiles = Vec<(String, Vec<u8>)>;
 
 enum Job {
     Page(usize),

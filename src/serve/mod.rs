@@ -6,6 +6,7 @@
 //! snapshot (replaced whole, so a response is always one build's version),
 //! the last build's errors, and the live-reload clients.
 
+pub mod incremental;
 pub mod request_path;
 pub mod watch;
 
@@ -21,7 +22,7 @@ use tiny_http::{Header, Request, Response, Server};
 
 use crate::diagnostics::Diagnostics;
 use crate::output::{Output, OutputFile};
-use crate::pipeline::{self, BuildOptions, ParseCache};
+use crate::pipeline::{BuildOptions, ParseCache};
 use request_path::{Rejected, content_type, host_allowed, origin_allowed, resolve, url_of_key};
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -226,7 +227,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         serving: true,
     };
     let cache = ParseCache::default();
-    rebuild(&state, &build_opts, &cache, None);
+    let mut live = None;
+    rebuild(&state, &mut live, &build_opts, &cache, None);
     let server = Arc::new(server);
     for _ in 0..WORKERS {
         let (server, state) = (Arc::clone(&server), Arc::clone(&state));
@@ -252,25 +254,61 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     while let Some(batch) =
         watcher.next_batch(Duration::from_millis(20), Duration::from_millis(250))
     {
-        rebuild(&state, &build_opts, &cache, Some(&batch));
+        rebuild(&state, &mut live, &build_opts, &cache, Some(&batch));
     }
     Ok(())
 }
 
-/// Build into memory and publish, or keep the last good build and report.
+/// Rebuild after `batch` (or initially): incrementally when the changes
+/// allow it, else in full; publish the result, or keep the last good build
+/// and report the errors.
 fn rebuild(
     state: &ServerState,
+    live: &mut Option<incremental::Live>,
     opts: &BuildOptions,
     cache: &ParseCache,
     batch: Option<&[watch::Change]>,
 ) {
     let started = Instant::now();
-    let result = pipeline::load_and_link_cached(opts, cache)
-        .and_then(|linked| pipeline::render(linked).map(|(_, output, diags)| (output, diags)));
-    match result {
-        Ok((output, diags)) => {
+    if let (Some(batch), Some(current)) = (batch, live.as_mut())
+        && !current.dirty
+        && let incremental::Plan::Bodies(rels) = incremental::plan(batch)
+    {
+        match current.apply_body_edits(&rels) {
+            Ok(keys) => {
+                let previous = state.snapshot();
+                let mut files = previous.files.clone();
+                let mut hashes = previous.hashes.clone();
+                for key in &keys {
+                    if let Some(OutputFile::Bytes(b)) = current.output.files.get(key) {
+                        hashes.insert(key.clone(), crate::render::fnv1a(b));
+                        files.insert(key.clone(), Arc::new(b.clone()));
+                    }
+                }
+                let changed = state.publish(Snapshot {
+                    generation: previous.generation + 1,
+                    files,
+                    hashes,
+                });
+                report_rebuild("incremental", started, changed.len());
+                return;
+            }
+            Err(incremental::Fallback::Errors(diags)) => {
+                crate::cli::print_diagnostics(&diags);
+                eprintln!(
+                    "Rebuild failed: serving the last good build; the error is shown in open pages"
+                );
+                state.fail(&diags);
+                return;
+            }
+            Err(incremental::Fallback::Full) => {}
+        }
+    }
+    match incremental::Live::build(opts, cache) {
+        Ok((built, diags)) => {
             let generation = state.snapshot().generation + 1;
-            let changed = state.publish(Snapshot::from_output(&output, generation));
+            let changed = state.publish(Snapshot::from_output(&built.output, generation));
+            *live = Some(built);
             crate::cli::print_diagnostics(&Diagnostics {
                 items: diags
                     .items
@@ -278,14 +316,10 @@ fn rebuild(
                     .filter(crate::diagnostics::Diagnostic::is_error)
                     .collect(),
             });
-            let what = batch.map_or_else(
-                || "initial build".to_string(),
-                |b| format!("{} change(s)", b.len()),
-            );
-            eprintln!(
-                "Rebuilt ({what}) in {} ms: {} changed path(s)",
-                started.elapsed().as_millis(),
-                changed.len()
+            report_rebuild(
+                if batch.is_some() { "full" } else { "initial" },
+                started,
+                changed.len(),
             );
         }
         Err(diags) => {
@@ -296,6 +330,13 @@ fn rebuild(
             state.fail(&diags);
         }
     }
+}
+
+fn report_rebuild(kind: &str, started: Instant, changed: usize) {
+    eprintln!(
+        "Rebuilt ({kind}) in {:.1} ms: {changed} changed path(s)",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
 }
 
 fn header(name: &str, value: &str) -> Header {

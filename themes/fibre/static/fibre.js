@@ -56,8 +56,13 @@
   var wide = mq("(min-width: 80rem)");
   each("details.fold-narrow", function (d) {
     var beside = function () { return wide.matches && !d.closest(".is-comparison"); };
+    var summary = d.querySelector("summary");
+    var fit = function () {
+      if (beside()) { d.open = true; summary.tabIndex = -1; } else summary.removeAttribute("tabindex");
+    };
     if (!beside() && !location.hash) d.open = false;
-    watch(wide, function () { if (beside()) d.open = true; });
+    fit();
+    watch(wide, fit);
     d.addEventListener("toggle", function () { if (beside() && !d.open) d.open = true; });
   });
   var reopened = [];

@@ -1,0 +1,291 @@
+//! Incremental rebuilds for `serve`.
+//!
+//! [`plan`] decides, from the changed paths alone, how much must be redone
+//! (pure, unit-tested). For the common case, an edit to the body of existing
+//! pages, [`Live::apply_body_edits`] re-parses only those pages, re-resolves
+//! their links, updates the backlinks, references and related pages of the
+//! pages they touch, and re-renders only the pages whose output can change:
+//! the edited pages, the pages they linked to before or link to now, their
+//! sections and the bibliography. Anything else is a full rebuild (which still
+//! re-parses only files whose text changed).
+//! Every incremental result equals a full build; `tests/serve.rs` compares
+//! them byte for byte after a sequence of edits.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::watch::Change;
+use crate::content::{self, Document, ParseContext, SourceFile, front_matter};
+use crate::diagnostics::Diagnostics;
+use crate::output::Output;
+use crate::pipeline::{self, BuildOptions, ParseCache};
+use crate::render::RenderState;
+use crate::site::DocId;
+use crate::templates::TemplateSet;
+
+/// How much a batch of changes requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Only these Markdown files (below content/) changed: try the fast path.
+    Bodies(Vec<String>),
+    /// Everything else: rebuild (unchanged files are not re-parsed).
+    Full,
+}
+
+/// Decide from the changed paths alone.
+pub fn plan(changes: &[Change]) -> Plan {
+    let mut rels = Vec::new();
+    for c in changes {
+        match c {
+            Change::Content(rel) if rel.ends_with(".md") => rels.push(rel.clone()),
+            _ => return Plan::Full,
+        }
+    }
+    rels.sort();
+    rels.dedup();
+    if rels.is_empty() {
+        Plan::Full
+    } else {
+        Plan::Bodies(rels)
+    }
+}
+
+/// The last good build, kept to be updated in place.
+pub struct Live {
+    /// Shared only while rendering; uniquely owned between rebuilds.
+    pub state: Arc<RenderState>,
+    pub templates: TemplateSet,
+    pub output: Output,
+    /// Set when an incremental update failed half-way: rebuild fully next time.
+    pub dirty: bool,
+}
+
+/// Why the fast path could not be taken, or the errors it found.
+pub enum Fallback {
+    /// Rebuild everything.
+    Full,
+    /// The edit is broken: keep the last good build and report.
+    Errors(Diagnostics),
+}
+
+impl Live {
+    /// A full build into memory.
+    pub fn build(
+        opts: &BuildOptions,
+        cache: &ParseCache,
+    ) -> Result<(Self, Diagnostics), Diagnostics> {
+        let linked = pipeline::load_and_link_cached(opts, cache)?;
+        let templates = linked.templates.clone();
+        let (state, output, diags) = pipeline::render(linked)?;
+        Ok((
+            Self {
+                state,
+                templates,
+                output,
+                dirty: false,
+            },
+            diags,
+        ))
+    }
+
+    /// Apply body-only edits of existing pages. Returns the output paths
+    /// that changed.
+    pub fn apply_body_edits(&mut self, rels: &[String]) -> Result<Vec<String>, Fallback> {
+        let mut edits: Vec<(DocId, Document)> = Vec::new();
+        for rel in rels {
+            let site = &self.state.site;
+            let id = site.by_rel(rel).ok_or(Fallback::Full)?;
+            let old = site.doc(id);
+            let path = site.root.join("content").join(rel);
+            let text = std::fs::read_to_string(&path).map_err(|_| Fallback::Full)?;
+            if text == old.file.text {
+                continue;
+            }
+            let new_front = front_matter::split(&text, &old.file.display)
+                .map_err(|_| Fallback::Full)?
+                .front;
+            let old_front = front_matter::split(&old.file.text, &old.file.display)
+                .map_err(|_| Fallback::Full)?
+                .front;
+            if new_front != old_front {
+                return Err(Fallback::Full);
+            }
+            let doc = self.reparse(old, text)?;
+            let ids = |d: &Document| {
+                d.body
+                    .headings
+                    .iter()
+                    .map(|h| h.id.clone())
+                    .collect::<Vec<_>>()
+            };
+            if ids(&doc) != ids(old) {
+                return Err(Fallback::Full); // anchors others link to may have changed
+            }
+            edits.push((id, doc));
+        }
+        if edits.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.check_links(&edits)?;
+        let affected = self.apply(edits)?;
+        self.rerender(&affected).map_err(|_| {
+            self.dirty = true;
+            Fallback::Full
+        })
+    }
+
+    fn reparse(&self, old: &Document, text: String) -> Result<Document, Fallback> {
+        let site = &self.state.site;
+        let cfg = &site.config;
+        let matcher = (cfg.knowledge.glossary_links
+            && cfg.knowledge.glossary_page.is_some()
+            && !site.glossary.terms.is_empty())
+        .then(|| site.glossary.matcher());
+        let has = |name: &str| self.templates.has_shortcode(name);
+        let cx = ParseContext {
+            markdown: &cfg.markdown,
+            glossary: matcher.as_ref(),
+            shortcodes: &has,
+        };
+        let file = SourceFile {
+            rel: old.file.rel.clone(),
+            display: old.file.display.clone(),
+            text,
+        };
+        match content::parse_file(file, &cx) {
+            Ok((doc, _)) => Ok(doc),
+            Err(e) => Err(Fallback::Errors(Diagnostics { items: e })),
+        }
+    }
+
+    fn check_links(&self, edits: &[(DocId, Document)]) -> Result<(), Fallback> {
+        let mut diags = Diagnostics::default();
+        for (id, doc) in edits {
+            let (_, d) = crate::graph::resolve_doc_with(&self.state.site, *id, doc);
+            diags.extend(d);
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(Fallback::Errors(diags));
+        }
+        Ok(())
+    }
+
+    /// Install the new documents and update the graph; the documents whose
+    /// output may change.
+    fn apply(&mut self, edits: Vec<(DocId, Document)>) -> Result<BTreeSet<DocId>, Fallback> {
+        let state = Arc::get_mut(&mut self.state).ok_or(Fallback::Full)?;
+        let mut affected = BTreeSet::new();
+        let mut refs_changed = false;
+        for (id, doc) in edits {
+            let site = state.site_mut();
+            let (resolved, _) = crate::graph::resolve_doc_with(site, id, &doc);
+            match id {
+                DocId::Page(i) => site.pages[i].doc = doc,
+                DocId::Section(i) => site.sections[i].doc = doc,
+            }
+            let slot = site.slot(id);
+            let old_out = std::mem::take(&mut site.graph.outgoing[slot]);
+            let old_refs = std::mem::take(&mut site.graph.references[slot]);
+            site.graph.resolved[slot] = resolved;
+            crate::graph::relink_doc(site, id, &old_out, &old_refs);
+            let new_out = site.graph.outgoing[slot].clone();
+            refs_changed |= old_refs != site.graph.references[slot];
+            affected.insert(id);
+            affected.extend(old_out.iter().chain(&new_out).copied());
+            if let DocId::Page(i) = id {
+                affected.insert(DocId::Section(site.pages[i].section));
+            }
+        }
+        if refs_changed && let Some(b) = state.site.graph.bibliography_page {
+            affected.insert(b);
+        }
+        for id in &affected {
+            if let DocId::Page(i) = *id {
+                state.refresh_related(i);
+            }
+        }
+        Ok(affected)
+    }
+
+    fn rerender(&mut self, affected: &BTreeSet<DocId>) -> Result<Vec<String>, Fallback> {
+        let ids: Vec<DocId> = affected.iter().copied().collect();
+        let errors = |items| Fallback::Errors(Diagnostics { items });
+        // Finished bodies first (other pages' templates may read them)...
+        let mut bodies = Vec::new();
+        {
+            let env =
+                crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
+            for &id in &ids {
+                let (html, d) = crate::render::finish_body(&self.state, &env, &self.templates, id);
+                if d.iter().any(crate::diagnostics::Diagnostic::is_error) {
+                    return Err(errors(d));
+                }
+                bodies.push((self.state.site.slot(id), html));
+            }
+        }
+        let state = Arc::get_mut(&mut self.state).ok_or(Fallback::Full)?;
+        for (slot, html) in bodies {
+            state.set_content(slot, html);
+        }
+        // ...then the pages that show them.
+        let (files, feeds) = {
+            let env =
+                crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
+            let (files, diags) =
+                crate::render::render_docs(&self.state, &env, &self.templates, &ids);
+            if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
+                return Err(errors(diags));
+            }
+            let mut feeds = Output::default();
+            crate::output::feeds::add(&self.state, &mut feeds);
+            (files, feeds)
+        };
+        let feed_files = feeds.files.into_iter().filter_map(|(k, f)| match f {
+            crate::output::OutputFile::Bytes(b) => Some((k, b)),
+            crate::output::OutputFile::Copy(_) => None,
+        });
+        let mut changed = Vec::new();
+        for (path, bytes) in files.into_iter().chain(feed_files) {
+            let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if *old == bytes);
+            if !same {
+                changed.push(path.clone());
+                self.output
+                    .files
+                    .insert(path, crate::output::OutputFile::Bytes(bytes));
+            }
+        }
+        changed.sort();
+        Ok(changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_from_changed_paths() {
+        assert_eq!(
+            plan(&[
+                Change::Content("a.md".into()),
+                Change::Content("a.md".into())
+            ]),
+            Plan::Bodies(vec!["a.md".into()])
+        );
+        assert_eq!(
+            plan(&[Change::Content("a.md".into()), Change::Template]),
+            Plan::Full
+        );
+        assert_eq!(plan(&[Change::Content("folder".into())]), Plan::Full);
+        assert_eq!(
+            plan(&[Change::ContentAsset("a/pic.png".into())]),
+            Plan::Full
+        );
+        assert_eq!(plan(&[Change::Static]), Plan::Full);
+        assert_eq!(plan(&[Change::Config]), Plan::Full);
+        assert_eq!(plan(&[Change::Data]), Plan::Full);
+        assert_eq!(plan(&[Change::Rescan]), Plan::Full);
+        assert_eq!(plan(&[]), Plan::Full);
+    }
+}
