@@ -335,7 +335,7 @@ fn incremental_rebuilds_equal_full_builds() {
         out.files
             .iter()
             .map(|(k, f)| match f {
-                OutputFile::Bytes(b) => (k.clone(), b.clone()),
+                OutputFile::Bytes(b) => (k.clone(), (**b).clone()),
                 OutputFile::Copy(p) => (k.clone(), std::fs::read(p).unwrap()),
             })
             .collect()

@@ -8,11 +8,13 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One output file.
 #[derive(Debug, Clone)]
 pub enum OutputFile {
-    Bytes(Vec<u8>),
+    /// Shared with `serve`'s snapshot, so bytes are held once.
+    Bytes(Arc<Vec<u8>>),
     /// Copied from disk (static files, page assets).
     Copy(PathBuf),
 }
@@ -29,7 +31,7 @@ impl Output {
     pub fn insert_bytes(&mut self, path: String, bytes: Vec<u8>) {
         if self
             .files
-            .insert(path.clone(), OutputFile::Bytes(bytes))
+            .insert(path.clone(), OutputFile::Bytes(Arc::new(bytes)))
             .is_some()
         {
             self.duplicates.push(path);

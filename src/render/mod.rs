@@ -65,17 +65,23 @@ impl RenderState {
         &mut self.site
     }
 
-    /// Recompute the related pages of page `i`.
-    pub fn refresh_related(&mut self, i: usize) {
+    /// Recompute the related pages of the given pages.
+    pub fn refresh_related(&mut self, pages: &[usize]) {
         let by_term = crate::knowledge::related::term_index(&self.site);
-        let list = crate::knowledge::related::for_page(
-            &self.site,
-            i,
-            &by_term,
-            self.site.config.knowledge.related_pages,
-        );
-        let slot = self.site.slot(DocId::Page(i));
-        self.related[slot] = list;
+        let limit = self.site.config.knowledge.related_pages;
+        let lists: Vec<(usize, Vec<DocId>)> = pages
+            .iter()
+            .map(|&i| {
+                (
+                    self.site.slot(DocId::Page(i)),
+                    crate::knowledge::related::for_page(&self.site, i, &by_term, limit),
+                )
+            })
+            .collect();
+        drop(by_term);
+        for (slot, list) in lists {
+            self.related[slot] = list;
+        }
     }
 
     /// Replace one finished body.

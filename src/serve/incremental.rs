@@ -58,6 +58,8 @@ pub struct Live {
     pub output: Output,
     /// Set when an incremental update failed half-way: rebuild fully next time.
     pub dirty: bool,
+    /// The glossary matcher, built once per full build.
+    matcher: Option<crate::markdown::GlossaryMatcher>,
 }
 
 /// Why the fast path could not be taken, or the errors it found.
@@ -77,12 +79,18 @@ impl Live {
         let linked = pipeline::load_and_link_cached(opts, cache)?;
         let templates = linked.templates.clone();
         let (state, output, diags) = pipeline::render(linked)?;
+        let site = &state.site;
+        let k = &site.config.knowledge;
+        let matcher =
+            (k.glossary_links && k.glossary_page.is_some() && !site.glossary.terms.is_empty())
+                .then(|| site.glossary.matcher());
         Ok((
             Self {
                 state,
                 templates,
                 output,
                 dirty: false,
+                matcher,
             },
             diags,
         ))
@@ -137,14 +145,10 @@ impl Live {
     fn reparse(&self, old: &Document, text: String) -> Result<Document, Fallback> {
         let site = &self.state.site;
         let cfg = &site.config;
-        let matcher = (cfg.knowledge.glossary_links
-            && cfg.knowledge.glossary_page.is_some()
-            && !site.glossary.terms.is_empty())
-        .then(|| site.glossary.matcher());
         let has = |name: &str| self.templates.has_shortcode(name);
         let cx = ParseContext {
             markdown: &cfg.markdown,
-            glossary: matcher.as_ref(),
+            glossary: self.matcher.as_ref(),
             shortcodes: &has,
         };
         let file = SourceFile {
@@ -200,11 +204,17 @@ impl Live {
         if refs_changed && let Some(b) = state.site.graph.bibliography_page {
             affected.insert(b);
         }
-        for id in &affected {
-            if let DocId::Page(i) = *id {
-                state.refresh_related(i);
-            }
-        }
+        let pages: Vec<usize> = affected
+            .iter()
+            .filter_map(|id| {
+                if let DocId::Page(i) = *id {
+                    Some(i)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        state.refresh_related(&pages);
         Ok(affected)
     }
 
@@ -242,17 +252,17 @@ impl Live {
             (files, feeds)
         };
         let feed_files = feeds.files.into_iter().filter_map(|(k, f)| match f {
-            crate::output::OutputFile::Bytes(b) => Some((k, b)),
+            crate::output::OutputFile::Bytes(b) => Some((k, (*b).clone())),
             crate::output::OutputFile::Copy(_) => None,
         });
         let mut changed = Vec::new();
         for (path, bytes) in files.into_iter().chain(feed_files) {
-            let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if *old == bytes);
+            let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if **old == bytes);
             if !same {
                 changed.push(path.clone());
                 self.output
                     .files
-                    .insert(path, crate::output::OutputFile::Bytes(bytes));
+                    .insert(path, crate::output::OutputFile::Bytes(Arc::new(bytes)));
             }
         }
         changed.sort();

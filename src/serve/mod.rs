@@ -48,14 +48,14 @@ impl Snapshot {
         let mut hashes = HashMap::with_capacity(output.files.len());
         for (key, file) in &output.files {
             let bytes = match file {
-                OutputFile::Bytes(b) => b.clone(),
+                OutputFile::Bytes(b) => Arc::clone(b),
                 OutputFile::Copy(path) => match std::fs::read(path) {
-                    Ok(b) => b,
+                    Ok(b) => Arc::new(b),
                     Err(_) => continue,
                 },
             };
             hashes.insert(key.clone(), crate::render::fnv1a(&bytes));
-            files.insert(key.clone(), Arc::new(bytes));
+            files.insert(key.clone(), bytes);
         }
         Self {
             generation,
@@ -226,6 +226,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         drafts: opts.drafts,
         serving: true,
     };
+    // Watch before the first build, so no edit made meanwhile is missed.
+    let watcher = watch::SiteWatcher::start(watch::WatchRoots::for_site(&opts.root))?;
     let cache = ParseCache::default();
     let mut live = None;
     rebuild(&state, &mut live, &build_opts, &cache, None);
@@ -247,12 +249,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
             .arg(format!("{base_url}/"))
             .spawn();
     }
-    let watcher = watch::SiteWatcher::start(watch::WatchRoots::for_site(&opts.root))?;
-    if watcher.polling {
-        eprintln!("Watching by polling");
-    }
-    while let Some(batch) =
-        watcher.next_batch(Duration::from_millis(20), Duration::from_millis(250))
+    while let Some(batch) = watcher.next_batch(Duration::from_millis(8), Duration::from_millis(150))
     {
         rebuild(&state, &mut live, &build_opts, &cache, Some(&batch));
     }
@@ -282,7 +279,7 @@ fn rebuild(
                 for key in &keys {
                     if let Some(OutputFile::Bytes(b)) = current.output.files.get(key) {
                         hashes.insert(key.clone(), crate::render::fnv1a(b));
-                        files.insert(key.clone(), Arc::new(b.clone()));
+                        files.insert(key.clone(), Arc::clone(b));
                     }
                 }
                 let changed = state.publish(Snapshot {
