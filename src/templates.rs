@@ -256,7 +256,7 @@ fn register_filters(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             let inline: Option<bool> = kwargs.get("inline")?;
             kwargs.assert_all_used()?;
             let opts = crate::markdown::comrak_options(&st.site.config.markdown);
-            let mut html = comrak::markdown_to_html(&text, &opts);
+            let mut html = resolve_content_links(&comrak::markdown_to_html(&text, &opts), &st)?;
             if inline.unwrap_or(false) {
                 html = html
                     .trim()
@@ -313,6 +313,23 @@ fn register_filters(env: &mut Environment<'static>, state: &Arc<RenderState>) {
         },
     );
     env.add_filter("as_str", |v: Value| v.to_string());
+}
+
+/// `href="@/path.md#anchor"` in HTML made by the `markdown` filter (shortcode
+/// bodies) becomes the page's URL; a missing page is a template error.
+fn resolve_content_links(html: &str, st: &RenderState) -> Result<String, Error> {
+    let needle = "href=\"@/";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(needle) {
+        out.push_str(&rest[..i + "href=\"".len()]);
+        let after = &rest[i + "href=\"".len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        out.push_str(&st.get_url(&after[..end], false, false)?);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// Escape like minijinja, but leave `/` alone so URLs stay readable.

@@ -110,9 +110,9 @@ fn shortcodes_inline_and_with_body() {
     s.build().success();
     let alpha = s.read("notes/alpha/index.html");
     assert!(alpha.contains(r#"<span class="badge">new</span>"#));
-    assert!(
-        alpha.contains("<aside class=\"note note-tip\"><p>Body of the <strong>note</strong>.</p>")
-    );
+    assert!(alpha.contains(
+        "<aside class=\"note note-tip\"><p>Body of the <strong>note</strong>, see <a href=\"https://example.org/notes/beta/\">Beta</a>.</p>"
+    ));
 }
 
 #[test]

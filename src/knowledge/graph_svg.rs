@@ -10,7 +10,8 @@ use crate::site::{DocId, Site};
 const WIDTH: u32 = 640;
 const ROW: u32 = 26;
 const MAX_PER_SIDE: usize = 12;
-const LABEL_CHARS: usize = 30;
+/// Labels are cut so they fit in their 190-unit column at the theme's text size.
+const LABEL_CHARS: usize = 26;
 
 /// The SVG for `id`, or `None` when it has no internal links either way.
 pub fn render(site: &Site, id: DocId) -> Option<String> {
@@ -49,7 +50,7 @@ pub fn render(site: &Site, id: DocId) -> Option<String> {
     let title = esc(site.title_of(id));
     let _ = write!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"link-graph\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"lg-title\"><title id=\"lg-title\">Pages linking to and from {title}</title>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"link-graph\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"group\" aria-labelledby=\"lg-title\"><title id=\"lg-title\">Pages linking to and from {title}</title>"
     );
     let y_of = |i: usize, n: usize| -> u32 {
         let top = cy - (n as u32 * ROW) / 2 + ROW / 2;

@@ -48,7 +48,7 @@ pub struct Work {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
-    pub accessed: Option<toml::value::Datetime>,
+    pub accessed: Option<crate::content::date::SiteDate>,
 }
 
 fn default_type() -> String {
@@ -59,6 +59,11 @@ impl Work {
     /// `Seffrin CB, Cattano NM, et al. (2019). Title. Journal 54(7):808–821.`
     pub fn citation_text(&self) -> String {
         let mut s = String::new();
+        let title_first = self.authors.is_empty();
+        if title_first {
+            s.push_str(self.title.trim_end_matches('.'));
+            s.push(' ');
+        }
         if !self.authors.is_empty() {
             if self.authors.len() > 3 {
                 let _ = write!(
@@ -80,8 +85,12 @@ impl Work {
             }
             None => s.push_str("(n.d.). "),
         }
-        s.push_str(self.title.trim_end_matches('.'));
-        s.push('.');
+        if !title_first {
+            s.push_str(self.title.trim_end_matches('.'));
+            s.push('.');
+        } else if s.ends_with(". ") {
+            s.pop();
+        }
         if let Some(c) = &self.container {
             s.push(' ');
             s.push_str(c);
@@ -182,5 +191,12 @@ mod tests {
             "A X, B Y (2019). On things. J Things 5(2):1-9."
         );
         assert_eq!(w.href().unwrap(), "https://doi.org/10.1/x");
+        let anon = Bibliography::parse(
+            "[[works]]\nkey = \"x\"\nyear = 2021\ntitle = \"A web page.\"\ncontainer = \"Site\"\naccessed = 2026-11-01\n",
+            Path::new("r.toml"),
+        )
+        .unwrap();
+        assert_eq!(anon.works[0].citation_text(), "A web page (2021). Site.");
+        assert_eq!(anon.works[0].accessed.unwrap().to_string(), "2026-11-01");
     }
 }

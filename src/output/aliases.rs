@@ -49,10 +49,13 @@ pub fn add(
             }
             let url = site.permalink_of(id);
             let html = if set.has("alias.html") {
-                match env
-                    .get_template("alias.html")
-                    .and_then(|t| t.render(context! { url => url.clone() }))
-                {
+                match env.get_template("alias.html").and_then(|t| {
+                    t.render(context! {
+                        url => url.clone(),
+                        title => site.title_of(id),
+                        config => crate::render::ser(&site.config),
+                    })
+                }) {
                     Ok(h) => h,
                     Err(e) => {
                         diags.push(template_error(&e, set, &site.root));
