@@ -68,6 +68,13 @@ struct BuildArgs {
     /// Replace an output folder that fascia did not create
     #[arg(long)]
     force: bool,
+    /// Build the offline edition: relative links with explicit index.html, for
+    /// reading from a folder or zip with no server
+    #[arg(long)]
+    offline: bool,
+    /// Also write the offline edition as a zip (with MANIFEST.txt); implies --offline
+    #[arg(long, value_name = "PATH")]
+    zip: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -250,6 +257,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     }
     progress.stage("rendering");
     let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
+    let also_offline = linked.site.config.offline;
     let (state, output, mut diags) = match pipeline::render(linked) {
         Ok(x) => x,
         Err(diags) => return failed(&progress, &diags, "build"),
@@ -257,11 +265,43 @@ fn build(args: &BuildArgs) -> ExitCode {
     if timings {
         eprintln!("timing: render {:.3} s", started.elapsed().as_secs_f64());
     }
+    let offline_only = args.offline || args.zip.is_some();
+    let mut editions: Vec<(PathBuf, crate::output::Output)> = Vec::new();
+    let offline_dir = if offline_only {
+        out_dir.clone()
+    } else {
+        PathBuf::from(format!("{}-offline", out_dir.display()))
+    };
+    if offline_only || also_offline {
+        if !offline_only
+            && let Err(d) = crate::output::write::check_output_dir(&offline_dir, &root, args.force)
+        {
+            diags.push(d);
+            return failed(&progress, &diags, "build");
+        }
+        match offline_edition(&output, &state.site, &offline_dir) {
+            Ok(o) => editions.push((offline_dir.clone(), o)),
+            Err(e) => {
+                diags.extend(e);
+                return failed(&progress, &diags, "build");
+            }
+        }
+    }
+    if !offline_only {
+        editions.insert(0, (out_dir.clone(), output));
+    }
     progress.stage("writing");
     // Link health (CPU) runs while the output is written (I/O).
     let written = std::thread::scope(|scope| {
         let health = scope.spawn(|| crate::knowledge::health::check(&state.site));
-        let written = crate::output::write::write_atomically(&output, &out_dir);
+        let mut written = Ok(());
+        for (dir, out) in &editions {
+            written = written.and_then(|()| crate::output::write::write_atomically(out, dir));
+        }
+        if let (Ok(()), Some(zip)) = (&written, &args.zip) {
+            let date = crate::output::archive::build_date(&state.site);
+            written = crate::output::archive::write_zip(&editions[0].1, zip, date);
+        }
         diags.extend(health.join().expect("health check does not panic"));
         written
     });
@@ -277,12 +317,42 @@ fn build(args: &BuildArgs) -> ExitCode {
         1 => ", 1 warning".to_string(),
         n => format!(", {n} warnings"),
     };
+    let dirs: Vec<String> = editions
+        .iter()
+        .map(|(d, _)| d.display().to_string())
+        .collect();
     eprintln!(
         "Built {pages} pages, {sections} sections in {:.2} s{warn} -> {}",
         started.elapsed().as_secs_f64(),
-        out_dir.display()
+        dirs.join(" and ")
     );
+    if let Some(zip) = &args.zip {
+        eprintln!("Offline edition zipped -> {}", zip.display());
+    }
     ExitCode::SUCCESS
+}
+
+/// The offline edition of a rendered site, with its manifest, checked:
+/// every reference resolves to a file of the edition.
+pub fn offline_edition(
+    output: &crate::output::Output,
+    site: &crate::site::Site,
+    dir: &Path,
+) -> Result<crate::output::Output, Vec<crate::diagnostics::Diagnostic>> {
+    let mut out = output.clone();
+    crate::output::offline::make_offline(&mut out, &site.config.base_url).map_err(|d| vec![d])?;
+    let errors = crate::output::offline::check_links(
+        &out,
+        &site.config.base_url,
+        &dir.display().to_string(),
+    );
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let date = crate::output::archive::build_date(site);
+    crate::output::archive::add_manifest(&mut out, date, site.pages.len() + site.sections.len())
+        .map_err(|d| vec![d])?;
+    Ok(out)
 }
 
 fn failed(progress: &Progress, diags: &Diagnostics, what: &str) -> ExitCode {

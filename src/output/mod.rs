@@ -3,7 +3,9 @@
 //! serves it from memory.
 
 pub mod aliases;
+pub mod archive;
 pub mod feeds;
+pub mod offline;
 pub mod write;
 
 use std::collections::BTreeMap;

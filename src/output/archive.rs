@@ -1,0 +1,96 @@
+//! `MANIFEST.txt` and the deterministic zip of the offline edition.
+//!
+//! The same content gives the same zip bytes: entries in path order, one
+//! fixed timestamp (the build date), fixed permissions, no extra fields.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::{Output, OutputFile};
+use crate::diagnostics::Diagnostic;
+
+pub const MANIFEST: &str = "MANIFEST.txt";
+
+/// The build date: `SOURCE_DATE_EPOCH` when set, else the newest content date,
+/// so a rebuild of unchanged content gives identical bytes.
+pub fn build_date(site: &crate::site::Site) -> jiff::civil::Date {
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        && let Ok(ts) = jiff::Timestamp::from_second(secs)
+    {
+        return ts.to_zoned(jiff::tz::TimeZone::UTC).date();
+    }
+    site.doc_ids()
+        .flat_map(|id| {
+            let fm = &site.doc(id).fm;
+            [fm.updated, fm.last_reviewed, fm.date]
+        })
+        .flatten()
+        .map(|d| d.date())
+        .max()
+        .unwrap_or_else(|| jiff::civil::date(1980, 1, 1))
+}
+
+fn bytes_of(file: &OutputFile) -> Result<Vec<u8>, Diagnostic> {
+    match file {
+        OutputFile::Bytes(b) => Ok(b.as_ref().clone()),
+        OutputFile::Copy(p) => std::fs::read(p)
+            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", p.display()))),
+    }
+}
+
+/// Add `MANIFEST.txt`: version, date, page count and the SHA-256 of every file.
+pub fn add_manifest(
+    output: &mut Output,
+    date: jiff::civil::Date,
+    pages: usize,
+) -> Result<(), Diagnostic> {
+    let mut text = format!(
+        "fascia offline edition\nfascia-version: {}\nbuild-date: {date}\npages: {pages}\nfiles: {}\n\n",
+        env!("CARGO_PKG_VERSION"),
+        output.files.len()
+    );
+    for (key, file) in &output.files {
+        let digest = Sha256::digest(bytes_of(file)?);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        text.push_str(&format!("{hex}  {key}\n"));
+    }
+    output.insert_bytes(MANIFEST.into(), text.into_bytes());
+    Ok(())
+}
+
+/// Write the whole output as a zip at `path` (atomically: temporary file, then rename).
+pub fn write_zip(output: &Output, path: &Path, date: jiff::civil::Date) -> Result<(), Diagnostic> {
+    let err = |what: &str, e: &dyn std::fmt::Display| {
+        Diagnostic::error("io", format!("cannot {what} {}: {e}", path.display()))
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| err("create the folder of", &e))?;
+    }
+    let tmp = path.with_extension("zip.fascia-tmp");
+    let file = std::fs::File::create(&tmp).map_err(|e| err("write", &e))?;
+    let stamp = zip::DateTime::from_date_and_time(
+        u16::try_from(date.year()).unwrap_or(1980).max(1980),
+        date.month().unsigned_abs(),
+        date.day().unsigned_abs(),
+        0,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(stamp)
+        .unix_permissions(0o644);
+    let mut zip = zip::ZipWriter::new(file);
+    for (key, f) in &output.files {
+        zip.start_file(key.as_str(), options)
+            .map_err(|e| err("write", &e))?;
+        zip.write_all(&bytes_of(f)?).map_err(|e| err("write", &e))?;
+    }
+    zip.finish().map_err(|e| err("write", &e))?;
+    std::fs::rename(&tmp, path).map_err(|e| err("move into place", &e))
+}

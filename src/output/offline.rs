@@ -1,0 +1,408 @@
+//! The offline edition: the built site rewritten so it works from a folder or
+//! a zip opened with `file://`, with no server and no network.
+//!
+//! Every internal URL in HTML (`href`, `src`, `srcset`, `action`, `poster`,
+//! meta refresh) and CSS (`url(...)`) becomes relative to the file holding it,
+//! with an explicit `index.html`. Metadata that must name the public site
+//! (`<link rel="canonical">`, feed links, `<meta>` content, JSON-LD) stays
+//! absolute. [`check_links`] then proves every relative reference resolves to
+//! a file of the output.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+use rayon::prelude::*;
+
+use super::{Output, OutputFile};
+use crate::diagnostics::Diagnostic;
+
+/// Attributes holding URLs.
+const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-href"];
+
+/// Rewrite `output` in place into the offline edition of a site whose
+/// public address is `base_url`.
+pub fn make_offline(output: &mut Output, base_url: &str) -> Result<(), Diagnostic> {
+    let keys: Vec<String> = output.files.keys().cloned().collect();
+    let rewritten: Vec<Result<Option<(String, Vec<u8>)>, Diagnostic>> = keys
+        .par_iter()
+        .map(|key| {
+            let kind = if key.ends_with(".html") {
+                Kind::Html
+            } else if key.ends_with(".css") {
+                Kind::Css
+            } else {
+                return Ok(None);
+            };
+            let bytes = match &output.files[key] {
+                OutputFile::Bytes(b) => b.as_ref().clone(),
+                OutputFile::Copy(p) => std::fs::read(p).map_err(|e| {
+                    Diagnostic::error("io", format!("cannot read {}: {e}", p.display()))
+                })?,
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let out = match kind {
+                Kind::Html => rewrite_html(&text, key, base_url).map_err(|e| {
+                    Diagnostic::error("offline", format!("cannot rewrite {key}: {e}"))
+                })?,
+                Kind::Css => rewrite_css(&text, key, base_url),
+            };
+            Ok(Some((key.clone(), out.into_bytes())))
+        })
+        .collect();
+    for r in rewritten {
+        if let Some((key, bytes)) = r? {
+            output.files.insert(key, OutputFile::Bytes(Arc::new(bytes)));
+        }
+    }
+    Ok(())
+}
+
+enum Kind {
+    Html,
+    Css,
+}
+
+/// The folder of an output key (`a/b/index.html` -> `a/b/`).
+fn dir_of(key: &str) -> &str {
+    key.rfind('/').map_or("", |i| &key[..=i])
+}
+
+/// `url` as a path relative to the file `from_key`, when it points into the
+/// site (absolute under `base_url`, or root-relative); else unchanged.
+pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
+    let path = if let Some(rest) = url.strip_prefix(base_url) {
+        if rest.is_empty() {
+            "/"
+        } else if rest.starts_with(['/', '?', '#']) {
+            rest
+        } else {
+            return url.to_string(); // a different host sharing a prefix
+        }
+    } else if url.starts_with('/') && !url.starts_with("//") {
+        url
+    } else {
+        return url.to_string();
+    };
+    let split = path.find(['?', '#']).unwrap_or(path.len());
+    let (path, suffix) = path.split_at(split);
+    let path = if path.is_empty() { "/" } else { path };
+    let mut target = path.trim_start_matches('/').to_string();
+    let last = target.rsplit('/').next().unwrap_or("");
+    if target.is_empty() || target.ends_with('/') {
+        target.push_str("index.html");
+    } else if !last.contains('.') {
+        target.push_str("/index.html");
+    }
+    let from: Vec<&str> = dir_of(from_key)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut rel = "../".repeat(from.len() - common);
+    rel.push_str(&to[common..].join("/"));
+    format!("{rel}{suffix}")
+}
+
+fn rewrite_html(
+    html: &str,
+    key: &str,
+    base_url: &str,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let rel = |v: &str| relativize(v, key, base_url);
+    rewrite_str(
+        html,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!(
+                "[href], [src], [action], [poster], [data-href]",
+                |el| {
+                    let keep_absolute = el.tag_name() == "link"
+                        && el.get_attribute("rel").is_some_and(|r| {
+                            r.split_whitespace()
+                                .any(|t| t == "canonical" || t == "alternate")
+                        });
+                    if keep_absolute {
+                        return Ok(());
+                    }
+                    for attr in URL_ATTRS {
+                        if let Some(v) = el.get_attribute(attr) {
+                            el.set_attribute(attr, &rel(&v))?;
+                        }
+                    }
+                    Ok(())
+                }
+            ))
+            .append_element_content_handler(element!("[srcset]", |el| {
+                if let Some(v) = el.get_attribute("srcset") {
+                    let parts: Vec<String> = v
+                        .split(',')
+                        .map(|p| {
+                            let p = p.trim();
+                            let (u, d) = p.split_once(' ').unwrap_or((p, ""));
+                            format!("{} {d}", rel(u)).trim().to_string()
+                        })
+                        .collect();
+                    el.set_attribute("srcset", &parts.join(", "))?;
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("meta[http-equiv]", |el| {
+                let refresh = el
+                    .get_attribute("http-equiv")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("refresh"));
+                if let (true, Some(c)) = (refresh, el.get_attribute("content"))
+                    && let Some((delay, url)) = c.split_once("url=")
+                {
+                    el.set_attribute("content", &format!("{delay}url={}", rel(url.trim())))?;
+                }
+                Ok(())
+            })),
+    )
+}
+
+/// Rewrite `url(...)` references in a stylesheet.
+fn rewrite_css(css: &str, key: &str, base_url: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find("url(") {
+        out.push_str(&rest[..i + 4]);
+        let after = &rest[i + 4..];
+        let end = after.find(')').unwrap_or(after.len());
+        let raw = after[..end].trim();
+        let quote = raw.chars().next().filter(|c| *c == '"' || *c == '\'');
+        let inner = quote.map_or(raw, |q| raw.trim_matches(q));
+        let new = relativize(inner, key, base_url);
+        match quote {
+            Some(q) => out.push_str(&format!("{q}{new}{q}")),
+            None => out.push_str(&new),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every `href`/`src`/`srcset` in the HTML of `output` must resolve to a file
+/// of the output, and no navigational link may point at the public site.
+pub fn check_links(output: &Output, base_url: &str, shown_dir: &str) -> Vec<Diagnostic> {
+    let keys: Vec<&String> = output
+        .files
+        .keys()
+        .filter(|k| k.ends_with(".html"))
+        .collect();
+    let results: Vec<Vec<Diagnostic>> = keys
+        .par_iter()
+        .map(|key| {
+            let html = match &output.files[*key] {
+                OutputFile::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+                OutputFile::Copy(p) => std::fs::read_to_string(p).unwrap_or_default(),
+            };
+            check_page(output, key, &html, base_url, shown_dir)
+        })
+        .collect();
+    results.into_iter().flatten().collect()
+}
+
+fn check_page(
+    output: &Output,
+    key: &str,
+    html: &str,
+    base_url: &str,
+    shown_dir: &str,
+) -> Vec<Diagnostic> {
+    let found: RefCell<Vec<(String, String, String)>> = RefCell::new(Vec::new());
+    let _ = rewrite_str(
+        html,
+        RewriteStrSettings::new().append_element_content_handler(element!(
+            "[href], [src], [srcset]",
+            |el| {
+                let meta = el.tag_name() == "link"
+                    && el.get_attribute("rel").is_some_and(|r| {
+                        r.split_whitespace()
+                            .any(|t| t == "canonical" || t == "alternate")
+                    });
+                if meta {
+                    return Ok(());
+                }
+                let tag = el.tag_name();
+                for attr in ["href", "src"] {
+                    if let Some(v) = el.get_attribute(attr) {
+                        found.borrow_mut().push((tag.clone(), attr.to_string(), v));
+                    }
+                }
+                if let Some(v) = el.get_attribute("srcset") {
+                    for part in v.split(',') {
+                        let u = part.split_whitespace().next().unwrap_or("").to_string();
+                        found.borrow_mut().push((tag.clone(), "srcset".into(), u));
+                    }
+                }
+                Ok(())
+            }
+        )),
+    );
+    let mut out = Vec::new();
+    let file = format!("{shown_dir}/{key}");
+    for (tag, attr, value) in found.into_inner() {
+        let problem = if value.starts_with(base_url) && !base_url.is_empty() {
+            Some("points at the public site, not into the offline copy".to_string())
+        } else {
+            match resolve(key, &value) {
+                Resolved::Skip => None,
+                Resolved::File(target) if output.files.contains_key(&target) => None,
+                Resolved::File(target) => {
+                    Some(format!("points to `{target}`, which is not in the output"))
+                }
+            }
+        };
+        if let Some(p) = problem {
+            out.push(
+                Diagnostic::error("offline-broken-link", format!("<{tag} {attr}=\"{value}\"> {p}"))
+                    .in_file(&file)
+                    .with_help("link to pages with @/path.md and to files with get_url(), so fascia can make them relative"),
+            );
+        }
+    }
+    out
+}
+
+enum Resolved {
+    Skip,
+    File(String),
+}
+
+/// The output key a relative reference in `from_key` points to.
+fn resolve(from_key: &str, value: &str) -> Resolved {
+    let v = value.trim();
+    if v.is_empty()
+        || v.starts_with('#')
+        || v.contains("://")
+        || v.starts_with("//")
+        || ["mailto:", "tel:", "data:", "javascript:", "blob:"]
+            .iter()
+            .any(|s| v.starts_with(s))
+    {
+        return Resolved::Skip;
+    }
+    let path = v.split(['?', '#']).next().unwrap_or("");
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        dir_of(from_key)
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if path.ends_with('/') || key.is_empty() {
+        key = if key.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{key}/index.html")
+        };
+    }
+    Resolved::File(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://ex.org";
+
+    #[test]
+    fn relativizes_site_urls() {
+        let from = "techniques/iastm/index.html";
+        assert_eq!(
+            relativize("https://ex.org/", from, BASE),
+            "../../index.html"
+        );
+        assert_eq!(relativize("https://ex.org", from, BASE), "../../index.html");
+        assert_eq!(
+            relativize("https://ex.org/conditions/neck-pain/#evidence", from, BASE),
+            "../../conditions/neck-pain/index.html#evidence"
+        );
+        assert_eq!(
+            relativize("https://ex.org/techniques/iastm/#x", from, BASE),
+            "index.html#x"
+        );
+        assert_eq!(
+            relativize("https://ex.org/fibre.css?h=1", from, BASE),
+            "../../fibre.css?h=1"
+        );
+        assert_eq!(
+            relativize("/search/?q=a", from, BASE),
+            "../../search/index.html?q=a"
+        );
+        assert_eq!(
+            relativize("https://ex.org/techniques", from, BASE),
+            "../index.html"
+        );
+        assert_eq!(
+            relativize("https://ex.org.evil/x", from, BASE),
+            "https://ex.org.evil/x"
+        );
+        assert_eq!(
+            relativize("https://other.org/x", from, BASE),
+            "https://other.org/x"
+        );
+        assert_eq!(relativize("#top", from, BASE), "#top");
+        assert_eq!(relativize("pic.png", from, BASE), "pic.png");
+        assert_eq!(
+            relativize("https://ex.org/404.html", "index.html", BASE),
+            "404.html"
+        );
+    }
+
+    #[test]
+    fn rewrites_html_but_keeps_metadata_absolute() {
+        let html = r#"<link rel="canonical" href="https://ex.org/a/"><link rel="stylesheet" href="https://ex.org/s.css"><a href="https://ex.org/b/">b</a><img src="/i.png" srcset="/i.png 1x, /i2.png 2x"><meta http-equiv="refresh" content="0; url=https://ex.org/b/">"#;
+        let out = rewrite_html(html, "a/index.html", BASE).unwrap();
+        assert!(out.contains(r#"<link rel="canonical" href="https://ex.org/a/">"#));
+        assert!(out.contains(r#"href="../s.css""#));
+        assert!(out.contains(r#"<a href="../b/index.html">"#));
+        assert!(out.contains(r#"src="../i.png" srcset="../i.png 1x, ../i2.png 2x""#));
+        assert!(out.contains(r#"content="0; url=../b/index.html""#));
+    }
+
+    #[test]
+    fn css_urls() {
+        let css = "a{background:url(\"https://ex.org/img/x.svg\")} b{background:url(/y.png)} c{background:url(data:image/png;base64,AA)}";
+        let out = rewrite_css(css, "fibre.css", BASE);
+        assert_eq!(
+            out,
+            "a{background:url(\"img/x.svg\")} b{background:url(y.png)} c{background:url(data:image/png;base64,AA)}"
+        );
+    }
+
+    #[test]
+    fn link_check_finds_missing_targets() {
+        let mut o = Output::default();
+        o.insert_bytes("index.html".into(), br#"<a href="a/index.html">a</a><img src="missing.png"><a href="https://ex.org/a/">x</a><a href="https://else.org">e</a>"#.to_vec());
+        o.insert_bytes(
+            "a/index.html".into(),
+            br#"<a href="../index.html#top">home</a>"#.to_vec(),
+        );
+        let d = check_links(&o, BASE, "out");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d[0].message
+                .contains("<img src=\"missing.png\"> points to `missing.png`")
+        );
+        assert!(d[1].message.contains("points at the public site"));
+        assert_eq!(
+            d[0].file.as_deref(),
+            Some(std::path::Path::new("out/index.html"))
+        );
+    }
+}
