@@ -3,6 +3,7 @@
 //! The same content gives the same zip bytes: entries in path order, one
 //! fixed timestamp (the build date), fixed permissions, no extra fields.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -55,8 +56,10 @@ pub fn add_manifest(
     );
     for (key, file) in &output.files {
         let digest = Sha256::digest(bytes_of(file)?);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        text.push_str(&format!("{hex}  {key}\n"));
+        for b in digest.iter() {
+            let _ = write!(text, "{b:02x}");
+        }
+        let _ = writeln!(text, "  {key}");
     }
     output.insert_bytes(MANIFEST.into(), text.into_bytes());
     Ok(())

@@ -24,7 +24,7 @@ const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-href"];
 /// public address is `base_url`.
 pub fn make_offline(output: &mut Output, base_url: &str) -> Result<(), Diagnostic> {
     let keys: Vec<String> = output.files.keys().cloned().collect();
-    let rewritten: Vec<Result<Option<(String, Vec<u8>)>, Diagnostic>> = keys
+    let rewritten: Vec<Result<Option<Rewritten>, Diagnostic>> = keys
         .par_iter()
         .map(|key| {
             let kind = if key.ends_with(".html") {
@@ -57,6 +57,9 @@ pub fn make_offline(output: &mut Output, base_url: &str) -> Result<(), Diagnosti
     }
     Ok(())
 }
+
+/// A rewritten file: its key and new bytes.
+type Rewritten = (String, Vec<u8>);
 
 enum Kind {
     Html,
@@ -174,7 +177,11 @@ fn rewrite_css(css: &str, key: &str, base_url: &str) -> String {
         let inner = quote.map_or(raw, |q| raw.trim_matches(q));
         let new = relativize(inner, key, base_url);
         match quote {
-            Some(q) => out.push_str(&format!("{q}{new}{q}")),
+            Some(q) => {
+                out.push(q);
+                out.push_str(&new);
+                out.push(q);
+            }
             None => out.push_str(&new),
         }
         rest = &after[end..];
