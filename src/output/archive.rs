@@ -56,7 +56,7 @@ pub fn add_manifest(
     );
     for (key, file) in &output.files {
         let digest = Sha256::digest(bytes_of(file)?);
-        for b in digest.iter() {
+        for b in &digest {
             let _ = write!(text, "{b:02x}");
         }
         let _ = writeln!(text, "  {key}");
