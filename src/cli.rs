@@ -96,6 +96,10 @@ struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Also render the offline edition in memory and check that every
+    /// href/src in it resolves to a file of the edition
+    #[arg(long)]
+    offline: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -376,8 +380,23 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let mut diags = match pipeline::load_and_link(&opts) {
         Ok(linked) => {
-            let mut d = linked.diagnostics;
+            let mut d = linked.diagnostics.clone();
             d.extend(crate::knowledge::health::check(&linked.site));
+            if args.offline {
+                let shown = PathBuf::from(format!("{}-offline", linked.site.config.output_dir));
+                match pipeline::render(linked) {
+                    Ok((state, output, _)) => {
+                        if let Err(e) = offline_edition(&output, &state.site, &shown) {
+                            d.extend(e);
+                        }
+                    }
+                    Err(e) => d.extend(
+                        e.items
+                            .into_iter()
+                            .filter(crate::diagnostics::Diagnostic::is_error),
+                    ),
+                }
+            }
             d.sort();
             d
         }
