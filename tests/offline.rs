@@ -70,10 +70,13 @@ fn manifest_lists_every_file_with_its_sha256() {
     {
         let (hash, path) = line.split_once("  ").unwrap();
         let bytes = std::fs::read(s.out().join(path)).unwrap();
-        let actual: String = Sha256::digest(&bytes)
+        let actual = Sha256::digest(&bytes)
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            .fold(String::new(), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            });
         assert_eq!(hash, actual, "{path}");
         listed += 1;
     }
