@@ -47,6 +47,7 @@ pub const PAGE_FIELDS: &[&str] = &[
     "review_due",
     "review_overdue",
     "graph_svg",
+    "qr_svg",
     "kind",
 ];
 
@@ -141,6 +142,24 @@ fn doc_link(st: &RenderState, id: DocId, sentence: Option<&str>) -> Value {
         description: site.doc(id).fm.description.as_deref(),
         sentence: s,
     })
+}
+
+/// A QR code of `url` as inline SVG (for printed handouts).
+pub fn qr_svg(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(96, 96)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    let start = svg.find("<svg")?;
+    let label = url.replace('&', "&amp;").replace('"', "&quot;");
+    Some(svg[start..].replacen(
+        "<svg",
+        &format!("<svg class=\"qr\" role=\"img\" aria-label=\"QR code for {label}\""),
+        1,
+    ))
 }
 
 /// Fields shared by pages and sections.
@@ -284,6 +303,9 @@ impl Object for PageObj {
             "graph_svg" => st
                 .graph_svg(id)
                 .map_or(Value::UNDEFINED, Value::from_safe_string),
+            "qr_svg" => {
+                qr_svg(&site.permalink_of(id)).map_or(Value::UNDEFINED, Value::from_safe_string)
+            }
             _ => return None,
         })
     }

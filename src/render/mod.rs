@@ -7,6 +7,7 @@
 //! 3. add the sitemap, feed and robots.txt.
 
 pub mod context;
+pub mod print;
 pub mod taxonomy;
 
 use std::fmt::Write as _;
@@ -507,6 +508,18 @@ pub fn render_site(
             .and_then(|t| t.render(base_context(state)))
         {
             Ok(html) => output.insert_bytes("404.html".into(), html.into_bytes()),
+            Err(e) => diags.push(template_error(&e, set, &site.root)),
+        }
+    }
+    if set.has("print.html") {
+        let ctx = context! {
+            articles => print::articles(state),
+            config => state.config_value.clone(),
+            current_url => site.config.permalink(print::PATH),
+            current_path => print::PATH,
+        };
+        match env.get_template("print.html").and_then(|t| t.render(ctx)) {
+            Ok(html) => output.insert_bytes(out_path(print::PATH), html.into_bytes()),
             Err(e) => diags.push(template_error(&e, set, &site.root)),
         }
     }

@@ -1,0 +1,172 @@
+//! The print edition: the whole site on one page, in reading order (home,
+//! then each section followed by its pages, depth first), for a clean PDF
+//! from the browser's print dialog. Rendered with the theme's `print.html`
+//! when it has one, at `/print/`.
+//!
+//! Each article's ids are prefixed with the article's anchor so they stay
+//! unique, and every link to a page in the edition becomes an in-page anchor.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+use minijinja::value::Value;
+use serde::Serialize;
+
+use super::RenderState;
+use super::context::{PageObj, SectionObj};
+use crate::site::{DocId, Site};
+
+/// The URL path of the print edition.
+pub const PATH: &str = "/print/";
+
+/// The anchor of a document in the print edition (`/techniques/iastm/` -> `p-techniques-iastm`).
+pub fn anchor(path: &str) -> String {
+    let slug = crate::markdown::slugify(path.trim_matches('/'));
+    if path.trim_matches('/').is_empty() {
+        "p-home".into()
+    } else {
+        format!("p-{slug}")
+    }
+}
+
+/// Documents in reading order: the home section, then each section and its
+/// pages, depth first, in the sections' own order.
+pub fn reading_order(site: &Site) -> Vec<DocId> {
+    fn visit(site: &Site, s: usize, out: &mut Vec<DocId>) {
+        let section = &site.sections[s];
+        if section.doc.fm.render != Some(false) {
+            out.push(DocId::Section(s));
+        }
+        out.extend(section.pages.iter().map(|&p| DocId::Page(p)));
+        for &sub in &section.subsections {
+            visit(site, sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(root) = site.sections.iter().position(|s| s.dir.is_empty()) {
+        visit(site, root, &mut out);
+    }
+    out
+}
+
+/// One article of the print edition.
+#[derive(Debug, Serialize)]
+struct Article {
+    anchor: String,
+    kind: &'static str,
+    depth: usize,
+    title: String,
+    content: String,
+    template: Option<String>,
+    references_prefix: String,
+}
+
+/// Rewrite one article's HTML: prefix ids, turn links into in-page anchors.
+fn rewrite_article(
+    html: &str,
+    prefix: &str,
+    base_url: &str,
+    anchors: &HashMap<String, String>,
+) -> String {
+    let map_href = |href: &str| -> Option<String> {
+        if let Some(frag) = href.strip_prefix('#') {
+            return Some(format!("#{prefix}--{frag}"));
+        }
+        let rest = href.strip_prefix(base_url)?;
+        let (path, frag) = rest
+            .split_once('#')
+            .map_or((rest, None), |(p, f)| (p, Some(f)));
+        let path = if path.is_empty() { "/" } else { path };
+        let target = anchors.get(path)?;
+        Some(match frag {
+            Some(f) if !f.is_empty() => format!("#{target}--{f}"),
+            _ => format!("#{target}"),
+        })
+    };
+    rewrite_str(
+        html,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!("[id]", |el| {
+                if let Some(id) = el.get_attribute("id") {
+                    el.set_attribute("id", &format!("{prefix}--{id}"))?;
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("a[href]", |el| {
+                if let Some(new) = el.get_attribute("href").as_deref().and_then(map_href) {
+                    el.set_attribute("href", &new)?;
+                }
+                Ok(())
+            })),
+    )
+    .unwrap_or_else(|_| html.to_string())
+}
+
+/// The template value of every article, in reading order.
+pub fn articles(state: &Arc<RenderState>) -> Value {
+    let site = &state.site;
+    let order = reading_order(site);
+    let anchors: HashMap<String, String> = order
+        .iter()
+        .map(|&id| (site.path_of(id).to_string(), anchor(site.path_of(id))))
+        .collect();
+    let list: Vec<Value> = order
+        .iter()
+        .map(|&id| {
+            let slot = site.slot(id);
+            let path = site.path_of(id);
+            let prefix = anchor(path);
+            let html = state.content(slot).unwrap_or_default();
+            let content = rewrite_article(html, &prefix, &site.config.base_url, &anchors);
+            let depth = site
+                .path_of(id)
+                .trim_matches('/')
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .count();
+            let article = Article {
+                anchor: prefix.clone(),
+                kind: if matches!(id, DocId::Page(_)) {
+                    "page"
+                } else {
+                    "section"
+                },
+                depth,
+                title: site.title_of(id).to_string(),
+                content,
+                template: site.doc(id).fm.template.clone(),
+                references_prefix: format!("{prefix}--"),
+            };
+            let doc = match id {
+                DocId::Page(i) => PageObj::value(state, i),
+                DocId::Section(i) => SectionObj::value(state, i),
+            };
+            minijinja::context! { doc => doc, ..super::ser(&article) }
+        })
+        .collect();
+    Value::from(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_and_links() {
+        assert_eq!(anchor("/"), "p-home");
+        assert_eq!(anchor("/techniques/iastm/"), "p-techniques-iastm");
+        let mut anchors = HashMap::new();
+        anchors.insert("/b/".to_string(), "p-b".to_string());
+        let html = r##"<h2 id="evidence">E</h2><a href="#evidence">here</a> <a href="https://x.org/b/#safety">b</a> <a href="https://x.org/c/">c</a> <a href="https://y.org/">y</a>"##;
+        let out = rewrite_article(html, "p-a", "https://x.org", &anchors);
+        assert!(out.contains(r#"<h2 id="p-a--evidence">"#));
+        assert!(out.contains(r##"<a href="#p-a--evidence">here</a>"##));
+        assert!(out.contains(r##"<a href="#p-b--safety">b</a>"##));
+        assert!(
+            out.contains(r#"<a href="https://x.org/c/">c</a>"#),
+            "pages outside the edition keep their URL"
+        );
+        assert!(out.contains(r#"<a href="https://y.org/">y</a>"#));
+    }
+}

@@ -1,0 +1,160 @@
+//! The print edition and patient handouts, printed to PDF by headless Chromium
+//! (installed by scripts/test.sh) and read back with poppler's pdfinfo/pdftotext.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn chromium() -> PathBuf {
+    let p = PathBuf::from("/usr/bin/chromium");
+    assert!(
+        p.exists(),
+        "Chromium is required (scripts/test.sh installs it)"
+    );
+    p
+}
+
+/// Build the encyclopedia's offline edition into a temporary folder.
+fn offline_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    let out = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .args([
+            "build",
+            "--offline",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            dir.path().join("out").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn print_pdf(html: &Path, pdf: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--print-to-pdf={}", pdf.display()),
+            &format!("file://{}", html.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&out.stdout);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count")
+}
+
+#[test]
+fn print_edition_holds_every_article_in_a_sensible_pdf() {
+    let dir = offline_site();
+    let out = dir.path().join("out");
+    let html = std::fs::read_to_string(out.join("print/index.html")).unwrap();
+    // Internal links became in-page anchors; every anchor target exists.
+    let hrefs: Vec<&str> = html
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert!(hrefs.len() > 500, "only {} in-page links", hrefs.len());
+    for h in &hrefs {
+        assert!(
+            html.contains(&format!("id=\"{h}\"")),
+            "in-page link #{h} has no target"
+        );
+    }
+    assert!(
+        !html.contains("href=\"../techniques/"),
+        "links to other files remain"
+    );
+    // The home page links to it.
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("href=\"print/index.html\"")
+    );
+
+    let pdf = dir.path().join("print.pdf");
+    print_pdf(&out.join("print/index.html"), &pdf);
+    let pages = pdf_pages(&pdf);
+    assert!((60..=900).contains(&pages), "{pages} pages");
+    let text = pdf_text(&pdf);
+    let titles: Vec<String> = html
+        .split("<h2 class=\"print-title\"")
+        .skip(1)
+        .map(|s| {
+            let t = &s[s.find('>').unwrap() + 1..s.find("</h2>").unwrap()];
+            t.replace("&amp;", "&")
+                .replace("&#39;", "'")
+                .replace("&quot;", "\"")
+        })
+        .collect();
+    assert!(titles.len() > 50);
+    for t in titles {
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains(&t),
+            "article title {t:?} missing from the PDF text"
+        );
+    }
+}
+
+#[test]
+fn a_printed_page_is_a_handout_with_url_review_date_version_and_qr() {
+    let dir = offline_site();
+    let out = dir.path().join("out");
+    let page = out.join("techniques/iastm/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let start = html.find("<svg class=\"qr\"").expect("QR code in the page");
+    let svg = &html[start..start + html[start..].find("</svg>").unwrap() + 6];
+    roxmltree::Document::parse(svg).expect("QR SVG is well-formed");
+    let pdf = dir.path().join("handout.pdf");
+    print_pdf(&page, &pdf);
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("https://encyclopedia.example.org/techniques/iastm/"),
+        "public URL missing"
+    );
+    assert!(text.contains("Last reviewed 1 November 2026"));
+    assert!(text.contains("version 2026.11"));
+    // Navigation is not printed.
+    assert!(!text.contains("Search the encyclopedia"));
+}
