@@ -50,7 +50,7 @@ pub fn render(site: &Site, id: DocId) -> Option<String> {
     let title = esc(site.title_of(id));
     let _ = write!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"link-graph\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"group\" aria-labelledby=\"lg-title\"><title id=\"lg-title\">Pages linking to and from {title}</title>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"link-graph\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" aria-labelledby=\"lg-title\"><title id=\"lg-title\">Pages linking to and from {title}</title>"
     );
     let y_of = |i: usize, n: usize| -> u32 {
         let top = cy - (n as u32 * ROW) / 2 + ROW / 2;

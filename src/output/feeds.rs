@@ -183,3 +183,39 @@ fn atom(st: &RenderState) -> String {
     x.push_str("</feed>\n");
     x
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_splits_into_an_index_beyond_fifty_thousand_urls() {
+        let urls: Vec<(String, Option<String>)> = (0..120_001)
+            .map(|i| {
+                (
+                    format!("https://ex.org/p{i:06}/"),
+                    Some("2026-11-01".into()),
+                )
+            })
+            .collect();
+        let mut out = Output::default();
+        write_sitemaps(&mut out, &urls, "https://ex.org");
+        let index = match &out.files["sitemap.xml"] {
+            super::super::OutputFile::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+            super::super::OutputFile::Copy(_) => unreachable!(),
+        };
+        assert!(index.contains("<sitemapindex"));
+        assert_eq!(index.matches("<sitemap>").count(), 3);
+        for n in 1..=3 {
+            let key = format!("sitemap{n}.xml");
+            let super::super::OutputFile::Bytes(b) = &out.files[&key] else {
+                unreachable!()
+            };
+            let count = String::from_utf8_lossy(b).matches("<url>").count();
+            assert_eq!(count, if n < 3 { 50_000 } else { 20_001 }, "{key}");
+        }
+        let mut small = Output::default();
+        write_sitemaps(&mut small, &urls[..10], "https://ex.org");
+        assert_eq!(small.files.len(), 1);
+    }
+}

