@@ -23,7 +23,11 @@ impl Drop for Nginx {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn nginx_bin() -> PathBuf {
@@ -43,19 +47,35 @@ impl Nginx {
         let out = dir.path().join("public");
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
         let build = Command::new(env!("CARGO_BIN_EXE_fascia"))
-            .args(["build", "--root", root.to_str().unwrap(), "-o", out.to_str().unwrap()])
+            .args([
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
             .args(["--base-url", &format!("http://127.0.0.1:{port}")])
             .output()
             .unwrap();
-        assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+        assert!(
+            build.status.success(),
+            "{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
         let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
         let headers = dir.path().join("fascia-security-headers.conf");
         std::fs::copy(deploy.join("fascia-security-headers.conf"), &headers).unwrap();
         let server = std::fs::read_to_string(deploy.join("nginx.conf"))
             .unwrap()
             .replace("listen 8080;", &format!("listen 127.0.0.1:{port};"))
-            .replace("root /var/www/fascia/public;", &format!("root {};", out.display()))
-            .replace("/etc/nginx/fascia-security-headers.conf", headers.to_str().unwrap());
+            .replace(
+                "root /var/www/fascia/public;",
+                &format!("root {};", out.display()),
+            )
+            .replace(
+                "/etc/nginx/fascia-security-headers.conf",
+                headers.to_str().unwrap(),
+            );
         let t = dir.path().display().to_string();
         let conf = format!(
             "daemon off;\nworker_processes 1;\npid {t}/nginx.pid;\nerror_log {t}/error.log;\nevents {{}}\nhttp {{\n\
@@ -70,16 +90,29 @@ impl Nginx {
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "nginx did not start: {}", std::fs::read_to_string(format!("{t}/error.log")).unwrap_or_default());
+            assert!(
+                Instant::now() < deadline,
+                "nginx did not start: {}",
+                std::fs::read_to_string(format!("{t}/error.log")).unwrap_or_default()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { child, port, _dir: dir }
+        Self {
+            child,
+            port,
+            _dir: dir,
+        }
     }
 
     fn get(&self, path: &str, extra_headers: &str) -> Response {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{extra_headers}Connection: close\r\n\r\n", self.port).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{extra_headers}Connection: close\r\n\r\n",
+            self.port
+        )
+        .unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
         Response::parse(&raw)
@@ -94,24 +127,42 @@ struct Response {
 
 impl Response {
     fn parse(raw: &[u8]) -> Self {
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("HTTP response");
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("HTTP response");
         let head = String::from_utf8_lossy(&raw[..split]).into_owned();
         let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
         let headers: Vec<(String, String)> = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
             .collect();
         let mut body = raw[split + 4..].to_vec();
-        let chunked = matches!(Self::find(&headers, "transfer-encoding"), Some(v) if v.contains("chunked"));
+        let chunked =
+            matches!(Self::find(&headers, "transfer-encoding"), Some(v) if v.contains("chunked"));
         if chunked {
             body = dechunk(&body);
         }
-        Self { status, headers, body }
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
     fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-        headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn header(&self, name: &str) -> Option<&str> {
@@ -126,8 +177,11 @@ impl Response {
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let Some(nl) = body.windows(2).position(|w| w == b"\r\n") else { break };
-        let size = usize::from_str_radix(String::from_utf8_lossy(&body[..nl]).trim(), 16).unwrap_or(0);
+        let Some(nl) = body.windows(2).position(|w| w == b"\r\n") else {
+            break;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[..nl]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }
@@ -183,23 +237,41 @@ fn nginx_serves_every_internal_link_with_types_headers_and_caching() {
         let r = nginx.get(&path, "");
         assert_eq!(r.status, 200, "{path}");
         let ctype = r.header("content-type").unwrap_or("");
-        assert!(ctype.contains(expected_type(&path)), "{path}: content type {ctype}");
+        assert!(
+            ctype.contains(expected_type(&path)),
+            "{path}: content type {ctype}"
+        );
         for (h, v) in SECURITY {
-            assert!(r.header(h).is_some_and(|x| x.contains(v)), "{path}: header {h} missing or wrong");
+            assert!(
+                r.header(h).is_some_and(|x| x.contains(v)),
+                "{path}: header {h} missing or wrong"
+            );
         }
         let cache = r.header("cache-control").unwrap_or("");
         if path.contains("?h=") {
-            assert!(cache.contains("max-age=31536000"), "{path}: hashed asset not cacheable ({cache})");
+            assert!(
+                cache.contains("max-age=31536000"),
+                "{path}: hashed asset not cacheable ({cache})"
+            );
         } else if !ctype.contains("text/html") {
-            assert!(!cache.contains("immutable"), "{path}: unhashed asset cached forever ({cache})");
+            assert!(
+                !cache.contains("immutable"),
+                "{path}: unhashed asset cached forever ({cache})"
+            );
         }
         if ctype.contains("text/html") {
             assert!(cache.contains("no-cache"), "{path}: HTML cached ({cache})");
             pages += 1;
             for link in links(&r.text()) {
-                let Some(rest) = link.strip_prefix(&base) else { continue };
+                let Some(rest) = link.strip_prefix(&base) else {
+                    continue;
+                };
                 let target = rest.split('#').next().unwrap_or("").to_string();
-                let target = if target.is_empty() { "/".to_string() } else { target };
+                let target = if target.is_empty() {
+                    "/".to_string()
+                } else {
+                    target
+                };
                 if !seen.contains(&target) {
                     queue.push_back(target);
                 }
@@ -214,11 +286,19 @@ fn nginx_missing_pages_redirects_and_gzip() {
     let nginx = Nginx::start();
     let missing = nginx.get("/no/such/page/", "");
     assert_eq!(missing.status, 404);
-    assert!(missing.text().contains("Page not found") || missing.text().contains("not found"), "the site's 404 page");
+    assert!(
+        missing.text().contains("Page not found") || missing.text().contains("not found"),
+        "the site's 404 page"
+    );
     assert!(missing.header("content-security-policy").is_some());
     let slashless = nginx.get("/techniques/iastm", "");
     assert_eq!(slashless.status, 301);
-    assert!(slashless.header("location").unwrap().ends_with("/techniques/iastm/"));
+    assert!(
+        slashless
+            .header("location")
+            .unwrap()
+            .ends_with("/techniques/iastm/")
+    );
     let css = nginx.get("/fibre.css", "Accept-Encoding: gzip\r\n");
     assert_eq!(css.header("content-encoding"), Some("gzip"));
     let traversal = nginx.get("/../../etc/passwd", "");
