@@ -176,10 +176,7 @@ impl Response {
 
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(nl) = body.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(nl) = body.windows(2).position(|w| w == b"\r\n") {
         let size =
             usize::from_str_radix(String::from_utf8_lossy(&body[..nl]).trim(), 16).unwrap_or(0);
         if size == 0 {
