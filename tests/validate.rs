@@ -45,3 +45,49 @@ fn every_page_is_valid_html() {
         "the Nu HTML Checker found errors in {pages} pages:\n{report}"
     );
 }
+
+/// The site's medical disclaimer is printed on every rendered page.
+#[test]
+fn every_page_carries_the_disclaimer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_fascia"))
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
+    let disclaimer = config
+        .lines()
+        .find_map(|l| l.strip_prefix("disclaimer = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).unwrap();
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // an alias that redirects at once
+        }
+        assert!(
+            html.contains(disclaimer),
+            "{} lacks the disclaimer",
+            e.path().display()
+        );
+        pages += 1;
+    }
+    assert!(pages > 60);
+}
