@@ -12,11 +12,14 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v pdfinfo >/dev/null || need_apt+=(poppler-utils)
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v pip3 >/dev/null || command -v pip >/dev/null || need_apt+=(python3-pip)
+# The browser tests (tests/browser/) drive Debian's Chromium from Node.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update
-    apt-get install -y "${need_apt[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_apt[@]}"
   else
     echo "missing: ${need_apt[*]} (install them, or run as root to install automatically)" >&2
     exit 1
@@ -36,3 +39,8 @@ echo "== unit and integration tests"
 cargo test --locked
 echo "== the encyclopedia passes its own checks"
 cargo run --release --locked --quiet -- check --root site --strict
+echo "== browser tests: the fibre theme and live reload in headless Chromium"
+cargo build --release --locked --quiet
+# puppeteer-core downloads no browser; the tests use /usr/bin/chromium.
+PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+FASCIA_BIN=target/release/fascia node --test tests/browser/*.test.js

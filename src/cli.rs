@@ -333,6 +333,7 @@ fn build(args: &BuildArgs) -> ExitCode {
     if let Some(zip) = &args.zip {
         eprintln!("Offline edition zipped -> {}", zip.display());
     }
+    crate::search::report(&editions[0].1);
     ExitCode::SUCCESS
 }
 

@@ -138,6 +138,15 @@ pub struct SearchConfig {
     pub truncate_content_length: usize,
     /// Index each page's description.
     pub include_description: bool,
+    /// Fields to index, from `title`, `synonyms`, `headings`, `description`,
+    /// `tags`, `body`, `links` (see docs/search.md).
+    pub fields: Vec<String>,
+    /// Above this many bytes the index is split into shards loaded on demand.
+    pub split_index_above: usize,
+    /// The size each shard aims at, in bytes.
+    pub shard_size: usize,
+    /// A term keeps at most this many pages (those where it counts most).
+    pub max_pages_per_term: usize,
 }
 
 impl Default for SearchConfig {
@@ -147,6 +156,13 @@ impl Default for SearchConfig {
             include_content: true,
             truncate_content_length: 5000,
             include_description: true,
+            fields: crate::search::FIELDS
+                .iter()
+                .map(|f| (*f).to_string())
+                .collect(),
+            split_index_above: 640 * 1024,
+            shard_size: 96 * 1024,
+            max_pages_per_term: 500,
         }
     }
 }

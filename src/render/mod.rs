@@ -525,6 +525,7 @@ pub fn render_site(
     }
     diags.extend(crate::output::aliases::add(site, &mut output, &env, set));
     crate::output::feeds::add(state, &mut output);
+    diags.extend(crate::search::add(state, &mut output, &env, set));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }

@@ -256,7 +256,8 @@ impl Live {
             crate::output::OutputFile::Copy(_) => None,
         });
         let mut changed = Vec::new();
-        for (path, bytes) in files.into_iter().chain(feed_files) {
+        let search_files = crate::search::index_files(&self.state);
+        for (path, bytes) in files.into_iter().chain(feed_files).chain(search_files) {
             let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if **old == bytes);
             if !same {
                 changed.push(path.clone());

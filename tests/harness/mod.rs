@@ -195,3 +195,22 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Build the repository's encyclopedia (`site/`) into `out` with extra
+/// arguments (for example `--offline` or `--base-url`), and assert success.
+pub fn build_encyclopedia(out: &Path, extra: &[&str]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    let run = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "building the encyclopedia failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

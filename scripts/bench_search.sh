@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Search benchmark (issue 6): index size, time to first results and time per
+# keystroke in headless Chromium, on the generated benchmark corpus.
+# Usage: scripts/bench_search.sh [PAGES]   (default 10000; needs ../shared/bench,
+#        Debian's chromium and tests/browser's node modules: cd tests/browser && npm ci)
+# Writes target/bench-search/result-{http,file}.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pages="${1:-10000}"
+work="target/bench-search"
+corpus="$work/corpus-$pages"
+out="$work/out-$pages"
+mkdir -p "$work"
+if [ ! -f "$corpus/config.toml" ]; then
+  python3 ../shared/bench/gen_corpus.py --pages "$pages" --out "$corpus" --layout zola
+fi
+# Give the corpus fascia's search: the fibre theme's static files and search
+# page, and a search box plus the search script in the corpus's own light
+# templates (the theme's full layout lists every page in its sidebar, which is
+# not what this benchmark measures).
+python3 - "$corpus" themes <<'PY'
+import pathlib, sys
+
+corpus, themes = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]).resolve()
+config = corpus / "config.toml"
+text = config.read_text(encoding="utf-8")
+if "theme = " not in text:
+    # Top-level keys first (the generated config has no tables), then ours.
+    text += f'theme = "fibre"\nthemes_dir = "{themes}"\n\n[extra.fibre]\nabout_page = "@/_index.md"\n'
+    config.write_text(text, encoding="utf-8")
+base = corpus / "templates" / "base.html"
+html = base.read_text(encoding="utf-8")
+if "search.js" not in html:
+    form = (
+        '<form class="search-form" role="search" action="{{ config.base_url }}/search/" method="get">'
+        '<label for="q">Search</label> <input id="q" name="q" type="search" autocomplete="off">'
+        '<button type="submit">Go</button></form>'
+    )
+    script = "<script src=\"{{ get_url(path='search/search.js', cachebust=true) }}\" defer></script>"
+    html = html.replace("</title>", "</title>" + script, 1).replace("</nav>", "</nav>" + form, 1)
+    base.write_text(html, encoding="utf-8")
+print(f"prepared {corpus} for the search benchmark")
+PY
+cargo build --release --locked --quiet
+start=$(date +%s%N)
+./target/release/fascia build --root "$corpus" --output-dir "$out" --offline --force 2>&1 | grep -E "^(Built|Search index)"
+echo "build: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+node scripts/bench_search.js "$out" --json "$work/result-http.json"
+node scripts/bench_search.js "$out" --file --json "$work/result-file.json"
