@@ -489,6 +489,13 @@ mod tests {
         v
     }
 
+    fn names_in(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
     fn build(out: &Path, files: &[(&str, &str)]) {
         let sink = Sink::new(out).unwrap();
         for (rel, body) in files {
@@ -560,11 +567,7 @@ mod tests {
         );
         assert!(!out.join("a").exists() && !out.join("b").exists());
         // No staging leftovers anywhere around.
-        let around: Vec<String> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(around, ["public"]);
+        assert_eq!(names_in(tmp.path()), ["public"]);
     }
 
     #[test]
@@ -588,11 +591,7 @@ mod tests {
             sink.put("a/index.html", b"A").unwrap();
         }
         assert!(!fresh.exists());
-        let around: Vec<String> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(around, ["public"]);
+        assert_eq!(names_in(tmp.path()), ["public"]);
     }
 
     #[test]
