@@ -18,7 +18,19 @@ struct Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGTERM, so that nginx's master stops its worker: `Child::kill` sends
+    /// SIGKILL, which left the worker running (as an orphan) after the test.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
