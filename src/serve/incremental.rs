@@ -6,10 +6,13 @@
 //! their links, updates the backlinks, references and related pages of the
 //! pages they touch, and re-renders only the pages whose output can change:
 //! the edited pages, the pages they linked to before or link to now, their
-//! sections and the bibliography. Anything else is a full rebuild (which still
-//! re-parses only files whose text changed).
+//! sections, the bibliography and the print edition (with the feeds); the
+//! search index, made from every page, follows in [`Live::refresh_search`].
+//! Anything else is a full rebuild (which still re-parses only files whose
+//! text changed).
 //! Every incremental result equals a full build; `tests/serve.rs` compares
-//! them byte for byte after a sequence of edits.
+//! them byte for byte after a sequence of edits, on a fixture and on the
+//! encyclopedia.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -58,6 +61,9 @@ pub struct Live {
     pub output: Output,
     /// Set when an incremental update failed half-way: rebuild fully next time.
     pub dirty: bool,
+    /// Set when pages changed since the search index was made: see
+    /// [`Live::refresh_search`].
+    search_stale: bool,
     /// The glossary matcher, built once per full build.
     matcher: Option<crate::markdown::GlossaryMatcher>,
 }
@@ -90,6 +96,7 @@ impl Live {
                 templates,
                 output,
                 dirty: false,
+                search_stale: false,
                 matcher,
             },
             diags,
@@ -242,10 +249,14 @@ impl Live {
         let (files, feeds) = {
             let env =
                 crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
-            let (files, diags) =
+            let (mut files, diags) =
                 crate::render::render_docs(&self.state, &env, &self.templates, &ids);
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
                 return Err(errors(diags));
+            }
+            // The print edition holds every page's body.
+            if self.templates.has("print.html") {
+                files.push(self.print_edition(&env)?);
             }
             let mut feeds = Output::default();
             crate::output::feeds::add(&self.state, &mut feeds);
@@ -255,9 +266,14 @@ impl Live {
             crate::output::OutputFile::Bytes(b) => Some((k, (*b).clone())),
             crate::output::OutputFile::Copy(_) => None,
         });
+        self.search_stale = true;
+        Ok(self.take_changed(files.into_iter().chain(feed_files)))
+    }
+
+    /// Put `files` into the output; the paths whose bytes changed, sorted.
+    fn take_changed(&mut self, files: impl Iterator<Item = (String, Vec<u8>)>) -> Vec<String> {
         let mut changed = Vec::new();
-        let search_files = crate::search::index_files(&self.state);
-        for (path, bytes) in files.into_iter().chain(feed_files).chain(search_files) {
+        for (path, bytes) in files {
             let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if **old == bytes);
             if !same {
                 changed.push(path.clone());
@@ -267,7 +283,47 @@ impl Live {
             }
         }
         changed.sort();
-        Ok(changed)
+        changed
+    }
+
+    /// Whether the search index lags behind the pages.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Make the search index again after body edits; the paths that changed.
+    /// It is built from every page, so on a large site it costs far more
+    /// than re-rendering the edited pages: `serve` publishes the pages
+    /// first and calls this once the editing pauses.
+    pub fn refresh_search(&mut self) -> Vec<String> {
+        if !std::mem::take(&mut self.search_stale) {
+            return Vec::new();
+        }
+        let files = crate::search::index_files(&self.state);
+        self.take_changed(files.into_iter())
+    }
+}
+
+impl Live {
+    /// The print edition, rendered as a full build renders it.
+    fn print_edition(
+        &self,
+        env: &minijinja::Environment<'_>,
+    ) -> Result<(String, Vec<u8>), Fallback> {
+        use crate::render::print;
+        let site = &self.state.site;
+        let ctx = minijinja::context! {
+            articles => print::articles(&self.state),
+            config => self.state.config_value.clone(),
+            current_url => site.config.permalink(print::PATH),
+            current_path => print::PATH,
+        };
+        // On an error, a full build reports it properly.
+        let html = env
+            .get_template("print.html")
+            .and_then(|t| t.render(ctx))
+            .map_err(|_| Fallback::Full)?;
+        Ok((crate::render::out_path(print::PATH), html.into_bytes()))
     }
 }
 
