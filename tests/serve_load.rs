@@ -4,8 +4,9 @@
 //! fresh and pipelined connections) while a page is rewritten every 200 ms,
 //! alternately in place (slowly, in two halves) and by atomic rename, with a
 //! counter in its body and, every 25th edit, in its title. At the same time
-//! the live-reload streams are held at their bound and probed beyond it, and
-//! idle ("slowloris") connections are left open.
+//! the live-reload streams are held at their bound and probed beyond it,
+//! connections that send nothing are left open, and requests are sent one
+//! header line every 500 ms ("slowloris").
 //!
 //! Asserted: zero connection errors, resets or timeouts; every status as
 //! expected; every body whole (`Content-Length` matches, HTML ends with
@@ -13,10 +14,11 @@
 //! page is exactly one version (all its counters agree, the body's counter
 //! appears as often as a whole source gives it) and no client ever sees an
 //! older version after a newer one; every build generation maps to one version
-//! across all clients; extra live-reload streams are refused with 503 and a
-//! freed slot is reusable; idle connections are closed by the server; the
-//! server's threads stay bounded; afterwards it answers promptly and serves the
-//! last edit. Throughput and latency are printed (`--nocapture`).
+//! across all clients; extra live-reload streams are refused promptly with a
+//! whole 503 and a freed slot is reusable; silent connections are closed by
+//! the server after its read timeout; slowly sent requests get whole answers;
+//! the server's threads stay bounded; afterwards it answers promptly and serves
+//! the last edit. Throughput and latency are printed (`--nocapture`).
 
 mod harness;
 
@@ -833,17 +835,11 @@ fn open_stream(served: &Served) -> Result<Stream, u16> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     if status != 200 {
-        // A refusal is a whole response, then the server closes.
-        let mut rest = Vec::new();
-        let _ = r.read_to_end(&mut rest);
-        let text = String::from_utf8_lossy(&rest);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let len: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(usize::MAX);
-        assert_eq!(len, body.len(), "refusal body whole: {text:?}");
+        // A refusal is a whole response with its length declared (tiny_http
+        // cannot announce `Connection: close`: the connection stays usable).
+        let resp = read_response(&mut line.as_bytes().chain(&mut r), false)
+            .unwrap_or_else(|e| panic!("refusal {status} not whole: {e}"));
+        assert!(!resp.body.is_empty(), "refusal {status} without a message");
         return Err(status);
     }
     let reader = std::thread::spawn(move || {
@@ -865,32 +861,47 @@ fn open_stream(served: &Served) -> Result<Stream, u16> {
     Ok(Stream { socket, reader })
 }
 
-/// A connection that sends nothing, or a request head one line every 500 ms:
-/// how long until the server closes it (`None`: not within `limit`).
-fn slowloris(served: &Served, dribble: bool, limit: Duration) -> Option<Duration> {
+/// A connection that never sends anything: how long until the server closes
+/// it (`None`: not within `limit`).
+fn idle_connection(served: &Served, limit: Duration) -> Option<Duration> {
     let mut s = served.connect().expect("connect");
     s.set_read_timeout(Some(Duration::from_millis(500)))
         .unwrap();
     let started = Instant::now();
-    if dribble {
-        write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n", served.port).unwrap();
-    }
     let mut buf = [0u8; 512];
     while started.elapsed() < limit {
-        if dribble && s.write_all(b"X-Slow: 1\r\n").is_err() {
-            return Some(started.elapsed());
-        }
         match s.read(&mut buf) {
             Err(e)
                 if matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) => {}
-            // A 408, a close or a reset.
+            // A close or a reset.
             _ => return Some(started.elapsed()),
         }
     }
     None
+}
+
+/// A request whose head arrives one header line every 500 ms for `dribble`,
+/// then ends: the answer. (`tiny_http` sets no deadline on a whole request
+/// head: a slow sender is served, not cut off, and holds its connection's
+/// thread meanwhile.)
+fn slow_request(served: &Served, req: &Req, dribble: Duration) -> Result<Resp, String> {
+    let mut s = served.connect().map_err(|e| format!("connect: {e}"))?;
+    let text = served.request_text(req, &Seen::default(), true);
+    let (head, end) = text.split_at(text.len() - 2);
+    let started = Instant::now();
+    s.write_all(head.as_bytes())
+        .map_err(|e| format!("writing: {e}"))?;
+    while started.elapsed() < dribble {
+        std::thread::sleep(Duration::from_millis(500));
+        s.write_all(b"X-Slow: 1\r\n")
+            .map_err(|e| format!("dribbling after {:?}: {e}", started.elapsed()))?;
+    }
+    s.write_all(end.as_bytes())
+        .map_err(|e| format!("ending: {e}"))?;
+    read_response(&mut BufReader::new(s), false)
 }
 
 /// The `per_mille`th latency of `sorted`, in ms.
@@ -1160,12 +1171,21 @@ fn serves_whole_pages_under_load_while_rebuilding() {
         .map(|_| open_stream(&served).expect("stream within the bound"))
         .collect();
     let load = start_load(&served, &plan);
-    // Idle connections, opened as the load starts.
-    let sloths: Vec<_> = (0..16)
-        .map(|i| {
+    // Connections that send nothing, and requests sent a line at a time,
+    // opened as the load starts.
+    let idlers: Vec<_> = (0..8)
+        .map(|_| {
             let served = Arc::clone(&served);
+            std::thread::spawn(move || idle_connection(&served, LOAD_MAX + Duration::from_secs(2)))
+        })
+        .collect();
+    let home = *plan.reqs.iter().find(|r| r.path == "/").unwrap();
+    let dribblers: Vec<_> = (0..8)
+        .map(|_| {
+            let (served, plan) = (Arc::clone(&served), Arc::clone(&plan));
             std::thread::spawn(move || {
-                slowloris(&served, i % 2 == 1, LOAD_MAX + Duration::from_secs(2))
+                let resp = slow_request(&served, &home, Duration::from_secs(6))?;
+                check(&home, &resp, &plan.assets, &mut Seen::new(WHOLE_COUNTS))
             })
         })
         .collect();
@@ -1236,8 +1256,10 @@ fn serves_whole_pages_under_load_while_rebuilding() {
         .into_iter()
         .map(|s| s.reader.join().unwrap())
         .collect();
-    let sloth_closed: Vec<Option<Duration>> =
-        sloths.into_iter().map(|s| s.join().unwrap()).collect();
+    let idle_closed: Vec<Option<Duration>> =
+        idlers.into_iter().map(|s| s.join().unwrap()).collect();
+    let slow_answers: Vec<Result<(), String>> =
+        dribblers.into_iter().map(|s| s.join().unwrap()).collect();
     let rest_threads = served.threads();
 
     eprint!("{}", outcome.report(&served, CLIENTS));
@@ -1248,7 +1270,8 @@ fn serves_whole_pages_under_load_while_rebuilding() {
         "stream refusals {refusals:?}; slot reused after {:?}",
         reopened.as_ref().map(|r| r.1)
     );
-    eprintln!("idle connections closed after {sloth_closed:?}");
+    eprintln!("idle connections closed after {idle_closed:?}");
+    eprintln!("slow requests: {slow_answers:?}");
     for e in &after.errors {
         eprintln!("  {e}");
     }
@@ -1298,11 +1321,17 @@ fn serves_whole_pages_under_load_while_rebuilding() {
             "a live-reload stream was told of too few rebuilds: {gens:?}"
         );
     }
-    for (i, closed) in sloth_closed.iter().enumerate() {
+    // Silent connections are closed once they have been silent for the
+    // read timeout the listening socket hands them.
+    let idle_limit = fascia::serve::listener::READ_TIMEOUT + Duration::from_secs(5);
+    for (i, closed) in idle_closed.iter().enumerate() {
         assert!(
-            closed.is_some(),
-            "idle connection {i} was never closed by the server"
+            closed.is_some_and(|t| t < idle_limit),
+            "idle connection {i} was not closed by the server within {idle_limit:?}: {closed:?}"
         );
+    }
+    for (i, answer) in slow_answers.iter().enumerate() {
+        assert!(answer.is_ok(), "slow request {i}: {answer:?}");
     }
     if let (Some(mid), Some(rest)) = (mid_threads, rest_threads) {
         assert!(mid < CLIENTS + 150, "{mid} server threads under load");

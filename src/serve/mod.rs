@@ -263,11 +263,11 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         None,
         &watcher.writes,
     );
-    let handle: Arc<dyn Fn(tiny_http::Request) + Send + Sync> = {
+    let handle: listener::Handler = {
         let state = Arc::clone(&state);
         Arc::new(move |req| handler::handle(&state, req))
     };
-    listener::serve(listener, &handle)?;
+    listener::serve(listener, handle)?;
     eprintln!(
         "Serving {} at {base_url}/ (live reload on; Ctrl+C to stop)",
         opts.root.display()
