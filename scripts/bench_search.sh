@@ -41,6 +41,7 @@ if "search.js" not in html:
     base.write_text(html, encoding="utf-8")
 print(f"prepared {corpus} for the search benchmark")
 PY
+if [ -n "${BENCH_PREPARE_ONLY:-}" ]; then exit 0; fi
 # FASCIA_BIN: a binary to measure instead of this tree's release build
 # (e.g. a copy of the previous build, for before/after comparisons).
 if [ -z "${FASCIA_BIN:-}" ]; then

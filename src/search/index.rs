@@ -70,9 +70,11 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
+            let mut word = 0u64;
+            for (i, &b) in rest.iter().enumerate() {
+                word |= u64::from(b) << (8 * i);
+            }
+            self.add(word);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -107,12 +109,20 @@ pub fn short_hash(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------
 // Terms
 
-/// ASCII letters and digits.
-const ALNUM: [bool; 128] = {
-    let mut t = [false; 128];
+/// ASCII bytes: 0 for a separator, 1 for a lowercase letter or a digit, 2
+/// for an uppercase letter.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
     let mut c = 0;
     while c < 128 {
-        t[c] = (c as u8).is_ascii_alphanumeric();
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            2
+        } else if b.is_ascii_alphanumeric() {
+            1
+        } else {
+            0
+        };
         c += 1;
     }
     t
@@ -120,7 +130,7 @@ const ALNUM: [bool; 128] = {
 
 /// Call `f` with each index term of `text`: split on anything that is not a
 /// letter or digit, folded, stop words dropped (as [`super::terms`], without
-/// allocating per word).
+/// allocating per word; a word in lowercase ASCII is passed as it is).
 pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
@@ -129,7 +139,7 @@ pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
         // Between words.
         let byte = bytes[at];
         if byte < 0x80 {
-            if !ALNUM[byte as usize] {
+            if ASCII_CLASS[byte as usize] == 0 {
                 at += 1;
                 continue;
             }
@@ -140,35 +150,43 @@ pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
                 continue;
             }
         }
-        // A word.
+        // A word: 1 when it is lowercase ASCII, 2 with uppercase, 4 with
+        // other characters.
         let start = at;
-        let mut ascii = true;
+        let mut kind = 0u8;
         while at < len {
             let byte = bytes[at];
             if byte < 0x80 {
-                if !ALNUM[byte as usize] {
+                let class = ASCII_CLASS[byte as usize];
+                if class == 0 {
                     break;
                 }
+                kind |= class;
                 at += 1;
             } else {
                 let c = text[at..].chars().next().expect("a character");
                 if !c.is_alphanumeric() {
                     break;
                 }
-                ascii = false;
+                kind |= 4;
                 at += c.len_utf8();
             }
         }
         let word = &text[start..at];
-        buf.clear();
-        if ascii {
+        let term: &str = if kind == 1 {
+            word
+        } else if kind & 4 == 0 {
+            buf.clear();
             buf.push_str(word);
             buf.make_ascii_lowercase();
+            buf
         } else {
+            buf.clear();
             buf.push_str(&super::fold(word));
-        }
-        if !buf.is_empty() && !is_stop_word(buf) {
-            emit(buf);
+            buf
+        };
+        if !term.is_empty() && !is_stop_word(term) {
+            emit(term);
         }
     }
 }
@@ -248,8 +266,67 @@ struct Chunk {
     lengths: Vec<u32>,
 }
 
+/// A term table for a chunk: open addressing over (hash, number + 1), the
+/// terms themselves kept in the chunk's list. Cheaper per word than a
+/// `HashMap<Box<str>, u32>` (no rehashing of stored keys, no byte compare
+/// unless the hashes agree).
+struct Interner {
+    slots: Vec<(u64, u32)>,
+}
+
+impl Interner {
+    fn new() -> Self {
+        Self {
+            slots: vec![(0, 0); 4096],
+        }
+    }
+
+    /// The number of `term` in `terms`, added at the end when new (then
+    /// `is_new` is set).
+    fn id(&mut self, term: &str, terms: &mut Vec<Box<str>>, is_new: &mut bool) -> u32 {
+        let mut h = FxHasher(term.len() as u64);
+        h.write(term.as_bytes());
+        let hash = h.finish();
+        let mask = self.slots.len() - 1;
+        let mut i = (hash as usize) & mask;
+        loop {
+            let (stored, id1) = self.slots[i];
+            if id1 == 0 {
+                let id = terms.len() as u32;
+                terms.push(term.into());
+                self.slots[i] = (hash, id + 1);
+                *is_new = true;
+                if terms.len() * 2 > self.slots.len() {
+                    self.grow();
+                }
+                return id;
+            }
+            if stored == hash && &*terms[id1 as usize - 1] == term {
+                return id1 - 1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = self.slots.len() - 1;
+        for (hash, id1) in old {
+            if id1 == 0 {
+                continue;
+            }
+            let mut i = (hash as usize) & mask;
+            while self.slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (hash, id1);
+        }
+    }
+}
+
 struct ChunkBuilder {
-    ids: FxMap<Box<str>, u32>,
+    ids: Interner,
     chunk: Chunk,
     tf: Vec<u32>,
     touched: Vec<u32>,
@@ -257,16 +334,12 @@ struct ChunkBuilder {
 
 impl ChunkBuilder {
     fn add(&mut self, term: &str) {
-        let id = if let Some(&id) = self.ids.get(term) {
-            id
-        } else {
-            let id = self.chunk.terms.len() as u32;
-            self.ids.insert(term.into(), id);
-            self.chunk.terms.push(term.into());
+        let mut is_new = false;
+        let id = self.ids.id(term, &mut self.chunk.terms, &mut is_new);
+        if is_new {
             self.chunk.postings.push(Vec::new());
             self.tf.push(0);
-            id
-        };
+        }
         let n = &mut self.tf[id as usize];
         if *n == 0 {
             self.touched.push(id);
@@ -287,7 +360,7 @@ impl ChunkBuilder {
 /// Tokenise `docs` (the documents from number `first` on).
 fn tokenize(docs: &[SearchDoc], first: usize, fields: &[&str]) -> Chunk {
     let mut b = ChunkBuilder {
-        ids: FxMap::default(),
+        ids: Interner::new(),
         chunk: Chunk {
             terms: Vec::new(),
             postings: Vec::new(),
@@ -374,7 +447,15 @@ fn entry(term: &str, mut list: Vec<u64>, limit: usize, norms: &Norms<'_>) -> (Ve
         scores.select_nth_unstable_by(limit - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut keep: Vec<u32> = scores[..limit].iter().map(|s| s.0).collect();
         keep.sort_unstable();
-        list.retain(|&p| keep.binary_search(&doc_of(p)).is_ok());
+        // Both in document order: one merge pass.
+        let mut k = 0;
+        list.retain(|&p| {
+            let doc = doc_of(p);
+            while k < keep.len() && keep[k] < doc {
+                k += 1;
+            }
+            k < keep.len() && keep[k] == doc
+        });
     }
     // By field, documents ascending within each (the sort is stable).
     list.sort_by_key(|&p| field_of(p));
@@ -426,6 +507,10 @@ fn scaled_tf(tf: u32, norm: f64) -> u32 {
 
 /// Append the decimal digits of `n`.
 fn push_num(out: &mut Vec<u8>, mut n: u32) {
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
     let mut digits = [0u8; 10];
     let mut i = digits.len();
     loop {
@@ -776,7 +861,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         .collect();
     clock.lap("term shards");
     // Text shards by runs of documents (neighbours by URL).
-    let text_starts = runs(docs.iter().map(text_size), (cfg.shard_size / 2).max(1));
+    let text_starts = runs(docs.iter().map(text_size), cfg.shard_size);
     let text_files: Vec<(String, Vec<u8>)> = text_starts
         .par_iter()
         .enumerate()

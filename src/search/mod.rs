@@ -98,9 +98,11 @@ pub const PAGE_FILE: &str = "search/index.html";
 /// loader's hash. Called before the pages are rendered.
 pub fn prepare(state: &RenderState) -> IndexFiles {
     let files = index_files(state);
+    // What a template may link with `cachebust=true`: the loader and the index.
     state.set_generated_hashes(
         files
             .iter()
+            .filter(|(path, _)| path == index::LOADER_FILE || path == INDEX_FILE)
             .map(|(path, bytes)| (path.clone(), short_hash(bytes)))
             .collect(),
     );

@@ -18,7 +18,7 @@
   var DROPDOWN = 8, PAGE = 50, MIN_CHARS = 2;
   /* MiniSearch's default weights for prefix and fuzzy matches; the most
      index entries one query may score (a bound on the work per keystroke). */
-  var PREFIX_WEIGHT = 0.375, FUZZY_WEIGHT = 0.45, BUDGET = 8000, MAX_COMPLETIONS = 10;
+  var PREFIX_WEIGHT = 0.375, FUZZY_WEIGHT = 0.45, BUDGET = 6000, MAX_COMPLETIONS = 10;
 
   /* ---------- addresses ---------- */
 
@@ -62,6 +62,7 @@
       engine = Promise.all([script(LIB), loadData("index", "index.js")]).then(function (r) {
         if (!window.MiniSearch || !r[1] || r[1].format !== FORMAT) throw new Error("unusable search index");
         ready = new Engine(r[1]);
+        if (LOADER) LOADER.ready = true;
         return ready;
       });
       engine.catch(function () { engine = null; });
@@ -415,7 +416,8 @@
       if (waiting) partial = true;
       if (qs.length || !waiting) queries.push({ combineWith: "OR", queries: qs });
     });
-    if (!queries.length) return { total: 0, hits: [], kinds: kinds, owner: owner, partial: partial };
+    var waitingShards = plan.missing.length > 0;
+    if (!queries.length) return { total: 0, hits: [], kinds: kinds, owner: owner, partial: partial, waiting: waitingShards };
     /* a query that is exactly one of a page's names puts that page first */
     var named = (plan.partial ? plan.terms.slice(0, -1) : plan.terms).join(" ");
     var p = this.names !== undefined && this.postings.get(named), owners = p && p.get(this.names);
@@ -424,7 +426,7 @@
     var hits = this.ms.search({ combineWith: "AND", queries: queries }, opts);
     /* all query terms required; if that finds nothing, any term */
     if (!hits.length && queries.length > 1) hits = this.ms.search({ combineWith: "OR", queries: queries }, opts);
-    return { total: hits.length, hits: hits.slice(0, limit), kinds: kinds, owner: owner, partial: partial };
+    return { total: hits.length, hits: hits.slice(0, limit), kinds: kinds, owner: owner, partial: partial, waiting: waitingShards };
   };
 
   Engine.prototype.loadTexts = function (ids) {
@@ -446,41 +448,49 @@
   };
 
   /* Search, at once, with what is loaded: {total, items: [{title, heading,
-     section, href, snippet, titleParts}], complete, next}. When shards or
-     snippet texts are still to come, `complete` is false and `next`
-     resolves to the complete results. */
+     section, href, snippet, titleParts, terms}], complete, texts, next}.
+     When shards the query needs are still to come, `complete` is false and
+     `next` resolves to the complete results. `texts` tells whether the
+     snippet texts of the results are loaded (see withTexts). */
   Engine.prototype.searchNow = function (query, limit) {
-    var self = this, plan = this.plan(query);
-    var scored = this.score(plan, limit);
-    var ids = scored.hits.map(function (h) { return h.id; });
-    var texts = ids.every(function (id) { return self.texts[id]; });
-    var res = this.results(scored);
-    res.complete = !plan.missing.length && !scored.partial && (texts || !this.meta.textShards);
+    var self = this, plan = this.plan(query), res = this.results(this.score(plan, limit));
     res.next = null;
     if (!res.complete) {
       res.next = this.loadShards(plan.missing).then(function () {
-        var again = self.score(self.plan(query), limit);
-        return self.loadTexts(again.hits.map(function (h) { return h.id; })).then(function () {
-          var done = self.results(again);
-          done.complete = true;
-          return done;
-        });
+        var done = self.results(self.score(self.plan(query), limit));
+        done.next = null;
+        return done;
       });
     }
     return res;
   };
 
-  /* Search, complete: resolves to searchNow's results once everything is in. */
+  /* The same results with their snippets and heading links, once the
+     snippet texts are loaded. */
+  Engine.prototype.withTexts = function (res) {
+    var self = this;
+    if (res.texts) return Promise.resolve(res);
+    return this.loadTexts(res.scored.hits.map(function (h) { return h.id; })).then(function () {
+      var full = self.results(res.scored);
+      full.next = null;
+      return full;
+    });
+  };
+
+  /* Search, complete, with snippets. */
   Engine.prototype.search = function (query, limit) {
-    var r = this.searchNow(query, limit);
-    return r.complete ? Promise.resolve(r) : r.next;
+    var self = this, r = this.searchNow(query, limit);
+    return (r.complete ? Promise.resolve(r) : r.next).then(function (done) { return self.withTexts(done); });
   };
 
   Engine.prototype.results = function (scored) {
     var self = this;
     return {
       total: scored.total,
-      items: scored.hits.map(function (h) { return self.describe(h, scored.kinds, scored.owner); })
+      items: scored.hits.map(function (h) { return self.describe(h, scored.kinds, scored.owner); }),
+      complete: !scored.partial && !scored.waiting,
+      texts: scored.hits.every(function (h) { return self.texts[h.id]; }),
+      scored: scored
     };
   };
 
@@ -547,7 +557,9 @@
       heading: section && section[0] ? section[1] : "",
       section: sec ? sec[0] : "",
       href: href(docPath(d, sec) + (section && section[0] ? "#" + section[0] : "")),
-      snippet: mark(text || "", terms, 180)
+      snippet: mark(text || "", terms, 180),
+      /* the index terms that matched (a name of several words is one) */
+      terms: Object.keys(hit.match)
     };
   };
 
@@ -619,14 +631,27 @@
   /* ---------- answering a keystroke ---------- */
 
   /* Show the results of `raw` at once from what is loaded, then, when a
-     shard or snippet text it needs arrives, the complete results. Results
-     that are not complete and empty are not shown (the previous list stays
-     until the shard arrives). */
+     shard it needs arrives, the complete results, then their snippets.
+     Results that are not complete and empty are not shown (the previous
+     list stays until the shard arrives). Snippet texts are fetched at once
+     for the first query after a pause, else once typing pauses
+     (SNIPPET_DELAY), so that fast typing does not fetch and parse the text
+     of every intermediate list. */
+  var SNIPPET_DELAY = 150, QUIET = 400, lastInput = 0, lastTexts = 0, textTimer = null;
   function answer(eng, raw, limit, show) {
-    var res;
+    var res, now = Date.now(), quiet = now - lastInput > QUIET && now - lastTexts > QUIET;
+    lastInput = now;
     try { res = eng.searchNow(raw, limit); } catch (e) { show(null); throw e; }
     if (res.complete || res.total) show(res);
-    if (res.next) res.next.then(show, function () { show(null); });
+    (res.complete ? Promise.resolve(res) : res.next).then(function (done) {
+      if (done !== res) show(done);
+      if (done.texts) return;
+      clearTimeout(textTimer);
+      textTimer = setTimeout(function () {
+        lastTexts = Date.now();
+        eng.withTexts(done).then(show, function () { show(null); });
+      }, quiet ? 0 : SNIPPET_DELAY);
+    }, function () { show(null); });
   }
 
   /* When a word's first letter is typed, fetch the shards its likeliest

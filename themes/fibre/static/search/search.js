@@ -66,7 +66,7 @@
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   function prefetch(q) {
     var firsts = FILES.terms;
-    if (!firsts || !firsts.length || window.fasciaSearchUI) return;
+    if (!firsts || !firsts.length || api.ready) return;
     q.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").split(/[^\p{Alphabetic}\p{N}]+/u).forEach(function (w) {
       if (w.length < MIN_CHARS) return;
       var lo = 0, hi = firsts.length - 1;
@@ -103,7 +103,9 @@
 
   /* for search-ui.js (the root, the manifest, script loading), tests and
      benchmarks (a search, the engine) */
-  window.fasciaSearch = {
+  var api = window.fasciaSearch = {
+    /* set by search-ui.js once its engine is up (it fetches shards itself) */
+    ready: false,
     root: ROOT,
     files: FILES,
     url: url,
