@@ -475,22 +475,16 @@ fn synthetic(n: usize) -> Vec<SearchDoc> {
         .collect()
 }
 
-/// The front-coded vocabulary of a sharded index: (term, postings size).
-fn decode_vocab(s: &str) -> Vec<(String, f64)> {
+/// The vocabulary of a sharded index: (term, postings size).
+fn decode_vocab(terms: &str, sizes: &str) -> Vec<(String, f64)> {
     const DIGITS: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let mut prev: Vec<u16> = Vec::new();
-    s.split('|')
-        .map(|p| {
-            let mut chars = p.chars();
-            let shared = DIGITS.find(chars.next().unwrap()).unwrap();
-            let size = DIGITS.find(chars.next().unwrap()).unwrap();
-            let mut units: Vec<u16> = prev[..shared].to_vec();
-            units.extend(chars.as_str().encode_utf16());
-            prev.clone_from(&units);
-            (
-                String::from_utf16(&units).unwrap(),
-                2f64.powf(size as f64 / 4.0).round(),
-            )
+    assert_eq!(terms.split('|').count(), sizes.chars().count());
+    terms
+        .split('|')
+        .zip(sizes.chars())
+        .map(|(t, size)| {
+            let size = DIGITS.find(size).unwrap();
+            (t.to_string(), 2f64.powf(size as f64 / 4.0).round())
         })
         .collect()
 }
@@ -560,7 +554,10 @@ fn a_large_index_is_split_into_term_and_text_shards() {
     assert_eq!(terms[1][0], firsts[1]);
     assert_eq!(terms[1][1], hashes("termHashes")[1]);
     // The whole vocabulary, in order, with the size of each term's postings.
-    let vocab = decode_vocab(meta["vocab"].as_str().unwrap());
+    let vocab = decode_vocab(
+        meta["vocab"].as_str().unwrap(),
+        meta["sizes"].as_str().unwrap(),
+    );
     // Shard i holds the terms from its first term up to the next shard's.
     let mut all = Vec::new();
     for (i, first) in firsts.iter().enumerate() {

@@ -883,10 +883,11 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
     };
     let mut json = meta.open();
     let firsts: Vec<&str> = term_starts.iter().map(|&s| vocab[s]).collect();
+    let (terms, sizes) = vocabulary(&vocab, &entries);
     let _ = write!(
         JsonOut(&mut json),
-        ",\"vocab\":{},\"termShards\":{},\"termHashes\":\"{}\",\"textShards\":{},\"textHashes\":\"{}\"}}",
-        serde_json::to_string(&front_coded(&vocab, &entries)).expect("vocabulary serialises"),
+        ",\"vocab\":{},\"sizes\":\"{sizes}\",\"termShards\":{},\"termHashes\":\"{}\",\"textShards\":{},\"textHashes\":\"{}\"}}",
+        serde_json::to_string(&terms).expect("vocabulary serialises"),
         serde_json::to_string(&firsts).expect("terms serialise"),
         hashes(&term_files),
         serde_json::to_string(&text_starts).expect("numbers serialise"),
@@ -1035,36 +1036,21 @@ impl std::fmt::Write for JsonOut<'_> {
 /// Digits of the vocabulary's encoding.
 const DIGITS: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-/// The vocabulary as one string, `|` between terms. Each term is written as
-/// the number of UTF-16 units it shares with the previous term (a digit of
-/// [`DIGITS`]), the size of its postings (`round(4·log2(n))`, a digit), and
-/// the rest of the term: `0nglacier|7kial|...`.
-fn front_coded(vocab: &[&str], entries: &[(Vec<u8>, usize)]) -> String {
-    let mut s = String::with_capacity(vocab.len() * 8);
-    let mut prev: &str = "";
-    for (i, (term, (_, cost))) in vocab.iter().zip(entries).enumerate() {
-        if i > 0 {
-            s.push('|');
-        }
-        let mut shared = 0; // UTF-16 units
-        let mut bytes = 0;
-        for (a, b) in prev.chars().zip(term.chars()) {
-            if a != b || shared + a.len_utf16() > DIGITS.len() - 1 {
-                break;
-            }
-            shared += a.len_utf16();
-            bytes += a.len_utf8();
-        }
-        // log2 of a count >= 1 is >= 0; at most 61 fits a digit.
-        let size = (((*cost).max(1) as f64).log2() * 4.0).round() as i64;
-        s.push(char::from(DIGITS[shared]));
-        s.push(char::from(
-            DIGITS[usize::try_from(size.clamp(0, 61)).unwrap_or(0)],
-        ));
-        s.push_str(&term[bytes..]);
-        prev = term;
-    }
-    s
+/// The vocabulary as two strings: the terms in order with `|` between them
+/// (the browser splits that natively, with no loop over the terms when the
+/// index loads), and one digit of [`DIGITS`] per term for the size of its
+/// postings, `round(4·log2(n))`.
+fn vocabulary(vocab: &[&str], entries: &[(Vec<u8>, usize)]) -> (String, String) {
+    let terms = vocab.join("|");
+    let sizes = entries
+        .iter()
+        .map(|(_, cost)| {
+            // log2 of a count >= 1 is >= 0; at most 61 fits a digit.
+            let size = (((*cost).max(1) as f64).log2() * 4.0).round() as i64;
+            char::from(DIGITS[usize::try_from(size.clamp(0, 61)).unwrap_or(0)])
+        })
+        .collect();
+    (terms, sizes)
 }
 
 pub fn boost_of(field: &str) -> f64 {
@@ -1158,12 +1144,15 @@ mod tests {
     }
 
     #[test]
-    fn front_coding_shares_prefixes() {
+    fn vocabulary_with_postings_sizes() {
         let vocab = ["glacier", "glaciers", "glade"];
         let entries: Vec<(Vec<u8>, usize)> =
             vec![(Vec::new(), 1), (Vec::new(), 16), (Vec::new(), 3)];
         // 1 -> size 0; 16 -> 4*4 = 16 ("g"); 3 -> round(4*1.585) = 6.
-        assert_eq!(front_coded(&vocab, &entries), "00glacier|7gs|36de");
+        assert_eq!(
+            vocabulary(&vocab, &entries),
+            ("glacier|glaciers|glade".to_string(), "0g6".to_string())
+        );
     }
 
     #[test]

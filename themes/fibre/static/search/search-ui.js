@@ -118,8 +118,12 @@
 
   /* ---------- the engine: MiniSearch over fascia's prebuilt index ---------- */
 
-  var FORMAT = 2, DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  function digit(s, i) { return DIGITS.indexOf(s.charAt(i)); }
+  var FORMAT = 2;
+  /* the digits 0-9, a-z, A-Z of a string, as 0 to 61 */
+  function digit(s, i) {
+    var c = s.charCodeAt(i);
+    return c <= 57 ? c - 48 : c <= 90 ? c - 29 : c - 87;
+  }
 
   /* A term's entry as it arrives: [term, field, [doc delta, tf, ...],
      field, [...], ...], then -N when fascia kept only the pages where the
@@ -188,40 +192,37 @@
     if (meta.terms) {
       /* one file: every term is here */
       this.vocab = meta.terms.map(function (e) { return e[0]; });
-      this.cost = new Float64Array(this.vocab.length);
-      meta.terms.forEach(function (e, i) {
+      this.costs = meta.terms.map(function (e) {
         var p = new Postings(e, self.scale);
         self.postings.set(e[0], p);
-        self.cost[i] = p.cost();
+        return p.cost();
       });
-      this.shard = null;
     } else {
-      this.decode(meta.vocab, meta.termShards);
+      /* a sharded index: the terms in order ("|" between them, split
+         natively: no loop over the vocabulary while the first results are
+         awaited) and one digit per term for the size of its postings */
+      this.vocab = meta.vocab ? meta.vocab.split("|") : [];
+      this.sizes = meta.sizes;
       this.termHashes = meta.termHashes.split(" ");
       this.textHashes = meta.textHashes.split(" ");
     }
-    this.phrase = new Uint8Array(this.vocab.length);
-    for (var i = 0; i < this.vocab.length; i++) if (this.vocab[i].indexOf(" ") >= 0) this.phrase[i] = 1;
     if (meta.texts) meta.texts.forEach(function (t, k) { self.texts[k] = t; });
   }
 
-  /* The vocabulary of a sharded index: terms in order, "|" between them,
-     each written as the number of UTF-16 units it shares with the previous
-     one, the size of its postings (2^(digit/4)) and the rest of the term. */
-  Engine.prototype.decode = function (s, firsts) {
-    var parts = s ? s.split("|") : [], n = parts.length, prev = "", k = 0;
-    this.vocab = new Array(n);
-    this.cost = new Float64Array(n);
-    this.shard = new Uint16Array(n);
-    for (var i = 0; i < n; i++) {
-      var p = parts[i], t = prev.slice(0, digit(p, 0)) + p.slice(2);
-      this.vocab[i] = t;
-      this.cost[i] = Math.round(Math.pow(2, digit(p, 1) / 4));
-      while (k + 1 < firsts.length && firsts[k + 1] === t) k++;
-      this.shard[i] = k;
-      prev = t;
-    }
+  /* How many index entries vocabulary term i brings (the work it costs a
+     query): exact in a one-file index, 2^(digit/4) in a sharded one. */
+  Engine.prototype.cost = function (i) {
+    return this.costs ? this.costs[i] : Math.round(Math.pow(2, digit(this.sizes, i) / 4));
   };
+  /* The term shard holding vocabulary term i (-1: one file). */
+  Engine.prototype.shardOf = function (i) {
+    var firsts = this.meta.termShards;
+    if (!firsts) return -1;
+    var t = this.vocab[i], lo = 0, hi = firsts.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid], t) <= 0) lo = mid; else hi = mid - 1; }
+    return lo;
+  };
+  function isPhrase(t) { return t.indexOf(" ") >= 0; }
 
   /* The first vocabulary entry not before t. */
   Engine.prototype.lowerBound = function (t) {
@@ -236,12 +237,12 @@
 
   /* Words that start with t (not t itself), the commonest first. */
   Engine.prototype.completions = function (t) {
-    var v = this.vocab, cost = this.cost, out = [];
+    var self = this, v = this.vocab, out = [];
     for (var i = this.lowerBound(t); i < v.length && v[i].lastIndexOf(t, 0) === 0; i++) {
-      if (!this.phrase[i] && v[i] !== t) out.push(i);
+      if (v[i] !== t && !isPhrase(v[i])) out.push([i, this.cost(i)]);
     }
-    out.sort(function (a, b) { return cost[b] - cost[a] || v[a].length - v[b].length; });
-    return out.slice(0, MAX_COMPLETIONS);
+    out.sort(function (a, b) { return b[1] - a[1] || v[a[0]].length - v[b[0]].length; });
+    return out.slice(0, MAX_COMPLETIONS).map(function (x) { return x[0]; });
   };
 
   /* Words within max edits of t, the closest first: [[vocabulary entry,
@@ -254,7 +255,7 @@
     for (var i = 0; i < m; i++) PEQ[t.charCodeAt(i)] |= 1 << i;
     for (var j = 0; j < v.length; j++) {
       var w = v[j], dl = w.length - m;
-      if (dl > max || dl < -max || this.phrase[j] || w === t) continue;
+      if (dl > max || dl < -max || w === t || isPhrase(w)) continue;
       var d = distance(m, w, max);
       if (d <= max) out.push([j, d]);
     }
@@ -270,18 +271,20 @@
      would cost more than `budget` index entries. */
   Engine.prototype.leaves = function (t, budget, prefixOnly) {
     var self = this, out = [], seen = new Set(), used = 0;
+    /* two letters say little yet: half the work */
+    if (t.length < 3) budget /= 2;
     function add(i, weight, kind) {
       var term = self.vocab[i];
       if (seen.has(term)) return;
       seen.add(term);
-      var n = self.cost[i];
+      var n = self.cost(i);
       if (out.length && used + n > budget) return;
       used += n;
       out.push({ term: term, i: i, weight: weight, kind: kind });
     }
     if (!prefixOnly) {
       var e = this.find(t);
-      if (e >= 0 && !this.phrase[e]) add(e, 1, "exact");
+      if (e >= 0 && !isPhrase(t)) add(e, 1, "exact");
     }
     if (t.length >= MIN_CHARS) {
       this.completions(t).forEach(function (i) {
@@ -341,9 +344,9 @@
     });
     var names = this.phrases(partial ? terms.slice(0, -1) : terms, groups);
     var missing = {};
-    if (this.shard) {
-      groups.forEach(function (g) { g.forEach(function (l) { if (!self.postings.has(l.term)) missing[self.shard[l.i]] = true; }); });
-      names.forEach(function (p) { if (!self.postings.has(p.term)) missing[self.shard[p.vi]] = true; });
+    if (this.meta.termShards) {
+      groups.forEach(function (g) { g.forEach(function (l) { if (!self.postings.has(l.term)) missing[self.shardOf(l.i)] = true; }); });
+      names.forEach(function (p) { if (!self.postings.has(p.term)) missing[self.shardOf(p.vi)] = true; });
     }
     return { terms: terms, partial: partial, groups: groups, names: names, missing: Object.keys(missing).map(Number) };
   };
@@ -366,16 +369,16 @@
      t: the commonest completion of each two-letter start, at most `most`
      shards (a word's first letter is typed; its second is next). */
   Engine.prototype.prefetch = function (t, most) {
-    if (!this.shard || !t) return;
-    var v = this.vocab, cost = this.cost, best = {}, keys = [];
+    if (!this.meta.termShards || !t) return;
+    var v = this.vocab, best = {}, keys = [];
     for (var i = this.lowerBound(t); i < v.length && v[i].lastIndexOf(t, 0) === 0; i++) {
-      var two = v[i].slice(0, t.length + 1);
-      if (!this.phrase[i] && (!(two in best) || cost[i] > cost[best[two]])) best[two] = i;
+      var two = v[i].slice(0, t.length + 1), c = this.cost(i);
+      if (!isPhrase(v[i]) && (!(two in best) || c > best[two][1])) best[two] = [i, c];
     }
     var byCost = Object.keys(best).map(function (k) { return best[k]; });
-    byCost.sort(function (a, b) { return cost[b] - cost[a]; });
+    byCost.sort(function (a, b) { return b[1] - a[1]; });
     for (var j = 0; j < byCost.length && keys.length < most; j++) {
-      var k = this.shard[byCost[j]];
+      var k = this.shardOf(byCost[j][0]);
       if (keys.indexOf(k) < 0) keys.push(k);
     }
     this.loadShards(keys);
@@ -549,6 +552,8 @@
       var any = inDesc && matched.some(function (x) { return inDesc.has(x[0]); });
       if (any || !fields.body) text = desc;
       else { var b = best(2, true, terms); text = (b && b[2]) || desc; }
+      /* no description: the page's first text */
+      if (!text) sections.some(function (s) { text = s[2]; return !!text; });
     }
     var sec = d[2] >= 0 ? this.meta.sections[d[2]] : null;
     return {
@@ -658,7 +663,8 @@
      continuations are in. */
   function prefetchWord(eng, raw) {
     var m = /(?:^|[^\p{Alphabetic}\p{N}])([\p{Alphabetic}\p{N}])$/u.exec(raw);
-    if (m) eng.prefetch(fold(m[1]), 3);
+    /* after the keystroke's handler, which it need not slow down */
+    if (m) setTimeout(function () { eng.prefetch(fold(m[1]), 3); }, 0);
   }
 
   /* ---------- the header combobox ---------- */
