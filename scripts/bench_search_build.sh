@@ -20,7 +20,7 @@ on="$work/corpus-$pages"
 off="$work/corpus-$pages-nosearch"
 if [ ! -f "$off/config.toml" ] || [ "$on/config.toml" -nt "$off/config.toml" ]; then
   rm -rf "$off"
-  cp -r "$on" "$off"
+  cp -rL "$on" "$off"
   printf '\n[search]\nenabled = false\n' >>"$off/config.toml"
 fi
 tmp="$(mktemp -d)"
