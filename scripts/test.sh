@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+# python3 also unpacks the offline zip in tests/browser/offline.test.js.
 command -v python3 >/dev/null || need_apt+=(python3)
-# Deploy, print and HTML-validity tests: nginx, poppler (pdfinfo/pdftotext),
+# Deploy (tests/deploy.rs, tests/browser/csp.test.js), print and HTML-validity tests: nginx, poppler (pdfinfo/pdftotext),
 # headless Chromium (print to PDF) and Java for the Nu HTML Checker.
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v pdfinfo >/dev/null || need_apt+=(poppler-utils)
@@ -39,8 +40,8 @@ echo "== unit and integration tests"
 cargo test --locked
 echo "== the encyclopedia passes its own checks"
 cargo run --release --locked --quiet -- check --root site --strict
-echo "== browser tests: the fibre theme and live reload in headless Chromium"
+echo "== browser tests: theme, search, live reload, offline edition, public site under CSP (headless Chromium)"
 cargo build --release --locked --quiet
 # puppeteer-core downloads no browser; the tests use /usr/bin/chromium.
 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
-FASCIA_BIN=target/release/fascia node --test tests/browser/*.test.js
+FASCIA_BIN="${CARGO_TARGET_DIR:-target}/release/fascia" node --test tests/browser/*.test.js

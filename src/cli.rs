@@ -255,21 +255,73 @@ fn build(args: &BuildArgs) -> ExitCode {
     }
     if timings {
         eprintln!(
-            "timing: load+parse+link {:.3} s",
-            started.elapsed().as_secs_f64()
+            "timing: load+parse+link {:.3} s{}",
+            started.elapsed().as_secs_f64(),
+            pipeline::memory_note()
         );
     }
     progress.stage("rendering");
     let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
     let also_offline = linked.site.config.offline;
-    let (state, output, mut diags) = match pipeline::render(linked) {
-        Ok(x) => x,
-        Err(diags) => return failed(&progress, &diags, "build"),
-    };
-    if timings {
-        eprintln!("timing: render {:.3} s", started.elapsed().as_secs_f64());
-    }
     let offline_only = args.offline || args.zip.is_some();
+    let pipeline::Linked {
+        site,
+        templates,
+        diagnostics,
+    } = linked;
+    let state = std::sync::Arc::new(crate::render::RenderState::new(site));
+    if timings {
+        eprintln!("timing: state ready{}", pipeline::memory_note());
+    }
+    // A plain build streams its pages to disk as they are rendered; the
+    // offline edition and the zip are made from the whole output in memory.
+    let sink = if offline_only || also_offline {
+        None
+    } else {
+        match crate::output::write::Sink::new(&out_dir) {
+            Ok(s) => Some(s),
+            Err(d) => {
+                let mut diags = diagnostics;
+                diags.push(d);
+                return failed(&progress, &diags, "build");
+            }
+        }
+    };
+    // Link health (CPU) runs beside rendering.
+    let (rendered, health) = std::thread::scope(|scope| {
+        let health = scope.spawn(|| {
+            let h = crate::knowledge::health::check(&state.site);
+            if timings {
+                eprintln!("timing: health done{}", pipeline::memory_note());
+            }
+            h
+        });
+        let rendered = pipeline::render_state(&state, &templates, diagnostics, sink.as_ref());
+        (
+            rendered,
+            health.join().expect("health check does not panic"),
+        )
+    });
+    let (output, mut diags) = match rendered {
+        Ok(x) => x,
+        Err(mut diags) => {
+            diags.extend(health);
+            diags.sort();
+            return failed(&progress, &diags, "build");
+        }
+    };
+    diags.extend(health);
+    diags.sort();
+    if diags.has_errors() {
+        return failed(&progress, &diags, "build");
+    }
+    if timings {
+        eprintln!(
+            "timing: render {:.3} s{}",
+            started.elapsed().as_secs_f64(),
+            pipeline::memory_note()
+        );
+    }
     let mut editions: Vec<(PathBuf, crate::output::Output)> = Vec::new();
     let offline_dir = if offline_only {
         out_dir.clone()
@@ -291,14 +343,15 @@ fn build(args: &BuildArgs) -> ExitCode {
             }
         }
     }
-    if !offline_only {
-        editions.insert(0, (out_dir.clone(), output));
-    }
     progress.stage("writing");
-    // Link health (CPU) runs while the output is written (I/O).
-    let written = std::thread::scope(|scope| {
-        let health = scope.spawn(|| crate::knowledge::health::check(&state.site));
-        let mut written = Ok(());
+    let mut written = Ok(());
+    if let Some(sink) = sink {
+        written = sink.put_output(&output).and_then(|()| sink.commit());
+        editions.insert(0, (out_dir.clone(), output));
+    } else {
+        if !offline_only {
+            editions.insert(0, (out_dir.clone(), output));
+        }
         for (dir, out) in &editions {
             written = written.and_then(|()| crate::output::write::write_atomically(out, dir));
         }
@@ -306,13 +359,17 @@ fn build(args: &BuildArgs) -> ExitCode {
             let date = crate::output::archive::build_date(&state.site);
             written = crate::output::archive::write_zip(&editions[0].1, zip, date);
         }
-        diags.extend(health.join().expect("health check does not panic"));
-        written
-    });
-    diags.sort();
+    }
     if let Err(d) = written {
         diags.push(d);
         return failed(&progress, &diags, "build");
+    }
+    if timings {
+        eprintln!(
+            "timing: written {:.3} s{}",
+            started.elapsed().as_secs_f64(),
+            pipeline::memory_note()
+        );
     }
     progress.finish();
     print_diagnostics(&diags);

@@ -31,12 +31,17 @@ const KNOWN_KEYS: &[&str] = &[
     "offline",
 ];
 
+/// Zola switches fascia honours when its own table is absent: the key, and
+/// the fascia table it switches on or off (`[search]`/`[feed]` `enabled`).
+const ZOLA_SWITCHES: &[(&str, &str)] = &[
+    ("build_search_index", "search"),
+    ("generate_feeds", "feed"),
+    ("generate_feed", "feed"),
+];
+
 /// Keys Zola knows that fascia accepts and ignores (with a warning).
 const ZOLA_KEYS: &[&str] = &[
     "compile_sass",
-    "build_search_index",
-    "generate_feeds",
-    "generate_feed",
     "feed_filename",
     "feed_filenames",
     "feed_limit",
@@ -279,7 +284,7 @@ impl Config {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         for (key, offset) in &keys {
-            if KNOWN_KEYS.contains(&key.as_str()) {
+            if KNOWN_KEYS.contains(&key.as_str()) || ZOLA_SWITCHES.iter().any(|(k, _)| k == key) {
                 continue;
             }
             if ZOLA_KEYS.contains(&key.as_str()) {
@@ -315,8 +320,46 @@ impl Config {
             Err(e) => return Err(vec![toml_pos::toml_error(file, src, src, 0, &e)]),
         };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.apply_zola_switches(src, &keys, file, &mut warnings);
         config.validate(src, file)?;
         Ok(LoadedConfig { config, warnings })
+    }
+
+    /// `build_search_index = false` turns fascia's search off and
+    /// `generate_feeds = false` its feed, unless `[search]`/`[feed]` say
+    /// otherwise (then the Zola key is ignored with a warning).
+    fn apply_zola_switches(
+        &mut self,
+        src: &str,
+        keys: &[(String, usize)],
+        file: &Path,
+        warnings: &mut Vec<Diagnostic>,
+    ) {
+        let Ok(table) = toml::from_str::<toml::Table>(src) else {
+            return;
+        };
+        for (key, offset) in keys {
+            let Some((_, target)) = ZOLA_SWITCHES.iter().find(|(k, _)| k == key) else {
+                continue;
+            };
+            let Some(on) = table.get(key.as_str()).and_then(toml::Value::as_bool) else {
+                continue;
+            };
+            if table.contains_key(*target) {
+                warnings.push(
+                    Diagnostic::warning(
+                        "unsupported-config-key",
+                        format!("`{key}` is a Zola setting; [{target}] takes precedence, so it is ignored"),
+                    )
+                    .at_offset(file, src, *offset),
+                );
+                continue;
+            }
+            match *target {
+                "search" => self.search.enabled = on,
+                _ => self.feed.enabled = on,
+            }
+        }
     }
 
     fn validate(&self, src: &str, file: &Path) -> Result<(), Vec<Diagnostic>> {
@@ -383,6 +426,26 @@ mod tests {
         assert_eq!(errs[0].line, 2);
         assert!(errs[0].message.contains("base_ulr"));
         assert!(errs[0].help.as_deref().unwrap().contains("base_url"));
+    }
+
+    #[test]
+    fn zola_switches_turn_search_and_feed_off_unless_fascia_says_otherwise() {
+        let loaded =
+            parse("title = \"x\"\nbuild_search_index = false\ngenerate_feeds = false\n").unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert!(!loaded.config.search.enabled);
+        assert!(!loaded.config.feed.enabled);
+        let loaded = parse("build_search_index = true\n").unwrap();
+        assert!(loaded.config.search.enabled && loaded.config.feed.enabled);
+        let loaded = parse("build_search_index = false\n\n[search]\nenabled = true\n").unwrap();
+        assert!(loaded.config.search.enabled);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].line, 1);
+        assert!(
+            loaded.warnings[0]
+                .message
+                .contains("[search] takes precedence")
+        );
     }
 
     #[test]

@@ -38,12 +38,32 @@ impl Clock {
         if self.on {
             let now = std::time::Instant::now();
             eprintln!(
-                "timing: {stage} {:.3} s",
-                (now - self.last.get()).as_secs_f64()
+                "timing: {stage} {:.3} s{}",
+                (now - self.last.get()).as_secs_f64(),
+                memory_note()
             );
             self.last.set(now);
         }
     }
+}
+
+/// ", rss N MB, peak M MB" from /proc (Linux), for `FASCIA_TIMINGS`.
+pub fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    format!(
+        ", rss {} MB, peak {} MB",
+        kb("VmRSS:") / 1024,
+        kb("VmHWM:") / 1024
+    )
 }
 
 /// What a build is asked to do.
@@ -65,24 +85,50 @@ pub struct Linked {
 
 /// load + parse + link. Errors stop the pipeline; warnings travel along.
 pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
-    load_and_link_cached(opts, &ParseCache::default())
+    load_and_link_cached(opts, &ParseCache::off())
 }
 
 /// Parsed documents from an earlier run, reused when a file's text and the
-/// settings that shape parsing are unchanged (`serve` keeps one).
-#[derive(Default)]
+/// settings that shape parsing are unchanged (`serve` keeps one; a one-shot
+/// build uses [`ParseCache::off`], which keeps nothing).
 pub struct ParseCache {
     docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Document)>>,
+    enabled: bool,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        Self {
+            docs: std::sync::Mutex::default(),
+            enabled: true,
+        }
+    }
 }
 
 impl ParseCache {
+    /// A cache that stores nothing: a one-shot build would only pay for a
+    /// second copy of every document.
+    #[must_use]
+    pub fn off() -> Self {
+        Self {
+            docs: std::sync::Mutex::default(),
+            enabled: false,
+        }
+    }
+
     fn get(&self, rel: &str, text: &str, settings: u64) -> Option<Document> {
+        if !self.enabled {
+            return None;
+        }
         let docs = self.docs.lock().ok()?;
         let (key, doc) = docs.get(rel)?;
         (*key == settings && doc.file.text == text).then(|| doc.clone())
     }
 
     fn put(&self, doc: &Document, settings: u64) {
+        if !self.enabled {
+            return;
+        }
         if let Ok(mut docs) = self.docs.lock() {
             docs.insert(doc.file.rel.clone(), (settings, doc.clone()));
         }
@@ -168,6 +214,25 @@ pub fn load_and_link_cached(
         })
         .collect();
     clock.lap("parse");
+    if clock.on {
+        let mut sizes = [0usize; 5];
+        for d in parsed.iter().flatten() {
+            let d = &d.0;
+            sizes[0] += d.file.text.len();
+            sizes[1] += d.body.html.len();
+            sizes[2] += d.body.text.len();
+            sizes[3] += d.body.summary.as_ref().map_or(0, String::len);
+            sizes[4] += d.body.headings.len() + d.body.links.len();
+        }
+        eprintln!(
+            "sizes: text {} html {} plain {} summary {} headings+links {}",
+            sizes[0] >> 20,
+            sizes[1] >> 20,
+            sizes[2] >> 20,
+            sizes[3] >> 20,
+            sizes[4]
+        );
+    }
     let mut docs = Vec::with_capacity(parsed.len());
     let mut errors = Vec::new();
     for r in parsed {
@@ -231,10 +296,21 @@ pub fn render(linked: Linked) -> Result<(Arc<RenderState>, Output, Diagnostics),
     let Linked {
         site,
         templates,
-        mut diagnostics,
+        diagnostics,
     } = linked;
     let state = Arc::new(RenderState::new(site));
-    let (mut output, render_diags) = match crate::render::render_site(&state, &templates) {
+    render_state(&state, &templates, diagnostics, None).map(|(o, d)| (state, o, d))
+}
+
+/// render + emit, with pages streamed into `sink` when there is one (see
+/// [`crate::render::render_site_to`]).
+pub fn render_state(
+    state: &Arc<RenderState>,
+    templates: &TemplateSet,
+    mut diagnostics: Diagnostics,
+    sink: Option<&crate::output::write::Sink>,
+) -> Result<(Output, Diagnostics), Diagnostics> {
+    let (mut output, render_diags) = match crate::render::render_site_to(state, templates, sink) {
         Ok(x) => x,
         Err(e) => {
             diagnostics.extend(e);
@@ -245,7 +321,7 @@ pub fn render(linked: Linked) -> Result<(Arc<RenderState>, Output, Diagnostics),
     diagnostics.extend(render_diags);
     add_static(&state.site, &mut output);
     diagnostics.sort();
-    Ok((state, output, diagnostics))
+    Ok((output, diagnostics))
 }
 
 /// Template and static folders: the site's first, then the theme's.

@@ -361,6 +361,21 @@ fn error_bad_toml_front_matter() {
 }
 
 #[test]
+fn error_missing_required_review_date_fails_the_build() {
+    let s = built();
+    s.edit(
+        "config.toml",
+        "[knowledge]\n",
+        "[knowledge]\nrequire_last_reviewed = [\"tech\"]\n",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/tech/other.md:2:1: error: pages in tech/ must carry `last_reviewed`",
+        "add `last_reviewed = ",
+    );
+}
+
+#[test]
 fn error_unknown_config_key() {
     let s = built();
     s.edit("config.toml", "description =", "descripton =");

@@ -18,7 +18,19 @@ struct Nginx {
 }
 
 impl Drop for Nginx {
+    /// SIGTERM, so that nginx's master stops its worker: `Child::kill` sends
+    /// SIGKILL, which left the worker running (as an orphan) after the test.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -211,7 +223,13 @@ fn nginx_serves_every_internal_link_with_types_headers_and_caching() {
     let nginx = Nginx::start();
     let base = format!("http://127.0.0.1:{}", nginx.port);
     let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from(["/".to_string()]);
+    // The crawl starts at the home page, plus the scripts that other scripts
+    // load (no HTML links them, and they have no hash: they must revalidate).
+    let mut queue = VecDeque::from([
+        "/".to_string(),
+        "/search/search-ui.js".to_string(),
+        "/search/index.js".to_string(),
+    ]);
     let mut pages = 0;
     while let Some(path) = queue.pop_front() {
         if !seen.insert(path.clone()) {
@@ -237,9 +255,11 @@ fn nginx_serves_every_internal_link_with_types_headers_and_caching() {
                 "{path}: hashed asset not cacheable ({cache})"
             );
         } else if !ctype.contains("text/html") {
+            // Unhashed assets (the search index changes with every edit)
+            // must be revalidated, never served stale from a browser cache.
             assert!(
-                !cache.contains("immutable"),
-                "{path}: unhashed asset cached forever ({cache})"
+                cache.contains("no-cache"),
+                "{path}: unhashed asset may be served stale ({cache})"
             );
         }
         if ctype.contains("text/html") {

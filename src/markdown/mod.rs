@@ -147,6 +147,9 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     if let Some(i) = html.find("<!-- more -->") {
         body.summary = Some(html[..i].to_string());
     }
+    // A large site holds every body at once: no slack capacity.
+    html.shrink_to_fit();
+    body.text.shrink_to_fit();
     body.html = html;
     body.shortcodes = extracted.calls;
     Ok(body)

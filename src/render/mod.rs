@@ -30,8 +30,12 @@ use context::{PageObj, SectionObj};
 #[derive(Debug)]
 pub struct RenderState {
     pub site: Site,
-    /// Finished body HTML per document slot (set after step 1).
-    contents: OnceLock<Vec<String>>,
+    /// Finished body HTML per document slot (set after step 1); `None` when
+    /// the document's own `body.html` was finished in place.
+    contents: OnceLock<Vec<Option<String>>>,
+    /// Bodies without shortcodes had their links substituted in place by
+    /// [`RenderState::new`] (one-shot builds, which never re-link).
+    prefinished: bool,
     pub today: jiff::civil::Date,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
     related: Vec<Vec<DocId>>,
@@ -42,13 +46,47 @@ pub struct RenderState {
 }
 
 impl RenderState {
-    pub fn new(site: Site) -> Self {
+    pub fn new(mut site: Site) -> Self {
+        // A one-shot build never re-links, so a body without shortcodes is
+        // finished where it is instead of being copied.
+        let prefinished = !site.serving;
+        if prefinished {
+            // In chunks, so the old and new bodies never coexist in full.
+            let ids: Vec<DocId> = site.doc_ids().collect();
+            for chunk in ids.chunks(256) {
+                let finished: Vec<(DocId, String)> = chunk
+                    .par_iter()
+                    .filter(|&&id| site.doc(id).body.shortcodes.is_empty())
+                    .map(|&id| {
+                        let html = substitute_links(
+                            &site.doc(id).body.html,
+                            &site.graph.resolved[site.slot(id)],
+                            &site,
+                        );
+                        (id, html)
+                    })
+                    .collect();
+                for (id, html) in finished {
+                    match id {
+                        DocId::Page(i) => site.pages[i].doc.body.html = html,
+                        DocId::Section(i) => site.sections[i].doc.body.html = html,
+                    }
+                }
+            }
+        }
+        if std::env::var_os("FASCIA_TIMINGS").is_some() {
+            eprintln!("timing: bodies linked{}", crate::pipeline::memory_note());
+        }
         let taxonomies = taxonomy::collect(&site);
         let related = crate::knowledge::related::compute(&site);
+        if std::env::var_os("FASCIA_TIMINGS").is_some() {
+            eprintln!("timing: related computed{}", crate::pipeline::memory_note());
+        }
         let config_value = crate::render::ser(&site.config);
         Self {
             site,
             contents: OnceLock::new(),
+            prefinished,
             today: jiff::Zoned::now().date(),
             taxonomies,
             related,
@@ -58,7 +96,18 @@ impl RenderState {
     }
 
     pub fn content(&self, slot: usize) -> Option<&str> {
-        self.contents.get().map(|c| c[slot].as_str())
+        let own = |slot: usize| {
+            let pages = self.site.pages.len();
+            let doc = if slot < pages {
+                &self.site.pages[slot].doc
+            } else {
+                &self.site.sections[slot - pages].doc
+            };
+            doc.body.html.as_str()
+        };
+        self.contents
+            .get()
+            .map(|c| c[slot].as_deref().unwrap_or_else(|| own(slot)))
     }
 
     pub fn related(&self, slot: usize) -> &[DocId] {
@@ -92,7 +141,7 @@ impl RenderState {
     /// Replace one finished body.
     pub fn set_content(&mut self, slot: usize, html: String) {
         if let Some(contents) = self.contents.get_mut() {
-            contents[slot] = html;
+            contents[slot] = Some(html);
         }
     }
 
@@ -398,18 +447,22 @@ fn finish_bodies(
     state: &Arc<RenderState>,
     env: &Environment<'_>,
     set: &TemplateSet,
-) -> (Vec<String>, Vec<Diagnostic>) {
+) -> (Vec<Option<String>>, Vec<Diagnostic>) {
     let site = &state.site;
     let ids: Vec<DocId> = site.doc_ids().collect();
-    let results: Vec<(String, Vec<Diagnostic>)> = ids
+    let results: Vec<(Option<String>, Vec<Diagnostic>)> = ids
         .par_iter()
         .map(|&id| {
             let doc = site.doc(id);
+            if state.prefinished && doc.body.shortcodes.is_empty() {
+                return (None, Vec::new());
+            }
             let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
             if doc.body.shortcodes.is_empty() {
-                return (html, Vec::new());
+                return (Some(html), Vec::new());
             }
-            render_shortcodes(state, env, set, id, html)
+            let (html, diags) = render_shortcodes(state, env, set, id, html);
+            (Some(html), diags)
         })
         .collect();
     let mut diags = Vec::new();
@@ -489,8 +542,25 @@ pub fn render_site(
     state: &Arc<RenderState>,
     set: &TemplateSet,
 ) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
+    render_site_to(state, set, None)
+}
+
+/// Render the whole site; with a `sink`, the pages, sections and taxonomy
+/// pages go straight to disk as they are rendered (so a build never holds
+/// them all in memory) and the returned [`Output`] has the rest.
+pub fn render_site_to(
+    state: &Arc<RenderState>,
+    set: &TemplateSet,
+    sink: Option<&crate::output::write::Sink>,
+) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
     let env = crate::templates::environment(set, state)?;
+    if std::env::var_os("FASCIA_TIMINGS").is_some() {
+        eprintln!("timing: render starts{}", crate::pipeline::memory_note());
+    }
     let (contents, mut diags) = finish_bodies(state, &env, set);
+    if std::env::var_os("FASCIA_TIMINGS").is_some() {
+        eprintln!("timing: bodies finished{}", crate::pipeline::memory_note());
+    }
     let _ = state.contents.set(contents);
     // The search index first: pages link its loader with its content hash.
     let search_files = crate::search::prepare(state);
@@ -504,7 +574,18 @@ pub fn render_site(
     }
     let results: Vec<Result<RenderedFiles, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(state, &env, set, job))
+        .map(|job| {
+            let files = render_job(state, &env, set, job)?;
+            match sink {
+                Some(sink) => {
+                    for (path, bytes) in files {
+                        sink.put(&path, &bytes)?;
+                    }
+                    Ok(Vec::new())
+                }
+                None => Ok(files),
+            }
+        })
         .collect();
     let mut output = Output::default();
     for r in results {

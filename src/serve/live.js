@@ -14,8 +14,11 @@
     if (saved !== null) {
       sessionStorage.removeItem(scrollKey);
       var y = Number(saved);
-      window.addEventListener("load", function () { window.scrollTo(0, y); });
-      window.scrollTo(0, y);
+      /* "instant": the theme may set scroll-behavior: smooth, which would
+         animate the page from the top back to where the editor was */
+      var restore = function () { window.scrollTo({ top: y, left: 0, behavior: "instant" }); };
+      window.addEventListener("load", restore);
+      restore();
     }
   } catch (e) { /* storage may be unavailable */ }
 

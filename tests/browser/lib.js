@@ -8,7 +8,7 @@ const http = require("node:http");
 const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const puppeteer = require("puppeteer-core");
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -17,9 +17,18 @@ const CSP = "default-src 'self'";
 const AXE_SOURCE = path.join(__dirname, "vendor", "axe-core", "axe.min.js");
 const SCREENSHOTS = path.join(ROOT, "target", "screenshots");
 
-// Temporary folders not yet removed; an interrupted run removes them on exit.
+// Temporary folders not yet removed, and servers this process started and
+// has not stopped yet; an interrupted run cleans both up on exit.
 const pending = new Set();
+const children = new Set();
 process.on("exit", () => {
+  for (const child of children) {
+    try {
+      process.kill(child.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
   for (const dir of pending) {
     try {
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
@@ -187,6 +196,90 @@ async function buildAndServe() {
   };
 }
 
+const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find(isFile) || "/usr/sbin/nginx";
+
+/**
+ * Run nginx (installed by scripts/test.sh) in the foreground with the
+ * repository's deploy/nginx.conf serving `root` on 127.0.0.1:`port`. The
+ * server block is rewritten the way tests/deploy.rs does it (listen, root, the
+ * path of fascia-security-headers.conf) and wrapped in a minimal main config;
+ * config, pid file, logs and temp paths all live in a new temporary folder.
+ * Returns `{ origin, pid, errorLog(), stop() }`; `stop()` ends nginx by its PID.
+ * Started by root, nginx's worker runs as "nobody": `root` and the folders
+ * above it must then be readable by everyone (a fresh tempDir is 0700).
+ */
+async function startNginx({ root, port }) {
+  if (!isFile(NGINX)) throw new Error(`${NGINX} not found: install nginx-light (scripts/test.sh does)`);
+  const t = tempDir("fascia-nginx-");
+  const deploy = path.join(ROOT, "deploy");
+  const headers = path.join(t, "fascia-security-headers.conf");
+  fs.copyFileSync(path.join(deploy, "fascia-security-headers.conf"), headers);
+  const original = fs.readFileSync(path.join(deploy, "nginx.conf"), "utf8");
+  const server = original
+    .replace("listen 8080;", `listen 127.0.0.1:${port};`)
+    .replace("root /var/www/fascia/public;", `root ${root};`)
+    .replaceAll("/etc/nginx/fascia-security-headers.conf", headers);
+  for (const [what, re] of [["listen", /listen 8080;/], ["root", /root \/var\/www\/fascia\/public;/], ["include", /\/etc\/nginx\/fascia-security-headers\.conf/]]) {
+    if (!re.test(original)) throw new Error(`deploy/nginx.conf changed: no ${what} line to rewrite`);
+  }
+  const conf = [
+    "daemon off;",
+    "worker_processes 1;",
+    `pid ${t}/nginx.pid;`,
+    `error_log ${t}/error.log;`,
+    "events {}",
+    "http {",
+    "include /etc/nginx/mime.types;",
+    "default_type application/octet-stream;",
+    `access_log ${t}/access.log;`,
+    `client_body_temp_path ${t}/body;`,
+    `proxy_temp_path ${t}/proxy;`,
+    `fastcgi_temp_path ${t}/fastcgi;`,
+    `uwsgi_temp_path ${t}/uwsgi;`,
+    `scgi_temp_path ${t}/scgi;`,
+    server,
+    "}",
+    "",
+  ].join("\n");
+  fs.writeFileSync(path.join(t, "nginx.conf"), conf);
+  const errorLog = () => {
+    try {
+      return fs.readFileSync(path.join(t, "error.log"), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const child = spawn(NGINX, ["-p", t, "-c", path.join(t, "nginx.conf")], { stdio: ["ignore", "ignore", "pipe"] });
+  children.add(child);
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, "SIGTERM"); // nginx's fast shutdown; its master stops its worker
+      await exited;
+    }
+    children.delete(child);
+    removeDir(t);
+  };
+  try {
+    await until(
+      () =>
+        new Promise((resolve, reject) => {
+          if (child.exitCode !== null) return reject(new Error(`nginx exited with ${child.exitCode}: ${stderr}${errorLog()}`));
+          const s = net.connect(port, "127.0.0.1");
+          s.once("connect", () => (s.destroy(), resolve(true)));
+          s.once("error", () => resolve(false));
+        }),
+      `nginx to listen on 127.0.0.1:${port}`,
+    );
+  } catch (e) {
+    await stop();
+    throw new Error(`${e.message}\n${stderr}${errorLog()}`);
+  }
+  return { origin: `http://127.0.0.1:${port}`, pid: child.pid, errorLog, stop };
+}
+
 /**
  * Debian's Chromium, headless, with a fresh profile that is removed on close.
  * Returns the puppeteer Browser with an extra `dispose()`.
@@ -313,6 +406,7 @@ module.exports = {
   freePort,
   serveStatic,
   buildAndServe,
+  startNginx,
   launchBrowser,
   watchPage,
   runAxe,

@@ -148,6 +148,49 @@ for (const [name, urlPath] of PAGES) {
   });
 }
 
+// --- breadcrumbs on a small phone: one clean row ---------------------------
+
+const SMALL_PHONE = { width: 360, height: 740 };
+for (const urlPath of ["/techniques/iastm/", "/comparisons/dry-needling-vs-acupuncture/", "/conditions/post-surgical-scar-tissue/", "/tags/instrument-assisted/"]) {
+  test(`breadcrumbs: ${urlPath} at ${SMALL_PHONE.width}px stay on one row, the current page ellipsized, no sideways scroll`, async () => {
+    const { page, close } = await open(urlPath, { viewport: SMALL_PHONE });
+    try {
+      const r = await page.evaluate(() => {
+        const ol = document.querySelector(".breadcrumbs ol");
+        const box = ol.getBoundingClientRect();
+        const items = Array.from(ol.children, (li) => {
+          const b = li.getBoundingClientRect();
+          return { text: li.textContent.trim(), mid: b.top + b.height / 2, left: b.left, right: b.right, lines: li.getClientRects().length };
+        });
+        const last = ol.lastElementChild.lastElementChild; // <span aria-current="page">
+        const cs = getComputedStyle(last);
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+          box: { left: box.left, right: box.right },
+          items,
+          truncated: last.scrollWidth > last.clientWidth,
+          ellipsis: cs.textOverflow === "ellipsis" && cs.whiteSpace === "nowrap",
+          links: Array.from(ol.querySelectorAll("a"), (a) => {
+            const b = a.getBoundingClientRect();
+            return { text: a.textContent, clipped: b.left < box.left - 0.5 || b.right > box.right + 0.5 };
+          }),
+        };
+      });
+      assert.ok(r.scrollWidth <= r.clientWidth, `no sideways scroll (${r.scrollWidth} > ${r.clientWidth})`);
+      assert.ok(r.items.length >= 3, "Home, a section and the page");
+      for (const it of r.items) {
+        assert.ok(Math.abs(it.mid - r.items[0].mid) < 2, `"${it.text}" is on the same row as "Home": ${JSON.stringify(r.items)}`);
+        assert.ok(it.left >= r.box.left - 0.5 && it.right <= r.box.right + 0.5, `"${it.text}" stays inside the breadcrumbs`);
+      }
+      assert.deepEqual(r.links.filter((l) => l.clipped), [], "the ancestor links are whole");
+      if (r.truncated) assert.ok(r.ellipsis, "a current page title that does not fit ends with an ellipsis");
+    } finally {
+      await close();
+    }
+  });
+}
+
 // --- the phone menu, by keyboard -------------------------------------------
 
 test("menu: opens with Tab+Enter and closes with Esc, focus back on the button (390x844)", async () => {
