@@ -27,7 +27,11 @@ text = config.read_text(encoding="utf-8")
 if "theme = " not in text:
     # Top-level keys first (the generated config has no tables), then ours.
     text += f'theme = "fibre"\nthemes_dir = "{themes}"\n\n[extra.fibre]\nabout_page = "@/_index.md"\n'
-    config.write_text(text, encoding="utf-8")
+if "[search]" not in text:
+    # The corpus says `build_search_index = false` (Zola's key), which fascia
+    # honours when there is no [search] table: ask for search explicitly.
+    text += "\n[search]\nenabled = true\n"
+config.write_text(text, encoding="utf-8")
 base = corpus / "templates" / "base.html"
 html = base.read_text(encoding="utf-8")
 if "search.js" not in html:

@@ -21,7 +21,7 @@ off="$work/corpus-$pages-nosearch"
 if [ ! -f "$off/config.toml" ] || [ "$on/config.toml" -nt "$off/config.toml" ]; then
   rm -rf "$off"
   cp -rL "$on" "$off"
-  printf '\n[search]\nenabled = false\n' >>"$off/config.toml"
+  sed -i 's/^enabled = true$/enabled = false/' "$off/config.toml"
 fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
