@@ -165,9 +165,10 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
     }
     if std::env::var_os("FASCIA_TIMINGS").is_some() {
         eprintln!(
-            "timing: search index {:.3} s (text {:.3} s)",
+            "timing: search index {:.3} s (text {:.3} s){}",
             timer.elapsed().as_secs_f64(),
-            collected.as_secs_f64()
+            collected.as_secs_f64(),
+            crate::pipeline::memory_note()
         );
     }
     files
