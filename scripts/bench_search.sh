@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages="${1:-10000}"
-work="target/bench-search"
+work="${BENCH_WORK:-target/bench-search}"
 corpus="$work/corpus-$pages"
-out="$work/out-$pages"
+out="${BENCH_OUT:-$work/out-$pages}"
 mkdir -p "$work"
 if [ ! -f "$corpus/config.toml" ]; then
   python3 ../shared/bench/gen_corpus.py --pages "$pages" --out "$corpus" --layout zola
@@ -27,7 +27,11 @@ text = config.read_text(encoding="utf-8")
 if "theme = " not in text:
     # Top-level keys first (the generated config has no tables), then ours.
     text += f'theme = "fibre"\nthemes_dir = "{themes}"\n\n[extra.fibre]\nabout_page = "@/_index.md"\n'
-    config.write_text(text, encoding="utf-8")
+if "[search]" not in text:
+    # The corpus says `build_search_index = false` (Zola's key), which fascia
+    # honours when there is no [search] table: ask for search explicitly.
+    text += "\n[search]\nenabled = true\n"
+config.write_text(text, encoding="utf-8")
 base = corpus / "templates" / "base.html"
 html = base.read_text(encoding="utf-8")
 if "search.js" not in html:
@@ -41,9 +45,15 @@ if "search.js" not in html:
     base.write_text(html, encoding="utf-8")
 print(f"prepared {corpus} for the search benchmark")
 PY
-cargo build --release --locked --quiet
+if [ -n "${BENCH_PREPARE_ONLY:-}" ]; then exit 0; fi
+# FASCIA_BIN: a binary to measure instead of this tree's release build
+# (e.g. a copy of the previous build, for before/after comparisons).
+if [ -z "${FASCIA_BIN:-}" ]; then
+  cargo build --release --locked --quiet
+  FASCIA_BIN="${CARGO_TARGET_DIR:-target}/release/fascia"
+fi
 start=$(date +%s%N)
-./target/release/fascia build --root "$corpus" --output-dir "$out" --offline --force 2>&1 | grep -E "^(Built|Search index)"
+"$FASCIA_BIN" build --root "$corpus" --output-dir "$out" --offline --force 2>&1 | grep -E "^(Built|Search index)"
 echo "build: $(( ($(date +%s%N) - start) / 1000000 )) ms"
-node scripts/bench_search.js "$out" --json "$work/result-http.json"
-node scripts/bench_search.js "$out" --file --json "$work/result-file.json"
+node scripts/bench_search.js "$out" --json "$out.result-http.json"
+node scripts/bench_search.js "$out" --file --json "$out.result-file.json"

@@ -76,7 +76,7 @@ impl Nginx {
             );
         let t = dir.path().display().to_string();
         let conf = format!(
-            "daemon off;\nworker_processes 1;\npid {t}/nginx.pid;\nerror_log {t}/error.log;\nevents {{}}\nhttp {{\n\
+            "daemon off;\nmaster_process off;\npid {t}/nginx.pid;\nerror_log {t}/error.log;\nevents {{}}\nhttp {{\n\
              include /etc/nginx/mime.types;\ndefault_type application/octet-stream;\naccess_log off;\n\
              client_body_temp_path {t}/body;\nproxy_temp_path {t}/proxy;\nfastcgi_temp_path {t}/fastcgi;\n\
              uwsgi_temp_path {t}/uwsgi;\nscgi_temp_path {t}/scgi;\n{server}\n}}\n"
@@ -306,4 +306,58 @@ fn nginx_missing_pages_redirects_and_gzip() {
     assert_eq!(css.header("content-encoding"), Some("gzip"));
     let traversal = nginx.get("/../../etc/passwd", "");
     assert!(traversal.status == 400 || traversal.status == 404);
+}
+
+/// Cache busting reaches the files search loads by script: the page names
+/// the loader with its hash, the loader's manifest names every other search
+/// file with its hash, and nginx caches each of those for a year.
+#[test]
+fn nginx_caches_every_search_file_the_loader_names_for_a_year() {
+    let nginx = Nginx::start();
+    let page = nginx.get("/techniques/iastm/", "").text();
+    let start = page
+        .find("/search/search.js?h=")
+        .expect("the page links the loader with its hash");
+    let end = start + page[start..].find('"').unwrap();
+    let loader_path = page[start..end].replace("&amp;", "&");
+    let loader = nginx.get(&loader_path, "");
+    assert_eq!(loader.status, 200, "{loader_path}");
+    let hashed = |r: &Response, what: &str| {
+        let cache = r.header("cache-control").unwrap_or("");
+        assert!(
+            cache.contains("max-age=31536000") && cache.contains("immutable"),
+            "{what}: {cache}"
+        );
+    };
+    hashed(&loader, &loader_path);
+    let src = loader.text();
+    let at = src
+        .find("self.fasciaSearchFiles=")
+        .expect("the loader starts with its manifest")
+        + "self.fasciaSearchFiles=".len();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&src[at..at + src[at..].find(";\n").unwrap()]).unwrap();
+    let files = manifest["files"].as_object().unwrap();
+    for name in [
+        "search-ui.js",
+        "search.css",
+        "index.js",
+        "vendor/minisearch-7.2.0.min.js",
+    ] {
+        assert!(files.contains_key(name), "the manifest names {name}");
+    }
+    for (name, hash) in files {
+        let path = format!("/search/{name}?h={}", hash.as_str().unwrap());
+        let r = nginx.get(&path, "");
+        assert_eq!(r.status, 200, "{path}");
+        hashed(&r, &path);
+    }
+    // Without its hash, a search file revalidates.
+    let bare = nginx.get("/search/index.js", "");
+    assert!(
+        !bare
+            .header("cache-control")
+            .unwrap_or("")
+            .contains("immutable")
+    );
 }

@@ -31,6 +31,25 @@ fn encyclopedia() -> Output {
     }
 }
 
+fn bytes(output: &Output, path: &str) -> Vec<u8> {
+    match output.files.get(path) {
+        Some(OutputFile::Bytes(b)) => b.to_vec(),
+        Some(OutputFile::Copy(p)) => std::fs::read(p).unwrap(),
+        None => panic!("no {path} in the output"),
+    }
+}
+
+/// The manifest fascia writes in front of the loader: `self.fasciaSearchFiles={...};`.
+fn manifest(loader: &[u8]) -> Value {
+    let src = String::from_utf8(loader.to_vec()).unwrap();
+    let start = src
+        .find("self.fasciaSearchFiles=")
+        .expect("the loader starts with its manifest")
+        + "self.fasciaSearchFiles=".len();
+    let end = start + src[start..].find(";\n").unwrap();
+    serde_json::from_str(&src[start..end]).expect("the manifest is JSON")
+}
+
 fn text(output: &Output, path: &str) -> String {
     match output.files.get(path) {
         Some(OutputFile::Bytes(b)) => String::from_utf8(b.to_vec()).unwrap(),
@@ -131,15 +150,17 @@ impl Index {
             .unwrap_or_else(|| panic!("no field {name}")) as u64
     }
 
-    /// Documents holding `term` in `field`: doc -> term frequency.
+    /// Documents holding `term` in `field`: doc -> term frequency (scaled).
     fn postings(&self, term: &str, field: &str) -> HashMap<usize, u64> {
         let f = self.field(field);
-        let entry = self.meta["terms"]
+        let Some(entry) = self.meta["terms"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e[0] == term)
-            .unwrap_or_else(|| panic!("term {term} is not indexed"));
+        else {
+            return HashMap::new();
+        };
         let parts = entry.as_array().unwrap();
         let mut out = HashMap::new();
         for pair in parts[1..].chunks(2) {
@@ -177,7 +198,7 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
     let output = encyclopedia();
     let (key, meta) = data(&text(&output, search::INDEX_FILE));
     assert_eq!(key, "index");
-    assert_eq!(meta["format"], 1);
+    assert_eq!(meta["format"], 2);
     let idx = Index::new(meta);
     for f in [
         "title",
@@ -266,26 +287,39 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
         "body truncated: {total}"
     );
 
-    // Synonyms: page [extra] synonyms and glossary terms and aliases.
+    // Synonyms: page [extra] synonyms and glossary terms and aliases, each
+    // one term: a name of several words is its words joined by spaces, which
+    // a query matches as a phrase (its words alone are not names).
     assert!(idx.postings("scraping", "synonyms").contains_key(&iastm));
     let astym = idx.doc("/techniques/astym/");
     assert!(idx.postings("astym", "synonyms").contains_key(&astym));
     let ims = idx.doc("/techniques/ims/");
-    assert!(idx.postings("gunn", "synonyms").contains_key(&ims));
-    let phrases = &idx.meta["phrases"];
+    let dry = idx.doc("/techniques/dry-needling/");
+    assert!(idx.postings("gunn ims", "synonyms").contains_key(&ims));
     assert!(
-        phrases["scraping"]
-            .as_array()
-            .unwrap()
-            .contains(&iastm.into())
+        idx.postings("intramuscular stimulation", "synonyms")
+            .contains_key(&ims)
     );
     assert!(
-        phrases["dry needling"]
-            .as_array()
-            .unwrap()
-            .contains(&idx.doc("/techniques/dry-needling/").into())
+        !idx.postings("gunn", "synonyms").contains_key(&ims),
+        "words of a name of several words are not names"
     );
-    assert!(phrases["cao gio"].is_array(), "accents are folded: cạo gió");
+    let needling = idx.postings("dry needling", "synonyms");
+    assert!(
+        needling.contains_key(&dry) && needling.contains_key(&ims),
+        "dry needling names the dry needling page (glossary) and IMS ([extra] synonyms)"
+    );
+    assert!(
+        !idx.postings("cao gio", "synonyms").is_empty(),
+        "accents are folded: cạo gió"
+    );
+    assert!(
+        !idx.postings("trigger point pressure release", "synonyms")
+            .is_empty()
+    );
+    // Frequencies are normalised for the field's length and scaled.
+    assert_eq!(idx.meta["tf_scale"], 8.0);
+    assert!(idx.meta.get("lengths").is_none());
 
     // The glossary page carries every term under its anchor.
     let glossary = idx.sections("/glossary/");
@@ -351,6 +385,45 @@ fn the_theme_loads_search_lazily_and_writes_the_search_page() {
         !page.contains("search/index.js"),
         "the index is not loaded by the page itself"
     );
+    // Cache busting: the page names the generated loader by its content
+    // hash; the loader's manifest gives the hash of every other script and
+    // stylesheet below search/ that it and search-ui.js load.
+    let loader = bytes(&output, "search/search.js");
+    assert!(
+        page.contains(&format!(
+            "/search/search.js?h={}\"",
+            search::short_hash(&loader)
+        )),
+        "the page links the loader with the generated file's hash"
+    );
+    let manifest = manifest(&loader);
+    let files = manifest["files"].as_object().unwrap();
+    for (path, _) in output
+        .files
+        .range("search/".to_string()..)
+        .take_while(|(k, _)| k.starts_with("search/"))
+    {
+        let rel = &path["search/".len()..];
+        if rel == "search.js" || !(rel.ends_with(".js") || rel.ends_with(".css")) {
+            continue;
+        }
+        let want = if rel == "index.js" {
+            search::short_hash(&bytes(&output, path))
+        } else {
+            format!("{:016x}", fascia::render::fnv1a(&bytes(&output, path)))
+        };
+        assert_eq!(
+            files.get(rel).and_then(Value::as_str),
+            Some(want.as_str()),
+            "{rel}: its hash in the manifest"
+        );
+    }
+    assert!(files.contains_key("search-ui.js") && files.contains_key("index.js"));
+    assert_eq!(
+        manifest["terms"],
+        serde_json::json!([]),
+        "one file: no shards"
+    );
     let search = text(&output, search::PAGE_FILE);
     assert!(search.contains("id=\"search-page\""));
     assert!(search.contains("class=\"search-status\" role=\"status\""));
@@ -402,6 +475,20 @@ fn synthetic(n: usize) -> Vec<SearchDoc> {
         .collect()
 }
 
+/// The vocabulary of a sharded index: (term, postings size).
+fn decode_vocab(terms: &str, sizes: &str) -> Vec<(String, f64)> {
+    const DIGITS: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    assert_eq!(terms.split('|').count(), sizes.chars().count());
+    terms
+        .split('|')
+        .zip(sizes.chars())
+        .map(|(t, size)| {
+            let size = DIGITS.find(size).unwrap();
+            (t.to_string(), 2f64.powf(size as f64 / 4.0).round())
+        })
+        .collect()
+}
+
 #[test]
 fn a_large_index_is_split_into_term_and_text_shards() {
     let docs = synthetic(400);
@@ -411,7 +498,7 @@ fn a_large_index_is_split_into_term_and_text_shards() {
         max_pages_per_term: 50,
         ..SearchConfig::default()
     };
-    let files = search::build(&docs, &cfg);
+    let (files, firsts_built) = search::build_with_shards(&docs, &cfg);
     let by_path: HashMap<&str, String> = files
         .iter()
         .map(|(p, b)| (p.as_str(), String::from_utf8(b.clone()).unwrap()))
@@ -437,6 +524,40 @@ fn a_large_index_is_split_into_term_and_text_shards() {
     );
     assert_eq!(starts[0], 0);
     assert!(starts.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(firsts, firsts_built);
+    // Every shard is listed with its content hash.
+    let hashes = |key: &str| -> Vec<String> {
+        meta[key]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .map(str::to_string)
+            .collect()
+    };
+    for (prefix, key, n) in [
+        ("t", "termHashes", firsts.len()),
+        ("x", "textHashes", starts.len()),
+    ] {
+        let listed = hashes(key);
+        assert_eq!(listed.len(), n, "{key}");
+        for (k, h) in listed.iter().enumerate() {
+            let file = &by_path[format!("{}{prefix}-{k}.js", search::SHARD_DIR).as_str()];
+            assert_eq!(*h, search::short_hash(file.as_bytes()), "{prefix}-{k}");
+        }
+    }
+    // The loader's manifest names the term shards with their first terms.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static");
+    let (path, loader) = search::index::loader(&[theme], &files, &firsts_built).unwrap();
+    assert_eq!(path, "search/search.js");
+    let terms = manifest(&loader)["terms"].clone();
+    assert_eq!(terms.as_array().unwrap().len(), firsts.len());
+    assert_eq!(terms[1][0], firsts[1]);
+    assert_eq!(terms[1][1], hashes("termHashes")[1]);
+    // The whole vocabulary, in order, with the size of each term's postings.
+    let vocab = decode_vocab(
+        meta["vocab"].as_str().unwrap(),
+        meta["sizes"].as_str().unwrap(),
+    );
     // Shard i holds the terms from its first term up to the next shard's.
     let mut all = Vec::new();
     for (i, first) in firsts.iter().enumerate() {
@@ -485,6 +606,17 @@ fn a_large_index_is_split_into_term_and_text_shards() {
     }
     assert!(all.len() > 400, "all the aliases and words: {}", all.len());
     assert!(all.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(
+        vocab.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
+        all,
+        "the vocabulary is every term"
+    );
+    let common = vocab.iter().find(|(t, _)| t == "glacier").unwrap().1;
+    let rare = vocab.iter().find(|(t, _)| t == "alias7").unwrap().1;
+    assert!(
+        common >= 32.0 && rare <= 1.5,
+        "postings sizes: {common}, {rare}"
+    );
     // Text shards cover every document in order.
     let mut count = 0;
     for (n, _) in starts.iter().enumerate() {

@@ -40,6 +40,9 @@ pub struct RenderState {
     pub taxonomies: Vec<taxonomy::Taxonomy>,
     related: Vec<Vec<DocId>>,
     pub config_value: Value,
+    /// Content hashes of generated assets (the search files), by output
+    /// path, for `get_url(..., cachebust=true)`.
+    generated: OnceLock<std::collections::HashMap<String, String>>,
 }
 
 impl RenderState {
@@ -88,6 +91,7 @@ impl RenderState {
             taxonomies,
             related,
             config_value,
+            generated: OnceLock::new(),
         }
     }
 
@@ -196,7 +200,16 @@ impl RenderState {
         Ok(url)
     }
 
+    /// Record the content hashes of generated assets (once, before pages
+    /// are rendered; later calls are ignored).
+    pub fn set_generated_hashes(&self, hashes: std::collections::HashMap<String, String>) {
+        let _ = self.generated.set(hashes);
+    }
+
     fn static_hash(&self, rel: &str) -> Option<String> {
+        if let Some(h) = self.generated.get().and_then(|g| g.get(rel)) {
+            return Some(h.clone());
+        }
         for dir in self.site.static_dirs.iter().rev() {
             if let Ok(bytes) = std::fs::read(dir.join(rel)) {
                 return Some(format!("{:016x}", fnv1a(&bytes)));
@@ -549,6 +562,8 @@ pub fn render_site_to(
         eprintln!("timing: bodies finished{}", crate::pipeline::memory_note());
     }
     let _ = state.contents.set(contents);
+    // The search index first: pages link its loader with its content hash.
+    let search_files = crate::search::prepare(state);
     let site = &state.site;
     let mut jobs: Vec<Job> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -606,7 +621,13 @@ pub fn render_site_to(
     }
     diags.extend(crate::output::aliases::add(site, &mut output, &env, set));
     crate::output::feeds::add(state, &mut output);
-    diags.extend(crate::search::add(state, &mut output, &env, set));
+    diags.extend(crate::search::add(
+        state,
+        &mut output,
+        &env,
+        set,
+        search_files,
+    ));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }

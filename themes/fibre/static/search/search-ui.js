@@ -5,18 +5,20 @@
    folder or an unzipped copy) exactly as over http. The index stores
    site-root-relative paths (/techniques/iastm/#evidence); they are resolved
    against the site root, learnt from this script's own address
-   (<root>/search/search-ui.js). See docs/search.md. */
+   (<root>/search/search-ui.js). A keystroke is answered at once from what
+   is loaded; when it needs a shard still on its way, the list is completed
+   when the shard arrives. See docs/search.md. */
 (function () {
   "use strict";
   var doc = document, me = doc.currentScript;
   if (!me || !window.URL || !window.Promise || !window.Map) return;
   var ROOT = new URL("../", me.src).href;
   var FILE = location.protocol === "file:";
-  var LIB = "search/vendor/minisearch-7.2.0.min.js";
+  var LIB = "vendor/minisearch-7.2.0.min.js";
   var DROPDOWN = 8, PAGE = 50, MIN_CHARS = 2;
   /* MiniSearch's default weights for prefix and fuzzy matches; the most
      index entries one query may score (a bound on the work per keystroke). */
-  var PREFIX_WEIGHT = 0.375, FUZZY_WEIGHT = 0.45, BUDGET = 8000, MAX_COMPLETIONS = 10;
+  var PREFIX_WEIGHT = 0.375, FUZZY_WEIGHT = 0.45, BUDGET = 6000, MAX_COMPLETIONS = 10;
 
   /* ---------- addresses ---------- */
 
@@ -32,36 +34,43 @@
 
   /* ---------- loading ---------- */
 
-  var scripts = {};
-  function load(rel) {
-    if (!scripts[rel]) {
-      scripts[rel] = new Promise(function (resolve, reject) {
+  /* Files below search/ load through search.js (one request each, with the
+     content hash of the manifest fascia wrote into it); on its own, this
+     file loads them itself. */
+  var LOADER = window.fasciaSearch && window.fasciaSearch.script ? window.fasciaSearch : null;
+  var own = {};
+  function script(rel, hash) {
+    if (LOADER) return LOADER.script(rel, hash);
+    if (!own[rel]) {
+      own[rel] = new Promise(function (resolve, reject) {
         var s = doc.createElement("script");
-        s.src = ROOT + rel;
+        s.src = ROOT + "search/" + rel + (hash ? "?h=" + hash : "");
         s.async = true;
         s.onload = resolve;
-        s.onerror = function () { delete scripts[rel]; reject(new Error("cannot load " + rel)); };
+        s.onerror = function () { delete own[rel]; reject(new Error("cannot load " + rel)); };
         doc.head.appendChild(s);
       });
     }
-    return scripts[rel];
+    return own[rel];
   }
   function data(key) { var d = window.fasciaSearchData; return d && d[key]; }
-  function loadData(key, rel) { return load(rel).then(function () { return data(key); }); }
+  function loadData(key, rel, hash) { return script(rel, hash).then(function () { return data(key); }); }
 
-  var engine = null;
+  var engine = null, ready = null;
   function getEngine() {
     if (!engine) {
-      engine = Promise.all([load(LIB), loadData("index", "search/index.js")]).then(function (r) {
-        if (!window.MiniSearch || !r[1] || r[1].format !== 1) throw new Error("unusable search index");
-        return new Engine(r[1]);
+      engine = Promise.all([script(LIB), loadData("index", "index.js")]).then(function (r) {
+        if (!window.MiniSearch || !r[1] || r[1].format !== FORMAT) throw new Error("unusable search index");
+        ready = new Engine(r[1]);
+        if (LOADER) LOADER.ready = true;
+        return ready;
       });
       engine.catch(function () { engine = null; });
     }
     return engine;
   }
 
-  /* ---------- terms: the same rules as src/search.rs ---------- */
+  /* ---------- terms: the same rules as src/search/ ---------- */
 
   var SPLIT = /[^\p{Alphabetic}\p{N}]+/u, WORD = /[\p{Alphabetic}\p{N}]+/gu, MARKS = /\p{M}/gu;
   function tokenize(text) { return text.split(SPLIT).filter(Boolean); }
@@ -80,57 +89,71 @@
     }
     return (a.length - i) - (b.length - j);
   }
+  function one(s) { return [s]; }
+  function same(s) { return s; }
+
+  /* Optimal string alignment distance between the term whose letters are
+     in PEQ (m UTF-16 units, at most 31) and w: the edits are a letter
+     added, dropped or changed, or two neighbours swapped. Gives max + 1 as
+     soon as it must exceed max. Hyyrö's bit-parallel algorithm (2003). */
+  var PEQ = new Int32Array(65536);
+  function distance(m, w, max) {
+    var last = 1 << (m - 1), vp = -1, vn = 0, d0 = 0, prev = 0, score = m, n = w.length;
+    for (var j = 0; j < n; j++) {
+      var eq = PEQ[w.charCodeAt(j)];
+      var tr = ((~d0 & eq) << 1) & prev;
+      d0 = (((eq & vp) + vp) ^ vp) | eq | vn | tr;
+      var hp = vn | ~(d0 | vp), hn = vp & d0;
+      if (hp & last) score++;
+      else if (hn & last) score--;
+      if (score - (n - j - 1) > max) return max + 1;
+      hp = (hp << 1) | 1;
+      hn <<= 1;
+      vp = hn | ~(d0 | hp);
+      vn = hp & d0;
+      prev = eq;
+    }
+    return score;
+  }
 
   /* ---------- the engine: MiniSearch over fascia's prebuilt index ---------- */
 
-  function Engine(meta) {
-    var self = this, n = meta.docs.length, ids = [], boost = {}, fieldIds = {};
-    this.meta = meta;
-    this.stop = new Set(meta.stop);
-    this.texts = {};
-    this.shards = {};
-    this.words = new Map();
-    for (var i = 0; i < n; i++) ids.push(i);
-    meta.fields.forEach(function (f, j) { boost[f] = meta.boosts[j]; fieldIds[f] = j; });
-    this.process = function (t) { var f = fold(t); return f && !self.stop.has(f) ? f : null; };
-    this.options = {
-      fields: meta.fields,
-      tokenize: tokenize,
-      processTerm: this.process,
-      searchOptions: { boost: boost }
-    };
-    this.ms = window.MiniSearch.loadJS({
-      documentCount: n, nextId: n, documentIds: ids, fieldIds: fieldIds,
-      fieldLength: meta.lengths, averageFieldLength: meta.avg, storedFields: {},
-      dirtCount: 0, serializationVersion: 2, index: []
-    }, this.options);
-    if (meta.terms) this.addTerms(meta.terms);
-    if (meta.texts) meta.texts.forEach(function (t, k) { self.texts[k] = t; });
+  var FORMAT = 2;
+  /* the digits 0-9, a-z, A-Z of a string, as 0 to 61 */
+  function digit(s, i) {
+    var c = s.charCodeAt(i);
+    return c <= 57 ? c - 48 : c <= 90 ? c - 29 : c - 87;
   }
 
   /* A term's entry as it arrives: [term, field, [doc delta, tf, ...],
      field, [...], ...], then -N when fascia kept only the pages where the
-     term counts most out of N that have it. MiniSearch reads a term's value
-     only through get(field), which must give a Map of page -> frequency;
-     those Maps are made when a query first reaches the term. */
-  function Postings(entry) {
+     term counts most out of N that have it. Frequencies are normalised for
+     the field's length and scaled (meta.tf_scale). MiniSearch reads a
+     term's value only through get(field), which must give a Map of page ->
+     frequency; those Maps are made when a query first reaches the term. */
+  function Postings(entry, scale) {
     this.e = entry;
+    this.scale = scale;
     this.m = null;
-    this.cost = 0;
-    for (var j = 2; j < entry.length; j += 2) this.cost += entry[j].length / 2;
+    this.keep = 0;
     this.total = entry.length % 2 === 0 ? -entry[entry.length - 1] : 0;
   }
   Postings.prototype.get = function (field) {
     if (!this.m) {
-      var e = this.e, m = new Map();
+      var e = this.e, m = new Map(), scale = this.scale;
       for (var j = 1; j + 1 < e.length; j += 2) {
         var p = e[j + 1], docs = new Map(), d = 0;
-        for (var k = 0; k < p.length; k += 2) { d += p[k]; docs.set(d, p[k + 1]); }
+        for (var k = 0; k < p.length; k += 2) { d += p[k]; docs.set(d, p[k + 1] / scale); }
         m.set(e[j], docs);
       }
       this.m = m;
     }
     return this.m.get(field);
+  };
+  /* How many index entries the term brings (the work it costs a query). */
+  Postings.prototype.cost = function () {
+    for (var j = 2, n = 0; j < this.e.length; j += 2) n += this.e[j].length / 2;
+    return n;
   };
   /* How many pages the entry keeps. */
   Postings.prototype.kept = function () {
@@ -141,80 +164,191 @@
     return pages.size;
   };
 
-  Engine.prototype.addTerms = function (entries) {
-    var index = this.ms._index;
-    for (var i = 0; i < entries.length; i++) index.set(entries[i][0], new Postings(entries[i]));
+  function Engine(meta) {
+    var self = this, n = meta.docs.length, boost = {}, fieldIds = {}, avg = meta.avg;
+    this.meta = meta;
+    this.scale = meta.tf_scale || 1;
+    this.stop = new Set(meta.stop);
+    this.texts = {};
+    this.words = new Map();
+    this.postings = new Map();
+    this.shards = {};
+    meta.fields.forEach(function (f, j) { boost[f] = meta.boosts[j]; fieldIds[f] = j; });
+    this.names = fieldIds.synonyms;
+    this.process = function (t) { var f = fold(t); return f && !self.stop.has(f) ? f : null; };
+    this.ms = window.MiniSearch.loadJS({
+      documentCount: n, nextId: n, documentIds: {}, fieldIds: fieldIds,
+      fieldLength: {}, averageFieldLength: avg, storedFields: {},
+      dirtCount: 0, serializationVersion: 2, index: []
+    }, { fields: meta.fields, searchOptions: { boost: boost } });
+    /* MiniSearch reads pages, field lengths and terms through these four
+       (docs/search.md): pages are numbers; every page is scored with the
+       average field lengths, as fascia normalised the frequencies; terms are
+       those of the shards loaded so far. */
+    this.ms._documentIds = { has: function (id) { return id >= 0 && id < n; }, get: function (id) { return id; } };
+    this.ms._fieldLength = { get: function () { return avg; } };
+    this.ms._storedFields = { get: function () { return undefined; } };
+    this.ms._index = { get: function (term) { return self.postings.get(term); } };
+    if (meta.terms) {
+      /* one file: every term is here */
+      this.vocab = meta.terms.map(function (e) { return e[0]; });
+      this.costs = meta.terms.map(function (e) {
+        var p = new Postings(e, self.scale);
+        self.postings.set(e[0], p);
+        return p.cost();
+      });
+    } else {
+      /* a sharded index: the terms in order ("|" between them, split
+         natively: no loop over the vocabulary while the first results are
+         awaited) and one digit per term for the size of its postings */
+      this.vocab = meta.vocab ? meta.vocab.split("|") : [];
+      this.sizes = meta.sizes;
+      this.termHashes = meta.termHashes.split(" ");
+      this.textHashes = meta.textHashes.split(" ");
+    }
+    if (meta.texts) meta.texts.forEach(function (t, k) { self.texts[k] = t; });
+  }
+
+  /* How many index entries vocabulary term i brings (the work it costs a
+     query): exact in a one-file index, 2^(digit/4) in a sharded one. */
+  Engine.prototype.cost = function (i) {
+    return this.costs ? this.costs[i] : Math.round(Math.pow(2, digit(this.sizes, i) / 4));
+  };
+  /* The term shard holding vocabulary term i (-1: one file). */
+  Engine.prototype.shardOf = function (i) {
+    var firsts = this.meta.termShards;
+    if (!firsts) return -1;
+    var t = this.vocab[i], lo = 0, hi = firsts.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid], t) <= 0) lo = mid; else hi = mid - 1; }
+    return lo;
+  };
+  function isPhrase(t) { return t.indexOf(" ") >= 0; }
+
+  /* The first vocabulary entry not before t. */
+  Engine.prototype.lowerBound = function (t) {
+    var lo = 0, hi = this.vocab.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(this.vocab[mid], t) < 0) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+  Engine.prototype.find = function (t) {
+    var i = this.lowerBound(t);
+    return i < this.vocab.length && this.vocab[i] === t ? i : -1;
   };
 
-  /* How many index entries a term brings (the work it costs a query). */
-  Engine.prototype.cost = function (term) {
-    var p = this.ms._index.get(term);
-    return p ? p.cost : 0;
+  /* Words that start with t (not t itself), the commonest first. */
+  Engine.prototype.completions = function (t) {
+    var self = this, v = this.vocab, out = [];
+    for (var i = this.lowerBound(t); i < v.length && v[i].lastIndexOf(t, 0) === 0; i++) {
+      if (v[i] !== t && !isPhrase(v[i])) out.push([i, this.cost(i)]);
+    }
+    out.sort(function (a, b) { return b[1] - a[1] || v[a[0]].length - v[b[0]].length; });
+    return out.slice(0, MAX_COMPLETIONS).map(function (x) { return x[0]; });
   };
 
-  /* MiniSearch weighs a term by how few pages have it; a pruned term would
-     look rarer than it is, so its weight is brought back down. */
-  Engine.prototype.rarity = function (term) {
-    var p = this.ms._index.get(term), n = this.meta.docs.length;
-    if (!p || !p.total) return 1;
-    if (!p.keep) p.keep = p.kept();
-    var idf = function (df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); };
-    return idf(p.total) / idf(p.keep);
+  /* Words within max edits of t, the closest first: [[vocabulary entry,
+     distance], ...]. The whole vocabulary is always loaded, so a typo
+     anywhere in a word (its first letter too) is found whichever shard
+     holds the word. */
+  Engine.prototype.near = function (t, max) {
+    var m = t.length, v = this.vocab, out = [];
+    if (m > 31) return out;
+    for (var i = 0; i < m; i++) PEQ[t.charCodeAt(i)] |= 1 << i;
+    for (var j = 0; j < v.length; j++) {
+      var w = v[j], dl = w.length - m;
+      if (dl > max || dl < -max || w === t || isPhrase(w)) continue;
+      var d = distance(m, w, max);
+      if (d <= max) out.push([j, d]);
+    }
+    for (i = 0; i < m; i++) PEQ[t.charCodeAt(i)] = 0;
+    out.sort(function (a, b) { return a[1] - b[1] || a[0] - b[0]; });
+    return out;
   };
 
-  /* The index terms one query term stands for, each as a MiniSearch query
-     with its weight: the term itself, then completions (prefix search; the
-     shorter, the closer), then near spellings (one edit from 4 letters, two
-     from 8). MiniSearch's own weights for prefix and fuzzy matches are used;
-     expansions stop when they would cost more than `budget` entries. */
-  Engine.prototype.leaves = function (t, budget, kinds, prefixOnly) {
-    var self = this, index = this.ms._index, out = [], seen = new Set(), used = 0;
-    function add(term, weight, kind) {
+  /* The index terms one query term stands for, with their weights: the term
+     itself, then completions (prefix search; the shorter, the closer), then
+     near spellings (one edit from 4 letters, two from 8). MiniSearch's own
+     weights for prefix and fuzzy matches are used; expansions stop when they
+     would cost more than `budget` index entries. */
+  Engine.prototype.leaves = function (t, budget, prefixOnly) {
+    var self = this, out = [], seen = new Set(), used = 0;
+    /* two letters say little yet: half the work */
+    if (t.length < 3) budget /= 2;
+    function add(i, weight, kind) {
+      var term = self.vocab[i];
       if (seen.has(term)) return;
       seen.add(term);
-      var n = self.cost(term);
-      if (!n || (out.length && used + n > budget)) return;
+      var n = self.cost(i);
+      if (out.length && used + n > budget) return;
       used += n;
-      var w = weight * self.rarity(term);
-      if (kind !== "fuzzy" || !kinds.has(term)) kinds.set(term, kind);
-      out.push({ queries: [term], prefix: false, fuzzy: false, boostTerm: function () { return w; } });
+      out.push({ term: term, i: i, weight: weight, kind: kind });
     }
-    if (!prefixOnly) add(t, 1, "exact");
+    if (!prefixOnly) {
+      var e = this.find(t);
+      if (e >= 0 && !isPhrase(t)) add(e, 1, "exact");
+    }
     if (t.length >= MIN_CHARS) {
-      /* completions, the commonest first (the likeliest word being typed);
-         SearchableMap.forEach passes (key, value), unlike Map */
-      var more = [];
-      index.atPrefix(t).forEach(function (term) { if (term !== t) more.push([term, self.cost(term)]); });
-      more.sort(function (a, b) { return b[1] - a[1] || a[0].length - b[0].length; });
-      more.slice(0, MAX_COMPLETIONS).forEach(function (x) {
-        var term = x[0];
-        add(term, PREFIX_WEIGHT * term.length / (term.length + 0.3 * (term.length - t.length)), "prefix");
+      this.completions(t).forEach(function (i) {
+        var len = self.vocab[i].length;
+        add(i, PREFIX_WEIGHT * len / (len + 0.3 * (len - t.length)), "prefix");
       });
     }
     if (t.length >= 4 && !prefixOnly) {
-      var near = [];
-      index.fuzzyGet(t, t.length >= 8 ? 2 : 1).forEach(function (v, term) { near.push([term, v[1]]); });
-      near.sort(function (a, b) { return a[1] - b[1]; });
-      near.forEach(function (x) { add(x[0], FUZZY_WEIGHT * x[0].length / (x[0].length + x[1]), "fuzzy"); });
+      this.near(t, t.length >= 8 ? 2 : 1).forEach(function (x) {
+        var len = self.vocab[x[0]].length;
+        add(x[0], FUZZY_WEIGHT * len / (len + x[1]), "fuzzy");
+      });
     }
     return out;
   };
 
-  /* Term shards hold runs of terms in sorted order; meta.termShards lists
-     the first term of each. A query term needs the shard holding it and, for
-     prefix search, the following shards whose first term starts with it. */
-  Engine.prototype.needShards = function (terms) {
-    var firsts = this.meta.termShards, need = {};
-    if (!firsts) return [];
-    terms.forEach(function (t) {
-      var lo = 0, hi = firsts.length - 1;
-      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid], t) <= 0) lo = mid; else hi = mid - 1; }
-      need[lo] = true;
-      if (t.length >= MIN_CHARS) {
-        for (var i = lo + 1; i < firsts.length && firsts[i].lastIndexOf(t, 0) === 0; i++) need[i] = true;
-      }
+  /* Names of several words (indexed whole, words joined by spaces) that a
+     run of query terms spells: the first word is the query term or one of
+     its expansions, each other word the query term at its place, a word it
+     starts, or one of its near spellings. */
+  Engine.prototype.phrases = function (terms, groups) {
+    var self = this, v = this.vocab, found = [];
+    function fits(word, t, leaves) {
+      if (word === t || (t.length >= MIN_CHARS && word.lastIndexOf(t, 0) === 0)) return true;
+      return leaves.some(function (l) { return l.term === word; });
+    }
+    terms.forEach(function (t, i) {
+      if (i + 1 >= terms.length) return;
+      var firsts = new Set([t]);
+      groups[i].forEach(function (l) { firsts.add(l.term); });
+      firsts.forEach(function (w) {
+        for (var j = self.lowerBound(w + " "); j < v.length && v[j].lastIndexOf(w + " ", 0) === 0; j++) {
+          var words = v[j].split(" "), ok = words.length <= terms.length - i, exact = w === t;
+          for (var k = 1; ok && k < words.length; k++) {
+            ok = fits(words[k], terms[i + k], groups[i + k]);
+            exact = exact && words[k] === terms[i + k];
+          }
+          if (ok) found.push({ term: v[j], i: i, len: words.length, vi: j, weight: exact ? 1 : PREFIX_WEIGHT });
+        }
+      });
     });
-    return Object.keys(need);
+    return found;
+  };
+
+  /* A query's plan: its terms, the index terms each stands for, the names
+     it spells, and the shards those are in that are not loaded yet. */
+  Engine.prototype.plan = function (query) {
+    var self = this, words = tokenize(query), terms = words.map(this.process).filter(Boolean);
+    /* the word being typed counts as a prefix even when it is a stop word
+       ("as" on the way to "astym") */
+    var last = words.length && !/[^\p{Alphabetic}\p{N}]$/u.test(query) ? fold(words[words.length - 1]) : "";
+    var partial = last.length >= MIN_CHARS && this.stop.has(last) ? last : null;
+    if (partial) terms.push(partial);
+    var budget = BUDGET / Math.max(1, terms.length);
+    var groups = terms.map(function (t, i) {
+      return self.leaves(t, budget, partial !== null && i === terms.length - 1);
+    });
+    var names = this.phrases(partial ? terms.slice(0, -1) : terms, groups);
+    var missing = {};
+    if (this.meta.termShards) {
+      groups.forEach(function (g) { g.forEach(function (l) { if (!self.postings.has(l.term)) missing[self.shardOf(l.i)] = true; }); });
+      names.forEach(function (p) { if (!self.postings.has(p.term)) missing[self.shardOf(p.vi)] = true; });
+    }
+    return { terms: terms, partial: partial, groups: groups, names: names, missing: Object.keys(missing).map(Number) };
   };
 
   Engine.prototype.loadShards = function (keys) {
@@ -222,13 +356,80 @@
     return Promise.all(keys.map(function (k) {
       if (!self.shards[k]) {
         var name = "t-" + k;
-        self.shards[k] = loadData(name, "search/shards/" + name + ".js").then(function (entries) {
-          if (entries) self.addTerms(entries);
+        self.shards[k] = loadData(name, "shards/" + name + ".js", self.termHashes[k]).then(function (entries) {
+          (entries || []).forEach(function (e) { self.postings.set(e[0], new Postings(e, self.scale)); });
         });
         self.shards[k].catch(function () { delete self.shards[k]; });
       }
       return self.shards[k];
     }));
+  };
+
+  /* Load the shards holding the likeliest words that start with the letter
+     t: the commonest completion of each two-letter start, at most `most`
+     shards (a word's first letter is typed; its second is next). */
+  Engine.prototype.prefetch = function (t, most) {
+    if (!this.meta.termShards || !t) return;
+    var v = this.vocab, best = {}, keys = [];
+    for (var i = this.lowerBound(t); i < v.length && v[i].lastIndexOf(t, 0) === 0; i++) {
+      var two = v[i].slice(0, t.length + 1), c = this.cost(i);
+      if (!isPhrase(v[i]) && (!(two in best) || c > best[two][1])) best[two] = [i, c];
+    }
+    var byCost = Object.keys(best).map(function (k) { return best[k]; });
+    byCost.sort(function (a, b) { return b[1] - a[1]; });
+    for (var j = 0; j < byCost.length && keys.length < most; j++) {
+      var k = this.shardOf(byCost[j][0]);
+      if (keys.indexOf(k) < 0) keys.push(k);
+    }
+    this.loadShards(keys);
+  };
+
+  /* MiniSearch weighs a term by how few pages have it; a pruned term would
+     look rarer than it is, so its weight is brought back down. */
+  Engine.prototype.rarity = function (term) {
+    var p = this.postings.get(term), n = this.meta.docs.length;
+    if (!p || !p.total) return 1;
+    if (!p.keep) p.keep = p.kept();
+    var idf = function (df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); };
+    return idf(p.total) / idf(p.keep);
+  };
+
+  /* Score a plan with what is loaded: {total, hits, kinds, owner,
+     partial}. A query term whose index terms are all still in shards on
+     their way is left out (partial), so results show at once and are
+     completed when the shards arrive. */
+  Engine.prototype.score = function (plan, limit) {
+    var self = this, kinds = new Map(), owner = new Map(), queries = [], partial = false;
+    function leaf(term, w, gi, kind) {
+      if (kind !== "fuzzy" || !kinds.has(term)) kinds.set(term, kind);
+      (owner.get(term) || owner.set(term, []).get(term)).push(gi);
+      return { queries: [term], boostTerm: function () { return w; } };
+    }
+    plan.groups.forEach(function (leaves, gi) {
+      var qs = [], waiting = false;
+      leaves.forEach(function (l) {
+        if (self.postings.has(l.term)) qs.push(leaf(l.term, l.weight * self.rarity(l.term), gi, l.kind));
+        else waiting = true;
+      });
+      plan.names.forEach(function (p) {
+        if (gi < p.i || gi >= p.i + p.len) return;
+        if (self.postings.has(p.term)) qs.push(leaf(p.term, p.weight / p.len, gi, "name"));
+        else waiting = true;
+      });
+      if (waiting) partial = true;
+      if (qs.length || !waiting) queries.push({ combineWith: "OR", queries: qs });
+    });
+    var waitingShards = plan.missing.length > 0;
+    if (!queries.length) return { total: 0, hits: [], kinds: kinds, owner: owner, partial: partial, waiting: waitingShards };
+    /* a query that is exactly one of a page's names puts that page first */
+    var named = (plan.partial ? plan.terms.slice(0, -1) : plan.terms).join(" ");
+    var p = this.names !== undefined && this.postings.get(named), owners = p && p.get(this.names);
+    var opts = { tokenize: one, processTerm: same };
+    if (owners) opts.boostDocument = function (id) { return owners.has(id) ? 3 : 1; };
+    var hits = this.ms.search({ combineWith: "AND", queries: queries }, opts);
+    /* all query terms required; if that finds nothing, any term */
+    if (!hits.length && queries.length > 1) hits = this.ms.search({ combineWith: "OR", queries: queries }, opts);
+    return { total: hits.length, hits: hits.slice(0, limit), kinds: kinds, owner: owner, partial: partial, waiting: waitingShards };
   };
 
   Engine.prototype.loadTexts = function (ids) {
@@ -242,57 +443,58 @@
     });
     return Promise.all(Object.keys(need).map(function (n) {
       n = +n;
-      return loadData("x-" + n, "search/shards/x-" + n + ".js").then(function (list) {
+      var name = "x-" + n;
+      return loadData(name, "shards/" + name + ".js", self.textHashes[n]).then(function (list) {
         (list || []).forEach(function (t, k) { self.texts[starts[n] + k] = t; });
       });
     }));
   };
 
-  /* Search: resolves to {total, items: [{title, heading, section, href,
-     snippet, titleParts}]}. When the text of some results is still to be
-     loaded (a sharded index), `early` first gets the results without their
-     snippets and heading links, so titles show at once. */
-  Engine.prototype.search = function (query, limit, early) {
-    var self = this, words = tokenize(query), terms = words.map(this.process).filter(Boolean);
-    /* the word being typed counts as a prefix even when it is a stop word
-       ("as" on the way to "astym") */
-    var last = words.length && !/[^\p{Alphabetic}\p{N}]$/u.test(query) ? fold(words[words.length - 1]) : "";
-    var partial = last.length >= MIN_CHARS && this.stop.has(last) ? last : null;
-    if (partial) terms.push(partial);
-    if (!terms.length) return Promise.resolve({ total: 0, items: [] });
-    return this.loadShards(this.needShards(terms)).then(function () {
-      var named = partial ? terms.slice(0, -1) : terms;
-      var owners = self.meta.phrases[named.join(" ")], boosted = owners ? new Set(owners) : null;
-      var opts = {}, budget = BUDGET / terms.length;
-      if (boosted) opts.boostDocument = function (id) { return boosted.has(id) ? 3 : 1; };
-      var kinds = new Map(), owner = new Map();
-      var groups = terms.map(function (t, i) {
-        var leaves = self.leaves(t, budget, kinds, partial !== null && i === terms.length - 1);
-        leaves.forEach(function (l) { (owner.get(l.queries[0]) || owner.set(l.queries[0], []).get(l.queries[0])).push(i); });
-        return { combineWith: "OR", queries: leaves };
+  /* Search, at once, with what is loaded: {total, items: [{title, heading,
+     section, href, snippet, titleParts, terms}], complete, texts, next}.
+     When shards the query needs are still to come, `complete` is false and
+     `next` resolves to the complete results. `texts` tells whether the
+     snippet texts of the results are loaded (see withTexts). */
+  Engine.prototype.searchNow = function (query, limit) {
+    var self = this, plan = this.plan(query), res = this.results(this.score(plan, limit));
+    res.next = null;
+    if (!res.complete) {
+      res.next = this.loadShards(plan.missing).then(function () {
+        var done = self.results(self.score(self.plan(query), limit));
+        done.next = null;
+        return done;
       });
-      var hits = self.ms.search({ combineWith: "AND", queries: groups }, opts);
-      if (!hits.length && terms.length > 1) hits = self.ms.search({ combineWith: "OR", queries: groups }, opts);
-      /* MiniSearch multiplies a score by the number of query terms matched;
-         here each spelling of a term is a query of its own, so count the
-         terms typed instead, and sort again. */
-      hits.forEach(function (h) {
-        var n = h.queryTerms.length || 1, typed = 1;
-        if (terms.length > 1) {
-          var mask = 0;
-          h.queryTerms.forEach(function (q) { (owner.get(q) || []).forEach(function (i) { mask |= 1 << (i & 31); }); });
-          for (typed = 0; mask; mask &= mask - 1) typed++;
-        }
-        h.score = h.score / n * (typed || 1);
-      });
-      hits.sort(function (a, b) { return b.score - a.score; });
-      var top = hits.slice(0, limit);
-      var missing = top.some(function (h) { return !self.texts[h.id]; });
-      if (missing && early) early({ total: hits.length, items: top.map(function (h) { return self.describe(h, kinds, owner); }) });
-      return self.loadTexts(top.map(function (h) { return h.id; })).then(function () {
-        return { total: hits.length, items: top.map(function (h) { return self.describe(h, kinds, owner); }) };
-      });
+    }
+    return res;
+  };
+
+  /* The same results with their snippets and heading links, once the
+     snippet texts are loaded. */
+  Engine.prototype.withTexts = function (res) {
+    var self = this;
+    if (res.texts) return Promise.resolve(res);
+    return this.loadTexts(res.scored.hits.map(function (h) { return h.id; })).then(function () {
+      var full = self.results(res.scored);
+      full.next = null;
+      return full;
     });
+  };
+
+  /* Search, complete, with snippets. */
+  Engine.prototype.search = function (query, limit) {
+    var self = this, r = this.searchNow(query, limit);
+    return (r.complete ? Promise.resolve(r) : r.next).then(function (done) { return self.withTexts(done); });
+  };
+
+  Engine.prototype.results = function (scored) {
+    var self = this;
+    return {
+      total: scored.total,
+      items: scored.hits.map(function (h) { return self.describe(h, scored.kinds, scored.owner); }),
+      complete: !scored.partial && !scored.waiting,
+      texts: scored.hits.every(function (h) { return self.texts[h.id]; }),
+      scored: scored
+    };
   };
 
   /* Folded words of a text, cached per document section. */
@@ -308,27 +510,30 @@
   /* Where a hit points and what it shows. Terms the page's own names (title,
      synonyms) matched point at the page; the rest point at the heading that
      has most of them, else at the section whose text has most of them. The
-     snippet comes from that section, else from the description. */
+     snippet comes from that section, else from the description. Until the
+     page's text is loaded, only its title is known. */
   Engine.prototype.describe = function (hit, kinds, owner) {
     var self = this, d = this.meta.docs[hit.id], rec = this.texts[hit.id] || ["", []];
-    var matched = Object.keys(hit.match), fields = {}, rest = new Set(), named = {};
-    /* a query term the page's names matched (in any of its spellings) points
-       at the page; near spellings only point somewhere when nothing closer
-       matched */
-    var close = matched.filter(function (t) { return kinds.get(t) !== "fuzzy"; });
-    matched.forEach(function (t) {
+    var matched = [], fields = {}, rest = new Set(), named = {};
+    /* a name of several words stands for its words */
+    Object.keys(hit.match).forEach(function (t) {
       var f = hit.match[t];
       f.forEach(function (x) { fields[x] = true; });
       if (f.indexOf("title") >= 0 || f.indexOf("synonyms") >= 0) {
         (owner.get(t) || []).forEach(function (i) { named[i] = true; });
       }
+      t.split(" ").forEach(function (w) { matched.push([w, t]); });
     });
-    matched.forEach(function (t) {
-      var groups = owner.get(t) || [];
+    /* a query term the page's names matched (in any of its spellings) points
+       at the page; near spellings only point somewhere when nothing closer
+       matched */
+    var close = matched.some(function (x) { return kinds.get(x[1]) !== "fuzzy"; });
+    matched.forEach(function (x) {
+      var groups = owner.get(x[1]) || [];
       if (groups.some(function (i) { return named[i]; })) return;
-      if (!close.length || kinds.get(t) !== "fuzzy") rest.add(t);
+      if (!close || kinds.get(x[1]) !== "fuzzy") rest.add(x[0]);
     });
-    var terms = new Set(matched), sections = rec[1];
+    var terms = new Set(matched.map(function (x) { return x[0]; })), sections = rec[1];
     function best(col, withIntro, wanted) {
       var top = null, most = 0;
       sections.forEach(function (s, i) {
@@ -344,9 +549,11 @@
     var text = section && section[2];
     if (!text) {
       var desc = rec[0], inDesc = desc && this.wordSet(hit.id + ":d", desc);
-      var any = inDesc && matched.some(function (t) { return inDesc.has(t); });
+      var any = inDesc && matched.some(function (x) { return inDesc.has(x[0]); });
       if (any || !fields.body) text = desc;
       else { var b = best(2, true, terms); text = (b && b[2]) || desc; }
+      /* no description: the page's first text */
+      if (!text) sections.some(function (s) { text = s[2]; return !!text; });
     }
     var sec = d[2] >= 0 ? this.meta.sections[d[2]] : null;
     return {
@@ -355,12 +562,14 @@
       heading: section && section[0] ? section[1] : "",
       section: sec ? sec[0] : "",
       href: href(docPath(d, sec) + (section && section[0] ? "#" + section[0] : "")),
-      snippet: mark(text || "", terms, 180)
+      snippet: mark(text || "", terms, 180),
+      /* the index terms that matched (a name of several words is one) */
+      terms: Object.keys(hit.match)
     };
   };
 
   /* A document's site path: written out, relative to its section's path,
-     or (0) the section's path and the title as a slug, as src/search.rs
+     or (0) the section's path and the title as a slug, as src/search/
      shortens them. */
   function docPath(d, sec) {
     var p = d[0];
@@ -424,6 +633,40 @@
   function count(n) { return n === 1 ? "1 result" : n + " results"; }
   function quoted(q) { return "\u201c" + q + "\u201d"; }
 
+  /* ---------- answering a keystroke ---------- */
+
+  /* Show the results of `raw` at once from what is loaded, then, when a
+     shard it needs arrives, the complete results, then their snippets.
+     Results that are not complete and empty are not shown (the previous
+     list stays until the shard arrives). Snippet texts are fetched at once
+     for the first query after a pause, else once typing pauses
+     (SNIPPET_DELAY), so that fast typing does not fetch and parse the text
+     of every intermediate list. */
+  var SNIPPET_DELAY = 150, QUIET = 400, lastInput = 0, lastTexts = 0, textTimer = null;
+  function answer(eng, raw, limit, show) {
+    var res, now = Date.now(), quiet = now - lastInput > QUIET && now - lastTexts > QUIET;
+    lastInput = now;
+    try { res = eng.searchNow(raw, limit); } catch (e) { show(null); throw e; }
+    if (res.complete || res.total) show(res);
+    (res.complete ? Promise.resolve(res) : res.next).then(function (done) {
+      if (done !== res) show(done);
+      if (done.texts) return;
+      clearTimeout(textTimer);
+      textTimer = setTimeout(function () {
+        lastTexts = Date.now();
+        eng.withTexts(done).then(show, function () { show(null); });
+      }, quiet ? 0 : SNIPPET_DELAY);
+    }, function () { show(null); });
+  }
+
+  /* When a word's first letter is typed, fetch the shards its likeliest
+     continuations are in. */
+  function prefetchWord(eng, raw) {
+    var m = /(?:^|[^\p{Alphabetic}\p{N}])([\p{Alphabetic}\p{N}])$/u.exec(raw);
+    /* after the keystroke's handler, which it need not slow down */
+    if (m) setTimeout(function () { eng.prefetch(fold(m[1]), 3); }, 0);
+  }
+
   /* ---------- the header combobox ---------- */
 
   function Combobox(input) {
@@ -469,21 +712,21 @@
   }
 
   Combobox.prototype.update = function () {
-    var self = this, q = this.input.value.trim(), seq = ++this.seq;
+    var self = this, raw = this.input.value, q = raw.trim(), seq = ++this.seq;
+    if (ready) prefetchWord(ready, raw);
     if (q.length < MIN_CHARS) { this.close(); this.status.textContent = ""; return; }
-    var early = function (res) { if (seq === self.seq) self.render(q, res); };
-    var raw = this.input.value;
-    getEngine().then(function (eng) { return eng.search(raw, DROPDOWN, early); }).then(function (res) {
-      if (seq === self.seq) self.render(q, res);
-    }, function () {
-      if (seq !== self.seq) return;
-      self.render(q, null);
-    });
+    var show = function (res) { if (seq === self.seq) self.render(q, res); };
+    if (ready) return answer(ready, raw, DROPDOWN, show);
+    getEngine().then(function (eng) {
+      if (seq === self.seq) answer(eng, raw, DROPDOWN, show);
+    }, function () { show(null); });
   };
 
   Combobox.prototype.render = function (q, res) {
     var self = this, keep = q === this.shown ? this.active : -1;
     this.shown = q;
+    this.listbox.setAttribute("data-query", q);
+    this.listbox.setAttribute("data-state", res && !res.complete ? "partial" : "complete");
     this.listbox.textContent = "";
     this.options = [];
     this.active = -1;
@@ -511,7 +754,8 @@
       all.href = searchPage(q);
       this.addOption(all);
       var said = count(res.total) + " for " + quoted(q) + "; use the arrow keys to choose one.";
-      if (this.status.textContent !== said) this.status.textContent = said;
+      /* announced once the list is complete */
+      if (res.complete && this.status.textContent !== said) this.status.textContent = said;
     }
     this.open();
     if (keep >= 0 && keep < this.options.length) this.select(keep);
@@ -612,25 +856,30 @@
       this.status.textContent = q ? "Type at least " + MIN_CHARS + " characters." : "";
       return;
     }
+    var show = function (res) {
+      if (seq !== self.seq) return;
+      if (res) self.render(q, res);
+      else self.status.textContent = "Search is not available: its index could not be loaded.";
+    };
+    if (ready) return answer(ready, raw, PAGE, show);
     this.status.textContent = "Searching\u2026";
-    var early = function (res) { if (seq === self.seq) self.render(q, res); };
-    getEngine().then(function (eng) { return eng.search(raw, PAGE, early); }).then(function (res) {
-      if (seq === self.seq) self.render(q, res);
-    }, function () {
-      if (seq === self.seq) self.status.textContent = "Search is not available: its index could not be loaded.";
-    });
+    getEngine().then(function (eng) {
+      if (seq === self.seq) answer(eng, raw, PAGE, show);
+    }, function () { show(null); });
   };
 
   SearchPage.prototype.render = function (q, res) {
     var list = this.list;
     list.textContent = "";
+    list.setAttribute("data-query", q);
+    list.setAttribute("data-state", res.complete ? "complete" : "partial");
     if (!res.total) {
       this.status.textContent = "No results for " + quoted(q) + ". Check the spelling, try fewer or more general words, or browse the glossary.";
       return;
     }
     var said = count(res.total) + " for " + quoted(q) +
       (res.total > res.items.length ? "; showing the best " + res.items.length + "." : ".");
-    if (this.status.textContent !== said) this.status.textContent = said;
+    if (res.complete && this.status.textContent !== said) this.status.textContent = said;
     res.items.forEach(function (item) {
       var li = el("li", "search-result"), a = el("a", "search-result-link");
       a.href = item.href;
@@ -657,6 +906,13 @@
   if (page) new SearchPage(page);
   window.fasciaSearchUI = {
     engine: getEngine,
-    search: function (q, n) { return getEngine().then(function (e) { return e.search(q, n || PAGE); }); }
+    search: function (q, n) { return getEngine().then(function (e) { return e.search(q, n || PAGE); }); },
+    /* for tests: the edit distance near spellings are measured with */
+    distance: function (a, b, max) {
+      for (var i = 0; i < a.length; i++) PEQ[a.charCodeAt(i)] |= 1 << i;
+      var d = distance(a.length, b, max);
+      for (i = 0; i < a.length; i++) PEQ[a.charCodeAt(i)] = 0;
+      return d;
+    }
   };
 })();

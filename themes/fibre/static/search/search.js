@@ -1,52 +1,93 @@
 /* fibre search loader, deferred on every page and kept small: nothing of
    search is loaded until the search box gets the focus or "/" is pressed
-   (at once on the /search/ page). It then adds search.css and search-ui.js,
-   which loads the index. Everything goes through <link> and <script> tags,
-   never fetch/XHR, so search works from file:// as over http. The site root
-   is learnt from this script's address (<root>/search/search.js), which
-   pages give absolute on the public site and relative in the offline
-   edition. See docs/search.md. */
+   (at once on the /search/ page). It then adds search.css, search-ui.js,
+   the search library and the index, and, as words are typed, the index
+   shards they need, all at once. Everything goes through <link> and
+   <script> tags, never fetch/XHR, so search works from file:// as over
+   http. The site root is learnt from this script's address
+   (<root>/search/search.js), which pages give absolute on the public site
+   and relative in the offline edition. `fascia build` writes the manifest
+   self.fasciaSearchFiles in front of this file: the content hash of every
+   file below search/ (each is requested as name?h=hash, so a host can cache
+   them for a year) and the first term of each term shard. See
+   docs/search.md. */
 (function () {
   "use strict";
   var doc = document, me = doc.currentScript;
   if (!me || !window.URL || !window.Promise || !window.Map) return;
   var ROOT = new URL("../", me.src).href, ui = null;
+  var FILES = window.fasciaSearchFiles || { files: {}, terms: [] };
+  var MIN_CHARS = 2, PREFETCH = 3;
+
+  /* The address of a file below search/, with its content hash. */
+  function url(rel, hash) {
+    var h = hash || FILES.files[rel];
+    return ROOT + "search/" + rel + (h ? "?h=" + h : "");
+  }
+
+  /* Scripts by path below search/: one request each, shared with
+     search-ui.js. */
+  var scripts = {};
+  function script(rel, hash) {
+    if (!scripts[rel]) {
+      scripts[rel] = new Promise(function (resolve, reject) {
+        var s = doc.createElement("script");
+        s.src = url(rel, hash);
+        s.async = true;
+        s.onload = resolve;
+        s.onerror = function () { delete scripts[rel]; reject(new Error("cannot load " + rel)); };
+        doc.head.appendChild(s);
+      });
+    }
+    return scripts[rel];
+  }
 
   function load() {
     if (!ui) {
-      ui = new Promise(function (resolve, reject) {
-        var css = doc.createElement("link");
-        css.rel = "stylesheet";
-        css.href = ROOT + "search/search.css";
-        doc.head.appendChild(css);
-        /* what search-ui.js will ask for next, fetched meanwhile */
-        ["search/vendor/minisearch-7.2.0.min.js", "search/index.js"].forEach(function (f) {
-          var l = doc.createElement("link");
-          l.rel = "preload";
-          l.as = "script";
-          l.href = ROOT + f;
-          doc.head.appendChild(l);
-        });
-        var s = doc.createElement("script");
-        s.src = ROOT + "search/search-ui.js";
-        s.async = true;
-        s.onload = function () {
-          if (window.fasciaSearchUI) resolve(window.fasciaSearchUI);
-          else reject(new Error("search-ui.js did not start"));
-        };
-        s.onerror = function () { reject(new Error("cannot load search-ui.js")); };
-        doc.head.appendChild(s);
+      var css = doc.createElement("link");
+      css.rel = "stylesheet";
+      css.href = url("search.css");
+      doc.head.appendChild(css);
+      /* all at once; search-ui.js waits for the other two */
+      script("vendor/minisearch-7.2.0.min.js");
+      script("index.js");
+      ui = script("search-ui.js").then(function () {
+        if (window.fasciaSearchUI) return window.fasciaSearchUI;
+        throw new Error("search-ui.js did not start");
       });
       ui.catch(function () { ui = null; });
     }
     return ui;
   }
 
+  /* Term shards hold runs of terms in sorted order; FILES.terms lists the
+     first term of each. While the index loads, the words typed fetch the
+     shard holding them and the next ones that start with them. */
+  function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+  function prefetch(q) {
+    var firsts = FILES.terms;
+    if (!firsts || !firsts.length || api.ready) return;
+    q.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").split(/[^\p{Alphabetic}\p{N}]+/u).forEach(function (w) {
+      if (w.length < MIN_CHARS) return;
+      var lo = 0, hi = firsts.length - 1;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid][0], w) <= 0) lo = mid; else hi = mid - 1; }
+      for (var k = lo, n = 0; k < firsts.length && n < PREFETCH && (k === lo || firsts[k][0].lastIndexOf(w, 0) === 0); k++, n++) {
+        script("shards/t-" + k + ".js", firsts[k][1]);
+      }
+    });
+  }
+
   var input = doc.querySelector(".search-form input[name=q]");
   var page = doc.getElementById("search-page");
   var pageInput = page && page.querySelector("input[name=q]");
-  if (input) input.addEventListener("focus", load);
-  if (page) load();
+  if (input) {
+    input.addEventListener("focus", load);
+    input.addEventListener("input", function () { prefetch(input.value); });
+  }
+  if (page) {
+    try { prefetch(new URLSearchParams(location.search).get("q") || ""); } catch (e) { /* old browser */ }
+    load();
+  }
 
   /* "/" anywhere but in a field focuses the search box */
   doc.addEventListener("keydown", function (e) {
@@ -60,9 +101,15 @@
     target.select();
   });
 
-  /* for tests and benchmarks: the root learnt, a search, the engine */
-  window.fasciaSearch = {
+  /* for search-ui.js (the root, the manifest, script loading), tests and
+     benchmarks (a search, the engine) */
+  var api = window.fasciaSearch = {
+    /* set by search-ui.js once its engine is up (it fetches shards itself) */
+    ready: false,
     root: ROOT,
+    files: FILES,
+    url: url,
+    script: script,
     load: load,
     engine: function () { return load().then(function (u) { return u.engine(); }); },
     search: function (q, n) { return load().then(function (u) { return u.search(q, n); }); }

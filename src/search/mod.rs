@@ -1,26 +1,24 @@
-//! The search index, built after rendering from every page and section and
-//! written as script files below `search/` that the theme's client
-//! (`themes/fibre/static/search/search.js`) loads with `<script>` tags, so
+//! The search index, built from every page and section before the pages
+//! are rendered (so that pages can link the search loader with a content
+//! hash) and written as script files below `search/` that the theme's
+//! client (`themes/fibre/static/search/`) loads with `<script>` tags, so
 //! search works from `file://` as well as over http (see `docs/search.md`).
 //!
 //! The index is an inverted index (term -> field -> document -> term
-//! frequency) in the shape `MiniSearch` keeps in memory; the client hands it
-//! to the vendored `MiniSearch` library, which does the BM25 ranking with field
+//! frequency) in the shape `MiniSearch` reads; the client hands it to the
+//! vendored `MiniSearch` library, which does the BM25 ranking with field
 //! boosts. Terms are made here exactly as the client makes query terms: split
 //! on anything that is not a letter or digit, lowercased, accents removed,
-//! stop words dropped. A term on more than `[search] max_pages_per_term`
-//! pages keeps the pages where it counts most (and says how many had it).
+//! stop words dropped. A page's other names (`[extra] synonyms`, glossary
+//! terms and aliases) are indexed whole: a name of several words is one
+//! term, its words joined by spaces, which a query matches as a phrase.
 //!
-//! Files: `search/index.js` holds the documents (path, title, section),
-//! field lengths, boosts, synonym phrases and, while the whole index is small
-//! (`[search] split_index_above`), every term and every page's text too.
-//! Larger indexes put terms in `search/shards/t-<n>.js` (runs of terms in
-//! sorted order, about `shard_size` each) and the text used for snippets in
-//! `search/shards/x-<n>.js` (runs of documents), so a query loads only what
-//! it needs. Each file is one statement that registers its JSON with
-//! `JSON.parse` in `self.fasciaSearchData`.
+//! This module gathers the documents ([`collect`]) and their text
+//! ([`html_sections`]); [`index`] writes the files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+pub mod index;
+
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
@@ -33,6 +31,8 @@ use crate::render::RenderState;
 use crate::site::{DocId, Site};
 use crate::templates::{TemplateSet, template_error};
 
+pub use index::{build, build_with_shards, short_hash};
+
 /// Every field the index can hold, in the order of their ids.
 pub const FIELDS: &[&str] = &[
     "title",
@@ -43,10 +43,6 @@ pub const FIELDS: &[&str] = &[
     "body",
     "links",
 ];
-
-/// How much a match in each field of [`FIELDS`] counts: title > synonyms >
-/// headings > description, tags > body.
-const BOOSTS: &[f64] = &[8.0, 6.0, 3.0, 2.0, 2.0, 1.0, 1.0];
 
 /// Words too common to be worth indexing (the client drops them from queries too).
 pub const STOP_WORDS: &[&str] = &[
@@ -59,8 +55,6 @@ pub const STOP_WORDS: &[&str] = &[
 pub const INDEX_FILE: &str = "search/index.js";
 /// Where shards go.
 pub const SHARD_DIR: &str = "search/shards/";
-/// Bumped when the data layout changes (the client checks it).
-const FORMAT: u32 = 1;
 
 /// One part of a document's body: the text before the first heading (empty
 /// `anchor` and `heading`), then one per heading with an id.
@@ -98,15 +92,33 @@ pub type IndexFiles = Vec<(String, Vec<u8>)>;
 /// Where the search page goes, unless a content page already claims `/search/`.
 pub const PAGE_FILE: &str = "search/index.html";
 
-/// Build the index of `state`'s site and add its files to `output`, with the
-/// search page rendered from `search.html` when the templates have one and
-/// no content page is at `/search/`. Returns errors in the `[search]`
-/// settings or the template.
+/// Build the index files of `state`'s site (none when search is off or its
+/// settings are wrong) and record their content hashes in `state`, so that
+/// `get_url(path="search/search.js", cachebust=true)` names the generated
+/// loader's hash. Called before the pages are rendered.
+pub fn prepare(state: &RenderState) -> IndexFiles {
+    let files = index_files(state);
+    // What a template may link with `cachebust=true`: the loader and the index.
+    state.set_generated_hashes(
+        files
+            .iter()
+            .filter(|(path, _)| path == index::LOADER_FILE || path == INDEX_FILE)
+            .map(|(path, bytes)| (path.clone(), short_hash(bytes)))
+            .collect(),
+    );
+    files
+}
+
+/// Add the index `files` ([`prepare`]) to `output`, with the search page
+/// rendered from `search.html` when the templates have one and no content
+/// page is at `/search/`. Returns errors in the `[search]` settings or the
+/// template.
 pub fn add(
     state: &Arc<RenderState>,
     output: &mut Output,
     env: &minijinja::Environment<'_>,
     set: &TemplateSet,
+    files: IndexFiles,
 ) -> Vec<Diagnostic> {
     let site = &state.site;
     let cfg = &site.config.search;
@@ -116,7 +128,7 @@ pub fn add(
     if let Err(d) = check_config(cfg) {
         return vec![d];
     }
-    for (path, bytes) in index_files(state) {
+    for (path, bytes) in files {
         output.insert_bytes(path, bytes);
     }
     if set.has("search.html") && !output.files.contains_key(PAGE_FILE) {
@@ -135,13 +147,31 @@ pub fn add(
 }
 
 /// The index files of `state`'s site, without the search page (`serve`
-/// refreshes them after an incremental rebuild); none when search is off.
+/// refreshes them after an incremental rebuild): the index, its shards and,
+/// when the theme has one, the loader `search/search.js` with the manifest
+/// of content hashes. None when search is off.
 pub fn index_files(state: &RenderState) -> IndexFiles {
     let cfg = &state.site.config.search;
     if !cfg.enabled || check_config(cfg).is_err() {
         return Vec::new();
     }
-    build(&collect(state), cfg)
+    let timer = std::time::Instant::now();
+    let docs = collect(state);
+    let collected = timer.elapsed();
+    let (mut files, firsts) = build_with_shards(&docs, cfg);
+    drop(docs);
+    if let Some(loader) = index::loader(&state.site.static_dirs, &files, &firsts) {
+        files.push(loader);
+    }
+    if std::env::var_os("FASCIA_TIMINGS").is_some() {
+        eprintln!(
+            "timing: search index {:.3} s (text {:.3} s){}",
+            timer.elapsed().as_secs_f64(),
+            collected.as_secs_f64(),
+            crate::pipeline::memory_note()
+        );
+    }
+    files
 }
 
 fn check_config(cfg: &SearchConfig) -> Result<(), Diagnostic> {
@@ -361,53 +391,28 @@ fn truncate_sections(sections: &mut [DocSection], limit: usize) {
 
 /// Split finished body HTML into text sections at headings that have an id.
 /// Heading anchor links (`<a class="anchor">`), footnote markers, scripts,
-/// styles and SVG are left out.
+/// styles and SVG are left out. Whitespace is collapsed to single spaces as
+/// the text is copied (one pass, no allocation per tag).
 pub fn html_sections(html: &str) -> Vec<DocSection> {
-    const BLOCKS: &[&str] = &[
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "thead",
-        "tbody",
-        "blockquote",
-        "pre",
-        "section",
-        "figure",
-        "figcaption",
-        "details",
-        "summary",
-        "br",
-        "hr",
-        "aside",
-        "caption",
-        "nav",
-        "header",
-        "footer",
-        "main",
-        "article",
-    ];
     let mut out = vec![DocSection::default()];
-    let mut heading: Option<(String, String)> = None;
-    let mut skip: Option<(String, usize)> = None;
+    // The heading being read: its id and text.
+    let mut heading: Option<(String, Text)> = None;
+    let mut body = Text {
+        s: String::with_capacity(html.len() / 2),
+        pending: false,
+    };
+    // An element whose content is left out, and how deep in it we are.
+    let mut skip: Option<(&'static str, usize)> = None;
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
+        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
             if skip.is_none() {
-                push_text(&mut out, &mut heading, rest);
+                target(&mut heading, &mut body).push_html(rest);
             }
             break;
         };
         if skip.is_none() {
-            push_text(&mut out, &mut heading, &rest[..lt]);
+            target(&mut heading, &mut body).push_html(&rest[..lt]);
         }
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("<!--") {
@@ -418,14 +423,21 @@ pub fn html_sections(html: &str) -> Vec<DocSection> {
         let tag = &rest[1..end.saturating_sub(1).max(1)];
         rest = &rest[end..];
         let closing = tag.starts_with('/');
-        let body = tag.trim_start_matches('/');
-        let name_len = body
+        let inner = tag.trim_start_matches('/');
+        let name_len = inner
             .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
-            .unwrap_or(body.len());
-        let name = body[..name_len].to_ascii_lowercase();
-        let attrs = &body[name_len..];
+            .unwrap_or(inner.len());
+        let mut lower = [0u8; 10];
+        let name: &[u8] = if name_len <= lower.len() {
+            lower[..name_len].copy_from_slice(&inner.as_bytes()[..name_len]);
+            lower[..name_len].make_ascii_lowercase();
+            &lower[..name_len]
+        } else {
+            b""
+        };
+        let attrs = &inner[name_len..];
         if let Some((skip_name, depth)) = &mut skip {
-            if *skip_name == name {
+            if name == skip_name.as_bytes() {
                 if closing {
                     *depth -= 1;
                     if *depth == 0 {
@@ -437,63 +449,200 @@ pub fn html_sections(html: &str) -> Vec<DocSection> {
             }
             continue;
         }
-        let class = attr(attrs, "class").unwrap_or_default();
-        let has_class = |c: &str| class.split_whitespace().any(|x| x == c);
-        if !closing
-            && (matches!(
-                name.as_str(),
-                "script" | "style" | "svg" | "template" | "math"
-            ) || (name == "a" && has_class("anchor"))
-                || (name == "sup" && has_class("footnote-ref")))
-        {
-            skip = Some((name, 1));
-            continue;
+        if !closing {
+            let left_out: Option<&'static str> = match name {
+                b"script" => Some("script"),
+                b"style" => Some("style"),
+                b"svg" => Some("svg"),
+                b"template" => Some("template"),
+                b"math" => Some("math"),
+                b"a" if has_class(attrs, "anchor") => Some("a"),
+                b"sup" if has_class(attrs, "footnote-ref") => Some("sup"),
+                _ => None,
+            };
+            if let Some(n) = left_out {
+                skip = Some((n, 1));
+                continue;
+            }
         }
-        let is_heading =
-            name.len() == 2 && name.starts_with('h') && matches!(name.as_bytes()[1], b'1'..=b'6');
+        let is_heading = name.len() == 2 && name[0] == b'h' && matches!(name[1], b'1'..=b'6');
         if is_heading {
             if closing {
                 if let Some((anchor, text)) = heading.take() {
+                    // The body text so far belongs to the section before.
+                    let last = out.len() - 1;
+                    out[last].text = std::mem::take(&mut body).s;
                     out.push(DocSection {
                         anchor,
-                        heading: collapse(&text),
+                        heading: text.s,
                         text: String::new(),
                     });
                 }
             } else if let Some(id) = attr(attrs, "id") {
-                heading = Some((id, String::new()));
+                heading = Some((id, Text::default()));
             }
-            push_text(&mut out, &mut heading, " ");
-        } else if BLOCKS.contains(&name.as_str()) {
-            push_text(&mut out, &mut heading, " ");
+            target(&mut heading, &mut body).space();
+        } else if is_block(name) {
+            target(&mut heading, &mut body).space();
         }
     }
-    for s in &mut out {
-        s.text = collapse(&s.text);
-    }
+    let last = out.len() - 1;
+    out[last].text = body.s;
     out
 }
 
-fn push_text(out: &mut [DocSection], heading: &mut Option<(String, String)>, raw: &str) {
-    if raw.is_empty() {
-        return;
-    }
-    let target = match heading {
+/// Where text goes: the heading being read, else the body.
+fn target<'a>(heading: &'a mut Option<(String, Text)>, body: &'a mut Text) -> &'a mut Text {
+    match heading {
         Some((_, t)) => t,
-        None => &mut out.last_mut().expect("there is always one section").text,
-    };
-    decode_entities(raw, target);
+        None => body,
+    }
+}
+
+/// Elements that separate words.
+fn is_block(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"p" | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"table"
+            | b"thead"
+            | b"tbody"
+            | b"blockquote"
+            | b"pre"
+            | b"section"
+            | b"figure"
+            | b"figcaption"
+            | b"details"
+            | b"summary"
+            | b"br"
+            | b"hr"
+            | b"aside"
+            | b"caption"
+            | b"nav"
+            | b"header"
+            | b"footer"
+            | b"main"
+            | b"article"
+    )
+}
+
+fn has_class(attrs: &str, class: &str) -> bool {
+    attr_raw(attrs, "class").is_some_and(|c| c.split_ascii_whitespace().any(|x| x == class))
+}
+
+/// Text with whitespace collapsed as it is added: no space at either end,
+/// one space for any run of whitespace (as `split_whitespace` and a join).
+#[derive(Default)]
+struct Text {
+    s: String,
+    pending: bool,
+}
+
+impl Text {
+    /// A word boundary.
+    fn space(&mut self) {
+        self.pending = true;
+    }
+
+    /// Append `text`, collapsing whitespace. Runs that need no change
+    /// (words with single spaces between them) are copied whole.
+    fn push_plain(&mut self, text: &str) {
+        /// ASCII whitespace, as `char::is_whitespace` has it.
+        const WHITE: [bool; 128] = {
+            let mut t = [false; 128];
+            t[b' ' as usize] = true;
+            t[b'\t' as usize] = true;
+            t[b'\n' as usize] = true;
+            t[b'\r' as usize] = true;
+            t[0x0b] = true;
+            t[0x0c] = true;
+            t
+        };
+        let plain = |b: u8| b < 0x80 && !WHITE[b as usize];
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            let white_len = if b < 0x80 {
+                usize::from(WHITE[b as usize])
+            } else {
+                let c = text[i..].chars().next().expect("a character");
+                if c.is_whitespace() { c.len_utf8() } else { 0 }
+            };
+            if white_len > 0 {
+                self.pending = true;
+                i += white_len;
+                continue;
+            }
+            let start = i;
+            loop {
+                while i < n && plain(bytes[i]) {
+                    i += 1;
+                }
+                if i >= n {
+                    break;
+                }
+                if bytes[i] == b' ' && i + 1 < n && plain(bytes[i + 1]) {
+                    i += 1;
+                    continue;
+                }
+                if bytes[i] >= 0x80 {
+                    let c = text[i..].chars().next().expect("a character");
+                    if !c.is_whitespace() {
+                        i += c.len_utf8();
+                        continue;
+                    }
+                }
+                break;
+            }
+            self.push_word(&text[start..i]);
+        }
+    }
+
+    fn push_word(&mut self, word: &str) {
+        if self.pending && !self.s.is_empty() {
+            self.s.push(' ');
+        }
+        self.pending = false;
+        self.s.push_str(word);
+    }
+
+    /// Text of the HTML source, character references decoded.
+    fn push_html(&mut self, raw: &str) {
+        if memchr::memchr(b'&', raw.as_bytes()).is_none() {
+            self.push_plain(raw);
+            return;
+        }
+        let mut decoded = String::with_capacity(raw.len());
+        decode_entities(raw, &mut decoded);
+        self.push_plain(&decoded);
+    }
 }
 
 /// Byte index just past the `>` that ends the tag at the start of `s`.
 fn tag_end(s: &str) -> usize {
-    let mut quote: Option<u8> = None;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i + 1,
-            _ => {}
+    let bytes = s.as_bytes();
+    let mut i = 1;
+    while let Some(at) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i.min(bytes.len())..]) {
+        let at = i + at;
+        let q = bytes[at];
+        if q == b'>' {
+            return at + 1;
+        }
+        // Skip the quoted value.
+        match memchr::memchr(q, &bytes[at + 1..]) {
+            Some(close) => i = at + 1 + close + 1,
+            None => return s.len(),
         }
     }
     s.len()
@@ -501,6 +650,14 @@ fn tag_end(s: &str) -> usize {
 
 /// The value of attribute `name` in a tag's attribute text.
 fn attr(attrs: &str, name: &str) -> Option<String> {
+    let value = attr_raw(attrs, name)?;
+    let mut out = String::new();
+    decode_entities(value, &mut out);
+    Some(out)
+}
+
+/// The value of attribute `name` as written (character references left).
+fn attr_raw<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
     let mut rest = attrs;
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
@@ -528,9 +685,7 @@ fn attr(attrs: &str, name: &str) -> Option<String> {
             ""
         };
         if key.eq_ignore_ascii_case(name) {
-            let mut out = String::new();
-            decode_entities(value, &mut out);
-            return Some(out);
+            return Some(value);
         }
     }
 }
@@ -578,10 +733,6 @@ fn decode_entities(s: &str, out: &mut String) {
         }
     }
     out.push_str(rest);
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 // ---------------------------------------------------------------------------
@@ -651,369 +802,10 @@ pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|t| !t.is_empty() && !STOP_WORDS.contains(&t.as_str()))
 }
 
-/// Query terms joined by spaces: how a synonym phrase is matched whole.
+/// Terms joined by spaces: how a name of several words is indexed (one
+/// term, which a query matches as a phrase).
 pub fn phrase_key(text: &str) -> String {
     terms(text).collect::<Vec<_>>().join(" ")
-}
-
-// ---------------------------------------------------------------------------
-// Writing the index
-
-/// Term frequencies of one document, per enabled field, and field lengths.
-struct DocTerms {
-    fields: Vec<HashMap<String, u32>>,
-}
-
-fn field_texts<'a>(d: &'a SearchDoc, field: &str) -> Vec<&'a str> {
-    match field {
-        "title" => vec![d.title.as_str()],
-        "synonyms" => d.synonyms.iter().map(String::as_str).collect(),
-        "headings" => d.sections.iter().map(|s| s.heading.as_str()).collect(),
-        "description" => vec![d.description.as_str()],
-        "tags" => d.tags.iter().map(String::as_str).collect(),
-        "body" => d.sections.iter().map(|s| s.text.as_str()).collect(),
-        "links" => d.links.iter().map(String::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string(v).expect("index data serialises")
-}
-
-/// A data file: registers `value` under `key` in `self.fasciaSearchData`.
-/// The JSON goes through `JSON.parse` of a string, which browsers parse
-/// several times faster than the same data written as a JavaScript literal.
-fn data_file(key: &str, value_json: &str) -> Vec<u8> {
-    let mut s = String::with_capacity(value_json.len() + value_json.len() / 32 + 160);
-    s.push_str("/* fascia search index: generated by `fascia build`, do not edit */\n");
-    let _ = write!(
-        s,
-        "(self.fasciaSearchData=self.fasciaSearchData||{{}})[{}]=JSON.parse('",
-        json(key)
-    );
-    for c in value_json.chars() {
-        match c {
-            '\\' => s.push_str("\\\\"),
-            '\'' => s.push_str("\\'"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\u{2028}' => s.push_str("\\u2028"),
-            '\u{2029}' => s.push_str("\\u2029"),
-            c => s.push(c),
-        }
-    }
-    s.push_str("');\n");
-    s.into_bytes()
-}
-
-/// The index files for `docs`.
-pub fn build(docs: &[SearchDoc], cfg: &SearchConfig) -> IndexFiles {
-    let fields: Vec<&str> = FIELDS
-        .iter()
-        .copied()
-        .filter(|f| cfg.fields.iter().any(|g| g == f))
-        .filter(|f| *f != "body" || cfg.include_content)
-        .filter(|f| *f != "description" || cfg.include_description)
-        .collect();
-    let per_doc: Vec<DocTerms> = docs
-        .par_iter()
-        .map(|d| DocTerms {
-            fields: fields
-                .iter()
-                .map(|f| {
-                    let mut tf: HashMap<String, u32> = HashMap::new();
-                    for text in field_texts(d, f) {
-                        for t in terms(text) {
-                            *tf.entry(t).or_insert(0) += 1;
-                        }
-                    }
-                    tf
-                })
-                .collect(),
-        })
-        .collect();
-    let lengths: Vec<Vec<usize>> = per_doc
-        .iter()
-        .map(|d| d.fields.iter().map(HashMap::len).collect())
-        .collect();
-    let n = docs.len().max(1) as f64;
-    let avg: Vec<f64> = (0..fields.len())
-        .map(|f| {
-            let mean = lengths.iter().map(|l| l[f]).sum::<usize>() as f64 / n;
-            (mean * 1000.0).round() / 1000.0
-        })
-        .collect();
-    // term -> per field -> (doc, tf), docs ascending.
-    let mut postings: BTreeMap<String, Vec<Vec<(u32, u32)>>> = BTreeMap::new();
-    for (doc, d) in per_doc.into_iter().enumerate() {
-        for (f, tf) in d.fields.into_iter().enumerate() {
-            for (term, count) in tf {
-                postings
-                    .entry(term)
-                    .or_insert_with(|| vec![Vec::new(); fields.len()])[f]
-                    .push((doc as u32, count));
-            }
-        }
-    }
-    let limit = cfg.max_pages_per_term.max(1);
-    let boosts: Vec<f64> = fields.iter().map(|f| boost_of(f)).collect();
-    let entries: Vec<(String, String)> = postings
-        .into_par_iter()
-        .map(|(term, mut per_field)| {
-            let pages = prune(&mut per_field, limit, &lengths, &avg, &boosts);
-            let mut s = String::with_capacity(32);
-            s.push('[');
-            s.push_str(&json(&term));
-            for (f, list) in per_field.into_iter().enumerate() {
-                if list.is_empty() {
-                    continue;
-                }
-                let mut list = list;
-                list.sort_unstable();
-                let _ = write!(s, ",{f},[");
-                let mut prev = 0;
-                for (i, (doc, tf)) in list.into_iter().enumerate() {
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    let _ = write!(s, "{},{tf}", doc - prev);
-                    prev = doc;
-                }
-                s.push(']');
-            }
-            if let Some(n) = pages {
-                // Pruned: how many pages really have the term, for its weight.
-                let _ = write!(s, ",-{n}");
-            }
-            s.push(']');
-            (term, s)
-        })
-        .collect();
-    let texts: Vec<String> = docs
-        .par_iter()
-        .map(|d| {
-            let sections: Vec<(&str, &str, &str)> = d
-                .sections
-                .iter()
-                .map(|s| (s.anchor.as_str(), s.heading.as_str(), s.text.as_str()))
-                .collect();
-            json(&(&d.description, sections))
-        })
-        .collect();
-    let meta = Meta::new(docs, &fields, lengths, avg);
-    let meta_json = meta.json();
-    let terms_size: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
-    let texts_size: usize = texts.iter().map(|t| t.len() + 1).sum();
-    if meta_json.len() + terms_size + texts_size <= cfg.split_index_above {
-        let joined_terms = join_array(entries.iter().map(|(_, e)| e.as_str()));
-        let joined_texts = join_array(texts.iter().map(String::as_str));
-        let whole = format!(
-            "{},\"terms\":{joined_terms},\"texts\":{joined_texts}}}",
-            &meta_json[..meta_json.len() - 1]
-        );
-        return vec![(INDEX_FILE.to_string(), data_file("index", &whole))];
-    }
-    let mut files = Vec::new();
-    // Term shards: runs of terms in sorted order, each about `shard_size`.
-    let mut firsts: Vec<&str> = Vec::new();
-    let mut start = 0;
-    let mut size = 0;
-    for i in 0..=entries.len() {
-        let end = i == entries.len();
-        if end || (i > start && size + entries[i].1.len() > cfg.shard_size) {
-            if i > start {
-                let name = format!("t-{}", firsts.len());
-                let body = join_array(entries[start..i].iter().map(|(_, e)| e.as_str()));
-                files.push((format!("{SHARD_DIR}{name}.js"), data_file(&name, &body)));
-                firsts.push(&entries[start].0);
-            }
-            start = i;
-            size = 0;
-        }
-        if !end {
-            size += entries[i].1.len() + 1;
-        }
-    }
-    // Text shards by runs of documents: small, as the results shown need
-    // one each.
-    let text_shard = (cfg.shard_size / 6).max(1);
-    let mut starts = Vec::new();
-    let mut start = 0;
-    let mut size = 0;
-    for (i, t) in texts.iter().enumerate() {
-        if i > start && size + t.len() > text_shard {
-            starts.push(start);
-            start = i;
-            size = 0;
-        }
-        size += t.len() + 1;
-    }
-    if !texts.is_empty() {
-        starts.push(start);
-    }
-    for (n, &s) in starts.iter().enumerate() {
-        let e = starts.get(n + 1).copied().unwrap_or(texts.len());
-        let name = format!("x-{n}");
-        let body = join_array(texts[s..e].iter().map(String::as_str));
-        files.push((format!("{SHARD_DIR}{name}.js"), data_file(&name, &body)));
-    }
-    let whole = format!(
-        "{},\"termShards\":{},\"textShards\":{}}}",
-        &meta_json[..meta_json.len() - 1],
-        json(&firsts),
-        json(&starts)
-    );
-    files.push((INDEX_FILE.to_string(), data_file("index", &whole)));
-    files
-}
-
-fn boost_of(field: &str) -> f64 {
-    BOOSTS[FIELDS.iter().position(|g| *g == field).unwrap_or(0)]
-}
-
-/// Keep only the `limit` pages where a term counts most (by its BM25 weight
-/// in each field, times the field's boost), so that a word on nearly every
-/// page of a large site costs a bounded amount of work per keystroke. Returns
-/// how many pages had the term when some were dropped.
-fn prune(
-    per_field: &mut [Vec<(u32, u32)>],
-    limit: usize,
-    lengths: &[Vec<usize>],
-    avg: &[f64],
-    boosts: &[f64],
-) -> Option<usize> {
-    let mut score: HashMap<u32, f64> = HashMap::new();
-    for (f, list) in per_field.iter().enumerate() {
-        for &(doc, tf) in list {
-            let len = lengths[doc as usize][f] as f64;
-            let norm = 1.0 - 0.7 + 0.7 * len / avg[f].max(1.0);
-            let tf = f64::from(tf);
-            *score.entry(doc).or_insert(0.0) += boosts[f] * (0.5 + tf * 2.2 / (tf + 1.2 * norm));
-        }
-    }
-    if score.len() <= limit {
-        return None;
-    }
-    let total = score.len();
-    let mut ranked: Vec<(u32, f64)> = score.into_iter().collect();
-    ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let keep: HashSet<u32> = ranked[..limit].iter().map(|(d, _)| *d).collect();
-    for list in per_field.iter_mut() {
-        list.retain(|(d, _)| keep.contains(d));
-    }
-    Some(total)
-}
-
-/// An ASCII title as a slug the client can make too (`Gua Sha` -> `gua-sha`);
-/// empty for other titles.
-fn simple_slug(title: &str) -> String {
-    if !title.is_ascii() {
-        return String::new();
-    }
-    let mut s = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(c.to_ascii_lowercase());
-        } else if !s.is_empty() && !s.ends_with('-') {
-            s.push('-');
-        }
-    }
-    while s.ends_with('-') {
-        s.pop();
-    }
-    s
-}
-
-fn join_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let mut s = String::from("[");
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(item);
-    }
-    s.push(']');
-    s
-}
-
-/// What `search/index.js` always holds.
-#[derive(serde::Serialize)]
-struct Meta<'a> {
-    format: u32,
-    fields: Vec<&'a str>,
-    boosts: Vec<f64>,
-    stop: &'static [&'static str],
-    /// `[title, path]` of sections, referenced by number from `docs`.
-    sections: Vec<(&'a str, &'a str)>,
-    /// `[path, title, section number or -1]` per document. The path is
-    /// shortened when it can be: relative to the section's path, or `0` for
-    /// the section's path plus the title made a slug (see [`simple_slug`]).
-    docs: Vec<(serde_json::Value, &'a str, i64)>,
-    /// Unique terms per field per document.
-    lengths: Vec<Vec<usize>>,
-    avg: Vec<f64>,
-    /// Folded synonym phrase -> documents that have it as a synonym.
-    phrases: BTreeMap<String, Vec<usize>>,
-}
-
-impl<'a> Meta<'a> {
-    fn new(
-        docs: &'a [SearchDoc],
-        fields: &[&'a str],
-        lengths: Vec<Vec<usize>>,
-        avg: Vec<f64>,
-    ) -> Self {
-        let mut sections: Vec<(&str, &str)> = Vec::new();
-        let mut section_ids: HashMap<(&str, &str), i64> = HashMap::new();
-        let mut phrases: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let docs_meta = docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let section = d.section.as_deref().zip(d.section_path.as_deref());
-                let sec = section.map_or(-1, |key| {
-                    *section_ids.entry(key).or_insert_with(|| {
-                        sections.push(key);
-                        i64::try_from(sections.len()).unwrap_or(i64::MAX) - 1
-                    })
-                });
-                let mut seen = HashSet::new();
-                for syn in &d.synonyms {
-                    let key = phrase_key(syn);
-                    if !key.is_empty() && seen.insert(key.clone()) {
-                        phrases.entry(key).or_default().push(i);
-                    }
-                }
-                let rest = section
-                    .and_then(|(_, base)| d.path.strip_prefix(base).filter(|r| !r.is_empty()));
-                let path = match rest {
-                    Some(r) if r.strip_suffix('/') == Some(simple_slug(&d.title).as_str()) => {
-                        serde_json::Value::from(0)
-                    }
-                    Some(r) => serde_json::Value::from(r),
-                    None => serde_json::Value::from(d.path.as_str()),
-                };
-                (path, d.title.as_str(), sec)
-            })
-            .collect();
-        let boosts = fields.iter().map(|f| boost_of(f)).collect();
-        Self {
-            format: FORMAT,
-            fields: fields.to_vec(),
-            boosts,
-            stop: STOP_WORDS,
-            sections,
-            docs: docs_meta,
-            lengths,
-            avg,
-            phrases,
-        }
-    }
-
-    fn json(&self) -> String {
-        json(self)
-    }
 }
 
 #[cfg(test)]
