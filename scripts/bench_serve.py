@@ -3,7 +3,8 @@
 
 For each site: start the server, make N body edits to random pages, and time
 from writing the file to the server answering with the new text (polled every
-millisecond). Reports p50/p95, the server's memory, and the same site's full
+millisecond). Reports p50/p95, the server's memory (resident after the edits;
+peak after the first build and after the edits), and the same site's full
 `fascia build` time measured in this run (ratio = p50 / full build).
 
 With --load: for each site, the load test's generator (tests/serve_load.rs,
@@ -41,10 +42,11 @@ def get(url):
         return ""
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
+    """Resident memory of `pid` in MB (`VmHWM`: its peak so far)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -86,6 +88,7 @@ def bench(site, edits, label):
                 base = m.group(1)
         import threading
         threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+        first_peak = rss_mb(proc.pid, "VmHWM")
         latencies = []
         for n in range(edits):
             path = rng.choice(pages)
@@ -106,6 +109,7 @@ def bench(site, edits, label):
                 time.sleep(0.001)
             latencies.append((time.perf_counter() - t0) * 1000)
         mem = rss_mb(proc.pid)
+        peak = rss_mb(proc.pid, "VmHWM")
     finally:
         proc.terminate()
         proc.wait()
@@ -114,7 +118,8 @@ def bench(site, edits, label):
     p50 = statistics.median(latencies)
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
     print(f"{label:<14} {len(pages):>6} pages  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
-          f"full build {full*1000:8.0f} ms  p50/full {p50/(full*1000):.3f}  server RSS {mem:6.0f} MB")
+          f"full build {full*1000:8.0f} ms  p50/full {p50/(full*1000):.3f}  "
+          f"server RSS {mem:4.0f} MB (peak {first_peak:4.0f} MB after the first build, {peak:4.0f} MB after the edits)")
 
 
 def load(site, label, secs, clients):

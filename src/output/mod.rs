@@ -31,9 +31,14 @@ pub struct Output {
 
 impl Output {
     pub fn insert_bytes(&mut self, path: String, bytes: Vec<u8>) {
+        self.insert_shared(path, Arc::new(bytes));
+    }
+
+    /// [`Output::insert_bytes`] with bytes already shared.
+    pub fn insert_shared(&mut self, path: String, bytes: Arc<Vec<u8>>) {
         if self
             .files
-            .insert(path.clone(), OutputFile::Bytes(Arc::new(bytes)))
+            .insert(path.clone(), OutputFile::Bytes(bytes))
             .is_some()
         {
             self.duplicates.push(path);

@@ -68,8 +68,11 @@ impl RenderState {
                     .collect();
                 for (id, html) in finished {
                     match id {
-                        DocId::Page(i) => site.pages[i].doc.body.html = html,
-                        DocId::Section(i) => site.sections[i].doc.body.html = html,
+                        // Unshared: one-shot builds keep no parse cache.
+                        DocId::Page(i) => Arc::make_mut(&mut site.pages[i].doc).body.html = html,
+                        DocId::Section(i) => {
+                            Arc::make_mut(&mut site.sections[i].doc).body.html = html;
+                        }
                     }
                 }
             }
@@ -542,16 +545,31 @@ pub fn render_site(
     state: &Arc<RenderState>,
     set: &TemplateSet,
 ) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
-    render_site_to(state, set, None)
+    render_site_to(state, set, Destination::Memory)
 }
 
-/// Render the whole site; with a `sink`, the pages, sections and taxonomy
-/// pages go straight to disk as they are rendered (so a build never holds
-/// them all in memory) and the returned [`Output`] has the rest.
+/// The bytes of a file as an earlier build made them, by output path.
+pub type Earlier<'a> = &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync);
+
+/// Where [`render_site_to`] puts the pages, sections and taxonomy pages.
+#[derive(Clone, Copy)]
+pub enum Destination<'a> {
+    /// Into the returned [`Output`].
+    Memory,
+    /// Straight to disk as they are rendered (a build never holds them all
+    /// in memory); the returned [`Output`] has the rest.
+    Disk(&'a crate::output::write::Sink),
+    /// Into the returned [`Output`], sharing an earlier build's bytes where a
+    /// file is unchanged (`serve`: a full rebuild then holds only the changed
+    /// files twice while the earlier build is still served).
+    MemoryReusing(Earlier<'a>),
+}
+
+/// Render the whole site into `to`.
 pub fn render_site_to(
     state: &Arc<RenderState>,
     set: &TemplateSet,
-    sink: Option<&crate::output::write::Sink>,
+    to: Destination<'_>,
 ) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
     let env = crate::templates::environment(set, state)?;
     if std::env::var_os("FASCIA_TIMINGS").is_some() {
@@ -572,18 +590,30 @@ pub fn render_site_to(
         jobs.push(Job::TaxonomyList(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
     }
-    let results: Vec<Result<RenderedFiles, Diagnostic>> = jobs
+    let results: Vec<Result<SharedFiles, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let files = render_job(state, &env, set, job)?;
-            match sink {
-                Some(sink) => {
+            match to {
+                Destination::Disk(sink) => {
                     for (path, bytes) in files {
                         sink.put(&path, &bytes)?;
                     }
                     Ok(Vec::new())
                 }
-                None => Ok(files),
+                Destination::Memory => Ok(files
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Arc::new(bytes)))
+                    .collect()),
+                Destination::MemoryReusing(earlier) => Ok(files
+                    .into_iter()
+                    .map(|(path, bytes)| {
+                        let shared = earlier(&path)
+                            .filter(|old| **old == bytes)
+                            .unwrap_or_else(|| Arc::new(bytes));
+                        (path, shared)
+                    })
+                    .collect()),
             }
         })
         .collect();
@@ -592,7 +622,7 @@ pub fn render_site_to(
         match r {
             Ok(files) => {
                 for (path, bytes) in files {
-                    output.insert_bytes(path, bytes);
+                    output.insert_shared(path, bytes);
                 }
             }
             Err(d) => diags.push(d),
@@ -636,6 +666,9 @@ pub fn render_site_to(
 
 /// Output files of one render job: (path, bytes).
 pub type RenderedFiles = Vec<(String, Vec<u8>)>;
+
+/// [`RenderedFiles`] with their bytes shared.
+type SharedFiles = Vec<(String, Arc<Vec<u8>>)>;
 
 enum Job {
     Page(usize),

@@ -20,9 +20,9 @@ use std::sync::Arc;
 use super::watch::Change;
 use crate::content::{self, Document, ParseContext, SourceFile, front_matter};
 use crate::diagnostics::Diagnostics;
-use crate::output::Output;
+use crate::output::{Output, OutputFile};
 use crate::pipeline::{self, BuildOptions, ParseCache};
-use crate::render::RenderState;
+use crate::render::{Destination, Earlier, RenderState};
 use crate::site::DocId;
 use crate::templates::TemplateSet;
 
@@ -82,9 +82,33 @@ impl Live {
         opts: &BuildOptions,
         cache: &ParseCache,
     ) -> Result<(Self, Diagnostics), Diagnostics> {
+        Self::build_reusing(opts, cache, None)
+    }
+
+    /// A full build into memory that shares the bytes of `earlier` (the
+    /// build being served) for every file that comes out the same: while
+    /// both are held, only the changed files are held twice.
+    pub fn build_reusing(
+        opts: &BuildOptions,
+        cache: &ParseCache,
+        earlier: Option<Earlier<'_>>,
+    ) -> Result<(Self, Diagnostics), Diagnostics> {
         let linked = pipeline::load_and_link_cached(opts, cache)?;
         let templates = linked.templates.clone();
-        let (state, output, diags) = pipeline::render(linked)?;
+        let to = earlier.map_or(Destination::Memory, Destination::MemoryReusing);
+        let (state, mut output, diags) = pipeline::render_into(linked, to)?;
+        // The rest (feeds, search index, print edition, 404) likewise.
+        if let Some(earlier) = earlier {
+            for (path, file) in &mut output.files {
+                if let OutputFile::Bytes(bytes) = file
+                    && let Some(old) = earlier(path)
+                    && !Arc::ptr_eq(&old, bytes)
+                    && old == *bytes
+                {
+                    *bytes = old;
+                }
+            }
+        }
         let site = &state.site;
         let k = &site.config.knowledge;
         let matcher =
@@ -192,8 +216,8 @@ impl Live {
             let site = state.site_mut();
             let (resolved, _) = crate::graph::resolve_doc_with(site, id, &doc);
             match id {
-                DocId::Page(i) => site.pages[i].doc = doc,
-                DocId::Section(i) => site.sections[i].doc = doc,
+                DocId::Page(i) => site.pages[i].doc = Arc::new(doc),
+                DocId::Section(i) => site.sections[i].doc = Arc::new(doc),
             }
             let slot = site.slot(id);
             let old_out = std::mem::take(&mut site.graph.outgoing[slot]);

@@ -61,20 +61,33 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Take an [`Output`] into memory (files to copy are read).
-    pub fn from_output(output: &Output, generation: u64) -> Self {
+    /// Take an [`Output`] into memory (files to copy are read), as the
+    /// build after `previous`: files whose bytes it shares (see
+    /// [`incremental::Live::build_reusing`]) keep their key and hash.
+    pub fn from_output(output: &Output, previous: &Snapshot) -> Self {
         let mut files = HashMap::with_capacity(output.files.len());
         for (key, file) in &output.files {
-            let bytes = match file {
-                OutputFile::Bytes(b) => Arc::clone(b),
+            let old = previous.files.get_key_value(key.as_str());
+            let served = match file {
+                OutputFile::Bytes(b) => match old {
+                    Some((_, f)) if Arc::ptr_eq(&f.bytes, b) => f.clone(),
+                    _ => ServedFile::new(Arc::clone(b)),
+                },
                 OutputFile::Copy(path) => match std::fs::read(path) {
-                    Ok(b) => Arc::new(b),
+                    Ok(b) => match old {
+                        Some((_, f)) if *f.bytes == b => f.clone(),
+                        _ => ServedFile::new(Arc::new(b)),
+                    },
                     Err(_) => continue,
                 },
             };
-            files.insert(Arc::from(key.as_str()), ServedFile::new(bytes));
+            let key = old.map_or_else(|| Arc::from(key.as_str()), |(k, _)| Arc::clone(k));
+            files.insert(key, served);
         }
-        Self { generation, files }
+        Self {
+            generation: previous.generation + 1,
+            files,
+        }
     }
 
     /// The next snapshot after an incremental rebuild: this one with the
@@ -386,10 +399,14 @@ fn rebuild_inner(
     // build (its site model) is not needed any more, so free it before
     // building the next one instead of holding two at once.
     *live = None;
-    match incremental::Live::build(opts, cache) {
+    let previous = state.snapshot();
+    let earlier = |path: &str| previous.files.get(path).map(|f| Arc::clone(&f.bytes));
+    let built = incremental::Live::build_reusing(opts, cache, Some(&earlier));
+    match built {
         Ok((built, diags)) => {
-            let generation = state.snapshot().generation + 1;
-            let changed = state.publish(Snapshot::from_output(&built.output, generation));
+            let next = Snapshot::from_output(&built.output, &previous);
+            drop(previous);
+            let changed = state.publish(next);
             *live = Some(built);
             crate::cli::print_diagnostics(&Diagnostics {
                 items: diags
