@@ -10,6 +10,7 @@ pub mod context;
 pub mod print;
 pub mod taxonomy;
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
@@ -30,11 +31,15 @@ use context::{PageObj, SectionObj};
 #[derive(Debug)]
 pub struct RenderState {
     pub site: Site,
-    /// Finished body HTML per document slot (set after step 1); `None` when
-    /// the document's own `body.html` was finished in place.
+    /// Finished body HTML per document slot (set after step 1), kept for
+    /// bodies with shortcodes; `None` for the others (see
+    /// [`RenderState::content`]).
     contents: OnceLock<Vec<Option<String>>>,
     /// Bodies without shortcodes had their links substituted in place by
-    /// [`RenderState::new`] (one-shot builds, which never re-link).
+    /// [`RenderState::new`] (one-shot builds, which never re-link). In
+    /// `serve`, which re-links, they are finished when asked for instead:
+    /// holding every finished body besides every linkable one would cost
+    /// as much memory again as the bodies themselves.
     prefinished: bool,
     pub today: jiff::civil::Date,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
@@ -98,19 +103,31 @@ impl RenderState {
         }
     }
 
-    pub fn content(&self, slot: usize) -> Option<&str> {
-        let own = |slot: usize| {
-            let pages = self.site.pages.len();
-            let doc = if slot < pages {
-                &self.site.pages[slot].doc
-            } else {
-                &self.site.sections[slot - pages].doc
-            };
-            doc.body.html.as_str()
-        };
-        self.contents
-            .get()
-            .map(|c| c[slot].as_deref().unwrap_or_else(|| own(slot)))
+    /// A document's finished body (after step 1 of rendering): kept, or
+    /// its own `body.html` when finished in place, or finished now.
+    pub fn content(&self, slot: usize) -> Option<Cow<'_, str>> {
+        if let Some(kept) = self.contents.get()?[slot].as_deref() {
+            return Some(Cow::Borrowed(kept));
+        }
+        let doc = self.doc_at(slot);
+        Some(if self.prefinished {
+            Cow::Borrowed(doc.body.html.as_str())
+        } else {
+            Cow::Owned(substitute_links(
+                &doc.body.html,
+                &self.site.graph.resolved[slot],
+                &self.site,
+            ))
+        })
+    }
+
+    fn doc_at(&self, slot: usize) -> &Document {
+        let pages = self.site.pages.len();
+        if slot < pages {
+            &self.site.pages[slot].doc
+        } else {
+            &self.site.sections[slot - pages].doc
+        }
     }
 
     pub fn related(&self, slot: usize) -> &[DocId] {
@@ -141,10 +158,11 @@ impl RenderState {
         }
     }
 
-    /// Replace one finished body.
-    pub fn set_content(&mut self, slot: usize, html: String) {
+    /// Replace one finished body: `None` for a body without shortcodes,
+    /// which is finished when asked for (see [`RenderState::content`]).
+    pub fn set_content(&mut self, slot: usize, html: Option<String>) {
         if let Some(contents) = self.contents.get_mut() {
-            contents[slot] = Some(html);
+            contents[slot] = html;
         }
     }
 
@@ -457,13 +475,11 @@ fn finish_bodies(
         .par_iter()
         .map(|&id| {
             let doc = site.doc(id);
-            if state.prefinished && doc.body.shortcodes.is_empty() {
+            // Finished in place, or when asked for (see `RenderState::content`).
+            if doc.body.shortcodes.is_empty() {
                 return (None, Vec::new());
             }
             let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
-            if doc.body.shortcodes.is_empty() {
-                return (Some(html), Vec::new());
-            }
             let (html, diags) = render_shortcodes(state, env, set, id, html);
             (Some(html), diags)
         })
@@ -603,14 +619,14 @@ pub fn render_site_to(
                 }
                 Destination::Memory => Ok(files
                     .into_iter()
-                    .map(|(path, bytes)| (path, Arc::new(bytes)))
+                    .map(|(path, bytes)| (path, crate::output::shared(bytes)))
                     .collect()),
                 Destination::MemoryReusing(earlier) => Ok(files
                     .into_iter()
                     .map(|(path, bytes)| {
                         let shared = earlier(&path)
                             .filter(|old| **old == bytes)
-                            .unwrap_or_else(|| Arc::new(bytes));
+                            .unwrap_or_else(|| crate::output::shared(bytes));
                         (path, shared)
                     })
                     .collect()),

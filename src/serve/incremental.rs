@@ -252,17 +252,23 @@ impl Live {
     fn rerender(&mut self, affected: &BTreeSet<DocId>) -> Result<Vec<String>, Fallback> {
         let ids: Vec<DocId> = affected.iter().copied().collect();
         let errors = |items| Fallback::Errors(Diagnostics { items });
-        // Finished bodies first (other pages' templates may read them)...
+        // Finished bodies with shortcodes first (other pages' templates may
+        // read them; the rest are finished when read)...
         let mut bodies = Vec::new();
         {
             let env =
                 crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
             for &id in &ids {
+                let slot = self.state.site.slot(id);
+                if self.state.site.doc(id).body.shortcodes.is_empty() {
+                    bodies.push((slot, None));
+                    continue;
+                }
                 let (html, d) = crate::render::finish_body(&self.state, &env, &self.templates, id);
                 if d.iter().any(crate::diagnostics::Diagnostic::is_error) {
                     return Err(errors(d));
                 }
-                bodies.push((self.state.site.slot(id), html));
+                bodies.push((slot, Some(html)));
             }
         }
         let state = Arc::get_mut(&mut self.state).ok_or(Fallback::Full)?;
@@ -301,9 +307,10 @@ impl Live {
             let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if **old == bytes);
             if !same {
                 changed.push(path.clone());
-                self.output
-                    .files
-                    .insert(path, crate::output::OutputFile::Bytes(Arc::new(bytes)));
+                self.output.files.insert(
+                    path,
+                    crate::output::OutputFile::Bytes(crate::output::shared(bytes)),
+                );
             }
         }
         changed.sort();
