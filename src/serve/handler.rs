@@ -9,7 +9,7 @@
 use std::io::{Read, Write as _};
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,14 @@ pub const MAX_RELOAD_CLIENTS: usize = 32;
 /// How often a quiet live-reload stream writes a comment: a page that went
 /// away is noticed (the write fails) within two of these, and its slot freed.
 const STREAM_PING: Duration = Duration::from_secs(1);
+/// Answers larger than the kernel is sure to buffer are written on a thread
+/// of their own, so a client that stops reading one (a paused video, a
+/// frozen tab) holds that thread, not a worker: with every worker waiting on
+/// such clients (up to the connection's send timeout), nobody else would be
+/// answered. The thread ends when the answer is written, or at that timeout.
+const LARGE_ANSWER: usize = 256 * 1024;
+/// At most this many at once; beyond, a worker writes a large answer itself.
+pub const MAX_LARGE_WRITERS: usize = 64;
 
 /// A response body: parts of shared files and small owned pieces, read in
 /// order without copying the files.
@@ -128,9 +136,41 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
 pub fn handle(state: &Arc<ServerState>, req: Request) {
     match answer(state, &req) {
         Answer::Send(resp) => {
-            let _ = req.respond(resp);
+            let large = *req.method() != Method::Head
+                && resp.data_length().is_some_and(|n| n > LARGE_ANSWER);
+            match large.then(|| Permit::take(&state.large_writers, MAX_LARGE_WRITERS)) {
+                Some(Some(permit)) => {
+                    std::thread::spawn(move || {
+                        let _ = req.respond(resp);
+                        drop(permit);
+                    });
+                }
+                _ => {
+                    let _ = req.respond(resp);
+                }
+            }
         }
         Answer::Stream => open_event_stream(state, req),
+    }
+}
+
+/// One of a bounded number of places (live-reload streams, large-answer
+/// writers), given back when dropped.
+struct Permit(Arc<AtomicUsize>);
+
+impl Permit {
+    fn take(count: &Arc<AtomicUsize>, max: usize) -> Option<Self> {
+        if count.fetch_add(1, Ordering::SeqCst) >= max {
+            count.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Self(Arc::clone(count)))
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -231,15 +271,6 @@ fn live_reload_body(html: &Arc<Vec<u8>>, generation: u64) -> Body {
     ])
 }
 
-/// Releases a live-reload slot when its stream ends (or panics).
-struct StreamSlot(Arc<ServerState>);
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        self.0.open_clients.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// Keep the request open and stream reload messages to it, on its own
 /// thread, bounded by [`MAX_RELOAD_CLIENTS`].
 fn open_event_stream(state: &Arc<ServerState>, req: Request) {
@@ -249,14 +280,12 @@ fn open_event_stream(state: &Arc<ServerState>, req: Request) {
         let _ = req.respond(text(403, "Origin not allowed"));
         return;
     }
-    if state.open_clients.fetch_add(1, Ordering::SeqCst) >= MAX_RELOAD_CLIENTS {
-        state.open_clients.fetch_sub(1, Ordering::SeqCst);
+    let Some(slot) = Permit::take(&state.open_streams, MAX_RELOAD_CLIENTS) else {
         let _ = req.respond(
             text(503, "too many live-reload connections").with_header(header("Retry-After", "5")),
         );
         return;
-    }
-    let slot = StreamSlot(Arc::clone(state));
+    };
     let (tx, rx) = sync_channel::<String>(16);
     // Registered before the first message is made: a rebuild in between is
     // told twice (the page ignores the repeat), never missed.

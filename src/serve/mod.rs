@@ -151,7 +151,11 @@ pub struct ServerState {
     snapshot: RwLock<Arc<Snapshot>>,
     errors: RwLock<Vec<ReportedError>>,
     clients: Mutex<Vec<SyncSender<String>>>,
-    open_clients: AtomicUsize,
+    /// Live-reload streams open (see [`handler::MAX_RELOAD_CLIENTS`]).
+    open_streams: Arc<AtomicUsize>,
+    /// Large answers being written on threads of their own (see
+    /// [`handler::MAX_LARGE_WRITERS`]).
+    large_writers: Arc<AtomicUsize>,
     pub interface: String,
     pub port: u16,
 }
@@ -162,7 +166,8 @@ impl ServerState {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(Vec::new()),
             clients: Mutex::new(Vec::new()),
-            open_clients: AtomicUsize::new(0),
+            open_streams: Arc::default(),
+            large_writers: Arc::default(),
             interface: interface.to_string(),
             port,
         }
