@@ -611,8 +611,24 @@ fn encyclopedia_copy() -> (tempfile::TempDir, String) {
 impl Served {
     /// `fascia serve` on the site at `root`.
     fn start(root: &Path) -> (Self, Process) {
+        Self::start_limited(root, None)
+    }
+
+    /// `fascia serve` on the site at `root`, allowed at most `files` open
+    /// file descriptors when given.
+    fn start_limited(root: &Path, files: Option<u32>) -> (Self, Process) {
         let spawned = Instant::now();
-        let child = Command::new(harness::bin())
+        let mut command = match files {
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(harness::bin());
+                c
+            }
+            None => Command::new(harness::bin()),
+        };
+        let child = command
             .args(["serve", "--root"])
             .arg(root)
             .args(["--port", &free_port().to_string()])
@@ -1428,6 +1444,68 @@ fn serves_whole_pages_under_load_while_rebuilding() {
         assert!(mid < CLIENTS + 150, "{mid} server threads under load");
         assert!(rest < mid, "threads not released after the load: {rest}");
     }
+}
+
+/// `tiny_http`'s accept thread stops for good when it runs out of file
+/// descriptors (each connection takes two): here a flood of idle
+/// connections under a limit of 128. The server notices (the accept thread
+/// reports the error, or dies in a panic and the heartbeat goes unanswered)
+/// and accepts again on the same socket once the connections are gone.
+#[test]
+fn accepts_again_after_running_out_of_file_descriptors() {
+    let (dir, _) = encyclopedia_copy();
+    let (served, _process) = Served::start_limited(&dir.path().join("site"), Some(128));
+    let home = get("/", 200, Expect::Html, 1);
+    let ask = || -> Result<(), String> {
+        let s = TcpStream::connect(("127.0.0.1", served.port)).map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(Duration::from_secs(3)))
+            .map_err(|e| e.to_string())?;
+        let mut s = BufReader::new(s);
+        s.get_mut()
+            .write_all(
+                served
+                    .request_text(&home, &Seen::default(), true)
+                    .as_bytes(),
+            )
+            .map_err(|e| e.to_string())?;
+        let resp = read_response(&mut s, false)?;
+        check(
+            &home,
+            &resp,
+            &Assets(Vec::new()),
+            &mut Seen::new(WHOLE_COUNTS),
+        )
+    };
+    assert_eq!(ask(), Ok(()), "before the flood");
+    let idle: Vec<TcpStream> = (0..300)
+        .map_while(|_| TcpStream::connect(("127.0.0.1", served.port)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let during = ask();
+    drop(idle);
+    let closed = Instant::now();
+    let recovered = loop {
+        if ask().is_ok() {
+            break Some(closed.elapsed());
+        }
+        if closed.elapsed() > Duration::from_secs(90) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let warnings = served.log_lines(served.spawned, Instant::now(), "warning: the server");
+    eprintln!(
+        "during the flood: {during:?}; served again {recovered:?} after it; {warnings} warning(s)"
+    );
+    assert!(
+        during.is_err(),
+        "the flood did not exhaust the server's file descriptors"
+    );
+    assert!(
+        warnings > 0,
+        "the server never noticed its accept thread stop"
+    );
+    assert!(recovered.is_some(), "never served again after the flood");
 }
 
 /// The same load on any site, as a benchmark (`scripts/bench_serve.py

@@ -12,26 +12,39 @@
 //!    live-reload slot), and a connection silent for [`READ_TIMEOUT`] (an idle
 //!    keep-alive, or one that never sends a request) is closed and its thread
 //!    freed.
-//! 4. The receive timeout also bounds `accept`, and `tiny_http`'s accept
-//!    thread stops for good at its first error. So a heartbeat connects to
-//!    the server every [`HEARTBEAT`] (a connection that sends nothing, closed
-//!    at once), and should the accept thread stop anyway (a missed heartbeat,
-//!    or an error such as running out of file descriptors), a supervisor
-//!    starts a new `tiny_http::Server` on the same socket, after a pause that
-//!    grows while the errors repeat. The old server's workers answer its
-//!    remaining connections, then end.
+//! 4. `tiny_http`'s accept thread stops for good at its first error (and the
+//!    receive timeout also bounds `accept`), or dies in a panic when it
+//!    cannot duplicate a connection's descriptor (out of file descriptors,
+//!    as under a flood of idle connections). So a heartbeat asks the server
+//!    for [`HEARTBEAT_PATH`] every [`HEARTBEAT`] (which also keeps `accept`
+//!    from timing out), and a supervisor starts a new `tiny_http::Server` on
+//!    the same socket whenever the accept thread reports an error or two
+//!    heartbeats in a row go unanswered, after a pause that grows while the
+//!    errors repeat. The old server's workers answer its remaining
+//!    connections, then end (see [`REPLACED_QUIET`]).
 //!
-//! Limits that remain (inherent to `tiny_http` 0.12): a thread per open
-//! connection, with no bound on their number (idle ones last at most
-//! [`READ_TIMEOUT`]); no deadline on a whole request head, so a client that
-//! sends a byte every few seconds keeps its connection, and its thread, for as
-//! long as it likes; no way to answer `Connection: close` (the connection
-//! stays open until the client closes it or falls silent).
+//! Limits that remain, inherent to `tiny_http` 0.12 (the server binds
+//! loopback unless told otherwise, so it is exposed to local programs only):
+//! - A thread and two file descriptors per open connection, with no bound on
+//!   their number. A flood of idle connections holds them for
+//!   [`READ_TIMEOUT`]; beyond the process's descriptor limit the accept
+//!   thread dies and nothing is accepted (new connections wait in the
+//!   kernel's queue) until the flood's connections are closed and the
+//!   supervisor has started a new server: about 15 to 25 s after a flood of
+//!   300 connections under a limit of 128 (`tests/serve_load.rs`).
+//! - No deadline on a whole request head and no bound on its size: a client
+//!   that sends a header line every few seconds keeps its connection (and
+//!   thread) for as long as it likes, and an endless header line grows the
+//!   server's memory.
+//! - No way to answer `Connection: close` (`tiny_http` drops that header): a
+//!   refused live-reload stream gets its whole 503, and the connection stays
+//!   open until the client closes it or falls silent.
 
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use tiny_http::{Request, Server};
@@ -49,8 +62,8 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// `accept` waits.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How often the heartbeat connects, well within [`READ_TIMEOUT`].
-pub const HEARTBEAT: Duration = Duration::from_secs(2);
+/// How often the heartbeat asks, well within [`READ_TIMEOUT`].
+pub const HEARTBEAT: Duration = Duration::from_secs(1);
 
 /// Threads answering requests (each answer is a copy from memory, but a
 /// write may wait on a slow client up to [`WRITE_TIMEOUT`]).
@@ -106,17 +119,14 @@ pub fn serve(listener: TcpListener, handle: Handler) -> Result<(), String> {
 fn run(listener: TcpListener, handle: Handler, heartbeat: Option<Duration>) -> Result<(), String> {
     let cannot = |e: &dyn std::fmt::Display| format!("cannot start the server: {e}");
     let addr = heartbeat_addr(listener.local_addr().map_err(|e| cannot(&e))?);
-    let first = start(&listener, &handle).map_err(|e| cannot(&e))?;
-    std::thread::spawn(move || supervise(&listener, &handle, first));
+    let (tx, stops) = channel();
+    let current = Arc::new(AtomicU64::new(0));
+    let first = start(&listener, &handle, 0, &tx).map_err(|e| cannot(&e))?;
     if let Some(every) = heartbeat {
-        std::thread::spawn(move || {
-            loop {
-                std::thread::sleep(every);
-                // Only the connection matters; it is closed at once.
-                let _ = TcpStream::connect_timeout(&addr, every);
-            }
-        });
+        let (tx, current) = (tx.clone(), Arc::clone(&current));
+        std::thread::spawn(move || beat(addr, every, &current, &tx));
     }
+    std::thread::spawn(move || supervise(&listener, &handle, &stops, &tx, &current, first));
     Ok(())
 }
 
@@ -132,37 +142,110 @@ fn heartbeat_addr(mut addr: SocketAddr) -> SocketAddr {
     addr
 }
 
-/// One `tiny_http::Server` on the socket and its workers; the receiver
-/// learns when its accept thread has stopped, and why.
-struct Generation {
-    stopped: std::sync::mpsc::Receiver<std::io::Error>,
-    retired: Arc<AtomicBool>,
+/// What the workers answer themselves, for the heartbeat.
+pub const HEARTBEAT_PATH: &str = "/__fascia/heartbeat";
+
+/// A server (by its generation) that has stopped accepting, or seems to.
+struct Stop {
+    generation: u64,
+    error: std::io::Error,
+    /// Its accept thread reported the error and ended. Otherwise the
+    /// heartbeat went unanswered: the accept thread may have died in a
+    /// panic, or the server may just be slow, still accepting.
+    ended: bool,
 }
 
-fn start(listener: &TcpListener, handle: &Handler) -> std::io::Result<Generation> {
+/// Ask for [`HEARTBEAT_PATH`] every `every`; report the current server as
+/// stopped after two unanswered asks in a row.
+fn beat(addr: SocketAddr, every: Duration, current: &AtomicU64, stops: &Sender<Stop>) {
+    let mut missed = 0;
+    loop {
+        std::thread::sleep(every);
+        match ask(addr, every) {
+            Ok(()) => missed = 0,
+            Err(_) if missed == 0 => missed = 1,
+            Err(error) => {
+                missed = 0;
+                let generation = current.load(Ordering::SeqCst);
+                let _ = stops.send(Stop {
+                    generation,
+                    error,
+                    ended: false,
+                });
+            }
+        }
+    }
+}
+
+/// One heartbeat: a request the workers answer with 204.
+fn ask(addr: SocketAddr, wait: Duration) -> std::io::Result<()> {
+    let mut c = TcpStream::connect_timeout(&addr, wait)?;
+    c.set_read_timeout(Some(wait * 2))?;
+    c.set_write_timeout(Some(wait))?;
+    c.write_all(
+        format!("GET {HEARTBEAT_PATH} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )?;
+    let mut status = [0u8; 12];
+    c.read_exact(&mut status)?;
+    if &status == b"HTTP/1.1 204" {
+        Ok(())
+    } else {
+        Err(std::io::Error::other("the heartbeat got a wrong answer"))
+    }
+}
+
+/// One `tiny_http::Server` on the socket, with its workers.
+struct Generation {
+    number: u64,
+    replaced: Arc<AtomicBool>,
+}
+
+/// A replaced server's workers end once no request has come for this long
+/// (heartbeats included): by then every connection it accepted has been
+/// closed (they close after [`READ_TIMEOUT`] of silence), and an accept
+/// thread still alive would have taken some of the heartbeats (the kernel
+/// hands new connections to each accept thread in turn).
+const REPLACED_QUIET: Duration = Duration::from_secs(60);
+
+fn start(
+    listener: &TcpListener,
+    handle: &Handler,
+    number: u64,
+    stops: &Sender<Stop>,
+) -> std::io::Result<Generation> {
     let server = Server::from_listener(listener.try_clone()?, None)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let server = Arc::new(server);
-    let retired = Arc::new(AtomicBool::new(false));
-    let (tx, stopped) = channel();
+    let replaced = Arc::new(AtomicBool::new(false));
     for _ in 0..WORKERS {
-        let (server, handle, retired, tx) = (
+        let (server, handle, replaced, stops) = (
             Arc::clone(&server),
             Arc::clone(handle),
-            Arc::clone(&retired),
-            tx.clone(),
+            Arc::clone(&replaced),
+            stops.clone(),
         );
-        std::thread::spawn(move || work(&server, &handle, &retired, &tx));
+        std::thread::spawn(move || work(&server, &handle, &replaced, number, &stops));
     }
-    Ok(Generation { stopped, retired })
+    Ok(Generation { number, replaced })
 }
 
-/// Answer requests; once the server is retired, end after a silence long
-/// enough that every connection it accepted has been closed.
-fn work(server: &Server, handle: &Handler, retired: &AtomicBool, stopped: &Sender<std::io::Error>) {
+/// Answer requests; once the server is replaced, end after
+/// [`REPLACED_QUIET`] without a request.
+fn work(
+    server: &Server,
+    handle: &Handler,
+    replaced: &AtomicBool,
+    generation: u64,
+    stops: &Sender<Stop>,
+) {
     let mut last = Instant::now();
     loop {
         match server.recv_timeout(READ_TIMEOUT) {
+            Ok(Some(req)) if req.url() == HEARTBEAT_PATH => {
+                last = Instant::now();
+                let _ = req.respond(tiny_http::Response::empty(204));
+            }
             Ok(Some(req)) => {
                 last = Instant::now();
                 // A bug in answering one request must not take a worker away.
@@ -170,50 +253,71 @@ fn work(server: &Server, handle: &Handler, retired: &AtomicBool, stopped: &Sende
                 let _ = std::panic::catch_unwind(answer);
             }
             Ok(None) => {
-                if retired.load(Ordering::SeqCst) && last.elapsed() > 2 * READ_TIMEOUT {
+                if replaced.load(Ordering::SeqCst) && last.elapsed() > REPLACED_QUIET {
                     return;
                 }
             }
-            // The accept thread reports its last error, then stops.
-            Err(e) => {
-                let _ = stopped.send(e);
+            // The accept thread reports its last error, then ends.
+            Err(error) => {
+                let _ = stops.send(Stop {
+                    generation,
+                    error,
+                    ended: true,
+                });
             }
         }
     }
 }
 
 /// Start a new server each time the current one stops accepting: at once
-/// after a timed-out accept (a missed heartbeat), else after a pause that
-/// grows while the errors repeat.
-fn supervise(listener: &TcpListener, handle: &Handler, mut current: Generation) {
+/// after a timed-out accept, else after a pause that grows while the errors
+/// repeat.
+fn supervise(
+    listener: &TcpListener,
+    handle: &Handler,
+    stops: &Receiver<Stop>,
+    tx: &Sender<Stop>,
+    current_number: &AtomicU64,
+    mut current: Generation,
+) {
     const FIRST_PAUSE: Duration = Duration::from_millis(50);
     let mut pause = FIRST_PAUSE;
-    loop {
-        let started = Instant::now();
-        let Ok(error) = current.stopped.recv() else {
-            return;
-        };
-        current.retired.store(true, Ordering::SeqCst);
-        if error.kind() != std::io::ErrorKind::WouldBlock {
+    let mut started = Instant::now();
+    while let Ok(stop) = stops.recv() {
+        if stop.generation != current.number {
+            continue; // about a server already replaced
+        }
+        current.replaced.store(true, Ordering::SeqCst);
+        if !stop.ended {
+            eprintln!(
+                "warning: the server did not answer its heartbeat ({}); accepting on a new one",
+                stop.error
+            );
+        } else if stop.error.kind() != std::io::ErrorKind::WouldBlock {
             if started.elapsed() > Duration::from_secs(60) {
                 pause = FIRST_PAUSE;
             }
             eprintln!(
-                "warning: the server stopped accepting connections ({error}); accepting again in {} ms",
+                "warning: the server stopped accepting connections ({}); accepting again in {} ms",
+                stop.error,
                 pause.as_millis()
             );
             std::thread::sleep(pause);
             pause = (pause * 4).min(Duration::from_secs(5));
         }
+        let number = current.number + 1;
         current = loop {
-            match start(listener, handle) {
+            match start(listener, handle, number, tx) {
                 Ok(next) => break next,
                 Err(e) => {
                     eprintln!("warning: cannot accept connections ({e}); trying again");
                     std::thread::sleep(pause);
+                    pause = (pause * 4).min(Duration::from_secs(5));
                 }
             }
         };
+        current_number.store(number, Ordering::SeqCst);
+        started = Instant::now();
     }
 }
 
