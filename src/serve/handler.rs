@@ -212,18 +212,22 @@ fn answer(state: &ServerState, req: &Request) -> Answer {
     let Ok(key) = resolve(url).map_err(|Rejected::BadRequest| ()) else {
         return Answer::Send(text(400, "bad request path"));
     };
+    Answer::Send(site_file(state, req, path, key))
+}
+
+/// The file of the current snapshot at `key` (the request's `path`
+/// resolved), a redirect to its folder, or the site's 404 page.
+fn site_file(state: &ServerState, req: &Request, path: &str, key: String) -> Response<Body> {
     let snapshot = state.snapshot();
     let (status, key, file) = if let Some(f) = snapshot.files.get(key.as_str()) {
         (200, key, f)
     } else {
         let dir_index = format!("{key}/index.html");
         if !key.ends_with("index.html") && snapshot.files.contains_key(dir_index.as_str()) {
-            return Answer::Send(
-                text(301, "moved").with_header(header("Location", &format!("{path}/"))),
-            );
+            return text(301, "moved").with_header(header("Location", &format!("{path}/")));
         }
         let Some(page) = snapshot.files.get("404.html") else {
-            return Answer::Send(text(404, "not found"));
+            return text(404, "not found");
         };
         (404, "404.html".to_string(), page)
     };
@@ -252,11 +256,7 @@ fn answer(state: &ServerState, req: &Request) -> Answer {
         header("ETag", &etag),
     ];
     // A 304 announces the length a 200 would have, and sends no body.
-    Answer::Send(response(
-        if not_modified { 304 } else { status },
-        headers,
-        body,
-    ))
+    response(if not_modified { 304 } else { status }, headers, body)
 }
 
 /// A page with the live-reload script before `</body>` (server responses
