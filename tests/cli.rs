@@ -324,6 +324,31 @@ fn health_reports_orphans_dead_ends_mentions_and_reviews() {
         .stderr_has("`Lonely` links to no other page");
 }
 
+#[test]
+fn mentions_in_code_links_headings_and_words_are_not_reported() {
+    let s = Site::fixture("basic");
+    s.write(
+        "content/notes/masked.md",
+        "+++\ntitle = \"Masked\"\n+++\n\n# Beta in a heading\n\n```text\nBeta in a fence\n```\n\n\
+         Alphabeta and Betamax are words; `Beta` is code; <b title=\"Beta\">tag</b>.\n\n\
+         Ünïcode—then Beta here, and Beta again.\n",
+    );
+    let run = s.check(&[]);
+    run.success()
+        .stderr_has("content/notes/masked.md:13:14: warning: `Beta` is mentioned but not linked");
+    // Reported once per page, at the first plain mention only.
+    let reported = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("masked.md:") && l.contains("is mentioned"))
+        .count();
+    assert_eq!(reported, 1, "{}", run.stderr);
+    run.stderr_lacks("masked.md:5:")
+        .stderr_lacks("masked.md:8:")
+        .stderr_lacks("masked.md:11:")
+        .stderr_lacks("`Alpha` is mentioned");
+}
+
 // ---------------------------------------------------------------- errors
 
 /// Build once, break the site, build again: the error is located and the

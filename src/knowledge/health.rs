@@ -10,7 +10,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     links(site, &mut out);
     if site.config.knowledge.unlinked_mentions {
+        let timer = std::time::Instant::now();
         out.extend(unlinked_mentions(site));
+        if std::env::var_os("FASCIA_TIMINGS").is_some() {
+            eprintln!(
+                "timing:   unlinked mentions {:.3} s",
+                timer.elapsed().as_secs_f64()
+            );
+        }
     }
     reviews(site, &mut out);
     works(site, &mut out);
@@ -153,38 +160,40 @@ fn mention_names(site: &Site) -> (Vec<String>, Vec<DocId>) {
     (names, owners)
 }
 
-/// Mask Markdown that is not prose (links, wikilinks, code, HTML) with spaces,
-/// keeping byte positions, so mentions inside them are not reported.
-fn prose_mask(line: &str) -> String {
+/// Append `line` to `out` with the Markdown that is not prose (links,
+/// wikilinks, code, HTML) masked, keeping byte positions (ASCII bytes become
+/// spaces, the bytes of other characters `_`), so mentions inside them are not
+/// reported and what is appended is valid UTF-8 whenever `line` is.
+fn mask_prose_into(line: &str, out: &mut Vec<u8>) {
     let bytes = line.as_bytes();
-    let mut out = bytes.to_vec();
-    let mut i = 0;
+    let base = out.len();
+    out.extend_from_slice(bytes);
+    if !bytes.iter().any(|b| matches!(b, b'`' | b'<' | b'[')) {
+        return;
+    }
     let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for b in &mut out[from..to.min(bytes.len())] {
-            if b.is_ascii() {
-                *b = b' ';
-            } else {
-                *b = b'_';
-            }
+        for b in &mut out[base + from..base + to.min(bytes.len())] {
+            *b = if b.is_ascii() { b' ' } else { b'_' };
         }
     };
+    let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'`' => {
                 let end = line[i + 1..]
                     .find('`')
                     .map_or(bytes.len(), |e| i + 1 + e + 1);
-                blank(&mut out, i, end);
+                blank(out, i, end);
                 i = end;
             }
             b'<' => {
                 let end = line[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
-                blank(&mut out, i, end);
+                blank(out, i, end);
                 i = end;
             }
             b'[' if line[i..].starts_with("[[") => {
                 let end = line[i..].find("]]").map_or(bytes.len(), |e| i + e + 2);
-                blank(&mut out, i, end);
+                blank(out, i, end);
                 i = end;
             }
             b'[' => {
@@ -193,7 +202,7 @@ fn prose_mask(line: &str) -> String {
                 let end = close.and_then(|c| line[c..].find(')').map(|e| c + e + 1));
                 match end {
                     Some(end) => {
-                        blank(&mut out, i, end);
+                        blank(out, i, end);
                         i = end;
                     }
                     None => i += 1,
@@ -202,20 +211,65 @@ fn prose_mask(line: &str) -> String {
             _ => i += 1,
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A page body as prose only, for finding mentions: every line keeps its
+/// bytes' positions, but fenced code, headings and shortcode lines are blank
+/// and the rest is masked by [`mask_prose_into`]. Also the byte offset where
+/// each line starts.
+fn prose_of(body: &str) -> (Vec<u8>, Vec<usize>) {
+    let mut masked = Vec::with_capacity(body.len());
+    let mut starts = Vec::new();
+    let mut in_fence = false;
+    for line in body.split_inclusive('\n') {
+        starts.push(masked.len());
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let content = content.strip_suffix('\r').unwrap_or(content);
+        let t = content.trim_start();
+        let fence = t.starts_with("```") || t.starts_with("~~~");
+        if fence {
+            in_fence = !in_fence;
+        }
+        if fence || in_fence || t.starts_with('#') || t.starts_with("{{") || t.starts_with("{%") {
+            masked.resize(masked.len() + content.len(), b' ');
+        } else {
+            mask_prose_into(content, &mut masked);
+        }
+        masked.extend_from_slice(&line.as_bytes()[content.len()..]);
+    }
+    (masked, starts)
+}
+
+/// The character that ends just before byte `i` of valid UTF-8 `bytes`.
+fn char_before(bytes: &[u8], i: usize) -> Option<char> {
+    let from = (i.saturating_sub(4)..i).rev().find(|&j| bytes[j] & 0xC0 != 0x80)?;
+    std::str::from_utf8(&bytes[from..i])
+        .ok()?
+        .chars()
+        .next_back()
+}
+
+/// The character that starts at byte `i` of valid UTF-8 `bytes`.
+fn char_at(bytes: &[u8], i: usize) -> Option<char> {
+    let to = (i + 4).min(bytes.len());
+    let slice = &bytes[i..to];
+    let valid = match std::str::from_utf8(slice) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&slice[..e.valid_up_to()]).ok()?,
+    };
+    valid.chars().next()
 }
 
 /// Another page's title or synonym in prose, on a page that never links to it.
 fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
-    use aho_corasick::{AhoCorasickBuilder, MatchKind};
     use rayon::prelude::*;
     let (names, owners) = mention_names(site);
     if names.is_empty() {
         return Vec::new();
     }
-    let ac = AhoCorasickBuilder::new()
+    let ac = aho_corasick::AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
         .build(&names)
         .expect("page names are plain strings");
     let per_page: Vec<Vec<Diagnostic>> = (0..site.pages.len())
@@ -226,50 +280,60 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
             let linked = &site.graph.outgoing[site.slot(id)];
             let mut reported = std::collections::HashSet::new();
             let mut out = Vec::new();
-            let mut in_fence = false;
-            for (n, line) in doc.file.text.lines().enumerate().skip(doc.body_line_offset) {
-                let t = line.trim_start();
-                if t.starts_with("```") || t.starts_with("~~~") {
-                    in_fence = !in_fence;
+            let text = &doc.file.text;
+            let body_start: usize = text
+                .split_inclusive('\n')
+                .take(doc.body_line_offset)
+                .map(str::len)
+                .sum();
+            let body = &text[body_start..];
+            let (masked, starts) = prose_of(body);
+            for m in ac.find_iter(&masked) {
+                let target = owners[m.pattern().as_usize()];
+                if target == id || linked.contains(&target) || reported.contains(&target) {
                     continue;
                 }
-                if in_fence || t.starts_with('#') || t.starts_with("{{") || t.starts_with("{%") {
+                // Whole words only.
+                if char_before(&masked, m.start()).is_some_and(char::is_alphanumeric)
+                    || char_at(&masked, m.end()).is_some_and(char::is_alphanumeric)
+                {
                     continue;
                 }
-                let masked = prose_mask(line);
-                for m in ac.find_iter(&masked) {
-                    let target = owners[m.pattern().as_usize()];
-                    if target == id || linked.contains(&target) || !reported.insert(target) {
-                        continue;
-                    }
-                    let before = masked[..m.start()].chars().next_back();
-                    let after = masked[m.end()..].chars().next();
-                    if before.is_some_and(char::is_alphanumeric)
-                        || after.is_some_and(char::is_alphanumeric)
-                    {
-                        reported.remove(&target);
-                        continue;
-                    }
-                    let col = line[..m.start()].chars().count() + 1;
-                    out.push(
-                        Diagnostic::warning(
-                            "unlinked-mention",
-                            format!(
-                                "`{}` is mentioned but not linked",
-                                &line[m.start()..m.end()]
-                            ),
-                        )
-                        .at(&doc.file.display, &doc.file.text, n + 1, col)
-                        .with_help(format!(
-                            "link it: [{}](@/{})",
-                            &line[m.start()..m.end()],
-                            site.doc(target).file.rel
-                        )),
-                    );
-                }
+                reported.insert(target);
+                let n = starts.partition_point(|&s| s <= m.start()) - 1;
+                let line_start = starts[n];
+                let col = body[line_start..m.start()].chars().count() + 1;
+                let name = &body[m.start()..m.end()];
+                out.push(
+                    Diagnostic::warning(
+                        "unlinked-mention",
+                        format!("`{name}` is mentioned but not linked"),
+                    )
+                    .at(&doc.file.display, text, doc.body_line_offset + n + 1, col)
+                    .with_help(format!(
+                        "link it: [{name}](@/{})",
+                        site.doc(target).file.rel
+                    )),
+                );
             }
             out
         })
         .collect();
     per_page.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_keeps_positions_and_blanks_what_is_not_prose() {
+        let body = "# Beta\n```\nBeta\n```\nSee `Beta`, <i a=\"Beta\">, [[Beta]], [Beta](x) and Beta.\r\n{{ x() }}\n";
+        let (masked, starts) = prose_of(body);
+        assert_eq!(masked.len(), body.len());
+        let text = String::from_utf8(masked).unwrap();
+        assert_eq!(text.matches("Beta").count(), 1, "{text:?}");
+        assert_eq!(starts.len(), body.lines().count());
+        assert!(text.contains("and Beta.\r\n"));
+    }
 }

@@ -122,6 +122,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     let mut walk = Walker {
         body: Body::default(),
         ids: headings::IdSet::default(),
+        block: None,
     };
     walk.headings(root);
     if let Some(glossary) = opts.glossary {
@@ -129,7 +130,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     }
     walk.links(root);
     let text = plain_text(root);
-    walk.body.word_count = text.split_whitespace().count();
+    walk.body.word_count = count_words(&text);
     walk.body.text_start = text.chars().take(TEXT_START_CHARS).collect();
     drop(text);
 
@@ -164,6 +165,18 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
 struct Walker {
     body: Body,
     ids: headings::IdSet,
+    /// The plain text of the block the last link was in, kept for the
+    /// block's other links.
+    block: Option<BlockText>,
+}
+
+/// A block's plain text and where each link in it starts.
+struct BlockText {
+    /// The block node's address, as an identity.
+    key: usize,
+    text: String,
+    /// (link node's address, byte offset of its text in `text`).
+    links: Vec<(usize, usize)>,
 }
 
 impl Walker {
@@ -227,7 +240,7 @@ impl Walker {
             }));
             drop(data);
             let text = collect_plain(node).trim().to_string();
-            let sentence = sentence_around(node);
+            let sentence = self.sentence_around(node);
             let (line, column) = start_of(pos);
             self.body.links.push(LinkRef {
                 kind,
@@ -318,40 +331,57 @@ fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
     out
 }
 
-/// The sentence containing `node`, from its enclosing block's plain text.
-fn sentence_around<'a>(node: &'a AstNode<'a>) -> String {
-    let mut block = node;
-    while let Some(parent) = block.parent() {
-        let is_block = matches!(
-            parent.data.borrow().value,
-            NodeValue::Paragraph
-                | NodeValue::Heading(_)
-                | NodeValue::TableCell
-                | NodeValue::Item(_)
-                | NodeValue::DescriptionDetails
-                | NodeValue::DescriptionTerm
-        );
-        block = parent;
-        if is_block {
-            break;
+impl Walker {
+    /// The sentence containing the link `node`, from its enclosing block's
+    /// plain text (read once per block, however many links it has).
+    fn sentence_around<'a>(&mut self, node: &'a AstNode<'a>) -> String {
+        let mut block = node;
+        while let Some(parent) = block.parent() {
+            let is_block = matches!(
+                parent.data.borrow().value,
+                NodeValue::Paragraph
+                    | NodeValue::Heading(_)
+                    | NodeValue::TableCell
+                    | NodeValue::Item(_)
+                    | NodeValue::DescriptionDetails
+                    | NodeValue::DescriptionTerm
+            );
+            block = parent;
+            if is_block {
+                break;
+            }
         }
+        let key = std::ptr::from_ref(block) as usize;
+        if self.block.as_ref().is_none_or(|b| b.key != key) {
+            let mut text = String::new();
+            let mut links = Vec::new();
+            for d in block.descendants() {
+                match &d.data.borrow().value {
+                    NodeValue::Text(t) => text.push_str(t),
+                    NodeValue::Code(c) => text.push_str(&c.literal),
+                    NodeValue::SoftBreak | NodeValue::LineBreak => text.push(' '),
+                    NodeValue::Link(_) | NodeValue::WikiLink(_) | NodeValue::Image(_) => {
+                        links.push((std::ptr::from_ref(d) as usize, text.len()));
+                    }
+                    _ => {}
+                }
+            }
+            self.block = Some(BlockText { key, text, links });
+        }
+        let b = self.block.as_ref().expect("just filled");
+        let me = std::ptr::from_ref(node) as usize;
+        let at = b
+            .links
+            .iter()
+            .find(|(k, _)| *k == me)
+            .map_or(b.text.len(), |(_, o)| *o);
+        sentence_at(&b.text[..at], &b.text[at..])
     }
-    // Text before the link inside the block, then the link and what follows.
-    let mut before = String::new();
-    let mut after = String::new();
-    let mut seen = false;
-    for d in block.descendants() {
-        if std::ptr::eq(d, node) {
-            seen = true;
-        }
-        let target = if seen { &mut after } else { &mut before };
-        match &d.data.borrow().value {
-            NodeValue::Text(t) => target.push_str(t),
-            NodeValue::Code(c) => target.push_str(&c.literal),
-            NodeValue::SoftBreak | NodeValue::LineBreak => target.push(' '),
-            _ => {}
-        }
-    }
+}
+
+/// The sentence around the boundary between `before` and `after` (a link's
+/// start), whitespace collapsed, at most 300 characters.
+fn sentence_at(before: &str, after: &str) -> String {
     let start = before
         .char_indices()
         .rev()
@@ -372,6 +402,31 @@ fn sentence_around<'a>(node: &'a AstNode<'a>) -> String {
         sentence = sentence.chars().take(297).collect::<String>() + "…";
     }
     sentence
+}
+
+/// `text.split_whitespace().count()`, reading ASCII a byte at a time (the
+/// std iterator decodes every character).
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b.is_ascii() {
+            // char::is_whitespace on ASCII: \t \n \x0b \x0c \r and space.
+            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 /// Writes `<hN id="...">` and an anchor link, taking ids in document order.
@@ -406,6 +461,43 @@ impl HeadingAdapter for HeadingIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_count_agrees_with_split_whitespace() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            " two  words ",
+            "tab\tand\nnew\x0bline\x0cfeed\rend",
+            "non\u{a0}breaking\u{2003}em\u{3000}ideographic",
+            "cạo gió — ü\u{85}next",
+            "a\u{1680}b\u{200b}c",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sentences_of_several_links_in_one_block() {
+        let b = md(
+            "Intro here. First [a](@/a.md) link. Then [b](@/b.md) and [c](@/c.md) too! End.\n\nOther [d](@/d.md)\n",
+        );
+        let got: Vec<&str> = b.links.iter().map(|l| l.sentence.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "First a link.",
+                "Then b and c too!",
+                "Then b and c too!",
+                "Other d"
+            ]
+        );
+    }
 
     fn md(src: &str) -> Body {
         let cfg = MarkdownConfig::default();

@@ -8,7 +8,7 @@
 //! file) and refuses folders whose loss would hurt: `/`, the home folder, the
 //! site root or anything containing it, and the site's own source folders.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -409,6 +409,9 @@ fn staged_name(target: &Path) -> PathBuf {
 /// Remove every file under `out` that is not in `kept` (nor the marker), then
 /// every folder left empty. Only paths inside `out` are ever touched.
 fn prune(out: &Path, kept: &HashSet<String>) -> Result<(), Diagnostic> {
+    // Entries left in each folder, counted during the walk, so that empty
+    // folders are found without listing any folder again.
+    let mut left: HashMap<PathBuf, usize> = HashMap::new();
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(out)
         .min_depth(1)
@@ -419,24 +422,37 @@ fn prune(out: &Path, kept: &HashSet<String>) -> Result<(), Diagnostic> {
         let Ok(rel) = path.strip_prefix(out) else {
             continue;
         };
+        let parent = path.parent().unwrap_or(out).to_path_buf();
         if entry.file_type().is_dir() {
+            *left.entry(parent).or_default() += 1;
+            left.entry(path.to_path_buf()).or_default();
             dirs.push(path.to_path_buf());
             continue;
         }
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if rel != MARKER && !kept.contains(&rel) {
+        let rel = if std::path::MAIN_SEPARATOR == '/' {
+            rel.to_string_lossy()
+        } else {
+            std::borrow::Cow::Owned(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        };
+        if rel != MARKER && !kept.contains(rel.as_ref()) {
             std::fs::remove_file(path).map_err(|e| io_err("remove", path, &e))?;
+        } else {
+            *left.entry(parent).or_default() += 1;
         }
     }
     // Deepest first, so parents see their children gone.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in dirs {
-        if std::fs::read_dir(&d).is_ok_and(|mut it| it.next().is_none()) {
+        if left.get(&d).copied().unwrap_or(0) == 0 {
             std::fs::remove_dir(&d).map_err(|e| io_err("remove", &d, &e))?;
+            if let Some(n) = d.parent().and_then(|p| left.get_mut(p)) {
+                *n = n.saturating_sub(1);
+            }
         }
     }
     Ok(())
