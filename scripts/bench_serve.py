@@ -1,17 +1,28 @@
 #!/usr/bin/env python3
-"""Edit-to-served latency of `fascia serve`.
+"""Edit-to-served latency of `fascia serve`, or its behaviour under load.
 
 For each site: start the server, make N body edits to random pages, and time
 from writing the file to the server answering with the new text (polled every
-millisecond). Reports p50/p95, the server's memory, and the same site's full
+millisecond). Reports p50/p95, the server's memory (resident after the edits;
+peak after the first build and after the edits), and the same site's full
 `fascia build` time measured in this run (ratio = p50 / full build).
 
+With --load: for each site, the load test's generator (tests/serve_load.rs,
+`load_benchmark`, built in release mode) runs 200 concurrent clients (keep-alive,
+fresh and pipelined connections) for --secs seconds of requests to the home
+page, up to 300 pages from the sitemap, the 404, a redirect and an edited page
+(GET, HEAD, conditional), while that page is rewritten every 200 ms. Reports
+requests/s, p50/p99 latency, errors (must be 0), rebuilds, and the server's
+memory (idle after the first build, after the load, peak).
+
 Usage: scripts/bench_serve.py [--edits 20] [--pages 1000 10000] [--site site]
+       scripts/bench_serve.py --load [--pages 1000] [--secs 10] [--clients 200]
 """
-import argparse, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "fascia")
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+BIN = os.path.join(TARGET, "release", "fascia")
 
 
 def free_port():
@@ -31,10 +42,11 @@ def get(url):
         return ""
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
+    """Resident memory of `pid` in MB (`VmHWM`: its peak so far)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -76,6 +88,7 @@ def bench(site, edits, label):
                 base = m.group(1)
         import threading
         threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
+        first_peak = rss_mb(proc.pid, "VmHWM")
         latencies = []
         for n in range(edits):
             path = rng.choice(pages)
@@ -96,6 +109,7 @@ def bench(site, edits, label):
                 time.sleep(0.001)
             latencies.append((time.perf_counter() - t0) * 1000)
         mem = rss_mb(proc.pid)
+        peak = rss_mb(proc.pid, "VmHWM")
     finally:
         proc.terminate()
         proc.wait()
@@ -104,15 +118,52 @@ def bench(site, edits, label):
     p50 = statistics.median(latencies)
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
     print(f"{label:<14} {len(pages):>6} pages  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
-          f"full build {full*1000:8.0f} ms  p50/full {p50/(full*1000):.3f}  server RSS {mem:6.0f} MB")
+          f"full build {full*1000:8.0f} ms  p50/full {p50/(full*1000):.3f}  "
+          f"server RSS {mem:4.0f} MB (peak {first_peak:4.0f} MB after the first build, {peak:4.0f} MB after the edits)")
+
+
+def load(site, label, secs, clients):
+    """Run the release-built load generator against `site` (edited in place)."""
+    env = dict(os.environ, FASCIA_LOAD_SITE=site, FASCIA_LOAD_SECS=str(secs),
+               FASCIA_LOAD_CLIENTS=str(clients))
+    run = subprocess.run(["cargo", "test", "--release", "--locked", "--quiet", "--test", "serve_load",
+                          "--", "--ignored", "--exact", "load_benchmark", "--nocapture"],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    line = next((l for l in run.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        sys.exit(f"{label}: the load benchmark failed:\n{run.stderr[-4000:]}")
+    r = json.loads(line[len("BENCH "):])
+    print(f"{label:<14} {clients} clients {r['secs']:.1f} s: {r['rps']:7.0f} req/s  "
+          f"p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms  "
+          f"errors {r['errors']}  edits {r['edits']}  rebuilds {r['rebuilds']}  "
+          f"RSS idle/loaded/peak {r['rss_idle_mb']}/{r['rss_loaded_mb']}/{r['rss_peak_mb']} MB")
+    if run.returncode != 0:
+        sys.exit(f"{label}: the load benchmark failed:\n{run.stderr[-4000:]}")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--pages", type=int, nargs="*", default=[1000, 10000])
+    ap.add_argument("--pages", type=int, nargs="*", default=None)
     ap.add_argument("--site", default=os.path.join(ROOT, "site"))
+    ap.add_argument("--load", action="store_true", help="measure under load instead of edit latency")
+    ap.add_argument("--secs", type=int, default=10, help="--load: seconds of load")
+    ap.add_argument("--clients", type=int, default=200, help="--load: concurrent clients")
     a = ap.parse_args()
+    if a.pages is None:
+        a.pages = [1000] if a.load else [1000, 10000]
+    if a.load:
+        work = tempfile.mkdtemp(prefix="fascia-bench-load-")
+        try:
+            for n in a.pages:
+                corpus = os.path.join(work, f"corpus-{n}")
+                subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"),
+                                "--pages", str(n), "--out", corpus, "--layout", "zola"], check=True,
+                               stdout=subprocess.DEVNULL)
+                load(corpus, f"corpus-{n}", a.secs, a.clients)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="fascia-bench-serve-")
     try:

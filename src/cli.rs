@@ -296,7 +296,11 @@ fn build(args: &BuildArgs) -> ExitCode {
             }
             h
         });
-        let rendered = pipeline::render_state(&state, &templates, diagnostics, sink.as_ref());
+        let to = sink.as_ref().map_or(
+            crate::render::Destination::Memory,
+            crate::render::Destination::Disk,
+        );
+        let rendered = pipeline::render_state(&state, &templates, diagnostics, to);
         (
             rendered,
             health.join().expect("health check does not panic"),

@@ -14,11 +14,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::knowledge::glossary::Glossary;
 use crate::knowledge::references::Bibliography;
 use crate::output::Output;
-use crate::render::RenderState;
+use crate::render::{Destination, RenderState};
 use crate::site::Site;
 use crate::templates::TemplateSet;
 
-type ParseResult = Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>>;
+type ParseResult = Result<(Arc<Document>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Stage timings on stderr when `FASCIA_TIMINGS` is set.
 struct Clock {
@@ -90,9 +90,12 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
 
 /// Parsed documents from an earlier run, reused when a file's text and the
 /// settings that shape parsing are unchanged (`serve` keeps one; a one-shot
-/// build uses [`ParseCache::off`], which keeps nothing).
+/// build uses [`ParseCache::off`], which keeps nothing). The documents are
+/// shared with the site that was built from them, not copied: the cache
+/// costs a pointer per file. Each build replaces the whole cache with its
+/// own documents, so deleted files and old versions do not linger.
 pub struct ParseCache {
-    docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Document)>>,
+    docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<Document>)>>,
     enabled: bool,
 }
 
@@ -106,8 +109,7 @@ impl Default for ParseCache {
 }
 
 impl ParseCache {
-    /// A cache that stores nothing: a one-shot build would only pay for a
-    /// second copy of every document.
+    /// A cache that stores nothing.
     #[must_use]
     pub fn off() -> Self {
         Self {
@@ -116,21 +118,26 @@ impl ParseCache {
         }
     }
 
-    fn get(&self, rel: &str, text: &str, settings: u64) -> Option<Document> {
+    fn get(&self, rel: &str, text: &str, settings: u64) -> Option<Arc<Document>> {
         if !self.enabled {
             return None;
         }
         let docs = self.docs.lock().ok()?;
         let (key, doc) = docs.get(rel)?;
-        (*key == settings && doc.file.text == text).then(|| doc.clone())
+        (*key == settings && doc.file.text == text).then(|| Arc::clone(doc))
     }
 
-    fn put(&self, doc: &Document, settings: u64) {
+    /// Keep exactly `docs` (those parsed without warnings, whose warnings
+    /// must be reported again).
+    fn replace<'a>(&self, docs: impl Iterator<Item = &'a Arc<Document>>, settings: u64) {
         if !self.enabled {
             return;
         }
+        let fresh = docs
+            .map(|d| (d.file.rel.clone(), (settings, Arc::clone(d))))
+            .collect();
         if let Ok(mut docs) = self.docs.lock() {
-            docs.insert(doc.file.rel.clone(), (settings, doc.clone()));
+            *docs = fresh;
         }
     }
 }
@@ -204,15 +211,17 @@ pub fn load_and_link_cached(
             if let Some(doc) = cache.get(&f.rel, &f.text, settings) {
                 return Ok((doc, Vec::new()));
             }
-            let result = content::parse_file(f, &cx);
-            if let Ok((doc, warnings)) = &result
-                && warnings.is_empty()
-            {
-                cache.put(doc, settings);
-            }
-            result
+            content::parse_file(f, &cx).map(|(doc, warnings)| (Arc::new(doc), warnings))
         })
         .collect();
+    cache.replace(
+        parsed
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .filter(|(_, warnings)| warnings.is_empty())
+            .map(|(doc, _)| doc),
+        settings,
+    );
     clock.lap("parse");
     if clock.on {
         let mut sizes = [0usize; 5];
@@ -220,12 +229,12 @@ pub fn load_and_link_cached(
             let d = &d.0;
             sizes[0] += d.file.text.len();
             sizes[1] += d.body.html.len();
-            sizes[2] += d.body.text.len();
+            sizes[2] += d.body.text_start.len();
             sizes[3] += d.body.summary.as_ref().map_or(0, String::len);
             sizes[4] += d.body.headings.len() + d.body.links.len();
         }
         eprintln!(
-            "sizes: text {} html {} plain {} summary {} headings+links {}",
+            "sizes: text {} html {} plain (start) {} summary {} headings+links {}",
             sizes[0] >> 20,
             sizes[1] >> 20,
             sizes[2] >> 20,
@@ -293,24 +302,31 @@ pub fn load_and_link_cached(
 
 /// render + emit into memory.
 pub fn render(linked: Linked) -> Result<(Arc<RenderState>, Output, Diagnostics), Diagnostics> {
+    render_into(linked, Destination::Memory)
+}
+
+/// render + emit into memory or `to` (see [`Destination`]).
+pub fn render_into(
+    linked: Linked,
+    to: Destination<'_>,
+) -> Result<(Arc<RenderState>, Output, Diagnostics), Diagnostics> {
     let Linked {
         site,
         templates,
         diagnostics,
     } = linked;
     let state = Arc::new(RenderState::new(site));
-    render_state(&state, &templates, diagnostics, None).map(|(o, d)| (state, o, d))
+    render_state(&state, &templates, diagnostics, to).map(|(o, d)| (state, o, d))
 }
 
-/// render + emit, with pages streamed into `sink` when there is one (see
-/// [`crate::render::render_site_to`]).
+/// render + emit into `to` (see [`crate::render::render_site_to`]).
 pub fn render_state(
     state: &Arc<RenderState>,
     templates: &TemplateSet,
     mut diagnostics: Diagnostics,
-    sink: Option<&crate::output::write::Sink>,
+    to: Destination<'_>,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
-    let (mut output, render_diags) = match crate::render::render_site_to(state, templates, sink) {
+    let (mut output, render_diags) = match crate::render::render_site_to(state, templates, to) {
         Ok(x) => x,
         Err(e) => {
             diagnostics.extend(e);

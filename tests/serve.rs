@@ -181,6 +181,36 @@ fn serves_pages_with_types_404_and_injected_reload() {
     assert!(moved.contains("Location: /notes/alpha/"));
     // The script itself, and never in build output.
     assert_eq!(s.get("/__fascia/live.js").0, 200);
+
+    // HEAD announces the length GET sends, and sends no body.
+    let header = |text: &str, name: &str| -> Option<String> {
+        text.split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+    };
+    let (_, css) = s.get("/style.css");
+    let body_len = css.split_once("\r\n\r\n").unwrap().1.len();
+    assert_eq!(header(&css, "Content-Length"), Some(body_len.to_string()));
+    let head = s.raw(&format!(
+        "HEAD /style.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert_eq!(head.0, 200);
+    assert_eq!(
+        header(&head.1, "Content-Length"),
+        Some(body_len.to_string())
+    );
+    assert!(head.1.ends_with("\r\n\r\n"), "HEAD sent a body");
+    // Conditional requests: an unchanged file is not sent again.
+    let etag = header(&css, "ETag").expect("ETag");
+    let again = s.raw(&format!(
+        "GET /style.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert_eq!(again.0, 304);
+    assert!(again.1.ends_with("\r\n\r\n"), "304 has no body");
 }
 
 #[test]
@@ -243,6 +273,77 @@ fn edits_reload_the_right_pages() {
     s.write("static/style.css", "body { color: navy; }\n");
     let v = wait_for(&rx, |v| changed(v).contains(&"/style.css".to_string()));
     assert_eq!(changed(&v), ["/style.css"]);
+}
+
+/// An editor that saves in place slowly (truncate, half the file, a pause,
+/// the rest) never gets a page built from the half-written file served: the
+/// rebuild waits for the file to be closed.
+#[test]
+fn slow_saves_in_place_never_serve_half_a_page() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = Server::start("basic");
+    let rx = s.events();
+    let path = s.root.join("content/notes/beta.md");
+    let base = s.read_src("content/notes/beta.md");
+    let version = |n: u32| {
+        base.replacen("Beta sits first", &format!("zqv{n}zq Beta sits first"), 1)
+            .replacen(
+                "Here are details.",
+                &format!("Here are details zqv{n}zq."),
+                1,
+            )
+    };
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let poller = {
+        let (port, done) = (s.port, std::sync::Arc::clone(&done));
+        std::thread::spawn(move || {
+            let mut bad = Vec::new();
+            let mut polls = 0;
+            while !done.load(Ordering::SeqCst) {
+                let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                write!(
+                    c,
+                    "GET /notes/beta/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut page = String::new();
+                c.read_to_string(&mut page).unwrap();
+                polls += 1;
+                let counters: Vec<&str> = page
+                    .split("zqv")
+                    .skip(1)
+                    .map(|r| r.split("zq").next().unwrap())
+                    .collect();
+                if !counters.is_empty() && (counters.len() != 2 || counters[0] != counters[1]) {
+                    bad.push(counters.join(","));
+                }
+            }
+            (polls, bad)
+        })
+    };
+    for n in 1..=12 {
+        let text = version(n);
+        // Split inside the body: the first half parses, and lacks the second counter.
+        let (first, rest) = text.as_bytes().split_at(text.find("## Details").unwrap());
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.write_all(first).unwrap();
+        file.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+        file.write_all(rest).unwrap();
+        drop(file);
+        let marker = format!("zqv{n}zq");
+        let v = wait_for(&rx, |v| {
+            !v["errors"].as_array().unwrap().is_empty() || s.get("/notes/beta/").1.contains(&marker)
+        });
+        assert!(
+            v["errors"].as_array().unwrap().is_empty(),
+            "a half-written file was built: {v}"
+        );
+    }
+    done.store(true, Ordering::SeqCst);
+    let (polls, bad) = poller.join().unwrap();
+    assert!(polls > 12, "only {polls} polls");
+    assert!(bad.is_empty(), "half-written versions served: {bad:?}");
 }
 
 #[test]
@@ -371,6 +472,7 @@ fn incremental_rebuilds_equal_full_builds() {
             .apply_body_edits(&[rel_content])
             .unwrap_or_else(|_| panic!("edit {n} left the fast path"));
         assert!(!changed.is_empty(), "edit {n} changed nothing");
+        live.refresh_search();
         let (full, _) =
             Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
         let (inc, fresh) = (bytes(&live.output), bytes(&full.output));
@@ -395,5 +497,68 @@ fn incremental_rebuilds_equal_full_builds() {
     assert!(
         live.apply_body_edits(&["notes/alpha.md".to_string()])
             .is_err()
+    );
+}
+
+/// Incremental rebuilds of the encyclopedia itself (its theme has a print
+/// edition, taxonomies, search and feeds) equal full builds, byte for byte.
+#[test]
+fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
+    use fascia::output::OutputFile;
+    use fascia::pipeline::{BuildOptions, ParseCache};
+    use fascia::serve::incremental::Live;
+
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    harness::copy_dir(&repo.join("site"), &dir.path().join("site"));
+    harness::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    let root = dir.path().join("site");
+    let opts = BuildOptions {
+        root: root.clone(),
+        base_url: Some("http://127.0.0.1:1111".into()),
+        drafts: false,
+        serving: true,
+    };
+    let cache = ParseCache::default();
+    let (mut live, _) = Live::build(&opts, &cache).unwrap_or_else(|d| panic!("{:?}", d.items));
+    let bytes = |out: &fascia::output::Output| -> Vec<(String, Vec<u8>)> {
+        out.files
+            .iter()
+            .map(|(k, f)| match f {
+                OutputFile::Bytes(b) => (k.clone(), (**b).clone()),
+                OutputFile::Copy(p) => (k.clone(), std::fs::read(p).unwrap()),
+            })
+            .collect()
+    };
+    let rel = "techniques/graston-technique.md";
+    let path = root.join("content").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "a traditional scraping practice.",
+        "a traditional scraping practice, edited.",
+        1,
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&path, edited).unwrap();
+    let mut changed = live
+        .apply_body_edits(&[rel.to_string()])
+        .unwrap_or_else(|_| panic!("the edit left the fast path"));
+    assert!(!changed.is_empty());
+    assert!(live.search_stale());
+    changed.extend(live.refresh_search());
+    assert!(!live.search_stale());
+    let (full, _) =
+        Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
+    let (inc, fresh) = (bytes(&live.output), bytes(&full.output));
+    assert_eq!(inc.len(), fresh.len(), "file sets differ");
+    let differing: Vec<&String> = inc
+        .iter()
+        .zip(&fresh)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| &a.0)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "incremental output differs from a full build in {differing:?} (changed: {changed:?})"
     );
 }

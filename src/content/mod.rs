@@ -9,6 +9,7 @@ pub mod front_matter;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -189,7 +190,8 @@ pub fn parse_file(
 /// A page with its URL.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub doc: Document,
+    /// Shared with `serve`'s parse cache (see [`crate::pipeline::ParseCache`]).
+    pub doc: Arc<Document>,
     pub slug: String,
     /// URL path, `/techniques/iastm/`.
     pub path: String,
@@ -202,7 +204,8 @@ pub struct Page {
 /// A section (`_index.md`) with its pages and subsections, sorted.
 #[derive(Debug, Clone)]
 pub struct Section {
-    pub doc: Document,
+    /// Shared with `serve`'s parse cache (see [`crate::pipeline::ParseCache`]).
+    pub doc: Arc<Document>,
     /// URL path, `/techniques/`.
     pub path: String,
     pub parent: Option<usize>,
@@ -246,14 +249,14 @@ fn slug_component(s: &str) -> String {
 /// Give documents their places: sections by folder, pages under the nearest
 /// section, URLs, sorted page lists. Drafts are dropped unless `drafts`.
 pub fn assemble(
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     assets: &[(PathBuf, String)],
     drafts: bool,
 ) -> (Vec<Section>, Vec<Page>) {
-    let (mut section_docs, page_docs): (Vec<Document>, Vec<Document>) =
+    let (mut section_docs, page_docs): (Vec<Arc<Document>>, Vec<Arc<Document>>) =
         docs.into_iter().partition(|d| d.is_section);
     if !section_docs.iter().any(|d| d.file.rel == "_index.md") {
-        section_docs.push(synthetic_root());
+        section_docs.push(Arc::new(synthetic_root()));
     }
     section_docs.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
     let mut sections: Vec<Section> = section_docs
@@ -320,7 +323,7 @@ pub fn assemble(
 }
 
 fn page_from_doc(
-    doc: Document,
+    doc: Arc<Document>,
     nearest: &dyn Fn(&str) -> usize,
     sections: &[Section],
     assets: &[(PathBuf, String)],
@@ -450,7 +453,7 @@ mod tests {
             doc("loose/e.md", "title = \"E\"\nslug = \"Eee Page\""),
         ];
         let assets = vec![(PathBuf::from("/x/pic.png"), "tech/c/pic.png".to_string())];
-        let (sections, pages) = assemble(docs, &assets, false);
+        let (sections, pages) = assemble(docs.into_iter().map(Arc::new).collect(), &assets, false);
         let tech = sections.iter().find(|s| s.dir == "tech").unwrap();
         let titles: Vec<_> = tech.pages.iter().map(|&i| pages[i].title()).collect();
         assert_eq!(titles, ["B", "A", "C"]);

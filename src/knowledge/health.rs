@@ -242,7 +242,9 @@ fn prose_of(body: &str) -> (Vec<u8>, Vec<usize>) {
 
 /// The character that ends just before byte `i` of valid UTF-8 `bytes`.
 fn char_before(bytes: &[u8], i: usize) -> Option<char> {
-    let from = (i.saturating_sub(4)..i).rev().find(|&j| bytes[j] & 0xC0 != 0x80)?;
+    let from = (i.saturating_sub(4)..i)
+        .rev()
+        .find(|&j| bytes[j] & 0xC0 != 0x80)?;
     std::str::from_utf8(&bytes[from..i])
         .ok()?
         .chars()

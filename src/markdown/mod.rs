@@ -66,6 +66,9 @@ pub struct LinkRef {
     pub sentence: String,
 }
 
+/// How much of a body's plain text [`Body::text_start`] keeps.
+pub const TEXT_START_CHARS: usize = 280;
+
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Body {
@@ -73,8 +76,10 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub shortcodes: Vec<ShortcodeCall>,
-    /// Plain text of the body (for search, word counts and mentions).
-    pub text: String,
+    /// The first [`TEXT_START_CHARS`] characters of the body's plain text
+    /// (a feed entry's summary when the page has no description). Only the
+    /// start is kept: a large site holds every body at once.
+    pub text_start: String,
     pub word_count: usize,
     /// HTML before `<!-- more -->`, if the marker is present.
     pub summary: Option<String>,
@@ -124,8 +129,10 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
     walk.links(root);
-    walk.body.text = plain_text(root);
-    walk.body.word_count = count_words(&walk.body.text);
+    let text = plain_text(root);
+    walk.body.word_count = count_words(&text);
+    walk.body.text_start = text.chars().take(TEXT_START_CHARS).collect();
+    drop(text);
 
     let ids: Vec<String> = walk.body.headings.iter().map(|h| h.id.clone()).collect();
     let adapter = HeadingIds {
@@ -150,7 +157,6 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     }
     // A large site holds every body at once: no slack capacity.
     html.shrink_to_fit();
-    body.text.shrink_to_fit();
     body.html = html;
     body.shortcodes = extracted.calls;
     Ok(body)

@@ -173,7 +173,7 @@ fn atom(st: &RenderState) -> String {
             .fm
             .description
             .clone()
-            .unwrap_or_else(|| p.doc.body.text.chars().take(280).collect());
+            .unwrap_or_else(|| p.doc.body.text_start.clone());
         let _ = writeln!(
             x,
             "    <summary>{}</summary>\n  </entry>",

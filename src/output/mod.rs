@@ -21,6 +21,13 @@ pub enum OutputFile {
     Copy(PathBuf),
 }
 
+/// Bytes to hold for long (a rendered page grows by doubling while it is
+/// written: without its spare capacity it may take half the memory).
+pub fn shared(mut bytes: Vec<u8>) -> Arc<Vec<u8>> {
+    bytes.shrink_to_fit();
+    Arc::new(bytes)
+}
+
 /// Every file of the built site, by path relative to the output folder.
 #[derive(Debug, Default, Clone)]
 pub struct Output {
@@ -31,9 +38,14 @@ pub struct Output {
 
 impl Output {
     pub fn insert_bytes(&mut self, path: String, bytes: Vec<u8>) {
+        self.insert_shared(path, shared(bytes));
+    }
+
+    /// [`Output::insert_bytes`] with bytes already shared.
+    pub fn insert_shared(&mut self, path: String, bytes: Arc<Vec<u8>>) {
         if self
             .files
-            .insert(path.clone(), OutputFile::Bytes(Arc::new(bytes)))
+            .insert(path.clone(), OutputFile::Bytes(bytes))
             .is_some()
         {
             self.duplicates.push(path);

@@ -183,9 +183,9 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
                 .collect::<Vec<_>>(),
         ),
         "relative_path" => Value::from(doc.file.rel.as_str()),
-        "content" => st
-            .content(slot)
-            .map_or(Value::UNDEFINED, |c| Value::from_safe_string(c.to_string())),
+        "content" => st.content(slot).map_or(Value::UNDEFINED, |c| {
+            Value::from_safe_string(c.into_owned())
+        }),
         "toc" => crate::render::ser(headings::toc(&doc.body.headings)),
         "word_count" => Value::from(doc.body.word_count),
         "reading_time" => Value::from(doc.body.word_count.div_ceil(200)),

@@ -10,6 +10,7 @@ pub mod context;
 pub mod print;
 pub mod taxonomy;
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
@@ -30,11 +31,15 @@ use context::{PageObj, SectionObj};
 #[derive(Debug)]
 pub struct RenderState {
     pub site: Site,
-    /// Finished body HTML per document slot (set after step 1); `None` when
-    /// the document's own `body.html` was finished in place.
+    /// Finished body HTML per document slot (set after step 1), kept for
+    /// bodies with shortcodes; `None` for the others (see
+    /// [`RenderState::content`]).
     contents: OnceLock<Vec<Option<String>>>,
     /// Bodies without shortcodes had their links substituted in place by
-    /// [`RenderState::new`] (one-shot builds, which never re-link).
+    /// [`RenderState::new`] (one-shot builds, which never re-link). In
+    /// `serve`, which re-links, they are finished when asked for instead:
+    /// holding every finished body besides every linkable one would cost
+    /// as much memory again as the bodies themselves.
     prefinished: bool,
     pub today: jiff::civil::Date,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
@@ -68,8 +73,11 @@ impl RenderState {
                     .collect();
                 for (id, html) in finished {
                     match id {
-                        DocId::Page(i) => site.pages[i].doc.body.html = html,
-                        DocId::Section(i) => site.sections[i].doc.body.html = html,
+                        // Unshared: one-shot builds keep no parse cache.
+                        DocId::Page(i) => Arc::make_mut(&mut site.pages[i].doc).body.html = html,
+                        DocId::Section(i) => {
+                            Arc::make_mut(&mut site.sections[i].doc).body.html = html;
+                        }
                     }
                 }
             }
@@ -95,19 +103,31 @@ impl RenderState {
         }
     }
 
-    pub fn content(&self, slot: usize) -> Option<&str> {
-        let own = |slot: usize| {
-            let pages = self.site.pages.len();
-            let doc = if slot < pages {
-                &self.site.pages[slot].doc
-            } else {
-                &self.site.sections[slot - pages].doc
-            };
-            doc.body.html.as_str()
-        };
-        self.contents
-            .get()
-            .map(|c| c[slot].as_deref().unwrap_or_else(|| own(slot)))
+    /// A document's finished body (after step 1 of rendering): kept, or
+    /// its own `body.html` when finished in place, or finished now.
+    pub fn content(&self, slot: usize) -> Option<Cow<'_, str>> {
+        if let Some(kept) = self.contents.get()?[slot].as_deref() {
+            return Some(Cow::Borrowed(kept));
+        }
+        let doc = self.doc_at(slot);
+        Some(if self.prefinished {
+            Cow::Borrowed(doc.body.html.as_str())
+        } else {
+            Cow::Owned(substitute_links(
+                &doc.body.html,
+                &self.site.graph.resolved[slot],
+                &self.site,
+            ))
+        })
+    }
+
+    fn doc_at(&self, slot: usize) -> &Document {
+        let pages = self.site.pages.len();
+        if slot < pages {
+            &self.site.pages[slot].doc
+        } else {
+            &self.site.sections[slot - pages].doc
+        }
     }
 
     pub fn related(&self, slot: usize) -> &[DocId] {
@@ -138,10 +158,11 @@ impl RenderState {
         }
     }
 
-    /// Replace one finished body.
-    pub fn set_content(&mut self, slot: usize, html: String) {
+    /// Replace one finished body: `None` for a body without shortcodes,
+    /// which is finished when asked for (see [`RenderState::content`]).
+    pub fn set_content(&mut self, slot: usize, html: Option<String>) {
         if let Some(contents) = self.contents.get_mut() {
-            contents[slot] = Some(html);
+            contents[slot] = html;
         }
     }
 
@@ -454,13 +475,11 @@ fn finish_bodies(
         .par_iter()
         .map(|&id| {
             let doc = site.doc(id);
-            if state.prefinished && doc.body.shortcodes.is_empty() {
+            // Finished in place, or when asked for (see `RenderState::content`).
+            if doc.body.shortcodes.is_empty() {
                 return (None, Vec::new());
             }
             let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
-            if doc.body.shortcodes.is_empty() {
-                return (Some(html), Vec::new());
-            }
             let (html, diags) = render_shortcodes(state, env, set, id, html);
             (Some(html), diags)
         })
@@ -542,16 +561,31 @@ pub fn render_site(
     state: &Arc<RenderState>,
     set: &TemplateSet,
 ) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
-    render_site_to(state, set, None)
+    render_site_to(state, set, Destination::Memory)
 }
 
-/// Render the whole site; with a `sink`, the pages, sections and taxonomy
-/// pages go straight to disk as they are rendered (so a build never holds
-/// them all in memory) and the returned [`Output`] has the rest.
+/// The bytes of a file as an earlier build made them, by output path.
+pub type Earlier<'a> = &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync);
+
+/// Where [`render_site_to`] puts the pages, sections and taxonomy pages.
+#[derive(Clone, Copy)]
+pub enum Destination<'a> {
+    /// Into the returned [`Output`].
+    Memory,
+    /// Straight to disk as they are rendered (a build never holds them all
+    /// in memory); the returned [`Output`] has the rest.
+    Disk(&'a crate::output::write::Sink),
+    /// Into the returned [`Output`], sharing an earlier build's bytes where a
+    /// file is unchanged (`serve`: a full rebuild then holds only the changed
+    /// files twice while the earlier build is still served).
+    MemoryReusing(Earlier<'a>),
+}
+
+/// Render the whole site into `to`.
 pub fn render_site_to(
     state: &Arc<RenderState>,
     set: &TemplateSet,
-    sink: Option<&crate::output::write::Sink>,
+    to: Destination<'_>,
 ) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
     let env = crate::templates::environment(set, state)?;
     if std::env::var_os("FASCIA_TIMINGS").is_some() {
@@ -572,18 +606,30 @@ pub fn render_site_to(
         jobs.push(Job::TaxonomyList(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
     }
-    let results: Vec<Result<RenderedFiles, Diagnostic>> = jobs
+    let results: Vec<Result<SharedFiles, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let files = render_job(state, &env, set, job)?;
-            match sink {
-                Some(sink) => {
+            match to {
+                Destination::Disk(sink) => {
                     for (path, bytes) in files {
                         sink.put(&path, &bytes)?;
                     }
                     Ok(Vec::new())
                 }
-                None => Ok(files),
+                Destination::Memory => Ok(files
+                    .into_iter()
+                    .map(|(path, bytes)| (path, crate::output::shared(bytes)))
+                    .collect()),
+                Destination::MemoryReusing(earlier) => Ok(files
+                    .into_iter()
+                    .map(|(path, bytes)| {
+                        let shared = earlier(&path)
+                            .filter(|old| **old == bytes)
+                            .unwrap_or_else(|| crate::output::shared(bytes));
+                        (path, shared)
+                    })
+                    .collect()),
             }
         })
         .collect();
@@ -592,7 +638,7 @@ pub fn render_site_to(
         match r {
             Ok(files) => {
                 for (path, bytes) in files {
-                    output.insert_bytes(path, bytes);
+                    output.insert_shared(path, bytes);
                 }
             }
             Err(d) => diags.push(d),
@@ -636,6 +682,9 @@ pub fn render_site_to(
 
 /// Output files of one render job: (path, bytes).
 pub type RenderedFiles = Vec<(String, Vec<u8>)>;
+
+/// [`RenderedFiles`] with their bytes shared.
+type SharedFiles = Vec<(String, Arc<Vec<u8>>)>;
 
 enum Job {
     Page(usize),

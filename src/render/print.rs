@@ -138,7 +138,7 @@ pub fn articles(state: &Arc<RenderState>) -> Value {
             let path = site.path_of(id);
             let prefix = anchor(path);
             let html = state.content(slot).unwrap_or_default();
-            let content = rewrite_article(html, &prefix, &site.config.base_url, &anchors);
+            let content = rewrite_article(&html, &prefix, &site.config.base_url, &anchors);
             let depth = site
                 .path_of(id)
                 .trim_matches('/')

@@ -283,8 +283,10 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
     let site = &state.site;
     let cfg = &site.config.search;
     let doc = site.doc(id);
-    let html = state.content(site.slot(id)).unwrap_or(&doc.body.html);
-    let mut sections = html_sections(html);
+    let html = state
+        .content(site.slot(id))
+        .unwrap_or(std::borrow::Cow::Borrowed(&doc.body.html));
+    let mut sections = html_sections(&html);
     if cfg.include_content {
         truncate_sections(&mut sections, cfg.truncate_content_length);
         if let DocId::Page(i) = id {

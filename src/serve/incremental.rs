@@ -6,10 +6,13 @@
 //! their links, updates the backlinks, references and related pages of the
 //! pages they touch, and re-renders only the pages whose output can change:
 //! the edited pages, the pages they linked to before or link to now, their
-//! sections and the bibliography. Anything else is a full rebuild (which still
-//! re-parses only files whose text changed).
+//! sections, the bibliography and the print edition (with the feeds); the
+//! search index, made from every page, follows in [`Live::refresh_search`].
+//! Anything else is a full rebuild (which still re-parses only files whose
+//! text changed).
 //! Every incremental result equals a full build; `tests/serve.rs` compares
-//! them byte for byte after a sequence of edits.
+//! them byte for byte after a sequence of edits, on a fixture and on the
+//! encyclopedia.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -17,9 +20,9 @@ use std::sync::Arc;
 use super::watch::Change;
 use crate::content::{self, Document, ParseContext, SourceFile, front_matter};
 use crate::diagnostics::Diagnostics;
-use crate::output::Output;
+use crate::output::{Output, OutputFile};
 use crate::pipeline::{self, BuildOptions, ParseCache};
-use crate::render::RenderState;
+use crate::render::{Destination, Earlier, RenderState};
 use crate::site::DocId;
 use crate::templates::TemplateSet;
 
@@ -58,6 +61,9 @@ pub struct Live {
     pub output: Output,
     /// Set when an incremental update failed half-way: rebuild fully next time.
     pub dirty: bool,
+    /// Set when pages changed since the search index was made: see
+    /// [`Live::refresh_search`].
+    search_stale: bool,
     /// The glossary matcher, built once per full build.
     matcher: Option<crate::markdown::GlossaryMatcher>,
 }
@@ -76,9 +82,33 @@ impl Live {
         opts: &BuildOptions,
         cache: &ParseCache,
     ) -> Result<(Self, Diagnostics), Diagnostics> {
+        Self::build_reusing(opts, cache, None)
+    }
+
+    /// A full build into memory that shares the bytes of `earlier` (the
+    /// build being served) for every file that comes out the same: while
+    /// both are held, only the changed files are held twice.
+    pub fn build_reusing(
+        opts: &BuildOptions,
+        cache: &ParseCache,
+        earlier: Option<Earlier<'_>>,
+    ) -> Result<(Self, Diagnostics), Diagnostics> {
         let linked = pipeline::load_and_link_cached(opts, cache)?;
         let templates = linked.templates.clone();
-        let (state, output, diags) = pipeline::render(linked)?;
+        let to = earlier.map_or(Destination::Memory, Destination::MemoryReusing);
+        let (state, mut output, diags) = pipeline::render_into(linked, to)?;
+        // The rest (feeds, search index, print edition, 404) likewise.
+        if let Some(earlier) = earlier {
+            for (path, file) in &mut output.files {
+                if let OutputFile::Bytes(bytes) = file
+                    && let Some(old) = earlier(path)
+                    && !Arc::ptr_eq(&old, bytes)
+                    && old == *bytes
+                {
+                    *bytes = old;
+                }
+            }
+        }
         let site = &state.site;
         let k = &site.config.knowledge;
         let matcher =
@@ -90,6 +120,7 @@ impl Live {
                 templates,
                 output,
                 dirty: false,
+                search_stale: false,
                 matcher,
             },
             diags,
@@ -185,8 +216,8 @@ impl Live {
             let site = state.site_mut();
             let (resolved, _) = crate::graph::resolve_doc_with(site, id, &doc);
             match id {
-                DocId::Page(i) => site.pages[i].doc = doc,
-                DocId::Section(i) => site.sections[i].doc = doc,
+                DocId::Page(i) => site.pages[i].doc = Arc::new(doc),
+                DocId::Section(i) => site.sections[i].doc = Arc::new(doc),
             }
             let slot = site.slot(id);
             let old_out = std::mem::take(&mut site.graph.outgoing[slot]);
@@ -221,17 +252,23 @@ impl Live {
     fn rerender(&mut self, affected: &BTreeSet<DocId>) -> Result<Vec<String>, Fallback> {
         let ids: Vec<DocId> = affected.iter().copied().collect();
         let errors = |items| Fallback::Errors(Diagnostics { items });
-        // Finished bodies first (other pages' templates may read them)...
+        // Finished bodies with shortcodes first (other pages' templates may
+        // read them; the rest are finished when read)...
         let mut bodies = Vec::new();
         {
             let env =
                 crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
             for &id in &ids {
+                let slot = self.state.site.slot(id);
+                if self.state.site.doc(id).body.shortcodes.is_empty() {
+                    bodies.push((slot, None));
+                    continue;
+                }
                 let (html, d) = crate::render::finish_body(&self.state, &env, &self.templates, id);
                 if d.iter().any(crate::diagnostics::Diagnostic::is_error) {
                     return Err(errors(d));
                 }
-                bodies.push((self.state.site.slot(id), html));
+                bodies.push((slot, Some(html)));
             }
         }
         let state = Arc::get_mut(&mut self.state).ok_or(Fallback::Full)?;
@@ -242,10 +279,14 @@ impl Live {
         let (files, feeds) = {
             let env =
                 crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
-            let (files, diags) =
+            let (mut files, diags) =
                 crate::render::render_docs(&self.state, &env, &self.templates, &ids);
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
                 return Err(errors(diags));
+            }
+            // The print edition holds every page's body.
+            if self.templates.has("print.html") {
+                files.push(self.print_edition(&env)?);
             }
             let mut feeds = Output::default();
             crate::output::feeds::add(&self.state, &mut feeds);
@@ -255,19 +296,65 @@ impl Live {
             crate::output::OutputFile::Bytes(b) => Some((k, (*b).clone())),
             crate::output::OutputFile::Copy(_) => None,
         });
+        self.search_stale = true;
+        Ok(self.take_changed(files.into_iter().chain(feed_files)))
+    }
+
+    /// Put `files` into the output; the paths whose bytes changed, sorted.
+    fn take_changed(&mut self, files: impl Iterator<Item = (String, Vec<u8>)>) -> Vec<String> {
         let mut changed = Vec::new();
-        let search_files = crate::search::index_files(&self.state);
-        for (path, bytes) in files.into_iter().chain(feed_files).chain(search_files) {
+        for (path, bytes) in files {
             let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if **old == bytes);
             if !same {
                 changed.push(path.clone());
-                self.output
-                    .files
-                    .insert(path, crate::output::OutputFile::Bytes(Arc::new(bytes)));
+                self.output.files.insert(
+                    path,
+                    crate::output::OutputFile::Bytes(crate::output::shared(bytes)),
+                );
             }
         }
         changed.sort();
-        Ok(changed)
+        changed
+    }
+
+    /// Whether the search index lags behind the pages.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Make the search index again after body edits; the paths that changed.
+    /// It is built from every page, so on a large site it costs far more
+    /// than re-rendering the edited pages: `serve` publishes the pages
+    /// first and calls this once the editing pauses.
+    pub fn refresh_search(&mut self) -> Vec<String> {
+        if !std::mem::take(&mut self.search_stale) {
+            return Vec::new();
+        }
+        let files = crate::search::index_files(&self.state);
+        self.take_changed(files.into_iter())
+    }
+}
+
+impl Live {
+    /// The print edition, rendered as a full build renders it.
+    fn print_edition(
+        &self,
+        env: &minijinja::Environment<'_>,
+    ) -> Result<(String, Vec<u8>), Fallback> {
+        use crate::render::print;
+        let site = &self.state.site;
+        let ctx = minijinja::context! {
+            articles => print::articles(&self.state),
+            config => self.state.config_value.clone(),
+            current_url => site.config.permalink(print::PATH),
+            current_path => print::PATH,
+        };
+        // On an error, a full build reports it properly.
+        let html = env
+            .get_template("print.html")
+            .and_then(|t| t.render(ctx))
+            .map_err(|_| Fallback::Full)?;
+        Ok((crate::render::out_path(print::PATH), html.into_bytes()))
     }
 }
 

@@ -4,77 +4,125 @@
 //!
 //! One [`ServerState`] holds everything the threads share: the current site
 //! snapshot (replaced whole, so a response is always one build's version),
-//! the last build's errors, and the live-reload clients.
+//! the last build's errors, and the live-reload clients. [`listener`] makes
+//! the socket and runs the request workers, [`handler`] answers a request,
+//! [`watch`] gathers file changes and [`incremental`] rebuilds what they touch.
 
+pub mod handler;
 pub mod incremental;
+pub mod listener;
 pub mod request_path;
 pub mod watch;
 
 use std::collections::HashMap;
-use std::io::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::atomic::AtomicUsize;
+use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tiny_http::{Header, Request, Response, Server};
 
 use crate::diagnostics::Diagnostics;
 use crate::output::{Output, OutputFile};
 use crate::pipeline::{BuildOptions, ParseCache};
-use request_path::{Rejected, content_type, host_allowed, origin_allowed, resolve, url_of_key};
+pub use handler::MAX_RELOAD_CLIENTS;
+use request_path::url_of_key;
 
-const LIVE_JS: &str = include_str!("live.js");
-const EVENTS_PATH: &str = "/__fascia/events";
-const SCRIPT_PATH: &str = "/__fascia/live.js";
-/// Live-reload connections each hold a thread; never more than this.
-pub const MAX_RELOAD_CLIENTS: usize = 32;
-const WORKERS: usize = 8;
+/// After an incremental rebuild, how long no further edit must arrive before
+/// the search index is made again. It is made from every page (seconds on a
+/// large site, on this thread): waiting for a pause in the editing keeps it
+/// from delaying the next edit's pages.
+const SEARCH_AFTER: Duration = Duration::from_secs(1);
+
+/// One file of the served site.
+#[derive(Debug, Clone)]
+pub struct ServedFile {
+    pub bytes: Arc<Vec<u8>>,
+    /// FNV-1a of `bytes`: what changed between builds, and the `ETag`.
+    pub hash: u64,
+}
+
+impl ServedFile {
+    fn new(bytes: Arc<Vec<u8>>) -> Self {
+        let hash = crate::render::fnv1a(&bytes);
+        Self { bytes, hash }
+    }
+}
 
 /// One complete build, served as a whole.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// Incremented on every successful build.
     pub generation: u64,
-    pub files: HashMap<String, Arc<Vec<u8>>>,
-    pub hashes: HashMap<String, u64>,
+    /// By output key (`a/index.html`). The bytes are shared with the build
+    /// that made them, and keys and bytes with the previous snapshot after an
+    /// incremental rebuild: nothing is copied per build or per request.
+    pub files: HashMap<Arc<str>, ServedFile>,
 }
 
 impl Snapshot {
-    /// Read an [`Output`] fully into memory.
-    pub fn from_output(output: &Output, generation: u64) -> Self {
+    /// Take an [`Output`] into memory (files to copy are read), as the
+    /// build after `previous`: files whose bytes it shares (see
+    /// [`incremental::Live::build_reusing`]) keep their key and hash.
+    pub fn from_output(output: &Output, previous: &Snapshot) -> Self {
         let mut files = HashMap::with_capacity(output.files.len());
-        let mut hashes = HashMap::with_capacity(output.files.len());
         for (key, file) in &output.files {
-            let bytes = match file {
-                OutputFile::Bytes(b) => Arc::clone(b),
+            let old = previous.files.get_key_value(key.as_str());
+            let served = match file {
+                OutputFile::Bytes(b) => match old {
+                    Some((_, f)) if Arc::ptr_eq(&f.bytes, b) => f.clone(),
+                    _ => ServedFile::new(Arc::clone(b)),
+                },
                 OutputFile::Copy(path) => match std::fs::read(path) {
-                    Ok(b) => Arc::new(b),
+                    Ok(b) => match old {
+                        Some((_, f)) if *f.bytes == b => f.clone(),
+                        _ => ServedFile::new(Arc::new(b)),
+                    },
                     Err(_) => continue,
                 },
             };
-            hashes.insert(key.clone(), crate::render::fnv1a(&bytes));
-            files.insert(key.clone(), bytes);
+            let key = old.map_or_else(|| Arc::from(key.as_str()), |(k, _)| Arc::clone(k));
+            files.insert(key, served);
         }
         Self {
-            generation,
+            generation: previous.generation + 1,
             files,
-            hashes,
+        }
+    }
+
+    /// The next snapshot after an incremental rebuild: this one with the
+    /// files under `keys` taken from `output`.
+    #[must_use]
+    pub fn with_changes(&self, output: &Output, keys: &[String]) -> Self {
+        let mut files = self.files.clone();
+        for key in keys {
+            if let Some(OutputFile::Bytes(b)) = output.files.get(key) {
+                let file = ServedFile::new(Arc::clone(b));
+                match files.get_mut(key.as_str()) {
+                    Some(slot) => *slot = file,
+                    None => {
+                        files.insert(Arc::from(key.as_str()), file);
+                    }
+                }
+            }
+        }
+        Self {
+            generation: self.generation + 1,
+            files,
         }
     }
 
     /// URL paths whose content differs between `self` and `newer`.
     pub fn changed_urls(&self, newer: &Snapshot) -> Vec<String> {
         let mut urls: Vec<String> = newer
-            .hashes
+            .files
             .iter()
-            .filter(|(k, h)| self.hashes.get(*k) != Some(h))
+            .filter(|(k, f)| self.files.get(*k).map(|o| o.hash) != Some(f.hash))
             .map(|(k, _)| url_of_key(k))
             .chain(
-                self.hashes
+                self.files
                     .keys()
-                    .filter(|k| !newer.hashes.contains_key(*k))
+                    .filter(|k| !newer.files.contains_key(*k))
                     .map(|k| url_of_key(k)),
             )
             .collect();
@@ -103,7 +151,11 @@ pub struct ServerState {
     snapshot: RwLock<Arc<Snapshot>>,
     errors: RwLock<Vec<ReportedError>>,
     clients: Mutex<Vec<SyncSender<String>>>,
-    open_clients: AtomicUsize,
+    /// Live-reload streams open (see [`handler::MAX_RELOAD_CLIENTS`]).
+    open_streams: Arc<AtomicUsize>,
+    /// Large answers being written on threads of their own (see
+    /// [`handler::MAX_LARGE_WRITERS`]).
+    large_writers: Arc<AtomicUsize>,
     pub interface: String,
     pub port: u16,
 }
@@ -114,7 +166,8 @@ impl ServerState {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(Vec::new()),
             clients: Mutex::new(Vec::new()),
-            open_clients: AtomicUsize::new(0),
+            open_streams: Arc::default(),
+            large_writers: Arc::default(),
             interface: interface.to_string(),
             port,
         }
@@ -147,6 +200,11 @@ impl ServerState {
                 text: d.render(false),
             })
             .collect();
+        self.fail_with(errors);
+    }
+
+    /// Keep the last good build and show `errors` in every open page.
+    pub fn fail_with(&self, errors: Vec<ReportedError>) {
         *self.errors.write().expect("errors lock") = errors;
         self.broadcast(&[]);
     }
@@ -182,21 +240,6 @@ pub struct ServeOptions {
     pub drafts: bool,
 }
 
-/// Bind to the first free port from `port` on.
-fn bind(interface: &str, port: u16) -> Result<(Server, u16), String> {
-    let mut last = String::new();
-    for p in port..port.saturating_add(20) {
-        match Server::http((interface, p)) {
-            Ok(s) => return Ok((s, p)),
-            Err(e) => last = e.to_string(),
-        }
-    }
-    Err(format!(
-        "cannot listen on {interface}:{port} to {}: {last}",
-        port.saturating_add(19)
-    ))
-}
-
 fn is_loopback(interface: &str) -> bool {
     interface
         .parse::<std::net::IpAddr>()
@@ -206,7 +249,7 @@ fn is_loopback(interface: &str) -> bool {
 
 /// Run the server until the process is stopped.
 pub fn run(opts: &ServeOptions) -> Result<(), String> {
-    let (server, port) = bind(&opts.interface, opts.port)?;
+    let (listener, port) = listener::bind(&opts.interface, opts.port)?;
     if !is_loopback(&opts.interface) {
         eprintln!(
             "warning: serving on {} makes your draft site reachable from other machines; use the default 127.0.0.1 to keep it local",
@@ -230,16 +273,19 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     let watcher = watch::SiteWatcher::start(watch::WatchRoots::for_site(&opts.root))?;
     let cache = ParseCache::default();
     let mut live = None;
-    rebuild(&state, &mut live, &build_opts, &cache, None);
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-        std::thread::spawn(move || {
-            while let Ok(req) = server.recv() {
-                handle(&state, req);
-            }
-        });
-    }
+    rebuild(
+        &state,
+        &mut live,
+        &build_opts,
+        &cache,
+        None,
+        &watcher.writes,
+    );
+    let handle: listener::Handler = {
+        let state = Arc::clone(&state);
+        Arc::new(move |req| handler::handle(&state, req))
+    };
+    listener::serve(listener, handle)?;
     eprintln!(
         "Serving {} at {base_url}/ (live reload on; Ctrl+C to stop)",
         opts.root.display()
@@ -249,22 +295,85 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
             .arg(format!("{base_url}/"))
             .spawn();
     }
-    while let Some(batch) = watcher.next_batch(Duration::from_millis(8), Duration::from_millis(150))
-    {
-        rebuild(&state, &mut live, &build_opts, &cache, Some(&batch));
+    loop {
+        // A stale search index is made again only when no edit is waiting.
+        let search_stale = live.as_ref().is_some_and(incremental::Live::search_stale);
+        let wait = search_stale.then_some(SEARCH_AFTER);
+        match watcher.next_batch(watch::Debounce::default(), wait) {
+            Ok(Some(batch)) => rebuild(
+                &state,
+                &mut live,
+                &build_opts,
+                &cache,
+                Some(&batch),
+                &watcher.writes,
+            ),
+            Ok(None) => refresh_search(&state, &mut live),
+            Err(watch::Stopped) => return Ok(()),
+        }
     }
-    Ok(())
 }
 
-/// Rebuild after `batch` (or initially): incrementally when the changes
-/// allow it, else in full; publish the result, or keep the last good build
-/// and report the errors.
+/// The search index after incremental rebuilds, published as a build of its
+/// own (pages never wait for it).
+fn refresh_search(state: &ServerState, live: &mut Option<incremental::Live>) {
+    let Some(current) = live.as_mut() else {
+        return;
+    };
+    let started = Instant::now();
+    let run = std::panic::AssertUnwindSafe(|| current.refresh_search());
+    match std::panic::catch_unwind(run) {
+        Ok(keys) if keys.is_empty() => {}
+        Ok(keys) => {
+            let next = state.snapshot().with_changes(&current.output, &keys);
+            let changed = state.publish(next);
+            report_rebuild("search index", started, changed.len());
+        }
+        Err(_) => {
+            *live = None;
+            eprintln!("Rebuild failed: fascia panicked (a bug); serving the last good build");
+        }
+    }
+}
+
+/// [`rebuild_inner`], surviving a panic: the last good build stays served,
+/// the error is shown in open pages, and the next change rebuilds in full.
 fn rebuild(
     state: &ServerState,
     live: &mut Option<incremental::Live>,
     opts: &BuildOptions,
     cache: &ParseCache,
     batch: Option<&[watch::Change]>,
+    writes: &watch::Writes,
+) {
+    // Read nothing while an editor is half-way through saving a file (it
+    // may have truncated it and written part); then note whether a save
+    // begins during the rebuild, which may then have read half a file.
+    writes.wait_idle(Duration::from_secs(2));
+    let begun = writes.begun();
+    let superseded = || writes.begun() != begun;
+    let run = std::panic::AssertUnwindSafe(|| {
+        rebuild_inner(state, live, opts, cache, batch, &superseded);
+    });
+    if std::panic::catch_unwind(run).is_err() {
+        *live = None;
+        eprintln!("Rebuild failed: fascia panicked (a bug); serving the last good build");
+        state.fail_with(vec![ReportedError {
+            text: "fascia panicked while rebuilding (a bug: please report it); the page shows the last good build".into(),
+        }]);
+    }
+}
+
+/// Rebuild after `batch` (or initially): incrementally when the changes
+/// allow it, else in full; publish the result, or keep the last good build
+/// and report the errors.
+fn rebuild_inner(
+    state: &ServerState,
+    live: &mut Option<incremental::Live>,
+    opts: &BuildOptions,
+    cache: &ParseCache,
+    batch: Option<&[watch::Change]>,
+    superseded: &dyn Fn() -> bool,
 ) {
     let started = Instant::now();
     if let (Some(batch), Some(current)) = (batch, live.as_mut())
@@ -273,23 +382,13 @@ fn rebuild(
     {
         match current.apply_body_edits(&rels) {
             Ok(keys) => {
-                let previous = state.snapshot();
-                let mut files = previous.files.clone();
-                let mut hashes = previous.hashes.clone();
-                for key in &keys {
-                    if let Some(OutputFile::Bytes(b)) = current.output.files.get(key) {
-                        hashes.insert(key.clone(), crate::render::fnv1a(b));
-                        files.insert(key.clone(), Arc::clone(b));
-                    }
-                }
-                let changed = state.publish(Snapshot {
-                    generation: previous.generation + 1,
-                    files,
-                    hashes,
-                });
+                let next = state.snapshot().with_changes(&current.output, &keys);
+                let changed = state.publish(next);
                 report_rebuild("incremental", started, changed.len());
                 return;
             }
+            // A save began meanwhile: judge the file once it is written.
+            Err(incremental::Fallback::Errors(_)) if superseded() => return,
             Err(incremental::Fallback::Errors(diags)) => {
                 crate::cli::print_diagnostics(&diags);
                 eprintln!(
@@ -301,10 +400,18 @@ fn rebuild(
             Err(incremental::Fallback::Full) => {}
         }
     }
-    match incremental::Live::build(opts, cache) {
+    // The served snapshot shares the rendered files; the rest of the old
+    // build (its site model) is not needed any more, so free it before
+    // building the next one instead of holding two at once.
+    *live = None;
+    let previous = state.snapshot();
+    let earlier = |path: &str| previous.files.get(path).map(|f| Arc::clone(&f.bytes));
+    let built = incremental::Live::build_reusing(opts, cache, Some(&earlier));
+    match built {
         Ok((built, diags)) => {
-            let generation = state.snapshot().generation + 1;
-            let changed = state.publish(Snapshot::from_output(&built.output, generation));
+            let next = Snapshot::from_output(&built.output, &previous);
+            drop(previous);
+            let changed = state.publish(next);
             *live = Some(built);
             crate::cli::print_diagnostics(&Diagnostics {
                 items: diags
@@ -319,6 +426,7 @@ fn rebuild(
                 changed.len(),
             );
         }
+        Err(_) if superseded() => {}
         Err(diags) => {
             crate::cli::print_diagnostics(&diags);
             eprintln!(
@@ -334,155 +442,4 @@ fn report_rebuild(kind: &str, started: Instant, changed: usize) {
         "Rebuilt ({kind}) in {:.1} ms: {changed} changed path(s)",
         started.elapsed().as_secs_f64() * 1000.0
     );
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
-}
-
-fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(text)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-}
-
-fn request_header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
-}
-
-/// Answer one request.
-fn handle(state: &Arc<ServerState>, req: Request) {
-    let method = req.method().clone();
-    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
-        let _ = req.respond(
-            text_response(405, "method not allowed").with_header(header("Allow", "GET, HEAD")),
-        );
-        return;
-    }
-    let host_ok =
-        request_header(&req, "Host").is_some_and(|h| host_allowed(h, &state.interface, state.port));
-    if !host_ok {
-        let _ = req.respond(text_response(
-            403,
-            "Host not allowed: fascia serve answers to localhost only",
-        ));
-        return;
-    }
-    let url = req.url().to_string();
-    let path = url.split('?').next().unwrap_or("");
-    if path == EVENTS_PATH {
-        return open_event_stream(state, req);
-    }
-    if path == SCRIPT_PATH {
-        let resp = Response::from_string(LIVE_JS)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = req.respond(resp);
-        return;
-    }
-    let key = match resolve(&url) {
-        Ok(k) => k,
-        Err(Rejected::BadRequest) => {
-            let _ = req.respond(text_response(400, "bad request path"));
-            return;
-        }
-    };
-    let snapshot = state.snapshot();
-    let (status, key, body) = if let Some(b) = snapshot.files.get(&key) {
-        (200, key, Arc::clone(b))
-    } else {
-        let dir_index = format!("{key}/index.html");
-        if !key.ends_with("index.html") && snapshot.files.contains_key(&dir_index) {
-            let location = format!("{path}/");
-            let _ =
-                req.respond(text_response(301, "moved").with_header(header("Location", &location)));
-            return;
-        }
-        let Some(page) = snapshot.files.get("404.html") else {
-            let _ = req.respond(text_response(404, "not found"));
-            return;
-        };
-        (404, "404.html".to_string(), Arc::clone(page))
-    };
-    let ctype = content_type(&key);
-    let bytes = if ctype.starts_with("text/html") {
-        inject_live_reload(&body, snapshot.generation)
-    } else {
-        body.as_ref().clone()
-    };
-    let resp = Response::from_data(if method == tiny_http::Method::Head {
-        Vec::new()
-    } else {
-        bytes
-    })
-    .with_status_code(status)
-    .with_header(header("Content-Type", ctype))
-    .with_header(header("Cache-Control", "no-store"))
-    .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = req.respond(resp);
-}
-
-/// Add the live-reload script to an HTML page (server responses only).
-pub fn inject_live_reload(html: &[u8], generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT_PATH}?g={generation}\" defer></script>");
-    let text = String::from_utf8_lossy(html);
-    let at = text.rfind("</body>").unwrap_or(text.len());
-    let mut out = String::with_capacity(text.len() + tag.len());
-    out.push_str(&text[..at]);
-    out.push_str(&tag);
-    out.push_str(&text[at..]);
-    out.into_bytes()
-}
-
-/// Keep the request open and stream reload messages to it, on its own
-/// thread, bounded by [`MAX_RELOAD_CLIENTS`].
-fn open_event_stream(state: &Arc<ServerState>, req: Request) {
-    if let Some(origin) = request_header(&req, "Origin")
-        && !origin_allowed(origin, &state.interface, state.port)
-    {
-        let _ = req.respond(text_response(403, "Origin not allowed"));
-        return;
-    }
-    if state.open_clients.fetch_add(1, Ordering::SeqCst) >= MAX_RELOAD_CLIENTS {
-        state.open_clients.fetch_sub(1, Ordering::SeqCst);
-        let _ = req.respond(text_response(503, "too many live-reload connections"));
-        return;
-    }
-    let (tx, rx) = sync_channel::<String>(16);
-    let first = state.message(&[], true);
-    state.clients.lock().expect("clients lock").push(tx);
-    let state = Arc::clone(state);
-    std::thread::spawn(move || {
-        stream_events(req, &first, &rx);
-        state.open_clients.fetch_sub(1, Ordering::SeqCst);
-    });
-}
-
-fn stream_events(req: Request, first: &str, rx: &Receiver<String>) {
-    let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Content-Type-Options: nosniff\r\n\r\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|()| w.write_all(first.as_bytes()))
-        .and_then(|()| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(m) => m,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(msg.as_bytes())
-            .and_then(|()| w.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
 }
