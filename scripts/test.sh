@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+# jemalloc (tikv-jemalloc-sys) is built from C source with make and a C compiler.
+command -v make >/dev/null || need_apt+=(make)
+command -v cc >/dev/null || need_apt+=(gcc)
 # python3 also unpacks the offline zip in tests/browser/offline.test.js.
 command -v python3 >/dev/null || need_apt+=(python3)
 # Deploy (tests/deploy.rs, tests/browser/csp.test.js), print and HTML-validity tests: nginx, poppler (pdfinfo/pdftotext),
