@@ -21,20 +21,20 @@ use crate::templates::TemplateSet;
 type ParseResult = Result<(Arc<Document>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Stage timings on stderr when `FASCIA_TIMINGS` is set.
-struct Clock {
+pub(crate) struct Clock {
     on: bool,
     last: std::cell::Cell<std::time::Instant>,
 }
 
 impl Clock {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             on: std::env::var_os("FASCIA_TIMINGS").is_some(),
             last: std::cell::Cell::new(std::time::Instant::now()),
         }
     }
 
-    fn lap(&self, stage: &str) {
+    pub(crate) fn lap(&self, stage: &str) {
         if self.on {
             let now = std::time::Instant::now();
             eprintln!(

@@ -36,14 +36,6 @@ impl Drop for Nginx {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn nginx_bin() -> PathBuf {
     ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .iter()
@@ -57,7 +49,7 @@ impl Nginx {
     /// repository's nginx configuration.
     fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
+        let port = harness::free_port();
         let out = dir.path().join("public");
         harness::build_encyclopedia(&out, &["--base-url", &format!("http://127.0.0.1:{port}")]);
         let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy");

@@ -25,14 +25,6 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl Server {
     fn start(fixture: &str) -> Self {
         let site = Site::fixture(fixture);
@@ -43,7 +35,7 @@ impl Server {
                 "--root",
                 root.to_str().unwrap(),
                 "--port",
-                &free_port().to_string(),
+                &harness::free_port().to_string(),
             ])
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
@@ -419,7 +411,6 @@ fn refuses_traversal_bad_hosts_and_foreign_origins() {
 /// a sequence that changes text, links, backlinks, citations and a comparison.
 #[test]
 fn incremental_rebuilds_equal_full_builds() {
-    use fascia::output::OutputFile;
     use fascia::pipeline::{BuildOptions, ParseCache};
     use fascia::serve::incremental::Live;
 
@@ -432,15 +423,6 @@ fn incremental_rebuilds_equal_full_builds() {
     };
     let cache = ParseCache::default();
     let (mut live, _) = Live::build(&opts, &cache).unwrap_or_else(|d| panic!("{:?}", d.items));
-    let bytes = |out: &fascia::output::Output| -> Vec<(String, Vec<u8>)> {
-        out.files
-            .iter()
-            .map(|(k, f)| match f {
-                OutputFile::Bytes(b) => (k.clone(), (**b).clone()),
-                OutputFile::Copy(p) => (k.clone(), std::fs::read(p).unwrap()),
-            })
-            .collect()
-    };
     let edits: &[(&str, &str, &str)] = &[
         (
             "content/notes/alpha.md",
@@ -475,7 +457,7 @@ fn incremental_rebuilds_equal_full_builds() {
         live.refresh_search();
         let (full, _) =
             Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
-        let (inc, fresh) = (bytes(&live.output), bytes(&full.output));
+        let (inc, fresh) = (output_bytes(&live.output), output_bytes(&full.output));
         let differing: Vec<&String> = inc
             .iter()
             .zip(&fresh)
@@ -504,7 +486,6 @@ fn incremental_rebuilds_equal_full_builds() {
 /// edition, taxonomies, search and feeds) equal full builds, byte for byte.
 #[test]
 fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
-    use fascia::output::OutputFile;
     use fascia::pipeline::{BuildOptions, ParseCache};
     use fascia::serve::incremental::Live;
 
@@ -521,15 +502,6 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
     };
     let cache = ParseCache::default();
     let (mut live, _) = Live::build(&opts, &cache).unwrap_or_else(|d| panic!("{:?}", d.items));
-    let bytes = |out: &fascia::output::Output| -> Vec<(String, Vec<u8>)> {
-        out.files
-            .iter()
-            .map(|(k, f)| match f {
-                OutputFile::Bytes(b) => (k.clone(), (**b).clone()),
-                OutputFile::Copy(p) => (k.clone(), std::fs::read(p).unwrap()),
-            })
-            .collect()
-    };
     let rel = "techniques/graston-technique.md";
     let path = root.join("content").join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -549,7 +521,7 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
     assert!(!live.search_stale());
     let (full, _) =
         Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
-    let (inc, fresh) = (bytes(&live.output), bytes(&full.output));
+    let (inc, fresh) = (output_bytes(&live.output), output_bytes(&full.output));
     assert_eq!(inc.len(), fresh.len(), "file sets differ");
     let differing: Vec<&String> = inc
         .iter()
@@ -561,4 +533,16 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
         differing.is_empty(),
         "incremental output differs from a full build in {differing:?} (changed: {changed:?})"
     );
+}
+
+/// Every file of a build, read into memory, by output path.
+fn output_bytes(out: &fascia::output::Output) -> Vec<(String, Vec<u8>)> {
+    use fascia::output::OutputFile;
+    out.files
+        .iter()
+        .map(|(k, f)| match f {
+            OutputFile::Bytes(b) => (k.clone(), (**b).clone()),
+            OutputFile::Copy(p) => (k.clone(), std::fs::read(p).unwrap()),
+        })
+        .collect()
 }

@@ -567,14 +567,6 @@ struct Served {
     log: Arc<Mutex<Vec<(Instant, String)>>>,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A copy of the encyclopedia (with its theme beside it, a 160 KB image
 /// and version 0 of the edited page); the edited page's original source.
 fn encyclopedia_copy() -> (tempfile::TempDir, String) {
@@ -631,7 +623,7 @@ impl Served {
         let child = command
             .args(["serve", "--root"])
             .arg(root)
-            .args(["--port", &free_port().to_string()])
+            .args(["--port", &harness::free_port().to_string()])
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

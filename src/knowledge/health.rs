@@ -10,14 +10,9 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     links(site, &mut out);
     if site.config.knowledge.unlinked_mentions {
-        let timer = std::time::Instant::now();
+        let clock = crate::pipeline::Clock::new();
         out.extend(unlinked_mentions(site));
-        if std::env::var_os("FASCIA_TIMINGS").is_some() {
-            eprintln!(
-                "timing:   unlinked mentions {:.3} s",
-                timer.elapsed().as_secs_f64()
-            );
-        }
+        clock.lap("  unlinked mentions");
     }
     reviews(site, &mut out);
     works(site, &mut out);

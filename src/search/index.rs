@@ -724,7 +724,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         .filter(|f| *f != "description" || cfg.include_description)
         .collect();
     let nf = fields.len();
-    let clock = Lap::new();
+    let clock = crate::pipeline::Clock::new();
     // Tokenise: a few chunks per thread, each with its own term table.
     let per_chunk = docs
         .len()
@@ -738,7 +738,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
             (c.terms, (c.postings, c.lengths))
         })
         .unzip();
-    clock.lap("tokenise");
+    clock.lap("  search tokenise");
     // One sorted vocabulary.
     let mut ids: FxMap<&str, u32> = FxMap::default();
     let mut vocab: Vec<&str> = Vec::new();
@@ -781,7 +781,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
             }
         }
     }
-    clock.lap("merge");
+    clock.lap("  search merge");
     let n = docs.len().max(1) as f64;
     let avg: Vec<f64> = (0..nf)
         .map(|f| {
@@ -808,7 +808,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         .map(|(list, term)| entry(term, list, limit, &norms))
         .collect();
     drop(chunks);
-    clock.lap("postings");
+    clock.lap("  search postings");
     let meta = Meta::new(docs, &fields, &boosts, &avg);
     let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
     let texts_size: usize = docs.iter().map(text_size).sum();
@@ -859,7 +859,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
             (format!("{SHARD_DIR}{name}.js"), bytes)
         })
         .collect();
-    clock.lap("term shards");
+    clock.lap("  search term shards");
     // Text shards by runs of documents (neighbours by URL).
     let text_starts = runs(docs.iter().map(text_size), cfg.shard_size);
     let text_files: Vec<(String, Vec<u8>)> = text_starts
@@ -893,7 +893,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         serde_json::to_string(&text_starts).expect("numbers serialise"),
         hashes(&text_files),
     );
-    clock.lap("text shards");
+    clock.lap("  search text shards");
     let firsts = firsts.into_iter().map(str::to_string).collect();
     let mut files = term_files;
     files.extend(text_files);
@@ -995,32 +995,6 @@ fn simple_slug(title: &str) -> String {
         s.pop();
     }
     s
-}
-
-/// Sub-stage timings on stderr when `FASCIA_TIMINGS` is set.
-struct Lap {
-    on: bool,
-    last: std::cell::Cell<std::time::Instant>,
-}
-
-impl Lap {
-    fn new() -> Self {
-        Self {
-            on: std::env::var_os("FASCIA_TIMINGS").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
-        }
-    }
-
-    fn lap(&self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "timing:   search {what} {:.3} s",
-                (now - self.last.get()).as_secs_f64()
-            );
-            self.last.set(now);
-        }
-    }
 }
 
 /// `write!` into a byte buffer.
