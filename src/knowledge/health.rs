@@ -235,28 +235,6 @@ fn prose_of(body: &str) -> (Vec<u8>, Vec<usize>) {
     (masked, starts)
 }
 
-/// The character that ends just before byte `i` of valid UTF-8 `bytes`.
-fn char_before(bytes: &[u8], i: usize) -> Option<char> {
-    let from = (i.saturating_sub(4)..i)
-        .rev()
-        .find(|&j| bytes[j] & 0xC0 != 0x80)?;
-    std::str::from_utf8(&bytes[from..i])
-        .ok()?
-        .chars()
-        .next_back()
-}
-
-/// The character that starts at byte `i` of valid UTF-8 `bytes`.
-fn char_at(bytes: &[u8], i: usize) -> Option<char> {
-    let to = (i + 4).min(bytes.len());
-    let slice = &bytes[i..to];
-    let valid = match std::str::from_utf8(slice) {
-        Ok(s) => s,
-        Err(e) => std::str::from_utf8(&slice[..e.valid_up_to()]).ok()?,
-    };
-    valid.chars().next()
-}
-
 /// Another page's title or synonym in prose, on a page that never links to it.
 fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
     use rayon::prelude::*;
@@ -264,14 +242,10 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
     if names.is_empty() {
         return Vec::new();
     }
-    let ac = aho_corasick::AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&names)
-        .expect("page names are plain strings");
+    let matcher = super::mentions::NameMatcher::new(&names);
     let per_page: Vec<Vec<Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
+        .map_init(super::mentions::Scratch::default, |scratch, i| {
             let id = DocId::Page(i);
             let doc = &site.pages[i].doc;
             let linked = &site.graph.outgoing[site.slot(id)];
@@ -285,22 +259,16 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
                 .sum();
             let body = &text[body_start..];
             let (masked, starts) = prose_of(body);
-            for m in ac.find_iter(&masked) {
-                let target = owners[m.pattern().as_usize()];
+            for m in matcher.find_all(&masked, scratch) {
+                let target = owners[m.name];
                 if target == id || linked.contains(&target) || reported.contains(&target) {
                     continue;
                 }
-                // Whole words only.
-                if char_before(&masked, m.start()).is_some_and(char::is_alphanumeric)
-                    || char_at(&masked, m.end()).is_some_and(char::is_alphanumeric)
-                {
-                    continue;
-                }
                 reported.insert(target);
-                let n = starts.partition_point(|&s| s <= m.start()) - 1;
+                let n = starts.partition_point(|&s| s <= m.start) - 1;
                 let line_start = starts[n];
-                let col = body[line_start..m.start()].chars().count() + 1;
-                let name = &body[m.start()..m.end()];
+                let col = body[line_start..m.start].chars().count() + 1;
+                let name = &body[m.start..m.end];
                 out.push(
                     Diagnostic::warning(
                         "unlinked-mention",

@@ -6,5 +6,6 @@ pub mod facts;
 pub mod glossary;
 pub mod graph_svg;
 pub mod health;
+pub mod mentions;
 pub mod references;
 pub mod related;

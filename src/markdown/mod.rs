@@ -129,10 +129,9 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
     walk.links(root);
-    let text = plain_text(root);
-    walk.body.word_count = count_words(&text);
-    walk.body.text_start = text.chars().take(TEXT_START_CHARS).collect();
-    drop(text);
+    let plain = PlainStream::of(root);
+    walk.body.word_count = plain.words;
+    walk.body.text_start = plain.start;
 
     let ids: Vec<String> = walk.body.headings.iter().map(|h| h.id.clone()).collect();
     let adapter = HeadingIds {
@@ -152,7 +151,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
             "<a rel=\"noopener\" target=\"_blank\" href=\"http",
         );
     }
-    if let Some(i) = html.find("<!-- more -->") {
+    if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
         body.summary = Some(html[..i].to_string());
     }
     // A large site holds every body at once: no slack capacity.
@@ -305,7 +304,9 @@ pub fn collect_plain<'a>(node: &'a AstNode<'a>) -> String {
     out
 }
 
-/// The plain text of the whole document, blocks separated by newlines.
+/// The plain text of the whole document, blocks separated by newlines: what
+/// [`PlainStream`] reads without keeping it.
+#[cfg(test)]
 fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
     let mut out = String::new();
     for d in root.descendants() {
@@ -329,6 +330,64 @@ fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
         }
     }
     out
+}
+
+/// A document's plain text read in order (blocks separated by newlines),
+/// keeping only its word count and its first [`TEXT_START_CHARS`] characters,
+/// so no copy of the whole text is made.
+#[derive(Default)]
+struct PlainStream {
+    words: usize,
+    in_word: bool,
+    start: String,
+    start_chars: usize,
+    /// Whether anything was read, and whether the last character was `\n`.
+    any: bool,
+    ends_in_newline: bool,
+}
+
+impl PlainStream {
+    fn of<'a>(root: &'a AstNode<'a>) -> Self {
+        let mut s = Self::default();
+        for d in root.descendants() {
+            match &d.data.borrow().value {
+                NodeValue::Text(t) => s.push(t),
+                NodeValue::Code(c) => s.push(&c.literal),
+                NodeValue::CodeBlock(c) => {
+                    s.push(&c.literal);
+                    s.push("\n");
+                }
+                NodeValue::SoftBreak | NodeValue::LineBreak => s.push(" "),
+                NodeValue::Paragraph
+                | NodeValue::Heading(_)
+                | NodeValue::TableCell
+                | NodeValue::Item(_)
+                    if s.any && !s.ends_in_newline =>
+                {
+                    s.push("\n");
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+
+    fn push(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.any = true;
+        self.ends_in_newline = text.ends_with('\n');
+        let (words, in_word) = count_words_from(text, self.in_word);
+        self.words += words;
+        self.in_word = in_word;
+        if self.start_chars < TEXT_START_CHARS {
+            for c in text.chars().take(TEXT_START_CHARS - self.start_chars) {
+                self.start.push(c);
+                self.start_chars += 1;
+            }
+        }
+    }
 }
 
 impl Walker {
@@ -406,10 +465,16 @@ fn sentence_at(before: &str, after: &str) -> String {
 
 /// `text.split_whitespace().count()`, reading ASCII a byte at a time (the
 /// std iterator decodes every character).
+#[cfg(test)]
 fn count_words(text: &str) -> usize {
+    count_words_from(text, false).0
+}
+
+/// Words that start in `text` when the text before it ended inside a word
+/// (`in_word`) or not, and whether `text` ends inside a word.
+fn count_words_from(text: &str, mut in_word: bool) -> (usize, bool) {
     let bytes = text.as_bytes();
     let mut words = 0;
-    let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -426,7 +491,7 @@ fn count_words(text: &str) -> usize {
         in_word = !space;
         i += len;
     }
-    words
+    (words, in_word)
 }
 
 /// Writes `<hN id="...">` and an anchor link, taking ids in document order.
@@ -560,6 +625,30 @@ mod tests {
         assert!(b.html.contains("<del>old</del>"));
         assert!(b.html.contains("footnote"));
         assert!(b.html.contains("checkbox"));
+    }
+
+    #[test]
+    fn streamed_plain_text_matches_the_whole_text() {
+        let long = "word ".repeat(100);
+        for src in [
+            "",
+            "One two three.\n\nFour *five*six `code`seven\n",
+            "# Head\nPara\n\n- item\n- **bold**tail\n\n| a | b |\n|---|---|\n| c | d |\n",
+            "```\nfn x() {}\n```\nafter  the\nbreak  \nhard\n",
+            "cạo gió — ü\u{85}next\n\nnon\u{a0}breaking",
+            &long,
+        ] {
+            let arena = Arena::new();
+            let root = parse_document(&arena, src, &comrak_options(&MarkdownConfig::default()));
+            let whole = plain_text(root);
+            let s = PlainStream::of(root);
+            assert_eq!(s.words, count_words(&whole), "{src:?}");
+            assert_eq!(
+                s.start,
+                whole.chars().take(TEXT_START_CHARS).collect::<String>(),
+                "{src:?}"
+            );
+        }
     }
 
     #[test]

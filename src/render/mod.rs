@@ -373,9 +373,10 @@ fn split_csv_line(line: &str) -> Vec<String> {
 /// Replace link placeholders in `html` with resolved URLs.
 pub fn substitute_links(html: &str, links: &[ResolvedLink], site: &Site) -> String {
     let needle = format!("href=\"{LINK_PLACEHOLDER}");
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
+    while let Some(i) = finder.find(rest.as_bytes()) {
         out.push_str(&rest[..i]);
         let after = &rest[i + needle.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
