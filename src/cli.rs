@@ -395,6 +395,11 @@ fn build(args: &BuildArgs) -> ExitCode {
         eprintln!("Offline edition zipped -> {}", zip.display());
     }
     crate::search::report(&editions[0].1);
+    // The process ends here: freeing every document, body and output file one
+    // by one would take longer (about 0.05 s at 10,000 pages) than letting the
+    // system take the memory back.
+    std::mem::forget(editions);
+    std::mem::forget(state);
     ExitCode::SUCCESS
 }
 

@@ -26,8 +26,12 @@ pub(crate) struct Clock {
     last: std::cell::Cell<std::time::Instant>,
 }
 
+/// When the first [`Clock`] started: what [`memory_note`] measures from.
+static FIRST_CLOCK: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 impl Clock {
     pub(crate) fn new() -> Self {
+        FIRST_CLOCK.get_or_init(std::time::Instant::now);
         Self {
             on: std::env::var_os("FASCIA_TIMINGS").is_some(),
             last: std::cell::Cell::new(std::time::Instant::now()),
@@ -47,7 +51,8 @@ impl Clock {
     }
 }
 
-/// ", rss N MB, peak M MB" from /proc (Linux), for `FASCIA_TIMINGS`.
+/// ", rss N MB, peak M MB, at T s" from /proc (Linux), for `FASCIA_TIMINGS`
+/// (T counts from the first [`Clock`]).
 pub fn memory_note() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
@@ -59,8 +64,9 @@ pub fn memory_note() -> String {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .unwrap_or(0)
     };
+    let at = FIRST_CLOCK.get().map_or(0.0, |t| t.elapsed().as_secs_f64());
     format!(
-        ", rss {} MB, peak {} MB",
+        ", rss {} MB, peak {} MB, at {at:.3} s",
         kb("VmRSS:") / 1024,
         kb("VmHWM:") / 1024
     )

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::site::{DocId, Site};
 
 /// Page indices by (taxonomy, term).
@@ -21,8 +23,12 @@ pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
         return out;
     }
     let by_term = term_index(site);
-    for i in 0..site.pages.len() {
-        out[site.slot(DocId::Page(i))] = for_page(site, i, &by_term, limit);
+    let per_page: Vec<Vec<DocId>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| for_page(site, i, &by_term, limit))
+        .collect();
+    for (i, related) in per_page.into_iter().enumerate() {
+        out[site.slot(DocId::Page(i))] = related;
     }
     out
 }

@@ -8,7 +8,7 @@
 //! file) and refuses folders whose loss would hurt: `/`, the home folder, the
 //! site root or anything containing it, and the site's own source folders.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -122,8 +122,32 @@ enum Mode {
     /// alone (and keep their modification times); changed files are staged
     /// next to their targets as hidden `.name.fascia-tmp` files and renamed
     /// over them only at [`Sink::commit`]; files the new build no longer has
-    /// are removed last.
-    Update,
+    /// are removed last. The old output is listed on a thread of its own
+    /// while the build runs, so finding what to remove costs no time at the end.
+    Update(Mutex<Option<std::thread::JoinHandle<Listing>>>),
+}
+
+/// What an output folder held: (path below it with `/` separators, is a folder).
+type Listing = Vec<(String, bool)>;
+
+fn list_output(out: &Path) -> Listing {
+    walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let rel = entry.path().strip_prefix(out).ok()?;
+            let rel = if std::path::MAIN_SEPARATOR == '/' {
+                rel.to_string_lossy().into_owned()
+            } else {
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            Some((rel, entry.file_type().is_dir()))
+        })
+        .collect()
 }
 
 /// Where a build's files go, as they are rendered.
@@ -158,7 +182,10 @@ impl Sink {
             .ok_or_else(|| Diagnostic::error("io", "output folder has no parent"))?;
         std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, &e))?;
         let mode = if out.is_dir() {
-            Mode::Update
+            let dir = out.clone();
+            Mode::Update(Mutex::new(Some(std::thread::spawn(move || {
+                list_output(&dir)
+            }))))
         } else {
             let name = out
                 .file_name()
@@ -205,7 +232,7 @@ impl Sink {
                 self.written.fetch_add(1, Ordering::Relaxed);
                 Ok(())
             }
-            Mode::Update => {
+            Mode::Update(_) => {
                 let target = self.out.join(rel);
                 if same_bytes(&target, bytes) {
                     self.unchanged.fetch_add(1, Ordering::Relaxed);
@@ -316,7 +343,7 @@ impl Sink {
                 std::fs::rename(&tmp, &self.out)
                     .map_err(|e| undo(io_err("move into place", &self.out, &e)))
             }
-            Mode::Update => {
+            Mode::Update(listing) => {
                 let staged = std::mem::take(&mut *lock(&self.staged));
                 for (from, to) in &staged {
                     if to.is_dir() {
@@ -325,7 +352,11 @@ impl Sink {
                     std::fs::rename(from, to).map_err(|e| io_err("move into place", to, &e))?;
                 }
                 let kept = lock(&self.kept);
-                prune(&self.out, &kept)?;
+                let listing = lock(listing)
+                    .take()
+                    .and_then(|h| h.join().ok())
+                    .unwrap_or_else(|| list_output(&self.out));
+                prune(&self.out, &kept, &listing)?;
                 for (rel, bytes) in std::mem::take(&mut *lock(&self.deferred)) {
                     let target = self.out.join(&rel);
                     let mut d = target.parent();
@@ -364,7 +395,7 @@ impl Drop for Sink {
             Mode::Fresh(tmp) => {
                 let _ = std::fs::remove_dir_all(tmp);
             }
-            Mode::Update => {
+            Mode::Update(_) => {
                 for (staged, _) in lock(&self.staged).iter() {
                     let _ = std::fs::remove_file(staged);
                 }
@@ -408,51 +439,55 @@ fn staged_name(target: &Path) -> PathBuf {
 
 /// Remove every file under `out` that is not in `kept` (nor the marker), then
 /// every folder left empty. Only paths inside `out` are ever touched.
-fn prune(out: &Path, kept: &HashSet<String>) -> Result<(), Diagnostic> {
-    // Entries left in each folder, counted during the walk, so that empty
-    // folders are found without listing any folder again.
-    let mut left: HashMap<PathBuf, usize> = HashMap::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(out)
-        .min_depth(1)
-        .into_iter()
-        .flatten()
-    {
-        let path = entry.path();
-        let Ok(rel) = path.strip_prefix(out) else {
-            continue;
-        };
-        let parent = path.parent().unwrap_or(out).to_path_buf();
-        if entry.file_type().is_dir() {
-            *left.entry(parent).or_default() += 1;
-            left.entry(path.to_path_buf()).or_default();
-            dirs.push(path.to_path_buf());
-            continue;
-        }
-        let rel = if std::path::MAIN_SEPARATOR == '/' {
-            rel.to_string_lossy()
-        } else {
-            std::borrow::Cow::Owned(
-                rel.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            )
-        };
-        if rel != MARKER && !kept.contains(rel.as_ref()) {
-            std::fs::remove_file(path).map_err(|e| io_err("remove", path, &e))?;
-        } else {
-            *left.entry(parent).or_default() += 1;
+fn prune(out: &Path, kept: &HashSet<String>, listing: &Listing) -> Result<(), Diagnostic> {
+    // Folders that hold a file of the new output stay.
+    let mut kept_dirs: HashSet<&str> = HashSet::new();
+    for rel in kept {
+        let mut r = rel.as_str();
+        while let Some(i) = r.rfind('/') {
+            r = &r[..i];
+            if !kept_dirs.insert(r) {
+                break; // and so are its parents
+            }
         }
     }
-    // Deepest first, so parents see their children gone.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        if left.get(&d).copied().unwrap_or(0) == 0 {
-            std::fs::remove_dir(&d).map_err(|e| io_err("remove", &d, &e))?;
-            if let Some(n) = d.parent().and_then(|p| left.get_mut(p)) {
-                *n = n.saturating_sub(1);
+    let is_dir_now = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    let mut dirs = Vec::new();
+    for (rel, is_dir) in listing {
+        if *is_dir {
+            if !kept_dirs.contains(rel.as_str()) {
+                dirs.push(rel.as_str());
             }
+            continue;
+        }
+        if rel == MARKER || kept.contains(rel) {
+            continue;
+        }
+        let path = out.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            // Gone already (a staged file renamed into place), or now a folder
+            // of the new output.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound || is_dir_now(&path) => {}
+            Err(e) => return Err(io_err("remove", &path, &e)),
+        }
+    }
+    // Deepest first, so parents are empty when their turn comes.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    for d in dirs {
+        let path = out.join(d);
+        if !is_dir_now(&path) {
+            continue; // replaced by a file of the new output
+        }
+        match std::fs::remove_dir(&path) {
+            Ok(()) => {}
+            // Something that is not fascia's appeared in it during the build: leave it.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::DirectoryNotEmpty
+                ) => {}
+            Err(e) => return Err(io_err("remove", &path, &e)),
         }
     }
     Ok(())
@@ -584,6 +619,28 @@ mod tests {
         assert!(!out.join("a").exists() && !out.join("b").exists());
         // No staging leftovers anywhere around.
         assert_eq!(names_in(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn prune_works_from_the_listing_taken_when_the_build_began() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, &[("a/index.html", "A"), ("old/x/index.html", "X")]);
+        let listing = list_output(&out);
+        assert!(
+            listing.contains(&("old/x".to_string(), true)),
+            "{listing:?}"
+        );
+        // Written after the listing: a file fascia does not know of, in a
+        // folder the new output drops. And a listed file already gone.
+        std::fs::write(out.join("old/notes.txt"), "mine").unwrap();
+        let mut listing = listing;
+        listing.push(("a/.gone.fascia-tmp".to_string(), false));
+        let kept: HashSet<String> = ["a/index.html".to_string()].into();
+        prune(&out, &kept, &listing).unwrap();
+        let t = tree(&out);
+        let names: Vec<&str> = t.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(names, [MARKER, "a", "a/index.html", "old", "old/notes.txt"]);
     }
 
     #[test]
