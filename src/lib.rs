@@ -18,5 +18,6 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod swar;
 pub mod templates;
 pub mod toml_pos;

@@ -34,44 +34,67 @@ struct Word {
     hash: u64,
 }
 
-/// The words of `text`, in order, into `out` (cleared first).
+/// The words of `text`, in order, into `out` (cleared first). ASCII is read
+/// eight bytes at a time, other characters one by one.
 fn words_into(text: &[u8], out: &mut Vec<Word>) {
     out.clear();
     let n = text.len();
-    let mut i = 0;
-    while i < n {
-        // Skip to the next word character.
-        let b = text[i];
-        if b.is_ascii() {
-            if !b.is_ascii_alphanumeric() {
-                i += 1;
-                continue;
-            }
-        } else {
-            let (c, len) = char_at(text, i);
-            if !c.is_some_and(is_word_char) {
-                i += len;
-                continue;
-            }
-        }
-        let start = i;
-        loop {
-            while i < n && text[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            if i < n && !text[i].is_ascii() {
-                let (c, len) = char_at(text, i);
-                if c.is_some_and(is_word_char) {
-                    i += len;
-                    continue;
-                }
-            }
-            break;
-        }
+    let mut push = |start: usize, end: usize| {
         out.push(Word {
             start,
-            hash: hash_word(&text[start..i]),
+            hash: hash_word(&text[start..end]),
         });
+    };
+    // Where the word being read started, if one is.
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < n {
+        if i + 8 <= n {
+            let x = crate::swar::load(text, i);
+            if crate::swar::is_ascii(x) {
+                let bits = u32::from(crate::swar::alnum(x));
+                let mut pos = 0;
+                loop {
+                    if let Some(s) = start {
+                        // The word runs through the ones from `pos`.
+                        pos += (!(bits >> pos)).trailing_zeros();
+                        if pos >= 8 {
+                            break; // and on into the next eight bytes
+                        }
+                        push(s, i + pos as usize);
+                        start = None;
+                    } else {
+                        let rest = bits >> pos;
+                        if rest == 0 {
+                            break;
+                        }
+                        pos += rest.trailing_zeros();
+                        start = Some(i + pos as usize);
+                    }
+                }
+                i += 8;
+                continue;
+            }
+        }
+        let b = text[i];
+        let (is_word, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let (c, len) = char_at(text, i);
+            (c.is_some_and(is_word_char), len)
+        };
+        match (start, is_word) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                push(s, i);
+                start = None;
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        push(s, n);
     }
 }
 
@@ -425,6 +448,37 @@ mod tests {
         let got: Vec<&str> = m.iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(got, ["(IMS)", "cd ef", "ab cd", "ef"]);
         assert_eq!(m, reference(&names, text));
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits_in_any_script() {
+        let texts = [
+            "",
+            "a",
+            "exactly8",
+            "two words, then nine-digit 123456789 numbers",
+            "cạo gió — naïve café; ΑΒΓ δ and 漢字 too, x\u{a0}y",
+            "ends inside a loooooooooooooooooong word",
+            "  leading and trailing spaces   ",
+        ];
+        for t in texts {
+            let mut got = Vec::new();
+            words_into(t.as_bytes(), &mut got);
+            let mut want = Vec::new();
+            let mut start = None;
+            for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+                match (start, c.is_alphanumeric()) {
+                    (None, true) => start = Some(i),
+                    (Some(s), false) => {
+                        want.push((s, hash_word(&t.as_bytes()[s..i])));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            let got: Vec<(usize, u64)> = got.iter().map(|w| (w.start, w.hash)).collect();
+            assert_eq!(got, want, "{t:?}");
+        }
     }
 
     #[test]
