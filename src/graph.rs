@@ -143,54 +143,61 @@ pub fn relink_doc(site: &mut Site, id: DocId, old_out: &[DocId], old_refs: &[usi
     site.graph.references[slot] = e.references;
 }
 
-/// Build the index of every document.
+/// Build the index of every document. The names and anchors of each
+/// document are made in parallel; only the map inserts are serial.
 pub fn build_index(site: &Site) -> LinkIndex {
-    let mut index = LinkIndex::default();
-    let add_name = |name: &str, id: DocId, index: &mut LinkIndex| {
-        let key = name.trim().to_lowercase();
-        if key.is_empty() {
-            return;
-        }
-        let list = index.by_name.entry(key).or_default();
-        if !list.contains(&id) {
-            list.push(id);
-        }
-    };
-    for id in site.doc_ids() {
-        let doc = site.doc(id);
-        index.by_rel.insert(doc.file.rel.clone(), id);
-        let stem = doc.file.rel.trim_end_matches(".md");
-        add_name(stem, id, &mut index);
-        if let Some(t) = &doc.fm.title {
-            add_name(t, id, &mut index);
-        }
-        if let DocId::Page(i) = id {
-            add_name(&site.pages[i].slug, id, &mut index);
-        }
-        if let Some(toml::Value::Array(syn)) = doc.fm.extra.get("synonyms") {
-            for s in syn.iter().filter_map(toml::Value::as_str) {
-                add_name(s, id, &mut index);
+    let ids: Vec<DocId> = site.doc_ids().collect();
+    let per_doc: Vec<(Vec<String>, HashSet<String>)> = ids
+        .par_iter()
+        .map(|&id| {
+            let doc = site.doc(id);
+            let mut names = Vec::with_capacity(4);
+            let mut add = |name: &str| {
+                let key = name.trim().to_lowercase();
+                if !key.is_empty() {
+                    names.push(key);
+                }
+            };
+            add(doc.file.rel.trim_end_matches(".md"));
+            if let Some(t) = &doc.fm.title {
+                add(t);
             }
-        }
-    }
-    index.anchors = site
-        .doc_ids()
-        .map(|id| {
-            site.doc(id)
-                .body
-                .headings
-                .iter()
-                .map(|h| h.id.clone())
-                .collect()
+            if let DocId::Page(i) = id {
+                add(&site.pages[i].slug);
+            }
+            if let Some(toml::Value::Array(syn)) = doc.fm.extra.get("synonyms") {
+                for s in syn.iter().filter_map(toml::Value::as_str) {
+                    add(s);
+                }
+            }
+            let anchors = doc.body.headings.iter().map(|h| h.id.clone()).collect();
+            (names, anchors)
         })
         .collect();
+    let mut index = LinkIndex {
+        by_rel: HashMap::with_capacity(ids.len()),
+        by_name: HashMap::with_capacity(ids.len() * 3),
+        anchors: Vec::with_capacity(ids.len()),
+    };
+    for (&id, (names, anchors)) in ids.iter().zip(per_doc) {
+        index.by_rel.insert(site.doc(id).file.rel.clone(), id);
+        for key in names {
+            let list = index.by_name.entry(key).or_default();
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+        index.anchors.push(anchors);
+    }
     index
 }
 
 /// Resolve every link in the site.
 pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
+    let clock = crate::pipeline::Clock::new();
     site.graph.index = build_index(site);
+    clock.lap("  index");
     let (glossary_page, bibliography_page) = special_pages(site, &mut diags);
     site.graph.glossary_page = glossary_page;
     site.graph.bibliography_page = bibliography_page;
@@ -215,6 +222,7 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
         .par_iter()
         .map(|&id| resolve_doc(site_ref, id))
         .collect();
+    clock.lap("  resolve");
     let mut resolved = Vec::with_capacity(results.len());
     for (r, d) in results {
         resolved.push(r);
@@ -225,9 +233,12 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     let mut outgoing: Vec<Vec<DocId>> = vec![Vec::new(); n];
     let mut references: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut cited_by: Vec<Vec<DocId>> = vec![Vec::new(); site.bibliography.works.len()];
-    for &id in &ids {
+    let all_edges: Vec<Edges> = ids
+        .par_iter()
+        .map(|&id| edges(id, &resolved[site.slot(id)], &site.doc(id).body.links))
+        .collect();
+    for (&id, e) in ids.iter().zip(all_edges) {
         let slot = site.slot(id);
-        let e = edges(id, &resolved[slot], &site.doc(id).body.links);
         for &w in &e.references {
             cited_by[w].push(id);
         }
@@ -245,7 +256,9 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     site.graph.outgoing = outgoing;
     site.graph.references = references;
     site.graph.cited_by = cited_by;
+    clock.lap("  edges");
     diags.extend(knowledge(site));
+    clock.lap("  knowledge");
     diags
 }
 

@@ -25,7 +25,9 @@ pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
     let by_term = term_index(site);
     let per_page: Vec<Vec<DocId>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| for_page(site, i, &by_term, limit))
+        .map_init(Scores::default, |scores, i| {
+            for_page(site, i, &by_term, limit, scores)
+        })
         .collect();
     for (i, related) in per_page.into_iter().enumerate() {
         out[site.slot(DocId::Page(i))] = related;
@@ -49,17 +51,42 @@ pub fn term_index(site: &Site) -> TermIndex<'_> {
     by_term
 }
 
+/// Scores by document slot, reused from page to page (no hashing, and only
+/// the slots touched are cleared).
+#[derive(Default)]
+pub struct Scores {
+    by_slot: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+impl Scores {
+    fn add(&mut self, slot: usize, points: u32) {
+        if self.by_slot.len() <= slot {
+            self.by_slot.resize(slot + 1, 0);
+        }
+        if self.by_slot[slot] == 0 {
+            self.touched.push(slot);
+        }
+        self.by_slot[slot] += points;
+    }
+}
+
 /// The related pages of page `i`, best first.
-pub fn for_page(site: &Site, i: usize, by_term: &TermIndex<'_>, limit: usize) -> Vec<DocId> {
+pub fn for_page(
+    site: &Site,
+    i: usize,
+    by_term: &TermIndex<'_>,
+    limit: usize,
+    scores: &mut Scores,
+) -> Vec<DocId> {
     let p = &site.pages[i];
     let id = DocId::Page(i);
     let slot = site.slot(id);
-    let mut score: HashMap<DocId, u32> = HashMap::new();
     for &t in &site.graph.outgoing[slot] {
-        *score.entry(t).or_default() += 3;
+        scores.add(site.slot(t), 3);
     }
     for b in &site.graph.backlinks[slot] {
-        *score.entry(b.source).or_default() += 3;
+        scores.add(site.slot(b.source), 3);
     }
     for (tax, terms) in &p.doc.fm.taxonomies {
         for t in terms {
@@ -70,19 +97,32 @@ pub fn for_page(site: &Site, i: usize, by_term: &TermIndex<'_>, limit: usize) ->
                 continue;
             }
             for &j in sharers {
-                *score.entry(DocId::Page(j)).or_default() += 1;
+                scores.add(site.slot(DocId::Page(j)), 1);
             }
         }
     }
-    score.remove(&id);
-    let mut ranked: Vec<(DocId, u32)> = score
-        .into_iter()
-        .filter(|(d, _)| matches!(d, DocId::Page(_)))
-        .collect();
-    ranked.sort_by(|a, b| {
+    let mut ranked: Vec<(DocId, u32)> = Vec::with_capacity(scores.touched.len());
+    for s in scores.touched.drain(..) {
+        let points = std::mem::take(&mut scores.by_slot[s]);
+        // Pages only (slots below the page count), and not the page itself.
+        if s < site.pages.len() && s != slot {
+            ranked.push((DocId::Page(s), points));
+        }
+    }
+    // Best score first, then by title, then by position: a total order, so
+    // picking the best `limit` before sorting them gives the same list.
+    let order = |a: &(DocId, u32), b: &(DocId, u32)| {
         b.1.cmp(&a.1)
             .then_with(|| site.title_of(a.0).cmp(site.title_of(b.0)))
             .then_with(|| a.0.cmp(&b.0))
-    });
-    ranked.into_iter().take(limit).map(|(d, _)| d).collect()
+    };
+    if limit == 0 {
+        return Vec::new();
+    }
+    if ranked.len() > limit {
+        ranked.select_nth_unstable_by(limit - 1, order);
+        ranked.truncate(limit);
+    }
+    ranked.sort_by(order);
+    ranked.into_iter().map(|(d, _)| d).collect()
 }

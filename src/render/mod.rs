@@ -85,11 +85,11 @@ impl RenderState {
         if std::env::var_os("FASCIA_TIMINGS").is_some() {
             eprintln!("timing: bodies linked{}", crate::pipeline::memory_note());
         }
+        let clock = crate::pipeline::Clock::new();
         let taxonomies = taxonomy::collect(&site);
+        clock.lap("taxonomies collected");
         let related = crate::knowledge::related::compute(&site);
-        if std::env::var_os("FASCIA_TIMINGS").is_some() {
-            eprintln!("timing: related computed{}", crate::pipeline::memory_note());
-        }
+        clock.lap("related computed");
         let config_value = crate::render::ser(&site.config);
         Self {
             site,
@@ -143,12 +143,19 @@ impl RenderState {
     pub fn refresh_related(&mut self, pages: &[usize]) {
         let by_term = crate::knowledge::related::term_index(&self.site);
         let limit = self.site.config.knowledge.related_pages;
+        let mut scores = crate::knowledge::related::Scores::default();
         let lists: Vec<(usize, Vec<DocId>)> = pages
             .iter()
             .map(|&i| {
                 (
                     self.site.slot(DocId::Page(i)),
-                    crate::knowledge::related::for_page(&self.site, i, &by_term, limit),
+                    crate::knowledge::related::for_page(
+                        &self.site,
+                        i,
+                        &by_term,
+                        limit,
+                        &mut scores,
+                    ),
                 )
             })
             .collect();
