@@ -155,84 +155,76 @@ fn mention_names(site: &Site) -> (Vec<String>, Vec<DocId>) {
     (names, owners)
 }
 
-/// Append `line` to `out` with the Markdown that is not prose (links,
-/// wikilinks, code, HTML) masked, keeping byte positions (ASCII bytes become
-/// spaces, the bytes of other characters `_`), so mentions inside them are not
-/// reported and what is appended is valid UTF-8 whenever `line` is.
-fn mask_prose_into(line: &str, out: &mut Vec<u8>) {
+/// Add the prose of `line` (which starts at byte `at` of the body) to
+/// `spans`: everything but links, wikilinks, inline code and HTML tags.
+fn prose_spans_of_line(line: &str, at: usize, spans: &mut Vec<(usize, usize)>) {
     let bytes = line.as_bytes();
-    let base = out.len();
-    out.extend_from_slice(bytes);
-    if !bytes.iter().any(|b| matches!(b, b'`' | b'<' | b'[')) {
-        return;
-    }
-    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
-        for b in &mut out[base + from..base + to.min(bytes.len())] {
-            *b = if b.is_ascii() { b' ' } else { b'_' };
+    let mut push = |from: usize, to: usize| {
+        if from >= to {
+            return;
+        }
+        match spans.last_mut() {
+            // Continues the previous span (the line before had no markup at its end).
+            Some(last) if last.1 == at + from => last.1 = at + to,
+            _ => spans.push((at + from, at + to)),
         }
     };
+    let mut prose_from = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'`' => {
-                let end = line[i + 1..]
+    while let Some(k) = memchr::memchr3(b'`', b'<', b'[', &bytes[i..]) {
+        i += k;
+        let end = match bytes[i] {
+            b'`' => Some(
+                line[i + 1..]
                     .find('`')
-                    .map_or(bytes.len(), |e| i + 1 + e + 1);
-                blank(out, i, end);
+                    .map_or(bytes.len(), |e| i + 1 + e + 1),
+            ),
+            b'<' => Some(line[i..].find('>').map_or(bytes.len(), |e| i + e + 1)),
+            _ if line[i..].starts_with("[[") => {
+                Some(line[i..].find("]]").map_or(bytes.len(), |e| i + e + 2))
+            }
+            // [text](url): the whole link is not a mention.
+            _ => line[i..]
+                .find("](")
+                .map(|e| i + e)
+                .and_then(|c| line[c..].find(')').map(|e| c + e + 1)),
+        };
+        match end {
+            Some(end) => {
+                push(prose_from, i);
+                prose_from = end;
                 i = end;
             }
-            b'<' => {
-                let end = line[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
-                blank(out, i, end);
-                i = end;
-            }
-            b'[' if line[i..].starts_with("[[") => {
-                let end = line[i..].find("]]").map_or(bytes.len(), |e| i + e + 2);
-                blank(out, i, end);
-                i = end;
-            }
-            b'[' => {
-                // [text](url): the whole link is not a mention.
-                let close = line[i..].find("](").map(|e| i + e);
-                let end = close.and_then(|c| line[c..].find(')').map(|e| c + e + 1));
-                match end {
-                    Some(end) => {
-                        blank(out, i, end);
-                        i = end;
-                    }
-                    None => i += 1,
-                }
-            }
-            _ => i += 1,
+            None => i += 1,
+        }
+        if i >= bytes.len() {
+            break;
         }
     }
+    push(prose_from, bytes.len());
 }
 
-/// A page body as prose only, for finding mentions: every line keeps its
-/// bytes' positions, but fenced code, headings and shortcode lines are blank
-/// and the rest is masked by [`mask_prose_into`]. Also the byte offset where
-/// each line starts.
-fn prose_of(body: &str) -> (Vec<u8>, Vec<usize>) {
-    let mut masked = Vec::with_capacity(body.len());
-    let mut starts = Vec::new();
+/// A page body's prose, for finding mentions: byte ranges of the body that
+/// leave out fenced code, headings, shortcode lines, and the links, code and
+/// HTML within lines. Ranges that touch are merged, so a gap between two
+/// ranges always stands for something that is not prose.
+fn prose_spans(body: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
     let mut in_fence = false;
+    let mut at = 0;
     for line in body.split_inclusive('\n') {
-        starts.push(masked.len());
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        let content = content.strip_suffix('\r').unwrap_or(content);
-        let t = content.trim_start();
+        let t = line.trim_start();
         let fence = t.starts_with("```") || t.starts_with("~~~");
         if fence {
             in_fence = !in_fence;
         }
-        if fence || in_fence || t.starts_with('#') || t.starts_with("{{") || t.starts_with("{%") {
-            masked.resize(masked.len() + content.len(), b' ');
-        } else {
-            mask_prose_into(content, &mut masked);
+        if !(fence || in_fence || t.starts_with('#') || t.starts_with("{{") || t.starts_with("{%"))
+        {
+            prose_spans_of_line(line, at, &mut spans);
         }
-        masked.extend_from_slice(&line.as_bytes()[content.len()..]);
+        at += line.len();
     }
-    (masked, starts)
+    spans
 }
 
 /// Another page's title or synonym in prose, on a page that never links to it.
@@ -258,15 +250,21 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
                 .map(str::len)
                 .sum();
             let body = &text[body_start..];
-            let (masked, starts) = prose_of(body);
-            for m in matcher.find_all(&masked, scratch) {
+            let spans = prose_spans(body);
+            // Lines counted up to the last match reported (matches come in order).
+            let (mut line, mut line_start, mut counted_to) = (0, 0, 0);
+            for m in matcher.find_all(body.as_bytes(), &spans, scratch) {
                 let target = owners[m.name];
                 if target == id || linked.contains(&target) || reported.contains(&target) {
                     continue;
                 }
                 reported.insert(target);
-                let n = starts.partition_point(|&s| s <= m.start) - 1;
-                let line_start = starts[n];
+                for nl in memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..m.start]) {
+                    line += 1;
+                    line_start = counted_to + nl + 1;
+                }
+                counted_to = m.start;
+                let n = line;
                 let col = body[line_start..m.start].chars().count() + 1;
                 let name = &body[m.start..m.end];
                 out.push(
@@ -292,13 +290,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prose_keeps_positions_and_blanks_what_is_not_prose() {
-        let body = "# Beta\n```\nBeta\n```\nSee `Beta`, <i a=\"Beta\">, [[Beta]], [Beta](x) and Beta.\r\n{{ x() }}\n";
-        let (masked, starts) = prose_of(body);
-        assert_eq!(masked.len(), body.len());
-        let text = String::from_utf8(masked).unwrap();
-        assert_eq!(text.matches("Beta").count(), 1, "{text:?}");
-        assert_eq!(starts.len(), body.lines().count());
-        assert!(text.contains("and Beta.\r\n"));
+    fn prose_leaves_out_what_is_not_prose() {
+        let body = "# Beta\n```\nBeta\n```\nSee `Beta`, <i a=\"Beta\">, [[Beta]], [Beta](x) and Beta.\r\nA [bracket] Beta\nand `unclosed Beta\n{{ x() }}\nlast Beta";
+        let spans = prose_spans(body);
+        let prose: Vec<&str> = spans.iter().map(|&(a, b)| &body[a..b]).collect();
+        assert_eq!(
+            prose,
+            [
+                "See ",
+                ", ",
+                ", ",
+                ", ",
+                " and Beta.\r\nA [bracket] Beta\nand ",
+                "last Beta"
+            ]
+        );
+        // Touching ranges are merged: gaps mean markup.
+        assert!(spans.windows(2).all(|w| w[0].1 < w[1].0));
     }
 }

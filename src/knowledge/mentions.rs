@@ -34,11 +34,11 @@ struct Word {
     hash: u64,
 }
 
-/// The words of `text`, in order, into `out` (cleared first). ASCII is read
-/// eight bytes at a time, other characters one by one.
-fn words_into(text: &[u8], out: &mut Vec<Word>) {
-    out.clear();
-    let n = text.len();
+/// The words of `text[from..to]`, in order, appended to `out` with their
+/// positions in `text`. ASCII is read eight bytes at a time, other characters
+/// one by one.
+fn words_into(text: &[u8], from: usize, to: usize, out: &mut Vec<Word>) {
+    let n = to;
     let mut push = |start: usize, end: usize| {
         out.push(Word {
             start,
@@ -47,7 +47,7 @@ fn words_into(text: &[u8], out: &mut Vec<Word>) {
     };
     // Where the word being read started, if one is.
     let mut start: Option<usize> = None;
-    let mut i = 0;
+    let mut i = from;
     while i < n {
         if i + 8 <= n {
             let x = crate::swar::load(text, i);
@@ -80,7 +80,7 @@ fn words_into(text: &[u8], out: &mut Vec<Word>) {
         let (is_word, len) = if b.is_ascii() {
             (b.is_ascii_alphanumeric(), 1)
         } else {
-            let (c, len) = char_at(text, i);
+            let (c, len) = char_at(&text[..n], i);
             (c.is_some_and(is_word_char), len)
         };
         match (start, is_word) {
@@ -237,7 +237,8 @@ impl NameMatcher {
         let mut prefix_count = 0;
         for n in names {
             let bytes = n.as_ref().as_bytes();
-            words_into(bytes, &mut words);
+            words.clear();
+            words_into(bytes, 0, bytes.len(), &mut words);
             let lead = words.first().map_or(usize::MAX, |w| w.start);
             let hashes: Vec<u64> = words.iter().map(|w| w.hash).collect();
             max_words = max_words.max(hashes.len());
@@ -275,15 +276,29 @@ impl NameMatcher {
         }
     }
 
-    /// Every match in `text`, in order. `scratch` is reused between calls.
-    pub fn find_all(&self, text: &[u8], scratch: &mut Scratch) -> Vec<Match> {
+    /// Every match in `text` that lies within one of `spans` (ranges of
+    /// `text`, in order), in order. `scratch` is reused between calls.
+    pub fn find_all(
+        &self,
+        text: &[u8],
+        spans: &[(usize, usize)],
+        scratch: &mut Scratch,
+    ) -> Vec<Match> {
         let mut out = Vec::new();
         if self.whole.is_empty() {
             return out;
         }
-        words_into(text, &mut scratch.0);
-        let words = &scratch.0[..];
-        let mut taken_to = 0; // matches may not overlap
+        for &(from, to) in spans {
+            scratch.0.clear();
+            words_into(text, from, to, &mut scratch.0);
+            self.find_in(text, (from, to), &scratch.0, &mut out);
+        }
+        out
+    }
+
+    /// The matches among `words`, all of `text[span.0..span.1]`.
+    fn find_in(&self, text: &[u8], span: (usize, usize), words: &[Word], out: &mut Vec<Match>) {
+        let mut taken_to = span.0; // matches may not overlap
         let mut i = 0;
         while i < words.len() {
             let mut best: Option<Match> = None;
@@ -300,7 +315,7 @@ impl NameMatcher {
                     continue;
                 };
                 for &c in candidates {
-                    let m = self.verify(text, words[i].start, c as usize, taken_to);
+                    let m = self.verify(text, words[i].start, c as usize, (taken_to, span.1));
                     if let Some(m) = m
                         && best.is_none_or(|b| {
                             (m.start, std::cmp::Reverse(m.end))
@@ -322,19 +337,21 @@ impl NameMatcher {
                 None => i += 1,
             }
         }
-        out
     }
 
-    /// Name `c` at the word starting at byte `at`, if its bytes are there and
-    /// it stands as whole words.
-    fn verify(&self, text: &[u8], at: usize, c: usize, taken_to: usize) -> Option<Match> {
+    /// Name `c` at the word starting at byte `at`, if its bytes are there
+    /// within `from..to` and it stands as whole words.
+    fn verify(
+        &self,
+        text: &[u8],
+        at: usize,
+        c: usize,
+        (from, to): (usize, usize),
+    ) -> Option<Match> {
         let name = &self.names[c];
         let start = at.checked_sub(name.lead)?;
         let end = start + name.bytes.len();
-        if start < taken_to
-            || end > text.len()
-            || !text[start..end].eq_ignore_ascii_case(&name.bytes)
-        {
+        if start < from || end > to || !text[start..end].eq_ignore_ascii_case(&name.bytes) {
             return None;
         }
         if char_before(text, start).is_some_and(is_word_char)
@@ -401,7 +418,11 @@ mod tests {
     }
 
     fn found(names: &[&str], text: &str) -> Vec<Match> {
-        NameMatcher::new(names).find_all(text.as_bytes(), &mut Scratch::default())
+        NameMatcher::new(names).find_all(
+            text.as_bytes(),
+            &[(0, text.len())],
+            &mut Scratch::default(),
+        )
     }
 
     #[test]
@@ -463,7 +484,7 @@ mod tests {
         ];
         for t in texts {
             let mut got = Vec::new();
-            words_into(t.as_bytes(), &mut got);
+            words_into(t.as_bytes(), 0, t.len(), &mut got);
             let mut want = Vec::new();
             let mut start = None;
             for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
@@ -479,6 +500,17 @@ mod tests {
             let got: Vec<(usize, u64)> = got.iter().map(|w| (w.start, w.hash)).collect();
             assert_eq!(got, want, "{t:?}");
         }
+    }
+
+    #[test]
+    fn matches_stay_inside_their_span() {
+        let names = ["ab cd", "cd"];
+        let text = "ab cd, ab`x`cd and ab cd";
+        // Three spans: "ab cd, ab", "cd and ab", " cd" (the last one cut short).
+        let spans = [(0, 9), (12, 21), (21, 24)];
+        let m = NameMatcher::new(&names).find_all(text.as_bytes(), &spans, &mut Scratch::default());
+        let got: Vec<(usize, &str)> = m.iter().map(|m| (m.start, &text[m.start..m.end])).collect();
+        assert_eq!(got, [(0, "ab cd"), (12, "cd"), (22, "cd")]);
     }
 
     #[test]
