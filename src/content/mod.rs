@@ -96,7 +96,8 @@ pub fn load(content_dir: &Path) -> Result<ContentTree, Diagnostic> {
     Ok(ContentTree { files, assets })
 }
 
-fn rel_path(base: &Path, path: &Path) -> String {
+/// `path` below `base`, with `/` separators whatever the platform.
+pub(crate) fn rel_path(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

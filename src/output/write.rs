@@ -135,17 +135,11 @@ fn list_output(out: &Path) -> Listing {
         .min_depth(1)
         .into_iter()
         .flatten()
-        .filter_map(|entry| {
-            let rel = entry.path().strip_prefix(out).ok()?;
-            let rel = if std::path::MAIN_SEPARATOR == '/' {
-                rel.to_string_lossy().into_owned()
-            } else {
-                rel.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            };
-            Some((rel, entry.file_type().is_dir()))
+        .map(|entry| {
+            (
+                crate::content::rel_path(out, entry.path()),
+                entry.file_type().is_dir(),
+            )
         })
         .collect()
 }
