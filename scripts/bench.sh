@@ -15,7 +15,7 @@ base=target/release/examples/comrak_baseline
 printf '%-7s %-9s %-9s %-9s %-9s %-10s %-9s %-9s %-8s\n' pages wall_s cpu_s rss_MB pages/s MB_md/s base_s ratio md_MB
 for n in "${sizes[@]}"; do
   site="$work/corpus-$n"
-  info=$(python3 ../shared/bench/gen_corpus.py --pages "$n" --out "$site" --layout zola)
+  info=$(python3 scripts/gen_corpus.py --pages "$n" --out "$site" --layout zola)
   md_bytes=$(sed -n 's/.*markdown_bytes=\([0-9]*\).*/\1/p' <<<"$info")
   "$bin" build --root "$site" >/dev/null 2>&1   # warm the page cache
   best_wall=999; best_line=""

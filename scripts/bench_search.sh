@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Search benchmark (issue 6): index size, time to first results and time per
 # keystroke in headless Chromium, on the generated benchmark corpus.
-# Usage: scripts/bench_search.sh [PAGES]   (default 10000; needs ../shared/bench,
+# Usage: scripts/bench_search.sh [PAGES]   (default 10000; needs python3,
 #        Debian's chromium and tests/browser's node modules: cd tests/browser && npm ci)
 # Writes target/bench-search/result-{http,file}.json.
 set -euo pipefail
@@ -12,7 +12,7 @@ corpus="$work/corpus-$pages"
 out="${BENCH_OUT:-$work/out-$pages}"
 mkdir -p "$work"
 if [ ! -f "$corpus/config.toml" ]; then
-  python3 ../shared/bench/gen_corpus.py --pages "$pages" --out "$corpus" --layout zola
+  python3 scripts/gen_corpus.py --pages "$pages" --out "$corpus" --layout zola
 fi
 # Give the corpus fascia's search: the fibre theme's static files and search
 # page, and a search box plus the search script in the corpus's own light

@@ -157,7 +157,7 @@ def main():
         try:
             for n in a.pages:
                 corpus = os.path.join(work, f"corpus-{n}")
-                subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"),
+                subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_corpus.py"),
                                 "--pages", str(n), "--out", corpus, "--layout", "zola"], check=True,
                                stdout=subprocess.DEVNULL)
                 load(corpus, f"corpus-{n}", a.secs, a.clients)
@@ -174,7 +174,7 @@ def main():
         bench(enc, a.edits, "encyclopedia")
         for n in a.pages:
             corpus = os.path.join(work, f"corpus-{n}")
-            subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"),
+            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_corpus.py"),
                             "--pages", str(n), "--out", corpus, "--layout", "zola"], check=True,
                            stdout=subprocess.DEVNULL)
             bench(corpus, a.edits, f"corpus-{n}")

@@ -248,7 +248,9 @@ fn build(args: &BuildArgs) -> ExitCode {
         .output_dir
         .clone()
         .unwrap_or_else(|| root.join(&linked.site.config.output_dir));
-    if let Err(d) = crate::output::write::check_output_dir(&out_dir, &root, args.force) {
+    let protected = source_dirs(&linked.site);
+    if let Err(d) = crate::output::write::check_output_dir(&out_dir, &root, &protected, args.force)
+    {
         let mut diags = linked.diagnostics;
         diags.push(d);
         return failed(&progress, &diags, "build");
@@ -334,7 +336,8 @@ fn build(args: &BuildArgs) -> ExitCode {
     };
     if offline_only || also_offline {
         if !offline_only
-            && let Err(d) = crate::output::write::check_output_dir(&offline_dir, &root, args.force)
+            && let Err(d) =
+                crate::output::write::check_output_dir(&offline_dir, &root, &protected, args.force)
         {
             diags.push(d);
             return failed(&progress, &diags, "build");
@@ -401,6 +404,21 @@ fn build(args: &BuildArgs) -> ExitCode {
     std::mem::forget(editions);
     std::mem::forget(state);
     ExitCode::SUCCESS
+}
+
+/// The folders a site is built from beyond the standard ones under its root:
+/// the theme in use (the parent of each static folder) and `themes_dir`.
+fn source_dirs(site: &crate::site::Site) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = site
+        .static_dirs
+        .iter()
+        .filter_map(|d| d.parent().map(Path::to_path_buf))
+        .filter(|d| d != &site.root)
+        .collect();
+    if let Some(d) = &site.config.themes_dir {
+        dirs.push(site.root.join(d));
+    }
+    dirs
 }
 
 /// The offline edition of a rendered site, with its manifest, checked:

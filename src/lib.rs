@@ -21,3 +21,4 @@ pub mod site;
 pub mod swar;
 pub mod templates;
 pub mod toml_pos;
+pub mod url_path;

@@ -606,8 +606,7 @@ fn refuses_dangerous_output_folders() {
 fn builds_a_zola_corpus_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
-    let gen_script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    let gen_script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_corpus.py");
     let status = std::process::Command::new("python3")
         .args([
             gen_script.to_str().unwrap(),

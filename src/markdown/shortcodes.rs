@@ -325,7 +325,12 @@ impl ArgParser<'_> {
 
     fn rest(&self) -> &str {
         let r = &self.s[self.i..];
-        &r[..r.len().min(20)]
+        // At most 20 bytes, ending on a character boundary.
+        let mut end = r.len().min(20);
+        while !r.is_char_boundary(end) {
+            end -= 1;
+        }
+        &r[..end]
     }
 
     fn value(&mut self) -> Result<ArgValue, String> {

@@ -5,6 +5,7 @@
 pub mod aliases;
 pub mod archive;
 pub mod feeds;
+pub mod guard;
 pub mod offline;
 pub mod write;
 

@@ -1,108 +1,56 @@
-//! Writing the output folder safely.
+//! Writing the output folder atomically.
 //!
-//! A first build writes into a temporary sibling folder renamed into place
-//! at the end. Later builds update the folder in place: unchanged files are
-//! not touched, changed ones are staged beside their targets and renamed over
-//! them only when every file is written, and files that are gone are removed
-//! last, so a failed build leaves the previous output untouched. fascia only replaces folders it created (they hold a marker
-//! file) and refuses folders whose loss would hurt: `/`, the home folder, the
-//! site root or anything containing it, and the site's own source folders.
+//! Whatever happens to a build (an error at any stage, a file that cannot be
+//! written, a full disk, `kill -9` at any instant), the output folder holds
+//! either the whole previous site or the whole new one, never a mix.
+//!
+//! Design, and why:
+//! 1. Every build writes a complete new tree into a hidden sibling folder,
+//!    `.NAME.fascia-stage-PID`. Nothing is ever written into the previous
+//!    output, so a symbolic link planted in it cannot redirect a write.
+//! 2. A file whose bytes equal the previous output's file at the same path is
+//!    not written again: it is hard-linked from there (same inode, same
+//!    modification time, no data written). Only regular files found by a walk
+//!    that does not follow links are candidates. This is what keeps a rebuild
+//!    with few changes close to the old in-place update, which wrote nothing
+//!    for such files either.
+//! 3. At commit the two folders are exchanged in one step with
+//!    `renameat2(RENAME_EXCHANGE)` (Linux; `renameatx_np(RENAME_SWAP)` on
+//!    Apple systems), so there is no instant at which the output folder is
+//!    missing or mixed. The previous tree, now at the staging name, is then
+//!    removed. Where the exchange is not available the folders are swapped
+//!    with two renames through `.NAME.fascia-old-PID`; a build killed between
+//!    them leaves no output folder, and the next build puts the previous one
+//!    back before it starts.
+//! 4. Each build first removes the leftovers of builds that died (staging and
+//!    old folders whose process is gone), so a killed first build does not
+//!    leave a hidden copy of the site beside the output forever.
+//!
+//! A generation folder behind a swapped symbolic link would also be atomic,
+//! but the output would then be a link, which upload tools, zip and static
+//! hosts treat differently from a folder; the exchange keeps it a folder.
+//! Data is not flushed to the disk (`fsync`): the guarantee is against a
+//! failed or killed build, not against a power cut.
 
 use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::guard::absolute;
+pub use super::guard::{MARKER, check_output_dir};
 use super::{Output, OutputFile};
 use crate::diagnostics::Diagnostic;
 
-/// The file that marks a folder as fascia's output.
-pub const MARKER: &str = ".fascia-output";
-
 fn io_err(action: &str, path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("cannot {action} {}: {e}", path.display()))
-}
-
-/// An absolute, normalised form of `p` (without requiring it to exist).
-fn absolute(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    // Canonicalise the longest existing ancestor, then append the rest.
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (
-            existing.file_name().map(std::ffi::OsStr::to_os_string),
-            existing.parent(),
-        ) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
+    let mut d = Diagnostic::error("io", format!("cannot {action} {}: {e}", path.display()));
+    if e.raw_os_error() == Some(28) {
+        d = d.with_help("the disk is full: free some space and build again");
     }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        if name == ".." {
-            out.pop();
-        } else if name != "." {
-            out.push(name);
-        }
-    }
-    out
-}
-
-/// Refuse output folders that must never be replaced.
-pub fn check_output_dir(out: &Path, site_root: &Path, force: bool) -> Result<(), Diagnostic> {
-    let out_abs = absolute(out);
-    let root = absolute(site_root);
-    let refuse = |why: &str| {
-        Err(Diagnostic::error(
-            "unsafe-output-dir",
-            format!(
-                "refusing to use {} as the output folder: {why}",
-                out.display()
-            ),
-        )
-        .with_help("choose a separate folder, e.g. --output-dir public"))
-    };
-    if out_abs.parent().is_none() {
-        return refuse("it is the filesystem root");
-    }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && absolute(&home) == out_abs
-    {
-        return refuse("it is your home folder");
-    }
-    if root.starts_with(&out_abs) {
-        return refuse("it is the site root or contains it");
-    }
-    for source in ["content", "templates", "static", "data", "themes"] {
-        if out_abs.starts_with(root.join(source)) {
-            return refuse(&format!("it is inside the site's {source}/ folder"));
-        }
-    }
-    if out_abs.is_file() {
-        return refuse("it is a file");
-    }
-    if out_abs.is_dir() && !out_abs.join(MARKER).exists() && !force {
-        let empty = std::fs::read_dir(&out_abs).is_ok_and(|mut d| d.next().is_none());
-        if !empty {
-            return Err(Diagnostic::error(
-                "unsafe-output-dir",
-                format!("refusing to replace {}: it is not empty and fascia did not create it", out.display()),
-            )
-            .with_help(format!("empty it, choose another --output-dir, or pass --force to replace it (its {MARKER} file is missing)")));
-        }
-    }
-    Ok(())
+    d
 }
 
 /// Write `output` into `out_dir`, replacing it only when all is written.
@@ -112,35 +60,16 @@ pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<(), Diagnosti
     sink.commit()
 }
 
-/// How a [`Sink`] writes.
-#[derive(Debug)]
-enum Mode {
-    /// No previous output: everything goes into a fresh hidden sibling folder
-    /// that is renamed into place at the end.
-    Fresh(PathBuf),
-    /// A previous output exists: files whose bytes are unchanged are left
-    /// alone (and keep their modification times); changed files are staged
-    /// next to their targets as hidden `.name.fascia-tmp` files and renamed
-    /// over them only at [`Sink::commit`]; files the new build no longer has
-    /// are removed last. The old output is listed on a thread of its own
-    /// while the build runs, so finding what to remove costs no time at the end.
-    Update(Mutex<Option<std::thread::JoinHandle<Listing>>>),
-}
-
-/// What an output folder held: (path below it with `/` separators, is a folder).
-type Listing = Vec<(String, bool)>;
+/// The regular files of the previous output (paths below it, `/`-separated).
+type Listing = HashSet<String>;
 
 fn list_output(out: &Path) -> Listing {
     walkdir::WalkDir::new(out)
         .min_depth(1)
         .into_iter()
         .flatten()
-        .map(|entry| {
-            (
-                crate::content::rel_path(out, entry.path()),
-                entry.file_type().is_dir(),
-            )
-        })
+        .filter(|e| e.file_type().is_file())
+        .map(|e| crate::content::rel_path(out, e.path()))
         .collect()
 }
 
@@ -148,23 +77,28 @@ fn list_output(out: &Path) -> Listing {
 ///
 /// Nothing the reader of the output folder sees changes until
 /// [`Sink::commit`]; dropping a sink without committing (a failed build)
-/// removes what it staged and leaves the previous output as it was.
+/// removes its staging folder and leaves the previous output as it was.
 #[derive(Debug)]
 pub struct Sink {
     out: PathBuf,
-    mode: Mode,
+    stage: PathBuf,
+    /// The previous output's files, listed on a thread of its own while the
+    /// build runs (taken on first use).
+    previous: Mutex<Option<std::thread::JoinHandle<Listing>>>,
+    listing: OnceLock<Listing>,
     /// Relative paths of every file of the new output.
     kept: Mutex<HashSet<String>>,
-    /// (staged file, target) pairs, Update mode.
-    staged: Mutex<Vec<(PathBuf, PathBuf)>>,
-    /// Folders created inside the old output, Update mode (removed on abort).
-    created: Mutex<Vec<PathBuf>>,
-    /// Files whose folder is blocked by a file of the old output: written
-    /// at commit, after that file is gone.
-    deferred: Mutex<Vec<(String, Vec<u8>)>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
-    committed: AtomicBool,
+    done: AtomicBool,
+}
+
+/// `.NAME.fascia-KIND-PID` beside `out`.
+fn sibling(out: &Path, kind: &str, pid: u32) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.fascia-{kind}-{pid}"))
 }
 
 impl Sink {
@@ -173,38 +107,33 @@ impl Sink {
         let out = absolute(out_dir);
         let parent = out
             .parent()
-            .ok_or_else(|| Diagnostic::error("io", "output folder has no parent"))?;
+            .ok_or_else(|| Diagnostic::error("io", "the output folder has no parent folder"))?;
         std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, &e))?;
-        let mode = if out.is_dir() {
+        recover(&out)?;
+        let stage = sibling(&out, "stage", std::process::id());
+        if stage.exists() {
+            std::fs::remove_dir_all(&stage).map_err(|e| io_err("remove", &stage, &e))?;
+        }
+        std::fs::create_dir(&stage).map_err(|e| io_err("create", &stage, &e))?;
+        let previous = if std::fs::symlink_metadata(&out).is_ok_and(|m| m.is_dir()) {
             let dir = out.clone();
-            Mode::Update(Mutex::new(Some(std::thread::spawn(move || {
-                list_output(&dir)
-            }))))
+            Some(std::thread::spawn(move || list_output(&dir)))
         } else {
-            let name = out
-                .file_name()
-                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-            let tmp = parent.join(format!(".{name}.fascia-new-{}", std::process::id()));
-            if tmp.exists() {
-                std::fs::remove_dir_all(&tmp).map_err(|e| io_err("remove", &tmp, &e))?;
-            }
-            std::fs::create_dir_all(&tmp).map_err(|e| io_err("create", &tmp, &e))?;
-            Mode::Fresh(tmp)
+            None
         };
         Ok(Self {
             out,
-            mode,
+            stage,
+            previous: Mutex::new(previous),
+            listing: OnceLock::new(),
             kept: Mutex::default(),
-            staged: Mutex::default(),
-            created: Mutex::default(),
-            deferred: Mutex::default(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
-            committed: AtomicBool::new(false),
+            done: AtomicBool::new(false),
         })
     }
 
-    /// (files written, files left unchanged) so far.
+    /// (files written, files kept from the previous output) so far.
     pub fn counts(&self) -> (usize, usize) {
         (
             self.written.load(Ordering::Relaxed),
@@ -212,44 +141,33 @@ impl Sink {
         )
     }
 
-    /// Write (or stage) one file. Safe to call from many threads; a path
-    /// written twice is an error.
+    fn previous_files(&self) -> &Listing {
+        self.listing.get_or_init(|| {
+            lock(&self.previous)
+                .take()
+                .and_then(|h| h.join().ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Write one file into the staging tree. Safe to call from many threads;
+    /// a path written twice is an error.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.claim(rel)?;
-        match &self.mode {
-            Mode::Fresh(tmp) => {
-                let path = tmp.join(rel);
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, &e))?;
-                }
-                write_file(&path, bytes)?;
-                self.written.fetch_add(1, Ordering::Relaxed);
-                Ok(())
-            }
-            Mode::Update(_) => {
-                let target = self.out.join(rel);
-                if same_bytes(&target, bytes) {
-                    self.unchanged.fetch_add(1, Ordering::Relaxed);
-                    return Ok(());
-                }
-                let Some(dir) = target.parent() else {
-                    return Err(io_err(
-                        "write",
-                        &target,
-                        &std::io::Error::other("no parent folder"),
-                    ));
-                };
-                if !self.make_dirs(dir) {
-                    lock(&self.deferred).push((rel.to_string(), bytes.to_vec()));
-                    return Ok(());
-                }
-                let staged = staged_name(&target);
-                write_file(&staged, bytes)?;
-                lock(&self.staged).push((staged, target));
-                self.written.fetch_add(1, Ordering::Relaxed);
-                Ok(())
+        let path = self.stage.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, &e))?;
+        }
+        if self.previous_files().contains(rel) {
+            let old = self.out.join(rel);
+            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
             }
         }
+        write_file(&path, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Copy a file from disk (static files, page assets).
@@ -270,7 +188,16 @@ impl Sink {
     }
 
     fn claim(&self, rel: &str) -> Result<(), Diagnostic> {
-        if rel == MARKER || !lock(&self.kept).insert(rel.to_string()) {
+        if !crate::url_path::is_normal_file_path(rel) || rel == MARKER {
+            return Err(Diagnostic::error(
+                "unsafe-output-path",
+                format!(
+                    "refusing to write {rel:?}: it is not a plain path inside the output folder"
+                ),
+            )
+            .with_help("this is a bug in fascia or a template: please report it"));
+        }
+        if !lock(&self.kept).insert(rel.to_string()) {
             return Err(Diagnostic::error(
                 "duplicate-output",
                 format!("two parts of the site write the same output file {rel}"),
@@ -280,125 +207,153 @@ impl Sink {
         Ok(())
     }
 
-    /// Create `dir` inside the old output, remembering what was created.
-    /// `false` when a file of the old output is in the way.
-    fn make_dirs(&self, dir: &Path) -> bool {
-        if dir.is_dir() {
-            return true;
-        }
-        let mut missing = Vec::new();
-        let mut d = dir;
-        while !d.exists() {
-            missing.push(d.to_path_buf());
-            match d.parent() {
-                Some(p) => d = p,
-                None => break,
-            }
-        }
-        if !d.is_dir() {
-            return false;
-        }
-        for m in missing.iter().rev() {
-            match std::fs::create_dir(m) {
-                Ok(()) => lock(&self.created).push(m.clone()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(_) => return false,
-            }
-        }
-        true
-    }
-
-    /// Make the new output visible: rename staged files into place, remove
-    /// what the new build does not have, and mark the folder as fascia's.
+    /// Make the new output visible in one step, then remove the previous one.
     pub fn commit(self) -> Result<(), Diagnostic> {
-        self.committed.store(true, Ordering::Relaxed);
-        let marker = "This folder is written by fascia and replaced on every build.\n";
-        match &self.mode {
-            Mode::Fresh(tmp) => {
-                let tmp = tmp.clone();
-                let undo = |d: Diagnostic| {
-                    let _ = std::fs::remove_dir_all(&tmp);
-                    d
-                };
-                std::fs::write(tmp.join(MARKER), marker)
-                    .map_err(|e| undo(io_err("write", &tmp.join(MARKER), &e)))?;
-                if self.out.exists() {
-                    return Err(undo(
-                        Diagnostic::error(
-                            "io",
-                            format!(
-                                "{} appeared while fascia was building; nothing was written",
-                                self.out.display()
-                            ),
-                        )
-                        .with_help("build again"),
-                    ));
-                }
-                std::fs::rename(&tmp, &self.out)
-                    .map_err(|e| undo(io_err("move into place", &self.out, &e)))
-            }
-            Mode::Update(listing) => {
-                let staged = std::mem::take(&mut *lock(&self.staged));
-                for (from, to) in &staged {
-                    if to.is_dir() {
-                        std::fs::remove_dir_all(to).map_err(|e| io_err("replace", to, &e))?;
-                    }
-                    std::fs::rename(from, to).map_err(|e| io_err("move into place", to, &e))?;
-                }
-                let kept = lock(&self.kept);
-                let listing = lock(listing)
-                    .take()
-                    .and_then(|h| h.join().ok())
-                    .unwrap_or_else(|| list_output(&self.out));
-                prune(&self.out, &kept, &listing)?;
-                for (rel, bytes) in std::mem::take(&mut *lock(&self.deferred)) {
-                    let target = self.out.join(&rel);
-                    let mut d = target.parent();
-                    while let Some(dir) = d {
-                        if dir.is_file() {
-                            std::fs::remove_file(dir).map_err(|e| io_err("replace", dir, &e))?;
-                        }
-                        if dir == self.out {
-                            break;
-                        }
-                        d = dir.parent();
-                    }
-                    if let Some(dir) = target.parent() {
-                        std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, &e))?;
-                    }
-                    write_file(&target, &bytes)?;
-                    self.written.fetch_add(1, Ordering::Relaxed);
-                }
-                let m = self.out.join(MARKER);
-                if std::fs::read_to_string(&m).ok().as_deref() != Some(marker) {
-                    std::fs::write(&m, marker).map_err(|e| io_err("write", &m, &e))?;
-                }
-                Ok(())
-            }
-        }
+        self.done.store(true, Ordering::Relaxed);
+        let marker = self.stage.join(MARKER);
+        let result = std::fs::write(&marker, MARKER_TEXT)
+            .map_err(|e| io_err("write", &marker, &e))
+            .and_then(|()| swap_in(&self.stage, &self.out));
+        // Either the staging folder (a failure) or the previous output (after
+        // the swap) is at the staging name now: it goes.
+        remove_tree(&self.stage);
+        result
     }
 }
+
+const MARKER_TEXT: &str = "This folder is written by fascia and replaced on every build.\n";
 
 impl Drop for Sink {
     /// A sink dropped before [`Sink::commit`] takes back what it staged.
     fn drop(&mut self) {
-        if self.committed.load(Ordering::Relaxed) {
-            return;
-        }
-        match &self.mode {
-            Mode::Fresh(tmp) => {
-                let _ = std::fs::remove_dir_all(tmp);
-            }
-            Mode::Update(_) => {
-                for (staged, _) in lock(&self.staged).iter() {
-                    let _ = std::fs::remove_file(staged);
-                }
-                for dir in lock(&self.created).iter().rev() {
-                    let _ = std::fs::remove_dir(dir);
-                }
-            }
+        if !self.done.load(Ordering::Relaxed) {
+            remove_tree(&self.stage);
         }
     }
+}
+
+/// Put `stage` at `out`, with `out`'s previous content left at `stage`.
+fn swap_in(stage: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let failed = |e: &std::io::Error| {
+        io_err("move the new output into place at", out, e)
+            .with_help("nothing was changed: the previous output is whole; build again")
+    };
+    if std::fs::symlink_metadata(out).is_err() {
+        return std::fs::rename(stage, out).map_err(|e| failed(&e));
+    }
+    match exchange(stage, out) {
+        Ok(()) => Ok(()),
+        Err(e) if exchange_unsupported(&e) => swap_by_renames(stage, out),
+        Err(e) => Err(failed(&e)),
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    // EINVAL: the file system cannot exchange; ENOSYS: the kernel cannot.
+    e.kind() == std::io::ErrorKind::Unsupported || matches!(e.raw_os_error(), Some(22 | 38))
+}
+
+/// The fallback swap: `out` -> old, `stage` -> `out`, then old removed.
+fn swap_by_renames(stage: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let old = sibling(out, "old", std::process::id());
+    std::fs::rename(out, &old).map_err(|e| {
+        io_err("move aside", out, &e)
+            .with_help("nothing was changed: the previous output is whole; build again")
+    })?;
+    if let Err(e) = std::fs::rename(stage, out) {
+        let back = std::fs::rename(&old, out);
+        return Err(io_err("move the new output into place at", out, &e).with_help(
+            if back.is_ok() {
+                "the previous output was put back whole; build again"
+            } else {
+                "the previous output is in the folder named in this message's siblings (.NAME.fascia-old-PID); the next build puts it back"
+            },
+        ));
+    }
+    // The new output is in place; the previous one goes (or, if this is
+    // interrupted, the next build removes it).
+    remove_tree(&old);
+    Ok(())
+}
+
+/// Before a build: put back an output folder a killed fallback swap left
+/// aside, and remove the staging and old folders of builds that died.
+fn recover(out: &Path) -> Result<(), Diagnostic> {
+    let Some(parent) = out.parent() else {
+        return Ok(());
+    };
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{name}.fascia-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut leftovers = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (kind, pid) = rest.rsplit_once('-').unwrap_or((rest, ""));
+        let pid: Option<u32> = pid.parse().ok();
+        if pid.is_some_and(|p| p != std::process::id() && process_alive(p)) {
+            continue; // another build, still running
+        }
+        leftovers.push((kind.to_string(), entry.path()));
+    }
+    // An output moved aside and never replaced: put it back first.
+    if std::fs::symlink_metadata(out).is_err()
+        && let Some((_, old)) = leftovers.iter().find(|(k, _)| k == "old")
+    {
+        std::fs::rename(old, out)
+            .map_err(|e| io_err("restore the previous output from", old, &e))?;
+    }
+    for (_, path) in leftovers {
+        if std::fs::symlink_metadata(&path).is_ok() {
+            remove_tree(&path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: u32) -> bool {
+    false
+}
+
+/// Remove a folder of fascia's own (staging or previous output), its top
+/// entries in parallel. Errors are ignored: a leftover is removed next time.
+fn remove_tree(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|e| {
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(&p);
+        } else {
+            let _ = std::fs::remove_file(&p);
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -423,266 +378,6 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     std::io::Read::read_to_end(&mut f, &mut old).is_ok() && old == bytes
 }
 
-/// `dir/.name.fascia-tmp` for `dir/name`.
-fn staged_name(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    target.with_file_name(format!(".{name}.fascia-tmp"))
-}
-
-/// Remove every file under `out` that is not in `kept` (nor the marker), then
-/// every folder left empty. Only paths inside `out` are ever touched.
-fn prune(out: &Path, kept: &HashSet<String>, listing: &Listing) -> Result<(), Diagnostic> {
-    // Folders that hold a file of the new output stay.
-    let mut kept_dirs: HashSet<&str> = HashSet::new();
-    for rel in kept {
-        let mut r = rel.as_str();
-        while let Some(i) = r.rfind('/') {
-            r = &r[..i];
-            if !kept_dirs.insert(r) {
-                break; // and so are its parents
-            }
-        }
-    }
-    let is_dir_now = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-    let mut dirs = Vec::new();
-    for (rel, is_dir) in listing {
-        if *is_dir {
-            if !kept_dirs.contains(rel.as_str()) {
-                dirs.push(rel.as_str());
-            }
-            continue;
-        }
-        if rel == MARKER || kept.contains(rel) {
-            continue;
-        }
-        let path = out.join(rel);
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            // Gone already (a staged file renamed into place), or now a folder
-            // of the new output.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound || is_dir_now(&path) => {}
-            Err(e) => return Err(io_err("remove", &path, &e)),
-        }
-    }
-    // Deepest first, so parents are empty when their turn comes.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
-    for d in dirs {
-        let path = out.join(d);
-        if !is_dir_now(&path) {
-            continue; // replaced by a file of the new output
-        }
-        match std::fs::remove_dir(&path) {
-            Ok(()) => {}
-            // Something that is not fascia's appeared in it during the build: leave it.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::DirectoryNotEmpty
-                ) => {}
-            Err(e) => return Err(io_err("remove", &path, &e)),
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_dangerous_folders() {
-        let tmp = std::env::temp_dir().join(format!("fascia-write-test-{}", std::process::id()));
-        let site = tmp.join("site");
-        std::fs::create_dir_all(site.join("content")).unwrap();
-        assert!(check_output_dir(Path::new("/"), &site, true).is_err());
-        assert!(check_output_dir(&site, &site, true).is_err());
-        assert!(check_output_dir(&tmp, &site, true).is_err());
-        assert!(check_output_dir(&site.join("content"), &site, true).is_err());
-        assert!(check_output_dir(&site.join("content/x"), &site, true).is_err());
-        let other = tmp.join("other");
-        std::fs::create_dir_all(&other).unwrap();
-        std::fs::write(other.join("keep.txt"), "x").unwrap();
-        assert!(check_output_dir(&other, &site, false).is_err());
-        assert!(check_output_dir(&other, &site, true).is_ok());
-        assert!(check_output_dir(&site.join("public"), &site, false).is_ok());
-        std::fs::remove_dir_all(&tmp).unwrap();
-    }
-
-    fn tree(dir: &Path) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .flatten()
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                let body = if e.file_type().is_dir() {
-                    "/".to_string()
-                } else {
-                    std::fs::read_to_string(e.path()).unwrap()
-                };
-                (rel, body)
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
-    fn names_in(dir: &Path) -> Vec<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
-    }
-
-    fn build(out: &Path, files: &[(&str, &str)]) {
-        let sink = Sink::new(out).unwrap();
-        for (rel, body) in files {
-            sink.put(rel, body.as_bytes()).unwrap();
-        }
-        sink.commit().unwrap();
-    }
-
-    #[test]
-    fn updates_in_place_keeping_unchanged_files_and_pruning_the_rest() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        build(
-            &out,
-            &[
-                ("a/index.html", "A"),
-                ("b/index.html", "B"),
-                ("old/x/index.html", "X"),
-                ("f", "file"),
-            ],
-        );
-        assert!(out.join(MARKER).is_file());
-        let a_time = std::fs::metadata(out.join("a/index.html"))
-            .unwrap()
-            .modified()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        // b changes, old/ goes, `f` (a file) becomes a folder, `a/index.html` is unchanged.
-        build(
-            &out,
-            &[
-                ("a/index.html", "A"),
-                ("b/index.html", "B2"),
-                ("f/index.html", "F"),
-            ],
-        );
-        let t = tree(&out);
-        let names: Vec<&str> = t.iter().map(|(r, _)| r.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                MARKER,
-                "a",
-                "a/index.html",
-                "b",
-                "b/index.html",
-                "f",
-                "f/index.html"
-            ]
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
-            "B2"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("f/index.html")).unwrap(),
-            "F"
-        );
-        let a_after = std::fs::metadata(out.join("a/index.html"))
-            .unwrap()
-            .modified()
-            .unwrap();
-        assert_eq!(a_time, a_after, "an unchanged file is not rewritten");
-        // And back: a folder becomes a file.
-        build(&out, &[("f", "file again")]);
-        assert_eq!(
-            std::fs::read_to_string(out.join("f")).unwrap(),
-            "file again"
-        );
-        assert!(!out.join("a").exists() && !out.join("b").exists());
-        // No staging leftovers anywhere around.
-        assert_eq!(names_in(tmp.path()), ["public"]);
-    }
-
-    #[test]
-    fn prune_works_from_the_listing_taken_when_the_build_began() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        build(&out, &[("a/index.html", "A"), ("old/x/index.html", "X")]);
-        let listing = list_output(&out);
-        assert!(
-            listing.contains(&("old/x".to_string(), true)),
-            "{listing:?}"
-        );
-        // Written after the listing: a file fascia does not know of, in a
-        // folder the new output drops. And a listed file already gone.
-        std::fs::write(out.join("old/notes.txt"), "mine").unwrap();
-        let mut listing = listing;
-        listing.push(("a/.gone.fascia-tmp".to_string(), false));
-        let kept: HashSet<String> = ["a/index.html".to_string()].into();
-        prune(&out, &kept, &listing).unwrap();
-        let t = tree(&out);
-        let names: Vec<&str> = t.iter().map(|(r, _)| r.as_str()).collect();
-        assert_eq!(names, [MARKER, "a", "a/index.html", "old", "old/notes.txt"]);
-    }
-
-    #[test]
-    fn a_sink_dropped_before_commit_leaves_the_old_output_as_it_was() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        build(&out, &[("a/index.html", "A"), ("b/index.html", "B")]);
-        let before = tree(&out);
-        {
-            let sink = Sink::new(&out).unwrap();
-            sink.put("a/index.html", b"changed").unwrap();
-            sink.put("new/deep/index.html", b"N").unwrap();
-            assert!(out.join("a/.index.html.fascia-tmp").exists());
-            // dropped: the build failed
-        }
-        assert_eq!(tree(&out), before);
-        // A first build that fails leaves nothing at all.
-        let fresh = tmp.path().join("fresh");
-        {
-            let sink = Sink::new(&fresh).unwrap();
-            sink.put("a/index.html", b"A").unwrap();
-        }
-        assert!(!fresh.exists());
-        assert_eq!(names_in(tmp.path()), ["public"]);
-    }
-
-    #[test]
-    fn the_same_path_twice_is_an_error_and_static_files_yield_to_generated_ones() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let sink = Sink::new(&out).unwrap();
-        sink.put("a/index.html", b"A").unwrap();
-        let err = sink.put("a/index.html", b"again").unwrap_err();
-        assert!(err.message.contains("a/index.html"), "{}", err.message);
-        let src = tmp.path().join("static.html");
-        std::fs::write(&src, "static").unwrap();
-        let mut output = Output::default();
-        output.put_copy("a/index.html".into(), src.clone());
-        output.put_copy("s.html".into(), src);
-        sink.put_output(&output).unwrap();
-        sink.commit().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
-            "A"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("s.html")).unwrap(),
-            "static"
-        );
-    }
-}
+#[path = "write_tests.rs"]
+mod tests;

@@ -698,7 +698,8 @@ fn decode_entities(s: &str, out: &mut String) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        // Bytes, not a string cut: the twelfth byte may fall inside a character.
+        let semi = memchr::memchr(b';', &rest.as_bytes()[..rest.len().min(12)]);
         let decoded = semi.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
