@@ -267,6 +267,22 @@ fn parse_toml(
     }
     let fm: FrontMatter = toml::from_str(split.front)
         .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
+    let errors: Vec<Diagnostic> = unsafe_paths(&fm)
+        .into_iter()
+        .map(|(key, index, d)| {
+            let at = index.and_then(|i| toml_pos::array_item_offset(split.front, &[key], i));
+            match at {
+                Some(o) => {
+                    let (l, c) = line_col(split.front, o);
+                    d.at(file, full, l + off, c)
+                }
+                None => toml_pos::at_key(d, file, full, split.front, off, &[key]),
+            }
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok((fm, warnings))
 }
 
@@ -312,7 +328,52 @@ fn parse_yaml(
     }
     let fm: FrontMatter =
         serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(|e| vec![yaml_err(&e)])?;
+    let errors: Vec<Diagnostic> = unsafe_paths(&fm)
+        .into_iter()
+        .map(|(key, _, d)| {
+            let line = keys
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map_or(off + 1, |(_, l, _)| *l);
+            d.at(file, full, line, 1)
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok((fm, warnings))
+}
+
+/// The fields that choose output paths (`path`, `slug`, `aliases`) whose value
+/// could lead outside the output folder: (key, array index, the error).
+fn unsafe_paths(fm: &FrontMatter) -> Vec<(&'static str, Option<usize>, Diagnostic)> {
+    let mut out = Vec::new();
+    let mut check = |key: &'static str, index: Option<usize>, value: &str| {
+        if let Err(e) = crate::url_path::output_path(value) {
+            out.push((
+                key,
+                index,
+                Diagnostic::error(
+                    "unsafe-output-path",
+                    format!(
+                        "`{key}` = {value:?} cannot be an output path: {}",
+                        e.explain()
+                    ),
+                )
+                .with_help("write a path inside the site, such as \"/notes/my-page/\""),
+            ));
+        }
+    };
+    if let Some(p) = &fm.path {
+        check("path", None, p);
+    }
+    if let Some(s) = &fm.slug {
+        check("slug", None, s);
+    }
+    for (i, a) in fm.aliases.iter().enumerate() {
+        check("aliases", Some(i), a);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -361,6 +422,24 @@ mod tests {
     fn bad_toml_is_located() {
         let errs = page("+++\ntitle = \"A\"\nweight = = 3\n+++\n").unwrap_err();
         assert_eq!(errs[0].line, 3);
+    }
+
+    #[test]
+    fn paths_leading_out_of_the_output_are_errors_at_their_key() {
+        let errs = page("+++\ntitle = \"A\"\npath = \"../../../../tmp/x\"\n+++\n").unwrap_err();
+        assert_eq!(
+            (errs[0].code, errs[0].line, errs[0].column),
+            ("unsafe-output-path", 3, 1)
+        );
+        assert!(errs[0].message.contains("`path`"), "{}", errs[0].message);
+        let errs =
+            page("+++\ntitle = \"A\"\nslug = \"..\"\naliases = [\"/ok/\", \"/a/../../b/\"]\n+++\n")
+                .unwrap_err();
+        let at: Vec<(usize, usize)> = errs.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(at, [(3, 1), (4, 20)]);
+        let errs = page("---\ntitle: A\npath: \"a\\\\..\\\\b\"\n---\n").unwrap_err();
+        assert_eq!((errs[0].code, errs[0].line), ("unsafe-output-path", 3));
+        assert!(page("+++\ntitle = \"A\"\npath = \"/notes/Cześć/\"\n+++\n").is_ok());
     }
 
     #[test]

@@ -242,9 +242,21 @@ fn url_of_dir(dir: &str) -> String {
     }
 }
 
+/// A slug for one URL component: `slug::slugify`, or where that leaves
+/// nothing (only punctuation), the text itself made safe as one component.
 fn slug_component(s: &str) -> String {
     let out = slug::slugify(s);
-    if out.is_empty() { s.to_string() } else { out }
+    if !out.is_empty() {
+        return out;
+    }
+    let safe = crate::url_path::output_path(s)
+        .unwrap_or_default()
+        .replace('/', "-");
+    if safe.is_empty() {
+        "-".to_string()
+    } else {
+        safe
+    }
 }
 
 /// Give documents their places: sections by folder, pages under the nearest
@@ -350,16 +362,11 @@ fn page_from_doc(
         .slug
         .clone()
         .map_or_else(|| slug_component(&stem), |s| slug_component(&s));
-    let path = match &doc.fm.path {
-        Some(p) => {
-            let p = p.trim_matches('/');
-            if p.is_empty() {
-                "/".to_string()
-            } else {
-                format!("/{p}/")
-            }
-        }
-        None => format!("{}{}/", url_of_dir(&dir), slug),
+    // Front matter paths were checked when parsed (`url_path::output_path`).
+    let path = match doc.fm.path.as_deref().map(crate::url_path::output_path) {
+        Some(Ok(p)) if p.is_empty() => "/".to_string(),
+        Some(Ok(p)) => format!("/{p}/"),
+        _ => format!("{}{}/", url_of_dir(&dir), slug),
     };
     let _ = sections;
     let own_assets = if is_bundle {

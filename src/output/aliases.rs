@@ -20,8 +20,8 @@ pub fn add(
     for id in site.doc_ids() {
         let doc = site.doc(id);
         for alias in &doc.fm.aliases {
-            let clean = alias.trim_matches('/');
-            if clean.is_empty() || clean.split('/').any(|c| c == ".." || c == ".") {
+            let clean = crate::url_path::output_path(alias).unwrap_or_default();
+            if clean.is_empty() {
                 diags.push(
                     Diagnostic::error(
                         "invalid-alias",
@@ -32,7 +32,7 @@ pub fn add(
                 continue;
             }
             let path = if clean.ends_with(".html") {
-                clean.to_string()
+                clean.clone()
             } else {
                 format!("{clean}/index.html")
             };

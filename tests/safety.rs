@@ -1,0 +1,318 @@
+//! Nothing a page, a crash or a full disk can do may damage the site or the
+//! disk: attacks on the output folder, each reproduced on the real binary.
+
+mod harness;
+
+use std::path::Path;
+use std::process::Command;
+
+use harness::Site;
+
+/// `file:line:col` of the first diagnostic line naming `file`.
+fn located(stderr: &str, file: &str) -> Option<(usize, usize)> {
+    stderr.lines().find_map(|l| {
+        let at = l.find(file)?;
+        let mut parts = l[at + file.len()..].strip_prefix(':')?.split(':');
+        Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    })
+}
+
+#[test]
+fn no_front_matter_path_can_write_outside_the_output() {
+    let s = Site::fixture("basic");
+    let escape = s.dir.path().join("escape");
+    let cases = [
+        ("path", "path = \"../../../../../../escape/x\"", 3, 1),
+        ("slug", "slug = \"..\"", 3, 1),
+        ("slug", "slug = \"a\\\\..\"", 3, 1),
+        (
+            "aliases",
+            "aliases = [\"/fine/\", \"/../../escape/y/\"]",
+            3,
+            22,
+        ),
+        ("path", "path = \"a/\\u0000/b\"", 3, 1),
+    ];
+    for (key, line, l, c) in cases {
+        s.write(
+            "content/notes/evil.md",
+            &format!("+++\ntitle = \"Evil\"\n{line}\n+++\nBody.\n"),
+        );
+        for cmd in ["build", "check"] {
+            let run = if cmd == "build" {
+                s.build()
+            } else {
+                s.check(&[])
+            };
+            run.failure()
+                .stderr_has("cannot be an output path")
+                .stderr_has(&format!("`{key}`"));
+            assert_eq!(
+                located(&run.stderr, "evil.md"),
+                Some((l, c)),
+                "{cmd} {line}:\n{}",
+                run.stderr
+            );
+        }
+        assert!(!escape.exists(), "{line} wrote outside the output");
+    }
+    // YAML front matter goes through the same rule.
+    s.write(
+        "content/notes/evil.md",
+        "---\ntitle: Evil\npath: ../../escape/z\n---\nBody.\n",
+    );
+    let run = s.build();
+    run.failure().stderr_has("cannot be an output path");
+    assert_eq!(located(&run.stderr, "evil.md").map(|x| x.0), Some(3));
+    assert!(!escape.exists());
+}
+
+#[test]
+fn text_in_any_script_builds_with_search() {
+    let s = Site::fixture("basic");
+    s.write(
+        "content/notes/polish.md",
+        "+++\ntitle = \"Cześć\"\n+++\nSay `\"Cześć\"` to everyone &amp; ząb&nbsp;ł.\n\n\
+         Ελληνικά, العربية, 日本語 and 👋🏽 e\u{301} in one line &#x1F600; &bogus;ż\n",
+    );
+    s.build().success();
+    assert!(s.read("notes/polish/index.html").contains("Cześć"));
+    s.check(&[]).success();
+}
+
+#[test]
+fn the_output_guard_holds_even_with_force() {
+    let s = Site::fixture("basic");
+    let root = s.root();
+    // A theme beside the site, as in this repository.
+    let themes = s.dir.path().join("themes");
+    std::fs::create_dir_all(themes.join("plain/templates")).unwrap();
+    std::fs::write(themes.join("plain/theme.toml"), "name = \"plain\"\n").unwrap();
+    s.edit(
+        "config.toml",
+        "title = \"Basic\"",
+        "title = \"Basic\"\ntheme = \"plain\"",
+    );
+    let r = root.to_str().unwrap();
+    let home = s.dir.path().join("home/user");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("thesis.txt"), "years of work").unwrap();
+    for (out, why) in [
+        (themes.clone(), "which the site is built from"),
+        (themes.join("plain"), "which the site is built from"),
+        (s.dir.path().join("home"), "home folder"),
+        (home.clone(), "home folder"),
+        (root.join("content"), "content/"),
+        (root.clone(), "site root"),
+        (s.dir.path().to_path_buf(), "refusing to use"),
+    ] {
+        let run = Command::new(harness::bin())
+            .args(["build", "--root", r, "--force", "-o"])
+            .arg(&out)
+            .env("HOME", &home)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{}: {stderr}", out.display());
+        assert!(stderr.contains(why), "{}: {stderr}", out.display());
+    }
+    assert_eq!(
+        std::fs::read_to_string(home.join("thesis.txt")).unwrap(),
+        "years of work"
+    );
+    assert!(themes.join("plain/theme.toml").exists());
+    s.build().success();
+}
+
+/// Every regular file under `dir` and its bytes, hashed into one value.
+fn tree_hash(dir: &Path) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (rel, bytes) in harness::snapshot(dir) {
+        rel.hash(&mut h);
+        bytes.hash(&mut h);
+    }
+    h.finish()
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn gen_corpus(pages: usize, out: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_corpus.py");
+    let run = Command::new("python3")
+        .arg(script)
+        .args(["--pages", &pages.to_string(), "--layout", "zola", "--out"])
+        .arg(out)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// Switch every page of the generated corpus between two versions (the base
+/// template says which), so that a rebuild changes every page.
+fn set_version(corpus: &Path, v: u32) {
+    let base = corpus.join("templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let start = text.find("<!--v").map_or(text.len(), |i| i);
+    let kept = &text[..start];
+    std::fs::write(&base, format!("{kept}<!--v{v}-->\n")).unwrap();
+}
+
+#[test]
+fn a_build_killed_at_any_instant_leaves_the_old_site_or_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    gen_corpus(2000, &corpus);
+    let out = dir.path().join("out");
+    let build = || {
+        let mut c = Command::new(harness::bin());
+        c.args(["build", "--root"])
+            .arg(&corpus)
+            .arg("-o")
+            .arg(&out)
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    let mut hashes = [0; 2];
+    let mut full = std::time::Duration::ZERO;
+    for v in [1, 0] {
+        set_version(&corpus, v);
+        let started = std::time::Instant::now();
+        assert!(build().status().unwrap().success());
+        full = full.max(started.elapsed());
+        hashes[v as usize] = tree_hash(&out);
+    }
+    assert_ne!(hashes[0], hashes[1]);
+    // Kill instants spread over the whole build, from a deterministic sequence.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut outcomes = [0; 3];
+    let tries = 24;
+    for i in 0..tries {
+        let now = tree_hash(&out);
+        let current = hashes.iter().position(|h| *h == now).expect("a whole site");
+        set_version(&corpus, 1 - current as u32);
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = full.mul_f64((seed % 1000) as f64 / 1000.0 * 1.1);
+        let mut child = build().spawn().unwrap();
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let after = tree_hash(&out);
+        let which = hashes.iter().position(|h| *h == after);
+        assert!(
+            which.is_some(),
+            "try {i}: killed after {at:?} ({status}), the output is neither the old site nor the new"
+        );
+        let outcome = if status.success() {
+            2
+        } else if which == Some(current) {
+            1
+        } else {
+            0
+        };
+        outcomes[outcome] += 1;
+    }
+    eprintln!("kill -9 over {tries} tries: [new site, old site, build finished] = {outcomes:?}");
+    assert!(
+        outcomes[1] > 0,
+        "no kill landed before the swap: {outcomes:?}"
+    );
+    // A build after the kills removes every leftover.
+    assert!(build().status().unwrap().success());
+    assert_eq!(names_in(dir.path()), ["corpus", "out"]);
+}
+
+fn chattr(flag: &str, path: &Path) -> bool {
+    Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn an_output_that_cannot_be_replaced_stays_whole_and_the_message_says_so() {
+    let s = Site::fixture("basic");
+    s.build().success();
+    let before = harness::snapshot(&s.out());
+    if !chattr("+i", &s.out()) {
+        eprintln!(
+            "skipped: chattr +i is not available here (not root, or the file system has no immutable flag)"
+        );
+        return;
+    }
+    s.edit(
+        "content/notes/alpha.md",
+        "The first note.",
+        "The first note, changed.",
+    );
+    s.write("content/notes/new.md", "+++\ntitle = \"New\"\n+++\nNew.\n");
+    let run = s.build();
+    chattr("-i", &s.out());
+    run.failure().stderr_has("the previous output is whole");
+    assert_eq!(harness::snapshot(&s.out()), before);
+    assert_eq!(names_in(s.dir.path()), ["out", "site"]);
+    // A file of the old output that cannot be removed does not stop the new one.
+    let stuck = s.out().join("notes/alpha/index.html");
+    assert!(chattr("+i", &stuck));
+    s.build().success();
+    chattr("-i", &stuck);
+    assert!(s.exists("notes/new/index.html"));
+}
+
+#[test]
+fn a_full_disk_leaves_the_previous_output_whole() {
+    let mnt = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(mnt.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    let s = Site::fixture("basic");
+    let out = mnt.path().join("public");
+    let build = || {
+        s.run(&[
+            "build",
+            "--root",
+            s.root().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    build().success();
+    let before = harness::snapshot(&out);
+    // A page too big for what is left of the disk.
+    let para = "Words that fill the disk of this test. ".repeat(30);
+    s.write(
+        "content/notes/huge.md",
+        &format!(
+            "+++\ntitle = \"Huge\"\n+++\n{}\n",
+            format!("{para}\n\n").repeat(4000)
+        ),
+    );
+    let run = build();
+    let leftovers = names_in(mnt.path());
+    let after = harness::snapshot(&out);
+    let _ = Command::new("umount").arg(mnt.path()).status();
+    run.failure().stderr_has("disk is full");
+    assert_eq!(after, before);
+    assert_eq!(leftovers, ["public"]);
+}
