@@ -158,6 +158,31 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Read a text file, naming `display` (the path as the user knows it) in
+/// every error. Bytes that are not UTF-8 are an error at the line and column
+/// of the first of them.
+pub fn read_utf8(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("io", format!("cannot read {}: {e}", path.display())).in_file(display)
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(bytes);
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let (line, column) = line_col(valid, at);
+        Diagnostic::error(
+            "invalid-utf8",
+            format!(
+                "this file is not UTF-8 text: byte 0x{:02X} at offset {at} is not valid UTF-8",
+                bytes[at]
+            ),
+        )
+        .at(display, &lossy, line, column)
+        .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")")
+    })
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());

@@ -161,17 +161,17 @@ pub fn load_and_link_cached(
     };
     let root = &opts.root;
     let config_path = root.join("config.toml");
-    let src = std::fs::read_to_string(&config_path).map_err(|e| {
-        fail(
-            Diagnostics::default(),
-            vec![
-                Diagnostic::error("io", format!("cannot read {}: {e}", config_path.display()))
-                    .with_help(
-                        "run fascia in a site folder (one with config.toml), or pass --root DIR",
-                    ),
-            ],
-        )
-    })?;
+    let src =
+        crate::diagnostics::read_utf8(&config_path, Path::new("config.toml")).map_err(|d| {
+            let d = if d.code == "io" {
+                d.with_help(
+                    "run fascia in a site folder (one with config.toml), or pass --root DIR",
+                )
+            } else {
+                d
+            };
+            fail(Diagnostics::default(), vec![d])
+        })?;
     let loaded = Config::parse(&src, Path::new("config.toml"))
         .map_err(|e| fail(Diagnostics::default(), e))?;
     diags.extend(loaded.warnings);
@@ -187,7 +187,7 @@ pub fn load_and_link_cached(
     let bibliography = load_data(root, "references.toml", Bibliography::parse)
         .map_err(|e| fail(diags.clone(), e))?;
     let clock = Clock::new();
-    let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), vec![d]))?;
+    let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), d))?;
     clock.lap("load");
 
     let matcher = (config.knowledge.glossary_links
@@ -386,14 +386,12 @@ where
     T: Default,
 {
     let path = root.join("data").join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(src) => parse(&src, &Path::new("data").join(name)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-        Err(e) => Err(vec![Diagnostic::error(
-            "io",
-            format!("cannot read {}: {e}", path.display()),
-        )]),
+    if !path.exists() {
+        return Ok(T::default());
     }
+    let display = Path::new("data").join(name);
+    let src = crate::diagnostics::read_utf8(&path, &display).map_err(|d| vec![d])?;
+    parse(&src, &display)
 }
 
 /// Two documents writing the same URL is an error naming both.

@@ -300,6 +300,17 @@ fn parse_yaml(
             None => d.in_file(file),
         }
     };
+    if let Some(at) = flow_too_deep(split.front) {
+        let (l, c) = line_col(split.front, at);
+        return Err(vec![
+            Diagnostic::error(
+                "front-matter-too-deep",
+                format!("front matter nested more than {MAX_FLOW_DEPTH} levels deep"),
+            )
+            .at(file, full, l + off, c)
+            .with_help("flatten the value; front matter holds short fields"),
+        ]);
+    }
     let map: serde_yaml::Mapping = if split.front.trim().is_empty() {
         serde_yaml::Mapping::new()
     } else {
@@ -342,6 +353,30 @@ fn parse_yaml(
         return Err(errors);
     }
     Ok((fm, warnings))
+}
+
+/// The deepest nesting of `[` and `{` accepted in YAML front matter (the YAML
+/// parser's time grows steeply with it: 100,000 levels did not finish in 30 s).
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// The byte offset where `[`/`{` nesting passes the limit. Quotes are not
+/// followed: a quoted value with 64 unclosed brackets is refused too, which
+/// no real title does, and no quote can hide a deep value from the check.
+fn flow_too_deep(src: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in src.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The fields that choose output paths (`path`, `slug`, `aliases`) whose value

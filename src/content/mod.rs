@@ -58,8 +58,9 @@ pub fn is_editor_junk(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Walk `content_dir` and read every Markdown file (in parallel).
-pub fn load(content_dir: &Path) -> Result<ContentTree, Diagnostic> {
+/// Walk `content_dir` and read every Markdown file (in parallel). Every file
+/// that cannot be read is reported, not only the first.
+pub fn load(content_dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
     let mut md_paths = Vec::new();
     let mut assets = Vec::new();
     let walker = WalkDir::new(content_dir).sort_by_file_name().into_iter();
@@ -68,7 +69,10 @@ pub fn load(content_dir: &Path) -> Result<ContentTree, Diagnostic> {
     {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(content_dir).to_path_buf();
-            Diagnostic::error("io", format!("cannot read {}: {e}", path.display())).in_file(path)
+            vec![
+                Diagnostic::error("io", format!("cannot read {}: {e}", path.display()))
+                    .in_file(path),
+            ]
         })?;
         if !entry.file_type().is_file() {
             continue;
@@ -80,19 +84,25 @@ pub fn load(content_dir: &Path) -> Result<ContentTree, Diagnostic> {
             assets.push((entry.path().to_path_buf(), rel));
         }
     }
-    let files = md_paths
+    let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
         .into_par_iter()
         .map(|(abs, rel)| {
-            let text = std::fs::read_to_string(&abs).map_err(|e| {
-                Diagnostic::error("io", format!("cannot read {}: {e}", abs.display())).in_file(&abs)
-            })?;
-            Ok(SourceFile {
-                display: Path::new("content").join(&rel),
-                rel,
-                text,
-            })
+            let display = Path::new("content").join(&rel);
+            let text = crate::diagnostics::read_utf8(&abs, &display)?;
+            Ok(SourceFile { display, rel, text })
         })
-        .collect::<Result<Vec<_>, Diagnostic>>()?;
+        .collect();
+    let (mut files, mut errors) = (Vec::with_capacity(read.len()), Vec::new());
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    files.shrink_to_fit();
     Ok(ContentTree { files, assets })
 }
 
@@ -144,7 +154,7 @@ pub fn parse_file(
     let offset = split.body_line_offset;
     let body = markdown::render(split.body, &opts).map_err(|e| {
         vec![
-            Diagnostic::error("shortcode-syntax", e.message)
+            Diagnostic::error(e.code, e.message)
                 .at(&file.display, &file.text, e.line + offset, e.column)
                 .with_help_opt(e.help),
         ]

@@ -14,6 +14,7 @@
 
 pub mod glossary_linker;
 pub mod headings;
+pub mod nesting;
 pub mod shortcodes;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -112,8 +113,21 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o
 }
 
-/// Render one Markdown body. Errors are shortcode syntax errors.
+/// Render one Markdown body. Errors are shortcode syntax errors and bodies
+/// nested too deeply ([`nesting`]).
 pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeError> {
+    if let Some((line, column, depth)) = nesting::too_deep(src) {
+        return Err(ShortcodeError {
+            code: "markdown-too-deep",
+            message: format!(
+                "block quotes or lists nested {depth} levels deep; fascia reads at most {}",
+                nesting::MAX_DEPTH
+            ),
+            line,
+            column,
+            help: Some("flatten the nesting, or put the text in a code block".to_string()),
+        });
+    }
     let extracted = shortcodes::extract(src)?;
     let options = comrak_options(opts.markdown);
     let arena = Arena::new();

@@ -32,9 +32,11 @@ pub enum ArgValue {
     List(Vec<ArgValue>),
 }
 
-/// A shortcode that could not be read.
+/// A body that could not be read: a shortcode, or nesting too deep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShortcodeError {
+    /// The diagnostic's code (`shortcode-syntax`, `markdown-too-deep`).
+    pub code: &'static str,
     pub message: String,
     pub line: usize,
     pub column: usize,
@@ -181,6 +183,7 @@ fn parse_call(
     column: usize,
 ) -> Result<Parsed, ShortcodeError> {
     let err = |message: String, help: Option<&str>| ShortcodeError {
+        code: "shortcode-syntax",
         message,
         line,
         column,
