@@ -5,8 +5,13 @@
 //!
 //! One request at a time: pipelined requests wait in the client's socket
 //! until the answer before them is written, so a client that sends many and
-//! reads none holds only its own thread, and only until a write to it has
-//! waited [`WRITE_TIMEOUT`].
+//! reads none holds only its own thread, and only for [`WRITE_TIMEOUT`]: an
+//! answer is abandoned (and the connection closed) when [`PROGRESS`] bytes
+//! of it take longer than that to be written. The socket's send buffer is
+//! kept small ([`SEND_BUFFER`]) so that a client that reads nothing is seen
+//! not to within that time: the kernel otherwise grows the buffer of a
+//! stalled connection little by little, up to megabytes, and each write
+//! makes just enough progress to never time out.
 
 use std::io::{BufWriter, Read as _, Write};
 use std::net::{Shutdown, TcpStream};
@@ -39,6 +44,15 @@ pub enum Answer {
     Stream(Stream),
 }
 
+/// Bytes of an answer that must be written within [`WRITE_TIMEOUT`] (a
+/// client slower than 64 KiB per 10 s is let go).
+pub const PROGRESS: usize = 64 * 1024;
+
+/// The connection's send buffer (the kernel doubles it): on loopback and a
+/// LAN plenty for full speed, and a bound on the kernel memory a client that
+/// reads nothing holds.
+pub const SEND_BUFFER: usize = 256 * 1024;
+
 /// How long a closing connection reads what the client still sends (so
 /// that the close does not reset the connection before the client has read
 /// the answer), and at most how much.
@@ -66,8 +80,8 @@ impl Drop for Held<'_> {
 /// Serve the requests of one connection until it ends.
 pub fn serve(stream: &TcpStream, id: SlotId, slots: &OpenSlots, handler: &Handler) {
     let held = Held { slots, id };
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
+    let _ = socket2::SockRef::from(stream).set_send_buffer_size(SEND_BUFFER);
     let mut buf = Vec::new();
     loop {
         let req = match read_request(stream, &mut buf) {
@@ -90,11 +104,15 @@ pub fn serve(stream: &TcpStream, id: SlotId, slots: &OpenSlots, handler: &Handle
         let keep = req.keep_alive();
         match handler(&req) {
             Answer::Send(resp) => {
-                if write_response(stream, resp, req.is_head(), !keep).is_err() {
+                if write_response(Paced::new(stream), resp, req.is_head(), !keep).is_err() {
                     return;
                 }
             }
             Answer::Stream(run) => {
+                // Small writes, each bounded by the timeout.
+                if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
+                    return;
+                }
                 let mut out: &TcpStream = stream;
                 run(&mut out);
                 return close_gently(stream);
@@ -191,8 +209,8 @@ fn discard_body(stream: &TcpStream, buf: &mut Vec<u8>, req: &Request) -> Result<
     buf.drain(..buffered);
     let mut left = req.body_length as usize - buffered;
     if left > 0 && req.expects_continue() {
-        let mut out: &TcpStream = stream;
-        out.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+        Paced::new(stream)
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
             .map_err(|_| late)?;
     }
     let until = Instant::now() + HEAD_DEADLINE;
@@ -205,6 +223,46 @@ fn discard_body(stream: &TcpStream, buf: &mut Vec<u8>, req: &Request) -> Result<
         }
     }
     Ok(())
+}
+
+/// Writes to a connection that fail once [`PROGRESS`] bytes have taken
+/// longer than [`WRITE_TIMEOUT`].
+struct Paced<'a> {
+    stream: &'a TcpStream,
+    since: Instant,
+    written: usize,
+}
+
+impl<'a> Paced<'a> {
+    fn new(stream: &'a TcpStream) -> Self {
+        Self {
+            stream,
+            since: Instant::now(),
+            written: 0,
+        }
+    }
+}
+
+impl Write for Paced<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = (self.since + WRITE_TIMEOUT).saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_write_timeout(Some(left))?;
+        let mut out: &TcpStream = self.stream;
+        let n = out.write(buf)?;
+        self.written += n;
+        if self.written >= PROGRESS {
+            self.written = 0;
+            self.since = Instant::now();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Write `resp` (its head only for HEAD, and for the statuses that have no
@@ -248,7 +306,7 @@ pub fn write_response(
 /// Answer `refusal` and close.
 fn refuse(stream: &TcpStream, refusal: Refusal) {
     let resp = text(refusal.status, refusal.reason);
-    if write_response(stream, resp, false, true).is_ok() {
+    if write_response(Paced::new(stream), resp, false, true).is_ok() {
         close_gently(stream);
     }
 }
