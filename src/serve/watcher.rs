@@ -87,7 +87,8 @@ impl Folders {
                             || (e.file_type().is_dir() && folder_role(roots, e.path()).is_some())
                     })
                     .flatten()
-                    .filter(|e| e.file_type().is_dir())
+                    // The starting folder reports itself as a link, if it is one.
+                    .filter(|e| e.depth() == 0 || e.file_type().is_dir())
                     .map(walkdir::DirEntry::into_path)
                     .collect();
                 for folder in folders {
@@ -177,23 +178,21 @@ impl Folders {
         }
     }
 
-    /// Say, once, that some folders are polled.
-    fn tell(&mut self, starting: bool) {
-        let Some(reason) = self.failure.as_ref().filter(|_| !self.told) else {
-            return;
-        };
+    /// What to say, once, when some folders are polled.
+    fn warning(&mut self, starting: bool) -> Option<String> {
+        let reason = self.failure.as_ref().filter(|_| !self.told)?;
         self.told = true;
         let what = if starting {
             format!("{} folder(s) of the site", self.poller.count())
         } else {
             "new folders of the site".into()
         };
-        eprintln!(
+        Some(format!(
             "warning: cannot watch {what} for changes ({reason}); polling them every {} ms instead \
              (and any other folder that cannot be watched). On Linux, raise the limit with: \
              sudo sysctl fs.inotify.max_user_watches=524288",
             POLL_EVERY.as_millis()
-        );
+        ))
     }
 }
 
@@ -241,7 +240,9 @@ impl SiteWatcher {
         for top in folders.tops() {
             folders.add_tree(&top);
         }
-        folders.tell(true);
+        if let Some(warning) = folders.warning(true) {
+            eprintln!("{warning}");
+        }
         Ok(Self {
             folders,
             rx,
@@ -264,7 +265,9 @@ impl SiteWatcher {
         let batch = gather(&self.rx, &roots, track_writes, debounce, first, &mut |e| {
             folders.seen(e);
         });
-        folders.tell(false);
+        if let Some(warning) = folders.warning(false) {
+            eprintln!("{warning}");
+        }
         batch
     }
 
@@ -281,5 +284,136 @@ impl SiteWatcher {
     /// How many folders are watched natively, and how many polled.
     pub fn counts(&self) -> (usize, usize) {
         (self.folders.watched.len(), self.folders.poller.count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// A site in a temporary folder: config, three pages in `content/notes/`.
+    fn site() -> (tempfile::TempDir, WatchRoots) {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content/notes")).unwrap();
+        std::fs::create_dir_all(site.join("static")).unwrap();
+        std::fs::write(site.join("config.toml"), "title = \"t\"\n").unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(site.join(format!("content/notes/{name}.md")), "save 00\n").unwrap();
+        }
+        let roots = WatchRoots::for_site(&site);
+        (dir, roots)
+    }
+
+    /// Save the files of `dir` 30 times, 50 ms apart, in turn, each time
+    /// with new content of the same length (as quick saves within one
+    /// second are), while taking batches as the server does and "rebuilding"
+    /// (reading the files) after each. Every file must be read as last
+    /// saved: no save lost.
+    fn quick_saves_are_all_seen(w: &mut SiteWatcher, dir: &Path) {
+        let files: Vec<PathBuf> = ["a", "b", "c"]
+            .iter()
+            .map(|n| dir.join(format!("{n}.md")))
+            .collect();
+        let saver = {
+            let files = files.clone();
+            std::thread::spawn(move || {
+                for i in 1..=30 {
+                    std::fs::write(&files[i % 3], format!("save {i:02}\n")).unwrap();
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            })
+        };
+        let read = |f: &PathBuf| std::fs::read_to_string(f).unwrap_or_default();
+        let mut last_read: Vec<String> = files.iter().map(read).collect();
+        let mut batches = 0;
+        let mut quiet_since = Instant::now();
+        while !saver.is_finished() || quiet_since.elapsed() < Duration::from_secs(2) {
+            let batch = w.next_batch(Debounce::default(), Some(Duration::from_millis(100)));
+            if let Ok(Some(batch)) = batch {
+                assert!(!batch.is_empty());
+                batches += 1;
+                last_read = files.iter().map(read).collect();
+                quiet_since = Instant::now();
+            }
+        }
+        saver.join().unwrap();
+        let on_disk: Vec<String> = files.iter().map(read).collect();
+        assert_eq!(on_disk, ["save 30\n", "save 28\n", "save 29\n"]);
+        assert_eq!(
+            last_read, on_disk,
+            "a save was never seen ({batches} batches)"
+        );
+    }
+
+    #[test]
+    fn polls_every_folder_when_no_watch_is_left_at_start() {
+        let (_dir, roots) = site();
+        let notes = roots.site.join("content/notes");
+        let mut w = SiteWatcher::start_with(roots.clone(), Some(0)).unwrap();
+        assert!(w.polls(&notes) && w.polls(&roots.site) && !w.watches(&notes));
+        assert_eq!(w.counts().0, 0);
+        assert!(w.folders.told, "said so at start");
+        assert_eq!(w.folders.warning(false), None, "and only once");
+        quick_saves_are_all_seen(&mut w, &notes);
+    }
+
+    #[test]
+    fn polls_new_folders_once_watches_run_out_while_serving() {
+        let (_dir, roots) = site();
+        let all = SiteWatcher::start(roots.clone()).unwrap().counts();
+        assert_eq!(all.1, 0, "everything watched natively");
+        // Exactly enough watches for the folders there are at start.
+        let mut w = SiteWatcher::start_with(roots.clone(), Some(all.0)).unwrap();
+        assert_eq!(w.counts(), all);
+        assert!(!w.folders.told);
+        let later = roots.site.join("content/later");
+        std::fs::create_dir(&later).unwrap();
+        std::fs::write(later.join("a.md"), "save 00\n").unwrap();
+        let t = Instant::now();
+        while !w.polls(&later) && t.elapsed() < Duration::from_secs(5) {
+            let _ = w.next_batch(Debounce::default(), Some(Duration::from_millis(100)));
+        }
+        assert!(w.polls(&later), "the new folder is polled");
+        assert!(w.folders.told, "said so when the watches ran out");
+        quick_saves_are_all_seen(&mut w, &later);
+        // Gone, and forgotten: made again, it is watched again.
+        std::fs::remove_dir_all(&later).unwrap();
+        let t = Instant::now();
+        while w.polls(&later) && t.elapsed() < Duration::from_secs(5) {
+            let _ = w.next_batch(Debounce::default(), Some(Duration::from_millis(100)));
+        }
+        assert!(!w.polls(&later) && !w.watches(&later));
+    }
+
+    #[test]
+    fn does_not_follow_links_the_build_does_not_follow() {
+        let (dir, roots) = site();
+        let outside = dir.path().join("outside");
+        for sub in ["a", "b/c", "d"] {
+            std::fs::create_dir_all(outside.join(sub)).unwrap();
+        }
+        let link = roots.site.join("static/linked");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        // A linked content/ is followed, as the build follows it.
+        let content = roots.site.join("content");
+        let real_content = dir.path().join("real-content");
+        std::fs::rename(&content, &real_content).unwrap();
+        std::os::unix::fs::symlink(&real_content, &content).unwrap();
+        let mut w = SiteWatcher::start(roots.clone()).unwrap();
+        assert!(w.watches(&roots.site.join("static")));
+        assert!(!w.watches(&link) && !w.watches(&link.join("b/c")) && !w.polls(&link));
+        assert!(w.watches(&content) && w.watches(&content.join("notes")));
+        std::fs::write(outside.join("b/c/x.md"), "not the site").unwrap();
+        let batch = w.next_batch(Debounce::default(), Some(Duration::from_millis(600)));
+        assert_eq!(
+            batch,
+            Ok(None),
+            "a change behind the link is not the site's"
+        );
+        std::fs::write(content.join("notes/a.md"), "edited").unwrap();
+        let batch = w.next_batch(Debounce::default(), Some(Duration::from_secs(5)));
+        assert_eq!(batch, Ok(Some(vec![Change::Content("notes/a.md".into())])));
     }
 }
