@@ -281,6 +281,11 @@ pub fn write_response(
         status.0,
         status.default_reason_phrase()
     )?;
+    // The date is the time of the answer, as the HTTP date format has it.
+    let printer = jiff::fmt::rfc2822::DateTimePrinter::new();
+    if let Ok(date) = printer.timestamp_to_rfc9110_string(&jiff::Timestamp::now()) {
+        write!(w, "Date: {date}\r\n")?;
+    }
     for h in resp.headers() {
         write!(w, "{}: {}\r\n", h.field, h.value)?;
     }
@@ -344,6 +349,7 @@ mod tests {
         let ok = written(text(200, "hello"), false, false);
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"), "{ok}");
         assert!(ok.contains("\r\nContent-Length: 5\r\n"), "{ok}");
+        assert!(ok.contains("\r\nDate: ") && ok.contains(" GMT\r\n"), "{ok}");
         assert!(!ok.contains("Connection"), "{ok}");
         assert!(ok.ends_with("\r\n\r\nhello"), "{ok}");
         let head = written(text(404, "not found"), true, true);

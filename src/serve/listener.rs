@@ -13,42 +13,45 @@
 //!    only waiting (for its next request, or for the rest of a head), else it
 //!    is refused with a 503 written without waiting, and closed.
 //! 4. Its thread reads one request head at a time, bounded in size and line
-//!    count (431, 414; a body beyond a bound is 413), with [`READ_TIMEOUT`]
+//!    count (431, 414; a body over its bound is 413), with [`READ_TIMEOUT`]
 //!    to wait for it and [`HEAD_DEADLINE`] to receive it whole once begun
-//!    (408); a head that could be read two ways (two `Host` headers, ...) is
-//!    400. It answers, writes the answer (each write may wait
-//!    [`WRITE_TIMEOUT`] for the client to read), and only then reads the
-//!    next request.
+//!    (408); a head that could be read two ways (two `Host` or
+//!    `Content-Length` headers, `Transfer-Encoding`, a folded line) is
+//!    refused (400, 501). A refusal closes the connection. It answers, writes
+//!    the answer, and only then reads the next request: pipelined requests
+//!    wait in the client's own socket. An answer is abandoned, and the
+//!    connection closed, when 64 KiB of it take longer than
+//!    [`WRITE_TIMEOUT`] to write (see [`super::connection`]).
 //!
 //! Why not `tiny_http`'s own connections: its accept thread ends at its
 //! first error; it gives every connection a thread with no bound on their
 //! number; it reads a head with no bound on its size and no deadline; and it
 //! reads pipelined requests ahead into one queue shared by a fixed pool of
 //! workers, where each waits its turn to write behind the answer before it.
-//! Eight clients that pipeline and never read thus held every worker, for a
-//! write timeout per queued request (over 100 s). None of this can be
-//! configured. A proxy in front, handing checked requests to `tiny_http`
-//! over a local socket, would need all of the above anyway (to keep one
-//! request per connection in flight it must read heads and find where each
-//! answer ends) and would double the threads and file descriptors per
-//! connection. So fascia reads requests and writes answers itself, and
-//! keeps `tiny_http` for what is sound in it: the `Response` and `Header`
-//! types the handler makes its answers with.
+//! Eight clients that pipelined and never read thus held every worker, for a
+//! write timeout per queued request (nobody was answered for over 100 s).
+//! None of this can be configured. A proxy in front, handing checked
+//! requests to `tiny_http` over a local socket, would need all of the above
+//! anyway (to keep one request per connection in flight it must read every
+//! head and find where each answer ends) and would double the threads and
+//! file descriptors per connection. So fascia reads requests and writes
+//! answers itself, and keeps of `tiny_http` what is sound in it: the
+//! `Response` and `Header` types the handler makes its answers with.
 //!
 //! Limits that remain (the server binds loopback unless told otherwise, so
 //! it is exposed to local programs only):
-//! - A client on the same address as the browser (on loopback, any local
-//!   program) can keep that address's slots busy: by asking for large files
-//!   and reading them slowly (a write waits up to [`WRITE_TIMEOUT`] per
-//!   stall), or holding live-reload streams (at most
-//!   [`super::MAX_RELOAD_CLIENTS`]). New connections from that address are
-//!   then refused (503) until one ends; other addresses keep a quarter of
-//!   the slots.
-//! - A client that reads an answer a byte at a time keeps its connection
-//!   (and thread) for as long as it keeps reading: there is no deadline on a
-//!   whole answer, so that large files still reach slow readers.
+//! - On one address, busy connections cannot give way: a client on the same
+//!   address as the browser (on loopback, any local program) that holds
+//!   three quarters of [`MAX_CONNECTIONS`] connections each reading a large
+//!   answer just fast enough (64 KiB per [`WRITE_TIMEOUT`]), or holding
+//!   live-reload streams (at most [`super::MAX_RELOAD_CLIENTS`]), has new
+//!   connections from that address refused (503) until one ends. Other
+//!   addresses keep the remaining quarter.
 //! - A thread per open connection (up to [`MAX_CONNECTIONS`], each with a
-//!   small stack: [`CONNECTION_STACK`]).
+//!   small stack: [`CONNECTION_STACK`]), and a connection that is only
+//!   waiting costs its thread until [`READ_TIMEOUT`] or until it gives way.
+//! - HTTP/1.0 and 1.1 only, and no request bodies beyond
+//!   [`super::http::MAX_BODY`] (nothing here takes one).
 
 use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -62,7 +65,8 @@ pub use super::connection::Answer;
 /// Connections the kernel queues for the accept thread.
 pub const LISTEN_BACKLOG: i32 = 1024;
 
-/// How long one write to a client may wait for it to read.
+/// How long 64 KiB of an answer (or one write to a live-reload stream) may
+/// take to reach a client before it is let go.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a connection may wait silent for its next request (an idle
