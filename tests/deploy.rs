@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 struct Nginx {
     child: Child,
     port: u16,
+    /// The built site nginx serves.
+    out: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -90,6 +92,7 @@ impl Nginx {
         Self {
             child,
             port,
+            out,
             _dir: dir,
         }
     }
@@ -205,6 +208,9 @@ fn expected_type(path: &str) -> &'static str {
 
 const SECURITY: &[(&str, &str)] = &[
     ("content-security-policy", "default-src 'self'"),
+    ("content-security-policy", "base-uri 'self'"),
+    ("content-security-policy", "form-action 'self'"),
+    ("strict-transport-security", "max-age=31536000"),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
     ("permissions-policy", "camera=()"),
@@ -298,6 +304,60 @@ fn nginx_missing_pages_redirects_and_gzip() {
     assert_eq!(css.header("content-encoding"), Some("gzip"));
     let traversal = nginx.get("/../../etc/passwd", "");
     assert!(traversal.status == 400 || traversal.status == 404);
+}
+
+/// No path with a segment starting with a dot is served (the build's
+/// marker, files a stopped build left staged, a stray `.git`), however it
+/// is spelled, except below `/.well-known/`; the answer is the site's 404
+/// page, with the security headers.
+#[test]
+fn nginx_hides_dotfiles_but_serves_well_known() {
+    let nginx = Nginx::start();
+    let write = |rel: &str, text: &str| {
+        let path = nginx.out.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    assert!(
+        nginx.out.join(".fascia-output").exists(),
+        "the build's marker"
+    );
+    write("techniques/.index.html.fascia-tmp", "staged");
+    write(".git/config", "[core]");
+    write(".hidden/page.html", "<p>hidden</p>");
+    write("offline.zip.fascia-tmp", "staged");
+    write(".well-known/security.txt", "Contact: mailto:a@example.org");
+    write(".well-known/.secret", "hidden");
+    for path in [
+        "/.fascia-output",
+        "/techniques/.index.html.fascia-tmp",
+        "/.git/config",
+        "/.git/",
+        "/.hidden/page.html",
+        "/%2efascia-output",
+        "/techniques/%2Eindex.html.fascia-tmp",
+        "/offline.zip.fascia-tmp",
+        "/.well-known/.secret",
+    ] {
+        let r = nginx.get(path, "");
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.text().contains("not found") || r.text().contains("Page not found"),
+            "{path}: the site's 404 page"
+        );
+        assert!(!r.text().contains("staged") && !r.text().contains("[core]"));
+        for (h, v) in SECURITY {
+            assert!(
+                r.header(h).is_some_and(|x| x.contains(v)),
+                "{path}: header {h} missing or wrong"
+            );
+        }
+    }
+    let well_known = nginx.get("/.well-known/security.txt", "");
+    assert_eq!(well_known.status, 200);
+    assert!(well_known.text().contains("Contact:"));
+    // Names with dots inside them are served as before.
+    assert_eq!(nginx.get("/fibre.css", "").status, 200);
 }
 
 /// Cache busting reaches the files search loads by script: the page names

@@ -1,21 +1,24 @@
-//! Answering one request with `tiny_http`: the site from the current
-//! snapshot (with the live-reload script injected into pages), the script,
-//! and the live-reload event stream.
+//! Answering one request (read by [`super::connection`]) with a
+//! `tiny_http::Response`: the site from the current snapshot (with the
+//! live-reload script injected into pages), the script, and the live-reload
+//! event stream.
 //!
 //! Every answer declares its length (`Content-Length`, never chunked, also
 //! for HEAD, which sends no body) and is read straight from the snapshot's
 //! shared bytes: nothing is copied per request.
 
-use std::io::{Read, Write as _};
+use std::io::{Read, Write};
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Header, Response, StatusCode};
 
 use super::ServerState;
+use super::connection::Answer;
+use super::http::Request;
 use super::request_path::{Rejected, content_type, host_allowed, origin_allowed, resolve};
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -26,14 +29,6 @@ pub const MAX_RELOAD_CLIENTS: usize = 32;
 /// How often a quiet live-reload stream writes a comment: a page that went
 /// away is noticed (the write fails) within two of these, and its slot freed.
 const STREAM_PING: Duration = Duration::from_secs(1);
-/// Answers larger than the kernel is sure to buffer are written on a thread
-/// of their own, so a client that stops reading one (a paused video, a
-/// frozen tab) holds that thread, not a worker: with every worker waiting on
-/// such clients (up to the connection's send timeout), nobody else would be
-/// answered. The thread ends when the answer is written, or at that timeout.
-const LARGE_ANSWER: usize = 256 * 1024;
-/// At most this many at once; beyond, a worker writes a large answer itself.
-pub const MAX_LARGE_WRITERS: usize = 64;
 
 /// A response body: parts of shared files and small owned pieces, read in
 /// order without copying the files.
@@ -105,7 +100,8 @@ fn response(status: u16, headers: Vec<Header>, body: Body) -> Response<Body> {
         .with_chunked_threshold(usize::MAX)
 }
 
-fn text(status: u16, message: &'static str) -> Response<Body> {
+/// A short plain-text answer.
+pub fn text(status: u16, message: &'static str) -> Response<Body> {
     response(
         status,
         vec![
@@ -114,13 +110,6 @@ fn text(status: u16, message: &'static str) -> Response<Body> {
         ],
         Body::new(vec![Part::Static(message.as_bytes())]),
     )
-}
-
-fn request_header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
 }
 
 /// Whether an `If-None-Match` value names `etag` (weak comparison).
@@ -132,30 +121,7 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
         .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
-/// Answer one request. Errors writing the answer mean the client went away.
-pub fn handle(state: &Arc<ServerState>, req: Request) {
-    match answer(state, &req) {
-        Answer::Send(resp) => {
-            let large = *req.method() != Method::Head
-                && resp.data_length().is_some_and(|n| n > LARGE_ANSWER);
-            match large.then(|| Permit::take(&state.large_writers, MAX_LARGE_WRITERS)) {
-                Some(Some(permit)) => {
-                    std::thread::spawn(move || {
-                        let _ = req.respond(resp);
-                        drop(permit);
-                    });
-                }
-                _ => {
-                    let _ = req.respond(resp);
-                }
-            }
-        }
-        Answer::Stream => open_event_stream(state, req),
-    }
-}
-
-/// One of a bounded number of places (live-reload streams, large-answer
-/// writers), given back when dropped.
+/// One of a bounded number of live-reload streams, given back when dropped.
 struct Permit(Arc<AtomicUsize>);
 
 impl Permit {
@@ -174,30 +140,26 @@ impl Drop for Permit {
     }
 }
 
-enum Answer {
-    Send(Response<Body>),
-    /// The live-reload stream.
-    Stream,
-}
-
-fn answer(state: &ServerState, req: &Request) -> Answer {
-    if !matches!(req.method(), Method::Get | Method::Head) {
+/// Answer one request.
+pub fn answer(state: &Arc<ServerState>, req: &Request) -> Answer {
+    if req.method != "GET" && req.method != "HEAD" {
         return Answer::Send(
             text(405, "method not allowed").with_header(header("Allow", "GET, HEAD")),
         );
     }
-    let host_ok =
-        request_header(req, "Host").is_some_and(|h| host_allowed(h, &state.interface, state.port));
+    let host_ok = req
+        .header("Host")
+        .is_some_and(|h| host_allowed(h, &state.interface, state.port));
     if !host_ok {
         return Answer::Send(text(
             403,
             "Host not allowed: fascia serve answers to localhost only",
         ));
     }
-    let url = req.url();
+    let url = req.target.as_str();
     let path = url.split('?').next().unwrap_or("");
     if path == EVENTS_PATH {
-        return Answer::Stream;
+        return open_event_stream(state, req);
     }
     if path == SCRIPT_PATH {
         return Answer::Send(response(
@@ -240,7 +202,9 @@ fn site_file(state: &ServerState, req: &Request, path: &str, key: String) -> Res
         format!("\"{:016x}\"", file.hash)
     };
     let not_modified = status == 200
-        && request_header(req, "If-None-Match").is_some_and(|v| etag_matches(v, &etag));
+        && req
+            .header("If-None-Match")
+            .is_some_and(|v| etag_matches(v, &etag));
     let body = if html {
         live_reload_body(&file.bytes, snapshot.generation)
     } else {
@@ -271,35 +235,32 @@ fn live_reload_body(html: &Arc<Vec<u8>>, generation: u64) -> Body {
     ])
 }
 
-/// Keep the request open and stream reload messages to it, on its own
-/// thread, bounded by [`MAX_RELOAD_CLIENTS`].
-fn open_event_stream(state: &Arc<ServerState>, req: Request) {
-    if let Some(origin) = request_header(&req, "Origin")
+/// The live-reload stream, bounded by [`MAX_RELOAD_CLIENTS`]: it runs on
+/// the connection's thread until a write to the page fails.
+fn open_event_stream(state: &Arc<ServerState>, req: &Request) -> Answer {
+    if let Some(origin) = req.header("Origin")
         && !origin_allowed(origin, &state.interface, state.port)
     {
-        let _ = req.respond(text(403, "Origin not allowed"));
-        return;
+        return Answer::Send(text(403, "Origin not allowed"));
     }
     let Some(slot) = Permit::take(&state.open_streams, MAX_RELOAD_CLIENTS) else {
-        let _ = req.respond(
+        return Answer::Send(
             text(503, "too many live-reload connections").with_header(header("Retry-After", "5")),
         );
-        return;
     };
     let (tx, rx) = sync_channel::<String>(16);
     // Registered before the first message is made: a rebuild in between is
     // told twice (the page ignores the repeat), never missed.
     state.clients.lock().expect("clients lock").push(tx);
     let first = state.message(&[], true);
-    std::thread::spawn(move || {
-        stream_events(req, &first, &rx);
+    Answer::Stream(Box::new(move |out: &mut dyn Write| {
+        stream_events(out, &first, &rx);
         drop(slot);
-    });
+    }))
 }
 
-fn stream_events(req: Request, first: &str, rx: &Receiver<String>) {
-    let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Content-Type-Options: nosniff\r\n\r\n";
+fn stream_events(w: &mut dyn Write, first: &str, rx: &Receiver<String>) {
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n";
     if w.write_all(head.as_bytes())
         .and_then(|()| w.write_all(first.as_bytes()))
         .and_then(|()| w.flush())

@@ -1,76 +1,93 @@
-//! The listening socket and the request workers around `tiny_http`.
+//! The listening socket and the connections: a socket in, connections
+//! admitted within bounds, each served on a thread of its own
+//! ([`super::connection`]).
 //!
 //! 1. The socket is made with socket2, so the kernel queues up to
-//!    [`LISTEN_BACKLOG`] new connections (std asks for 128), and handed to
-//!    `tiny_http::Server::from_listener`, whose accept thread gives each
-//!    connection a thread of its own that reads its requests.
-//! 2. A fixed pool of [`WORKERS`] threads takes the requests and answers them.
-//! 3. `tiny_http` sets no timeouts on a connection, so the socket carries
-//!    them: Linux copies a listening socket's send and receive timeouts into
-//!    every connection it accepts. A client that stops reading for
-//!    [`WRITE_TIMEOUT`] loses its connection instead of holding a worker (or a
-//!    live-reload slot), and a connection silent for [`READ_TIMEOUT`] (an idle
-//!    keep-alive, or one that never sends a request) is closed and its thread
-//!    freed.
-//! 4. `tiny_http`'s accept thread stops for good at its first error (and the
-//!    receive timeout also bounds `accept`), or dies in a panic when it
-//!    cannot duplicate a connection's descriptor (out of file descriptors,
-//!    as under a flood of idle connections). So a heartbeat asks the server
-//!    for [`HEARTBEAT_PATH`] every [`HEARTBEAT`] (which also keeps `accept`
-//!    from timing out), and a supervisor starts a new `tiny_http::Server` on
-//!    the same socket whenever the accept thread reports an error or two
-//!    heartbeats in a row go unanswered, after a pause that grows while the
-//!    errors repeat. The old server's workers answer its remaining
-//!    connections, then end (see [`REPLACED_QUIET`]).
+//!    [`LISTEN_BACKLOG`] new connections (std asks for 128).
+//! 2. One thread accepts, forever: an error (out of file descriptors, a
+//!    connection aborted before it was taken) pauses it, never stops it.
+//! 3. Each connection takes a slot ([`super::slots`]): at most
+//!    [`MAX_CONNECTIONS`] in all (fewer when the process may open fewer
+//!    files: [`connection_bounds`]) and three quarters of that from one
+//!    address. At a bound a newcomer takes the slot of a connection that is
+//!    only waiting (for its next request, or for the rest of a head), else it
+//!    is refused with a 503 written without waiting, and closed.
+//! 4. Its thread reads one request head at a time, bounded in size and line
+//!    count (431, 414; a body over its bound is 413), with [`READ_TIMEOUT`]
+//!    to wait for it and [`HEAD_DEADLINE`] to receive it whole once begun
+//!    (408); a head that could be read two ways (two `Host` or
+//!    `Content-Length` headers, `Transfer-Encoding`, a folded line) is
+//!    refused (400, 501). A refusal closes the connection. It answers, writes
+//!    the answer, and only then reads the next request: pipelined requests
+//!    wait in the client's own socket. An answer is abandoned, and the
+//!    connection closed, when 64 KiB of it take longer than
+//!    [`WRITE_TIMEOUT`] to write (see [`super::connection`]).
 //!
-//! Limits that remain, inherent to `tiny_http` 0.12 (the server binds
-//! loopback unless told otherwise, so it is exposed to local programs only):
-//! - A thread and two file descriptors per open connection, with no bound on
-//!   their number. A flood of idle connections holds them for
-//!   [`READ_TIMEOUT`]; beyond the process's descriptor limit the accept
-//!   thread dies and nothing is accepted (new connections wait in the
-//!   kernel's queue) until the flood's connections are closed and the
-//!   supervisor has started a new server: about 15 to 25 s after a flood of
-//!   300 connections under a limit of 128 (`tests/serve_load.rs`).
-//! - No deadline on a whole request head and no bound on its size: a client
-//!   that sends a header line every few seconds keeps its connection (and
-//!   thread) for as long as it likes, and an endless header line grows the
-//!   server's memory.
-//! - No way to answer `Connection: close` (`tiny_http` drops that header): a
-//!   refused live-reload stream gets its whole 503, and the connection stays
-//!   open until the client closes it or falls silent.
+//! Why not `tiny_http`'s own connections: its accept thread ends at its
+//! first error; it gives every connection a thread with no bound on their
+//! number; it reads a head with no bound on its size and no deadline; and it
+//! reads pipelined requests ahead into one queue shared by a fixed pool of
+//! workers, where each waits its turn to write behind the answer before it.
+//! Eight clients that pipelined and never read thus held every worker, for a
+//! write timeout per queued request (nobody was answered for over 100 s).
+//! None of this can be configured. A proxy in front, handing checked
+//! requests to `tiny_http` over a local socket, would need all of the above
+//! anyway (to keep one request per connection in flight it must read every
+//! head and find where each answer ends) and would double the threads and
+//! file descriptors per connection. So fascia reads requests and writes
+//! answers itself, and keeps of `tiny_http` what is sound in it: the
+//! `Response` and `Header` types the handler makes its answers with.
+//!
+//! Limits that remain (the server binds loopback unless told otherwise, so
+//! it is exposed to local programs only):
+//! - On one address, busy connections cannot give way: a client on the same
+//!   address as the browser (on loopback, any local program) that holds
+//!   three quarters of [`MAX_CONNECTIONS`] connections each reading a large
+//!   answer just fast enough (64 KiB per [`WRITE_TIMEOUT`]), or holding
+//!   live-reload streams (at most [`super::MAX_RELOAD_CLIENTS`]), has new
+//!   connections from that address refused (503) until one ends. Other
+//!   addresses keep the remaining quarter.
+//! - A thread per open connection (up to [`MAX_CONNECTIONS`], each with a
+//!   small stack: [`CONNECTION_STACK`]), and a connection that is only
+//!   waiting costs its thread until [`READ_TIMEOUT`] or until it gives way.
+//! - HTTP/1.0 and 1.1 only, and no request bodies beyond
+//!   [`super::http::MAX_BODY`] (nothing here takes one).
 
-use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::net::{IpAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Request, Server};
+use super::connection::{self, Handler, OpenSlots};
+use super::slots::{Admission, Slots};
 
-/// Connections the kernel queues for the accept thread. With std's 128, a
-/// burst of more new connections than that (a page's assets in several
-/// tabs, the load test) had some dropped, and their clients waited a second
-/// to retry.
+pub use super::connection::Answer;
+
+/// Connections the kernel queues for the accept thread.
 pub const LISTEN_BACKLOG: i32 = 1024;
 
-/// How long one write to a client may wait for it to read.
+/// How long 64 KiB of an answer (or one write to a live-reload stream) may
+/// take to reach a client before it is let go.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long a connection may stay silent before it is closed; also how long
-/// `accept` waits.
+/// How long a connection may wait silent for its next request (an idle
+/// keep-alive, or one that never sends a request) before it is closed.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How often the heartbeat asks, well within [`READ_TIMEOUT`].
-pub const HEARTBEAT: Duration = Duration::from_secs(1);
+/// How long a request head (and its body) may take to arrive once its first
+/// byte has: a client sending a line every few seconds is answered 408 and
+/// closed after this.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 
-/// Threads answering requests (each answer is a copy from memory, but a
-/// write may wait on a slow client up to [`WRITE_TIMEOUT`]).
-pub const WORKERS: usize = 8;
+/// Most connections open at once.
+pub const MAX_CONNECTIONS: usize = 512;
 
-/// What answers a request.
-pub type Handler = Arc<dyn Fn(Request) + Send + Sync>;
+/// File descriptors kept for everything else (the watcher, a rebuild
+/// reading the site, the standard streams).
+const RESERVED_DESCRIPTORS: usize = 64;
+
+/// Stack of a connection's thread (answers are copies from memory; nothing
+/// recursive runs there).
+pub const CONNECTION_STACK: usize = 256 * 1024;
 
 /// Listen on `interface:port` (each address it names, in turn).
 fn listen(interface: &str, port: u16) -> std::io::Result<TcpListener> {
@@ -81,9 +98,6 @@ fn listen(interface: &str, port: u16) -> std::io::Result<TcpListener> {
         // As std does: a restarted server may bind while old connections linger.
         #[cfg(unix)]
         socket.set_reuse_address(true)?;
-        // Inherited by every accepted connection (see the module doc).
-        socket.set_write_timeout(Some(WRITE_TIMEOUT))?;
-        socket.set_read_timeout(Some(READ_TIMEOUT))?;
         match socket
             .bind(&addr.into())
             .and_then(|()| socket.listen(LISTEN_BACKLOG))
@@ -110,266 +124,170 @@ pub fn bind(interface: &str, port: u16) -> Result<(TcpListener, u16), String> {
     ))
 }
 
-/// Serve `listener` with `tiny_http` (see the module doc) until the process
-/// ends; `handle` answers each request on one of [`WORKERS`] threads.
-pub fn serve(listener: TcpListener, handle: Handler) -> Result<(), String> {
-    run(listener, handle, Some(HEARTBEAT))
+/// The bounds on connections (in all, and from one address) for a process
+/// that may open `descriptors` files (each connection takes one).
+pub fn connection_bounds(descriptors: Option<usize>) -> (usize, usize) {
+    let room = descriptors.map_or(MAX_CONNECTIONS, |n| n.saturating_sub(RESERVED_DESCRIPTORS));
+    let total = room.clamp(4, MAX_CONNECTIONS);
+    (total, total * 3 / 4)
 }
 
-fn run(listener: TcpListener, handle: Handler, heartbeat: Option<Duration>) -> Result<(), String> {
-    let cannot = |e: &dyn std::fmt::Display| format!("cannot start the server: {e}");
-    let addr = heartbeat_addr(listener.local_addr().map_err(|e| cannot(&e))?);
-    let (tx, stops) = channel();
-    let current = Arc::new(AtomicU64::new(0));
-    let first = start(&listener, &handle, 0, &tx).map_err(|e| cannot(&e))?;
-    if let Some(every) = heartbeat {
-        let (tx, current) = (tx.clone(), Arc::clone(&current));
-        std::thread::spawn(move || beat(addr, every, &current, &tx));
-    }
-    std::thread::spawn(move || supervise(&listener, &handle, &stops, &tx, &current, first));
+/// How many files this process may open (Linux: `/proc/self/limits`).
+fn descriptor_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Serve `listener` until the process ends (see the module doc); `handler`
+/// answers each request.
+pub fn serve(listener: TcpListener, handler: Handler) -> Result<(), String> {
+    let (total, per_address) = connection_bounds(descriptor_limit());
+    let slots: Arc<OpenSlots> = Arc::new(Mutex::new(Slots::new(total, per_address)));
+    std::thread::Builder::new()
+        .name("fascia-accept".into())
+        .spawn(move || accept_forever(&listener, &slots, &handler))
+        .map_err(|e| format!("cannot start the server: {e}"))?;
     Ok(())
 }
 
-/// Where the heartbeat connects: the listening address, or loopback when
-/// listening on every interface.
-fn heartbeat_addr(mut addr: SocketAddr) -> SocketAddr {
-    if addr.ip().is_unspecified() {
-        addr.set_ip(match addr {
-            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+fn accept_forever(listener: &TcpListener, slots: &Arc<OpenSlots>, handler: &Handler) {
+    let mut warned: Option<Instant> = None;
+    loop {
+        match listener.accept() {
+            Ok((stream, peer)) => admit(stream, peer.ip(), slots, handler),
+            Err(e) => {
+                // Out of file descriptors or memory: the connection waits in
+                // the kernel's queue while others end.
+                let scarce = matches!(e.raw_os_error(), Some(23 | 24 | 105 | 12));
+                if scarce && warned.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
+                    eprintln!("warning: cannot accept a connection ({e}); trying again");
+                    warned = Some(Instant::now());
+                }
+                let pause = if scarce { 50 } else { 1 };
+                std::thread::sleep(Duration::from_millis(pause));
+            }
+        }
+    }
+}
+
+/// Give a new connection a slot and a thread, or refuse it.
+fn admit(stream: TcpStream, address: IpAddr, slots: &Arc<OpenSlots>, handler: &Handler) {
+    let stream = Arc::new(stream);
+    let admission = slots.lock().unwrap_or_else(PoisonError::into_inner).admit(
+        address,
+        Arc::clone(&stream),
+        Instant::now(),
+    );
+    let id = match admission {
+        Admission::Admitted(id) => id,
+        Admission::Replacing(id, waiting) => {
+            // Its thread sees the connection end, and ends.
+            let _ = waiting.shutdown(std::net::Shutdown::Both);
+            id
+        }
+        Admission::Refused => return refuse_busy(&stream),
+    };
+    let (slots, handler) = (Arc::clone(slots), Arc::clone(handler));
+    let spawned = std::thread::Builder::new()
+        .name("fascia-connection".into())
+        .stack_size(CONNECTION_STACK)
+        .spawn({
+            let (slots, stream) = (Arc::clone(&slots), Arc::clone(&stream));
+            move || connection::serve(&stream, id, &slots, &handler)
         });
-    }
-    addr
-}
-
-/// What the workers answer themselves, for the heartbeat.
-pub const HEARTBEAT_PATH: &str = "/__fascia/heartbeat";
-
-/// A server (by its generation) that has stopped accepting, or seems to.
-struct Stop {
-    generation: u64,
-    error: std::io::Error,
-    /// Its accept thread reported the error and ended. Otherwise the
-    /// heartbeat went unanswered: the accept thread may have died in a
-    /// panic, or the server may just be slow, still accepting.
-    ended: bool,
-}
-
-/// Ask for [`HEARTBEAT_PATH`] every `every`; report the current server as
-/// stopped after two unanswered asks in a row.
-fn beat(addr: SocketAddr, every: Duration, current: &AtomicU64, stops: &Sender<Stop>) {
-    let mut missed = 0;
-    loop {
-        std::thread::sleep(every);
-        match ask(addr, every) {
-            Ok(()) => missed = 0,
-            Err(_) if missed == 0 => missed = 1,
-            Err(error) => {
-                missed = 0;
-                let generation = current.load(Ordering::SeqCst);
-                let _ = stops.send(Stop {
-                    generation,
-                    error,
-                    ended: false,
-                });
-            }
-        }
+    if spawned.is_err() {
+        slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .release(id);
+        refuse_busy(&stream);
     }
 }
 
-/// One heartbeat: a request the workers answer with 204.
-fn ask(addr: SocketAddr, wait: Duration) -> std::io::Result<()> {
-    let mut c = TcpStream::connect_timeout(&addr, wait)?;
-    c.set_read_timeout(Some(wait * 2))?;
-    c.set_write_timeout(Some(wait))?;
-    c.write_all(
-        format!("GET {HEARTBEAT_PATH} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-            .as_bytes(),
-    )?;
-    let mut status = [0u8; 12];
-    c.read_exact(&mut status)?;
-    if &status == b"HTTP/1.1 204" {
-        Ok(())
-    } else {
-        Err(std::io::Error::other("the heartbeat got a wrong answer"))
+/// A 503 for a connection beyond the bounds, written without waiting (the
+/// accept thread never waits on a client), then the close.
+fn refuse_busy(stream: &TcpStream) {
+    const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\nRetry-After: 1\r\nConnection: close\r\n\r\ntoo many connections\n";
+    if stream.set_nonblocking(true).is_ok() {
+        let mut out: &TcpStream = stream;
+        let _ = std::io::Write::write(&mut out, BUSY);
     }
-}
-
-/// One `tiny_http::Server` on the socket, with its workers.
-struct Generation {
-    number: u64,
-    replaced: Arc<AtomicBool>,
-}
-
-/// A replaced server's workers end once no request has come for this long
-/// (heartbeats included): by then every connection it accepted has been
-/// closed (they close after [`READ_TIMEOUT`] of silence), and an accept
-/// thread still alive would have taken some of the heartbeats (the kernel
-/// hands new connections to each accept thread in turn).
-const REPLACED_QUIET: Duration = Duration::from_secs(60);
-
-fn start(
-    listener: &TcpListener,
-    handle: &Handler,
-    number: u64,
-    stops: &Sender<Stop>,
-) -> std::io::Result<Generation> {
-    let server = Server::from_listener(listener.try_clone()?, None)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    let server = Arc::new(server);
-    let replaced = Arc::new(AtomicBool::new(false));
-    for _ in 0..WORKERS {
-        let (server, handle, replaced, stops) = (
-            Arc::clone(&server),
-            Arc::clone(handle),
-            Arc::clone(&replaced),
-            stops.clone(),
-        );
-        std::thread::spawn(move || work(&server, &handle, &replaced, number, &stops));
-    }
-    Ok(Generation { number, replaced })
-}
-
-/// Answer requests; once the server is replaced, end after
-/// [`REPLACED_QUIET`] without a request.
-fn work(
-    server: &Server,
-    handle: &Handler,
-    replaced: &AtomicBool,
-    generation: u64,
-    stops: &Sender<Stop>,
-) {
-    let mut last = Instant::now();
-    loop {
-        match server.recv_timeout(READ_TIMEOUT) {
-            Ok(Some(req)) if req.url() == HEARTBEAT_PATH => {
-                last = Instant::now();
-                let _ = req.respond(tiny_http::Response::empty(204));
-            }
-            Ok(Some(req)) => {
-                last = Instant::now();
-                // A bug in answering one request must not take a worker away.
-                let answer = std::panic::AssertUnwindSafe(|| handle(req));
-                let _ = std::panic::catch_unwind(answer);
-            }
-            Ok(None) => {
-                if replaced.load(Ordering::SeqCst) && last.elapsed() > REPLACED_QUIET {
-                    return;
-                }
-            }
-            // The accept thread reports its last error, then ends.
-            Err(error) => {
-                let _ = stops.send(Stop {
-                    generation,
-                    error,
-                    ended: true,
-                });
-            }
-        }
-    }
-}
-
-/// Start a new server each time the current one stops accepting: at once
-/// after a timed-out accept, else after a pause that grows while the errors
-/// repeat.
-fn supervise(
-    listener: &TcpListener,
-    handle: &Handler,
-    stops: &Receiver<Stop>,
-    tx: &Sender<Stop>,
-    current_number: &AtomicU64,
-    mut current: Generation,
-) {
-    const FIRST_PAUSE: Duration = Duration::from_millis(50);
-    let mut pause = FIRST_PAUSE;
-    let mut started = Instant::now();
-    while let Ok(stop) = stops.recv() {
-        if stop.generation != current.number {
-            continue; // about a server already replaced
-        }
-        current.replaced.store(true, Ordering::SeqCst);
-        if !stop.ended {
-            eprintln!(
-                "warning: the server did not answer its heartbeat ({}); accepting on a new one",
-                stop.error
-            );
-        } else if stop.error.kind() != std::io::ErrorKind::WouldBlock {
-            if started.elapsed() > Duration::from_secs(60) {
-                pause = FIRST_PAUSE;
-            }
-            eprintln!(
-                "warning: the server stopped accepting connections ({}); accepting again in {} ms",
-                stop.error,
-                pause.as_millis()
-            );
-            std::thread::sleep(pause);
-            pause = (pause * 4).min(Duration::from_secs(5));
-        }
-        let number = current.number + 1;
-        current = loop {
-            match start(listener, handle, number, tx) {
-                Ok(next) => break next,
-                Err(e) => {
-                    eprintln!("warning: cannot accept connections ({e}); trying again");
-                    std::thread::sleep(pause);
-                    pause = (pause * 4).min(Duration::from_secs(5));
-                }
-            }
-        };
-        current_number.store(number, Ordering::SeqCst);
-        started = Instant::now();
-    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::handler::text;
     use std::io::{Read, Write};
+    use std::net::SocketAddr;
 
-    /// A request answered by a `run` without heartbeat.
-    fn get(addr: SocketAddr) -> String {
+    fn hello() -> Handler {
+        Arc::new(|_req| Answer::Send(text(200, "hello")))
+    }
+
+    fn ask(addr: SocketAddr, request: &str) -> String {
         let mut c = TcpStream::connect(addr).unwrap();
         c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .unwrap();
+        c.write_all(request.as_bytes()).unwrap();
         let mut text = String::new();
-        c.read_to_string(&mut text).unwrap();
+        let _ = c.read_to_string(&mut text);
         text
     }
 
     #[test]
-    fn accepts_again_after_accept_stops() {
-        // A socket whose accept times out every 50 ms, and no heartbeat:
-        // tiny_http's accept thread stops each time, and is started again.
-        let socket =
-            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
-        let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        socket.bind(&addr.into()).unwrap();
-        socket.listen(16).unwrap();
-        let listener: TcpListener = socket.into();
-        let addr = listener.local_addr().unwrap();
-        let handle: Handler = Arc::new(|req: Request| {
-            let _ = req.respond(tiny_http::Response::from_string("hello"));
-        });
-        run(listener, handle, None).unwrap();
-        for _ in 0..3 {
-            std::thread::sleep(Duration::from_millis(300));
-            let text = get(addr);
-            assert!(text.starts_with("HTTP/1.1 200"), "{text}");
-            assert!(text.ends_with("hello"), "{text}");
-        }
+    fn bounds_follow_the_descriptor_limit() {
+        assert_eq!(connection_bounds(None), (512, 384));
+        assert_eq!(connection_bounds(Some(20_000)), (512, 384));
+        assert_eq!(connection_bounds(Some(128)), (64, 48));
+        assert_eq!(connection_bounds(Some(10)), (4, 3));
     }
 
     #[test]
-    fn connections_inherit_the_timeouts() {
+    fn answers_pipelined_requests_in_order_and_refuses_bad_heads() {
         let (listener, _) = bind("127.0.0.1", 0).unwrap();
         let addr = listener.local_addr().unwrap();
-        let _client = TcpStream::connect(addr).unwrap();
-        let (accepted, _) = listener.accept().unwrap();
-        assert_eq!(accepted.read_timeout().unwrap(), Some(READ_TIMEOUT));
-        assert_eq!(accepted.write_timeout().unwrap(), Some(WRITE_TIMEOUT));
+        let handler: Handler = Arc::new(|req| Answer::Send(text(200, leak(&req.target))));
+        serve(listener, handler).unwrap();
+        let two = ask(
+            addr,
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        let a = two.find("\r\n\r\n/a").expect("first answer");
+        let b = two.find("\r\n\r\n/b").expect("second answer");
+        assert!(a < b, "{two}");
+        assert_eq!(two.matches("Connection: close").count(), 1, "{two}");
+        let dup = ask(addr, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+        assert!(dup.starts_with("HTTP/1.1 400 "), "{dup}");
+        assert!(dup.contains("Connection: close"), "{dup}");
+    }
+
+    fn leak(s: &str) -> &'static str {
+        Box::leak(s.to_string().into_boxed_str())
+    }
+
+    #[test]
+    fn an_idle_connection_gives_way_at_the_bound() {
+        // Bound of one connection per address, by hand.
+        let (listener, _) = bind("127.0.0.1", 0).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let slots: Arc<OpenSlots> = Arc::new(Mutex::new(Slots::new(1, 1)));
+        let handler = hello();
+        std::thread::spawn(move || accept_forever(&listener, &slots, &handler));
+        let mut idle = TcpStream::connect(addr).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let answer = ask(
+            addr,
+            "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        assert!(answer.ends_with("hello"), "{answer}");
+        idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        assert_eq!(idle.read_to_end(&mut rest).ok(), Some(0), "closed");
     }
 }

@@ -1,18 +1,28 @@
-//! `fascia serve`: build into memory, serve it with `tiny_http`, watch the
-//! site, rebuild on change, and tell open pages what changed over
-//! Server-Sent Events on the same port.
+//! `fascia serve`: build into memory, serve it over HTTP, watch the site,
+//! rebuild on change, and tell open pages what changed over Server-Sent
+//! Events on the same port.
 //!
 //! One [`ServerState`] holds everything the threads share: the current site
 //! snapshot (replaced whole, so a response is always one build's version),
 //! the last build's errors, and the live-reload clients. [`listener`] makes
-//! the socket and runs the request workers, [`handler`] answers a request,
-//! [`watch`] gathers file changes and [`incremental`] rebuilds what they touch.
+//! the socket and admits connections within bounds, [`connection`] reads
+//! each request ([`http`] checks its head) and writes its answer, which
+//! [`handler`] makes (as a `tiny_http::Response`); [`watcher`] watches the
+//! folders the build reads ([`watch`] decides which, and what a change
+//! touches; [`poll`] covers what cannot be watched), [`gather`] makes the
+//! changes into batches, and [`incremental`] rebuilds what they touch.
 
+pub mod connection;
+pub mod gather;
 pub mod handler;
+pub mod http;
 pub mod incremental;
 pub mod listener;
+pub mod poll;
 pub mod request_path;
+pub mod slots;
 pub mod watch;
+pub mod watcher;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicUsize;
@@ -153,9 +163,6 @@ pub struct ServerState {
     clients: Mutex<Vec<SyncSender<String>>>,
     /// Live-reload streams open (see [`handler::MAX_RELOAD_CLIENTS`]).
     open_streams: Arc<AtomicUsize>,
-    /// Large answers being written on threads of their own (see
-    /// [`handler::MAX_LARGE_WRITERS`]).
-    large_writers: Arc<AtomicUsize>,
     pub interface: String,
     pub port: u16,
 }
@@ -167,7 +174,6 @@ impl ServerState {
             errors: RwLock::new(Vec::new()),
             clients: Mutex::new(Vec::new()),
             open_streams: Arc::default(),
-            large_writers: Arc::default(),
             interface: interface.to_string(),
             port,
         }
@@ -270,7 +276,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         serving: true,
     };
     // Watch before the first build, so no edit made meanwhile is missed.
-    let watcher = watch::SiteWatcher::start(watch::WatchRoots::for_site(&opts.root))?;
+    let mut watcher = watch::SiteWatcher::start(watch::WatchRoots::for_site(&opts.root))?;
     let cache = ParseCache::default();
     let mut live = None;
     rebuild(
@@ -281,9 +287,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         None,
         &watcher.writes,
     );
-    let handle: listener::Handler = {
+    let handle: connection::Handler = {
         let state = Arc::clone(&state);
-        Arc::new(move |req| handler::handle(&state, req))
+        Arc::new(move |req| handler::answer(&state, req))
     };
     listener::serve(listener, handle)?;
     eprintln!(

@@ -1,20 +1,19 @@
-//! Watching the site with notify: which paths matter and what they
-//! invalidate (pure functions, unit-tested), and a debounced event loop that
-//! falls back to polling when inotify runs out of watches.
+//! Watching the site: which folders to watch and which changed paths
+//! matter, and what they invalidate (pure functions, unit-tested here).
+//!
+//! [`SiteWatcher`] watches each folder the build reads ([`folder_role`]),
+//! polling those it cannot watch natively; [`gather`](super::gather) makes
+//! its events into one batch of [`Change`]s per rebuild.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
-use notify::{
-    Config as NotifyConfig, Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
-    Watcher,
-};
+use notify::event::{ModifyKind, RenameMode};
+use notify::{Event, EventKind};
 
 use crate::content::is_editor_junk;
+
+pub use super::gather::{Debounce, Stopped, Writes};
+pub use super::watcher::SiteWatcher;
 
 /// What a changed path invalidates.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,11 +62,14 @@ pub fn classify(roots: &WatchRoots, path: &Path) -> Option<Change> {
     if is_editor_junk(&name) {
         return None;
     }
+    // Below content/ the build skips junk folders too; below static/ and
+    // templates/ it skips junk files only (the name, checked above).
     let rel_of = |base: &Path, sub: &str| -> Option<String> {
         let rel = path.strip_prefix(base.join(sub)).ok()?;
-        if rel
-            .components()
-            .any(|c| is_editor_junk(&c.as_os_str().to_string_lossy()))
+        if sub == "content"
+            && rel
+                .components()
+                .any(|c| is_editor_junk(&c.as_os_str().to_string_lossy()))
         {
             return None;
         }
@@ -106,9 +108,6 @@ pub fn classify(roots: &WatchRoots, path: &Path) -> Option<Change> {
         let (Some(_theme), Some(kind)) = (parts.next(), parts.next()) else {
             continue;
         };
-        if parts.clone().any(|p| is_editor_junk(&p)) {
-            return None;
-        }
         return match kind.as_ref() {
             "theme.toml" => Some(Change::Config),
             "templates" => Some(Change::Template),
@@ -132,12 +131,14 @@ pub fn classify_event(roots: &WatchRoots, event: &Event) -> Vec<Change> {
         .iter()
         .filter_map(|p| classify(roots, p))
         .collect();
-    // A folder event below content/ (rename of a folder) may hide many files.
-    if event
-        .paths
-        .iter()
-        .any(|p| p.is_dir() && p.starts_with(roots.site.join("content")))
-    {
+    // A folder appearing in a walked folder (a rename, a copy) may hide
+    // many files, written before it was watched.
+    if event.paths.iter().any(|p| {
+        matches!(
+            folder_role(roots, p),
+            Some(FolderRole::Walked | FolderRole::Inside)
+        ) && p.is_dir()
+    }) {
         out.push(Change::Rescan);
     }
     out.sort();
@@ -145,273 +146,91 @@ pub fn classify_event(roots: &WatchRoots, event: &Event) -> Vec<Change> {
     out
 }
 
-/// Which files of the site are being written right now, as the native
-/// watcher reports it the moment it happens (on its own thread, not when a
-/// batch is read): a file is being written from its first modification to
-/// its close. A rebuild waits until none is, before it reads the site, and
-/// notices writes that began while it ran.
-#[derive(Debug, Clone, Default)]
-pub struct Writes(Arc<(Mutex<WriteState>, Condvar)>);
+/// The folders the build reads from, below the site.
+const SITE_FOLDERS: [&str; 4] = ["content", "data", "templates", "static"];
+/// ...and below each theme.
+const THEME_FOLDERS: [&str; 2] = ["templates", "static"];
 
-#[derive(Debug, Default)]
-struct WriteState {
-    open: HashSet<PathBuf>,
-    /// Writes begun so far.
-    begun: u64,
-}
-
-impl Writes {
-    fn note(&self, roots: &WatchRoots, event: &Event) {
-        let (state, idle) = &*self.0;
-        let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
-        if event.need_rescan() {
-            // Events were lost, closes among them: start afresh.
-            s.open.clear();
-            idle.notify_all();
-        }
-        match event.kind {
-            EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
-                for p in &event.paths {
-                    if classify(roots, p).is_some() {
-                        s.begun += 1;
-                        s.open.insert(p.clone());
-                    }
-                }
-            }
-            EventKind::Access(AccessKind::Close(AccessMode::Write))
-            | EventKind::Remove(_)
-            | EventKind::Modify(ModifyKind::Name(_)) => {
-                for p in &event.paths {
-                    s.open.remove(p);
-                }
-                if s.open.is_empty() {
-                    idle.notify_all();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Wait (at most `max`) until no file of the site is being written.
-    pub fn wait_idle(&self, max: Duration) {
-        let (state, idle) = &*self.0;
-        let s = state.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = idle.wait_timeout_while(s, max, |s| !s.open.is_empty());
-    }
-
-    /// How many writes have begun so far.
-    pub fn begun(&self) -> u64 {
-        let (state, _) = &*self.0;
-        state.lock().unwrap_or_else(PoisonError::into_inner).begun
-    }
-}
-
-/// A running watcher: its receiver of batched changes.
-pub struct SiteWatcher {
-    _watcher: Box<dyn Watcher + Send>,
-    rx: Receiver<notify::Result<Event>>,
-    roots: WatchRoots,
-    /// Set when the native watcher failed and polling is used.
-    pub polling: bool,
-    /// Files being written (native watcher only).
-    pub writes: Writes,
-}
-
-impl SiteWatcher {
-    /// Watch the site root and the theme, recursively.
-    pub fn start(roots: WatchRoots) -> Result<Self, String> {
-        let folders: Vec<PathBuf> = std::iter::once(roots.site.clone())
-            .chain(
-                roots
-                    .themes
-                    .iter()
-                    .filter(|t| !t.starts_with(&roots.site))
-                    .cloned(),
-            )
-            .collect();
-        let (tx, rx) = channel();
-        let writes = Writes::default();
-        let handler = {
-            let (tx, writes, roots) = (tx.clone(), writes.clone(), roots.clone());
-            move |event: notify::Result<Event>| {
-                if let Ok(e) = &event {
-                    writes.note(&roots, e);
-                }
-                let _ = tx.send(event);
-            }
-        };
-        let native =
-            RecommendedWatcher::new(handler, NotifyConfig::default()).map_err(|e| e.to_string());
-        let mut native: Box<dyn Watcher + Send> = match native {
-            Ok(w) => Box::new(w),
-            Err(e) => return Self::polling(roots, &folders, tx, rx, &e),
-        };
-        for f in &folders {
-            if let Err(e) = native.watch(f, RecursiveMode::Recursive) {
-                let reason = e.to_string();
-                drop(native);
-                return Self::polling(roots, &folders, tx, rx, &reason);
-            }
-        }
-        Ok(Self {
-            _watcher: native,
-            rx,
-            roots,
-            polling: false,
-            writes,
-        })
-    }
-
-    fn polling(
-        roots: WatchRoots,
-        folders: &[PathBuf],
-        tx: std::sync::mpsc::Sender<notify::Result<Event>>,
-        rx: Receiver<notify::Result<Event>>,
-        reason: &str,
-    ) -> Result<Self, String> {
-        eprintln!(
-            "warning: cannot watch files natively ({reason}); polling every 300 ms instead. \
-             On Linux, raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288"
-        );
-        let cfg = NotifyConfig::default()
-            .with_poll_interval(Duration::from_millis(300))
-            .with_compare_contents(false);
-        let mut w = PollWatcher::new(tx, cfg).map_err(|e| e.to_string())?;
-        for f in folders {
-            w.watch(f, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", f.display()))?;
-        }
-        Ok(Self {
-            _watcher: Box::new(w),
-            rx,
-            roots,
-            polling: true,
-            writes: Writes::default(),
-        })
-    }
-
-    /// Wait (at most `first`, or for as long as it takes) until something
-    /// relevant changes, then gather the changes that follow closely (see
-    /// [`Debounce`]). `Ok(None)`: nothing changed in time; `Err`: the
-    /// watcher stopped.
-    pub fn next_batch(
-        &self,
-        debounce: Debounce,
-        first: Option<Duration>,
-    ) -> Result<Option<Vec<Change>>, Stopped> {
-        gather(&self.rx, &self.roots, !self.polling, debounce, first)
-    }
-}
-
-/// How changes are gathered into one rebuild.
-#[derive(Debug, Clone, Copy)]
-pub struct Debounce {
-    /// A batch ends once this passes without a relevant event...
-    pub quiet: Duration,
-    /// ...or this long after its first event,
-    pub max_wait: Duration,
-    /// unless a file of the site is still being written (modified, not yet
-    /// closed): then it waits for the close, up to this long. A rebuild
-    /// never reads a file between an editor's truncating it and its last
-    /// write, which would serve a page cut short.
-    pub max_write_wait: Duration,
-}
-
-impl Default for Debounce {
-    fn default() -> Self {
-        Self {
-            quiet: Duration::from_millis(8),
-            max_wait: Duration::from_millis(150),
-            max_write_wait: Duration::from_secs(2),
-        }
-    }
-}
-
-/// The changes one event brings, and the files it shows being written
-/// (`track_writes`: the native watcher reports closes; polling does not).
-fn take(
-    roots: &WatchRoots,
-    event: notify::Result<Event>,
-    track_writes: bool,
-    batch: &mut Vec<Change>,
-    writing: &mut HashSet<PathBuf>,
-) {
-    let Ok(event) = event else {
-        batch.push(Change::Rescan);
-        return;
-    };
-    match event.kind {
-        EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_))
-            if track_writes =>
-        {
-            writing.extend(
-                event
-                    .paths
-                    .iter()
-                    .filter(|p| classify(roots, p).is_some())
-                    .cloned(),
-            );
-        }
-        EventKind::Access(AccessKind::Close(AccessMode::Write))
-        | EventKind::Remove(_)
-        | EventKind::Modify(ModifyKind::Name(_)) => {
-            for p in &event.paths {
-                writing.remove(p);
-            }
-        }
-        _ => {}
-    }
-    batch.extend(classify_event(roots, &event));
-}
-
-/// The watcher has stopped.
+/// How the watcher treats a folder, as the build reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stopped;
+pub enum FolderRole {
+    /// Read for some files of its own (the site, a folder of themes, a
+    /// theme): watched, not walked; its subfolders have roles of their own.
+    Own,
+    /// A folder the build walks (`content/`, `static/`, a theme's
+    /// `templates/`, ...): watched with every folder below it. A link to it
+    /// is followed, as the build's walk follows its starting folder.
+    Walked,
+    /// Inside a walked folder: watched unless it is a link, which the
+    /// build's walk does not follow (a link to `/etc` in `static/` is not
+    /// the site).
+    Inside,
+}
 
-/// Wait for a relevant event on `rx` (at most `first`), then gather events
-/// until the batch is quiet and no file is being written.
-fn gather(
-    rx: &Receiver<notify::Result<Event>>,
-    roots: &WatchRoots,
-    track_writes: bool,
-    d: Debounce,
-    first: Option<Duration>,
-) -> Result<Option<Vec<Change>>, Stopped> {
-    let mut batch: Vec<Change> = Vec::new();
-    let mut writing: HashSet<PathBuf> = HashSet::new();
-    let asked = Instant::now();
-    while batch.is_empty() {
-        let event = match first {
-            None => rx.recv().map_err(|_| Stopped)?,
-            Some(limit) => match rx.recv_timeout(limit.saturating_sub(asked.elapsed())) {
-                Ok(e) => e,
-                Err(RecvTimeoutError::Timeout) => return Ok(None),
-                Err(RecvTimeoutError::Disconnected) => return Err(Stopped),
-            },
+/// The role of folder `dir`; `None` for a folder the build never reads
+/// (the output, `.git`, a junk folder below `content/`, anything else).
+pub fn folder_role(roots: &WatchRoots, dir: &Path) -> Option<FolderRole> {
+    for sub in SITE_FOLDERS {
+        let base = roots.site.join(sub);
+        let Ok(rel) = dir.strip_prefix(&base) else {
+            continue;
         };
-        take(roots, event, track_writes, &mut batch, &mut writing);
-    }
-    let started = Instant::now();
-    loop {
-        let limit = if writing.is_empty() {
-            d.max_wait
-        } else {
-            d.max_write_wait
+        let junk = rel
+            .components()
+            .any(|c| is_editor_junk(&c.as_os_str().to_string_lossy()));
+        return match rel.as_os_str().is_empty() {
+            true => Some(FolderRole::Walked),
+            false if sub == "content" && junk => None,
+            false => Some(FolderRole::Inside),
         };
-        let left = limit.saturating_sub(started.elapsed());
-        if left.is_zero() {
-            break;
-        }
-        match rx.recv_timeout(d.quiet.min(left)) {
-            Ok(event) => take(roots, event, track_writes, &mut batch, &mut writing),
-            Err(RecvTimeoutError::Timeout) if writing.is_empty() => break,
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Err(Stopped),
-        }
     }
-    batch.sort();
-    batch.dedup();
-    Ok(Some(batch))
+    for themes in &roots.themes {
+        let Ok(rel) = dir.strip_prefix(themes) else {
+            continue;
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        return match parts.as_slice() {
+            [] => Some(FolderRole::Own),
+            [theme] if !is_editor_junk(theme) => Some(FolderRole::Own),
+            [theme, kind] if !is_editor_junk(theme) && THEME_FOLDERS.contains(&kind.as_str()) => {
+                Some(FolderRole::Walked)
+            }
+            [theme, kind, ..]
+                if !is_editor_junk(theme) && THEME_FOLDERS.contains(&kind.as_str()) =>
+            {
+                Some(FolderRole::Inside)
+            }
+            _ => None,
+        };
+    }
+    (dir == roots.site).then_some(FolderRole::Own)
+}
+
+/// Paths an event shows appearing (maybe new folders, to watch) and
+/// vanishing (maybe watched folders, to forget), in that order of handling:
+/// vanished first, so a folder renamed within the site is forgotten under
+/// its old name before it is watched under its new one.
+pub fn folder_changes(event: &Event) -> (Vec<&Path>, Vec<&Path>) {
+    let all = || event.paths.iter().map(PathBuf::as_path).collect::<Vec<_>>();
+    match event.kind {
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(RenameMode::To)) => {
+            (all(), Vec::new())
+        }
+        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
+            (Vec::new(), all())
+        }
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => {
+            let paths = all();
+            let (from, to) = paths.split_at(1.min(paths.len()));
+            (to.to_vec(), from.to_vec())
+        }
+        // Which way is unknown: what exists appeared, the rest vanished.
+        EventKind::Modify(ModifyKind::Name(_)) => all().into_iter().partition(|p| p.exists()),
+        _ => (Vec::new(), Vec::new()),
+    }
 }
 
 #[cfg(test)]
@@ -471,6 +290,72 @@ mod tests {
     }
 
     #[test]
+    fn static_and_template_files_in_dot_folders_are_the_site() {
+        // The build copies static/.well-known/… (it skips junk files, not
+        // junk folders, there), but skips junk folders below content/.
+        assert_eq!(
+            c("/s/static/.well-known/security.txt"),
+            Some(Change::Static)
+        );
+        assert_eq!(c("/t/fibre/static/.well-known/a.txt"), Some(Change::Static));
+        assert_eq!(c("/s/static/.well-known/.a.txt.swp"), None);
+        assert_eq!(c("/s/content/.drafts/a.md"), None);
+    }
+
+    #[test]
+    fn watches_the_folders_the_build_reads_and_no_other() {
+        use FolderRole::{Inside, Own, Walked};
+        let role = |p: &str| folder_role(&roots(), Path::new(p));
+        assert_eq!(role("/s"), Some(Own));
+        assert_eq!(role("/s/content"), Some(Walked));
+        assert_eq!(role("/s/content/techniques/iastm"), Some(Inside));
+        assert_eq!(role("/s/static/img"), Some(Inside));
+        assert_eq!(role("/s/static/.well-known"), Some(Inside));
+        assert_eq!(role("/s/data"), Some(Walked));
+        assert_eq!(role("/t"), Some(Own));
+        assert_eq!(role("/t/fibre"), Some(Own));
+        assert_eq!(role("/t/fibre/templates"), Some(Walked));
+        assert_eq!(role("/t/fibre/static/fonts"), Some(Inside));
+        for never in [
+            "/s/public",
+            "/s/public/techniques",
+            "/s/.git",
+            "/s/node_modules",
+            "/s/content/.git",
+            "/s/content/.git/objects",
+            "/t/fibre/node_modules",
+            "/t/.cache",
+            "/elsewhere",
+            "/",
+        ] {
+            assert_eq!(role(never), None, "{never}");
+        }
+    }
+
+    #[test]
+    fn renames_vanish_before_they_appear() {
+        let both = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(PathBuf::from("/s/content/old"))
+            .add_path(PathBuf::from("/s/content/new"));
+        assert_eq!(
+            folder_changes(&both),
+            (
+                vec![Path::new("/s/content/new")],
+                vec![Path::new("/s/content/old")]
+            )
+        );
+        let created = Event::new(EventKind::Create(notify::event::CreateKind::Folder))
+            .add_path(PathBuf::from("/s/content/x"));
+        assert_eq!(folder_changes(&created).0, vec![Path::new("/s/content/x")]);
+        let removed = Event::new(EventKind::Remove(notify::event::RemoveKind::Folder))
+            .add_path(PathBuf::from("/s/content/x"));
+        assert_eq!(folder_changes(&removed).1, vec![Path::new("/s/content/x")]);
+        let written = Event::new(EventKind::Modify(ModifyKind::Any))
+            .add_path(PathBuf::from("/s/content/x.md"));
+        assert_eq!(folder_changes(&written), (vec![], vec![]));
+    }
+
+    #[test]
     fn rescan_events_rebuild_everything() {
         let mut e = Event::new(EventKind::Other);
         e = e.set_flag(notify::event::Flag::Rescan);
@@ -483,124 +368,5 @@ mod tests {
             classify_event(&roots(), &write),
             vec![Change::Content("a.md".into())]
         );
-    }
-
-    #[allow(clippy::unnecessary_wraps)] // the watcher sends results
-    fn modify(p: &str) -> notify::Result<Event> {
-        Ok(Event::new(EventKind::Modify(ModifyKind::Data(
-            notify::event::DataChange::Any,
-        )))
-        .add_path(PathBuf::from(p)))
-    }
-
-    #[allow(clippy::unnecessary_wraps)] // the watcher sends results
-    fn closed(p: &str) -> notify::Result<Event> {
-        Ok(
-            Event::new(EventKind::Access(AccessKind::Close(AccessMode::Write)))
-                .add_path(PathBuf::from(p)),
-        )
-    }
-
-    /// Send `events` with pauses (ms before each), gather one batch; the
-    /// batch and how long gathering took.
-    fn gathered(events: Vec<(u64, notify::Result<Event>)>, track: bool) -> (Vec<Change>, Duration) {
-        let (tx, rx) = channel();
-        let (done, gathered) = channel::<()>();
-        let sender = std::thread::spawn(move || {
-            for (pause, e) in events {
-                std::thread::sleep(Duration::from_millis(pause));
-                let _ = tx.send(e);
-            }
-            // The watcher stays alive until the batch is gathered.
-            let _ = gathered.recv();
-        });
-        let d = Debounce {
-            quiet: Duration::from_millis(30),
-            max_wait: Duration::from_millis(150),
-            max_write_wait: Duration::from_secs(1),
-        };
-        let first = Instant::now();
-        let batch = gather(&rx, &roots(), track, d, None).unwrap().unwrap();
-        let took = first.elapsed();
-        drop(done);
-        sender.join().unwrap();
-        (batch, took)
-    }
-
-    #[test]
-    fn knows_which_files_are_being_written() {
-        let writes = Writes::default();
-        let event = |e: notify::Result<Event>| e.unwrap();
-        writes.note(&roots(), &event(modify("/s/content/.a.md.swp")));
-        assert_eq!(writes.begun(), 0, "junk is not the site");
-        writes.note(&roots(), &event(modify("/s/content/a.md")));
-        assert_eq!(writes.begun(), 1);
-        let t = Instant::now();
-        writes.wait_idle(Duration::from_millis(60));
-        assert!(t.elapsed() >= Duration::from_millis(60), "a.md is open");
-        let closer = {
-            let writes = writes.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_millis(50));
-                writes.note(&roots(), &event(closed("/s/content/a.md")));
-            })
-        };
-        let t = Instant::now();
-        writes.wait_idle(Duration::from_secs(5));
-        assert!(t.elapsed() < Duration::from_secs(2), "woken by the close");
-        closer.join().unwrap();
-    }
-
-    #[test]
-    fn waits_for_a_first_event_at_most_as_asked() {
-        let (tx, rx) = channel();
-        let t = Instant::now();
-        let d = Debounce::default();
-        let none = gather(&rx, &roots(), true, d, Some(Duration::from_millis(50)));
-        assert_eq!(none, Ok(None));
-        assert!(t.elapsed() >= Duration::from_millis(50));
-        tx.send(modify("/s/content/.a.md.swp")).unwrap();
-        tx.send(closed("/s/content/a.md")).unwrap();
-        let junk = gather(&rx, &roots(), true, d, Some(Duration::from_millis(50)));
-        assert_eq!(junk, Ok(None), "irrelevant events start no batch");
-        tx.send(modify("/s/content/a.md")).unwrap();
-        let got = gather(&rx, &roots(), false, d, Some(Duration::ZERO));
-        assert_eq!(got, Ok(Some(vec![Change::Content("a.md".into())])));
-        drop(tx);
-        assert_eq!(gather(&rx, &roots(), true, d, None), Err(Stopped));
-    }
-
-    #[test]
-    fn waits_for_a_slow_write_to_close() {
-        let a = "/s/content/a.md";
-        // Half, a pause longer than `quiet`, the rest, the close.
-        let (batch, took) = gathered(vec![(0, modify(a)), (80, modify(a)), (80, closed(a))], true);
-        assert_eq!(batch, vec![Change::Content("a.md".into())]);
-        assert!(
-            took >= Duration::from_millis(160),
-            "gathered before the close: {took:?}"
-        );
-        // Never closed: gathering gives up at `max_write_wait`.
-        let (_, took) = gathered(vec![(0, modify(a))], true);
-        assert!(
-            took >= Duration::from_secs(1) && took < Duration::from_millis(1400),
-            "{took:?}"
-        );
-        // Without close events (polling), only `quiet` and `max_wait` count
-        // (the bounds leave room for a busy machine, far below `max_write_wait`).
-        let (_, took) = gathered(vec![(0, modify(a)), (80, modify(a))], false);
-        assert!(took < Duration::from_millis(500), "{took:?}");
-        // Closes and junk alone start nothing; a junk file's write holds nothing.
-        let (batch, took) = gathered(
-            vec![
-                (0, closed(a)),
-                (0, modify("/s/content/.a.md.swp")),
-                (0, modify(a)),
-                (0, closed(a)),
-            ],
-            true,
-        );
-        assert_eq!(batch, vec![Change::Content("a.md".into())]);
-        assert!(took < Duration::from_millis(500), "{took:?}");
     }
 }
