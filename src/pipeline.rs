@@ -94,6 +94,14 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
     load_and_link_cached(opts, &ParseCache::off())
 }
 
+/// load + parse + link, keeping the linked site when only the link stage
+/// found errors (they are in [`Linked::diagnostics`]), so a run can report
+/// what later checks find beside them. `Err` when the site could not be
+/// read whole (config, templates, a file that does not parse).
+pub fn load_and_link_all(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
+    load_and_link_inner(opts, &ParseCache::off())
+}
+
 /// Parsed documents from an earlier run, reused when a file's text and the
 /// settings that shape parsing are unchanged (`serve` keeps one; a one-shot
 /// build uses [`ParseCache::off`], which keeps nothing). The documents are
@@ -153,6 +161,14 @@ pub fn load_and_link_cached(
     opts: &BuildOptions,
     cache: &ParseCache,
 ) -> Result<Linked, Diagnostics> {
+    let linked = load_and_link_inner(opts, cache)?;
+    if linked.diagnostics.has_errors() {
+        return Err(linked.diagnostics);
+    }
+    Ok(linked)
+}
+
+fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked, Diagnostics> {
     let mut diags = Diagnostics::default();
     let fail = |mut diags: Diagnostics, more: Vec<Diagnostic>| {
         diags.extend(more);
@@ -292,12 +308,9 @@ pub fn load_and_link_cached(
         return Err(fail(diags, collisions));
     }
     clock.lap("assemble");
+    site.graph.paths = crate::site_paths::SitePaths::build(&site, &|t| templates.has(t));
     diags.extend(crate::graph::link(&mut site));
     clock.lap("link");
-    if diags.has_errors() {
-        diags.sort();
-        return Err(diags);
-    }
     diags.sort();
     Ok(Linked {
         site,

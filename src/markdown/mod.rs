@@ -47,7 +47,12 @@ pub enum LinkKind {
     Citation,
     /// A glossary term linked by fascia: the target is the term id.
     Glossary,
-    /// Anything else: left unchanged.
+    /// A URL into the site written as it is served: root-relative
+    /// (`/notes/a/`) or relative to the page's URL (`../b/`, `chart.png`),
+    /// in a Markdown link or image or a raw HTML `href`/`src`. Left as
+    /// written in the HTML (no placeholder), checked by the link stage.
+    Url,
+    /// Anything else (a full `https://` URL, `mailto:`...): left unchanged.
     External,
 }
 
@@ -85,6 +90,9 @@ pub struct Body {
     pub summary: Option<String>,
     /// Images without alt text, by position.
     pub images_without_alt: Vec<(usize, usize)>,
+    /// Full `http(s)://` URLs written in the body: outside addresses, even
+    /// on the site's own host (see [`crate::site::Site::outside_urls`]).
+    pub outside_urls: Vec<String>,
 }
 
 /// Options for one body render.
@@ -210,8 +218,18 @@ impl Walker {
                         continue; // already a glossary link
                     }
                     let kind = classify(&link.url);
-                    if kind == LinkKind::External {
-                        continue;
+                    match kind {
+                        LinkKind::External => {
+                            self.note_outside(&link.url);
+                            continue;
+                        }
+                        LinkKind::Url => {
+                            let url = link.url.clone();
+                            drop(data);
+                            self.record_url(node, url, start_of(pos));
+                            continue;
+                        }
+                        _ => {}
                     }
                     let target = match kind {
                         LinkKind::Internal => link.url.clone(),
@@ -221,13 +239,33 @@ impl Walker {
                     (kind, target)
                 }
                 NodeValue::WikiLink(w) => (LinkKind::Wiki, w.url.trim().to_string()),
-                NodeValue::Image(_) => {
+                NodeValue::Image(link) => {
+                    let url = link.url.clone();
                     drop(data);
                     if collect_plain(node).trim().is_empty() {
                         self.body
                             .images_without_alt
                             .push((pos.start.line, pos.start.column));
                     }
+                    match classify(&url) {
+                        LinkKind::External => self.note_outside(&url),
+                        LinkKind::Url | LinkKind::Relative => {
+                            self.record_url(node, url, start_of(pos));
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                NodeValue::HtmlInline(html) => {
+                    let html = html.clone();
+                    drop(data);
+                    self.raw_html_urls(node, &html, pos);
+                    continue;
+                }
+                NodeValue::HtmlBlock(block) => {
+                    let html = block.literal.clone();
+                    drop(data);
+                    self.raw_html_urls(node, &html, pos);
                     continue;
                 }
                 _ => continue,
@@ -251,6 +289,86 @@ impl Walker {
             });
         }
     }
+
+    /// Keep a full `http(s)://` URL written in the body.
+    fn note_outside(&mut self, url: &str) {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            self.body.outside_urls.push(url.to_string());
+        }
+    }
+
+    /// Record a [`LinkKind::Url`] link (its HTML keeps the URL as written).
+    fn record_url<'a>(&mut self, node: &'a AstNode<'a>, url: String, at: (usize, usize)) {
+        let text = collect_plain(node).trim().to_string();
+        let sentence = self.sentence_around(node);
+        self.body.links.push(LinkRef {
+            kind: LinkKind::Url,
+            target: url,
+            line: at.0,
+            column: at.1,
+            text,
+            sentence,
+        });
+    }
+
+    /// The `href` and `src` values of raw HTML written in the body.
+    fn raw_html_urls<'a>(&mut self, node: &'a AstNode<'a>, html: &str, pos: Sourcepos) {
+        for (offset, url) in html_urls(html) {
+            match classify(url) {
+                LinkKind::External => self.note_outside(url),
+                LinkKind::Url | LinkKind::Relative => {
+                    let before = &html[..offset];
+                    let line = pos.start.line + before.matches('\n').count();
+                    let column = match before.rfind('\n') {
+                        Some(nl) => offset - nl,
+                        None => pos.start.column + offset,
+                    };
+                    self.record_url(node, url.to_string(), (line, column));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Every `href="..."` and `src="..."` value in a piece of HTML, with the
+/// byte offset of the attribute name.
+fn html_urls(html: &str) -> Vec<(usize, &str)> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let name_len = if rest.len() > 5 && rest[..5].eq_ignore_ascii_case(b"href=") {
+            5
+        } else if rest.len() > 4 && rest[..4].eq_ignore_ascii_case(b"src=") {
+            4
+        } else {
+            i += 1;
+            continue;
+        };
+        let after_space = i > 0 && bytes[i - 1].is_ascii_whitespace();
+        let start = i + name_len;
+        let (value_start, end) = match bytes[start] {
+            q @ (b'"' | b'\'') => {
+                let close = bytes[start + 1..].iter().position(|&b| b == q);
+                (start + 1, close.map_or(bytes.len(), |c| start + 1 + c))
+            }
+            _ => {
+                let len = bytes[start..]
+                    .iter()
+                    .position(|&b| b.is_ascii_whitespace() || b == b'>')
+                    .unwrap_or(bytes.len() - start);
+                (start, start + len)
+            }
+        };
+        if after_space && let Some(value) = html.get(value_start..end) {
+            out.push((i, value.trim()));
+        }
+        i = end.max(i + 1);
+    }
+    out
 }
 
 fn start_of(pos: Sourcepos) -> (usize, usize) {
@@ -265,23 +383,32 @@ pub fn classify(url: &str) -> LinkKind {
         LinkKind::Citation
     } else if url.starts_with('#') {
         LinkKind::SamePage
-    } else if url.contains("://")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.starts_with('/')
-    {
+    } else if url.is_empty() || url.starts_with("//") || has_scheme(url) {
         LinkKind::External
     } else {
-        let path = url.split('#').next().unwrap_or("");
-        if std::path::Path::new(path)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        if !url.starts_with('/')
+            && std::path::Path::new(path)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
         {
             LinkKind::Relative
         } else {
-            LinkKind::External
+            LinkKind::Url
         }
     }
+}
+
+/// `https:`, `mailto:`, `data:`...: a scheme before any `/`, `?` or `#`.
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 fn percent_decode(s: &str) -> String {
