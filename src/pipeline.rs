@@ -196,7 +196,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         config.base_url = b.trim_end_matches('/').to_string();
     }
     let (template_dirs, static_dirs) =
-        theme_dirs(root, &config).map_err(|d| fail(diags.clone(), vec![d]))?;
+        theme_dirs(root, &config, &src).map_err(|d| fail(diags.clone(), vec![d]))?;
     let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
     let glossary =
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
@@ -360,7 +360,11 @@ pub fn render_state(
 }
 
 /// Template and static folders: the site's first, then the theme's.
-fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostic> {
+fn theme_dirs(
+    root: &Path,
+    config: &Config,
+    config_src: &str,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostic> {
     let mut templates = vec![root.join("templates")];
     let mut statics = Vec::new();
     if let Some(theme) = &config.theme {
@@ -380,7 +384,7 @@ fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf
                     looked.join(", ")
                 ),
             )
-            .in_file("config.toml")
+            .at_offset("config.toml", config_src, theme_offset(config_src))
             .with_help("install the theme there, set themes_dir, or remove `theme`"));
         };
         templates.push(dir.join("templates"));
@@ -388,6 +392,24 @@ fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf
     }
     statics.push(root.join("static"));
     Ok((templates, statics))
+}
+
+/// Where `theme = ...` is set in config.toml (0 when it is not found).
+fn theme_offset(config_src: &str) -> usize {
+    let mut offset = 0;
+    for line in config_src.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix("theme")
+            .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - t.len());
+        }
+        if t.starts_with('[') {
+            break; // past the top-level keys
+        }
+        offset += line.len();
+    }
+    0
 }
 
 fn load_data<T>(
