@@ -214,7 +214,7 @@ fn key_of_path(path: &str) -> String {
 }
 
 /// The path part of `base_url` (`https://example.org/wiki` -> `/wiki`).
-fn base_path(base_url: &str) -> &str {
+pub fn base_path(base_url: &str) -> &str {
     let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
     after_scheme
         .find('/')
