@@ -152,10 +152,10 @@ pub fn site_path(url_path: &str, from_path: &str, base_path: &str) -> Option<Str
         }
     }
     let mut path = format!("/{}", parts.join("/"));
-    if rest.is_empty() || rest.ends_with('/') || segments[last] == ".." || segments[last] == "." {
-        if !path.ends_with('/') {
-            path.push('/');
-        }
+    let folder =
+        rest.is_empty() || rest.ends_with('/') || segments[last] == ".." || segments[last] == ".";
+    if folder && !path.ends_with('/') {
+        path.push('/');
     }
     Some(path.replace("//", "/"))
 }

@@ -4,6 +4,8 @@
 
 mod harness;
 
+use std::fmt::Write as _;
+
 use harness::{Site, snapshot};
 
 /// Build once, break the site, build again: the error is located and the
@@ -340,11 +342,12 @@ fn every_file_a_build_writes_is_a_valid_plain_link() {
     // to every file of a build (pages, assets, feeds, taxonomy, search) passes.
     let s = Site::fixture("basic");
     s.build().success();
-    let links: String = snapshot(&s.out())
-        .iter()
-        .filter(|(p, _)| p != ".fascia-output")
-        .map(|(p, _)| format!("[{p}](/{p})\n"))
-        .collect();
+    let mut links = String::new();
+    for (p, _) in snapshot(&s.out()) {
+        if p != ".fascia-output" {
+            writeln!(links, "[{p}](/{p})").unwrap();
+        }
+    }
     assert!(
         links.contains("(/search/"),
         "the fixture has a search index"

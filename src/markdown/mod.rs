@@ -350,18 +350,15 @@ fn html_urls(html: &str) -> Vec<(usize, &str)> {
         };
         let after_space = i > 0 && bytes[i - 1].is_ascii_whitespace();
         let start = i + name_len;
-        let (value_start, end) = match bytes[start] {
-            q @ (b'"' | b'\'') => {
-                let close = bytes[start + 1..].iter().position(|&b| b == q);
-                (start + 1, close.map_or(bytes.len(), |c| start + 1 + c))
-            }
-            _ => {
-                let len = bytes[start..]
-                    .iter()
-                    .position(|&b| b.is_ascii_whitespace() || b == b'>')
-                    .unwrap_or(bytes.len() - start);
-                (start, start + len)
-            }
+        let (value_start, end) = if let q @ (b'"' | b'\'') = bytes[start] {
+            let close = bytes[start + 1..].iter().position(|&b| b == q);
+            (start + 1, close.map_or(bytes.len(), |c| start + 1 + c))
+        } else {
+            let len = bytes[start..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>')
+                .unwrap_or(bytes.len() - start);
+            (start, start + len)
         };
         if after_space && let Some(value) = html.get(value_start..end) {
             out.push((i, value.trim()));

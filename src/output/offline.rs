@@ -16,6 +16,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use lol_html::{RewriteStrSettings, element, rewrite_str};
@@ -30,10 +31,10 @@ const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-href"];
 /// Rewrite `output` in place into the offline edition of a site whose
 /// public address is `base_url`; `outside` are URLs written as outside
 /// addresses, left as they are unless they name a file of the output.
-pub fn make_offline(
+pub fn make_offline<S: BuildHasher + Sync>(
     output: &mut Output,
     base_url: &str,
-    outside: &HashSet<String>,
+    outside: &HashSet<String, S>,
 ) -> Result<(), Diagnostic> {
     let keys: Vec<String> = output.files.keys().cloned().collect();
     let stays = |url: &str| {
@@ -226,11 +227,11 @@ fn rewrite_css(css: &str, key: &str, base_url: &str) -> String {
 /// Every `href`/`src`/`srcset` in the HTML of `output` must resolve to a file
 /// of the output, and no navigational link may point at the public site
 /// except the outside addresses in `outside`.
-pub fn check_links(
+pub fn check_links<S: BuildHasher + Sync>(
     output: &Output,
     base_url: &str,
     shown_dir: &str,
-    outside: &HashSet<String>,
+    outside: &HashSet<String, S>,
 ) -> Vec<Diagnostic> {
     let keys: Vec<&String> = output
         .files
@@ -250,13 +251,13 @@ pub fn check_links(
     results.into_iter().flatten().collect()
 }
 
-fn check_page(
+fn check_page<S: BuildHasher>(
     output: &Output,
     key: &str,
     html: &str,
     base_url: &str,
     shown_dir: &str,
-    outside: &HashSet<String>,
+    outside: &HashSet<String, S>,
 ) -> Vec<Diagnostic> {
     let found: RefCell<Vec<(String, String, String)>> = RefCell::new(Vec::new());
     let _ = rewrite_str(

@@ -280,11 +280,12 @@ fn no_build_page(state: &ServerState) -> Response<Body> {
             .replace('<', "&lt;")
             .replace('>', "&gt;")
     };
-    let errors: String = state
-        .errors()
-        .iter()
-        .map(|e| format!("<pre>{}</pre>\n", escape(&e.text)))
-        .collect();
+    let mut errors = String::new();
+    for e in state.errors() {
+        errors.push_str("<pre>");
+        errors.push_str(&escape(&e.text));
+        errors.push_str("</pre>\n");
+    }
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fascia: the site does not build</title></head>\n<body><main id=\"fascia-no-build\"><h1>The site does not build yet</h1>\n<p>fascia has no good build to show. Fix the error below and save: this page reloads once the site builds.</p>\n{errors}</main><script src=\"{SCRIPT_PATH}?g=0\" defer></script></body></html>\n"
     );
