@@ -10,6 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, BuildOptions};
 
+mod check;
+mod report;
+
+use check::check;
+pub use report::{Verbosity, plural, print_diagnostics, thousands, use_colour};
+
 const EXAMPLES: &str = "\
 Examples:
   fascia build                      build ./site (or the current folder if it has config.toml)
@@ -30,27 +36,6 @@ struct Cli {
     verbose: bool,
     #[command(subcommand)]
     command: Command,
-}
-
-/// How much fascia prints besides errors (`-q`, `-v`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Verbosity {
-    /// Errors only.
-    Quiet,
-    #[default]
-    Normal,
-    /// Stage timings and extra detail.
-    Verbose,
-}
-
-impl Verbosity {
-    pub fn quiet(self) -> bool {
-        self == Self::Quiet
-    }
-
-    pub fn verbose(self) -> bool {
-        self == Self::Verbose
-    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -227,29 +212,6 @@ fn init(dir: &Path, v: Verbosity) -> ExitCode {
     }
 }
 
-/// `n thing` or `n things`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `2310` -> `2,310`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Colour only on a terminal, and never when `NO_COLOR` is set.
-pub fn use_colour() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
 /// `--root`, else the current folder when it has config.toml, else ./site.
 pub fn find_root(root: Option<&Path>) -> PathBuf {
     if let Some(r) = root {
@@ -259,14 +221,6 @@ pub fn find_root(root: Option<&Path>) -> PathBuf {
         return PathBuf::from(".");
     }
     PathBuf::from("site")
-}
-
-/// Print diagnostics to stderr (errors only when quiet).
-pub fn print_diagnostics(diags: &Diagnostics, v: Verbosity) {
-    let colour = use_colour();
-    for d in diags.items.iter().filter(|d| d.is_error() || !v.quiet()) {
-        eprint!("{}", d.render(colour));
-    }
 }
 
 /// A spinner that appears only on a terminal and only after a second.
@@ -551,130 +505,4 @@ fn failed(progress: &Progress, diags: &Diagnostics, what: &str) -> ExitCode {
         }
     );
     ExitCode::FAILURE
-}
-
-/// What `check` looked at, for its summary line.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
-struct Checked {
-    pages: usize,
-    sections: usize,
-    links: usize,
-}
-
-impl Checked {
-    fn of(site: &crate::site::Site) -> Self {
-        let links = site
-            .doc_ids()
-            .map(|id| {
-                let links = &site.doc(id).body.links;
-                links
-                    .iter()
-                    .filter(|l| l.kind != crate::markdown::LinkKind::Glossary)
-                    .count()
-            })
-            .sum();
-        Self {
-            pages: site.pages.len(),
-            sections: site.sections.len(),
-            links,
-        }
-    }
-}
-
-fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
-    let started = Instant::now();
-    let lap = |what: &str| {
-        if v.verbose() {
-            eprintln!(
-                "timing: {what} done at {:.3} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-    };
-    let root = find_root(args.root.root.as_deref());
-    let opts = BuildOptions {
-        root,
-        base_url: None,
-        drafts: args.drafts,
-        serving: false,
-    };
-    let mut checked = None;
-    // Every problem of the run together: link errors do not stop the
-    // health checks, whose warnings are reported beside them.
-    let mut diags = match pipeline::load_and_link_all(&opts) {
-        Ok(linked) => {
-            lap("load, parse and link");
-            checked = Some(Checked::of(&linked.site));
-            let mut d = linked.diagnostics.clone();
-            d.extend(crate::knowledge::health::check(&linked.site));
-            lap("link health");
-            if args.offline && !d.has_errors() {
-                let shown = PathBuf::from(format!("{}-offline", linked.site.config.output_dir));
-                match pipeline::render(linked) {
-                    Ok((state, output, _)) => {
-                        if let Err(e) = offline_edition(&output, &state.site, &shown) {
-                            d.extend(e);
-                        }
-                    }
-                    Err(e) => d.extend(
-                        e.items
-                            .into_iter()
-                            .filter(crate::diagnostics::Diagnostic::is_error),
-                    ),
-                }
-                lap("offline edition");
-            }
-            d.sort();
-            d
-        }
-        Err(d) => d,
-    };
-    if args.strict {
-        diags.make_strict();
-    }
-    match args.format {
-        Format::Json => {
-            let summary = serde_json::json!({
-                "errors": diags.error_count(),
-                "warnings": diags.warning_count(),
-                "checked": checked,
-            });
-            let doc = serde_json::json!({ "diagnostics": diags.items, "summary": summary });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("diagnostics serialise")
-            );
-        }
-        Format::Text => {
-            print_diagnostics(&diags, v);
-            let problems = match (diags.error_count(), diags.warning_count()) {
-                (0, 0) => "no problems".to_string(),
-                (e, 0) => plural(e, "error", "errors"),
-                (0, w) => plural(w, "warning", "warnings"),
-                (e, w) => format!(
-                    "{}, {}",
-                    plural(e, "error", "errors"),
-                    plural(w, "warning", "warnings")
-                ),
-            };
-            if !v.quiet() || diags.has_errors() {
-                match checked {
-                    Some(c) => eprintln!(
-                        "Checked {}, {}, {}: {problems}",
-                        plural(c.pages, "page", "pages"),
-                        plural(c.sections, "section", "sections"),
-                        plural(c.links, "link", "links"),
-                    ),
-                    None => eprintln!(
-                        "check: {problems} (the site could not be read whole, so links were not checked)"
-                    ),
-                }
-            }
-        }
-    }
-    if diags.has_errors() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
 }
