@@ -248,6 +248,23 @@ fn stem(name: &str) -> &str {
     }
 }
 
+/// `n thing` or `n things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `2310` -> `2,310`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 /// A collection of diagnostics from one run.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Diagnostics {
@@ -322,6 +339,15 @@ mod tests {
         assert_eq!(closest("zzzzzz", c), None);
         assert_eq!(closest("lw", ["low", "moderate"]), Some("low"));
         assert_eq!(closest("x", ["low", "moderate"]), None);
+    }
+
+    #[test]
+    fn counts_in_words() {
+        assert_eq!(plural(1, "error", "errors"), "1 error");
+        assert_eq!(plural(0, "error", "errors"), "0 errors");
+        assert_eq!(plural(2310, "link", "links"), "2,310 links");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 
     #[test]

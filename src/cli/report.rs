@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use crate::diagnostics::Diagnostics;
+pub use crate::diagnostics::{plural, thousands};
 
 /// How much fascia prints besides errors (`-q`, `-v`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,22 +38,4 @@ pub fn print_diagnostics(diags: &Diagnostics, v: Verbosity) {
     for d in diags.items.iter().filter(|d| d.is_error() || !v.quiet()) {
         eprint!("{}", d.render(colour));
     }
-}
-
-/// `n thing` or `n things`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-/// `2310` -> `2,310`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -406,9 +406,14 @@ fn rebuild(
     });
     if std::panic::catch_unwind(run).is_err() {
         *live = None;
-        eprintln!("Rebuild failed: fascia panicked (a bug); serving the last good build");
+        let serving = if state.has_build() {
+            "serving the last good build"
+        } else {
+            "there is no good build to serve yet"
+        };
+        eprintln!("Rebuild failed: fascia panicked (a bug); {serving}");
         state.fail_with(vec![ReportedError {
-            text: "fascia panicked while rebuilding (a bug: please report it); the page shows the last good build".into(),
+            text: format!("fascia panicked while rebuilding (a bug: please report it); {serving}"),
         }]);
     }
 }
