@@ -196,9 +196,18 @@ fn init(dir: &Path, v: Verbosity) -> ExitCode {
     match crate::init::create(dir) {
         Ok(()) => {
             if !v.quiet() {
-                let shown = dir.display();
+                let shown = dir.display().to_string();
+                // Quoted for the shell when it would split or expand it.
+                let cd = if shown
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_./".contains(c))
+                {
+                    shown.clone()
+                } else {
+                    format!("'{}'", shown.replace('\'', "'\\''"))
+                };
                 println!("Created a new site in {shown}.");
-                println!("Next: cd {shown} && fascia serve");
+                println!("Next: cd {cd} && fascia serve");
                 println!(
                     "(then open http://127.0.0.1:1111/; `fascia build` writes it to {shown}/public/)"
                 );

@@ -247,7 +247,7 @@ fn first_minutes_messages_say_what_happened_and_what_next() {
     let init = harness::run_in(dir.path(), &["init", "my notes"]);
     init.success();
     assert!(
-        init.stdout.contains("Next: cd my notes && fascia serve"),
+        init.stdout.contains("Next: cd 'my notes' && fascia serve"),
         "{}",
         init.stdout
     );
