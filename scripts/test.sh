@@ -16,14 +16,20 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v pdfinfo >/dev/null || need_apt+=(poppler-utils)
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v pip3 >/dev/null || command -v pip >/dev/null || need_apt+=(python3-pip)
-# The browser tests (tests/browser/) drive Debian's Chromium from Node.
+# The browser tests (tests/browser/) drive Debian's Chromium from Node. Its
+# text needs a font: fontconfig pulls in one of several; name the one the
+# tests were measured with, so text metrics (and the PDFs) do not depend on
+# which one a machine happens to get.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_apt[@]}"
+    # Only what the tests need: recommended packages (compilers and headers
+    # for pip, desktop extras) would more than double the download.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need_apt[@]}"
   else
     echo "missing: ${need_apt[*]} (install them, or run as root to install automatically)" >&2
     exit 1

@@ -10,6 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, BuildOptions};
 
+mod check;
+mod report;
+
+use check::check;
+pub use report::{Verbosity, plural, print_diagnostics, thousands, use_colour};
+
 const EXAMPLES: &str = "\
 Examples:
   fascia build                      build ./site (or the current folder if it has config.toml)
@@ -22,6 +28,12 @@ Examples:
 #[derive(Parser, Debug)]
 #[command(name = "fascia", version, about = "A static site generator for cross-linked knowledge bases", after_help = EXAMPLES)]
 struct Cli {
+    /// Print errors only
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: stage timings and extra detail
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,8 +52,20 @@ enum Command {
     #[command(after_help = "Example:\n  fascia serve --port 1111 --open")]
     Serve(ServeArgs),
     /// Create a new site that builds with the default theme
-    #[command(after_help = "Example:\n  fascia init my-notes && fascia build --root my-notes")]
+    #[command(after_help = "Example:\n  fascia init my-notes && cd my-notes && fascia serve")]
     Init(InitArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  fascia completions bash > ~/.local/share/bash-completion/completions/fascia\n  fascia completions zsh > ~/.zfunc/_fascia\n  fascia completions fish > ~/.config/fish/completions/fascia.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(clap::Args, Debug)]
@@ -68,11 +92,14 @@ struct BuildArgs {
     /// Replace an output folder that fascia did not create
     #[arg(long)]
     force: bool,
-    /// Build the offline edition: relative links with explicit index.html, for
-    /// reading from a folder or zip with no server
+    /// Build the offline edition (relative links with explicit index.html, for
+    /// reading from a folder with no server) into `<output>-offline`, or into
+    /// -o DIR; the public edition is left as it is
     #[arg(long)]
     offline: bool,
-    /// Also write the offline edition as a zip (with MANIFEST.txt); implies --offline
+    /// Write the offline edition as a zip at PATH (everything under one
+    /// folder named after the site, with MANIFEST.txt); writes no folder
+    /// unless --offline is also given
     #[arg(long, value_name = "PATH")]
     zip: Option<PathBuf>,
 }
@@ -129,9 +156,16 @@ struct InitArgs {
 /// Parse arguments and run; the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let v = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
     match cli.command {
-        Command::Build(args) => build(&args),
-        Command::Check(args) => check(&args),
+        Command::Build(args) => build(&args, v),
+        Command::Check(args) => check(&args, v),
         Command::Serve(args) => {
             let opts = crate::serve::ServeOptions {
                 root: find_root(args.root.root.as_deref()),
@@ -139,6 +173,7 @@ pub fn run() -> ExitCode {
                 port: args.port,
                 open: args.open,
                 drafts: args.drafts,
+                verbosity: v,
             };
             match crate::serve::run(&opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -148,26 +183,42 @@ pub fn run() -> ExitCode {
                 }
             }
         }
-        Command::Init(args) => match crate::init::create(&args.dir) {
-            Ok(()) => {
-                println!(
-                    "Created a new site in {}. Build it with: fascia build --root {}",
-                    args.dir.display(),
-                    args.dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprint!("{}", e.render(use_colour()));
-                ExitCode::FAILURE
-            }
-        },
+        Command::Init(args) => init(&args.dir, v),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "fascia", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }
 
-/// Colour only on a terminal, and never when `NO_COLOR` is set.
-pub fn use_colour() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn init(dir: &Path, v: Verbosity) -> ExitCode {
+    match crate::init::create(dir) {
+        Ok(()) => {
+            if !v.quiet() {
+                let shown = dir.display().to_string();
+                // Quoted for the shell when it would split or expand it.
+                let cd = if shown
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_./".contains(c))
+                {
+                    shown.clone()
+                } else {
+                    format!("'{}'", shown.replace('\'', "'\\''"))
+                };
+                println!("Created a new site in {shown}.");
+                println!("Next: cd {cd} && fascia serve");
+                println!(
+                    "(then open http://127.0.0.1:1111/; `fascia build` writes it to {shown}/public/)"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprint!("{}", e.render(use_colour()));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `--root`, else the current folder when it has config.toml, else ./site.
@@ -181,23 +232,17 @@ pub fn find_root(root: Option<&Path>) -> PathBuf {
     PathBuf::from("site")
 }
 
-/// Print diagnostics to stderr.
-pub fn print_diagnostics(diags: &Diagnostics) {
-    let colour = use_colour();
-    for d in &diags.items {
-        eprint!("{}", d.render(colour));
-    }
-}
-
 /// A spinner that appears only on a terminal and only after a second.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
+    /// What the run prints (see [`failed`]).
+    v: Verbosity,
 }
 
 impl Progress {
-    fn start() -> Self {
-        if !std::io::stderr().is_terminal() {
-            return Self { bar: None };
+    fn start(v: Verbosity) -> Self {
+        if !std::io::stderr().is_terminal() || v.quiet() {
+            return Self { bar: None, v };
         }
         let bar = indicatif::ProgressBar::hidden();
         bar.set_style(
@@ -212,7 +257,7 @@ impl Progress {
                 b.enable_steady_tick(Duration::from_millis(100));
             }
         });
-        Self { bar: Some(bar) }
+        Self { bar: Some(bar), v }
     }
 
     fn stage(&self, msg: &'static str) {
@@ -228,7 +273,7 @@ impl Progress {
     }
 }
 
-fn build(args: &BuildArgs) -> ExitCode {
+fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
     let started = Instant::now();
     let root = find_root(args.root.root.as_deref());
     let opts = BuildOptions {
@@ -237,10 +282,16 @@ fn build(args: &BuildArgs) -> ExitCode {
         drafts: args.drafts,
         serving: false,
     };
-    let progress = Progress::start();
-    let timings = std::env::var_os("FASCIA_TIMINGS").is_some();
+    let progress = Progress::start(v);
+    let timings = v.verbose() || std::env::var_os("FASCIA_TIMINGS").is_some();
     progress.stage("loading and linking");
-    let linked = match pipeline::load_and_link(&opts) {
+    let linked = match pipeline::load_and_link_all(&opts) {
+        Ok(l) if l.diagnostics.has_errors() => {
+            let mut diags = l.diagnostics;
+            diags.extend(crate::knowledge::health::check(&l.site));
+            diags.sort();
+            return failed(&progress, &diags, "build");
+        }
         Ok(l) => l,
         Err(diags) => return failed(&progress, &diags, "build"),
     };
@@ -248,12 +299,19 @@ fn build(args: &BuildArgs) -> ExitCode {
         .output_dir
         .clone()
         .unwrap_or_else(|| root.join(&linked.site.config.output_dir));
+    let offline_only = args.offline || args.zip.is_some();
     let protected = source_dirs(&linked.site);
-    if let Err(d) = crate::output::write::check_output_dir(&out_dir, &root, &protected, args.force)
-    {
-        let mut diags = linked.diagnostics;
-        diags.push(d);
-        return failed(&progress, &diags, "build");
+    let (offline_dir, offline_folder) = offline_target(args, &out_dir, linked.site.config.offline);
+    let folders = [
+        (!offline_only).then_some(&out_dir),
+        offline_folder.then_some(&offline_dir),
+    ];
+    for dir in folders.into_iter().flatten() {
+        if let Err(d) = crate::output::write::check_output_dir(dir, &root, &protected, args.force) {
+            let mut diags = linked.diagnostics;
+            diags.push(d);
+            return failed(&progress, &diags, "build");
+        }
     }
     if timings {
         eprintln!(
@@ -265,7 +323,6 @@ fn build(args: &BuildArgs) -> ExitCode {
     progress.stage("rendering");
     let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
     let also_offline = linked.site.config.offline;
-    let offline_only = args.offline || args.zip.is_some();
     let pipeline::Linked {
         site,
         templates,
@@ -329,21 +386,10 @@ fn build(args: &BuildArgs) -> ExitCode {
         );
     }
     let mut editions: Vec<(PathBuf, crate::output::Output)> = Vec::new();
-    let offline_dir = if offline_only {
-        out_dir.clone()
-    } else {
-        PathBuf::from(format!("{}-offline", out_dir.display()))
-    };
+    let mut offline = None;
     if offline_only || also_offline {
-        if !offline_only
-            && let Err(d) =
-                crate::output::write::check_output_dir(&offline_dir, &root, &protected, args.force)
-        {
-            diags.push(d);
-            return failed(&progress, &diags, "build");
-        }
         match offline_edition(&output, &state.site, &offline_dir) {
-            Ok(o) => editions.push((offline_dir.clone(), o)),
+            Ok(o) => offline = Some(o),
             Err(e) => {
                 diags.extend(e);
                 return failed(&progress, &diags, "build");
@@ -359,12 +405,16 @@ fn build(args: &BuildArgs) -> ExitCode {
         if !offline_only {
             editions.insert(0, (out_dir.clone(), output));
         }
+        if let (true, Some(o)) = (offline_folder, &offline) {
+            editions.push((offline_dir.clone(), o.clone()));
+        }
         for (dir, out) in &editions {
             written = written.and_then(|()| crate::output::write::write_atomically(out, dir));
         }
-        if let (Ok(()), Some(zip)) = (&written, &args.zip) {
+        if let (Ok(()), Some(zip), Some(o)) = (&written, &args.zip, &offline) {
             let date = crate::output::archive::build_date(&state.site);
-            written = crate::output::archive::write_zip(&editions[0].1, zip, date);
+            let top = crate::output::archive::top_folder(&state.site.config.title, &out_dir);
+            written = crate::output::archive::write_zip(o, zip, date, &top);
         }
     }
     if let Err(d) = written {
@@ -379,25 +429,32 @@ fn build(args: &BuildArgs) -> ExitCode {
         );
     }
     progress.finish();
-    print_diagnostics(&diags);
-    let warn = match diags.warning_count() {
-        0 => String::new(),
-        1 => ", 1 warning".to_string(),
-        n => format!(", {n} warnings"),
-    };
-    let dirs: Vec<String> = editions
+    print_diagnostics(&diags, v);
+    if v.quiet() {
+        return ExitCode::SUCCESS;
+    }
+    let mut written_to: Vec<String> = editions
         .iter()
         .map(|(d, _)| d.display().to_string())
         .collect();
+    written_to.extend(args.zip.iter().map(|z| z.display().to_string()));
     eprintln!(
-        "Built {pages} pages, {sections} sections in {:.2} s{warn} -> {}",
+        "Built {}, {} in {:.2} s{} -> {}",
+        plural(pages, "page", "pages"),
+        plural(sections, "section", "sections"),
         started.elapsed().as_secs_f64(),
-        dirs.join(" and ")
+        match diags.warning_count() {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "warning", "warnings")),
+        },
+        written_to.join(" and ")
     );
     if let Some(zip) = &args.zip {
         eprintln!("Offline edition zipped -> {}", zip.display());
     }
-    crate::search::report(&editions[0].1);
+    if let Some(out) = editions.first().map(|(_, o)| o).or(offline.as_ref()) {
+        crate::search::report(out);
+    }
     // The process ends here: freeing every document, body and output file one
     // by one would take longer (about 0.05 s at 10,000 pages) than letting the
     // system take the memory back.
@@ -421,6 +478,19 @@ fn source_dirs(site: &crate::site::Site) -> Vec<PathBuf> {
     dirs
 }
 
+/// Where the offline edition goes, and whether it is written as a folder:
+/// `-o DIR --offline` writes it to DIR; `--offline` alone (or `offline =
+/// true` in config.toml, beside the public edition) to `<output>-offline`,
+/// never over the public edition; `--zip` alone writes only the zip.
+fn offline_target(args: &BuildArgs, out_dir: &Path, in_config: bool) -> (PathBuf, bool) {
+    let dir = match (&args.output_dir, args.offline) {
+        (Some(dir), true) => dir.clone(),
+        _ => PathBuf::from(format!("{}-offline", out_dir.display())),
+    };
+    let folder = args.offline || (in_config && args.zip.is_none());
+    (dir, folder)
+}
+
 /// The offline edition of a rendered site, with its manifest, checked:
 /// every reference resolves to a file of the edition.
 pub fn offline_edition(
@@ -429,11 +499,14 @@ pub fn offline_edition(
     dir: &Path,
 ) -> Result<crate::output::Output, Vec<crate::diagnostics::Diagnostic>> {
     let mut out = output.clone();
-    crate::output::offline::make_offline(&mut out, &site.config.base_url).map_err(|d| vec![d])?;
+    let outside = site.outside_urls();
+    crate::output::offline::make_offline(&mut out, &site.config.base_url, &outside)
+        .map_err(|d| vec![d])?;
     let errors = crate::output::offline::check_links(
         &out,
         &site.config.base_url,
         &dir.display().to_string(),
+        &outside,
     );
     if !errors.is_empty() {
         return Err(errors);
@@ -446,74 +519,15 @@ pub fn offline_edition(
 
 fn failed(progress: &Progress, diags: &Diagnostics, what: &str) -> ExitCode {
     progress.finish();
-    print_diagnostics(diags);
-    let n = diags.error_count();
+    print_diagnostics(diags, progress.v);
     eprintln!(
-        "{what} failed: {n} error{}; nothing was written and the previous output is untouched",
-        if n == 1 { "" } else { "s" }
+        "{what} failed: {}{}; nothing was written and the previous output is untouched",
+        plural(diags.error_count(), "error", "errors"),
+        match diags.warning_count() {
+            0 => String::new(),
+            n if progress.v.quiet() => format!(" ({} not shown)", plural(n, "warning", "warnings")),
+            n => format!(", {}", plural(n, "warning", "warnings")),
+        }
     );
     ExitCode::FAILURE
-}
-
-fn check(args: &CheckArgs) -> ExitCode {
-    let root = find_root(args.root.root.as_deref());
-    let opts = BuildOptions {
-        root,
-        base_url: None,
-        drafts: args.drafts,
-        serving: false,
-    };
-    let mut diags = match pipeline::load_and_link(&opts) {
-        Ok(linked) => {
-            let mut d = linked.diagnostics.clone();
-            d.extend(crate::knowledge::health::check(&linked.site));
-            if args.offline {
-                let shown = PathBuf::from(format!("{}-offline", linked.site.config.output_dir));
-                match pipeline::render(linked) {
-                    Ok((state, output, _)) => {
-                        if let Err(e) = offline_edition(&output, &state.site, &shown) {
-                            d.extend(e);
-                        }
-                    }
-                    Err(e) => d.extend(
-                        e.items
-                            .into_iter()
-                            .filter(crate::diagnostics::Diagnostic::is_error),
-                    ),
-                }
-            }
-            d.sort();
-            d
-        }
-        Err(d) => d,
-    };
-    if args.strict {
-        diags.make_strict();
-    }
-    match args.format {
-        Format::Json => {
-            let summary = serde_json::json!({
-                "errors": diags.error_count(),
-                "warnings": diags.warning_count(),
-            });
-            let doc = serde_json::json!({ "diagnostics": diags.items, "summary": summary });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("diagnostics serialise")
-            );
-        }
-        Format::Text => {
-            print_diagnostics(&diags);
-            eprintln!(
-                "check: {} errors, {} warnings",
-                diags.error_count(),
-                diags.warning_count()
-            );
-        }
-    }
-    if diags.has_errors() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
 }

@@ -211,8 +211,13 @@ pub fn byte_col_to_char_col(source: &str, line: usize, byte_col: usize) -> usize
         })
 }
 
-/// The closest candidate to `word` by edit distance, when it is close enough
-/// to be a plausible typo.
+/// The closest candidate to `word`, only when it is close enough to be a
+/// plausible typo: a normalised similarity (1 - Damerau-Levenshtein distance
+/// / the longer length, case-insensitive) of at least [`CLOSE_ENOUGH`], for
+/// the whole name and for its last part (file name without extension), so
+/// a shared folder or `.md` does not make two unrelated names close
+/// (`nonexistent.md` gets no `ims.md`). The same last part in another
+/// folder is close (a moved page).
 pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -220,18 +225,71 @@ where
     let lower = word.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for cand in candidates {
-        let score = strsim::jaro_winkler(&lower, &cand.to_lowercase());
+        let score = name_similarity(&lower, &cand.to_lowercase());
         if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, cand));
         }
     }
-    best.filter(|(s, c)| {
-        *s >= 0.75
-            || (lower.chars().count() >= 2 && strsim::levenshtein(&lower, &c.to_lowercase()) <= 2)
-    })
-    .map(|(_, c)| c)
+    best.filter(|(s, _)| *s >= CLOSE_ENOUGH).map(|(_, c)| c)
 }
 
+/// The least [`name_similarity`] for a suggestion.
+pub const CLOSE_ENOUGH: f64 = 0.7;
+
+/// How alike two lowercase names are, from 0 (nothing alike) to 1 (equal).
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    let whole = similarity(a, b);
+    let (sa, sb) = (stem(a), stem(b));
+    if !sa.is_empty() && sa == sb {
+        return whole.max(CLOSE_ENOUGH + 0.1);
+    }
+    whole.min(similarity(sa, sb))
+}
+
+/// 1 - Damerau-Levenshtein distance / the longer length; one edit in a
+/// name of two or more characters always counts as close (`lw` -> `low`).
+fn similarity(a: &str, b: &str) -> f64 {
+    let distance = strsim::damerau_levenshtein(a, b);
+    let longer = a.chars().count().max(b.chars().count()).max(1);
+    let score = 1.0 - distance as f64 / longer as f64;
+    if distance == 1 && a.chars().count().min(b.chars().count()) >= 2 {
+        score.max(CLOSE_ENOUGH)
+    } else {
+        score
+    }
+}
+
+/// The last part of a path-like name, without its extension:
+/// `notes/alpha.md` -> `alpha`, `notes/_index.md` -> `notes`, `/a/b/` -> `b`.
+fn stem(name: &str) -> &str {
+    let mut parts = name.trim_end_matches('/').rsplit('/');
+    let mut last = parts.next().unwrap_or("");
+    if last.starts_with("_index.") {
+        last = parts.next().unwrap_or("");
+    }
+    match last.rsplit_once('.') {
+        Some((base, _)) if !base.is_empty() => base,
+        _ => last,
+    }
+}
+
+/// `n thing` or `n things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `2310` -> `2,310`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 /// A collection of diagnostics from one run.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Diagnostics {
@@ -302,6 +360,32 @@ mod tests {
     fn closest_finds_typos_only() {
         let c = ["title", "base_url", "description"];
         assert_eq!(closest("titel", c), Some("title"));
+        assert_eq!(closest("descripton", c), Some("description"));
         assert_eq!(closest("zzzzzz", c), None);
+        assert_eq!(closest("lw", ["low", "moderate"]), Some("low"));
+        assert_eq!(closest("x", ["low", "moderate"]), None);
+    }
+
+    #[test]
+    fn counts_in_words() {
+        assert_eq!(plural(1, "error", "errors"), "1 error");
+        assert_eq!(plural(0, "error", "errors"), "0 errors");
+        assert_eq!(plural(2310, "link", "links"), "2,310 links");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn closest_paths_need_a_close_file_name() {
+        let pages = ["ims.md", "notes/beta.md", "notes/alpha.md", "tech/other.md"];
+        assert_eq!(closest("notes/betta.md", pages), Some("notes/beta.md"));
+        assert_eq!(closest("nonexistent.md", pages), None);
+        assert_eq!(closest("notes/missing.md", pages), None);
+        assert_eq!(closest("notes/gamma.md", pages), None);
+        // The same file in another folder: a moved page.
+        assert_eq!(closest("essays/other.md", pages), Some("tech/other.md"));
+        let urls = ["/", "/notes/", "/notes/beta/"];
+        assert_eq!(closest("/notes/missing/", urls), None);
+        assert_eq!(closest("/x/", urls), None);
     }
 }

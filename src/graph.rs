@@ -66,6 +66,9 @@ pub struct LinkGraph {
     /// The glossary and bibliography pages, when configured.
     pub glossary_page: Option<DocId>,
     pub bibliography_page: Option<DocId>,
+    /// Every path the build writes, for links written as plain URLs (set
+    /// before [`link`] runs).
+    pub paths: crate::site_paths::SitePaths,
 }
 
 /// What one document's resolved links contribute to the graph.
@@ -353,6 +356,17 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
             (resolve_wiki(site, name)?, anchor)
         }
         LinkKind::SamePage => (from, Some(&l.target[1..])),
+        LinkKind::Url => match crate::site_paths::resolve(site, from, &l.target)? {
+            (crate::site_paths::UrlTarget::Doc(t), anchor) => (t, anchor),
+            (crate::site_paths::UrlTarget::File, _) => {
+                return Ok(ResolvedLink {
+                    target: None,
+                    anchor: None,
+                    kind: LinkKind::Url,
+                    work: None,
+                });
+            }
+        },
         LinkKind::Citation => {
             let key = l.target.as_str();
             let Some(&w) = site.bibliography.by_key.get(key) else {

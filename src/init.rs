@@ -29,7 +29,7 @@ fn files() -> Vec<(&'static str, String)> {
         ("content/glossary.md", "+++\ntitle = \"Glossary\"\ntemplate = \"glossary.html\"\n+++\n\nTerms used in these notes. See [the first note](@/notes/first.md).\n".into()),
         ("content/references.md", "+++\ntitle = \"References\"\ntemplate = \"bibliography.html\"\n+++\n\nWorks cited in these notes. See [the first note](@/notes/first.md).\n".into()),
         ("data/glossary.toml", "[[terms]]\nterm = \"Knowledge base\"\naliases = [\"wiki\"]\ndefinition = \"A set of pages that link to each other.\"\n".into()),
-        ("data/references.toml", "[[works]]\nkey = \"example2020\"\ntype = \"web\"\nauthors = [\"Example A\"]\nyear = 2020\ntitle = \"An example work\"\nurl = \"https://example.org/work\"\n".into()),
+        ("data/references.toml", "# Works your pages cite with [Author Year](ref:key). A work's url or doi is\n# an outside address: fascia never takes it for a page of this site.\n[[works]]\nkey = \"example2020\"\ntype = \"book\"\nauthors = [\"Example A\"]\nyear = 2020\ntitle = \"An example work\"\ncontainer = \"Example Press\"\nurl = \"https://www.example.com/an-example-work\"\n".into()),
     ]
 }
 

@@ -18,6 +18,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod site_paths;
 pub mod swar;
 pub mod templates;
 pub mod toml_pos;

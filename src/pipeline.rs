@@ -94,6 +94,14 @@ pub fn load_and_link(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
     load_and_link_cached(opts, &ParseCache::off())
 }
 
+/// load + parse + link, keeping the linked site when only the link stage
+/// found errors (they are in [`Linked::diagnostics`]), so a run can report
+/// what later checks find beside them. `Err` when the site could not be
+/// read whole (config, templates, a file that does not parse).
+pub fn load_and_link_all(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
+    load_and_link_inner(opts, &ParseCache::off())
+}
+
 /// Parsed documents from an earlier run, reused when a file's text and the
 /// settings that shape parsing are unchanged (`serve` keeps one; a one-shot
 /// build uses [`ParseCache::off`], which keeps nothing). The documents are
@@ -153,6 +161,14 @@ pub fn load_and_link_cached(
     opts: &BuildOptions,
     cache: &ParseCache,
 ) -> Result<Linked, Diagnostics> {
+    let linked = load_and_link_inner(opts, cache)?;
+    if linked.diagnostics.has_errors() {
+        return Err(linked.diagnostics);
+    }
+    Ok(linked)
+}
+
+fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked, Diagnostics> {
     let mut diags = Diagnostics::default();
     let fail = |mut diags: Diagnostics, more: Vec<Diagnostic>| {
         diags.extend(more);
@@ -180,7 +196,7 @@ pub fn load_and_link_cached(
         config.base_url = b.trim_end_matches('/').to_string();
     }
     let (template_dirs, static_dirs) =
-        theme_dirs(root, &config).map_err(|d| fail(diags.clone(), vec![d]))?;
+        theme_dirs(root, &config, &src).map_err(|d| fail(diags.clone(), vec![d]))?;
     let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
     let glossary =
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
@@ -292,12 +308,9 @@ pub fn load_and_link_cached(
         return Err(fail(diags, collisions));
     }
     clock.lap("assemble");
+    site.graph.paths = crate::site_paths::SitePaths::build(&site, &|t| templates.has(t));
     diags.extend(crate::graph::link(&mut site));
     clock.lap("link");
-    if diags.has_errors() {
-        diags.sort();
-        return Err(diags);
-    }
     diags.sort();
     Ok(Linked {
         site,
@@ -347,7 +360,11 @@ pub fn render_state(
 }
 
 /// Template and static folders: the site's first, then the theme's.
-fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostic> {
+fn theme_dirs(
+    root: &Path,
+    config: &Config,
+    config_src: &str,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostic> {
     let mut templates = vec![root.join("templates")];
     let mut statics = Vec::new();
     if let Some(theme) = &config.theme {
@@ -367,7 +384,7 @@ fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf
                     looked.join(", ")
                 ),
             )
-            .in_file("config.toml")
+            .at_offset("config.toml", config_src, theme_offset(config_src))
             .with_help("install the theme there, set themes_dir, or remove `theme`"));
         };
         templates.push(dir.join("templates"));
@@ -375,6 +392,24 @@ fn theme_dirs(root: &Path, config: &Config) -> Result<(Vec<PathBuf>, Vec<PathBuf
     }
     statics.push(root.join("static"));
     Ok((templates, statics))
+}
+
+/// Where `theme = ...` is set in config.toml (0 when it is not found).
+fn theme_offset(config_src: &str) -> usize {
+    let mut offset = 0;
+    for line in config_src.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.strip_prefix("theme")
+            .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - t.len());
+        }
+        if t.starts_with('[') {
+            break; // past the top-level keys
+        }
+        offset += line.len();
+    }
+    0
 }
 
 fn load_data<T>(

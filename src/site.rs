@@ -85,6 +85,26 @@ impl Site {
         self.pages.len() + self.sections.len()
     }
 
+    /// Full URLs written as outside addresses: every work's link in the
+    /// bibliography (its `url` and its DOI link) and every `http(s)://` URL
+    /// written in a body. A reference is outside the site by nature, and a
+    /// full URL in Markdown is an outside address even on the site's own
+    /// host (links into the site are `@/` paths or plain paths): neither is
+    /// ever taken for a page of the site, nor reported as a broken one.
+    pub fn outside_urls(&self) -> std::collections::HashSet<String> {
+        let mut urls: std::collections::HashSet<String> = self
+            .bibliography
+            .works
+            .iter()
+            .flat_map(|w| [w.href(), w.url.clone()])
+            .flatten()
+            .collect();
+        for id in self.doc_ids() {
+            urls.extend(self.doc(id).body.outside_urls.iter().cloned());
+        }
+        urls
+    }
+
     /// The section whose `_index.md` is `rel`, or the page at `rel`.
     pub fn by_rel(&self, rel: &str) -> Option<DocId> {
         self.graph.index.by_rel.get(rel).copied()

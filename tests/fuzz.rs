@@ -9,6 +9,7 @@
 
 mod harness;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -134,7 +135,9 @@ fn toml_str(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -317,10 +320,11 @@ proptest! {
 
 #[test]
 fn deep_nesting_is_refused_with_a_location_not_a_crash() {
-    let deep_list = "- a\n".to_string()
-        + &(1..5000)
-            .map(|i| format!("{}- a\n", "  ".repeat(i)))
-            .collect::<String>();
+    let mut deep_list = String::new();
+    for i in 0..5000 {
+        deep_list.push_str(&"  ".repeat(i));
+        deep_list.push_str("- a\n");
+    }
     let deep_quote = ">".repeat(100_000) + " a\n";
     let deep_yaml = format!(
         "---\ntitle: {}x{}\n---\nBody.\n",

@@ -101,15 +101,7 @@ fn zip_is_deterministic_and_equals_the_folder() {
         std::fs::read(&zip).unwrap(),
         "two builds gave different zips"
     );
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
-    let mut from_zip = Vec::new();
-    for i in 0..archive.len() {
-        let mut f = archive.by_index(i).unwrap();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).unwrap();
-        from_zip.push((f.name().to_string(), bytes));
-    }
-    from_zip.sort();
+    let from_zip = unzip(&first, "basic/");
     let folder: Vec<(String, Vec<u8>)> = snapshot(&s.out())
         .into_iter()
         .filter(|(p, _)| p != ".fascia-output")
@@ -117,14 +109,33 @@ fn zip_is_deterministic_and_equals_the_folder() {
     assert_eq!(from_zip, folder);
 }
 
+/// Every entry of a zip, which must all sit below `top`, with `top` cut off.
+fn unzip(bytes: &[u8], top: &str) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut files = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let Some(rel) = name.strip_prefix(top) else {
+            panic!("zip entry {name} is not below {top}")
+        };
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        files.push((rel.to_string(), bytes));
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn broken_asset_reference_fails_the_offline_build() {
     let s = Site::fixture("basic");
     build_offline(&s, &[]).success();
+    // Written by a template, which the link stage does not read.
     s.edit(
-        "content/notes/beta.md",
-        "Here are details.",
-        "Here are details. <img src=\"/missing.png\" alt=\"a chart\">",
+        "templates/page.html",
+        "{{ page.content | safe }}",
+        "{{ page.content | safe }}{% if page.title == \"Beta\" %}<img src=\"/missing.png\" alt=\"a chart\">{% endif %}",
     );
     let before = snapshot(&s.out());
     build_offline(&s, &[])
@@ -138,4 +149,77 @@ fn broken_asset_reference_fails_the_offline_build() {
     s.check(&["--offline"])
         .failure()
         .stderr_has("points to `missing.png`");
+}
+
+#[test]
+fn offline_and_zip_never_write_over_the_public_edition() {
+    let s = Site::fixture("basic");
+    let root = s.root();
+    let root = root.to_str().unwrap();
+    s.run(&["build", "--root", root]).success();
+    let public = s.root().join("public");
+    let before = snapshot(&public);
+    s.run(&["build", "--root", root, "--offline"])
+        .success()
+        .stderr_has("public-offline");
+    assert_eq!(before, snapshot(&public), "--offline changed public/");
+    let offline = s.root().join("public-offline");
+    assert!(
+        std::fs::read_to_string(offline.join("notes/alpha/index.html"))
+            .unwrap()
+            .contains(r#"href="../beta/index.html#details""#)
+    );
+    let zip = s.dir.path().join("x.zip");
+    std::fs::remove_dir_all(&offline).unwrap();
+    s.run(&["build", "--root", root, "--zip", zip.to_str().unwrap()])
+        .success();
+    assert_eq!(before, snapshot(&public), "--zip changed public/");
+    assert!(!offline.exists(), "--zip alone wrote a folder");
+    // One top folder, named after the site's title ("Basic").
+    let files = unzip(&std::fs::read(&zip).unwrap(), "basic/");
+    assert!(files.iter().any(|(p, _)| p == "index.html"));
+    assert!(files.iter().any(|(p, _)| p == "MANIFEST.txt"));
+}
+
+#[test]
+fn the_starter_site_builds_every_edition_and_keeps_references_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    harness::run_in(dir.path(), &["init", "starter"]).success();
+    let site = dir.path().join("starter");
+    let all_editions = |site: &std::path::Path| {
+        harness::run_in(site, &["build"]).success();
+        harness::run_in(site, &["build", "--offline"]).success();
+        harness::run_in(site, &["build", "--zip", "x.zip"]).success();
+        harness::run_in(site, &["check", "--strict"]).success();
+        harness::run_in(site, &["check", "--strict", "--offline"]).success();
+    };
+    all_editions(&site);
+    // The general rule: a reference's URL, and a full URL written in
+    // Markdown, are outside addresses even on the site's own host
+    // (base_url is https://example.org).
+    let refs = site.join("data/references.toml");
+    let text = std::fs::read_to_string(&refs).unwrap();
+    let url = text.lines().find(|l| l.starts_with("url = ")).unwrap();
+    std::fs::write(
+        &refs,
+        text.replace(url, "url = \"https://example.org/work\""),
+    )
+    .unwrap();
+    let note = site.join("content/notes/second.md");
+    let mut md = std::fs::read_to_string(&note).unwrap();
+    md.push_str(
+        "\nThe publisher's [shop](https://example.org/shop/) is not part of these notes.\n",
+    );
+    std::fs::write(&note, md).unwrap();
+    all_editions(&site);
+    let offline = site.join("public-offline");
+    let first = std::fs::read_to_string(offline.join("notes/first/index.html")).unwrap();
+    assert!(
+        first.contains(r#"href="https://example.org/work""#),
+        "{first}"
+    );
+    let second = std::fs::read_to_string(offline.join("notes/second/index.html")).unwrap();
+    assert!(second.contains(r#"href="https://example.org/shop/""#));
+    // Links into the site written by fascia are still made relative.
+    assert!(second.contains(r#"href="../first/index.html""#), "{second}");
 }

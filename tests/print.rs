@@ -144,3 +144,34 @@ fn a_printed_page_is_a_handout_with_url_review_date_version_and_qr() {
     // Navigation is not printed.
     assert!(!text.contains("Search the encyclopedia"));
 }
+
+#[test]
+fn page_bundle_images_and_relative_links_resolve_in_the_print_edition() {
+    let s = harness::Site::fixture("basic");
+    s.write(
+        "templates/print.html",
+        "<!doctype html><title>Print</title>{% for a in articles %}<article id=\"{{ a.anchor }}\">{{ a.content | safe }}</article>{% endfor %}",
+    );
+    s.edit(
+        "content/notes/bundle/index.md",
+        "Back to",
+        "And [beta, relatively](../beta/#details). Back to",
+    );
+    s.build().success();
+    let print = s.read("print/index.html");
+    assert!(
+        print.contains(
+            r#"<img src="https://example.org/notes/bundle/square.svg" alt="a small square""#
+        ),
+        "the bundle's image, from /print/: {print}"
+    );
+    assert!(s.exists("notes/bundle/square.svg"));
+    assert!(print.contains(r##"<a href="#p-notes-beta--details">beta, relatively</a>"##));
+    // A reference to a file that is not beside the page fails the build,
+    // located, instead of only `check --offline` seeing it.
+    s.edit("content/notes/bundle/index.md", "(square.svg)", "(red.png)");
+    s.build()
+        .failure()
+        .stderr_has("content/notes/bundle/index.md:")
+        .stderr_has("link to a page or file that does not exist: `red.png` (it leads to /notes/bundle/red.png)");
+}

@@ -217,12 +217,11 @@ fn a_build_killed_at_any_instant_leaves_the_old_site_or_the_new_one() {
             which.is_some(),
             "try {i}: killed after {at:?} ({status}), the output is neither the old site nor the new"
         );
+        // 0: the new site, 1: the old site, 2: the build finished before the kill.
         let outcome = if status.success() {
             2
-        } else if which == Some(current) {
-            1
         } else {
-            0
+            usize::from(which == Some(current))
         };
         outcomes[outcome] += 1;
     }

@@ -27,7 +27,12 @@ impl Drop for Server {
 
 impl Server {
     fn start(fixture: &str) -> Self {
-        let site = Site::fixture(fixture);
+        Self::start_site(Site::fixture(fixture), harness::free_port()).0
+    }
+
+    /// Serve `site` on `port`; the server and the lines it printed up to
+    /// the "Serving ... at http://127.0.0.1:PORT/" line.
+    fn start_site(site: Site, port: u16) -> (Self, Vec<String>) {
         let root = site.root();
         let mut child = Command::new(harness::bin())
             .args([
@@ -35,7 +40,7 @@ impl Server {
                 "--root",
                 root.to_str().unwrap(),
                 "--port",
-                &harness::free_port().to_string(),
+                &port.to_string(),
             ])
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
@@ -50,10 +55,12 @@ impl Server {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut printed = Vec::new();
         let port = loop {
             let line = rx
                 .recv_timeout(deadline - Instant::now())
-                .expect("server starts");
+                .unwrap_or_else(|_| panic!("server starts; it printed:\n{}", printed.join("\n")));
+            printed.push(line.clone());
             if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
                 break rest
                     .trim_end_matches(|c: char| !c.is_ascii_digit())
@@ -64,12 +71,13 @@ impl Server {
                     .unwrap();
             }
         };
-        Self {
+        let server = Self {
             child,
             port,
             _site: site,
             root,
-        }
+        };
+        (server, printed)
     }
 
     /// Send raw request bytes; return (status, headers+body text).
@@ -365,6 +373,52 @@ fn broken_page_shows_overlay_and_keeps_last_good_build() {
     // Fixing it clears the overlay.
     s.write("content/notes/alpha.md", &good);
     wait_for(&rx, |v| v["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_first_build_that_fails_shows_its_error_on_every_page_until_it_builds() {
+    let site = Site::fixture("basic");
+    site.edit("config.toml", "taxonomies", "theme = \"later\"\ntaxonomies");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().port();
+    let (s, printed) = Server::start_site(site, busy);
+    let said = printed.join("\n");
+    // The terminal tells the truth: nothing good to serve yet.
+    assert!(
+        said.contains("there is no good build to serve yet"),
+        "{said}"
+    );
+    assert!(!said.contains("serving the last good build"), "{said}");
+    // The port was taken: it says so, and how to choose one.
+    assert!(said.contains(&format!("Port {busy} is in use")), "{said}");
+    assert!(said.contains("--port"), "{said}");
+    assert_ne!(s.port, busy);
+    for path in ["/", "/notes/alpha/", "/no/such/page/", "/notes/alpha"] {
+        let (status, page) = s.get(path);
+        assert_eq!(status, 500, "{path}");
+        // File, line, column and the source line, and the reload script.
+        assert!(
+            page.contains("config.toml:4:1: error: theme `later` not found"),
+            "{page}"
+        );
+        assert!(
+            page.contains("4 | theme = &quot;later&quot;")
+                || page.contains("4 | theme = \"later\""),
+            "{page}"
+        );
+        assert!(page.contains("<script src=\"/__fascia/live.js?g=0\" defer>"));
+    }
+    assert_eq!(s.get("/style.css").0, 404, "only pages get the error page");
+    // The missing theme folder, made after the start, is picked up without
+    // touching config.toml.
+    let rx = s.events();
+    s.write("themes/later/static/later.css", "p { color: green }\n");
+    wait_for(&rx, |v| v["generation"].as_u64() > Some(0));
+    let (status, page) = s.get("/notes/alpha/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Alpha</h1>"));
+    assert_eq!(s.get("/later.css").0, 200);
+    drop(taken);
 }
 
 #[test]

@@ -122,6 +122,8 @@ fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SiteDate>, D::Error
 pub enum Format {
     Toml,
     Yaml,
+    /// No front matter: the whole file is the body.
+    None,
 }
 
 /// A file split into front matter and body.
@@ -130,25 +132,40 @@ pub struct Split<'a> {
     pub format: Format,
     pub front: &'a str,
     pub body: &'a str,
-    /// Lines before the front matter text (the opening delimiter).
+    /// Lines before the front matter text (blank lines, the opening delimiter).
     pub front_line_offset: usize,
     /// Lines before the body: add to comrak's line numbers.
     pub body_line_offset: usize,
 }
 
-/// Split `text` into front matter and body.
+/// Split `text` into front matter and body. Blank lines before the opening
+/// `+++` or `---` are allowed (as Zola allows them); a file that opens with
+/// neither has no front matter, and is all body.
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
-    let text_start = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut blank_lines = 0;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() || !line.ends_with('\n') {
+            break;
+        }
+        blank_lines += 1;
+        start += line.len();
+    }
+    let text_start = &text[start..];
     let (format, delim) = if text_start.starts_with("+++") {
         (Format::Toml, "+++")
     } else if text_start.starts_with("---") {
         (Format::Yaml, "---")
     } else {
-        return Err(Diagnostic::error("missing-front-matter", "this file has no front matter")
-            .at(file, text, 1, 1)
-            .with_help("start the file with a `+++` line, then `title = \"...\"`, then a closing `+++` line"));
+        return Ok(Split {
+            format: Format::None,
+            front: "",
+            body: text,
+            front_line_offset: 0,
+            body_line_offset: 0,
+        });
     };
-    let bom = text.len() - text_start.len();
     let first_nl = text_start.find('\n').map_or(text_start.len(), |i| i + 1);
     let rest = &text_start[first_nl..];
     let mut pos = 0;
@@ -156,9 +173,8 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         if line.trim_end() == delim {
             let front = &rest[..pos];
             let body = &rest[pos + line.len()..];
-            let front_line_offset = 1;
-            let body_line_offset = 1 + front.matches('\n').count() + 1;
-            let _ = bom;
+            let front_line_offset = blank_lines + 1;
+            let body_line_offset = front_line_offset + front.matches('\n').count() + 1;
             return Ok(Split {
                 format,
                 front,
@@ -173,7 +189,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         "unclosed-front-matter",
         format!("the front matter opened with `{delim}` is never closed"),
     )
-    .at(file, text, 1, 1)
+    .at(file, text, blank_lines + 1, 1)
     .with_help(format!(
         "add a line with only `{delim}` after the front matter"
     )))
@@ -190,6 +206,7 @@ pub fn parse(
     match split.format {
         Format::Toml => parse_toml(split, full, file, is_section),
         Format::Yaml => parse_yaml(split, full, file, is_section),
+        Format::None => Ok((FrontMatter::default(), Vec::new())),
     }
 }
 
@@ -337,8 +354,12 @@ fn parse_yaml(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let fm: FrontMatter =
-        serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(|e| vec![yaml_err(&e)])?;
+    // From the text, not the parsed map: type errors then carry a location.
+    let fm: FrontMatter = if map.is_empty() {
+        FrontMatter::default()
+    } else {
+        serde_yaml::from_str(split.front).map_err(|e| vec![yaml_err(&e)])?
+    };
     let errors: Vec<Diagnostic> = unsafe_paths(&fm)
         .into_iter()
         .map(|(key, _, d)| {
@@ -430,6 +451,25 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_before_front_matter_and_no_front_matter() {
+        let text = "\n  \n+++\ntitle = \"A\"\n+++\nBody\n";
+        let s = split(text, Path::new("p.md")).unwrap();
+        assert_eq!(
+            (s.format, s.front, s.body),
+            (Format::Toml, "title = \"A\"\n", "Body\n")
+        );
+        assert_eq!((s.front_line_offset, s.body_line_offset), (3, 5));
+        let plain = "# Heading\n\nText.\n";
+        let s = split(plain, Path::new("p.md")).unwrap();
+        assert_eq!(
+            (s.format, s.body, s.body_line_offset),
+            (Format::None, plain, 0)
+        );
+        let errs = page("\n+++\ntitle = \"A\"\nweight = = 3\n+++\n").unwrap_err();
+        assert_eq!(errs[0].line, 4, "errors count the blank line");
+    }
+
+    #[test]
     fn parses_dates_and_taxonomies() {
         let (fm, _) =
             page("+++\ntitle = \"A\"\ndate = 2024-01-02\n[taxonomies]\ntags = [\"x\"]\n+++\n")
@@ -475,6 +515,16 @@ mod tests {
         let errs = page("---\ntitle: A\npath: \"a\\\\..\\\\b\"\n---\n").unwrap_err();
         assert_eq!((errs[0].code, errs[0].line), ("unsafe-output-path", 3));
         assert!(page("+++\ntitle = \"A\"\npath = \"/notes/Cześć/\"\n+++\n").is_ok());
+    }
+
+    #[test]
+    fn yaml_type_errors_are_located() {
+        let errs = page("---\ntitle: A\nweight: heavy\n---\nx").unwrap_err();
+        assert_eq!(errs[0].line, 3, "{:?}", errs[0]);
+        assert!(errs[0].column > 0);
+        // A number where text is expected is read as the text it is written as.
+        let (fm, _) = page("---\ntitle: 1.\n---\nx").unwrap();
+        assert_eq!(fm.title.as_deref(), Some("1."));
     }
 
     #[test]

@@ -89,7 +89,7 @@ pub fn load(content_dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
         .map(|(abs, rel)| {
             let display = Path::new("content").join(&rel);
             let text = crate::diagnostics::read_utf8(&abs, &display)?;
-            Ok(SourceFile { display, rel, text })
+            Ok(SourceFile { rel, display, text })
         })
         .collect();
     let (mut files, mut errors) = (Vec::with_capacity(read.len()), Vec::new());
@@ -141,7 +141,7 @@ pub fn parse_file(
 ) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     let split = front_matter::split(&file.text, &file.display).map_err(|d| vec![d])?;
-    let (fm, warnings) = front_matter::parse(&split, &file.text, &file.display, is_section)?;
+    let (mut fm, warnings) = front_matter::parse(&split, &file.text, &file.display, is_section)?;
     let at = format!("@/{}", file.rel);
     let page_glossary = cx
         .glossary
@@ -178,6 +178,9 @@ pub fn parse_file(
     if !errors.is_empty() {
         return Err(errors);
     }
+    if split.format == front_matter::Format::None {
+        fm.title = Some(title_without_front_matter(&file.rel, &body));
+    }
     let mut warnings = warnings;
     for (line, col) in &body.images_without_alt {
         warnings.push(
@@ -196,6 +199,23 @@ pub fn parse_file(
         },
         warnings,
     ))
+}
+
+/// The title of a file without front matter (as Obsidian gives it): its
+/// first `# heading`, else its file name (`Deep fascia.md` -> `Deep fascia`;
+/// a section's `_index.md` -> its folder's name).
+fn title_without_front_matter(rel: &str, body: &Body) -> String {
+    if let Some(h) = body.headings.iter().find(|h| h.level == 1) {
+        return h.title.clone();
+    }
+    let mut parts = rel.rsplit('/');
+    let file = parts.next().unwrap_or(rel);
+    let name = if file == "_index.md" {
+        parts.next().unwrap_or("Home")
+    } else {
+        file.trim_end_matches(".md")
+    };
+    name.to_string()
 }
 
 /// A page with its URL.

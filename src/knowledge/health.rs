@@ -76,7 +76,7 @@ fn reviews(site: &Site, out: &mut Vec<Diagnostic>) {
                 if due < today {
                     let off = doc.file.text.find("last_reviewed").unwrap_or(0);
                     out.push(
-                        Diagnostic::warning("review-overdue", format!("review overdue since {due} (last reviewed {d}, every {days} days)"))
+                        Diagnostic::warning("review-overdue", format!("review overdue since {due} (last reviewed {d}, every {})", crate::diagnostics::plural(days as usize, "day", "days")))
                             .at_offset(&doc.file.display, &doc.file.text, off)
                             .with_help("review the page against its sources, then update `last_reviewed`"),
                     );

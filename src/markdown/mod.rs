@@ -15,6 +15,8 @@
 pub mod glossary_linker;
 pub mod headings;
 pub mod nesting;
+mod plain;
+mod raw_html;
 pub mod shortcodes;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -48,7 +50,12 @@ pub enum LinkKind {
     Citation,
     /// A glossary term linked by fascia: the target is the term id.
     Glossary,
-    /// Anything else: left unchanged.
+    /// A URL into the site written as it is served: root-relative
+    /// (`/notes/a/`) or relative to the page's URL (`../b/`, `chart.png`),
+    /// in a Markdown link or image or a raw HTML `href`/`src`. Left as
+    /// written in the HTML (no placeholder), checked by the link stage.
+    Url,
+    /// Anything else (a full `https://` URL, `mailto:`...): left unchanged.
     External,
 }
 
@@ -86,6 +93,9 @@ pub struct Body {
     pub summary: Option<String>,
     /// Images without alt text, by position.
     pub images_without_alt: Vec<(usize, usize)>,
+    /// Full `http(s)://` URLs written in the body: outside addresses, even
+    /// on the site's own host (see [`crate::site::Site::outside_urls`]).
+    pub outside_urls: Vec<String>,
 }
 
 /// Options for one body render.
@@ -143,7 +153,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
     walk.links(root);
-    let plain = PlainStream::of(root);
+    let plain = plain::PlainStream::of(root);
     walk.body.word_count = plain.words;
     walk.body.text_start = plain.start;
 
@@ -224,8 +234,18 @@ impl Walker {
                         continue; // already a glossary link
                     }
                     let kind = classify(&link.url);
-                    if kind == LinkKind::External {
-                        continue;
+                    match kind {
+                        LinkKind::External => {
+                            self.note_outside(&link.url);
+                            continue;
+                        }
+                        LinkKind::Url => {
+                            let url = link.url.clone();
+                            drop(data);
+                            self.record_url(node, url, start_of(pos));
+                            continue;
+                        }
+                        _ => {}
                     }
                     let target = match kind {
                         LinkKind::Internal => link.url.clone(),
@@ -235,13 +255,33 @@ impl Walker {
                     (kind, target)
                 }
                 NodeValue::WikiLink(w) => (LinkKind::Wiki, w.url.trim().to_string()),
-                NodeValue::Image(_) => {
+                NodeValue::Image(link) => {
+                    let url = link.url.clone();
                     drop(data);
                     if collect_plain(node).trim().is_empty() {
                         self.body
                             .images_without_alt
                             .push((pos.start.line, pos.start.column));
                     }
+                    match classify(&url) {
+                        LinkKind::External => self.note_outside(&url),
+                        LinkKind::Url | LinkKind::Relative => {
+                            self.record_url(node, url, start_of(pos));
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                NodeValue::HtmlInline(html) => {
+                    let html = html.clone();
+                    drop(data);
+                    self.raw_html_urls(node, &html, pos);
+                    continue;
+                }
+                NodeValue::HtmlBlock(block) => {
+                    let html = block.literal.clone();
+                    drop(data);
+                    self.raw_html_urls(node, &html, pos);
                     continue;
                 }
                 _ => continue,
@@ -265,6 +305,47 @@ impl Walker {
             });
         }
     }
+
+    /// Keep a full `http(s)://` URL written in the body.
+    fn note_outside(&mut self, url: &str) {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            self.body.outside_urls.push(url.to_string());
+        }
+    }
+
+    /// Record a [`LinkKind::Url`] link (its HTML keeps the URL as written).
+    fn record_url<'a>(&mut self, node: &'a AstNode<'a>, url: String, at: (usize, usize)) {
+        let text = collect_plain(node).trim().to_string();
+        let sentence = self.sentence_around(node);
+        self.body.links.push(LinkRef {
+            kind: LinkKind::Url,
+            target: url,
+            line: at.0,
+            column: at.1,
+            text,
+            sentence,
+        });
+    }
+
+    /// The `href` and `src` values of raw HTML written in the body.
+    fn raw_html_urls<'a>(&mut self, node: &'a AstNode<'a>, html: &str, pos: Sourcepos) {
+        for (offset, url) in raw_html::html_urls(html) {
+            match classify(url) {
+                LinkKind::External => self.note_outside(url),
+                LinkKind::Url | LinkKind::Relative => {
+                    let before = &html[..offset];
+                    let line = pos.start.line + before.matches('\n').count();
+                    let column = match before.rfind('\n') {
+                        Some(nl) => offset - nl,
+                        None => pos.start.column + offset,
+                    };
+                    self.record_url(node, url.to_string(), (line, column));
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 fn start_of(pos: Sourcepos) -> (usize, usize) {
@@ -279,23 +360,32 @@ pub fn classify(url: &str) -> LinkKind {
         LinkKind::Citation
     } else if url.starts_with('#') {
         LinkKind::SamePage
-    } else if url.contains("://")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.starts_with('/')
-    {
+    } else if url.is_empty() || url.starts_with("//") || has_scheme(url) {
         LinkKind::External
     } else {
-        let path = url.split('#').next().unwrap_or("");
-        if std::path::Path::new(path)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        if !url.starts_with('/')
+            && std::path::Path::new(path)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
         {
             LinkKind::Relative
         } else {
-            LinkKind::External
+            LinkKind::Url
         }
     }
+}
+
+/// `https:`, `mailto:`, `data:`...: a scheme before any `/`, `?` or `#`.
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -316,92 +406,6 @@ pub fn collect_plain<'a>(node: &'a AstNode<'a>) -> String {
         }
     }
     out
-}
-
-/// The plain text of the whole document, blocks separated by newlines: what
-/// [`PlainStream`] reads without keeping it.
-#[cfg(test)]
-fn plain_text<'a>(root: &'a AstNode<'a>) -> String {
-    let mut out = String::new();
-    for d in root.descendants() {
-        match &d.data.borrow().value {
-            NodeValue::Text(t) => out.push_str(t),
-            NodeValue::Code(c) => out.push_str(&c.literal),
-            NodeValue::CodeBlock(c) => {
-                out.push_str(&c.literal);
-                out.push('\n');
-            }
-            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
-            NodeValue::Paragraph
-            | NodeValue::Heading(_)
-            | NodeValue::TableCell
-            | NodeValue::Item(_)
-                if !out.ends_with('\n') && !out.is_empty() =>
-            {
-                out.push('\n');
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// A document's plain text read in order (blocks separated by newlines),
-/// keeping only its word count and its first [`TEXT_START_CHARS`] characters,
-/// so no copy of the whole text is made.
-#[derive(Default)]
-struct PlainStream {
-    words: usize,
-    in_word: bool,
-    start: String,
-    start_chars: usize,
-    /// Whether anything was read, and whether the last character was `\n`.
-    any: bool,
-    ends_in_newline: bool,
-}
-
-impl PlainStream {
-    fn of<'a>(root: &'a AstNode<'a>) -> Self {
-        let mut s = Self::default();
-        for d in root.descendants() {
-            match &d.data.borrow().value {
-                NodeValue::Text(t) => s.push(t),
-                NodeValue::Code(c) => s.push(&c.literal),
-                NodeValue::CodeBlock(c) => {
-                    s.push(&c.literal);
-                    s.push("\n");
-                }
-                NodeValue::SoftBreak | NodeValue::LineBreak => s.push(" "),
-                NodeValue::Paragraph
-                | NodeValue::Heading(_)
-                | NodeValue::TableCell
-                | NodeValue::Item(_)
-                    if s.any && !s.ends_in_newline =>
-                {
-                    s.push("\n");
-                }
-                _ => {}
-            }
-        }
-        s
-    }
-
-    fn push(&mut self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        self.any = true;
-        self.ends_in_newline = text.ends_with('\n');
-        let (words, in_word) = count_words_from(text, self.in_word);
-        self.words += words;
-        self.in_word = in_word;
-        if self.start_chars < TEXT_START_CHARS {
-            for c in text.chars().take(TEXT_START_CHARS - self.start_chars) {
-                self.start.push(c);
-                self.start_chars += 1;
-            }
-        }
-    }
 }
 
 impl Walker {
@@ -477,50 +481,6 @@ fn sentence_at(before: &str, after: &str) -> String {
     sentence
 }
 
-/// `text.split_whitespace().count()`, reading ASCII a byte at a time (the
-/// std iterator decodes every character).
-#[cfg(test)]
-fn count_words(text: &str) -> usize {
-    count_words_from(text, false).0
-}
-
-/// Words that start in `text` when the text before it ended inside a word
-/// (`in_word`) or not, and whether `text` ends inside a word. ASCII is read
-/// eight bytes at a time (the std iterator decodes every character).
-fn count_words_from(text: &str, mut in_word: bool) -> (usize, bool) {
-    let bytes = text.as_bytes();
-    let mut words = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if i + 8 <= bytes.len() {
-            let x = crate::swar::load(bytes, i);
-            if crate::swar::is_ascii(x) {
-                let space = crate::swar::space(x);
-                // A word starts at a non-space byte after a space byte.
-                let after_space = (space << 1) | u8::from(!in_word);
-                words += (!space & after_space).count_ones() as usize;
-                in_word = space & 0x80 == 0;
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
-        let (space, len) = if b.is_ascii() {
-            // char::is_whitespace on ASCII: \t \n \x0b \x0c \r and space.
-            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
-        } else {
-            let c = text[i..].chars().next().expect("a character starts here");
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if !space && !in_word {
-            words += 1;
-        }
-        in_word = !space;
-        i += len;
-    }
-    (words, in_word)
-}
-
 /// Writes `<hN id="...">` and an anchor link, taking ids in document order.
 struct HeadingIds {
     ids: Vec<String>,
@@ -553,29 +513,6 @@ impl HeadingAdapter for HeadingIds {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn word_count_agrees_with_split_whitespace() {
-        for text in [
-            "",
-            "   ",
-            "one",
-            " two  words ",
-            "tab\tand\nnew\x0bline\x0cfeed\rend",
-            "non\u{a0}breaking\u{2003}em\u{3000}ideographic",
-            "cạo gió — ü\u{85}next",
-            "a\u{1680}b\u{200b}c",
-            "eight ch",
-            "a longer line of plain ASCII words\twith\ttabs and  double  spaces ",
-            "mixed: plain ASCII words, then café, then more plain ASCII words here",
-        ] {
-            assert_eq!(
-                count_words(text),
-                text.split_whitespace().count(),
-                "{text:?}"
-            );
-        }
-    }
 
     #[test]
     fn sentences_of_several_links_in_one_block() {
@@ -655,30 +592,6 @@ mod tests {
         assert!(b.html.contains("<del>old</del>"));
         assert!(b.html.contains("footnote"));
         assert!(b.html.contains("checkbox"));
-    }
-
-    #[test]
-    fn streamed_plain_text_matches_the_whole_text() {
-        let long = "word ".repeat(100);
-        for src in [
-            "",
-            "One two three.\n\nFour *five*six `code`seven\n",
-            "# Head\nPara\n\n- item\n- **bold**tail\n\n| a | b |\n|---|---|\n| c | d |\n",
-            "```\nfn x() {}\n```\nafter  the\nbreak  \nhard\n",
-            "cạo gió — ü\u{85}next\n\nnon\u{a0}breaking",
-            &long,
-        ] {
-            let arena = Arena::new();
-            let root = parse_document(&arena, src, &comrak_options(&MarkdownConfig::default()));
-            let whole = plain_text(root);
-            let s = PlainStream::of(root);
-            assert_eq!(s.words, count_words(&whole), "{src:?}");
-            assert_eq!(
-                s.start,
-                whole.chars().take(TEXT_START_CHARS).collect::<String>(),
-                "{src:?}"
-            );
-        }
     }
 
     #[test]

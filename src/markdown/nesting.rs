@@ -81,9 +81,11 @@ mod tests {
         assert_eq!(too_deep("> a\n> > b\n- c\n  - d\n"), None);
         let quote = format!("ok\n{} deep\n", ">".repeat(150));
         assert_eq!(too_deep(&quote), Some((2, 101, 101)));
-        let list: String = (0..120)
-            .map(|n| format!("{}- a\n", "  ".repeat(n)))
-            .collect();
+        let mut list = String::new();
+        for n in 0..120 {
+            list.push_str(&"  ".repeat(n));
+            list.push_str("- a\n");
+        }
         assert_eq!(too_deep(&list).map(|(l, _, _)| l), Some(101));
         let fenced = format!("```\n{}\n```\n", ">".repeat(500));
         assert_eq!(too_deep(&fenced), None);

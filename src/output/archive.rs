@@ -2,6 +2,8 @@
 //!
 //! The same content gives the same zip bytes: entries in path order, one
 //! fixed timestamp (the build date), fixed permissions, no extra fields.
+//! Every entry sits below one folder named after the site, so unpacking the
+//! zip makes one folder, not two dozen files in the current one.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -65,8 +67,29 @@ pub fn add_manifest(
     Ok(())
 }
 
-/// Write the whole output as a zip at `path` (atomically: temporary file, then rename).
-pub fn write_zip(output: &Output, path: &Path, date: jiff::civil::Date) -> Result<(), Diagnostic> {
+/// The folder every entry of the zip sits under: a slug of the site's title,
+/// else the output folder's name, else `site`.
+pub fn top_folder(title: &str, out_dir: &Path) -> String {
+    let from_title = slug::slugify(title);
+    if !from_title.is_empty() {
+        return from_title;
+    }
+    out_dir
+        .file_name()
+        .map(|n| slug::slugify(n.to_string_lossy()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "site".to_string())
+}
+
+/// Write the whole output as a zip at `path`, every entry below the folder
+/// `top` (so it unpacks into one folder), atomically: temporary file, then
+/// rename.
+pub fn write_zip(
+    output: &Output,
+    path: &Path,
+    date: jiff::civil::Date,
+    top: &str,
+) -> Result<(), Diagnostic> {
     let err = |what: &str, e: &dyn std::fmt::Display| {
         Diagnostic::error("io", format!("cannot {what} {}: {e}", path.display()))
     };
@@ -90,7 +113,7 @@ pub fn write_zip(output: &Output, path: &Path, date: jiff::civil::Date) -> Resul
         .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(file);
     for (key, f) in &output.files {
-        zip.start_file(key.as_str(), options)
+        zip.start_file(format!("{top}/{key}"), options)
             .map_err(|e| err("write", &e))?;
         zip.write_all(&bytes_of(f)?).map_err(|e| err("write", &e))?;
     }

@@ -7,8 +7,16 @@
 //! (`<link rel="canonical">`, feed links, `<meta>` content, JSON-LD) stays
 //! absolute. [`check_links`] then proves every relative reference resolves to
 //! a file of the output.
+//!
+//! Outside addresses (the site's [`outside_urls`]: references and full URLs
+//! written in Markdown) stay as written even on the site's own host, unless
+//! they name a file of the edition, which is then linked relatively.
+//!
+//! [`outside_urls`]: crate::site::Site::outside_urls
 
 use std::cell::RefCell;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use lol_html::{RewriteStrSettings, element, rewrite_str};
@@ -21,9 +29,18 @@ use crate::diagnostics::Diagnostic;
 const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-href"];
 
 /// Rewrite `output` in place into the offline edition of a site whose
-/// public address is `base_url`.
-pub fn make_offline(output: &mut Output, base_url: &str) -> Result<(), Diagnostic> {
+/// public address is `base_url`; `outside` are URLs written as outside
+/// addresses, left as they are unless they name a file of the output.
+pub fn make_offline<S: BuildHasher + Sync>(
+    output: &mut Output,
+    base_url: &str,
+    outside: &HashSet<String, S>,
+) -> Result<(), Diagnostic> {
     let keys: Vec<String> = output.files.keys().cloned().collect();
+    let stays = |url: &str| {
+        outside.contains(url)
+            && site_key(url, base_url).is_none_or(|(key, _)| !output.files.contains_key(&key))
+    };
     let rewritten: Vec<Result<Option<Rewritten>, Diagnostic>> = keys
         .par_iter()
         .map(|key| {
@@ -42,7 +59,7 @@ pub fn make_offline(output: &mut Output, base_url: &str) -> Result<(), Diagnosti
             };
             let text = String::from_utf8_lossy(&bytes);
             let out = match kind {
-                Kind::Html => rewrite_html(&text, key, base_url).map_err(|e| {
+                Kind::Html => rewrite_html(&text, key, base_url, &stays).map_err(|e| {
                     Diagnostic::error("offline", format!("cannot rewrite {key}: {e}"))
                 })?,
                 Kind::Css => rewrite_css(&text, key, base_url),
@@ -71,21 +88,22 @@ fn dir_of(key: &str) -> &str {
     key.rfind('/').map_or("", |i| &key[..=i])
 }
 
-/// `url` as a path relative to the file `from_key`, when it points into the
-/// site (absolute under `base_url`, or root-relative); else unchanged.
-pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
+/// The output key `url` names and what follows its path (`?query#frag`),
+/// when it points into the site (absolute under `base_url`, or
+/// root-relative): `https://ex.org/a/#b` -> (`a/index.html`, `#b`).
+fn site_key(url: &str, base_url: &str) -> Option<(String, String)> {
     let path = if let Some(rest) = url.strip_prefix(base_url) {
         if rest.is_empty() {
             "/"
         } else if rest.starts_with(['/', '?', '#']) {
             rest
         } else {
-            return url.to_string(); // a different host sharing a prefix
+            return None; // a different host sharing a prefix
         }
     } else if url.starts_with('/') && !url.starts_with("//") {
         url
     } else {
-        return url.to_string();
+        return None;
     };
     let split = path.find(['?', '#']).unwrap_or(path.len());
     let (path, suffix) = path.split_at(split);
@@ -97,6 +115,15 @@ pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
     } else if !last.contains('.') {
         target.push_str("/index.html");
     }
+    Some((target, suffix.to_string()))
+}
+
+/// `url` as a path relative to the file `from_key`, when it points into the
+/// site (absolute under `base_url`, or root-relative); else unchanged.
+pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
+    let Some((target, suffix)) = site_key(url, base_url) else {
+        return url.to_string();
+    };
     let from: Vec<&str> = dir_of(from_key)
         .split('/')
         .filter(|s| !s.is_empty())
@@ -112,8 +139,15 @@ fn rewrite_html(
     html: &str,
     key: &str,
     base_url: &str,
+    stays: &dyn Fn(&str) -> bool,
 ) -> Result<String, lol_html::errors::RewritingError> {
-    let rel = |v: &str| relativize(v, key, base_url);
+    let rel = |v: &str| {
+        if stays(v) {
+            v.to_string()
+        } else {
+            relativize(v, key, base_url)
+        }
+    };
     rewrite_str(
         html,
         RewriteStrSettings::new()
@@ -191,8 +225,14 @@ fn rewrite_css(css: &str, key: &str, base_url: &str) -> String {
 }
 
 /// Every `href`/`src`/`srcset` in the HTML of `output` must resolve to a file
-/// of the output, and no navigational link may point at the public site.
-pub fn check_links(output: &Output, base_url: &str, shown_dir: &str) -> Vec<Diagnostic> {
+/// of the output, and no navigational link may point at the public site
+/// except the outside addresses in `outside`.
+pub fn check_links<S: BuildHasher + Sync>(
+    output: &Output,
+    base_url: &str,
+    shown_dir: &str,
+    outside: &HashSet<String, S>,
+) -> Vec<Diagnostic> {
     let keys: Vec<&String> = output
         .files
         .keys()
@@ -205,18 +245,19 @@ pub fn check_links(output: &Output, base_url: &str, shown_dir: &str) -> Vec<Diag
                 OutputFile::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
                 OutputFile::Copy(p) => std::fs::read_to_string(p).unwrap_or_default(),
             };
-            check_page(output, key, &html, base_url, shown_dir)
+            check_page(output, key, &html, base_url, shown_dir, outside)
         })
         .collect();
     results.into_iter().flatten().collect()
 }
 
-fn check_page(
+fn check_page<S: BuildHasher>(
     output: &Output,
     key: &str,
     html: &str,
     base_url: &str,
     shown_dir: &str,
+    outside: &HashSet<String, S>,
 ) -> Vec<Diagnostic> {
     let found: RefCell<Vec<(String, String, String)>> = RefCell::new(Vec::new());
     let _ = rewrite_str(
@@ -251,7 +292,9 @@ fn check_page(
     let mut out = Vec::new();
     let file = format!("{shown_dir}/{key}");
     for (tag, attr, value) in found.into_inner() {
-        let problem = if value.starts_with(base_url) && !base_url.is_empty() {
+        let problem = if outside.contains(&value) {
+            None
+        } else if value.starts_with(base_url) && !base_url.is_empty() {
             Some("points at the public site, not into the offline copy".to_string())
         } else {
             match resolve(key, &value) {
@@ -374,12 +417,37 @@ mod tests {
     #[test]
     fn rewrites_html_but_keeps_metadata_absolute() {
         let html = r#"<link rel="canonical" href="https://ex.org/a/"><link rel="stylesheet" href="https://ex.org/s.css"><a href="https://ex.org/b/">b</a><img src="/i.png" srcset="/i.png 1x, /i2.png 2x"><meta http-equiv="refresh" content="0; url=https://ex.org/b/">"#;
-        let out = rewrite_html(html, "a/index.html", BASE).unwrap();
+        let out = rewrite_html(html, "a/index.html", BASE, &|_| false).unwrap();
         assert!(out.contains(r#"<link rel="canonical" href="https://ex.org/a/">"#));
         assert!(out.contains(r#"href="../s.css""#));
         assert!(out.contains(r#"<a href="../b/index.html">"#));
         assert!(out.contains(r#"src="../i.png" srcset="../i.png 1x, ../i2.png 2x""#));
         assert!(out.contains(r#"content="0; url=../b/index.html""#));
+    }
+
+    #[test]
+    fn outside_addresses_stay_unless_they_name_a_file() {
+        let mut o = Output::default();
+        o.insert_bytes(
+            "index.html".into(),
+            br#"<a href="https://ex.org/work">ref</a><a href="https://ex.org/a/">own page written in full</a><a href="https://ex.org/a/">nav</a>"#.to_vec(),
+        );
+        o.insert_bytes("a/index.html".into(), b"a".to_vec());
+        let outside: HashSet<String> = ["https://ex.org/work", "https://ex.org/a/"]
+            .map(String::from)
+            .into();
+        make_offline(&mut o, BASE, &outside).unwrap();
+        let OutputFile::Bytes(b) = &o.files["index.html"] else {
+            panic!("bytes")
+        };
+        let html = String::from_utf8_lossy(b);
+        assert!(
+            html.contains(r#"<a href="https://ex.org/work">ref</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"href="https://ex.org/a/""#), "{html}");
+        assert!(check_links(&o, BASE, "out", &outside).is_empty());
+        assert_eq!(check_links(&o, BASE, "out", &HashSet::new()).len(), 1);
     }
 
     #[test]
@@ -400,7 +468,7 @@ mod tests {
             "a/index.html".into(),
             br#"<a href="../index.html#top">home</a>"#.to_vec(),
         );
-        let d = check_links(&o, BASE, "out");
+        let d = check_links(&o, BASE, "out", &HashSet::new());
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(
             d[0].message

@@ -5,6 +5,9 @@
 //!
 //! Each article's ids are prefixed with the article's anchor so they stay
 //! unique, and every link to a page in the edition becomes an in-page anchor.
+//! A relative URL in an article (`![chart](chart.png)` beside its page,
+//! `../other/`) is resolved against the article's own URL, since the edition
+//! is served from `/print/`, not from the page's folder.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -62,23 +65,56 @@ struct Article {
     references_prefix: String,
 }
 
-/// Rewrite one article's HTML: prefix ids, turn links into in-page anchors.
+/// Where one article is: its anchor (the prefix of its ids) and its URL path.
+struct ArticleAt<'a> {
+    prefix: &'a str,
+    path: &'a str,
+}
+
+/// A root-relative or relative URL of an article resolved against the
+/// article's URL path, as a full URL: `square.svg` in `/notes/b/` ->
+/// `https://ex.org/notes/b/square.svg`. `None` for full URLs, `#anchors`
+/// and other schemes.
+fn absolute(url: &str, page_path: &str, base_url: &str) -> Option<String> {
+    if url.is_empty()
+        || url.starts_with('#')
+        || url.starts_with("//")
+        || crate::markdown::classify(url) == crate::markdown::LinkKind::External
+    {
+        return None;
+    }
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, suffix) = url.split_at(split);
+    let base_path = crate::site_paths::base_path(base_url);
+    let resolved = crate::site_paths::site_path(path, page_path, base_path)?;
+    Some(format!("{base_url}{resolved}{suffix}"))
+}
+
+/// Rewrite one article's HTML: prefix ids, resolve relative URLs against
+/// the article's own URL, turn links into in-page anchors.
 fn rewrite_article(
     html: &str,
-    prefix: &str,
+    at: &ArticleAt<'_>,
     base_url: &str,
     anchors: &HashMap<String, String>,
 ) -> String {
+    let prefix = at.prefix;
     let map_href = |href: &str| -> Option<String> {
         if let Some(frag) = href.strip_prefix('#') {
             return Some(format!("#{prefix}--{frag}"));
         }
-        let rest = href.strip_prefix(base_url)?;
+        let full = absolute(href, at.path, base_url);
+        let href = full.as_deref().unwrap_or(href);
+        let Some(rest) = href.strip_prefix(base_url) else {
+            return full;
+        };
         let (path, frag) = rest
             .split_once('#')
             .map_or((rest, None), |(p, f)| (p, Some(f)));
         let path = if path.is_empty() { "/" } else { path };
-        let target = anchors.get(path)?;
+        let Some(target) = anchors.get(path) else {
+            return full;
+        };
         Some(match frag {
             Some(f) if !f.is_empty() => format!("#{target}--{f}"),
             _ => format!("#{target}"),
@@ -118,6 +154,13 @@ fn rewrite_article(
                     el.set_attribute("href", &new)?;
                 }
                 Ok(())
+            }))
+            .append_element_content_handler(element!("[src]", |el| {
+                let src = el.get_attribute("src").unwrap_or_default();
+                if let Some(new) = absolute(&src, at.path, base_url) {
+                    el.set_attribute("src", &new)?;
+                }
+                Ok(())
             })),
     )
     .unwrap_or_else(|_| html.to_string())
@@ -138,7 +181,11 @@ pub fn articles(state: &Arc<RenderState>) -> Value {
             let path = site.path_of(id);
             let prefix = anchor(path);
             let html = state.content(slot).unwrap_or_default();
-            let content = rewrite_article(&html, &prefix, &site.config.base_url, &anchors);
+            let at = ArticleAt {
+                prefix: &prefix,
+                path,
+            };
+            let content = rewrite_article(&html, &at, &site.config.base_url, &anchors);
             let depth = site
                 .path_of(id)
                 .trim_matches('/')
@@ -178,8 +225,21 @@ mod tests {
         assert_eq!(anchor("/techniques/iastm/"), "p-techniques-iastm");
         let mut anchors = HashMap::new();
         anchors.insert("/b/".to_string(), "p-b".to_string());
-        let html = r##"<h2 id="evidence">E</h2><a href="#evidence">here</a> <a href="https://x.org/b/#safety">b</a> <a href="https://x.org/c/">c</a> <a href="https://y.org/">y</a>"##;
-        let out = rewrite_article(html, "p-a", "https://x.org", &anchors);
+        let html = r##"<h2 id="evidence">E</h2><a href="#evidence">here</a> <a href="https://x.org/b/#safety">b</a> <a href="https://x.org/c/">c</a> <a href="https://y.org/">y</a> <img src="chart.png" alt="c"> <a href="../b/#risks">rel</a> <a href="/c/">root</a>"##;
+        let at = ArticleAt {
+            prefix: "p-a",
+            path: "/a/",
+        };
+        let out = rewrite_article(html, &at, "https://x.org", &anchors);
+        assert!(
+            out.contains(r#"<img src="https://x.org/a/chart.png" alt="c">"#),
+            "a page's own image resolves against the page's URL: {out}"
+        );
+        assert!(out.contains(r##"<a href="#p-b--risks">rel</a>"##), "{out}");
+        assert!(
+            out.contains(r#"<a href="https://x.org/c/">root</a>"#),
+            "{out}"
+        );
         assert!(out.contains(r#"<h2 id="p-a--evidence">"#));
         assert!(out.contains(r##"<a href="#p-a--evidence">here</a>"##));
         assert!(out.contains(r##"<a href="#p-b--safety">b</a>"##));

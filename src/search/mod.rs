@@ -217,8 +217,8 @@ pub fn summary(output: &Output) -> Option<String> {
     }
     let total = main + shards.iter().sum::<usize>();
     Some(format!(
-        "Search index: 1 + {} shard files, {} in all (index.js {}, largest shard {})",
-        shards.len(),
+        "Search index: 1 + {}, {} in all (index.js {}, largest shard {})",
+        crate::diagnostics::plural(shards.len(), "shard file", "shard files"),
         human(total),
         human(main),
         human(shards.iter().copied().max().unwrap_or(0))

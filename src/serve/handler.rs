@@ -180,6 +180,9 @@ pub fn answer(state: &Arc<ServerState>, req: &Request) -> Answer {
 /// The file of the current snapshot at `key` (the request's `path`
 /// resolved), a redirect to its folder, or the site's 404 page.
 fn site_file(state: &ServerState, req: &Request, path: &str, key: String) -> Response<Body> {
+    if !state.has_build() && is_page(&key) {
+        return no_build_page(state);
+    }
     let snapshot = state.snapshot();
     let (status, key, file) = if let Some(f) = snapshot.files.get(key.as_str()) {
         (200, key, f)
@@ -221,6 +224,44 @@ fn site_file(state: &ServerState, req: &Request, path: &str, key: String) -> Res
     ];
     // A 304 announces the length a 200 would have, and sends no body.
     response(if not_modified { 304 } else { status }, headers, body)
+}
+
+/// Whether an output key is a page (`a/index.html`, or `a` for `/a`).
+fn is_page(key: &str) -> bool {
+    let last = key.rsplit('/').next().unwrap_or(key);
+    key.ends_with(".html") || !last.contains('.')
+}
+
+/// What every page request gets while no build has ever succeeded: the
+/// errors (file, line, column, the source line) and the live-reload script,
+/// which shows them in its overlay and reloads the page once the site
+/// builds. Status 500: the server could not make the page asked for, and
+/// a 200 would let a script or a link checker take this for the page;
+/// browsers show the body and run its script whatever the status.
+fn no_build_page(state: &ServerState) -> Response<Body> {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut errors = String::new();
+    for e in state.errors() {
+        errors.push_str("<pre>");
+        errors.push_str(&escape(&e.text));
+        errors.push_str("</pre>\n");
+    }
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fascia: the site does not build</title></head>\n<body><main id=\"fascia-no-build\"><h1>The site does not build yet</h1>\n<p>fascia has no good build to show. Fix the error below and save: this page reloads once the site builds.</p>\n{errors}</main><script src=\"{SCRIPT_PATH}?g=0\" defer></script></body></html>\n"
+    );
+    response(
+        500,
+        vec![
+            header("Content-Type", "text/html; charset=utf-8"),
+            header("Cache-Control", "no-store"),
+            header("X-Content-Type-Options", "nosniff"),
+        ],
+        Body::new(vec![Part::Owned(html.into_bytes())]),
+    )
 }
 
 /// A page with the live-reload script before `</body>` (server responses

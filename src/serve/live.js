@@ -38,6 +38,23 @@
     }
   }
 
+  // The overlay sets every property it relies on, on every element it
+  // makes (`all: initial` first), so no theme rule can reach it: light text
+  // on the theme's near-white `pre` was unreadable in light mode.
+  var BOX = "all: initial; display: block; box-sizing: border-box; ";
+  var TEXT = "font: 14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ";
+  var STYLE = {
+    overlay: BOX + TEXT + "position: fixed; inset: 0; z-index: 2147483647; overflow: auto; " +
+      "background: #141418; color: #f6f6f6; padding: 2rem;",
+    title: BOX + "font: bold 18px/1.4 system-ui, sans-serif; color: #ff8a80; " +
+      "background: #141418; margin: 0 0 1rem 0;",
+    error: BOX + TEXT + "white-space: pre-wrap; overflow-wrap: anywhere; color: #f6f6f6; " +
+      "background: #1f1f26; border-left: 3px solid #ff8a80; margin: 0 0 1rem 0; " +
+      "padding: 0.75rem 1rem;"
+  };
+  // A page served while the site has never built (see `no_build_page`):
+  // its own markup is the error; the overlay takes its place.
+  var noBuild = loaded === 0 && document.getElementById("fascia-no-build") !== null;
   var overlay = null;
   function showErrors(errors) {
     if (!errors || errors.length === 0) {
@@ -48,24 +65,20 @@
       overlay = document.createElement("div");
       overlay.id = "fascia-error-overlay";
       overlay.setAttribute("role", "alert");
-      var s = overlay.style;
-      s.position = "fixed"; s.inset = "0"; s.zIndex = "2147483647"; s.overflow = "auto";
-      s.background = "rgba(20, 20, 24, 0.94)"; s.color = "#f6f6f6"; s.padding = "2rem";
-      s.font = "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+      overlay.style.cssText = STYLE.overlay;
       document.body.appendChild(overlay);
     }
     overlay.textContent = "";
     var title = document.createElement("h2");
-    title.textContent = "fascia: the last rebuild failed (the page shows the last good build)";
-    title.style.color = "#ff8a80";
-    title.style.font = "bold 18px system-ui, sans-serif";
+    title.textContent = noBuild
+      ? "fascia: the site does not build yet (this page reloads once it does)"
+      : "fascia: the last rebuild failed (the page shows the last good build)";
+    title.style.cssText = STYLE.title;
     overlay.appendChild(title);
     for (var i = 0; i < errors.length; i++) {
       var pre = document.createElement("pre");
       pre.textContent = errors[i].text;
-      pre.style.whiteSpace = "pre-wrap";
-      pre.style.borderLeft = "3px solid #ff8a80";
-      pre.style.paddingLeft = "1rem";
+      pre.style.cssText = STYLE.error;
       overlay.appendChild(pre);
     }
   }
@@ -77,8 +90,9 @@
     if (msg.generation <= loaded) { return; }
     var first = msg.initial;
     loaded = msg.generation;
-    if (first) {
-      // A rebuild happened between loading this page and connecting.
+    if (first || noBuild) {
+      // A rebuild happened between loading this page and connecting, or
+      // the site built for the first time: this page is not the build's.
       reload();
       return;
     }

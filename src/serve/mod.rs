@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::cli::Verbosity;
 use crate::diagnostics::Diagnostics;
 use crate::output::{Output, OutputFile};
 use crate::pipeline::{BuildOptions, ParseCache};
@@ -43,6 +44,11 @@ use request_path::url_of_key;
 /// large site, on this thread): waiting for a pause in the editing keeps it
 /// from delaying the next edit's pages.
 const SEARCH_AFTER: Duration = Duration::from_secs(1);
+
+/// How often the server looks for theme folders made after it started
+/// (`site/themes/NAME` for a theme that was missing): the watcher only
+/// knows the folders that existed when it began.
+const ROOTS_EVERY: Duration = Duration::from_secs(1);
 
 /// One file of the served site.
 #[derive(Debug, Clone)]
@@ -165,6 +171,8 @@ pub struct ServerState {
     open_streams: Arc<AtomicUsize>,
     pub interface: String,
     pub port: u16,
+    /// What the terminal is told (`-q`, `-v`).
+    pub verbosity: Verbosity,
 }
 
 impl ServerState {
@@ -176,6 +184,7 @@ impl ServerState {
             open_streams: Arc::default(),
             interface: interface.to_string(),
             port,
+            verbosity: Verbosity::Normal,
         }
     }
 
@@ -183,7 +192,13 @@ impl ServerState {
         Arc::clone(&self.snapshot.read().expect("snapshot lock"))
     }
 
-    fn errors(&self) -> Vec<ReportedError> {
+    /// Whether a build ever succeeded: until one does there is nothing to
+    /// serve, and every page request is answered with the errors.
+    pub fn has_build(&self) -> bool {
+        self.snapshot().generation > 0
+    }
+
+    pub(crate) fn errors(&self) -> Vec<ReportedError> {
         self.errors.read().expect("errors lock").clone()
     }
 
@@ -244,6 +259,7 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub drafts: bool,
+    pub verbosity: Verbosity,
 }
 
 fn is_loopback(interface: &str) -> bool {
@@ -256,7 +272,14 @@ fn is_loopback(interface: &str) -> bool {
 /// Run the server until the process is stopped.
 pub fn run(opts: &ServeOptions) -> Result<(), String> {
     let (listener, port) = listener::bind(&opts.interface, opts.port)?;
-    if !is_loopback(&opts.interface) {
+    let quiet = opts.verbosity.quiet();
+    if port != opts.port && !quiet {
+        eprintln!(
+            "Port {} is in use, so fascia serves on port {port} instead (choose one with --port)",
+            opts.port
+        );
+    }
+    if !is_loopback(&opts.interface) && !quiet {
         eprintln!(
             "warning: serving on {} makes your draft site reachable from other machines; use the default 127.0.0.1 to keep it local",
             opts.interface
@@ -268,7 +291,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         opts.interface.clone()
     };
     let base_url = format!("http://{host}:{port}");
-    let state = Arc::new(ServerState::new(&opts.interface, port));
+    let mut server_state = ServerState::new(&opts.interface, port);
+    server_state.verbosity = opts.verbosity;
+    let state = Arc::new(server_state);
     let build_opts = BuildOptions {
         root: opts.root.clone(),
         base_url: Some(base_url.clone()),
@@ -276,7 +301,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         serving: true,
     };
     // Watch before the first build, so no edit made meanwhile is missed.
-    let mut watcher = watch::SiteWatcher::start(watch::WatchRoots::for_site(&opts.root))?;
+    let mut roots = watch::WatchRoots::for_site(&opts.root);
+    let mut watcher = watch::SiteWatcher::start(roots.clone())?;
     let cache = ParseCache::default();
     let mut live = None;
     rebuild(
@@ -292,10 +318,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         Arc::new(move |req| handler::answer(&state, req))
     };
     listener::serve(listener, handle)?;
-    eprintln!(
-        "Serving {} at {base_url}/ (live reload on; Ctrl+C to stop)",
-        opts.root.display()
-    );
+    if !quiet {
+        eprintln!(
+            "Serving {} at {base_url}/ (live reload on; Ctrl+C to stop)",
+            opts.root.display()
+        );
+    }
     if opts.open {
         let _ = std::process::Command::new("xdg-open")
             .arg(format!("{base_url}/"))
@@ -304,8 +332,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     loop {
         // A stale search index is made again only when no edit is waiting.
         let search_stale = live.as_ref().is_some_and(incremental::Live::search_stale);
-        let wait = search_stale.then_some(SEARCH_AFTER);
-        match watcher.next_batch(watch::Debounce::default(), wait) {
+        let wait = if search_stale {
+            SEARCH_AFTER
+        } else {
+            ROOTS_EVERY
+        };
+        match watcher.next_batch(watch::Debounce::default(), Some(wait)) {
             Ok(Some(batch)) => rebuild(
                 &state,
                 &mut live,
@@ -314,7 +346,24 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
                 Some(&batch),
                 &watcher.writes,
             ),
-            Ok(None) => refresh_search(&state, &mut live),
+            Ok(None) if search_stale => refresh_search(&state, &mut live),
+            Ok(None) => {
+                let now = watch::WatchRoots::for_site(&opts.root);
+                if now.themes != roots.themes {
+                    // A theme folder appeared (or went): watch it and build.
+                    watcher = watch::SiteWatcher::start(now.clone())?;
+                    roots = now;
+                    let batch = [watch::Change::Rescan];
+                    rebuild(
+                        &state,
+                        &mut live,
+                        &build_opts,
+                        &cache,
+                        Some(&batch),
+                        &watcher.writes,
+                    );
+                }
+            }
             Err(watch::Stopped) => return Ok(()),
         }
     }
@@ -333,7 +382,7 @@ fn refresh_search(state: &ServerState, live: &mut Option<incremental::Live>) {
         Ok(keys) => {
             let next = state.snapshot().with_changes(&current.output, &keys);
             let changed = state.publish(next);
-            report_rebuild("search index", started, changed.len());
+            report_rebuild(state, "search index", started, &changed);
         }
         Err(_) => {
             *live = None;
@@ -363,9 +412,14 @@ fn rebuild(
     });
     if std::panic::catch_unwind(run).is_err() {
         *live = None;
-        eprintln!("Rebuild failed: fascia panicked (a bug); serving the last good build");
+        let serving = if state.has_build() {
+            "serving the last good build"
+        } else {
+            "there is no good build to serve yet"
+        };
+        eprintln!("Rebuild failed: fascia panicked (a bug); {serving}");
         state.fail_with(vec![ReportedError {
-            text: "fascia panicked while rebuilding (a bug: please report it); the page shows the last good build".into(),
+            text: format!("fascia panicked while rebuilding (a bug: please report it); {serving}"),
         }]);
     }
 }
@@ -390,17 +444,13 @@ fn rebuild_inner(
             Ok(keys) => {
                 let next = state.snapshot().with_changes(&current.output, &keys);
                 let changed = state.publish(next);
-                report_rebuild("incremental", started, changed.len());
+                report_rebuild(state, "incremental", started, &changed);
                 return;
             }
             // A save began meanwhile: judge the file once it is written.
             Err(incremental::Fallback::Errors(_)) if superseded() => return,
             Err(incremental::Fallback::Errors(diags)) => {
-                crate::cli::print_diagnostics(&diags);
-                eprintln!(
-                    "Rebuild failed: serving the last good build; the error is shown in open pages"
-                );
-                state.fail(&diags);
+                report_failure(state, &diags);
                 return;
             }
             Err(incremental::Fallback::Full) => {}
@@ -419,33 +469,57 @@ fn rebuild_inner(
             drop(previous);
             let changed = state.publish(next);
             *live = Some(built);
-            crate::cli::print_diagnostics(&Diagnostics {
-                items: diags
-                    .items
-                    .into_iter()
-                    .filter(crate::diagnostics::Diagnostic::is_error)
-                    .collect(),
-            });
+            crate::cli::print_diagnostics(
+                &Diagnostics {
+                    items: diags
+                        .items
+                        .into_iter()
+                        .filter(crate::diagnostics::Diagnostic::is_error)
+                        .collect(),
+                },
+                state.verbosity,
+            );
             report_rebuild(
+                state,
                 if batch.is_some() { "full" } else { "initial" },
                 started,
-                changed.len(),
+                &changed,
             );
         }
         Err(_) if superseded() => {}
-        Err(diags) => {
-            crate::cli::print_diagnostics(&diags);
-            eprintln!(
-                "Rebuild failed: serving the last good build; the error is shown in open pages"
-            );
-            state.fail(&diags);
-        }
+        Err(diags) => report_failure(state, &diags),
     }
 }
 
-fn report_rebuild(kind: &str, started: Instant, changed: usize) {
+/// Print a failed build's errors and what the browser shows meanwhile, and
+/// show them in open pages.
+fn report_failure(state: &ServerState, diags: &Diagnostics) {
+    crate::cli::print_diagnostics(diags, state.verbosity);
+    if state.has_build() {
+        eprintln!("Rebuild failed: serving the last good build; the error is shown in open pages");
+    } else {
+        eprintln!(
+            "Build failed: there is no good build to serve yet, so every page shows this error; pages reload once the site builds"
+        );
+    }
+    state.fail(diags);
+}
+
+fn report_rebuild(state: &ServerState, kind: &str, started: Instant, changed: &[String]) {
+    if state.verbosity.quiet() {
+        return;
+    }
     eprintln!(
-        "Rebuilt ({kind}) in {:.1} ms: {changed} changed path(s)",
-        started.elapsed().as_secs_f64() * 1000.0
+        "Rebuilt ({kind}) in {:.1} ms: {}",
+        started.elapsed().as_secs_f64() * 1000.0,
+        crate::cli::plural(changed.len(), "changed path", "changed paths")
     );
+    if state.verbosity.verbose() {
+        for url in changed.iter().take(20) {
+            eprintln!("  {url}");
+        }
+        if changed.len() > 20 {
+            eprintln!("  ...and {} more", changed.len() - 20);
+        }
+    }
 }

@@ -113,6 +113,57 @@ after(async () => {
   }
 });
 
+/**
+ * In the page: for each element of the error overlay that holds text, its
+ * computed text colour and the colour behind it (its own background and its
+ * ancestors', composited from the first opaque one up), and their WCAG 2
+ * contrast ratio.
+ */
+function overlayContrast() {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) throw new Error(`unexpected colour ${c}`);
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, below) => ({
+    r: top.r * top.a + below.r * (1 - top.a),
+    g: top.g * top.a + below.g * (1 - top.a),
+    b: top.b * top.a + below.b * (1 - top.a),
+    a: 1,
+  });
+  const behind = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.a > 0) layers.push(c);
+      if (c.a >= 1) break;
+    }
+    // The canvas under everything is white.
+    let color = { r: 255, g: 255, b: 255, a: 1 };
+    for (const layer of layers.reverse()) color = over(layer, color);
+    return color;
+  };
+  const luminance = ({ r, g, b }) => {
+    const lin = (v) => {
+      const s = v / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const css = ({ r, g, b }) => `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+  const overlay = document.getElementById("fascia-error-overlay");
+  const withText = [overlay, ...overlay.querySelectorAll("*")].filter((el) =>
+    [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== ""),
+  );
+  return withText.map((el) => {
+    const bg = behind(el);
+    const fg = over(parse(getComputedStyle(el).color), bg);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    return { tag: el.tagName.toLowerCase(), color: css(fg), background: css(bg), ratio: (hi + 0.05) / (lo + 0.05) };
+  });
+}
+
 /** Wait for `fn` in the page; on timeout, fail with the server's output. */
 async function waitInPage(fn, what, arg) {
   try {
@@ -182,6 +233,20 @@ test("live reload: a front-matter error shows an overlay with file and line, gon
   const text = await page.$eval("#fascia-error-overlay", (el) => el.innerText);
   assert.match(text, /content\/techniques\/iastm\.md:\d+/, `the overlay names the file and line:\n${text}`);
   t.diagnostic(`overlay: ${text.replace(/\s+/g, " ").slice(0, 200)}`);
+
+  // What a person sees, not just what the DOM holds: the WCAG contrast of
+  // every piece of the overlay's text against the background actually
+  // behind it, in both colour schemes of the theme.
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+    const measured = await page.evaluate(overlayContrast);
+    assert.ok(measured.length >= 2, `the title and at least one error are measured (${scheme})`);
+    for (const m of measured) {
+      t.diagnostic(`${scheme}: <${m.tag}> ${m.color} on ${m.background}: ${m.ratio.toFixed(2)}:1`);
+      assert.ok(m.ratio >= 4.5, `${scheme} scheme: <${m.tag}> text ${m.color} on ${m.background} has contrast ${m.ratio.toFixed(2)}:1, under 4.5:1`);
+    }
+  }
+  await page.emulateMediaFeatures([]);
 
   fs.writeFileSync(contentFile, good);
   await waitInPage(() => !document.getElementById("fascia-error-overlay"), "the overlay goes away after the fix");

@@ -27,7 +27,7 @@ const UNLINKED = new Map([
 let tmp;
 let built; // the folder `fascia build` wrote
 let dir; // the folder the zip was unpacked into: everything below uses this copy
-let rootUrl; // file:///.../unzipped/ (with the trailing slash)
+let rootUrl; // file:///.../unzipped/<site>/ (with the trailing slash)
 let browser;
 
 /** Every file below `base`, as sorted relative paths with "/" separators. */
@@ -67,10 +67,15 @@ before(async () => {
   if (r.error || r.status !== 0) throw new Error(`fascia ${args.join(" ")} failed:\n${r.error || ""}${r.stdout}${r.stderr}`);
   // Python's zipfile (python3 is installed by scripts/test.sh) unpacks it:
   // an independent reader, not the code that wrote it.
-  dir = path.join(tmp, "unzipped");
-  const u = spawnSync("python3", ["-m", "zipfile", "-e", zip, dir], { encoding: "utf8" });
+  const unzipped = path.join(tmp, "unzipped");
+  const u = spawnSync("python3", ["-m", "zipfile", "-e", zip, unzipped], { encoding: "utf8" });
   if (u.error || u.status !== 0) throw new Error(`unzip failed:\n${u.error || ""}${u.stdout}${u.stderr}`);
-  dir = fs.realpathSync(dir);
+  // Everything sits in one folder named after the site, not loose in the
+  // folder it is unpacked into.
+  const top = fs.readdirSync(unzipped);
+  assert.equal(top.length, 1, `the zip unpacks into one folder, not ${top.length} entries: ${top.join(", ")}`);
+  assert.ok(fs.statSync(path.join(unzipped, top[0])).isDirectory(), `${top[0]} is a folder`);
+  dir = fs.realpathSync(path.join(unzipped, top[0]));
   rootUrl = pathToFileURL(dir).href + "/";
   browser = await lib.launchBrowser();
 });
