@@ -315,3 +315,43 @@ fn a_full_disk_leaves_the_previous_output_whole() {
     assert_eq!(after, before);
     assert_eq!(leftovers, ["public"]);
 }
+
+/// A page with `n` of one kind of item (links to itself, same-page anchors,
+/// wikilinks, identical headings, citations), built; the wall time.
+fn build_page_of(kind: &str, n: usize) -> std::time::Duration {
+    let s = Site::fixture("basic");
+    let body: String = match kind {
+        "self-links" => "[me](@/notes/many.md) ".repeat(n),
+        "anchors" => format!("## Top\n\n{}", "[top](#top) ".repeat(n)),
+        "wikilinks" => "[[notes/alpha]] ".repeat(n),
+        "headings" => "## Same\n\nText.\n\n".repeat(n),
+        _ => "[Smith 2020](ref:smith2020) ".repeat(n),
+    };
+    s.write(
+        "content/notes/many.md",
+        &format!("+++\ntitle = \"Many\"\n+++\n[[notes/alpha]]\n\n{body}\n"),
+    );
+    let started = std::time::Instant::now();
+    s.build().success();
+    started.elapsed()
+}
+
+#[test]
+fn work_grows_linearly_with_the_items_of_one_page() {
+    // Each of these took quadratic time: 10^5 of them ran past 60 s. Ten
+    // times the items must take well under the hundred times a quadratic
+    // stage would (fixed costs make the ratio for a linear one smaller still).
+    for kind in [
+        "self-links",
+        "anchors",
+        "wikilinks",
+        "headings",
+        "citations",
+    ] {
+        let small = build_page_of(kind, 2_000);
+        let large = build_page_of(kind, 20_000);
+        let ratio = large.as_secs_f64() / small.as_secs_f64();
+        eprintln!("{kind}: 2,000 in {small:?}, 20,000 in {large:?} (x{ratio:.1})");
+        assert!(ratio < 25.0, "{kind}: x{ratio:.1} for ten times the items");
+    }
+}

@@ -38,21 +38,24 @@ pub fn slugify(text: &str) -> String {
 #[derive(Debug, Default)]
 pub struct IdSet {
     used: HashSet<String>,
+    /// The suffix to try next for a base id: every smaller one is taken, so a
+    /// page with many equal headings costs linear time, not quadratic.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl IdSet {
-    /// `id`, or `id-1`, `id-2`… if taken.
+    /// `id`, or `id-1`, `id-2`… (the first one free).
     pub fn unique(&mut self, id: String) -> String {
         if self.used.insert(id.clone()) {
             return id;
         }
-        let mut n = 1;
+        let n = self.next.entry(id.clone()).or_insert(1);
         loop {
             let cand = format!("{id}-{n}");
+            *n += 1;
             if self.used.insert(cand.clone()) {
                 return cand;
             }
-            n += 1;
         }
     }
 }

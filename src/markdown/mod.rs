@@ -198,8 +198,8 @@ struct BlockText {
     /// The block node's address, as an identity.
     key: usize,
     text: String,
-    /// (link node's address, byte offset of its text in `text`).
-    links: Vec<(usize, usize)>,
+    /// Link node's address -> byte offset of its text in `text`.
+    links: std::collections::HashMap<usize, usize>,
 }
 
 impl Walker {
@@ -431,14 +431,14 @@ impl Walker {
         let key = std::ptr::from_ref(block) as usize;
         if self.block.as_ref().is_none_or(|b| b.key != key) {
             let mut text = String::new();
-            let mut links = Vec::new();
+            let mut links = std::collections::HashMap::new();
             for d in block.descendants() {
                 match &d.data.borrow().value {
                     NodeValue::Text(t) => text.push_str(t),
                     NodeValue::Code(c) => text.push_str(&c.literal),
                     NodeValue::SoftBreak | NodeValue::LineBreak => text.push(' '),
                     NodeValue::Link(_) | NodeValue::WikiLink(_) | NodeValue::Image(_) => {
-                        links.push((std::ptr::from_ref(d) as usize, text.len()));
+                        links.insert(std::ptr::from_ref(d) as usize, text.len());
                     }
                     _ => {}
                 }
@@ -447,13 +447,25 @@ impl Walker {
         }
         let b = self.block.as_ref().expect("just filled");
         let me = std::ptr::from_ref(node) as usize;
-        let at = b
-            .links
-            .iter()
-            .find(|(k, _)| *k == me)
-            .map_or(b.text.len(), |(_, o)| *o);
-        sentence_at(&b.text[..at], &b.text[at..])
+        let at = b.links.get(&me).copied().unwrap_or(b.text.len());
+        // A sentence is read within a window around the link, so that a block
+        // of many links with no full stop costs linear time, not quadratic.
+        let from = floor_boundary(&b.text, at.saturating_sub(SENTENCE_WINDOW));
+        let to = floor_boundary(&b.text, (at + SENTENCE_WINDOW).min(b.text.len()));
+        sentence_at(&b.text[from..at], &b.text[at..to])
     }
+}
+
+/// Bytes of a block read on each side of a link to find its sentence (the
+/// sentence shown is at most 300 characters).
+const SENTENCE_WINDOW: usize = 1024;
+
+/// `i`, or the nearest character boundary of `s` below it.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The sentence around the boundary between `before` and `after` (a link's

@@ -59,15 +59,15 @@ fn depth_of(line: &str) -> Option<(usize, usize)> {
             }
             _ => 0,
         };
+        if marker == 0 {
+            return None;
+        }
+        depth += 1;
         // A nested list item is indented by at least two columns a level.
         let levels = depth + indent / 2;
         if levels > MAX_DEPTH {
             return Some((i, levels));
         }
-        if marker == 0 {
-            return None;
-        }
-        depth += 1;
         i += marker;
     }
 }
