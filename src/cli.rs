@@ -11,10 +11,9 @@ use crate::diagnostics::Diagnostics;
 use crate::pipeline::{self, BuildOptions};
 
 mod check;
-mod report;
 
+pub use crate::report::{Verbosity, plural, print_diagnostics, thousands, use_colour};
 use check::check;
-pub use report::{Verbosity, plural, print_diagnostics, thousands, use_colour};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -317,7 +316,7 @@ fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
         eprintln!(
             "timing: load+parse+link {:.3} s{}",
             started.elapsed().as_secs_f64(),
-            pipeline::memory_note()
+            crate::timing::memory_note()
         );
     }
     progress.stage("rendering");
@@ -330,7 +329,7 @@ fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
     } = linked;
     let state = std::sync::Arc::new(crate::render::RenderState::new(site));
     if timings {
-        eprintln!("timing: state ready{}", pipeline::memory_note());
+        eprintln!("timing: state ready{}", crate::timing::memory_note());
     }
     // A plain build streams its pages to disk as they are rendered; the
     // offline edition and the zip are made from the whole output in memory.
@@ -351,14 +350,15 @@ fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
         let health = scope.spawn(|| {
             let h = crate::knowledge::health::check(&state.site);
             if timings {
-                eprintln!("timing: health done{}", pipeline::memory_note());
+                eprintln!("timing: health done{}", crate::timing::memory_note());
             }
             h
         });
-        let to = sink.as_ref().map_or(
-            crate::render::Destination::Memory,
-            crate::render::Destination::Disk,
-        );
+        let to = sink
+            .as_ref()
+            .map_or(crate::render::Destination::Memory, |s| {
+                crate::render::Destination::Stream(s)
+            });
         let rendered = pipeline::render_state(&state, &templates, diagnostics, to);
         (
             rendered,
@@ -382,7 +382,7 @@ fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
         eprintln!(
             "timing: render {:.3} s{}",
             started.elapsed().as_secs_f64(),
-            pipeline::memory_note()
+            crate::timing::memory_note()
         );
     }
     let mut editions: Vec<(PathBuf, crate::output::Output)> = Vec::new();
@@ -425,7 +425,7 @@ fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
         eprintln!(
             "timing: written {:.3} s{}",
             started.elapsed().as_secs_f64(),
-            pipeline::memory_note()
+            crate::timing::memory_note()
         );
     }
     progress.finish();

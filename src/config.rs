@@ -61,6 +61,17 @@ const ZOLA_KEYS: &[&str] = &[
     "exclude_paginated_pages_in_sitemap",
 ];
 
+/// Every field the search index can hold, in the order of their ids.
+pub const SEARCH_FIELDS: &[&str] = &[
+    "title",
+    "synonyms",
+    "headings",
+    "description",
+    "tags",
+    "body",
+    "links",
+];
+
 /// The whole site configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -161,10 +172,7 @@ impl Default for SearchConfig {
             include_content: true,
             truncate_content_length: 5000,
             include_description: true,
-            fields: crate::search::FIELDS
-                .iter()
-                .map(|f| (*f).to_string())
-                .collect(),
+            fields: SEARCH_FIELDS.iter().map(|f| (*f).to_string()).collect(),
             split_index_above: 640 * 1024,
             shard_size: 96 * 1024,
             max_pages_per_term: 500,

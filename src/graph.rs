@@ -198,7 +198,7 @@ pub fn build_index(site: &Site) -> LinkIndex {
 /// Resolve every link in the site.
 pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let clock = crate::pipeline::Clock::new();
+    let clock = crate::timing::Clock::new();
     site.graph.index = build_index(site);
     clock.lap("  index");
     let (glossary_page, bibliography_page) = special_pages(site, &mut diags);

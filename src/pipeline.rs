@@ -20,58 +20,6 @@ use crate::templates::TemplateSet;
 
 type ParseResult = Result<(Arc<Document>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// Stage timings on stderr when `FASCIA_TIMINGS` is set.
-pub(crate) struct Clock {
-    on: bool,
-    last: std::cell::Cell<std::time::Instant>,
-}
-
-/// When the first [`Clock`] started: what [`memory_note`] measures from.
-static FIRST_CLOCK: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-
-impl Clock {
-    pub(crate) fn new() -> Self {
-        FIRST_CLOCK.get_or_init(std::time::Instant::now);
-        Self {
-            on: std::env::var_os("FASCIA_TIMINGS").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
-        }
-    }
-
-    pub(crate) fn lap(&self, stage: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "timing: {stage} {:.3} s{}",
-                (now - self.last.get()).as_secs_f64(),
-                memory_note()
-            );
-            self.last.set(now);
-        }
-    }
-}
-
-/// ", rss N MB, peak M MB, at T s" from /proc (Linux), for `FASCIA_TIMINGS`
-/// (T counts from the first [`Clock`]).
-pub fn memory_note() -> String {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return String::new();
-    };
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let at = FIRST_CLOCK.get().map_or(0.0, |t| t.elapsed().as_secs_f64());
-    format!(
-        ", rss {} MB, peak {} MB, at {at:.3} s",
-        kb("VmRSS:") / 1024,
-        kb("VmHWM:") / 1024
-    )
-}
-
 /// What a build is asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -202,7 +150,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
     let bibliography = load_data(root, "references.toml", Bibliography::parse)
         .map_err(|e| fail(diags.clone(), e))?;
-    let clock = Clock::new();
+    let clock = crate::timing::Clock::new();
     let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), d))?;
     clock.lap("load");
 
@@ -217,7 +165,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         shortcodes: &has_shortcode,
     };
     // What shapes parsing besides the file: Markdown settings, glossary, shortcodes.
-    let settings = crate::render::fnv1a(
+    let settings = crate::hash::fnv1a(
         format!(
             "{:?}{:?}{:?}",
             config.markdown,
@@ -338,14 +286,16 @@ pub fn render_into(
     render_state(&state, &templates, diagnostics, to).map(|(o, d)| (state, o, d))
 }
 
-/// render + emit into `to` (see [`crate::render::render_site_to`]).
+/// render, with the search index as a stage of its own between its two
+/// halves (pages link the index's loader by its content hash), then the
+/// static files: the whole site into `to`.
 pub fn render_state(
     state: &Arc<RenderState>,
     templates: &TemplateSet,
     mut diagnostics: Diagnostics,
     to: Destination<'_>,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
-    let (mut output, render_diags) = match crate::render::render_site_to(state, templates, to) {
+    let (env, mut diags) = match crate::render::prepare(state, templates) {
         Ok(x) => x,
         Err(e) => {
             diagnostics.extend(e);
@@ -353,9 +303,17 @@ pub fn render_state(
             return Err(diagnostics);
         }
     };
-    diagnostics.extend(render_diags);
-    add_static(&state.site, &mut output);
+    let index = crate::search::prepare(state);
+    let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
+    diags.extend(render_diags);
+    diags.extend(crate::search::add(state, &mut output, index));
+    let failed = diags.iter().any(Diagnostic::is_error);
+    diagnostics.extend(diags);
     diagnostics.sort();
+    if failed {
+        return Err(diagnostics);
+    }
+    add_static(&state.site, &mut output);
     Ok((output, diagnostics))
 }
 

@@ -410,7 +410,7 @@ fn the_theme_loads_search_lazily_and_writes_the_search_page() {
         let want = if rel == "index.js" {
             search::short_hash(&bytes(&output, path))
         } else {
-            format!("{:016x}", fascia::render::fnv1a(&bytes(&output, path)))
+            format!("{:016x}", fascia::hash::fnv1a(&bytes(&output, path)))
         };
         assert_eq!(
             files.get(rel).and_then(Value::as_str),

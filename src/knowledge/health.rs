@@ -10,7 +10,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     links(site, &mut out);
     if site.config.knowledge.unlinked_mentions {
-        let clock = crate::pipeline::Clock::new();
+        let clock = crate::timing::Clock::new();
         out.extend(unlinked_mentions(site));
         clock.lap("  unlinked mentions");
     }

@@ -2,9 +2,7 @@
 //! (or to a file to copy). `build` writes it atomically ([`write`]); `serve`
 //! serves it from memory.
 
-pub mod aliases;
 pub mod archive;
-pub mod feeds;
 pub mod guard;
 pub mod offline;
 pub mod write;

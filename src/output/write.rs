@@ -223,6 +223,12 @@ impl Sink {
 
 const MARKER_TEXT: &str = "This folder is written by fascia and replaced on every build.\n";
 
+impl crate::render::PageSink for Sink {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Sink::put(self, path, bytes)
+    }
+}
+
 impl Drop for Sink {
     /// A sink dropped before [`Sink::commit`] takes back what it staged.
     fn drop(&mut self) {

@@ -6,7 +6,9 @@
 //!    parallel with the compiled templates;
 //! 3. add the sitemap, feed and robots.txt.
 
+pub mod aliases;
 pub mod context;
+pub mod feeds;
 pub mod print;
 pub mod taxonomy;
 
@@ -83,9 +85,9 @@ impl RenderState {
             }
         }
         if std::env::var_os("FASCIA_TIMINGS").is_some() {
-            eprintln!("timing: bodies linked{}", crate::pipeline::memory_note());
+            eprintln!("timing: bodies linked{}", crate::timing::memory_note());
         }
-        let clock = crate::pipeline::Clock::new();
+        let clock = crate::timing::Clock::new();
         let taxonomies = taxonomy::collect(&site);
         clock.lap("taxonomies collected");
         let related = crate::knowledge::related::compute(&site);
@@ -240,7 +242,7 @@ impl RenderState {
         }
         for dir in self.site.static_dirs.iter().rev() {
             if let Ok(bytes) = std::fs::read(dir.join(rel)) {
-                return Some(format!("{:016x}", fnv1a(&bytes)));
+                return Some(format!("{:016x}", crate::hash::fnv1a(&bytes)));
             }
         }
         None
@@ -335,16 +337,6 @@ impl RenderState {
 /// A template value from anything serialisable.
 pub fn ser<T: serde::Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
-}
-
-/// A stable 64-bit FNV-1a hash (for cache-busting and change detection).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 fn parse_csv(text: &str) -> Value {
@@ -564,48 +556,58 @@ fn render_shortcodes(
     (html, diags)
 }
 
-/// Render the whole site.
-pub fn render_site(
-    state: &Arc<RenderState>,
-    set: &TemplateSet,
-) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
-    render_site_to(state, set, Destination::Memory)
-}
-
 /// The bytes of a file as an earlier build made them, by output path.
 pub type Earlier<'a> = &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync);
+
+/// Where rendered files go when they are not kept in memory: the writer of
+/// the output folder implements it. Render itself knows no disk.
+pub trait PageSink: Sync {
+    /// Take one rendered file (`path` relative to the output folder).
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
 
 /// Where [`render_site_to`] puts the pages, sections and taxonomy pages.
 #[derive(Clone, Copy)]
 pub enum Destination<'a> {
     /// Into the returned [`Output`].
     Memory,
-    /// Straight to disk as they are rendered (a build never holds them all
-    /// in memory); the returned [`Output`] has the rest.
-    Disk(&'a crate::output::write::Sink),
+    /// Handed to a sink as they are rendered (a build streams them to disk,
+    /// never holding them all in memory); the returned [`Output`] has the rest.
+    Stream(&'a dyn PageSink),
     /// Into the returned [`Output`], sharing an earlier build's bytes where a
     /// file is unchanged (`serve`: a full rebuild then holds only the changed
     /// files twice while the earlier build is still served).
     MemoryReusing(Earlier<'a>),
 }
 
-/// Render the whole site into `to`.
-pub fn render_site_to(
+/// The first half of rendering: the template environment, and every body
+/// finished (shortcodes run, links filled in) into `state`. The search index
+/// is built between this and [`render_site_to`], which links its loader.
+pub fn prepare(
     state: &Arc<RenderState>,
     set: &TemplateSet,
-    to: Destination<'_>,
-) -> Result<(Output, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Environment<'static>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let env = crate::templates::environment(set, state)?;
-    if std::env::var_os("FASCIA_TIMINGS").is_some() {
-        eprintln!("timing: render starts{}", crate::pipeline::memory_note());
+    let timing = crate::timing::Clock::new();
+    if timing.on {
+        eprintln!("timing: render starts{}", crate::timing::memory_note());
     }
-    let (contents, mut diags) = finish_bodies(state, &env, set);
-    if std::env::var_os("FASCIA_TIMINGS").is_some() {
-        eprintln!("timing: bodies finished{}", crate::pipeline::memory_note());
+    let (contents, diags) = finish_bodies(state, &env, set);
+    if timing.on {
+        eprintln!("timing: bodies finished{}", crate::timing::memory_note());
     }
     let _ = state.contents.set(contents);
-    // The search index first: pages link its loader with its content hash.
-    let search_files = crate::search::prepare(state);
+    Ok((env, diags))
+}
+
+/// Render every page, section, taxonomy page, the 404 and print pages,
+/// aliases, feeds and the search page into `to` (see [`prepare`]).
+pub fn render_site_to(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    to: Destination<'_>,
+) -> (Output, Vec<Diagnostic>) {
     let site = &state.site;
     let mut jobs: Vec<Job> = Vec::new();
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -617,9 +619,9 @@ pub fn render_site_to(
     let results: Vec<Result<SharedFiles, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let files = render_job(state, &env, set, job)?;
+            let files = render_job(state, env, set, job)?;
             match to {
-                Destination::Disk(sink) => {
+                Destination::Stream(sink) => {
                     for (path, bytes) in files {
                         sink.put(&path, &bytes)?;
                     }
@@ -642,6 +644,7 @@ pub fn render_site_to(
         })
         .collect();
     let mut output = Output::default();
+    let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(files) => {
@@ -673,19 +676,43 @@ pub fn render_site_to(
             Err(e) => diags.push(template_error(&e, set, &site.root)),
         }
     }
-    diags.extend(crate::output::aliases::add(site, &mut output, &env, set));
-    crate::output::feeds::add(state, &mut output);
-    diags.extend(crate::search::add(
-        state,
-        &mut output,
-        &env,
-        set,
-        search_files,
-    ));
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
+    diags.extend(aliases::add(site, &mut output, env, set));
+    feeds::add(state, &mut output);
+    diags.extend(search_page(state, &mut output, env, set));
+    (output, diags)
+}
+
+/// Where the search page goes.
+pub const SEARCH_PAGE: &str = "search/index.html";
+
+/// The search page, from `search.html` when search is on, the templates have
+/// one and no content page is at `/search/`.
+fn search_page(
+    state: &Arc<RenderState>,
+    output: &mut Output,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+) -> Option<Diagnostic> {
+    let site = &state.site;
+    if !site.config.search.enabled
+        || !set.has("search.html")
+        || output.files.contains_key(SEARCH_PAGE)
+    {
+        return None;
     }
-    Ok((output, diags))
+    let ctx = minijinja::context! {
+        config => state.config_value.clone(),
+        current_url => site.config.permalink("/search/"),
+        current_path => "/search/",
+        taxonomies => state.taxonomies.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
+    };
+    match env.get_template("search.html").and_then(|t| t.render(ctx)) {
+        Ok(html) => {
+            output.insert_bytes(SEARCH_PAGE.into(), html.into_bytes());
+            None
+        }
+        Err(e) => Some(template_error(&e, set, &site.root)),
+    }
 }
 
 /// Output files of one render job: (path, bytes).

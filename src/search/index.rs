@@ -724,7 +724,7 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         .filter(|f| *f != "description" || cfg.include_description)
         .collect();
     let nf = fields.len();
-    let clock = crate::pipeline::Clock::new();
+    let clock = crate::timing::Clock::new();
     // Tokenise: a few chunks per thread, each with its own term table.
     let per_chunk = docs
         .len()
@@ -1064,7 +1064,7 @@ pub fn loader(
             if rel == "search.js" {
                 found = Some(bytes);
             } else if rel.ends_with(".js") || rel.ends_with(".css") {
-                hashes.insert(rel, format!("{:016x}", crate::render::fnv1a(&bytes)));
+                hashes.insert(rel, format!("{:016x}", crate::hash::fnv1a(&bytes)));
             }
         }
     }

@@ -20,7 +20,7 @@ pub mod index;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -29,20 +29,12 @@ use crate::diagnostics::Diagnostic;
 use crate::output::{Output, OutputFile};
 use crate::render::RenderState;
 use crate::site::{DocId, Site};
-use crate::templates::{TemplateSet, template_error};
 
 pub use index::{build, build_with_shards, short_hash};
 
-/// Every field the index can hold, in the order of their ids.
-pub const FIELDS: &[&str] = &[
-    "title",
-    "synonyms",
-    "headings",
-    "description",
-    "tags",
-    "body",
-    "links",
-];
+/// Every field the index can hold, in the order of their ids (the config
+/// owns the list: it validates `[search] fields`).
+pub use crate::config::SEARCH_FIELDS as FIELDS;
 
 /// Words too common to be worth indexing (the client drops them from queries too).
 pub const STOP_WORDS: &[&str] = &[
@@ -90,7 +82,7 @@ pub struct SearchDoc {
 pub type IndexFiles = Vec<(String, Vec<u8>)>;
 
 /// Where the search page goes, unless a content page already claims `/search/`.
-pub const PAGE_FILE: &str = "search/index.html";
+pub const PAGE_FILE: &str = crate::render::SEARCH_PAGE;
 
 /// Build the index files of `state`'s site (none when search is off or its
 /// settings are wrong) and record their content hashes in `state`, so that
@@ -109,19 +101,10 @@ pub fn prepare(state: &RenderState) -> IndexFiles {
     files
 }
 
-/// Add the index `files` ([`prepare`]) to `output`, with the search page
-/// rendered from `search.html` when the templates have one and no content
-/// page is at `/search/`. Returns errors in the `[search]` settings or the
-/// template.
-pub fn add(
-    state: &Arc<RenderState>,
-    output: &mut Output,
-    env: &minijinja::Environment<'_>,
-    set: &TemplateSet,
-    files: IndexFiles,
-) -> Vec<Diagnostic> {
-    let site = &state.site;
-    let cfg = &site.config.search;
+/// Add the index `files` ([`prepare`]) to `output` (the search page itself
+/// is render's work). Returns errors in the `[search]` settings.
+pub fn add(state: &RenderState, output: &mut Output, files: IndexFiles) -> Vec<Diagnostic> {
+    let cfg = &state.site.config.search;
     if !cfg.enabled {
         return Vec::new();
     }
@@ -130,18 +113,6 @@ pub fn add(
     }
     for (path, bytes) in files {
         output.insert_bytes(path, bytes);
-    }
-    if set.has("search.html") && !output.files.contains_key(PAGE_FILE) {
-        let ctx = minijinja::context! {
-            config => state.config_value.clone(),
-            current_url => site.config.permalink("/search/"),
-            current_path => "/search/",
-            taxonomies => state.taxonomies.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
-        };
-        match env.get_template("search.html").and_then(|t| t.render(ctx)) {
-            Ok(html) => output.insert_bytes(PAGE_FILE.into(), html.into_bytes()),
-            Err(e) => return vec![template_error(&e, set, &site.root)],
-        }
     }
     Vec::new()
 }
@@ -168,7 +139,7 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
             "timing: search index {:.3} s (text {:.3} s){}",
             timer.elapsed().as_secs_f64(),
             collected.as_secs_f64(),
-            crate::pipeline::memory_note()
+            crate::timing::memory_note()
         );
     }
     files

@@ -289,7 +289,7 @@ impl Live {
                 files.push(self.print_edition(&env)?);
             }
             let mut feeds = Output::default();
-            crate::output::feeds::add(&self.state, &mut feeds);
+            crate::render::feeds::add(&self.state, &mut feeds);
             (files, feeds)
         };
         let feed_files = feeds.files.into_iter().filter_map(|(k, f)| match f {

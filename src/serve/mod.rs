@@ -32,10 +32,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cli::Verbosity;
 use crate::diagnostics::Diagnostics;
 use crate::output::{Output, OutputFile};
 use crate::pipeline::{BuildOptions, ParseCache};
+use crate::report::Verbosity;
 pub use handler::MAX_RELOAD_CLIENTS;
 use request_path::url_of_key;
 
@@ -60,7 +60,7 @@ pub struct ServedFile {
 
 impl ServedFile {
     fn new(bytes: Arc<Vec<u8>>) -> Self {
-        let hash = crate::render::fnv1a(&bytes);
+        let hash = crate::hash::fnv1a(&bytes);
         Self { bytes, hash }
     }
 }
@@ -469,7 +469,7 @@ fn rebuild_inner(
             drop(previous);
             let changed = state.publish(next);
             *live = Some(built);
-            crate::cli::print_diagnostics(
+            crate::report::print_diagnostics(
                 &Diagnostics {
                     items: diags
                         .items
@@ -494,7 +494,7 @@ fn rebuild_inner(
 /// Print a failed build's errors and what the browser shows meanwhile, and
 /// show them in open pages.
 fn report_failure(state: &ServerState, diags: &Diagnostics) {
-    crate::cli::print_diagnostics(diags, state.verbosity);
+    crate::report::print_diagnostics(diags, state.verbosity);
     if state.has_build() {
         eprintln!("Rebuild failed: serving the last good build; the error is shown in open pages");
     } else {
@@ -512,7 +512,7 @@ fn report_rebuild(state: &ServerState, kind: &str, started: Instant, changed: &[
     eprintln!(
         "Rebuilt ({kind}) in {:.1} ms: {}",
         started.elapsed().as_secs_f64() * 1000.0,
-        crate::cli::plural(changed.len(), "changed path", "changed paths")
+        crate::report::plural(changed.len(), "changed path", "changed paths")
     );
     if state.verbosity.verbose() {
         for url in changed.iter().take(20) {

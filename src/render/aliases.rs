@@ -4,8 +4,8 @@
 
 use minijinja::{Environment, context};
 
-use super::Output;
 use crate::diagnostics::Diagnostic;
+use crate::output::Output;
 use crate::site::{DocId, Site};
 use crate::templates::{TemplateSet, template_error};
 

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::Output;
 use crate::content::Document;
+use crate::output::Output;
 use crate::render::RenderState;
 
 const SITEMAP_LIMIT: usize = 50_000;
@@ -201,14 +201,14 @@ mod tests {
         let mut out = Output::default();
         write_sitemaps(&mut out, &urls, "https://ex.org");
         let index = match &out.files["sitemap.xml"] {
-            super::super::OutputFile::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
-            super::super::OutputFile::Copy(_) => unreachable!(),
+            crate::output::OutputFile::Bytes(b) => String::from_utf8(b.to_vec()).unwrap(),
+            crate::output::OutputFile::Copy(_) => unreachable!(),
         };
         assert!(index.contains("<sitemapindex"));
         assert_eq!(index.matches("<sitemap>").count(), 3);
         for n in 1..=3 {
             let key = format!("sitemap{n}.xml");
-            let super::super::OutputFile::Bytes(b) = &out.files[&key] else {
+            let crate::output::OutputFile::Bytes(b) = &out.files[&key] else {
                 unreachable!()
             };
             let count = String::from_utf8_lossy(b).matches("<url>").count();
