@@ -346,3 +346,118 @@ fn every_citation_is_in_the_fact_sheet_bibliography() {
         );
     }
 }
+
+/// The pages added for issue 21: two techniques, three regional conditions and
+/// two safety topics.
+const ISSUE_21_PAGES: [&str; 7] = [
+    "techniques/cupping.md",
+    "techniques/foam-rolling.md",
+    "conditions/plantar-heel-pain.md",
+    "conditions/shoulder-pain.md",
+    "conditions/lateral-elbow-pain.md",
+    "safety/massage-in-pregnancy.md",
+    "safety/massage-and-cancer.md",
+];
+
+#[test]
+fn the_issue_21_pages_exist_and_meet_the_bars() {
+    let s = site();
+    let ids: Vec<DocId> = ISSUE_21_PAGES
+        .iter()
+        .map(|rel| s.by_rel(rel).unwrap_or_else(|| panic!("missing {rel}")))
+        .collect();
+    let new: HashSet<DocId> = ids.iter().copied().collect();
+    let mut problems = Vec::new();
+    for (rel, id) in ISSUE_21_PAGES.iter().zip(&ids) {
+        let doc = s.doc(*id);
+        let slot = s.slot(*id);
+        if doc.fm.last_reviewed.is_none() {
+            problems.push(format!("{rel}: no last_reviewed"));
+        }
+        if doc.fm.description.as_deref().is_none_or(|d| d.chars().count() >= 160) {
+            problems.push(format!("{rel}: no description under 160 characters"));
+        }
+        if doc.body.word_count < 500 {
+            problems.push(format!("{rel}: {} words", doc.body.word_count));
+        }
+        let cited = &s.graph.references[slot];
+        if cited.len() < 2 {
+            problems.push(format!("{rel}: cites {} works", cited.len()));
+        }
+        // Evidence, not only vendor or practitioner pages: at least one review,
+        // trial or guideline.
+        if !cited.iter().any(|&w| {
+            matches!(
+                s.bibliography.works[w].kind.as_str(),
+                "review" | "trial" | "guideline"
+            )
+        }) {
+            problems.push(format!("{rel}: cites no review, trial or guideline"));
+        }
+        if s.graph.outgoing[slot].len() < 3 {
+            problems.push(format!("{rel}: {} outbound links", s.graph.outgoing[slot].len()));
+        }
+        // Readers reach each new page from the existing encyclopedia, not only
+        // from the other new pages.
+        let from_existing: HashSet<DocId> = s.graph.backlinks[slot]
+            .iter()
+            .map(|b| b.source)
+            .filter(|src| !new.contains(src))
+            .collect();
+        if from_existing.len() < 2 {
+            problems.push(format!(
+                "{rel}: linked from {} existing pages",
+                from_existing.len()
+            ));
+        }
+        if rel.starts_with("techniques/") && s.graph.facts[slot].is_empty() {
+            problems.push(format!("{rel}: no facts box"));
+        }
+        let lower = doc.file.text.to_lowercase();
+        for word in ["seed", "archive", ".txt"] {
+            if lower.contains(word) {
+                problems.push(format!("{rel}: says {word:?}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every condition page says what guidelines recommend first (usually exercise
+/// and education), under a `{#first-line-care}` heading, citing a guideline,
+/// so that massage, instruments or needles are not read as the main treatment.
+#[test]
+fn every_condition_page_states_first_line_care_from_a_guideline() {
+    let s = site();
+    let mut problems = Vec::new();
+    for (i, p) in pages_in(&s, "conditions") {
+        let rel = p.doc.file.rel.as_str();
+        if rel.ends_with("_index.md") {
+            continue;
+        }
+        if !p.doc.body.headings.iter().any(|h| h.id == "first-line-care") {
+            problems.push(format!("{rel}: no {{#first-line-care}} section"));
+        }
+        let cited = &s.graph.references[s.slot(DocId::Page(i))];
+        if !cited
+            .iter()
+            .any(|&w| s.bibliography.works[w].kind == "guideline")
+        {
+            problems.push(format!("{rel}: cites no guideline"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Loading exercise for tendon pain is graded, with its evidence cited.
+    let t = s.doc(s.by_rel("conditions/tendinopathy.md").unwrap());
+    assert!(
+        !t.file.text.contains("does not grade it"),
+        "tendinopathy still declines to grade loading exercise"
+    );
+    let slot = s.slot(s.by_rel("conditions/tendinopathy.md").unwrap());
+    assert!(
+        s.graph.references[slot]
+            .iter()
+            .any(|&w| s.bibliography.works[w].key == "karanasios2021"),
+        "tendinopathy does not cite the exercise meta-analysis"
+    );
+}
