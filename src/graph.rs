@@ -8,68 +8,13 @@
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, byte_col_to_char_col, closest};
 use crate::knowledge::facts::{self, Comparison, ComparisonColumn, Fact};
 use crate::markdown::{LinkKind, LinkRef};
 use crate::site::{DocId, Site};
 
-/// Lookup tables from names to documents.
-#[derive(Debug, Default)]
-pub struct LinkIndex {
-    /// `techniques/iastm.md`, `techniques/_index.md`
-    pub by_rel: HashMap<String, DocId>,
-    /// Lowercased names for wikilinks: path without `.md`, title, slug, synonyms.
-    /// More than one document under one name makes the name ambiguous.
-    pub by_name: HashMap<String, Vec<DocId>>,
-    /// Anchors each document has (heading ids plus generated ones), by slot.
-    pub anchors: Vec<HashSet<String>>,
-}
-
-/// Where a link goes after resolution.
-#[derive(Debug, Clone, Serialize)]
-pub struct ResolvedLink {
-    /// The target document (internal links only).
-    #[serde(skip)]
-    pub target: Option<DocId>,
-    /// The anchor on the target, if any.
-    pub anchor: Option<String>,
-    pub kind: LinkKind,
-    /// For citations: the work's index in the bibliography.
-    #[serde(skip)]
-    pub work: Option<usize>,
-}
-
-/// A page that links here, and the sentence where it does.
-#[derive(Debug, Clone, Serialize)]
-pub struct Backlink {
-    #[serde(skip)]
-    pub source: DocId,
-    pub sentence: String,
-}
-
-/// Everything the link stage learns, indexed by document slot.
-#[derive(Debug, Default)]
-pub struct LinkGraph {
-    pub index: LinkIndex,
-    pub resolved: Vec<Vec<ResolvedLink>>,
-    pub backlinks: Vec<Vec<Backlink>>,
-    /// Outgoing internal targets (deduplicated, in order).
-    pub outgoing: Vec<Vec<DocId>>,
-    /// Works cited, in order of first citation.
-    pub references: Vec<Vec<usize>>,
-    /// For each work: the documents citing it.
-    pub cited_by: Vec<Vec<DocId>>,
-    pub facts: Vec<Vec<Fact>>,
-    pub comparisons: Vec<Option<Comparison>>,
-    /// The glossary and bibliography pages, when configured.
-    pub glossary_page: Option<DocId>,
-    pub bibliography_page: Option<DocId>,
-    /// Every path the build writes, for links written as plain URLs (set
-    /// before [`link`] runs).
-    pub paths: crate::site_paths::SitePaths,
-}
+pub use crate::links::{Backlink, LinkGraph, LinkIndex, ResolvedLink};
 
 /// What one document's resolved links contribute to the graph.
 struct Edges {

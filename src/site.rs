@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::content::{Document, Page, Section};
-use crate::graph::LinkGraph;
 use crate::knowledge::glossary::Glossary;
 use crate::knowledge::references::Bibliography;
+use crate::links::LinkGraph;
 
 /// A page or a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -19,6 +19,21 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::site::{DocId, Site};
 
+/// The URL path of the print edition.
+pub const PRINT_PATH: &str = "/print/";
+
+/// `/a/b/` -> `a/b/index.html`.
+pub fn out_path(url_path: &str) -> String {
+    let p = url_path.trim_start_matches('/');
+    format!("{p}index.html")
+}
+
+/// `/tags/deep-tissue/`
+pub fn term_path(kind: &str, name: &str) -> String {
+    use crate::markdown::slugify;
+    format!("/{}/{}/", slugify(kind), slugify(name))
+}
+
 /// Output keys (`notes/a/index.html`, `atom.xml`) the build will write.
 #[derive(Debug, Default)]
 pub struct SitePaths {
@@ -76,7 +91,7 @@ impl SitePaths {
             paths.files.insert(format!("{slug}/index.html"));
             for p in &site.pages {
                 for term in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
-                    let path = crate::render::taxonomy::term_path(&t.name, term);
+                    let path = term_path(&t.name, term);
                     paths.files.insert(key_of(&path));
                 }
             }
@@ -90,7 +105,7 @@ impl SitePaths {
             paths.files.insert("404.html".into());
         }
         if has_template("print.html") {
-            paths.files.insert(key_of(crate::render::print::PATH));
+            paths.files.insert(key_of(PRINT_PATH));
         }
         if cfg.search.enabled {
             paths.generated_dirs.push("search/");
@@ -117,7 +132,7 @@ impl SitePaths {
 
 /// `/a/b/` -> `a/b/index.html`.
 fn key_of(url_path: &str) -> String {
-    crate::render::out_path(url_path)
+    out_path(url_path)
 }
 
 /// A plain URL's path below the site root (`/notes/a/`), resolved from the

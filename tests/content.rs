@@ -374,7 +374,12 @@ fn the_issue_21_pages_exist_and_meet_the_bars() {
         if doc.fm.last_reviewed.is_none() {
             problems.push(format!("{rel}: no last_reviewed"));
         }
-        if doc.fm.description.as_deref().is_none_or(|d| d.chars().count() >= 160) {
+        if doc
+            .fm
+            .description
+            .as_deref()
+            .is_none_or(|d| d.chars().count() >= 160)
+        {
             problems.push(format!("{rel}: no description under 160 characters"));
         }
         if doc.body.word_count < 500 {
@@ -395,7 +400,10 @@ fn the_issue_21_pages_exist_and_meet_the_bars() {
             problems.push(format!("{rel}: cites no review, trial or guideline"));
         }
         if s.graph.outgoing[slot].len() < 3 {
-            problems.push(format!("{rel}: {} outbound links", s.graph.outgoing[slot].len()));
+            problems.push(format!(
+                "{rel}: {} outbound links",
+                s.graph.outgoing[slot].len()
+            ));
         }
         // Readers reach each new page from the existing encyclopedia, not only
         // from the other new pages.
@@ -435,7 +443,13 @@ fn every_condition_page_states_first_line_care_from_a_guideline() {
         if rel.ends_with("_index.md") {
             continue;
         }
-        if !p.doc.body.headings.iter().any(|h| h.id == "first-line-care") {
+        if !p
+            .doc
+            .body
+            .headings
+            .iter()
+            .any(|h| h.id == "first-line-care")
+        {
             problems.push(format!("{rel}: no {{#first-line-care}} section"));
         }
         let cited = &s.graph.references[s.slot(DocId::Page(i))];

@@ -8,6 +8,7 @@
 
 pub mod aliases;
 pub mod context;
+pub mod environment;
 pub mod feeds;
 pub mod print;
 pub mod taxonomy;
@@ -587,7 +588,7 @@ pub fn prepare(
     state: &Arc<RenderState>,
     set: &TemplateSet,
 ) -> Result<(Environment<'static>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let env = crate::templates::environment(set, state)?;
+    let env = crate::render::environment::environment(set, state)?;
     let timing = crate::timing::Clock::new();
     if timing.on {
         eprintln!("timing: render starts{}", crate::timing::memory_note());
@@ -843,8 +844,4 @@ fn page_template(site: &Site, i: usize) -> String {
     "page.html".into()
 }
 
-/// `/a/b/` -> `a/b/index.html`.
-pub fn out_path(url_path: &str) -> String {
-    let p = url_path.trim_start_matches('/');
-    format!("{p}index.html")
-}
+pub use crate::site_paths::out_path;

@@ -20,8 +20,7 @@ use super::RenderState;
 use super::context::{PageObj, SectionObj};
 use crate::site::{DocId, Site};
 
-/// The URL path of the print edition.
-pub const PATH: &str = "/print/";
+pub use crate::site_paths::PRINT_PATH as PATH;
 
 /// The anchor of a document in the print edition (`/techniques/iastm/` -> `p-techniques-iastm`).
 pub fn anchor(path: &str) -> String {

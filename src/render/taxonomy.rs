@@ -31,10 +31,7 @@ pub struct Taxonomy {
     pub terms: Vec<Term>,
 }
 
-/// `/tags/deep-tissue/`
-pub fn term_path(kind: &str, name: &str) -> String {
-    format!("/{}/{}/", slugify(kind), slugify(name))
-}
+pub use crate::site_paths::term_path;
 
 /// Gather the terms of every declared taxonomy.
 pub fn collect(site: &Site) -> Vec<Taxonomy> {

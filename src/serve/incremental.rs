@@ -256,8 +256,8 @@ impl Live {
         // read them; the rest are finished when read)...
         let mut bodies = Vec::new();
         {
-            let env =
-                crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
+            let env = crate::render::environment::environment(&self.templates, &self.state)
+                .map_err(errors)?;
             for &id in &ids {
                 let slot = self.state.site.slot(id);
                 if self.state.site.doc(id).body.shortcodes.is_empty() {
@@ -277,8 +277,8 @@ impl Live {
         }
         // ...then the pages that show them.
         let (files, feeds) = {
-            let env =
-                crate::templates::environment(&self.templates, &self.state).map_err(errors)?;
+            let env = crate::render::environment::environment(&self.templates, &self.state)
+                .map_err(errors)?;
             let (mut files, diags) =
                 crate::render::render_docs(&self.state, &env, &self.templates, &ids);
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
