@@ -590,7 +590,12 @@ fn counted_figures(text: &str) -> Vec<(u64, &'static str)> {
             continue;
         }
         for next in words.iter().skip(i + 1).take(3) {
-            if number_word(next).is_some() || next == "percent" || next == "per" {
+            // Another number, or a measure ("5 degrees in people"), ends the search.
+            let measures = [
+                "percent", "per", "degrees", "points", "mm", "minutes", "hours", "days", "day",
+                "weeks", "week", "months", "month", "years", "year",
+            ];
+            if number_word(next).is_some() || measures.contains(&next.as_str()) {
                 break;
             }
             if let Some(unit) = unit_of(next) {
@@ -667,6 +672,8 @@ fn the_figure_reader_counts_what_it_should() {
     assert_eq!(passages.len(), 1);
     assert_eq!(passages[0].1, vec!["seffrin2019".to_string()]);
     assert_eq!(counted_figures(&passages[0].0), vec![(12, "trials")]);
+    assert!(counted_figures("about 5 degrees in people, three months after people joined").is_empty());
+    assert!(counted_figures("about 48 in 100 people; six of nine trials").is_empty());
 }
 
 #[test]
