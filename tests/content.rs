@@ -420,14 +420,21 @@ fn internal_words(text: &str) -> Vec<String> {
             .char_indices()
             .nth(60)
             .map_or(lower.len(), |(i, _)| at + i);
-        lower[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+        lower[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let mut at = 0;
     for word in lower.split(|c: char| !c.is_alphanumeric()) {
         if word == "seed" || word == "seeds" {
             found.push(format!("the word {word:?}: …{}…", context(at)));
         }
-        at += word.len() + lower[at + word.len()..].chars().next().map_or(0, char::len_utf8);
+        at += word.len()
+            + lower[at + word.len()..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
     }
     for phrase in ["archive file", ".txt", "editors' archive", "fact sheet"] {
         if let Some(i) = lower.find(phrase) {
@@ -514,11 +521,17 @@ const REVIEW_FIGURES: &[(&str, &[(&str, &[u64])])] = &[
     ("mu2020", &[("trials", &[33, 7]), ("people", &[8270])]),
     ("tang2024", &[("trials", &[9]), ("people", &[450])]),
     ("tang2025", &[("trials", &[11, 6]), ("people", &[427])]),
-    ("nazari2019", &[("trials", &[9, 6, 2]), ("outcomes", &[43, 36])]),
+    (
+        "nazari2019",
+        &[("trials", &[9, 6, 2]), ("outcomes", &[43, 36])],
+    ),
     ("brady2014", &[("treatments", &[7629])]),
     ("laimi2018", &[("trials", &[8])]),
     ("wu2021", &[("trials", &[8]), ("people", &[375])]),
-    ("sevier2015", &[("people", &[107, 21, 20]), ("elbows", &[113])]),
+    (
+        "sevier2015",
+        &[("people", &[107, 21, 20]), ("elbows", &[113])],
+    ),
     ("perlman2019", &[("people", &[222])]),
     ("perlman2012", &[("people", &[125])]),
     ("thoracicrct", &[("people", &[143])]),
@@ -549,9 +562,27 @@ fn unit_of(word: &str) -> Option<&'static str> {
 
 fn number_word(word: &str) -> Option<u64> {
     let words = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen", "twenty",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
     ];
     if let Some(n) = words.iter().position(|w| *w == word) {
         return Some(n as u64);
@@ -643,7 +674,8 @@ fn cited_passages(body: &str) -> Vec<(String, Vec<String>)> {
                         if i == 0 {
                             part.to_string()
                         } else {
-                            part.split_once(')').map_or(String::new(), |(_, r)| r.to_string())
+                            part.split_once(')')
+                                .map_or(String::new(), |(_, r)| r.to_string())
                         }
                     })
                     .collect::<Vec<_>>()
@@ -672,7 +704,9 @@ fn the_figure_reader_counts_what_it_should() {
     assert_eq!(passages.len(), 1);
     assert_eq!(passages[0].1, vec!["seffrin2019".to_string()]);
     assert_eq!(counted_figures(&passages[0].0), vec![(12, "trials")]);
-    assert!(counted_figures("about 5 degrees in people, three months after people joined").is_empty());
+    assert!(
+        counted_figures("about 5 degrees in people, three months after people joined").is_empty()
+    );
     assert!(counted_figures("about 48 in 100 people; six of nine trials").is_empty());
 }
 
