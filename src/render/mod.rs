@@ -666,14 +666,8 @@ pub fn render_site_to(
         }
     }
     if set.has("print.html") {
-        let ctx = context! {
-            articles => print::articles(state),
-            config => state.config_value.clone(),
-            current_url => site.config.permalink(print::PATH),
-            current_path => print::PATH,
-        };
-        match env.get_template("print.html").and_then(|t| t.render(ctx)) {
-            Ok(html) => output.insert_bytes(out_path(print::PATH), html.into_bytes()),
+        match print_page(state, env) {
+            Ok((path, html)) => output.insert_bytes(path, html),
             Err(e) => diags.push(template_error(&e, set, &site.root)),
         }
     }
@@ -681,6 +675,21 @@ pub fn render_site_to(
     feeds::add(state, &mut output);
     diags.extend(search_page(state, &mut output, env, set));
     (output, diags)
+}
+
+/// The print edition (`print.html`): its output path and bytes.
+pub fn print_page(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+) -> Result<(String, Vec<u8>), minijinja::Error> {
+    let ctx = context! {
+        articles => print::articles(state),
+        config => state.config_value.clone(),
+        current_url => state.site.config.permalink(print::PATH),
+        current_path => print::PATH,
+    };
+    let html = env.get_template("print.html")?.render(ctx)?;
+    Ok((out_path(print::PATH), html.into_bytes()))
 }
 
 /// Where the search page goes.

@@ -79,7 +79,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Take an [`Output`] into memory (files to copy are read), as the
     /// build after `previous`: files whose bytes it shares (see
-    /// [`incremental::Live::build_reusing`]) keep their key and hash.
+    /// [`crate::pipeline::live::Live::build_reusing`]) keep their key and hash.
     pub fn from_output(output: &Output, previous: &Snapshot) -> Self {
         let mut files = HashMap::with_capacity(output.files.len());
         for (key, file) in &output.files {
@@ -331,7 +331,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     }
     loop {
         // A stale search index is made again only when no edit is waiting.
-        let search_stale = live.as_ref().is_some_and(incremental::Live::search_stale);
+        let search_stale = live
+            .as_ref()
+            .is_some_and(crate::pipeline::live::Live::search_stale);
         let wait = if search_stale {
             SEARCH_AFTER
         } else {
@@ -371,7 +373,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
 
 /// The search index after incremental rebuilds, published as a build of its
 /// own (pages never wait for it).
-fn refresh_search(state: &ServerState, live: &mut Option<incremental::Live>) {
+fn refresh_search(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>) {
     let Some(current) = live.as_mut() else {
         return;
     };
@@ -395,7 +397,7 @@ fn refresh_search(state: &ServerState, live: &mut Option<incremental::Live>) {
 /// the error is shown in open pages, and the next change rebuilds in full.
 fn rebuild(
     state: &ServerState,
-    live: &mut Option<incremental::Live>,
+    live: &mut Option<crate::pipeline::live::Live>,
     opts: &BuildOptions,
     cache: &ParseCache,
     batch: Option<&[watch::Change]>,
@@ -429,7 +431,7 @@ fn rebuild(
 /// and report the errors.
 fn rebuild_inner(
     state: &ServerState,
-    live: &mut Option<incremental::Live>,
+    live: &mut Option<crate::pipeline::live::Live>,
     opts: &BuildOptions,
     cache: &ParseCache,
     batch: Option<&[watch::Change]>,
@@ -448,12 +450,12 @@ fn rebuild_inner(
                 return;
             }
             // A save began meanwhile: judge the file once it is written.
-            Err(incremental::Fallback::Errors(_)) if superseded() => return,
-            Err(incremental::Fallback::Errors(diags)) => {
+            Err(crate::pipeline::live::Fallback::Errors(_)) if superseded() => return,
+            Err(crate::pipeline::live::Fallback::Errors(diags)) => {
                 report_failure(state, &diags);
                 return;
             }
-            Err(incremental::Fallback::Full) => {}
+            Err(crate::pipeline::live::Fallback::Full) => {}
         }
     }
     // The served snapshot shares the rendered files; the rest of the old
@@ -462,7 +464,7 @@ fn rebuild_inner(
     *live = None;
     let previous = state.snapshot();
     let earlier = |path: &str| previous.files.get(path).map(|f| Arc::clone(&f.bytes));
-    let built = incremental::Live::build_reusing(opts, cache, Some(&earlier));
+    let built = crate::pipeline::live::Live::build_reusing(opts, cache, Some(&earlier));
     match built {
         Ok((built, diags)) => {
             let next = Snapshot::from_output(&built.output, &previous);

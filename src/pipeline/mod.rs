@@ -3,6 +3,8 @@
 //! `build`, `check` and `serve` share these stages; `check` stops after
 //! `link`, `build` writes the output atomically, `serve` keeps it in memory.
 
+pub mod live;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -1,0 +1,319 @@
+//! Incremental rebuilds, the interface the pipeline offers `serve`.
+//!
+//! `serve` decides from the changed paths how much must be redone
+//! (`serve::incremental::plan`). For the common case, an edit to the body of existing
+//! pages, [`Live::apply_body_edits`] re-parses only those pages, re-resolves
+//! their links, updates the backlinks, references and related pages of the
+//! pages they touch, and re-renders only the pages whose output can change:
+//! the edited pages, the pages they linked to before or link to now, their
+//! sections, the bibliography and the print edition (with the feeds); the
+//! search index, made from every page, follows in [`Live::refresh_search`].
+//! Anything else is a full rebuild (which still re-parses only files whose
+//! text changed).
+//! Every incremental result equals a full build; `tests/serve.rs` compares
+//! them byte for byte after a sequence of edits, on a fixture and on the
+//! encyclopedia.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::content::{self, Document, ParseContext, SourceFile, front_matter};
+use crate::diagnostics::Diagnostics;
+use crate::output::{Output, OutputFile};
+use crate::pipeline::{self, BuildOptions, ParseCache};
+use crate::render::{Destination, Earlier, RenderState};
+use crate::site::DocId;
+use crate::templates::TemplateSet;
+
+/// The last good build, kept to be updated in place.
+pub struct Live {
+    /// Shared only while rendering; uniquely owned between rebuilds.
+    pub state: Arc<RenderState>,
+    pub templates: TemplateSet,
+    pub output: Output,
+    /// Set when an incremental update failed half-way: rebuild fully next time.
+    pub dirty: bool,
+    /// Set when pages changed since the search index was made: see
+    /// [`Live::refresh_search`].
+    search_stale: bool,
+    /// The glossary matcher, built once per full build.
+    matcher: Option<crate::markdown::GlossaryMatcher>,
+}
+
+/// Why the fast path could not be taken, or the errors it found.
+pub enum Fallback {
+    /// Rebuild everything.
+    Full,
+    /// The edit is broken: keep the last good build and report.
+    Errors(Diagnostics),
+}
+
+impl Live {
+    /// A full build into memory.
+    pub fn build(
+        opts: &BuildOptions,
+        cache: &ParseCache,
+    ) -> Result<(Self, Diagnostics), Diagnostics> {
+        Self::build_reusing(opts, cache, None)
+    }
+
+    /// A full build into memory that shares the bytes of `earlier` (the
+    /// build being served) for every file that comes out the same: while
+    /// both are held, only the changed files are held twice.
+    pub fn build_reusing(
+        opts: &BuildOptions,
+        cache: &ParseCache,
+        earlier: Option<Earlier<'_>>,
+    ) -> Result<(Self, Diagnostics), Diagnostics> {
+        let linked = pipeline::load_and_link_cached(opts, cache)?;
+        let templates = linked.templates.clone();
+        let to = earlier.map_or(Destination::Memory, Destination::MemoryReusing);
+        let (state, mut output, diags) = pipeline::render_into(linked, to)?;
+        // The rest (feeds, search index, print edition, 404) likewise.
+        if let Some(earlier) = earlier {
+            for (path, file) in &mut output.files {
+                if let OutputFile::Bytes(bytes) = file
+                    && let Some(old) = earlier(path)
+                    && !Arc::ptr_eq(&old, bytes)
+                    && old == *bytes
+                {
+                    *bytes = old;
+                }
+            }
+        }
+        let site = &state.site;
+        let k = &site.config.knowledge;
+        let matcher =
+            (k.glossary_links && k.glossary_page.is_some() && !site.glossary.terms.is_empty())
+                .then(|| site.glossary.matcher());
+        Ok((
+            Self {
+                state,
+                templates,
+                output,
+                dirty: false,
+                search_stale: false,
+                matcher,
+            },
+            diags,
+        ))
+    }
+
+    /// Apply body-only edits of existing pages. Returns the output paths
+    /// that changed.
+    pub fn apply_body_edits(&mut self, rels: &[String]) -> Result<Vec<String>, Fallback> {
+        let mut edits: Vec<(DocId, Document)> = Vec::new();
+        for rel in rels {
+            let site = &self.state.site;
+            let id = site.by_rel(rel).ok_or(Fallback::Full)?;
+            let old = site.doc(id);
+            let path = site.root.join("content").join(rel);
+            let text = std::fs::read_to_string(&path).map_err(|_| Fallback::Full)?;
+            if text == old.file.text {
+                continue;
+            }
+            let new_front = front_matter::split(&text, &old.file.display)
+                .map_err(|_| Fallback::Full)?
+                .front;
+            let old_front = front_matter::split(&old.file.text, &old.file.display)
+                .map_err(|_| Fallback::Full)?
+                .front;
+            if new_front != old_front {
+                return Err(Fallback::Full);
+            }
+            let doc = self.reparse(old, text)?;
+            let ids = |d: &Document| {
+                d.body
+                    .headings
+                    .iter()
+                    .map(|h| h.id.clone())
+                    .collect::<Vec<_>>()
+            };
+            if ids(&doc) != ids(old) {
+                return Err(Fallback::Full); // anchors others link to may have changed
+            }
+            edits.push((id, doc));
+        }
+        if edits.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.check_links(&edits)?;
+        let affected = self.apply(edits)?;
+        self.rerender(&affected).map_err(|_| {
+            self.dirty = true;
+            Fallback::Full
+        })
+    }
+
+    fn reparse(&self, old: &Document, text: String) -> Result<Document, Fallback> {
+        let site = &self.state.site;
+        let cfg = &site.config;
+        let has = |name: &str| self.templates.has_shortcode(name);
+        let cx = ParseContext {
+            markdown: &cfg.markdown,
+            glossary: self.matcher.as_ref(),
+            shortcodes: &has,
+        };
+        let file = SourceFile {
+            rel: old.file.rel.clone(),
+            display: old.file.display.clone(),
+            text,
+        };
+        match content::parse_file(file, &cx) {
+            Ok((doc, _)) => Ok(doc),
+            Err(e) => Err(Fallback::Errors(Diagnostics { items: e })),
+        }
+    }
+
+    fn check_links(&self, edits: &[(DocId, Document)]) -> Result<(), Fallback> {
+        let mut diags = Diagnostics::default();
+        for (id, doc) in edits {
+            let (_, d) = crate::graph::resolve_doc_with(&self.state.site, *id, doc);
+            diags.extend(d);
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(Fallback::Errors(diags));
+        }
+        Ok(())
+    }
+
+    /// Install the new documents and update the graph; the documents whose
+    /// output may change.
+    fn apply(&mut self, edits: Vec<(DocId, Document)>) -> Result<BTreeSet<DocId>, Fallback> {
+        let state = Arc::get_mut(&mut self.state).ok_or(Fallback::Full)?;
+        let mut affected = BTreeSet::new();
+        let mut refs_changed = false;
+        for (id, doc) in edits {
+            let site = state.site_mut();
+            let (resolved, _) = crate::graph::resolve_doc_with(site, id, &doc);
+            match id {
+                DocId::Page(i) => site.pages[i].doc = Arc::new(doc),
+                DocId::Section(i) => site.sections[i].doc = Arc::new(doc),
+            }
+            let slot = site.slot(id);
+            let old_out = std::mem::take(&mut site.graph.outgoing[slot]);
+            let old_refs = std::mem::take(&mut site.graph.references[slot]);
+            site.graph.resolved[slot] = resolved;
+            crate::graph::relink_doc(site, id, &old_out, &old_refs);
+            let new_out = site.graph.outgoing[slot].clone();
+            refs_changed |= old_refs != site.graph.references[slot];
+            affected.insert(id);
+            affected.extend(old_out.iter().chain(&new_out).copied());
+            if let DocId::Page(i) = id {
+                affected.insert(DocId::Section(site.pages[i].section));
+            }
+        }
+        if refs_changed && let Some(b) = state.site.graph.bibliography_page {
+            affected.insert(b);
+        }
+        let pages: Vec<usize> = affected
+            .iter()
+            .filter_map(|id| {
+                if let DocId::Page(i) = *id {
+                    Some(i)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        state.refresh_related(&pages);
+        Ok(affected)
+    }
+
+    fn rerender(&mut self, affected: &BTreeSet<DocId>) -> Result<Vec<String>, Fallback> {
+        let ids: Vec<DocId> = affected.iter().copied().collect();
+        let errors = |items| Fallback::Errors(Diagnostics { items });
+        // Finished bodies with shortcodes first (other pages' templates may
+        // read them; the rest are finished when read)...
+        let mut bodies = Vec::new();
+        {
+            let env = crate::render::environment::environment(&self.templates, &self.state)
+                .map_err(errors)?;
+            for &id in &ids {
+                let slot = self.state.site.slot(id);
+                if self.state.site.doc(id).body.shortcodes.is_empty() {
+                    bodies.push((slot, None));
+                    continue;
+                }
+                let (html, d) = crate::render::finish_body(&self.state, &env, &self.templates, id);
+                if d.iter().any(crate::diagnostics::Diagnostic::is_error) {
+                    return Err(errors(d));
+                }
+                bodies.push((slot, Some(html)));
+            }
+        }
+        let state = Arc::get_mut(&mut self.state).ok_or(Fallback::Full)?;
+        for (slot, html) in bodies {
+            state.set_content(slot, html);
+        }
+        // ...then the pages that show them.
+        let (files, feeds) = {
+            let env = crate::render::environment::environment(&self.templates, &self.state)
+                .map_err(errors)?;
+            let (mut files, diags) =
+                crate::render::render_docs(&self.state, &env, &self.templates, &ids);
+            if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
+                return Err(errors(diags));
+            }
+            // The print edition holds every page's body.
+            if self.templates.has("print.html") {
+                files.push(self.print_edition(&env)?);
+            }
+            let mut feeds = Output::default();
+            crate::render::feeds::add(&self.state, &mut feeds);
+            (files, feeds)
+        };
+        let feed_files = feeds.files.into_iter().filter_map(|(k, f)| match f {
+            crate::output::OutputFile::Bytes(b) => Some((k, (*b).clone())),
+            crate::output::OutputFile::Copy(_) => None,
+        });
+        self.search_stale = true;
+        Ok(self.take_changed(files.into_iter().chain(feed_files)))
+    }
+
+    /// Put `files` into the output; the paths whose bytes changed, sorted.
+    fn take_changed(&mut self, files: impl Iterator<Item = (String, Vec<u8>)>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for (path, bytes) in files {
+            let same = matches!(self.output.files.get(&path), Some(crate::output::OutputFile::Bytes(old)) if **old == bytes);
+            if !same {
+                changed.push(path.clone());
+                self.output.files.insert(
+                    path,
+                    crate::output::OutputFile::Bytes(crate::output::shared(bytes)),
+                );
+            }
+        }
+        changed.sort();
+        changed
+    }
+
+    /// Whether the search index lags behind the pages.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Make the search index again after body edits; the paths that changed.
+    /// It is built from every page, so on a large site it costs far more
+    /// than re-rendering the edited pages: `serve` publishes the pages
+    /// first and calls this once the editing pauses.
+    pub fn refresh_search(&mut self) -> Vec<String> {
+        if !std::mem::take(&mut self.search_stale) {
+            return Vec::new();
+        }
+        let files = crate::search::index_files(&self.state);
+        self.take_changed(files.into_iter())
+    }
+}
+
+impl Live {
+    /// The print edition, rendered as a full build renders it (on an error, a
+    /// full build reports it properly).
+    fn print_edition(
+        &self,
+        env: &minijinja::Environment<'_>,
+    ) -> Result<(String, Vec<u8>), Fallback> {
+        crate::render::print_page(&self.state, env).map_err(|_| Fallback::Full)
+    }
+}
