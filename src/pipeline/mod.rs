@@ -3,24 +3,23 @@
 //! `build`, `check` and `serve` share these stages; `check` stops after
 //! `link`, `build` writes the output atomically, `serve` keeps it in memory.
 
+mod cache;
 pub mod live;
+mod stages;
+
+pub use cache::ParseCache;
+use stages::{Sources, assemble, fail, load, parse};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::content::{self, Document, ParseContext};
+use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::knowledge::glossary::Glossary;
-use crate::knowledge::references::Bibliography;
 use crate::output::Output;
 use crate::render::{Destination, RenderState};
 use crate::site::Site;
 use crate::templates::TemplateSet;
-
-type ParseResult = Result<(Arc<Document>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// What a build is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -52,60 +51,6 @@ pub fn load_and_link_all(opts: &BuildOptions) -> Result<Linked, Diagnostics> {
     load_and_link_inner(opts, &ParseCache::off())
 }
 
-/// Parsed documents from an earlier run, reused when a file's text and the
-/// settings that shape parsing are unchanged (`serve` keeps one; a one-shot
-/// build uses [`ParseCache::off`], which keeps nothing). The documents are
-/// shared with the site that was built from them, not copied: the cache
-/// costs a pointer per file. Each build replaces the whole cache with its
-/// own documents, so deleted files and old versions do not linger.
-pub struct ParseCache {
-    docs: std::sync::Mutex<std::collections::HashMap<String, (u64, Arc<Document>)>>,
-    enabled: bool,
-}
-
-impl Default for ParseCache {
-    fn default() -> Self {
-        Self {
-            docs: std::sync::Mutex::default(),
-            enabled: true,
-        }
-    }
-}
-
-impl ParseCache {
-    /// A cache that stores nothing.
-    #[must_use]
-    pub fn off() -> Self {
-        Self {
-            docs: std::sync::Mutex::default(),
-            enabled: false,
-        }
-    }
-
-    fn get(&self, rel: &str, text: &str, settings: u64) -> Option<Arc<Document>> {
-        if !self.enabled {
-            return None;
-        }
-        let docs = self.docs.lock().ok()?;
-        let (key, doc) = docs.get(rel)?;
-        (*key == settings && doc.file.text == text).then(|| Arc::clone(doc))
-    }
-
-    /// Keep exactly `docs` (those parsed without warnings, whose warnings
-    /// must be reported again).
-    fn replace<'a>(&self, docs: impl Iterator<Item = &'a Arc<Document>>, settings: u64) {
-        if !self.enabled {
-            return;
-        }
-        let fresh = docs
-            .map(|d| (d.file.rel.clone(), (settings, Arc::clone(d))))
-            .collect();
-        if let Ok(mut docs) = self.docs.lock() {
-            *docs = fresh;
-        }
-    }
-}
-
 /// [`load_and_link`], re-parsing only files that changed since `cache` saw them.
 pub fn load_and_link_cached(
     opts: &BuildOptions,
@@ -118,141 +63,34 @@ pub fn load_and_link_cached(
     Ok(linked)
 }
 
+/// The conductor of the first half: load, parse, assemble, link. Each stage
+/// is a function of its own below; warnings gathered so far travel with an
+/// error that stops the run.
 fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let fail = |mut diags: Diagnostics, more: Vec<Diagnostic>| {
-        diags.extend(more);
-        diags.sort();
-        diags
-    };
-    let root = &opts.root;
-    let config_path = root.join("config.toml");
-    let src =
-        crate::diagnostics::read_utf8(&config_path, Path::new("config.toml")).map_err(|d| {
-            let d = if d.code == "io" {
-                d.with_help(
-                    "run fascia in a site folder (one with config.toml), or pass --root DIR",
-                )
-            } else {
-                d
-            };
-            fail(Diagnostics::default(), vec![d])
-        })?;
-    let loaded = Config::parse(&src, Path::new("config.toml"))
-        .map_err(|e| fail(Diagnostics::default(), e))?;
-    diags.extend(loaded.warnings);
-    let mut config = loaded.config;
-    if let Some(b) = &opts.base_url {
-        config.base_url = b.trim_end_matches('/').to_string();
-    }
-    let (template_dirs, static_dirs) =
-        theme_dirs(root, &config, &src).map_err(|d| fail(diags.clone(), vec![d]))?;
-    let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
-    let glossary =
-        load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
-    let bibliography = load_data(root, "references.toml", Bibliography::parse)
-        .map_err(|e| fail(diags.clone(), e))?;
     let clock = crate::timing::Clock::new();
-    let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), d))?;
+    let mut sources = load(opts, &mut diags)?;
     clock.lap("load");
-
-    let matcher = (config.knowledge.glossary_links
-        && config.knowledge.glossary_page.is_some()
-        && !glossary.terms.is_empty())
-    .then(|| glossary.matcher());
-    let has_shortcode = |name: &str| templates.has_shortcode(name);
-    let cx = ParseContext {
-        markdown: &config.markdown,
-        glossary: matcher.as_ref(),
-        shortcodes: &has_shortcode,
-    };
-    // What shapes parsing besides the file: Markdown settings, glossary, shortcodes.
-    let settings = crate::hash::fnv1a(
-        format!(
-            "{:?}{:?}{:?}",
-            config.markdown,
-            glossary.terms,
-            templates.files.keys().collect::<Vec<_>>()
-        )
-        .as_bytes(),
-    );
-    let parsed: Vec<ParseResult> = tree
-        .files
-        .into_par_iter()
-        .map(|f| {
-            if let Some(doc) = cache.get(&f.rel, &f.text, settings) {
-                return Ok((doc, Vec::new()));
-            }
-            content::parse_file(f, &cx).map(|(doc, warnings)| (Arc::new(doc), warnings))
-        })
-        .collect();
-    cache.replace(
-        parsed
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .filter(|(_, warnings)| warnings.is_empty())
-            .map(|(doc, _)| doc),
-        settings,
-    );
+    let files = std::mem::take(&mut sources.tree.files);
+    let docs = parse(&sources, files, cache, &mut diags)?;
     clock.lap("parse");
-    if clock.on {
-        let mut sizes = [0usize; 5];
-        for d in parsed.iter().flatten() {
-            let d = &d.0;
-            sizes[0] += d.file.text.len();
-            sizes[1] += d.body.html.len();
-            sizes[2] += d.body.text_start.len();
-            sizes[3] += d.body.summary.as_ref().map_or(0, String::len);
-            sizes[4] += d.body.headings.len() + d.body.links.len();
-        }
-        eprintln!(
-            "sizes: text {} html {} plain (start) {} summary {} headings+links {}",
-            sizes[0] >> 20,
-            sizes[1] >> 20,
-            sizes[2] >> 20,
-            sizes[3] >> 20,
-            sizes[4]
-        );
-    }
-    let mut docs = Vec::with_capacity(parsed.len());
-    let mut errors = Vec::new();
-    for r in parsed {
-        match r {
-            Ok((d, w)) => {
-                docs.push(d);
-                diags.extend(w);
-            }
-            Err(e) => errors.extend(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(fail(diags, errors));
-    }
-    let bundle_assets: Vec<(PathBuf, String)> = tree.assets;
-    let (sections, pages) = content::assemble(docs, &bundle_assets, opts.drafts);
-    let bundled: std::collections::HashSet<&str> = pages
-        .iter()
-        .flat_map(|p| &p.assets)
-        .map(|(abs, _)| abs.to_str().unwrap_or(""))
-        .collect();
-    let content_assets = bundle_assets
-        .iter()
-        .filter(|(abs, _)| !bundled.contains(abs.to_str().unwrap_or("")))
-        .cloned()
-        .collect();
-    let mut site = Site {
-        root: root.clone(),
+    let Sources {
         config,
-        sections,
-        pages,
-        glossary,
-        bibliography,
+        templates,
         template_dirs,
         static_dirs,
-        content_assets,
-        graph: crate::graph::LinkGraph::default(),
-        serving: opts.serving,
-    };
+        glossary,
+        bibliography,
+        tree,
+    } = sources;
+    let mut site = assemble(
+        opts,
+        docs,
+        tree.assets,
+        config,
+        (glossary, bibliography),
+        (template_dirs, static_dirs),
+    );
     let collisions = check_paths(&site);
     if !collisions.is_empty() {
         return Err(fail(diags, collisions));
