@@ -3,13 +3,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostics::Diagnostics;
-use crate::pipeline::{self, BuildOptions};
 
+mod build;
 mod check;
 
 pub use crate::report::{Verbosity, plural, print_diagnostics, thousands, use_colour};
@@ -163,7 +163,7 @@ pub fn run() -> ExitCode {
         Verbosity::Normal
     };
     match cli.command {
-        Command::Build(args) => build(&args, v),
+        Command::Build(args) => build::build(&args, v),
         Command::Check(args) => check(&args, v),
         Command::Serve(args) => {
             let opts = crate::serve::ServeOptions {
@@ -272,197 +272,6 @@ impl Progress {
     }
 }
 
-fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
-    let started = Instant::now();
-    let root = find_root(args.root.root.as_deref());
-    let opts = BuildOptions {
-        root: root.clone(),
-        base_url: args.base_url.clone(),
-        drafts: args.drafts,
-        serving: false,
-    };
-    let progress = Progress::start(v);
-    let timings = v.verbose() || std::env::var_os("FASCIA_TIMINGS").is_some();
-    progress.stage("loading and linking");
-    let linked = match pipeline::load_and_link_all(&opts) {
-        Ok(l) if l.diagnostics.has_errors() => {
-            let mut diags = l.diagnostics;
-            diags.extend(crate::knowledge::health::check(&l.site));
-            diags.sort();
-            return failed(&progress, &diags, "build");
-        }
-        Ok(l) => l,
-        Err(diags) => return failed(&progress, &diags, "build"),
-    };
-    let out_dir = args
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| root.join(&linked.site.config.output_dir));
-    let offline_only = args.offline || args.zip.is_some();
-    let protected = source_dirs(&linked.site);
-    let (offline_dir, offline_folder) = offline_target(args, &out_dir, linked.site.config.offline);
-    let folders = [
-        (!offline_only).then_some(&out_dir),
-        offline_folder.then_some(&offline_dir),
-    ];
-    for dir in folders.into_iter().flatten() {
-        if let Err(d) = crate::output::write::check_output_dir(dir, &root, &protected, args.force) {
-            let mut diags = linked.diagnostics;
-            diags.push(d);
-            return failed(&progress, &diags, "build");
-        }
-    }
-    if timings {
-        eprintln!(
-            "timing: load+parse+link {:.3} s{}",
-            started.elapsed().as_secs_f64(),
-            crate::timing::memory_note()
-        );
-    }
-    progress.stage("rendering");
-    let (pages, sections) = (linked.site.pages.len(), linked.site.sections.len());
-    let also_offline = linked.site.config.offline;
-    let pipeline::Linked {
-        site,
-        templates,
-        diagnostics,
-    } = linked;
-    let state = std::sync::Arc::new(crate::render::RenderState::new(site));
-    if timings {
-        eprintln!("timing: state ready{}", crate::timing::memory_note());
-    }
-    // A plain build streams its pages to disk as they are rendered; the
-    // offline edition and the zip are made from the whole output in memory.
-    let sink = if offline_only || also_offline {
-        None
-    } else {
-        match crate::output::write::Sink::new(&out_dir) {
-            Ok(s) => Some(s),
-            Err(d) => {
-                let mut diags = diagnostics;
-                diags.push(d);
-                return failed(&progress, &diags, "build");
-            }
-        }
-    };
-    // Link health (CPU) runs beside rendering.
-    let (rendered, health) = std::thread::scope(|scope| {
-        let health = scope.spawn(|| {
-            let h = crate::knowledge::health::check(&state.site);
-            if timings {
-                eprintln!("timing: health done{}", crate::timing::memory_note());
-            }
-            h
-        });
-        let to = sink
-            .as_ref()
-            .map_or(crate::render::Destination::Memory, |s| {
-                crate::render::Destination::Stream(s)
-            });
-        let rendered = pipeline::render_state(&state, &templates, diagnostics, to);
-        (
-            rendered,
-            health.join().expect("health check does not panic"),
-        )
-    });
-    let (output, mut diags) = match rendered {
-        Ok(x) => x,
-        Err(mut diags) => {
-            diags.extend(health);
-            diags.sort();
-            return failed(&progress, &diags, "build");
-        }
-    };
-    diags.extend(health);
-    diags.sort();
-    if diags.has_errors() {
-        return failed(&progress, &diags, "build");
-    }
-    if timings {
-        eprintln!(
-            "timing: render {:.3} s{}",
-            started.elapsed().as_secs_f64(),
-            crate::timing::memory_note()
-        );
-    }
-    let mut editions: Vec<(PathBuf, crate::output::Output)> = Vec::new();
-    let mut offline = None;
-    if offline_only || also_offline {
-        match offline_edition(&output, &state.site, &offline_dir) {
-            Ok(o) => offline = Some(o),
-            Err(e) => {
-                diags.extend(e);
-                return failed(&progress, &diags, "build");
-            }
-        }
-    }
-    progress.stage("writing");
-    let mut written = Ok(());
-    if let Some(sink) = sink {
-        written = sink.put_output(&output).and_then(|()| sink.commit());
-        editions.insert(0, (out_dir.clone(), output));
-    } else {
-        if !offline_only {
-            editions.insert(0, (out_dir.clone(), output));
-        }
-        if let (true, Some(o)) = (offline_folder, &offline) {
-            editions.push((offline_dir.clone(), o.clone()));
-        }
-        for (dir, out) in &editions {
-            written = written.and_then(|()| crate::output::write::write_atomically(out, dir));
-        }
-        if let (Ok(()), Some(zip), Some(o)) = (&written, &args.zip, &offline) {
-            let date = crate::output::archive::build_date(&state.site);
-            let top = crate::output::archive::top_folder(&state.site.config.title, &out_dir);
-            written = crate::output::archive::write_zip(o, zip, date, &top);
-        }
-    }
-    if let Err(d) = written {
-        diags.push(d);
-        return failed(&progress, &diags, "build");
-    }
-    if timings {
-        eprintln!(
-            "timing: written {:.3} s{}",
-            started.elapsed().as_secs_f64(),
-            crate::timing::memory_note()
-        );
-    }
-    progress.finish();
-    print_diagnostics(&diags, v);
-    if v.quiet() {
-        return ExitCode::SUCCESS;
-    }
-    let mut written_to: Vec<String> = editions
-        .iter()
-        .map(|(d, _)| d.display().to_string())
-        .collect();
-    written_to.extend(args.zip.iter().map(|z| z.display().to_string()));
-    eprintln!(
-        "Built {}, {} in {:.2} s{} -> {}",
-        plural(pages, "page", "pages"),
-        plural(sections, "section", "sections"),
-        started.elapsed().as_secs_f64(),
-        match diags.warning_count() {
-            0 => String::new(),
-            n => format!(", {}", plural(n, "warning", "warnings")),
-        },
-        written_to.join(" and ")
-    );
-    if let Some(zip) = &args.zip {
-        eprintln!("Offline edition zipped -> {}", zip.display());
-    }
-    if let Some(out) = editions.first().map(|(_, o)| o).or(offline.as_ref()) {
-        crate::search::report(out);
-    }
-    // The process ends here: freeing every document, body and output file one
-    // by one would take longer (about 0.05 s at 10,000 pages) than letting the
-    // system take the memory back.
-    std::mem::forget(editions);
-    std::mem::forget(state);
-    ExitCode::SUCCESS
-}
-
 /// The folders a site is built from beyond the standard ones under its root:
 /// the theme in use (the parent of each static folder) and `themes_dir`.
 fn source_dirs(site: &crate::site::Site) -> Vec<PathBuf> {
@@ -489,32 +298,6 @@ fn offline_target(args: &BuildArgs, out_dir: &Path, in_config: bool) -> (PathBuf
     };
     let folder = args.offline || (in_config && args.zip.is_none());
     (dir, folder)
-}
-
-/// The offline edition of a rendered site, with its manifest, checked:
-/// every reference resolves to a file of the edition.
-pub fn offline_edition(
-    output: &crate::output::Output,
-    site: &crate::site::Site,
-    dir: &Path,
-) -> Result<crate::output::Output, Vec<crate::diagnostics::Diagnostic>> {
-    let mut out = output.clone();
-    let outside = site.outside_urls();
-    crate::output::offline::make_offline(&mut out, &site.config.base_url, &outside)
-        .map_err(|d| vec![d])?;
-    let errors = crate::output::offline::check_links(
-        &out,
-        &site.config.base_url,
-        &dir.display().to_string(),
-        &outside,
-    );
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let date = crate::output::archive::build_date(site);
-    crate::output::archive::add_manifest(&mut out, date, site.pages.len() + site.sections.len())
-        .map_err(|d| vec![d])?;
-    Ok(out)
 }
 
 fn failed(progress: &Progress, diags: &Diagnostics, what: &str) -> ExitCode {

@@ -249,7 +249,7 @@ fn build_once(file: &str, bytes: &[u8]) -> Result<(), String> {
             match render(linked) {
                 Err(d) => d.items,
                 Ok((state, output, _)) => {
-                    let offline = fascia::cli::offline_edition(
+                    let offline = fascia::output::offline::edition(
                         &output,
                         &state.site,
                         &root.join("public-offline"),

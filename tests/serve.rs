@@ -465,8 +465,8 @@ fn refuses_traversal_bad_hosts_and_foreign_origins() {
 /// a sequence that changes text, links, backlinks, citations and a comparison.
 #[test]
 fn incremental_rebuilds_equal_full_builds() {
+    use fascia::pipeline::live::Live;
     use fascia::pipeline::{BuildOptions, ParseCache};
-    use fascia::serve::incremental::Live;
 
     let site = Site::fixture("basic");
     let opts = BuildOptions {
@@ -540,8 +540,8 @@ fn incremental_rebuilds_equal_full_builds() {
 /// edition, taxonomies, search and feeds) equal full builds, byte for byte.
 #[test]
 fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
+    use fascia::pipeline::live::Live;
     use fascia::pipeline::{BuildOptions, ParseCache};
-    use fascia::serve::incremental::Live;
 
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();

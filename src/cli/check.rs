@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{CheckArgs, Format, Verbosity, find_root, offline_edition, plural, print_diagnostics};
+use super::{CheckArgs, Format, Verbosity, find_root, plural, print_diagnostics};
 use crate::pipeline::{self, BuildOptions};
 
 /// What `check` looked at, for its summary line.
@@ -67,7 +67,9 @@ pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
                 let shown = PathBuf::from(format!("{}-offline", linked.site.config.output_dir));
                 match pipeline::render(linked) {
                     Ok((state, output, _)) => {
-                        if let Err(e) = offline_edition(&output, &state.site, &shown) {
+                        if let Err(e) =
+                            crate::output::offline::edition(&output, &state.site, &shown)
+                        {
                             d.extend(e);
                         }
                     }

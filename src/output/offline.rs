@@ -364,6 +364,31 @@ fn resolve(from_key: &str, value: &str) -> Resolved {
     Resolved::File(key)
 }
 
+/// The offline edition of a rendered site, with its manifest, checked:
+/// every reference resolves to a file of the edition.
+pub fn edition(
+    output: &crate::output::Output,
+    site: &crate::site::Site,
+    dir: &std::path::Path,
+) -> Result<crate::output::Output, Vec<crate::diagnostics::Diagnostic>> {
+    let mut out = output.clone();
+    let outside = site.outside_urls();
+    make_offline(&mut out, &site.config.base_url, &outside).map_err(|d| vec![d])?;
+    let errors = check_links(
+        &out,
+        &site.config.base_url,
+        &dir.display().to_string(),
+        &outside,
+    );
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let date = crate::output::archive::build_date(site);
+    crate::output::archive::add_manifest(&mut out, date, site.pages.len() + site.sections.len())
+        .map_err(|d| vec![d])?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,7 +86,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     let mut site = assemble(
         opts,
         docs,
-        tree.assets,
+        &tree.assets,
         config,
         (glossary, bibliography),
         (template_dirs, static_dirs),

@@ -176,12 +176,12 @@ fn print_sizes(parsed: &[ParseResult]) {
 pub fn assemble(
     opts: &BuildOptions,
     docs: Vec<Arc<Document>>,
-    assets: Vec<(PathBuf, String)>,
+    assets: &[(PathBuf, String)],
     config: Config,
     (glossary, bibliography): (Glossary, Bibliography),
     (template_dirs, static_dirs): (Vec<PathBuf>, Vec<PathBuf>),
 ) -> Site {
-    let (sections, pages) = content::assemble(docs, &assets, opts.drafts);
+    let (sections, pages) = content::assemble(docs, assets, opts.drafts);
     let bundled: std::collections::HashSet<&str> = pages
         .iter()
         .flat_map(|p| &p.assets)
