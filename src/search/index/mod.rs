@@ -1,0 +1,501 @@
+//! Writing the index files (see `docs/search.md`, "How it works").
+//!
+//! Documents are tokenised in parallel chunks, each with its own term table;
+//! the tables are merged into one sorted vocabulary, and each term's postings
+//! (document, field, frequency) are pruned to the pages where it counts most
+//! and written out in parallel. Term frequencies are written divided by the
+//! field's BM25 length norm, so the client needs no per-page field lengths:
+//! it scores every page as if its fields had the average length, which gives
+//! the same BM25 score (`tf·(k+1) / (tf + k·norm)` equals
+//! `(tf/norm)·(k+1) / (tf/norm + k)`).
+//!
+//! A small site gets one `search/index.js`. A larger one gets
+//! `index.js` (pages, the whole vocabulary with the size of each term's
+//! postings, and the list of shards with their content hashes), term shards
+//! (runs of terms in sorted order) and text shards (runs of pages' snippet
+//! text). When the theme has a `search/search.js` loader, fascia writes it
+//! with a manifest in front: the content hash of every file below `search/`
+//! it will load, so that every one of them is requested as `name?h=hash`.
+
+use std::fmt::Write as _;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+mod encode;
+mod tokens;
+
+use encode::{
+    DATA_TAIL, Norms, data_file, data_head, entry, push_js_quoted, runs, text_file, text_json,
+    text_size,
+};
+use tokens::{ChunkPostings, FxMap, tokenize};
+pub use tokens::{each_term, short_hash};
+
+use super::{FIELDS, INDEX_FILE, IndexFiles, SHARD_DIR, STOP_WORDS, SearchDoc};
+use crate::config::SearchConfig;
+
+/// Bumped when the data layout changes (the client checks it).
+pub const FORMAT: u32 = 2;
+
+/// How much a match in each field of [`FIELDS`] counts: title > synonyms >
+/// headings > description, tags > body.
+const BOOSTS: &[f64] = &[8.0, 6.0, 3.0, 2.0, 2.0, 1.0, 1.0];
+
+/// `MiniSearch`'s BM25 parameters (k, b, d), which the client uses.
+pub(super) const BM25_K: f64 = 1.2;
+pub(super) const BM25_B: f64 = 0.7;
+pub(super) const BM25_D: f64 = 0.5;
+
+/// Normalised term frequencies are written as integers: `tf / norm` times this.
+pub const TF_SCALE: f64 = 8.0;
+
+/// The loader file fascia completes with the manifest of hashes.
+pub const LOADER_FILE: &str = "search/search.js";
+
+/// The index files for `docs`.
+pub fn build(docs: &[SearchDoc], cfg: &SearchConfig) -> IndexFiles {
+    build_with_shards(docs, cfg).0
+}
+
+/// The index files for `docs`, and the first term of each term shard (none
+/// for a single-file index).
+pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles, Vec<String>) {
+    let fields: Vec<&str> = FIELDS
+        .iter()
+        .copied()
+        .filter(|f| cfg.fields.iter().any(|g| g == f))
+        .filter(|f| *f != "body" || cfg.include_content)
+        .filter(|f| *f != "description" || cfg.include_description)
+        .collect();
+    let nf = fields.len();
+    let clock = crate::timing::Clock::new();
+    // Tokenise: a few chunks per thread, each with its own term table.
+    let per_chunk = docs
+        .len()
+        .div_ceil(rayon::current_num_threads() * 2)
+        .max(64);
+    let (chunk_terms, mut chunks): (Vec<Vec<Box<str>>>, Vec<ChunkPostings>) = docs
+        .par_chunks(per_chunk)
+        .enumerate()
+        .map(|(i, part)| {
+            let c = tokenize(part, i * per_chunk, &fields);
+            (c.terms, (c.postings, c.lengths))
+        })
+        .unzip();
+    clock.lap("  search tokenise");
+    // One sorted vocabulary.
+    let mut ids: FxMap<&str, u32> = FxMap::default();
+    let mut vocab: Vec<&str> = Vec::new();
+    let mut to_global: Vec<Vec<u32>> = chunk_terms
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|t| {
+                    *ids.entry(&**t).or_insert_with(|| {
+                        vocab.push(t);
+                        vocab.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    drop(ids);
+    let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| vocab[a as usize].cmp(vocab[b as usize]));
+    let mut rank = vec![0u32; vocab.len()];
+    for (r, &id) in order.iter().enumerate() {
+        rank[id as usize] = r as u32;
+    }
+    let vocab: Vec<&str> = order.iter().map(|&id| vocab[id as usize]).collect();
+    for map in &mut to_global {
+        for g in map.iter_mut() {
+            *g = rank[*g as usize];
+        }
+    }
+    let mut lengths: Vec<u32> = Vec::with_capacity(docs.len() * nf);
+    let mut postings: Vec<Vec<u64>> = vec![Vec::new(); vocab.len()];
+    for ((chunk_postings, chunk_lengths), map) in chunks.iter_mut().zip(&to_global) {
+        lengths.append(chunk_lengths);
+        for (local, list) in chunk_postings.iter_mut().enumerate() {
+            let global = &mut postings[map[local] as usize];
+            if global.is_empty() {
+                *global = std::mem::take(list);
+            } else {
+                global.append(list);
+            }
+        }
+    }
+    clock.lap("  search merge");
+    let n = docs.len().max(1) as f64;
+    let avg: Vec<f64> = (0..nf)
+        .map(|f| {
+            let total: u64 = lengths
+                .iter()
+                .skip(f)
+                .step_by(nf.max(1))
+                .map(|&l| u64::from(l))
+                .sum();
+            (total as f64 / n * 1000.0).round() / 1000.0
+        })
+        .collect();
+    let boosts: Vec<f64> = fields.iter().map(|f| boost_of(f)).collect();
+    let norms = Norms {
+        fields: nf,
+        lengths: &lengths,
+        avg: &avg,
+        boosts: &boosts,
+    };
+    let limit = cfg.max_pages_per_term.max(1);
+    let entries: Vec<(Vec<u8>, usize)> = postings
+        .into_par_iter()
+        .zip(vocab.par_iter())
+        .map(|(list, term)| entry(term, list, limit, &norms))
+        .collect();
+    drop(chunks);
+    clock.lap("  search postings");
+    let meta = Meta::new(docs, &fields, &boosts, &avg);
+    let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
+    let texts_size: usize = docs.iter().map(text_size).sum();
+    if meta.size_hint() + terms_size + texts_size <= cfg.split_index_above {
+        // Terms are letters, digits and spaces, and texts are quoted as
+        // they are written: only the meta data needs quoting here.
+        let mut out = data_head("index", meta.size_hint() + terms_size + texts_size);
+        push_js_quoted(&mut out, &meta.open());
+        out.extend_from_slice(b",\"terms\":[");
+        for (i, (e, _)) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(e);
+        }
+        out.extend_from_slice(b"],\"texts\":[");
+        for (i, d) in docs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text_json(d, &mut out);
+        }
+        out.extend_from_slice(b"]}");
+        out.extend_from_slice(DATA_TAIL);
+        let index = out;
+        return (vec![(INDEX_FILE.to_string(), index)], Vec::new());
+    }
+    // Term shards: runs of terms in sorted order, each about `shard_size`.
+    let term_starts = runs(entries.iter().map(|(e, _)| e.len()), cfg.shard_size);
+    let term_files: Vec<(String, Vec<u8>)> = term_starts
+        .par_iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            let e = term_starts.get(k + 1).copied().unwrap_or(entries.len());
+            let name = format!("t-{k}");
+            let run = &entries[s..e];
+            let size = run.iter().map(|(e, _)| e.len() + 1).sum::<usize>() + 2;
+            let mut bytes = data_head(&name, size);
+            bytes.push(b'[');
+            for (i, (e, _)) in run.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                bytes.extend_from_slice(e);
+            }
+            bytes.push(b']');
+            bytes.extend_from_slice(DATA_TAIL);
+            (format!("{SHARD_DIR}{name}.js"), bytes)
+        })
+        .collect();
+    clock.lap("  search term shards");
+    // Text shards by runs of documents (neighbours by URL).
+    let text_starts = runs(docs.iter().map(text_size), cfg.shard_size);
+    let text_files: Vec<(String, Vec<u8>)> = text_starts
+        .par_iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            let e = text_starts.get(k + 1).copied().unwrap_or(docs.len());
+            let name = format!("x-{k}");
+            (
+                format!("{SHARD_DIR}{name}.js"),
+                text_file(&name, &docs[s..e]),
+            )
+        })
+        .collect();
+    let hashes = |files: &[(String, Vec<u8>)]| -> String {
+        files
+            .par_iter()
+            .map(|(_, b)| short_hash(b))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut json = meta.open();
+    let firsts: Vec<&str> = term_starts.iter().map(|&s| vocab[s]).collect();
+    let (terms, sizes) = vocabulary(&vocab, &entries);
+    let _ = write!(
+        JsonOut(&mut json),
+        ",\"vocab\":{},\"sizes\":\"{sizes}\",\"termShards\":{},\"termHashes\":\"{}\",\"textShards\":{},\"textHashes\":\"{}\"}}",
+        serde_json::to_string(&terms).expect("vocabulary serialises"),
+        serde_json::to_string(&firsts).expect("terms serialise"),
+        hashes(&term_files),
+        serde_json::to_string(&text_starts).expect("numbers serialise"),
+        hashes(&text_files),
+    );
+    clock.lap("  search text shards");
+    let firsts = firsts.into_iter().map(str::to_string).collect();
+    let mut files = term_files;
+    files.extend(text_files);
+    files.push((INDEX_FILE.to_string(), data_file("index", &json)));
+    (files, firsts)
+}
+
+/// What `search/index.js` always holds.
+#[derive(serde::Serialize)]
+struct Meta<'a> {
+    format: u32,
+    fields: &'a [&'a str],
+    boosts: &'a [f64],
+    stop: &'static [&'static str],
+    /// `[title, path]` of sections, referenced by number from `docs`.
+    sections: Vec<(&'a str, &'a str)>,
+    /// `[path, title, section number or -1]` per document. The path is
+    /// shortened when it can be: relative to the section's path, or `0` for
+    /// the section's path plus the title made a slug (see [`simple_slug`]).
+    docs: Vec<(serde_json::Value, &'a str, i64)>,
+    /// Average unique terms per field (every page is scored with these
+    /// lengths: the frequencies are normalised at build time).
+    avg: &'a [f64],
+    /// How the frequencies are scaled.
+    tf_scale: f64,
+}
+
+impl<'a> Meta<'a> {
+    fn new(
+        docs: &'a [SearchDoc],
+        fields: &'a [&'a str],
+        boosts: &'a [f64],
+        avg: &'a [f64],
+    ) -> Self {
+        let mut sections: Vec<(&str, &str)> = Vec::new();
+        let mut section_ids: FxMap<(&str, &str), i64> = FxMap::default();
+        let docs_meta = docs
+            .iter()
+            .map(|d| {
+                let section = d.section.as_deref().zip(d.section_path.as_deref());
+                let sec = section.map_or(-1, |key| {
+                    *section_ids.entry(key).or_insert_with(|| {
+                        sections.push(key);
+                        i64::try_from(sections.len()).unwrap_or(i64::MAX) - 1
+                    })
+                });
+                let rest = section
+                    .and_then(|(_, base)| d.path.strip_prefix(base).filter(|r| !r.is_empty()));
+                let path = match rest {
+                    Some(r) if r.strip_suffix('/') == Some(simple_slug(&d.title).as_str()) => {
+                        serde_json::Value::from(0)
+                    }
+                    Some(r) => serde_json::Value::from(r),
+                    None => serde_json::Value::from(d.path.as_str()),
+                };
+                (path, d.title.as_str(), sec)
+            })
+            .collect();
+        Self {
+            format: FORMAT,
+            fields,
+            boosts,
+            stop: STOP_WORDS,
+            sections,
+            docs: docs_meta,
+            avg,
+            tf_scale: TF_SCALE,
+        }
+    }
+
+    /// The JSON object without its closing brace, for more keys to follow.
+    fn open(&self) -> Vec<u8> {
+        let mut json = serde_json::to_vec(self).expect("index data serialises");
+        json.pop();
+        json
+    }
+
+    /// About how many bytes [`Meta::open`] writes.
+    fn size_hint(&self) -> usize {
+        self.docs.len() * 48 + self.sections.len() * 64 + 512
+    }
+}
+
+/// An ASCII title as a slug the client can make too (`Gua Sha` -> `gua-sha`);
+/// empty for other titles.
+fn simple_slug(title: &str) -> String {
+    if !title.is_ascii() {
+        return String::new();
+    }
+    let mut s = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.is_empty() && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    while s.ends_with('-') {
+        s.pop();
+    }
+    s
+}
+
+/// `write!` into a byte buffer.
+pub(super) struct JsonOut<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for JsonOut<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Digits of the vocabulary's encoding.
+const DIGITS: &[u8; 62] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// The vocabulary as two strings: the terms in order with `|` between them
+/// (the browser splits that natively, with no loop over the terms when the
+/// index loads), and one digit of [`DIGITS`] per term for the size of its
+/// postings, `round(4·log2(n))`.
+fn vocabulary(vocab: &[&str], entries: &[(Vec<u8>, usize)]) -> (String, String) {
+    let terms = vocab.join("|");
+    let sizes = entries
+        .iter()
+        .map(|(_, cost)| {
+            // log2 of a count >= 1 is >= 0; at most 61 fits a digit.
+            let size = (((*cost).max(1) as f64).log2() * 4.0).round() as i64;
+            char::from(DIGITS[usize::try_from(size.clamp(0, 61)).unwrap_or(0)])
+        })
+        .collect();
+    (terms, sizes)
+}
+
+pub fn boost_of(field: &str) -> f64 {
+    BOOSTS[FIELDS.iter().position(|g| *g == field).unwrap_or(0)]
+}
+
+/// `search/search.js` with the manifest in front: the content hashes of the
+/// theme's other files below `search/` and of the index files, and the first
+/// term of each term shard (so the loader can fetch the shard a query needs
+/// while the index loads). `None` when no static folder has the loader.
+pub fn loader(
+    static_dirs: &[PathBuf],
+    files: &IndexFiles,
+    firsts: &[String],
+) -> Option<(String, Vec<u8>)> {
+    let mut found: Option<Vec<u8>> = None;
+    let mut hashes: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    // Later static folders override earlier ones (the site's own over the theme's).
+    for dir in static_dirs {
+        let base = dir.join("search");
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&base).into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let Ok(bytes) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            if rel == "search.js" {
+                found = Some(bytes);
+            } else if rel.ends_with(".js") || rel.ends_with(".css") {
+                hashes.insert(rel, format!("{:016x}", crate::hash::fnv1a(&bytes)));
+            }
+        }
+    }
+    let src = found?;
+    if let Some((_, index)) = files.iter().find(|(p, _)| p == INDEX_FILE) {
+        hashes.insert("index.js".to_string(), short_hash(index));
+    }
+    let terms: Vec<(&str, String)> = firsts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, first)| {
+            let name = format!("{SHARD_DIR}t-{k}.js");
+            let (_, bytes) = files.iter().rev().find(|(p, _)| *p == name)?;
+            Some((first.as_str(), short_hash(bytes)))
+        })
+        .collect();
+    let manifest = serde_json::json!({ "files": hashes, "terms": terms });
+    let mut out = Vec::with_capacity(src.len() + 256 + terms.len() * 24);
+    out.extend_from_slice(
+        b"/* generated by `fascia build`: content hashes of the search files (docs/search.md) */\n",
+    );
+    out.extend_from_slice(b"self.fasciaSearchFiles=");
+    out.extend_from_slice(manifest.to_string().as_bytes());
+    out.extend_from_slice(b";\n");
+    out.extend_from_slice(&src);
+    Some((LOADER_FILE.to_string(), out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode::push_js_json_str;
+    use super::tokens::is_stop_word;
+    use super::*;
+
+    #[test]
+    fn js_quoting_escapes_what_a_single_quoted_string_needs() {
+        let mut out = Vec::new();
+        push_js_quoted(&mut out, "a'b\\c\u{2028}e\u{2029}f é\u{2027}".as_bytes());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\'b\\\\c\\u2028e\\u2029f é\u{2027}"
+        );
+    }
+
+    #[test]
+    fn json_strings_are_quoted_for_a_single_quoted_string() {
+        let mut out = Vec::new();
+        push_js_json_str(&mut out, "a\"b\\c'd\ne\u{1}f\u{2028}é");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#""a\\"b\\\\c\'d\\ne\\u0001f\u2028é""#
+        );
+    }
+
+    #[test]
+    fn vocabulary_with_postings_sizes() {
+        let vocab = ["glacier", "glaciers", "glade"];
+        let entries: Vec<(Vec<u8>, usize)> =
+            vec![(Vec::new(), 1), (Vec::new(), 16), (Vec::new(), 3)];
+        // 1 -> size 0; 16 -> 4*4 = 16 ("g"); 3 -> round(4*1.585) = 6.
+        assert_eq!(
+            vocabulary(&vocab, &entries),
+            ("glacier|glaciers|glade".to_string(), "0g6".to_string())
+        );
+    }
+
+    #[test]
+    fn stop_words_agree() {
+        for w in STOP_WORDS {
+            assert!(is_stop_word(w), "{w}");
+        }
+        assert!(!is_stop_word("graston") && !is_stop_word("thee"));
+        let mut buf = String::new();
+        let mut got = Vec::new();
+        each_term("The Gió-ASTYM, of cạo 12x!", &mut buf, |t| {
+            got.push(t.to_string());
+        });
+        assert_eq!(got, ["gio", "astym", "cao", "12x"]);
+        let want: Vec<String> = super::super::terms("The Gió-ASTYM, of cạo 12x!").collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn runs_split_by_size() {
+        assert_eq!(runs([5, 5, 5, 5].into_iter(), 12), vec![0, 2]);
+        assert_eq!(runs([50, 1].into_iter(), 10), vec![0, 1]);
+    }
+}

@@ -1,0 +1,361 @@
+//! Tokenising documents for the index: terms, stop words, and per-chunk
+//! term tables with packed postings (document, field, frequency).
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::super::SearchDoc;
+
+// ---------------------------------------------------------------------------
+// Hashing
+
+/// The multiplier of rustc's `FxHash`.
+pub(super) const FX: u64 = 0x517c_c1b7_2722_0a95;
+
+/// A fast non-cryptographic hasher (rustc's `FxHash`) for the term tables:
+/// `SipHash` costs several times more on short strings, and a static site's
+/// own words are no denial-of-service threat.
+#[derive(Default, Clone, Copy)]
+pub(super) struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = 0u64;
+            for (i, &b) in rest.iter().enumerate() {
+                word |= u64::from(b) << (8 * i);
+            }
+            self.add(word);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+pub(super) type FxMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A content hash of a generated file for its `?h=` (8 hex digits: enough to
+/// tell two versions of one file apart).
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut h = FxHasher(bytes.len() as u64);
+    h.write(bytes);
+    let x = h.0;
+    // Fold the high bits in: FxHash's low bits mix poorly.
+    format!("{:08x}", ((x >> 32) ^ (x & 0xffff_ffff)) as u32)
+}
+
+// ---------------------------------------------------------------------------
+// Terms
+
+/// ASCII bytes: 0 for a separator, 1 for a lowercase letter or a digit, 2
+/// for an uppercase letter.
+pub(super) const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            2
+        } else if b.is_ascii_alphanumeric() {
+            1
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// Call `f` with each index term of `text`: split on anything that is not a
+/// letter or digit, folded, stop words dropped (as [`super::terms`], without
+/// allocating per word; a word in lowercase ASCII is passed as it is).
+pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut at = 0;
+    while at < len {
+        // Between words.
+        let byte = bytes[at];
+        if byte < 0x80 {
+            if ASCII_CLASS[byte as usize] == 0 {
+                at += 1;
+                continue;
+            }
+        } else {
+            let c = text[at..].chars().next().expect("a character");
+            if !c.is_alphanumeric() {
+                at += c.len_utf8();
+                continue;
+            }
+        }
+        // A word: 1 when it is lowercase ASCII, 2 with uppercase, 4 with
+        // other characters.
+        let start = at;
+        let mut kind = 0u8;
+        while at < len {
+            let byte = bytes[at];
+            if byte < 0x80 {
+                let class = ASCII_CLASS[byte as usize];
+                if class == 0 {
+                    break;
+                }
+                kind |= class;
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().expect("a character");
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                kind |= 4;
+                at += c.len_utf8();
+            }
+        }
+        let word = &text[start..at];
+        let term: &str = if kind == 1 {
+            word
+        } else if kind & 4 == 0 {
+            buf.clear();
+            buf.push_str(word);
+            buf.make_ascii_lowercase();
+            buf
+        } else {
+            buf.clear();
+            buf.push_str(&super::super::fold(word));
+            buf
+        };
+        if !term.is_empty() && !is_stop_word(term) {
+            emit(term);
+        }
+    }
+}
+
+/// One of [`STOP_WORDS`].
+pub(super) fn is_stop_word(t: &str) -> bool {
+    t.len() <= 5
+        && matches!(
+            t,
+            "a" | "an"
+                | "and"
+                | "are"
+                | "as"
+                | "at"
+                | "be"
+                | "by"
+                | "for"
+                | "from"
+                | "in"
+                | "into"
+                | "is"
+                | "it"
+                | "its"
+                | "of"
+                | "on"
+                | "or"
+                | "s"
+                | "t"
+                | "that"
+                | "the"
+                | "their"
+                | "this"
+                | "to"
+                | "was"
+                | "were"
+                | "which"
+                | "with"
+        )
+}
+
+pub(super) fn field_texts<'a>(d: &'a SearchDoc, field: &str) -> Vec<&'a str> {
+    match field {
+        "title" => vec![d.title.as_str()],
+        "headings" => d.sections.iter().map(|s| s.heading.as_str()).collect(),
+        "description" => vec![d.description.as_str()],
+        "tags" => d.tags.iter().map(String::as_str).collect(),
+        "body" => d.sections.iter().map(|s| s.text.as_str()).collect(),
+        "links" => d.links.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Postings packed in a `u64`: document (high 32 bits), field (8 bits),
+/// term frequency (24 bits).
+pub(super) fn pack(doc: usize, field: usize, tf: u32) -> u64 {
+    ((doc as u64) << 32) | ((field as u64) << 24) | u64::from(tf.min(0x00ff_ffff))
+}
+pub(super) fn doc_of(p: u64) -> u32 {
+    (p >> 32) as u32
+}
+pub(super) fn field_of(p: u64) -> usize {
+    ((p >> 24) & 0xff) as usize
+}
+pub(super) fn tf_of(p: u64) -> u32 {
+    (p & 0x00ff_ffff) as u32
+}
+
+/// A chunk's postings per term and its field lengths (see [`Chunk`]).
+pub(super) type ChunkPostings = (Vec<Vec<u64>>, Vec<u32>);
+
+/// The terms of a run of documents, with their own term table.
+pub(super) struct Chunk {
+    pub(super) terms: Vec<Box<str>>,
+    /// Per term of `terms`: its postings, by document then field.
+    pub(super) postings: Vec<Vec<u64>>,
+    /// Unique terms per document and field (`fields` numbers per document).
+    pub(super) lengths: Vec<u32>,
+}
+
+/// A term table for a chunk: open addressing over (hash, number + 1), the
+/// terms themselves kept in the chunk's list. Cheaper per word than a
+/// `HashMap<Box<str>, u32>` (no rehashing of stored keys, no byte compare
+/// unless the hashes agree).
+pub(super) struct Interner {
+    pub(super) slots: Vec<(u64, u32)>,
+}
+
+impl Interner {
+    fn new() -> Self {
+        Self {
+            slots: vec![(0, 0); 4096],
+        }
+    }
+
+    /// The number of `term` in `terms`, added at the end when new (then
+    /// `is_new` is set).
+    fn id(&mut self, term: &str, terms: &mut Vec<Box<str>>, is_new: &mut bool) -> u32 {
+        let mut h = FxHasher(term.len() as u64);
+        h.write(term.as_bytes());
+        let hash = h.finish();
+        let mask = self.slots.len() - 1;
+        let mut i = (hash as usize) & mask;
+        loop {
+            let (stored, id1) = self.slots[i];
+            if id1 == 0 {
+                let id = terms.len() as u32;
+                terms.push(term.into());
+                self.slots[i] = (hash, id + 1);
+                *is_new = true;
+                if terms.len() * 2 > self.slots.len() {
+                    self.grow();
+                }
+                return id;
+            }
+            if stored == hash && &*terms[id1 as usize - 1] == term {
+                return id1 - 1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = self.slots.len() - 1;
+        for (hash, id1) in old {
+            if id1 == 0 {
+                continue;
+            }
+            let mut i = (hash as usize) & mask;
+            while self.slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (hash, id1);
+        }
+    }
+}
+
+pub(super) struct ChunkBuilder {
+    pub(super) ids: Interner,
+    pub(super) chunk: Chunk,
+    pub(super) tf: Vec<u32>,
+    pub(super) touched: Vec<u32>,
+}
+
+impl ChunkBuilder {
+    fn add(&mut self, term: &str) {
+        let mut is_new = false;
+        let id = self.ids.id(term, &mut self.chunk.terms, &mut is_new);
+        if is_new {
+            self.chunk.postings.push(Vec::new());
+            self.tf.push(0);
+        }
+        let n = &mut self.tf[id as usize];
+        if *n == 0 {
+            self.touched.push(id);
+        }
+        *n += 1;
+    }
+
+    fn end_field(&mut self, doc: usize, field: usize) {
+        self.chunk.lengths.push(self.touched.len() as u32);
+        for &id in &self.touched {
+            let n = std::mem::take(&mut self.tf[id as usize]);
+            self.chunk.postings[id as usize].push(pack(doc, field, n));
+        }
+        self.touched.clear();
+    }
+}
+
+/// Tokenise `docs` (the documents from number `first` on).
+pub(super) fn tokenize(docs: &[SearchDoc], first: usize, fields: &[&str]) -> Chunk {
+    let mut b = ChunkBuilder {
+        ids: Interner::new(),
+        chunk: Chunk {
+            terms: Vec::new(),
+            postings: Vec::new(),
+            lengths: Vec::with_capacity(docs.len() * fields.len()),
+        },
+        tf: Vec::new(),
+        touched: Vec::new(),
+    };
+    let mut buf = String::new();
+    let mut phrase = String::new();
+    for (k, d) in docs.iter().enumerate() {
+        for (f, field) in fields.iter().enumerate() {
+            if *field == "synonyms" {
+                // A name is one term, its words joined by spaces: a name of
+                // several words matches only as a phrase.
+                for name in &d.synonyms {
+                    phrase.clear();
+                    each_term(name, &mut buf, |t| {
+                        if !phrase.is_empty() {
+                            phrase.push(' ');
+                        }
+                        phrase.push_str(t);
+                    });
+                    if !phrase.is_empty() {
+                        b.add(&phrase);
+                    }
+                }
+            } else {
+                for text in field_texts(d, field) {
+                    each_term(text, &mut buf, |t| b.add(t));
+                }
+            }
+            b.end_field(first + k, f);
+        }
+    }
+    b.chunk
+}
