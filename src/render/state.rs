@@ -1,0 +1,351 @@
+//! [`RenderState`]: the site being rendered, and what rendering computes once
+//! (finished bodies, taxonomies, related pages, the config as a template
+//! value, generated assets' hashes), with the lookups templates make.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
+
+use minijinja::context;
+use minijinja::value::Value;
+
+use rayon::prelude::*;
+
+use super::{ser, substitute_links, taxonomy};
+use crate::content::Document;
+use crate::site::{DocId, Site};
+
+/// The site being rendered plus what rendering computes once.
+#[derive(Debug)]
+pub struct RenderState {
+    pub site: Site,
+    /// Finished body HTML per document slot (set after step 1), kept for
+    /// bodies with shortcodes; `None` for the others (see
+    /// [`RenderState::content`]).
+    pub(super) contents: OnceLock<Vec<Option<String>>>,
+    /// Bodies without shortcodes had their links substituted in place by
+    /// [`RenderState::new`] (one-shot builds, which never re-link). In
+    /// `serve`, which re-links, they are finished when asked for instead:
+    /// holding every finished body besides every linkable one would cost
+    /// as much memory again as the bodies themselves.
+    pub(super) prefinished: bool,
+    pub today: jiff::civil::Date,
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
+    pub(super) related: Vec<Vec<DocId>>,
+    pub config_value: Value,
+    /// Content hashes of generated assets (the search files), by output
+    /// path, for `get_url(..., cachebust=true)`.
+    pub(super) generated: OnceLock<std::collections::HashMap<String, String>>,
+}
+
+impl RenderState {
+    pub fn new(mut site: Site) -> Self {
+        // A one-shot build never re-links, so a body without shortcodes is
+        // finished where it is instead of being copied.
+        let prefinished = !site.serving;
+        if prefinished {
+            // In chunks, so the old and new bodies never coexist in full.
+            let ids: Vec<DocId> = site.doc_ids().collect();
+            for chunk in ids.chunks(256) {
+                let finished: Vec<(DocId, String)> = chunk
+                    .par_iter()
+                    .filter(|&&id| site.doc(id).body.shortcodes.is_empty())
+                    .map(|&id| {
+                        let html = substitute_links(
+                            &site.doc(id).body.html,
+                            &site.graph.resolved[site.slot(id)],
+                            &site,
+                        );
+                        (id, html)
+                    })
+                    .collect();
+                for (id, html) in finished {
+                    match id {
+                        // Unshared: one-shot builds keep no parse cache.
+                        DocId::Page(i) => Arc::make_mut(&mut site.pages[i].doc).body.html = html,
+                        DocId::Section(i) => {
+                            Arc::make_mut(&mut site.sections[i].doc).body.html = html;
+                        }
+                    }
+                }
+            }
+        }
+        if std::env::var_os("FASCIA_TIMINGS").is_some() {
+            eprintln!("timing: bodies linked{}", crate::timing::memory_note());
+        }
+        let clock = crate::timing::Clock::new();
+        let taxonomies = taxonomy::collect(&site);
+        clock.lap("taxonomies collected");
+        let related = crate::knowledge::related::compute(&site);
+        clock.lap("related computed");
+        let config_value = crate::render::ser(&site.config);
+        Self {
+            site,
+            contents: OnceLock::new(),
+            prefinished,
+            today: jiff::Zoned::now().date(),
+            taxonomies,
+            related,
+            config_value,
+            generated: OnceLock::new(),
+        }
+    }
+
+    /// A document's finished body (after step 1 of rendering): kept, or
+    /// its own `body.html` when finished in place, or finished now.
+    pub fn content(&self, slot: usize) -> Option<Cow<'_, str>> {
+        if let Some(kept) = self.contents.get()?[slot].as_deref() {
+            return Some(Cow::Borrowed(kept));
+        }
+        let doc = self.doc_at(slot);
+        Some(if self.prefinished {
+            Cow::Borrowed(doc.body.html.as_str())
+        } else {
+            Cow::Owned(substitute_links(
+                &doc.body.html,
+                &self.site.graph.resolved[slot],
+                &self.site,
+            ))
+        })
+    }
+
+    fn doc_at(&self, slot: usize) -> &Document {
+        let pages = self.site.pages.len();
+        if slot < pages {
+            &self.site.pages[slot].doc
+        } else {
+            &self.site.sections[slot - pages].doc
+        }
+    }
+
+    pub fn related(&self, slot: usize) -> &[DocId] {
+        &self.related[slot]
+    }
+
+    /// The site, for changing between renders (`serve`'s incremental rebuilds).
+    pub fn site_mut(&mut self) -> &mut Site {
+        &mut self.site
+    }
+
+    /// Recompute the related pages of the given pages.
+    pub fn refresh_related(&mut self, pages: &[usize]) {
+        let by_term = crate::knowledge::related::term_index(&self.site);
+        let limit = self.site.config.knowledge.related_pages;
+        let mut scores = crate::knowledge::related::Scores::default();
+        let lists: Vec<(usize, Vec<DocId>)> = pages
+            .iter()
+            .map(|&i| {
+                (
+                    self.site.slot(DocId::Page(i)),
+                    crate::knowledge::related::for_page(
+                        &self.site,
+                        i,
+                        &by_term,
+                        limit,
+                        &mut scores,
+                    ),
+                )
+            })
+            .collect();
+        drop(by_term);
+        for (slot, list) in lists {
+            self.related[slot] = list;
+        }
+    }
+
+    /// Replace one finished body: `None` for a body without shortcodes,
+    /// which is finished when asked for (see [`RenderState::content`]).
+    pub fn set_content(&mut self, slot: usize, html: Option<String>) {
+        if let Some(contents) = self.contents.get_mut() {
+            contents[slot] = html;
+        }
+    }
+
+    pub fn review_due(&self, doc: &Document) -> Option<jiff::civil::Date> {
+        let reviewed = doc.fm.last_reviewed?;
+        let days = doc
+            .fm
+            .review_interval_days
+            .unwrap_or(self.site.config.knowledge.review_interval_days);
+        reviewed
+            .date()
+            .checked_add(jiff::Span::new().days(i64::from(days)))
+            .ok()
+    }
+
+    pub fn graph_svg(&self, id: DocId) -> Option<String> {
+        crate::knowledge::graph_svg::render(&self.site, id)
+    }
+
+    /// `get_url(path=...)`: `@/` content paths or files below static/.
+    pub fn get_url(
+        &self,
+        path: &str,
+        trailing_slash: bool,
+        cachebust: bool,
+    ) -> Result<String, minijinja::Error> {
+        let cfg = &self.site.config;
+        if let Some(rel) = path.strip_prefix("@/") {
+            let (p, anchor) = rel
+                .split_once('#')
+                .map_or((rel, None), |(p, a)| (p, Some(a)));
+            let id = self.site.by_rel(p).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("get_url: no page at `{path}`"),
+                )
+            })?;
+            let mut url = self.site.permalink_of(id);
+            if let Some(a) = anchor {
+                url.push('#');
+                url.push_str(a);
+            }
+            return Ok(url);
+        }
+        let clean = path.trim_start_matches('/');
+        let mut url = format!("{}/{}", cfg.base_url, clean);
+        if trailing_slash && !url.ends_with('/') {
+            url.push('/');
+        }
+        if cachebust
+            && !self.site.serving
+            && let Some(hash) = self.static_hash(clean)
+        {
+            let _ = write!(url, "?h={hash}");
+        }
+        Ok(url)
+    }
+
+    /// Record the content hashes of generated assets (once, before pages
+    /// are rendered; later calls are ignored).
+    pub fn set_generated_hashes(&self, hashes: std::collections::HashMap<String, String>) {
+        let _ = self.generated.set(hashes);
+    }
+
+    fn static_hash(&self, rel: &str) -> Option<String> {
+        if let Some(h) = self.generated.get().and_then(|g| g.get(rel)) {
+            return Some(h.clone());
+        }
+        for dir in self.site.static_dirs.iter().rev() {
+            if let Ok(bytes) = std::fs::read(dir.join(rel)) {
+                return Some(format!("{:016x}", crate::hash::fnv1a(&bytes)));
+            }
+        }
+        None
+    }
+
+    pub fn taxonomy_value(self: &Arc<Self>, kind: &str) -> Option<Value> {
+        let t = self.taxonomies.iter().find(|t| t.name == kind)?;
+        Some(context! {
+            kind => context! { name => t.name.clone() },
+            items => t.terms.iter().map(|term| taxonomy::term_value(self, t, term)).collect::<Vec<_>>(),
+        })
+    }
+
+    /// `get_glossary()`: every term with its anchor and page.
+    pub fn glossary_value(&self) -> Value {
+        let site = &self.site;
+        let terms: Vec<Value> = site
+            .glossary
+            .terms
+            .iter()
+            .map(|t| {
+                let page = t.page.as_deref().and_then(|p| site.by_rel(p.trim_start_matches("@/")));
+                context! {
+                    term => t.term.clone(),
+                    id => t.id.clone(),
+                    aliases => t.aliases.clone(),
+                    definition => t.definition.clone(),
+                    page => page.map(|id| context! { title => site.title_of(id), permalink => site.permalink_of(id) }),
+                }
+            })
+            .collect();
+        Value::from(terms)
+    }
+
+    /// `get_bibliography()`: every work with the pages citing it.
+    pub fn bibliography_value(&self) -> Value {
+        let site = &self.site;
+        let works: Vec<Value> = site
+            .bibliography
+            .works
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let cited_by: Vec<Value> = site.graph.cited_by[i]
+                    .iter()
+                    .map(|&d| context! { title => site.title_of(d), permalink => site.permalink_of(d), path => site.path_of(d) })
+                    .collect();
+                context! {
+                    key => w.key.clone(),
+                    id => format!("ref-{}", w.key),
+                    citation => w.citation_text(),
+                    href => w.href(),
+                    work => ser(w),
+                    cited_by => cited_by,
+                }
+            })
+            .collect();
+        Value::from(works)
+    }
+
+    /// `load_data(path=...)`: TOML, JSON or CSV below the site root or data/.
+    pub fn load_data(&self, path: &str, format: Option<&str>) -> Result<Value, minijinja::Error> {
+        let err = |m: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, m);
+        let rel = path.trim_start_matches('/');
+        if rel.split('/').any(|c| c == "..") {
+            return Err(err(format!("load_data: `{path}` leaves the site folder")));
+        }
+        let root = &self.site.root;
+        let file = [root.join(rel), root.join("data").join(rel)]
+            .into_iter()
+            .find(|p| p.is_file());
+        let file =
+            file.ok_or_else(|| err(format!("load_data: no file `{path}` in the site or data/")))?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| err(format!("load_data: {}: {e}", file.display())))?;
+        let ext = format
+            .map(str::to_string)
+            .or_else(|| file.extension().map(|e| e.to_string_lossy().to_lowercase()));
+        match ext.as_deref() {
+            Some("toml") => toml::from_str::<toml::Value>(&text)
+                .map(|v| crate::render::ser(&v))
+                .map_err(|e| err(format!("load_data: {}: {e}", file.display()))),
+            Some("json") => serde_json::from_str::<serde_json::Value>(&text)
+                .map(|v| crate::render::ser(&v))
+                .map_err(|e| err(format!("load_data: {}: {e}", file.display()))),
+            Some("csv") => Ok(parse_csv(&text)),
+            _ => Ok(Value::from(text)),
+        }
+    }
+}
+
+fn parse_csv(text: &str) -> Value {
+    let mut rows = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(split_csv_line);
+    let headers = rows.next().unwrap_or_default();
+    let records: Vec<Vec<String>> = rows.collect();
+    context! { headers => headers, records => records }
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
