@@ -147,6 +147,7 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     site.graph.index = build_index(site);
     clock.lap("  index");
     let (glossary_page, bibliography_page) = special_pages(site, &mut diags);
+    diags.extend(glossary_targets(site));
     site.graph.glossary_page = glossary_page;
     site.graph.bibliography_page = bibliography_page;
     if let Some(g) = glossary_page {
@@ -232,6 +233,37 @@ fn special_pages(site: &Site, diags: &mut Vec<Diagnostic>) -> (Option<DocId>, Op
         find(&k.glossary_page, "glossary_page", diags),
         find(&k.bibliography_page, "bibliography_page", diags),
     )
+}
+
+/// Every glossary entry's `page` names a page of the site.
+fn glossary_targets(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for t in &site.glossary.terms {
+        let (Some(page), Some(at)) = (&t.page, t.page_at) else {
+            continue;
+        };
+        let rel = page.trim_start_matches("@/");
+        let rel = rel.split('#').next().unwrap_or(rel);
+        if site.graph.index.by_rel.contains_key(rel) {
+            continue;
+        }
+        let hint = closest(rel, site.graph.index.by_rel.keys().map(String::as_str));
+        diags.push(
+            Diagnostic::error(
+                "missing-page",
+                format!(
+                    "glossary term `{}` points at `{page}`, which does not exist",
+                    t.term
+                ),
+            )
+            .at_offset("data/glossary.toml", &site.glossary.source, at)
+            .with_help(hint.map_or_else(
+                || "write the `@/` path of a page below content/".to_string(),
+                |h| format!("did you mean `@/{h}`?"),
+            )),
+        );
+    }
+    diags
 }
 
 /// Resolve the links of one document.

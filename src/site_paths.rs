@@ -37,9 +37,11 @@ pub fn term_path(kind: &str, name: &str) -> String {
 /// Output keys (`notes/a/index.html`, `atom.xml`) the build will write.
 #[derive(Debug, Default)]
 pub struct SitePaths {
-    /// Pages, sections, pagination pages of a section and aliases, by
-    /// output key, with the document they show.
+    /// Pages, sections and pagination pages of a section, by output key,
+    /// with the document they show.
     docs: HashMap<String, DocId>,
+    /// Alias redirect pages, by output key, with the document they lead to.
+    aliases: HashMap<String, DocId>,
     /// Generated files and content assets.
     files: HashSet<String>,
     /// Folders whose every file is generated (`search/`).
@@ -82,7 +84,7 @@ impl SitePaths {
                 } else {
                     format!("{clean}/index.html")
                 };
-                paths.docs.entry(key).or_insert(id);
+                paths.aliases.entry(key).or_insert(id);
             }
         }
         let cfg = &site.config;
@@ -124,9 +126,16 @@ impl SitePaths {
     /// Whether the build writes `key` (static files are looked up on disk
     /// by [`resolve`], not here).
     pub fn contains(&self, key: &str) -> bool {
-        self.docs.contains_key(key)
-            || self.files.contains(key)
+        self.rendered(key)
+            || self.aliases.contains_key(key)
             || self.generated_dirs.iter().any(|d| key.starts_with(d))
+    }
+
+    /// Whether a page, section, pagination or taxonomy page, or a generated
+    /// file or asset is written at `key` (aliases left out: they must not
+    /// take the place of any of these).
+    pub fn rendered(&self, key: &str) -> bool {
+        self.docs.contains_key(key) || self.files.contains(key)
     }
 }
 
@@ -202,7 +211,7 @@ pub fn resolve<'u>(
     let paths = &site.graph.paths;
     let key = key_of_path(&path);
     let found = |key: &str| -> Option<UrlTarget> {
-        if let Some(&id) = paths.docs.get(key) {
+        if let Some(&id) = paths.docs.get(key).or_else(|| paths.aliases.get(key)) {
             return Some(UrlTarget::Doc(id));
         }
         (paths.contains(key) || is_static_file(site, key)).then_some(UrlTarget::File)

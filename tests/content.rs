@@ -732,14 +732,14 @@ fn each_review_is_quoted_with_the_same_figures_everywhere() {
                 continue;
             }
             for (n, unit) in counted_figures(&text) {
-                if let Some((_, allowed)) = units.iter().find(|(u, _)| *u == unit) {
-                    if !allowed.contains(&n) {
-                        problems.push(format!(
-                            "{}: {key} quoted with {n} {unit} (expected one of {allowed:?}): {}",
-                            doc.file.rel,
-                            text.trim()
-                        ));
-                    }
+                if let Some((_, allowed)) = units.iter().find(|(u, _)| *u == unit)
+                    && !allowed.contains(&n)
+                {
+                    problems.push(format!(
+                        "{}: {key} quoted with {n} {unit} (expected one of {allowed:?}): {}",
+                        doc.file.rel,
+                        text.trim()
+                    ));
                 }
             }
             // Seffrin 2019: 13 trials were included and 12 pooled; "12" alone misstates it.

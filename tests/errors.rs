@@ -402,3 +402,47 @@ fn check_reports_warnings_beside_a_single_error() {
         .stderr_has("warning: work `unused2000` is cited nowhere")
         .stderr_has("build failed: 1 error, ");
 }
+
+#[test]
+fn glossary_mistakes_are_located_in_the_data_file() {
+    let s = built();
+    let good = std::fs::read_to_string(s.root().join("data/glossary.toml")).unwrap();
+    // A term pointing at a page that does not exist.
+    s.write(
+        "data/glossary.toml",
+        &format!("{good}\n[[terms]]\nterm = \"Graston\"\ndefinition = \"A brand.\"\npage = \"@/tech/gone.md\"\n"),
+    );
+    let line = good.lines().count() + 5;
+    assert_error_keeps_output(
+        &s,
+        &format!("data/glossary.toml:{line}:8"),
+        "glossary term `Graston` points at `@/tech/gone.md`, which does not exist",
+    );
+    // The same term twice, and an empty term.
+    s.write(
+        "data/glossary.toml",
+        &format!("{good}\n[[terms]]\nterm = \"Fascia\"\ndefinition = \"Again.\"\n\n[[terms]]\nterm = \" \"\ndefinition = \"Nameless.\"\n"),
+    );
+    let run = s.check(&[]);
+    run.failure()
+        .stderr_has("glossary name `Fascia` is used by both")
+        .stderr_has(&format!(
+            "data/glossary.toml:{}:8: error: a glossary entry has an empty `term`",
+            good.lines().count() + 7
+        ));
+}
+
+#[test]
+fn an_alias_over_a_page_is_located_at_the_alias() {
+    let s = built();
+    s.edit(
+        "content/notes/beta.md",
+        "---\n",
+        "---\naliases: [\"/notes/alpha/\"]\n",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/notes/beta.md:2:12",
+        "alias `/notes/alpha/` would overwrite `notes/alpha/index.html`",
+    );
+}

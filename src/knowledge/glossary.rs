@@ -24,6 +24,23 @@ pub struct Term {
     /// Anchor id on the glossary page (derived from `term`).
     #[serde(default, skip_deserializing)]
     pub id: String,
+    /// Byte offset of the `page` value in `data/glossary.toml`.
+    #[serde(skip)]
+    pub page_at: Option<usize>,
+}
+
+/// Where each entry's `term` and `page` values are in the file.
+#[derive(Deserialize)]
+struct SpanFile {
+    #[serde(default)]
+    terms: Vec<SpanTerm>,
+}
+
+#[derive(Deserialize)]
+struct SpanTerm {
+    term: toml::Spanned<String>,
+    #[serde(default)]
+    page: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +55,8 @@ struct GlossaryFile {
 pub struct Glossary {
     pub terms: Vec<Term>,
     pub by_id: HashMap<String, usize>,
+    /// The text of `data/glossary.toml`, for locating errors found later.
+    pub source: String,
 }
 
 impl Glossary {
@@ -46,18 +65,35 @@ impl Glossary {
         let parsed: GlossaryFile =
             toml::from_str(src).map_err(|e| vec![toml_pos::toml_error(file, src, src, 0, &e)])?;
         let mut terms = parsed.terms;
-        terms.sort_by_key(|t| t.term.to_lowercase());
+        let spans: SpanFile = toml::from_str(src).unwrap_or(SpanFile { terms: Vec::new() });
         let mut errors = Vec::new();
-        let mut names: HashMap<String, String> = HashMap::new();
+        for (t, span) in terms.iter_mut().zip(&spans.terms) {
+            t.page_at = span.page.as_ref().map(|p| p.span().start);
+            if t.term.trim().is_empty() {
+                errors.push(
+                    Diagnostic::error(
+                        "empty-glossary-term",
+                        "a glossary entry has an empty `term`",
+                    )
+                    .at_offset(file, src, span.term.span().start)
+                    .with_help("give the entry its name, or remove it"),
+                );
+            }
+        }
+        terms.sort_by_key(|t| t.term.to_lowercase());
+        // name -> (entry index, term) of the entry that has it.
+        let mut names: HashMap<String, (usize, String)> = HashMap::new();
         let mut by_id = HashMap::new();
         for (i, t) in terms.iter_mut().enumerate() {
             t.id = slugify(&t.term);
             by_id.insert(t.id.clone(), i);
+            let mut own = std::collections::HashSet::new();
             for name in std::iter::once(&t.term).chain(&t.aliases) {
                 let key = name.trim().to_lowercase();
-                if let Some(other) = names.insert(key, t.term.clone())
-                    && other != t.term
-                {
+                if !own.insert(key.clone()) {
+                    continue; // an entry may repeat its own name
+                }
+                if let Some((_, other)) = names.insert(key, (i, t.term.clone())) {
                     let quoted = format!("\"{name}\"");
                     let off = src
                         .match_indices(&quoted)
@@ -83,7 +119,11 @@ impl Glossary {
             }
         }
         if errors.is_empty() {
-            Ok(Self { terms, by_id })
+            Ok(Self {
+                terms,
+                by_id,
+                source: src.to_string(),
+            })
         } else {
             Err(errors)
         }

@@ -20,6 +20,8 @@ pub fn add(
     for id in site.doc_ids() {
         let doc = site.doc(id);
         for alias in &doc.fm.aliases {
+            // The alias as written in the front matter, for the error's location.
+            let at = doc.file.text.find(alias.as_str()).unwrap_or(0);
             let clean = crate::url_path::output_path(alias).unwrap_or_default();
             if clean.is_empty() {
                 diags.push(
@@ -27,7 +29,7 @@ pub fn add(
                         "invalid-alias",
                         format!("alias `{alias}` is not a path inside the site"),
                     )
-                    .in_file(&doc.file.display),
+                    .at_offset(&doc.file.display, &doc.file.text, at),
                 );
                 continue;
             }
@@ -36,13 +38,14 @@ pub fn add(
             } else {
                 format!("{clean}/index.html")
             };
-            if output.files.contains_key(&path) {
+            // Pages may already be on their way to disk: ask the site's paths too.
+            if output.files.contains_key(&path) || site.graph.paths.rendered(&path) {
                 diags.push(
                     Diagnostic::error(
                         "duplicate-output",
                         format!("alias `{alias}` would overwrite `{path}`"),
                     )
-                    .in_file(&doc.file.display)
+                    .at_offset(&doc.file.display, &doc.file.text, at)
                     .with_help("remove the alias or move the page it collides with"),
                 );
                 continue;
