@@ -1,0 +1,235 @@
+//! Zola's template functions over the site's taxonomies and files:
+//! `get_taxonomy`, `get_taxonomy_url`, `get_taxonomy_term`, `load_data`,
+//! `get_hash`; and `trans`, `resize_image`, `get_image_metadata`, which
+//! fail with a message naming what fascia does not build yet.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Rest, Value};
+use minijinja::{Environment, Error, ErrorKind};
+use sha2::Digest;
+
+use super::super::RenderState;
+use super::super::taxonomy::{Taxonomy, Term, term_value};
+use super::other_language;
+use crate::templates::filters::{Args, base64_encode};
+
+fn fail(message: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
+}
+
+pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let kind: String = kwargs.get("kind")?;
+            let required: Option<bool> = kwargs.get("required")?;
+            let lang: Option<String> = kwargs.get("lang")?;
+            other_language("get_taxonomy", lang.as_deref(), &st)?;
+            match st.taxonomy_value(&kind) {
+                Some(v) => Ok(v),
+                None if required == Some(false) => Ok(Value::from(())),
+                None => Err(fail(format!("get_taxonomy: no taxonomy `{kind}`"))),
+            }
+        },
+    );
+    let st = Arc::clone(state);
+    env.add_function("get_taxonomy_url", move |kwargs: Kwargs| {
+        taxonomy_url(&st, &kwargs)
+    });
+    let st = Arc::clone(state);
+    env.add_function("get_taxonomy_term", move |kwargs: Kwargs| {
+        taxonomy_term(&st, &kwargs)
+    });
+    let st = Arc::clone(state);
+    env.add_function("load_data", move |rest: Rest<Value>, kw: Kwargs| {
+        load_data(&st, rest, kw)
+    });
+    let st = Arc::clone(state);
+    env.add_function("get_hash", move |rest: Rest<Value>, kw: Kwargs| {
+        get_hash(&st, rest, kw)
+    });
+    for (name, what) in [
+        ("trans", "translations (`trans`, `[languages]`)"),
+        ("resize_image", "image processing (`resize_image`)"),
+        (
+            "get_image_metadata",
+            "image metadata (`get_image_metadata`)",
+        ),
+    ] {
+        env.add_function(name, move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
+            Err(fail(format!(
+                "{name}(): fascia does not build {what} yet; remove the call or guard it with a setting in config.extra"
+            )))
+        });
+    }
+}
+
+fn find_term<'a>(st: &'a RenderState, kind: &str, name: &str) -> Option<(&'a Taxonomy, &'a Term)> {
+    let tax = st.taxonomies.iter().find(|t| t.name == kind)?;
+    let slug = crate::markdown::slugify(name);
+    let term = tax
+        .terms
+        .iter()
+        .find(|t| t.name == name || t.slug == slug)?;
+    Some((tax, term))
+}
+
+/// `get_taxonomy_url(kind=, name=, required=true)`: a term's URL; with
+/// `required=false`, nothing when no page carries the term.
+fn taxonomy_url(st: &RenderState, kwargs: &Kwargs) -> Result<Value, Error> {
+    let kind: String = kwargs.get("kind")?;
+    let name: String = kwargs.get("name")?;
+    let required: Option<bool> = kwargs.get("required")?;
+    let lang: Option<String> = kwargs.get("lang")?;
+    other_language("get_taxonomy_url", lang.as_deref(), st)?;
+    if st.site.config.taxonomy(&kind).is_none() {
+        return if required == Some(false) {
+            Ok(Value::from(()))
+        } else {
+            Err(fail(format!("get_taxonomy_url: no taxonomy `{kind}`")))
+        };
+    }
+    if required == Some(false) && find_term(st, &kind, &name).is_none() {
+        return Ok(Value::from(()));
+    }
+    Ok(Value::from(st.site.config.permalink(
+        &super::super::taxonomy::term_path(&kind, &name),
+    )))
+}
+
+/// `get_taxonomy_term(kind=, term=, include_pages=true, required=true)`.
+fn taxonomy_term(st: &Arc<RenderState>, kwargs: &Kwargs) -> Result<Value, Error> {
+    let kind: String = kwargs.get("kind")?;
+    let name: String = kwargs.get("term")?;
+    let include_pages: Option<bool> = kwargs.get("include_pages")?;
+    let required: Option<bool> = kwargs.get("required")?;
+    let lang: Option<String> = kwargs.get("lang")?;
+    other_language("get_taxonomy_term", lang.as_deref(), st)?;
+    let Some((tax, term)) = find_term(st, &kind, &name) else {
+        return if required == Some(false) {
+            Ok(Value::from(()))
+        } else {
+            Err(fail(format!(
+                "get_taxonomy_term: no term `{name}` in taxonomy `{kind}`"
+            )))
+        };
+    };
+    if include_pages == Some(false) {
+        let empty = Term {
+            pages: Vec::new(),
+            ..term.clone()
+        };
+        let v = term_value(st, tax, &empty);
+        return Ok(minijinja::context! { page_count => term.pages.len(), ..v });
+    }
+    Ok(term_value(st, tax, term))
+}
+
+/// Zola's file search: `@/x` is `content/x`; then the site root, `static/`,
+/// `content/`, `data/` and the theme's `static/`. `None` when not found.
+fn find_file(st: &RenderState, path: &str) -> Result<Option<PathBuf>, Error> {
+    let rel = match path.strip_prefix("@/") {
+        Some(r) => format!("content/{r}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    if rel.split(['/', '\\']).any(|c| c == "..") {
+        return Err(fail(format!("`{path}` leaves the site folder")));
+    }
+    let root = &st.site.root;
+    let mut dirs = vec![
+        root.clone(),
+        root.join("static"),
+        root.join("content"),
+        root.join("data"),
+    ];
+    dirs.extend(st.site.static_dirs.iter().cloned());
+    Ok(dirs.iter().map(|d| d.join(&rel)).find(|p| p.is_file()))
+}
+
+/// `load_data(path= | literal=, format=, required=true)`; `url=` is refused.
+fn load_data(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+    let args = Args::new("load_data", rest, kw);
+    let format = args.string(usize::MAX, "format")?;
+    let required = args.bool(usize::MAX, "required")?.unwrap_or(true);
+    let _ = args.value(usize::MAX, "method")?;
+    if let Some(url) = args.string(usize::MAX, "url")? {
+        return Err(fail(format!(
+            "load_data(url=\"{url}\"): fascia does not fetch from the network at build time; download the file into the site and use path="
+        )));
+    }
+    if let Some(text) = args.string(usize::MAX, "literal")? {
+        return parse_literal(&text, format.as_deref().unwrap_or("plain"));
+    }
+    let path = args.required_string(0, "path")?;
+    let Some(file) = find_file(st, &path)? else {
+        if !required {
+            return Ok(Value::from(()));
+        }
+        return Err(fail(format!(
+            "load_data: no file `{path}` in the site (looked in the site folder, static/, content/ and data/)"
+        )));
+    };
+    let root = &st.site.root;
+    match file.strip_prefix(root) {
+        Ok(rel) => st.load_data(&rel.to_string_lossy(), format.as_deref()),
+        Err(_) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| fail(format!("load_data: {}: {e}", file.display())))?;
+            let ext = file.extension().map(|e| e.to_string_lossy().to_lowercase());
+            parse_literal(
+                &text,
+                format.as_deref().or(ext.as_deref()).unwrap_or("plain"),
+            )
+        }
+    }
+}
+
+fn parse_literal(text: &str, format: &str) -> Result<Value, Error> {
+    match format {
+        "toml" => toml::from_str::<toml::Value>(text)
+            .map(|v| super::super::ser(&v))
+            .map_err(|e| fail(format!("load_data: {e}"))),
+        "json" => serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| super::super::ser(&v))
+            .map_err(|e| fail(format!("load_data: {e}"))),
+        _ => Ok(Value::from(text)),
+    }
+}
+
+/// `get_hash(path= | literal=, sha_type=384, base64=true)`: the SHA-2
+/// digest of a file or a string, base64 or hex, as Zola gives it.
+fn get_hash(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+    let args = Args::new("get_hash", rest, kw);
+    let bytes = match args.string(usize::MAX, "literal")? {
+        Some(text) => text.into_bytes(),
+        None => {
+            let path = args.required_string(0, "path")?;
+            let file = find_file(st, &path)?
+                .ok_or_else(|| fail(format!("get_hash: no file `{path}` in the site")))?;
+            std::fs::read(&file).map_err(|e| fail(format!("get_hash: {}: {e}", file.display())))?
+        }
+    };
+    let digest: Vec<u8> = match args.int(usize::MAX, "sha_type")?.unwrap_or(384) {
+        256 => sha2::Sha256::digest(&bytes).to_vec(),
+        384 => sha2::Sha384::digest(&bytes).to_vec(),
+        512 => sha2::Sha512::digest(&bytes).to_vec(),
+        other => {
+            return Err(fail(format!(
+                "get_hash: sha_type must be 256, 384 or 512, not {other}"
+            )));
+        }
+    };
+    if args.bool(usize::MAX, "base64")?.unwrap_or(true) {
+        Ok(Value::from(base64_encode(&digest)))
+    } else {
+        Ok(Value::from(
+            digest
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+        ))
+    }
+}
