@@ -118,7 +118,8 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
             let src = set.files.get(name).map_or("", |(_, s)| s.as_str());
             match (err.line(), err.range()) {
                 (Some(line), Some(range)) => {
-                    let at = translate::translate(src).original_offset(range.start);
+                    let imports = translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
+                    let at = translate::translate_in(src, name, &imports).original_offset(range.start);
                     let (l, c) = crate::diagnostics::line_col(src, at);
                     d.at(
                         shown,
@@ -140,7 +141,8 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
 /// `crate::render::environment`). Errors name the template at file:line.
 pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    // Tera reads an attribute of something undefined as undefined (falsy).
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".svg") {
             AutoEscape::Html
@@ -156,8 +158,9 @@ pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, V
     );
     env.set_formatter(printing::tera_formatter);
     let mut errors = Vec::new();
+    let imports = translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
     for (name, (_, src)) in &set.files {
-        let source = translate::translate(src).source;
+        let source = translate::translate_in(src, name, &imports).source;
         if let Err(e) = env.add_template_owned(name.clone(), source) {
             errors.push(template_error(&e, set, root));
         }

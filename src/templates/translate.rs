@@ -10,6 +10,7 @@
 //! |---|---|
 //! | `macros::name(...)` | `macros.name(...)` |
 //! | `self::name(...)` | `name(...)` |
+//! | `ns::name(...)` where `ns` is imported elsewhere, not here | an import of `ns` added, or `name(...)` when `ns` is this file |
 //! | `{% endmacro name %}` | `{% endmacro %}` |
 //! | `` `text` ``, `"a\b"` (Tera strings have no escapes) | `"text"`, `"a\\b"` |
 //! | `{% for k, v in map %}` | `{% for k, v in map \| __tera_pairs %}` |
@@ -23,7 +24,7 @@
 //! (falling back to the ordinary variable while the store has none).
 //! Macros in such templates open and close a frame of their own.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 /// minijinja source plus the way back to the original offsets.
@@ -56,9 +57,60 @@ impl Translated {
     }
 }
 
-/// Translate one template's Tera source.
+/// Which file each macro namespace is imported from, across all templates.
+/// Tera looks a namespace up in the template whose block is rendering, so a
+/// macro may call `ns::x` with `ns` imported only by its caller's template.
+#[derive(Debug, Default)]
+pub struct Imports {
+    by_namespace: BTreeMap<String, String>,
+}
+
+impl Imports {
+    /// The `{% import "file" as ns %}` of every source (the first file wins).
+    pub fn gather<'a>(sources: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_namespace = BTreeMap::new();
+        for src in sources {
+            for (file, ns) in imports_of(src, &scan(src)) {
+                by_namespace.entry(ns).or_insert(file);
+            }
+        }
+        Self { by_namespace }
+    }
+}
+
+/// `(file, namespace)` of each `{% import "file" as ns %}` tag.
+fn imports_of(src: &str, tags: &[Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .filter(|t| t.keyword(src) == Some("import") && t.toks.len() >= 4)
+        .filter(|t| t.toks[1].kind == Tok::Str && &src[t.toks[2].range()] == "as")
+        .map(|t| {
+            let lit = &src[t.toks[1].range()];
+            (lit[1..lit.len().saturating_sub(1).max(1)].to_string(), src[t.toks[3].range()].to_string())
+        })
+        .collect()
+}
+
+/// Translate one template's Tera source, on its own.
 pub fn translate(src: &str) -> Translated {
+    translate_in(src, "", &Imports::default())
+}
+
+/// Translate template `name`, resolving namespaces it does not import
+/// itself through `imports`.
+pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
     let tags = scan(src);
+    let local: BTreeSet<String> = imports_of(src, &tags).into_iter().map(|(_, ns)| ns).collect();
+    let mut borrowed: BTreeMap<&str, &str> = BTreeMap::new();
+    for tag in &tags {
+        for w in tag.toks.windows(2) {
+            let ns = &src[w[0].range()];
+            if w[0].kind == Tok::Ident && &src[w[1].range()] == "::" && ns != "self" && !local.contains(ns)
+                && let Some(file) = imports.by_namespace.get(ns)
+            {
+                borrowed.insert(ns, if file == name { "self" } else { file.as_str() });
+            }
+        }
+    }
     let globals: BTreeSet<&str> = tags
         .iter()
         .filter(|t| t.kind == TagKind::Stmt && t.keyword(src) == Some("set_global"))
@@ -70,6 +122,11 @@ pub fn translate(src: &str) -> Translated {
         out: String::with_capacity(src.len() + src.len() / 16),
         segments: Vec::new(),
     };
+    for (ns, file) in &borrowed {
+        if *file != "self" {
+            w.insert(0, &format!("{{% import \"{file}\" as {ns} %}}"));
+        }
+    }
     let mut scopes = Scopes::default();
     let mut pos = 0;
     for tag in &tags {
@@ -83,7 +140,7 @@ pub fn translate(src: &str) -> Translated {
         if !globals.is_empty() && keyword == Some("endmacro") {
             w.insert(tag.start, frame_call("__tera_pop", tag.trim_left));
         }
-        let edits = rewrite(src, tag, &globals, &mut scopes);
+        let edits = rewrite(src, tag, &globals, &borrowed, &mut scopes);
         let mut at = tag.start;
         for e in edits {
             w.copy(at..e.range.start);
@@ -396,7 +453,13 @@ impl Scopes {
 }
 
 /// The edits inside one tag, sorted by position.
-fn rewrite(src: &str, tag: &Tag, globals: &BTreeSet<&str>, scopes: &mut Scopes) -> Vec<Edit> {
+fn rewrite(
+    src: &str,
+    tag: &Tag,
+    globals: &BTreeSet<&str>,
+    borrowed: &BTreeMap<&str, &str>,
+    scopes: &mut Scopes,
+) -> Vec<Edit> {
     let toks = &tag.toks;
     let text = |t: &Token| &src[t.range()];
     let mut edits = Vec::new();
@@ -410,7 +473,8 @@ fn rewrite(src: &str, tag: &Tag, globals: &BTreeSet<&str>, scopes: &mut Scopes) 
     }
     for w in toks.windows(3) {
         if w[0].kind == Tok::Ident && text(&w[1]) == "::" && w[2].kind == Tok::Ident {
-            let (range, text) = if text(&w[0]) == "self" {
+            let ns = text(&w[0]);
+            let (range, text) = if ns == "self" || borrowed.get(ns) == Some(&"self") {
                 (w[0].start..w[2].start, "")
             } else {
                 (w[1].range(), ".")

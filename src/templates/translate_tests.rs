@@ -110,3 +110,15 @@ fn unclosed_tags_are_copied() {
     assert_eq!(tr(src), src);
     assert_eq!(tr("{% if"), "{% if");
 }
+
+#[test]
+fn namespaces_imported_only_by_the_caller_resolve() {
+    use super::{Imports, translate_in};
+    let index = r#"{% import "macros/menu.html" as menu_macros %}{% import "post.html" as post %}"#;
+    let imports = Imports::gather([index]);
+    let menu = "{% macro menu() %}{{ menu_macros::menu_for() }}{{ post::meta() }}{% endmacro %}";
+    assert_eq!(
+        translate_in(menu, "macros/menu.html", &imports).source,
+        r#"{% import "post.html" as post %}{% macro menu() %}{{ menu_for() }}{{ post.meta() }}{% endmacro %}"#
+    );
+}
