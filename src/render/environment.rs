@@ -27,6 +27,8 @@ pub fn environment(
     state: &Arc<RenderState>,
 ) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = crate::templates::compile(set, &state.site.root)?;
+    // Zola gives every template the language being rendered; fascia builds one.
+    env.add_global("lang", state.site.config.default_language.clone());
     register_functions(&mut env, state);
     register_site_filters(&mut env, state);
     Ok(env)

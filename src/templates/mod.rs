@@ -24,6 +24,7 @@ pub mod functions;
 pub mod printing;
 pub mod set_global;
 pub mod testers;
+pub mod theme;
 pub mod translate;
 
 /// Shortcodes fascia provides when neither the site nor the theme has one.
@@ -118,8 +119,10 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
             let src = set.files.get(name).map_or("", |(_, s)| s.as_str());
             match (err.line(), err.range()) {
                 (Some(line), Some(range)) => {
-                    let imports = translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
-                    let at = translate::translate_in(src, name, &imports).original_offset(range.start);
+                    let imports =
+                        translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
+                    let at =
+                        translate::translate_in(src, name, &imports).original_offset(range.start);
                     let (l, c) = crate::diagnostics::line_col(src, at);
                     d.at(
                         shown,

@@ -85,7 +85,10 @@ fn imports_of(src: &str, tags: &[Tag]) -> Vec<(String, String)> {
         .filter(|t| t.toks[1].kind == Tok::Str && &src[t.toks[2].range()] == "as")
         .map(|t| {
             let lit = &src[t.toks[1].range()];
-            (lit[1..lit.len().saturating_sub(1).max(1)].to_string(), src[t.toks[3].range()].to_string())
+            (
+                lit[1..lit.len().saturating_sub(1).max(1)].to_string(),
+                src[t.toks[3].range()].to_string(),
+            )
         })
         .collect()
 }
@@ -99,12 +102,18 @@ pub fn translate(src: &str) -> Translated {
 /// itself through `imports`.
 pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
     let tags = scan(src);
-    let local: BTreeSet<String> = imports_of(src, &tags).into_iter().map(|(_, ns)| ns).collect();
+    let local: BTreeSet<String> = imports_of(src, &tags)
+        .into_iter()
+        .map(|(_, ns)| ns)
+        .collect();
     let mut borrowed: BTreeMap<&str, &str> = BTreeMap::new();
     for tag in &tags {
         for w in tag.toks.windows(2) {
             let ns = &src[w[0].range()];
-            if w[0].kind == Tok::Ident && &src[w[1].range()] == "::" && ns != "self" && !local.contains(ns)
+            if w[0].kind == Tok::Ident
+                && &src[w[1].range()] == "::"
+                && ns != "self"
+                && !local.contains(ns)
                 && let Some(file) = imports.by_namespace.get(ns)
             {
                 borrowed.insert(ns, if file == name { "self" } else { file.as_str() });
