@@ -53,7 +53,7 @@ fn is_null(v: &Value) -> bool {
 }
 
 /// `join(sep="")`, items printed as Tera prints them.
-fn join(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn join(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("join", rest, kw);
     let sep = args
         .string(0, "sep")?
@@ -72,7 +72,7 @@ fn join(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
 }
 
 /// `slice(start=0, end=len)`; negative indexes count from the end.
-fn slice(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn slice(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("slice", rest, kw);
     let arr = items(&args, &v)?;
     let len = arr.len() as i64;
@@ -86,7 +86,7 @@ fn slice(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 }
 
 /// `concat(with=)`: an array's items, or one value, appended.
-fn concat(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn concat(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("concat", rest, kw);
     let mut arr = items(&args, &v)?;
     let with = args.required(0, "with")?;
@@ -99,7 +99,7 @@ fn concat(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 }
 
 /// `nth(n=)`: the n-th item (from 0), or an empty string.
-fn nth(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn nth(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("nth", rest, kw);
     let n = args
         .int(0, "n")?
@@ -112,7 +112,7 @@ fn nth(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 }
 
 /// `get(key=, default=)`: a map's entry by a key that is not an identifier.
-fn get(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn get(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("get", rest, kw);
     let key = args.required(0, "key")?;
     let found = v.get_item(&key).unwrap_or(Value::UNDEFINED);
@@ -129,7 +129,7 @@ fn get(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 
 /// `group_by(attribute=)`: a map from the attribute's text to the items
 /// having it, in order of first appearance; items without it are left out.
-fn group_by(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn group_by(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("group_by", rest, kw);
     let attr = args.required_string(0, "attribute")?;
     let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
@@ -154,7 +154,7 @@ fn group_by(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 
 /// `filter(attribute=, value=)`: items whose attribute equals `value`, or
 /// (without `value`) is not null.
-fn filter(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn filter(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("filter", rest, kw);
     let attr = args.required_string(0, "attribute")?;
     let wanted = args.value(1, "value")?.filter(|w| !is_null(w));
@@ -172,7 +172,7 @@ fn filter(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 }
 
 /// `map(attribute=)`: each item's attribute, nulls left out.
-fn map(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn map(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("map", rest, kw);
     let attr = args.required_string(0, "attribute")?;
     let out: Vec<Value> = items(&args, &v)?

@@ -9,7 +9,7 @@ use super::printing::tera_text;
 
 /// `date(format="%Y-%m-%d", timezone=)`: a timestamp is read in UTC, then
 /// shown in `timezone` when given (`locale` is accepted and ignored).
-pub fn date(value: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+pub fn date(value: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("date", rest, kw);
     let format = args
         .string(0, "format")?

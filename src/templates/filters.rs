@@ -136,18 +136,18 @@ const TERA_URLENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHA
 
 /// `default(value=x)`: `x` when the value is undefined (Tera keeps a
 /// defined empty string or zero); `boolean=true` also replaces falsy values.
-fn default(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn default(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("default", rest, kw);
     let fallback = args.value(0, "value")?.unwrap_or_else(|| Value::from(""));
     let falsy = args.bool(1, "boolean")?.unwrap_or(false);
     Ok(if v.is_undefined() || (falsy && !v.is_true()) {
         fallback
     } else {
-        v
+        v.clone()
     })
 }
 
-fn replace(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn replace(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("replace", rest, kw);
     let from = args.required_string(0, "from")?;
     let to = args.required_string(1, "to")?;
@@ -159,7 +159,7 @@ fn pattern(p: &str) -> String {
     p.replace("\\n", "\n").replace("\\t", "\t")
 }
 
-fn split(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn split(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("split", rest, kw);
     let s = text(&v);
     let parts: Vec<Value> = match args.string(0, "pat")? {
@@ -169,13 +169,13 @@ fn split(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(parts))
 }
 
-fn trim_start_matches(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn trim_start_matches(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("trim_start_matches", rest, kw);
     let pat = pattern(&args.required_string(0, "pat")?);
     Ok(text(&v).trim_start_matches(pat.as_str()).to_string())
 }
 
-fn trim_end_matches(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn trim_end_matches(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("trim_end_matches", rest, kw);
     let pat = pattern(&args.required_string(0, "pat")?);
     Ok(text(&v).trim_end_matches(pat.as_str()).to_string())
@@ -183,7 +183,7 @@ fn trim_end_matches(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, E
 
 /// `indent(prefix="    ", first=false, blank=false)`; a number as the
 /// first positional argument is minijinja's width in spaces.
-fn indent(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn indent(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("indent", rest, kw);
     let prefix = match args.value(0, "prefix")? {
         Some(w) if w.kind() == ValueKind::Number => {
@@ -209,7 +209,7 @@ fn indent(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
 }
 
 /// `truncate(length=255, end="…")`, counting characters.
-fn truncate(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn truncate(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("truncate", rest, kw);
     let length = args.int(0, "length")?.unwrap_or(255).max(0) as usize;
     let end = args.string(1, "end")?.unwrap_or_else(|| "…".to_string());
@@ -222,7 +222,7 @@ fn truncate(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
 
 /// `round(method="common"|"ceil"|"floor", precision=0)`: a whole number
 /// prints without a fraction, as in Tera.
-fn round(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn round(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("round", rest, kw);
     let num = f64::try_from(v.clone()).map_err(|_| args.error(format!("{v} is not a number")))?;
     let precision = args.int(0, "precision")?.unwrap_or(0);
@@ -242,7 +242,7 @@ fn round(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 }
 
 /// `int(default=0, base=10)`: strings may carry `0b`, `0o`, `0x` for bases 2, 8, 16.
-fn int(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn int(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("int", rest, kw);
     let default = args.int(0, "default")?.unwrap_or(0);
     let base = args.int(1, "base")?.unwrap_or(10);
@@ -272,21 +272,21 @@ fn int(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(n))
 }
 
-fn float(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn float(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("float", rest, kw);
     let default = match args.value(0, "default")? {
         Some(d) => f64::try_from(d).unwrap_or(0.0),
         None => 0.0,
     };
     let f = match v.kind() {
-        ValueKind::Number => f64::try_from(v).unwrap_or(default),
+        ValueKind::Number => f64::try_from(v.clone()).unwrap_or(default),
         ValueKind::String => text(&v).trim().parse().unwrap_or(default),
         _ => default,
     };
     Ok(Value::from(f))
 }
 
-fn json_encode(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
+fn json_encode(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("json_encode", rest, kw);
     let text = if args.bool(0, "pretty")?.unwrap_or(false) {
         serde_json::to_string_pretty(&v)
@@ -298,7 +298,7 @@ fn json_encode(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> 
 }
 
 /// Whitespace between tags removed (`>\s+<` -> `><`).
-fn spaceless(v: Value) -> String {
+fn spaceless(v: &Value) -> String {
     let s = text(&v);
     let mut out = String::with_capacity(s.len());
     let mut rest = s.as_str();
@@ -330,7 +330,7 @@ fn escape_xml(s: &str) -> String {
 }
 
 /// `pluralize(singular="", plural="s")`: the plural unless the value is ±1.
-fn pluralize(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn pluralize(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("pluralize", rest, kw);
     let n = f64::try_from(v.clone()).map_err(|_| args.error(format!("{v} is not a number")))?;
     let singular = args.string(0, "singular")?.unwrap_or_default();
@@ -344,7 +344,7 @@ fn pluralize(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
 
 /// `filesizeformat(binary=false)`: `117.74 MB` (units of 1024, as Tera
 /// does), or `117.74 MiB` with `binary=true`.
-fn filesizeformat(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn filesizeformat(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("filesizeformat", rest, kw);
     let n = f64::try_from(v.clone()).map_err(|_| args.error(format!("{v} is not a number")))?;
     let binary = args.bool(0, "binary")?.unwrap_or(false);
@@ -414,7 +414,7 @@ fn base64_decode(v: Value) -> Result<String, Error> {
 
 /// `regex_replace(pattern=, rep=)`: every match replaced, `$name` and `$1`
 /// naming groups (the `regex` crate's syntax).
-fn regex_replace(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn regex_replace(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("regex_replace", rest, kw);
     let pattern = args.required_string(0, "pattern")?;
     let rep = args.required_string(1, "rep")?;
@@ -425,7 +425,7 @@ fn regex_replace(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Erro
 
 /// `num_format(locale=)`: digits grouped by thousands with the locale's
 /// separator (`1,000,000`; `en-IN` groups lakhs: `10,00,000`).
-fn num_format(v: Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+fn num_format(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("num_format", rest, kw);
     let n = i64::try_from(v.clone()).map_err(|_| args.error(format!("{v} is not an integer")))?;
     let locale = args.string(0, "locale")?.unwrap_or_else(|| "en".into());
