@@ -3,6 +3,7 @@
 //! `get_hash`; and `trans`, `resize_image`, `get_image_metadata`, which
 //! fail with a message naming what fascia does not build yet.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -173,17 +174,16 @@ fn load_data(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, E
         )));
     };
     let root = &st.site.root;
-    match file.strip_prefix(root) {
-        Ok(rel) => st.load_data(&rel.to_string_lossy(), format.as_deref()),
-        Err(_) => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| fail(format!("load_data: {}: {e}", file.display())))?;
-            let ext = file.extension().map(|e| e.to_string_lossy().to_lowercase());
-            parse_literal(
-                &text,
-                format.as_deref().or(ext.as_deref()).unwrap_or("plain"),
-            )
-        }
+    if let Ok(rel) = file.strip_prefix(root) {
+        st.load_data(&rel.to_string_lossy(), format.as_deref())
+    } else {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| fail(format!("load_data: {}: {e}", file.display())))?;
+        let ext = file.extension().map(|e| e.to_string_lossy().to_lowercase());
+        parse_literal(
+            &text,
+            format.as_deref().or(ext.as_deref()).unwrap_or("plain"),
+        )
     }
 }
 
@@ -203,14 +203,13 @@ fn parse_literal(text: &str, format: &str) -> Result<Value, Error> {
 /// digest of a file or a string, base64 or hex, as Zola gives it.
 fn get_hash(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("get_hash", rest, kw);
-    let bytes = match args.string(usize::MAX, "literal")? {
-        Some(text) => text.into_bytes(),
-        None => {
-            let path = args.required_string(0, "path")?;
-            let file = find_file(st, &path)?
-                .ok_or_else(|| fail(format!("get_hash: no file `{path}` in the site")))?;
-            std::fs::read(&file).map_err(|e| fail(format!("get_hash: {}: {e}", file.display())))?
-        }
+    let bytes = if let Some(text) = args.string(usize::MAX, "literal")? {
+        text.into_bytes()
+    } else {
+        let path = args.required_string(0, "path")?;
+        let file = find_file(st, &path)?
+            .ok_or_else(|| fail(format!("get_hash: no file `{path}` in the site")))?;
+        std::fs::read(&file).map_err(|e| fail(format!("get_hash: {}: {e}", file.display())))?
     };
     let digest: Vec<u8> = match args.int(usize::MAX, "sha_type")?.unwrap_or(384) {
         256 => sha2::Sha256::digest(&bytes).to_vec(),
@@ -225,11 +224,12 @@ fn get_hash(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Er
     if args.bool(usize::MAX, "base64")?.unwrap_or(true) {
         Ok(Value::from(base64_encode(&digest)))
     } else {
-        Ok(Value::from(
-            digest
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>(),
-        ))
+        Ok(Value::from(digest.iter().fold(
+            String::new(),
+            |mut hex, b| {
+                let _ = write!(hex, "{b:02x}");
+                hex
+            },
+        )))
     }
 }

@@ -61,34 +61,34 @@ fn join(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
         .unwrap_or_default();
     let sep = sep.replace("\\n", "\n").replace("\\t", "\t");
     if v.kind() == ValueKind::String {
-        return Ok(tera_text(&v)
+        return Ok(tera_text(v)
             .chars()
             .map(String::from)
             .collect::<Vec<_>>()
             .join(&sep));
     }
-    let parts: Vec<String> = items(&args, &v)?.iter().map(tera_text).collect();
+    let parts: Vec<String> = items(&args, v)?.iter().map(tera_text).collect();
     Ok(parts.join(&sep))
 }
 
 /// `slice(start=0, end=len)`; negative indexes count from the end.
 fn slice(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("slice", rest, kw);
-    let arr = items(&args, &v)?;
-    let len = arr.len() as i64;
-    let index = |i: i64| if i >= 0 { i } else { (len + i).max(0) };
+    let arr = items(&args, v)?;
+    let len = i64::try_from(arr.len()).unwrap_or(i64::MAX);
+    let index = |i: i64| usize::try_from(if i >= 0 { i } else { (len + i).max(0) }).unwrap_or(0);
     let start = args.int(0, "start")?.map_or(0, index);
-    let end = args.int(1, "end")?.map_or(len, index).min(len);
+    let end = args.int(1, "end")?.map_or(arr.len(), index).min(arr.len());
     if start >= end {
         return Ok(Value::from(Vec::<Value>::new()));
     }
-    Ok(Value::from(arr[start as usize..end as usize].to_vec()))
+    Ok(Value::from(arr[start..end].to_vec()))
 }
 
 /// `concat(with=)`: an array's items, or one value, appended.
 fn concat(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("concat", rest, kw);
-    let mut arr = items(&args, &v)?;
+    let mut arr = items(&args, v)?;
     let with = args.required(0, "with")?;
     if with.kind() == ValueKind::Seq {
         arr.extend(with.try_iter()?);
@@ -103,8 +103,8 @@ fn nth(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("nth", rest, kw);
     let n = args
         .int(0, "n")?
-        .ok_or_else(|| args.error("expected an argument `n`".into()))?;
-    let arr = items(&args, &v)?;
+        .ok_or_else(|| args.error("expected an argument `n`"))?;
+    let arr = items(&args, v)?;
     Ok(usize::try_from(n)
         .ok()
         .and_then(|n| arr.get(n).cloned())
@@ -133,7 +133,7 @@ fn group_by(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("group_by", rest, kw);
     let attr = args.required_string(0, "attribute")?;
     let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
-    for item in items(&args, &v)? {
+    for item in items(&args, v)? {
         let key = at_path(&item, &attr);
         if is_null(&key) {
             continue;
@@ -158,7 +158,7 @@ fn filter(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("filter", rest, kw);
     let attr = args.required_string(0, "attribute")?;
     let wanted = args.value(1, "value")?.filter(|w| !is_null(w));
-    let kept: Vec<Value> = items(&args, &v)?
+    let kept: Vec<Value> = items(&args, v)?
         .into_iter()
         .filter(|item| {
             let got = at_path(item, &attr);
@@ -175,7 +175,7 @@ fn filter(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 fn map(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("map", rest, kw);
     let attr = args.required_string(0, "attribute")?;
-    let out: Vec<Value> = items(&args, &v)?
+    let out: Vec<Value> = items(&args, v)?
         .iter()
         .map(|item| at_path(item, &attr))
         .filter(|x| !is_null(x))

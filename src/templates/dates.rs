@@ -23,7 +23,7 @@ pub fn date(value: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Erro
             .map_err(|e| args.error(e.to_string()))?
             .to_zoned(utc)
     } else {
-        let date = crate::content::date::SiteDate::parse(&tera_text(&value))
+        let date = crate::content::date::SiteDate::parse(&tera_text(value))
             .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
         date.datetime
             .to_zoned(utc)

@@ -65,7 +65,7 @@ impl Args {
         self.required(i, name).map(|v| tera_text(&v))
     }
 
-    pub fn error(&self, message: String) -> Error {
+    pub fn error(&self, message: impl std::fmt::Display) -> Error {
         Error::new(
             ErrorKind::InvalidOperation,
             format!("`{}`: {message}", self.what),
@@ -151,7 +151,7 @@ fn replace(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("replace", rest, kw);
     let from = args.required_string(0, "from")?;
     let to = args.required_string(1, "to")?;
-    Ok(Value::from(text(&v).replace(&from, &to)))
+    Ok(Value::from(text(v).replace(&from, &to)))
 }
 
 /// Tera reads `\n` and `\t` in patterns as a newline and a tab.
@@ -161,7 +161,7 @@ fn pattern(p: &str) -> String {
 
 fn split(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let args = Args::new("split", rest, kw);
-    let s = text(&v);
+    let s = text(v);
     let parts: Vec<Value> = match args.string(0, "pat")? {
         Some(p) => s.split(&pattern(&p)).map(Value::from).collect(),
         None => s.split_whitespace().map(Value::from).collect(),
@@ -172,13 +172,13 @@ fn split(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
 fn trim_start_matches(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("trim_start_matches", rest, kw);
     let pat = pattern(&args.required_string(0, "pat")?);
-    Ok(text(&v).trim_start_matches(pat.as_str()).to_string())
+    Ok(text(v).trim_start_matches(pat.as_str()).to_string())
 }
 
 fn trim_end_matches(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("trim_end_matches", rest, kw);
     let pat = pattern(&args.required_string(0, "pat")?);
-    Ok(text(&v).trim_end_matches(pat.as_str()).to_string())
+    Ok(text(v).trim_end_matches(pat.as_str()).to_string())
 }
 
 /// `indent(prefix="    ", first=false, blank=false)`; a number as the
@@ -187,14 +187,14 @@ fn indent(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("indent", rest, kw);
     let prefix = match args.value(0, "prefix")? {
         Some(w) if w.kind() == ValueKind::Number => {
-            " ".repeat(args.int(0, "prefix")?.unwrap_or(4).max(0) as usize)
+            " ".repeat(usize::try_from(args.int(0, "prefix")?.unwrap_or(4)).unwrap_or(0))
         }
         Some(p) => tera_text(&p),
         None => "    ".to_string(),
     };
     let first = args.bool(1, "first")?.unwrap_or(false);
     let blank = args.bool(2, "blank")?.unwrap_or(false);
-    let s = text(&v);
+    let s = text(v);
     let mut out = String::with_capacity(s.len() + prefix.len() * 4);
     for (n, line) in s.lines().enumerate() {
         if n > 0 {
@@ -211,9 +211,9 @@ fn indent(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
 /// `truncate(length=255, end="…")`, counting characters.
 fn truncate(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
     let args = Args::new("truncate", rest, kw);
-    let length = args.int(0, "length")?.unwrap_or(255).max(0) as usize;
+    let length = usize::try_from(args.int(0, "length")?.unwrap_or(255)).unwrap_or(0);
     let end = args.string(1, "end")?.unwrap_or_else(|| "…".to_string());
-    let s = text(&v);
+    let s = text(v);
     match s.char_indices().nth(length) {
         Some((at, _)) => Ok(s[..at].to_string() + &end),
         None => Ok(s),
@@ -251,7 +251,7 @@ fn int(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
             .or_else(|_| f64::try_from(v.clone()).map(|f| f as i64))
             .unwrap_or(default),
         ValueKind::String => {
-            let s = text(&v);
+            let s = text(v);
             let s = s.trim();
             let digits = match base {
                 2 => s.trim_start_matches("0b"),
@@ -280,7 +280,7 @@ fn float(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     };
     let f = match v.kind() {
         ValueKind::Number => f64::try_from(v.clone()).unwrap_or(default),
-        ValueKind::String => text(&v).trim().parse().unwrap_or(default),
+        ValueKind::String => text(v).trim().parse().unwrap_or(default),
         _ => default,
     };
     Ok(Value::from(f))
@@ -299,7 +299,7 @@ fn json_encode(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error>
 
 /// Whitespace between tags removed (`>\s+<` -> `><`).
 fn spaceless(v: &Value) -> String {
-    let s = text(&v);
+    let s = text(v);
     let mut out = String::with_capacity(s.len());
     let mut rest = s.as_str();
     while let Some(i) = rest.find('>') {
@@ -360,7 +360,7 @@ fn filesizeformat(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Er
         unit += 1;
     }
     if unit == 0 {
-        return Ok(format!("{} {}", size as u64, units[0]));
+        return Ok(format!("{size} {}", units[0]));
     }
     let shown = format!("{size:.2}");
     let shown = shown.trim_end_matches('0').trim_end_matches('.');
@@ -390,9 +390,9 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
-fn base64_decode(v: Value) -> Result<String, Error> {
+fn base64_decode(v: &Value) -> Result<String, Error> {
     let fail = |m: &str| Error::new(ErrorKind::InvalidOperation, format!("`base64_decode`: {m}"));
-    let s = text(&v);
+    let s = text(v);
     let s = s.trim_end_matches('=');
     let mut bytes = Vec::with_capacity(s.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);
@@ -420,7 +420,7 @@ fn regex_replace(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Err
     let rep = args.required_string(1, "rep")?;
     let re = regex::Regex::new(&pattern)
         .map_err(|e| args.error(format!("failed to compile regex: {e}")))?;
-    Ok(re.replace_all(&text(&v), rep.as_str()).into_owned())
+    Ok(re.replace_all(&text(v), rep.as_str()).into_owned())
 }
 
 /// `num_format(locale=)`: digits grouped by thousands with the locale's
@@ -466,12 +466,11 @@ pub fn strip_tags(s: &str) -> String {
         } else {
             tag.find('>').map(|e| e + 1)
         };
-        match end {
-            Some(e) => rest = &tag[e..],
-            None => {
-                out.push_str(tag);
-                rest = "";
-            }
+        if let Some(e) = end {
+            rest = &tag[e..];
+        } else {
+            out.push_str(tag);
+            rest = "";
         }
     }
     out.push_str(rest);

@@ -36,21 +36,19 @@ fn range(rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
         (
             args.int(usize::MAX, "start")?.unwrap_or(0),
             args.int(0, "end")?
-                .ok_or_else(|| args.error("expected an argument `end`".into()))?,
+                .ok_or_else(|| args.error("expected an argument `end`"))?,
             args.int(usize::MAX, "step_by")?.unwrap_or(1),
         )
     };
     if step <= 0 {
-        return Err(args.error("`step_by` must be a positive number".into()));
+        return Err(args.error("`step_by` must be a positive number"));
     }
-    let count = ((end - start).max(0) as u64).div_ceil(step as u64);
+    let count = (end - start).max(0).div_euclid(step) + i64::from((end - start).max(0) % step != 0);
     if count > 100_000 {
         return Err(args.error(format!("{count} numbers are too many")));
     }
     Ok(Value::from(
-        (0..count as i64)
-            .map(|k| start + k * step)
-            .collect::<Vec<_>>(),
+        (0..count).map(|k| start + k * step).collect::<Vec<_>>(),
     ))
 }
 
@@ -74,13 +72,13 @@ fn get_random(rest: Rest<Value>, kw: Kwargs) -> Result<Value, Error> {
     let start = args.int(0, "start")?.unwrap_or(0);
     let end = args
         .int(1, "end")?
-        .ok_or_else(|| args.error("expected an argument `end`".into()))?;
+        .ok_or_else(|| args.error("expected an argument `end`"))?;
     if end <= start {
-        return Err(args.error("`end` must be greater than `start`".into()));
+        return Err(args.error("`end` must be greater than `start`"));
     }
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    let spread = crate::hash::fnv1a(&nanos.to_le_bytes());
-    Ok(Value::from(start + (spread % (end - start) as u64) as i64))
+    let spread = i64::try_from(crate::hash::fnv1a(&nanos.to_le_bytes()) >> 1).unwrap_or(0);
+    Ok(Value::from(start + spread.rem_euclid(end - start)))
 }

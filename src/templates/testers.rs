@@ -19,18 +19,18 @@ pub fn register(env: &mut Environment<'static>) {
 }
 
 /// A substring of a string, an item of an array, a key of a map.
-fn containing(v: &Value, needle: Value) -> Result<bool, Error> {
+fn containing(v: &Value, needle: &Value) -> Result<bool, Error> {
     Ok(match v.kind() {
-        ValueKind::String => v.as_str().is_some_and(|s| s.contains(&tera_text(&needle))),
-        ValueKind::Seq | ValueKind::Iterable => v.try_iter()?.any(|x| x == needle),
-        ValueKind::Map => !v.get_item(&needle)?.is_undefined(),
+        ValueKind::String => v.as_str().is_some_and(|s| s.contains(&tera_text(needle))),
+        ValueKind::Seq | ValueKind::Iterable => v.try_iter()?.any(|x| x == *needle),
+        ValueKind::Map => !v.get_item(needle)?.is_undefined(),
         _ => false,
     })
 }
 
 /// A string matched by a regular expression (the `regex` crate's syntax).
-fn matching(v: &Value, pattern: String) -> Result<bool, Error> {
-    let re = regex::Regex::new(&pattern).map_err(|e| {
+fn matching(v: &Value, pattern: &str) -> Result<bool, Error> {
+    let re = regex::Regex::new(pattern).map_err(|e| {
         Error::new(
             ErrorKind::InvalidOperation,
             format!("`matching`: `{pattern}` is not a valid regex: {e}"),

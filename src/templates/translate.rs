@@ -461,6 +461,11 @@ impl Scopes {
     }
 }
 
+/// Statements whose words are names, not expressions reading variables.
+const NO_READS: &[&str] = &[
+    "import", "from", "extends", "include", "block", "endblock", "filter", "raw", "endraw",
+];
+
 /// The edits inside one tag, sorted by position.
 fn rewrite(
     src: &str,
@@ -554,12 +559,8 @@ fn rewrite(
                 }
             }
         }
-        Some(
-            "import" | "from" | "extends" | "include" | "block" | "endblock" | "filter" | "raw"
-            | "endraw",
-        ) => {}
-        Some(_) => reads = 1..toks.len(),
-        None => {}
+        Some(kw) if !NO_READS.contains(&kw) => reads = 1..toks.len(),
+        _ => {}
     }
     edits.extend(read_edits(src, toks, reads, globals, scopes));
     edits.sort_by_key(|e| (e.range.start, e.range.end));
