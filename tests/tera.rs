@@ -356,3 +356,23 @@ fn check_compiles_every_template() {
         .stderr_has("templates/unused.html:2:")
         .stderr_has("syntax error");
 }
+
+// 7. Sass.
+
+#[test]
+fn sass_of_theme_and_site_compiled_at_the_same_path() {
+    let site = built();
+    assert_eq!(
+        site.read("css/site.css").trim(),
+        "body a {\n  color: #336699;\n}"
+    );
+    assert_eq!(site.read("theme.css").trim(), "nav ul {\n  padding: 0;\n}");
+    assert!(!site.exists("_vars.css") && !site.exists("vars.css"));
+}
+
+#[test]
+fn sass_errors_name_file_and_line() {
+    let site = Site::fixture("tera");
+    site.write("sass/broken.scss", "a {\n  color: ;\n}\n");
+    site.build().failure().stderr_has("sass/broken.scss:2:");
+}
