@@ -249,6 +249,14 @@ fn get_env_default() {
 }
 
 #[test]
+fn get_image_metadata_allow_missing_gives_nothing() {
+    let site =
+        with_printing_template("[{{ get_image_metadata(path=\"nope.png\", allow_missing=true) }}]");
+    site.build().success();
+    assert_eq!(site.read("probe/printing/index.html").trim(), "[]");
+}
+
+#[test]
 fn load_data_required_false_gives_nothing() {
     assert_eq!(probe("load_data_optional"), "[]none");
 }
@@ -319,8 +327,8 @@ fn functions_not_built_yet_say_so() {
             "does not build image processing",
         ),
         (
-            "get_image_metadata(path=\"a.png\")",
-            "does not build image metadata",
+            "get_image_metadata(path=\"data/posts.json\")",
+            "does not read image metadata",
         ),
         (
             "get_url(path=\"@/posts/first.md\", lang=\"fr\")",

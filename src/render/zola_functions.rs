@@ -1,7 +1,8 @@
 //! Zola's template functions over the site's taxonomies and files:
 //! `get_taxonomy`, `get_taxonomy_url`, `get_taxonomy_term`, `load_data`,
-//! `get_hash`; and `trans`, `resize_image`, `get_image_metadata`, which
-//! fail with a message naming what fascia does not build yet.
+//! `get_hash`; and `trans`, `resize_image`, `get_image_metadata` (but for
+//! a missing file with `allow_missing=true`), which fail with a message
+//! naming what fascia does not build yet.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -52,13 +53,24 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
     env.add_function("get_hash", move |rest: Rest<Value>, kw: Kwargs| {
         get_hash(&st, rest, kw)
     });
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_image_metadata",
+        move |rest: Rest<Value>, kw: Kwargs| -> Result<Value, Error> {
+            let args = Args::new("get_image_metadata", rest, kw);
+            let path = args.required_string(0, "path")?;
+            let allow_missing = args.bool(1, "allow_missing")?.unwrap_or(false);
+            if allow_missing && find_file(&st, &path)?.is_none() {
+                return Ok(Value::from(()));
+            }
+            Err(fail(format!(
+                "get_image_metadata(path=\"{path}\"): fascia does not read image metadata yet; remove the call or guard it with a setting in config.extra"
+            )))
+        },
+    );
     for (name, what) in [
         ("trans", "translations (`trans`, `[languages]`)"),
         ("resize_image", "image processing (`resize_image`)"),
-        (
-            "get_image_metadata",
-            "image metadata (`get_image_metadata`)",
-        ),
     ] {
         env.add_function(name, move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
             Err(fail(format!(
