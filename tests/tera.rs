@@ -221,7 +221,10 @@ fn date_of_a_unix_timestamp() {
 
 #[test]
 fn tests_starting_with_ending_with_containing_matching_object() {
-    assert_eq!(probe("tests"), "true true true true true true true false");
+    assert_eq!(
+        probe("tests"),
+        "true true true true true true true false false true"
+    );
 }
 
 #[test]
@@ -246,6 +249,22 @@ fn get_hash_sha256_384_512_hex_and_base64() {
 #[test]
 fn get_env_default() {
     assert_eq!(probe("get_env"), "fallback");
+}
+
+#[test]
+fn get_image_metadata_of_an_svg_and_a_missing_file() {
+    let site = with_printing_template(
+        "{% set m = get_image_metadata(path=\"logo.svg\") %}{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.mime }}",
+    );
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 80\"></svg>\n",
+    );
+    site.build().success();
+    assert_eq!(
+        site.read("probe/printing/index.html").trim(),
+        "120x80 svg image/svg+xml"
+    );
 }
 
 #[test]
@@ -325,10 +344,6 @@ fn functions_not_built_yet_say_so() {
         (
             "resize_image(path=\"a.png\", width=10, op=\"fit\")",
             "does not build image processing",
-        ),
-        (
-            "get_image_metadata(path=\"data/posts.json\")",
-            "does not read image metadata",
         ),
         (
             "get_url(path=\"@/posts/first.md\", lang=\"fr\")",

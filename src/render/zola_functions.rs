@@ -1,8 +1,8 @@
 //! Zola's template functions over the site's taxonomies and files:
 //! `get_taxonomy`, `get_taxonomy_url`, `get_taxonomy_term`, `load_data`,
-//! `get_hash`; and `trans`, `resize_image`, `get_image_metadata` (but for
-//! a missing file with `allow_missing=true`), which fail with a message
-//! naming what fascia does not build yet.
+//! `get_hash`, `get_image_metadata` (read from the file's header); and
+//! `trans` and `resize_image`, which fail with a message naming what fascia
+//! does not build yet.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -60,12 +60,20 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             let args = Args::new("get_image_metadata", rest, kw);
             let path = args.required_string(0, "path")?;
             let allow_missing = args.bool(1, "allow_missing")?.unwrap_or(false);
-            if allow_missing && find_file(&st, &path)?.is_none() {
-                return Ok(Value::from(()));
-            }
-            Err(fail(format!(
-                "get_image_metadata(path=\"{path}\"): fascia does not read image metadata yet; remove the call or guard it with a setting in config.extra"
-            )))
+            let Some(file) = find_file(&st, &path)? else {
+                if allow_missing {
+                    return Ok(Value::from(()));
+                }
+                return Err(fail(format!("get_image_metadata: no file `{path}` in the site")));
+            };
+            let bytes = std::fs::read(&file)
+                .map_err(|e| fail(format!("get_image_metadata: {}: {e}", file.display())))?;
+            let (format, mime, width, height) = image_size(&bytes).ok_or_else(|| {
+                fail(format!(
+                    "get_image_metadata: `{path}` is not a PNG, JPEG, GIF, WebP, BMP or SVG image fascia can read"
+                ))
+            })?;
+            Ok(minijinja::context! { width => width, height => height, format => format, mime => mime })
         },
     );
     for (name, what) in [
@@ -244,4 +252,89 @@ fn get_hash(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, Er
             },
         )))
     }
+}
+
+/// `(format, mime, width, height)` from an image's first bytes.
+fn image_size(b: &[u8]) -> Option<(&'static str, &'static str, u32, u32)> {
+    let be16 = |i: usize| Some(u32::from(u16::from_be_bytes([*b.get(i)?, *b.get(i + 1)?])));
+    let le16 = |i: usize| Some(u32::from(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?])));
+    let le24 = |i: usize| {
+        Some(u32::from_le_bytes([
+            *b.get(i)?,
+            *b.get(i + 1)?,
+            *b.get(i + 2)?,
+            0,
+        ]))
+    };
+    let be32 = |i: usize| Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?));
+    let le32 =
+        |i: usize| Some(i32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?).unsigned_abs());
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some(("png", "image/png", be32(16)?, be32(20)?));
+    }
+    if b.starts_with(b"GIF8") {
+        return Some(("gif", "image/gif", le16(6)?, le16(8)?));
+    }
+    if b.starts_with(b"BM") {
+        return Some(("bmp", "image/bmp", le32(18)?, le32(22)?));
+    }
+    if b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP") {
+        let (w, h) = match b.get(12..16)? {
+            b"VP8 " => (le16(26)? & 0x3fff, le16(28)? & 0x3fff),
+            b"VP8L" => {
+                let bits = u32::from_le_bytes(b.get(21..25)?.try_into().ok()?);
+                ((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1)
+            }
+            b"VP8X" => (le24(24)? + 1, le24(27)? + 1),
+            _ => return None,
+        };
+        return Some(("webp", "image/webp", w, h));
+    }
+    if b.starts_with(&[0xff, 0xd8]) {
+        let mut i = 2;
+        while i + 9 < b.len() {
+            if b[i] != 0xff {
+                i += 1;
+                continue;
+            }
+            let marker = b[i + 1];
+            if (0xc0..=0xcf).contains(&marker) && !matches!(marker, 0xc4 | 0xc8 | 0xcc) {
+                return Some(("jpg", "image/jpeg", be16(i + 7)?, be16(i + 5)?));
+            }
+            i += 2 + usize::try_from(be16(i + 2)?).ok()?;
+        }
+        return None;
+    }
+    svg_size(std::str::from_utf8(b).ok()?).map(|(w, h)| ("svg", "image/svg+xml", w, h))
+}
+
+/// An SVG's `width` and `height`, else its `viewBox`'s.
+fn svg_size(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| -> Option<&str> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(&tag[at..at + tag[at..].find('"')?])
+    };
+    let number = |s: &str| -> Option<u32> {
+        let digits: String = s
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        // Whole pixels: the digits before any fraction.
+        let whole = digits.split('.').next().unwrap_or("");
+        whole.parse::<u32>().ok()
+    };
+    if let (Some(w), Some(h)) = (
+        attr("width").and_then(number),
+        attr("height").and_then(number),
+    ) {
+        return Some((w, h));
+    }
+    let parts: Vec<u32> = attr("viewBox")?
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .filter_map(number)
+        .collect();
+    Some((*parts.get(2)?, *parts.get(3)?))
 }

@@ -1,5 +1,6 @@
-//! Tera's tests: `starting_with`, `ending_with`, `containing`, `matching`
-//! and `object` (minijinja has the others under the same names).
+//! Tera's tests: `starting_with`, `ending_with`, `containing`, `matching`,
+//! `object`, and `iterable` as Tera has it (not strings); minijinja has
+//! the others under the same names.
 
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind};
@@ -16,6 +17,13 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_test("containing", containing);
     env.add_test("matching", matching);
     env.add_test("object", |v: Value| v.kind() == ValueKind::Map);
+    // Tera's `iterable`: an array or an object, not a string.
+    env.add_test("iterable", |v: Value| {
+        matches!(
+            v.kind(),
+            ValueKind::Seq | ValueKind::Map | ValueKind::Iterable
+        )
+    });
 }
 
 /// A substring of a string, an item of an array, a key of a map.
