@@ -29,6 +29,7 @@ const KNOWN_KEYS: &[&str] = &[
     "facts",
     "knowledge",
     "offline",
+    "compile_sass",
 ];
 
 /// Zola switches fascia honours when its own table is absent: the key, and
@@ -41,7 +42,6 @@ const ZOLA_SWITCHES: &[(&str, &str)] = &[
 
 /// Keys Zola knows that fascia accepts and ignores (with a warning).
 const ZOLA_KEYS: &[&str] = &[
-    "compile_sass",
     "feed_filename",
     "feed_filenames",
     "feed_limit",
@@ -91,6 +91,8 @@ pub struct Config {
     pub facts: FactsSchema,
     /// Build the offline edition (relative links, explicit `index.html`).
     pub offline: bool,
+    /// Compile `sass/` of the theme and the site to CSS (see `crate::sass`).
+    pub compile_sass: bool,
     pub extra: toml::Table,
 }
 
@@ -111,6 +113,7 @@ impl Default for Config {
             knowledge: KnowledgeConfig::default(),
             facts: FactsSchema::default(),
             offline: false,
+            compile_sass: false,
             extra: toml::Table::new(),
         }
     }
@@ -458,9 +461,9 @@ mod tests {
 
     #[test]
     fn zola_keys_warn() {
-        let loaded = parse("title = \"x\"\ncompile_sass = false\n").unwrap();
+        let loaded = parse("title = \"x\"\nminify_html = false\n").unwrap();
         assert_eq!(loaded.warnings.len(), 1);
-        assert!(loaded.warnings[0].message.contains("compile_sass"));
+        assert!(loaded.warnings[0].message.contains("minify_html"));
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! 2. `serve`: the dev server: HTTP, the watcher, live reload, the error overlay.
 //! 3. `pipeline`: the conductor: the stages in order, and the rebuild interface `serve` drives.
 //! 4. `output::write` `output::guard` `output::archive` `output::offline`: the disk: atomic writes, the output guard, the offline edition, the zip.
-//! 5. `search`: the search index, a stage of its own.
+//! 5. `search` `sass`: the search index and the stylesheets, stages of their own.
 //! 6. `render`: templates applied: pages, sections, taxonomies, feeds, aliases, print, the search page.
 //! 7. `templates`: the minijinja environment, theme and template loading, filters.
 //! 8. `knowledge::health` `knowledge::related` `knowledge::mentions` `knowledge::graph_svg`: what a knowledge base adds over a linked site.
@@ -49,6 +49,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod sass;
 pub mod search;
 pub mod serve;
 pub mod site;

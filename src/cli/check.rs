@@ -61,6 +61,10 @@ pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
             lap("load, parse and link");
             checked = Some(Checked::of(&linked.site));
             let mut d = linked.diagnostics.clone();
+            // Every template compiled, so syntax errors show without a build.
+            if let Err(errors) = crate::templates::compile(&linked.templates, &linked.site.root) {
+                d.extend(errors);
+            }
             d.extend(crate::knowledge::health::check(&linked.site));
             lap("link health");
             if args.offline && !d.has_errors() {

@@ -154,6 +154,16 @@ pub fn render_state(
         return Err(diagnostics);
     }
     add_static(&state.site, &mut output);
+    if state.site.config.compile_sass {
+        let site = &state.site;
+        let sass = crate::sass::dirs(&site.root, &site.template_dirs);
+        let errors = crate::sass::compile(&site.root, &sass, &mut output);
+        if !errors.is_empty() {
+            diagnostics.extend(errors);
+            diagnostics.sort();
+            return Err(diagnostics);
+        }
+    }
     Ok((output, diagnostics))
 }
 

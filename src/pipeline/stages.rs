@@ -61,6 +61,10 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
     }
     let (template_dirs, static_dirs) =
         theme_dirs(root, &config, &src).map_err(|d| fail(diags.clone(), vec![d]))?;
+    if let Some(theme_dir) = template_dirs.get(1).and_then(|t| t.parent()) {
+        crate::templates::theme::merge_extra(&mut config.extra, theme_dir)
+            .map_err(|d| fail(diags.clone(), vec![d]))?;
+    }
     let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
     let glossary =
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;

@@ -38,6 +38,7 @@ pub const PAGE_FIELDS: &[&str] = &[
     "lower",
     "higher",
     "assets",
+    "colocated_path",
     "backlinks",
     "related",
     "facts",
@@ -284,6 +285,11 @@ impl Object for PageObj {
                     None => Value::UNDEFINED,
                 }
             }
+            // Zola's: the folder of a page written as `folder/index.md`.
+            "colocated_path" => match page.doc.file.rel.rsplit_once('/') {
+                Some((dir, file)) if file.starts_with("index.") => Value::from(format!("{dir}/")),
+                _ => Value::UNDEFINED,
+            },
             "assets" => Value::from(
                 page.assets
                     .iter()

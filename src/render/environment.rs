@@ -1,7 +1,10 @@
 //! The template environment of a render: [`crate::templates::compile`]'s
 //! templates and site-free filters, plus the Zola-compatible functions and
 //! filters that read the site (`get_page`, `get_section`, `get_url`,
-//! `get_taxonomy_url`, `load_data`, the `markdown` filter...).
+//! `get_taxonomy_url`, `get_taxonomy_term`, `get_hash`, `load_data`, the
+//! `markdown` filter...), and clear errors for Zola's functions fascia does
+//! not have yet (`trans`, `resize_image`, `get_image_metadata`,
+//! `get_url(lang=)` for another language).
 
 use std::sync::Arc;
 
@@ -13,12 +16,19 @@ use super::context::{PageObj, SectionObj};
 use crate::diagnostics::Diagnostic;
 use crate::templates::TemplateSet;
 
+// A file of its own beside this one (`render/zola_functions.rs`), kept a
+// child of the environment that registers it.
+#[path = "zola_functions.rs"]
+mod zola_functions;
+
 /// Compile every template into an environment whose functions see `state`.
 pub fn environment(
     set: &TemplateSet,
     state: &Arc<RenderState>,
 ) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = crate::templates::compile(set, &state.site.root)?;
+    // Zola gives every template the language being rendered; fascia builds one.
+    env.add_global("lang", state.site.config.default_language.clone());
     register_functions(&mut env, state);
     register_site_filters(&mut env, state);
     Ok(env)
@@ -30,7 +40,9 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         let path: String = kwargs.get("path")?;
         let trailing: Option<bool> = kwargs.get("trailing_slash")?;
         let cachebust: Option<bool> = kwargs.get("cachebust")?;
+        let lang: Option<String> = kwargs.get("lang")?;
         kwargs.assert_all_used()?;
+        other_language("get_url", lang.as_deref(), &st)?;
         st.get_url(&path, trailing.unwrap_or(false), cachebust.unwrap_or(false))
             .map(Value::from)
     });
@@ -38,6 +50,8 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
     env.add_function("get_page", move |kwargs: Kwargs| -> Result<Value, Error> {
         let path: String = kwargs.get("path")?;
         let _: Option<Value> = kwargs.get("metadata_only")?;
+        let lang: Option<String> = kwargs.get("lang")?;
+        other_language("get_page", lang.as_deref(), &st)?;
         let rel = path.trim_start_matches("@/");
         match st.site.by_rel(rel) {
             Some(crate::site::DocId::Page(i)) => Ok(PageObj::value(&st, i)),
@@ -53,6 +67,8 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         move |kwargs: Kwargs| -> Result<Value, Error> {
             let path: String = kwargs.get("path")?;
             let _: Option<Value> = kwargs.get("metadata_only")?;
+            let lang: Option<String> = kwargs.get("lang")?;
+            other_language("get_section", lang.as_deref(), &st)?;
             let rel = path.trim_start_matches("@/");
             match st.site.by_rel(rel) {
                 Some(crate::site::DocId::Section(i)) => Ok(SectionObj::value(&st, i)),
@@ -63,57 +79,32 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
             }
         },
     );
-    let st = Arc::clone(state);
-    env.add_function(
-        "get_taxonomy",
-        move |kwargs: Kwargs| -> Result<Value, Error> {
-            let kind: String = kwargs.get("kind")?;
-            st.taxonomy_value(&kind).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("get_taxonomy: no taxonomy `{kind}`"),
-                )
-            })
-        },
-    );
-    let st = Arc::clone(state);
-    env.add_function(
-        "get_taxonomy_url",
-        move |kwargs: Kwargs| -> Result<Value, Error> {
-            let kind: String = kwargs.get("kind")?;
-            let name: String = kwargs.get("name")?;
-            if st.site.config.taxonomy(&kind).is_none() {
-                return Err(Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("get_taxonomy_url: no taxonomy `{kind}`"),
-                ));
-            }
-            Ok(Value::from(
-                st.site
-                    .config
-                    .permalink(&super::taxonomy::term_path(&kind, &name)),
-            ))
-        },
-    );
-    let st = Arc::clone(state);
-    env.add_function("load_data", move |kwargs: Kwargs| -> Result<Value, Error> {
-        let path: String = kwargs.get("path")?;
-        let format: Option<String> = kwargs.get("format")?;
-        let _: Option<Value> = kwargs.get("required")?;
-        st.load_data(&path, format.as_deref())
-    });
+    zola_functions::register(env, state);
     let st = Arc::clone(state);
     env.add_function("get_glossary", move || -> Value { st.glossary_value() });
     let st = Arc::clone(state);
     env.add_function("get_bibliography", move || -> Value {
         st.bibliography_value()
     });
-    env.add_function("now", move |kwargs: Kwargs| -> Result<Value, Error> {
-        let utc: Option<bool> = kwargs.get("utc")?;
-        let _ = utc;
-        let now = jiff::Timestamp::now();
-        Ok(Value::from(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()))
-    });
+}
+
+/// `lang=` naming a language other than the default: fascia builds one
+/// language, so that is an error saying so.
+pub(super) fn other_language(
+    what: &str,
+    lang: Option<&str>,
+    st: &RenderState,
+) -> Result<(), Error> {
+    match lang {
+        Some(l) if l != st.site.config.default_language => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "{what}(lang=\"{l}\"): fascia builds one language (`{}`); multilingual sites are not built yet",
+                st.site.config.default_language
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn register_site_filters(env: &mut Environment<'static>, state: &Arc<RenderState>) {

@@ -481,23 +481,23 @@ fn render_job(
                 terms => tax.terms.iter().map(|term| taxonomy::term_value(state, tax, term)).collect::<Vec<_>>(),
             };
             let path = format!("/{}/", tax.slug);
-            if !set.has("taxonomy_list.html") {
+            let Some(template) = taxonomy::template(set, &tax.name, "list") else {
                 return Ok(Vec::new());
-            }
-            let html = render("taxonomy_list.html", with_base(ctx, &path))?;
+            };
+            let html = render(&template, with_base(ctx, &path))?;
             Ok(vec![(out_path(&path), html.into_bytes())])
         }
         Job::Term(t, i) => {
             let tax = &state.taxonomies[t];
             let term = &tax.terms[i];
-            if !set.has("taxonomy_single.html") {
+            let Some(template) = taxonomy::template(set, &tax.name, "single") else {
                 return Ok(Vec::new());
-            }
+            };
             let ctx = context! {
                 taxonomy => context! { name => tax.name.clone() },
                 term => taxonomy::term_value(state, tax, term),
             };
-            let html = render("taxonomy_single.html", with_base(ctx, &term.path))?;
+            let html = render(&template, with_base(ctx, &term.path))?;
             Ok(vec![(out_path(&term.path), html.into_bytes())])
         }
     }

@@ -75,6 +75,18 @@ pub fn collect(site: &Site) -> Vec<Taxonomy> {
         .collect()
 }
 
+/// The template of a taxonomy's `kind` page (`list` or `single`): Zola's
+/// `{taxonomy}/list.html`, else fascia's `taxonomy_list.html`; `None`
+/// when there is neither (the pages are then not written).
+pub fn template(set: &crate::templates::TemplateSet, taxonomy: &str, kind: &str) -> Option<String> {
+    [
+        format!("{taxonomy}/{kind}.html"),
+        format!("taxonomy_{kind}.html"),
+    ]
+    .into_iter()
+    .find(|t| set.has(t))
+}
+
 /// A term as templates see it.
 pub fn term_value(st: &Arc<RenderState>, _tax: &Taxonomy, term: &Term) -> Value {
     context! {

@@ -1,20 +1,35 @@
 //! Templates: found on disk (site `templates/` overrides the theme's, file by
 //! file), compiled once per build into a minijinja [`Environment`] with the
 //! Zola-compatible functions and filters.
+//!
+//! Templates are written in Tera's syntax, as Zola's are: each is
+//! translated to minijinja's ([`translate`]) as it is compiled, and Tera's
+//! filters, tests and functions ([`filters`], [`collections`], [`testers`],
+//! [`functions`]) and its way of printing values ([`printing`]) replace
+//! minijinja's where they differ.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use minijinja::value::{Kwargs, Value};
-use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Error, UndefinedBehavior};
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 
+pub mod collections;
+pub mod dates;
+pub mod filters;
+pub mod functions;
+pub mod printing;
+pub mod set_global;
+pub mod testers;
+pub mod theme;
+pub mod translate;
+
 /// Shortcodes fascia provides when neither the site nor the theme has one.
 pub const BUILTIN_SHORTCODES: &[(&str, &str)] =
-    &[("comparison", include_str!("builtin/comparison.html"))];
+    &[("comparison", include_str!("../builtin/comparison.html"))];
 
 /// Template sources, by name (`page.html`, `shortcodes/note.html`).
 #[derive(Debug, Clone, Default)]
@@ -104,7 +119,11 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
             let src = set.files.get(name).map_or("", |(_, s)| s.as_str());
             match (err.line(), err.range()) {
                 (Some(line), Some(range)) => {
-                    let (l, c) = crate::diagnostics::line_col(src, range.start);
+                    let imports =
+                        translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
+                    let at =
+                        translate::translate_in(src, name, &imports).original_offset(range.start);
+                    let (l, c) = crate::diagnostics::line_col(src, at);
                     d.at(
                         shown,
                         src,
@@ -125,7 +144,8 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
 /// `crate::render::environment`). Errors name the template, line and column.
 pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    // Tera reads an attribute of something undefined as undefined (falsy).
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".svg") {
             AutoEscape::Html
@@ -139,108 +159,28 @@ pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, V
             .build()
             .expect("default syntax is valid"),
     );
-    env.set_formatter(html_formatter);
+    env.set_formatter(printing::tera_formatter);
     let mut errors = Vec::new();
+    let imports = translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
     for (name, (_, src)) in &set.files {
-        if let Err(e) = env.add_template_owned(name.clone(), src.clone()) {
+        let source = translate::translate_in(src, name, &imports).source;
+        if let Err(e) = env.add_template_owned(name.clone(), source) {
             errors.push(template_error(&e, set, root));
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    register_filters(&mut env);
+    filters::register(&mut env);
+    collections::register(&mut env);
+    testers::register(&mut env);
+    functions::register(&mut env);
+    set_global::register(&mut env);
     Ok(env)
 }
 
-fn register_filters(env: &mut Environment<'static>) {
-    env.add_filter(
-        "date",
-        |value: Value, kwargs: Kwargs| -> Result<String, Error> {
-            let format: Option<String> = kwargs.get("format")?;
-            let _: Option<Value> = kwargs.get("locale")?;
-            let _: Option<Value> = kwargs.get("timezone")?;
-            let text = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_string);
-            let date = crate::content::date::SiteDate::parse(&text)
-                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
-            Ok(date
-                .datetime
-                .strftime(format.as_deref().unwrap_or("%Y-%m-%d"))
-                .to_string())
-        },
-    );
-    env.add_filter("slugify", |s: String| crate::markdown::slugify(&s));
-    env.add_filter(
-        "truncate",
-        |s: String, kwargs: Kwargs| -> Result<String, Error> {
-            let length: Option<usize> = kwargs.get("length")?;
-            let end: Option<String> = kwargs.get("end")?;
-            let length = length.unwrap_or(255);
-            if s.chars().count() <= length {
-                return Ok(s);
-            }
-            Ok(s.chars().take(length).collect::<String>() + end.as_deref().unwrap_or("…"))
-        },
-    );
-    env.add_filter("striptags", |s: String| strip_tags(&s));
-    env.add_filter("wordcount", |s: String| s.split_whitespace().count());
-    env.add_filter(
-        "json_encode",
-        |v: Value, kwargs: Kwargs| -> Result<Value, Error> {
-            let pretty: Option<bool> = kwargs.get("pretty")?;
-            let text = if pretty.unwrap_or(false) {
-                serde_json::to_string_pretty(&v)
-            } else {
-                serde_json::to_string(&v)
-            }
-            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
-            Ok(Value::from_safe_string(text))
-        },
-    );
-    env.add_filter("as_str", |v: Value| v.to_string());
-}
+pub use filters::strip_tags;
 
-/// Escape like minijinja, but leave `/` alone so URLs stay readable.
-fn html_formatter(
-    out: &mut minijinja::Output,
-    state: &mut minijinja::State,
-    value: &Value,
-) -> Result<(), Error> {
-    if matches!(state.auto_escape(), AutoEscape::Html)
-        && !value.is_safe()
-        && let Some(s) = value.as_str()
-    {
-        let mut escaped = String::with_capacity(s.len() + 8);
-        for c in s.chars() {
-            match c {
-                '&' => escaped.push_str("&amp;"),
-                '<' => escaped.push_str("&lt;"),
-                '>' => escaped.push_str("&gt;"),
-                '"' => escaped.push_str("&quot;"),
-                '\'' => escaped.push_str("&#39;"),
-                _ => escaped.push(c),
-            }
-        }
-        return out
-            .write_str(&escaped)
-            .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()));
-    }
-    minijinja::escape_formatter(out, state, value)
-}
-
-/// Remove HTML tags, keeping text.
-pub fn strip_tags(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
+#[cfg(test)]
+#[path = "compat_tests.rs"]
+mod compat_tests;
