@@ -24,7 +24,7 @@ for i in $(seq "$runs"); do
   fresh_old+=("$(t "$old" build --root "$work/site" -o "$work/b")")
   plain+=("$(t cp -r "$work/a" "$work/c")")
 done
-page=$(find "$work/site/content" -name '*.md' ! -name '_index.md' | sort | head -1)
+page=$(find "$work/site/content" -name '*.md' ! -name '_index.md' | sort | awk 'NR==1')
 for i in $(seq "$runs"); do
   echo "Edited $i." >> "$page"
   re_new+=("$(t "$new" build --root "$work/site" -o "$work/a")")
