@@ -53,16 +53,28 @@ const SECTION_KEYS: &[&str] = &[
     "review_interval_days",
     "glossary",
     "taxonomies",
+    "insert_anchor_links",
+    "redirect_to",
 ];
 
 /// Zola fields fascia accepts without acting on them.
 const ZOLA_ONLY_KEYS: &[&str] = &[
-    "insert_anchor_links",
     "paginate_reversed",
     "paginate_path",
     "generate_feeds",
-    "redirect_to",
     "lang",
+];
+
+/// Section fields a page may carry: Zola ignores them on a page (its page
+/// front matter takes any key), so fascia warns instead of failing.
+const SECTION_KEYS_IGNORED_ON_PAGES: &[&str] = &[
+    "sort_by",
+    "paginate_by",
+    "transparent",
+    "page_template",
+    "insert_anchor_links",
+    "redirect_to",
+    "render",
 ];
 
 /// How a section orders its pages.
@@ -111,6 +123,23 @@ pub struct FrontMatter {
     pub transparent: bool,
     pub render: Option<bool>,
     pub page_template: Option<String>,
+    /// Where heading anchors go on the section and its pages.
+    pub insert_anchor_links: Option<crate::config::AnchorLinks>,
+    /// The section's page redirects here (a site path or a full URL).
+    pub redirect_to: Option<String>,
+}
+
+impl FrontMatter {
+    /// A page ignores the section fields it carries (warned at parse).
+    fn clear_section_fields(&mut self) {
+        self.sort_by = SortBy::None;
+        self.paginate_by = None;
+        self.transparent = false;
+        self.page_template = None;
+        self.insert_anchor_links = None;
+        self.redirect_to = None;
+        self.render = None;
+    }
 }
 
 fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SiteDate>, D::Error> {
@@ -223,6 +252,19 @@ fn check_keys<'k>(
         if allowed.contains(&key) {
             continue;
         }
+        if !is_section && SECTION_KEYS_IGNORED_ON_PAGES.contains(&key) {
+            warnings.push(
+                Diagnostic::warning(
+                    "unsupported-front-matter",
+                    format!(
+                        "`{key}` is a section field; on a page it is ignored (as Zola ignores it)"
+                    ),
+                )
+                .at(file, full, line, col)
+                .with_help("move it to the section's _index.md, or remove it"),
+            );
+            continue;
+        }
         if ZOLA_ONLY_KEYS.contains(&key) {
             warnings.push(
                 Diagnostic::warning(
@@ -282,8 +324,11 @@ fn parse_toml(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let fm: FrontMatter = toml::from_str(split.front)
+    let mut fm: FrontMatter = toml::from_str(split.front)
         .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
+    if !is_section {
+        fm.clear_section_fields();
+    }
     let errors: Vec<Diagnostic> = unsafe_paths(&fm)
         .into_iter()
         .map(|(key, index, d)| {
@@ -355,11 +400,14 @@ fn parse_yaml(
         return Err(errors);
     }
     // From the text, not the parsed map: type errors then carry a location.
-    let fm: FrontMatter = if map.is_empty() {
+    let mut fm: FrontMatter = if map.is_empty() {
         FrontMatter::default()
     } else {
         serde_yaml::from_str(split.front).map_err(|e| vec![yaml_err(&e)])?
     };
+    if !is_section {
+        fm.clear_section_fields();
+    }
     let errors: Vec<Diagnostic> = unsafe_paths(&fm)
         .into_iter()
         .map(|(key, _, d)| {
@@ -525,6 +573,21 @@ mod tests {
         // A number where text is expected is read as the text it is written as.
         let (fm, _) = page("---\ntitle: 1.\n---\nx").unwrap();
         assert_eq!(fm.title.as_deref(), Some("1."));
+    }
+
+    #[test]
+    fn section_fields_on_a_page_are_warned_and_ignored() {
+        let (fm, warnings) =
+            page("+++\ntitle = \"A\"\nsort_by = \"date\"\npaginate_by = 3\n+++\n").unwrap();
+        let at: Vec<(usize, &str)> = warnings.iter().map(|w| (w.line, w.code)).collect();
+        assert_eq!(
+            at,
+            [
+                (3, "unsupported-front-matter"),
+                (4, "unsupported-front-matter")
+            ]
+        );
+        assert_eq!((fm.sort_by, fm.paginate_by), (SortBy::None, None));
     }
 
     #[test]

@@ -349,6 +349,7 @@ pub fn assemble(
     for (i, p) in pages.iter().enumerate() {
         sections[p.section].pages.push(i);
     }
+    section_anchor_links(&mut sections, &mut pages);
     for s in 0..sections.len() {
         let sort_by = sections[s].doc.fm.sort_by;
         let mut list = std::mem::take(&mut sections[s].pages);
@@ -363,6 +364,36 @@ pub fn assemble(
         sections[s].subsections = subs;
     }
     (sections, pages)
+}
+
+/// A section's `insert_anchor_links` moves the heading anchors of the
+/// section and of its own pages (as in Zola; subsections set their own).
+fn section_anchor_links(sections: &mut [Section], pages: &mut [Page]) {
+    fn restyle(doc: &mut Arc<Document>, to: crate::config::AnchorLinks) {
+        let from = doc.body.anchor_links;
+        if from == to {
+            return;
+        }
+        let d = Arc::make_mut(doc);
+        let heads = &d.body.headings;
+        d.body.html = markdown::headings::restyle_anchors(&d.body.html, heads, from, to);
+        if let Some(summary) = &d.body.summary {
+            d.body.summary = Some(markdown::headings::restyle_anchors(
+                summary, heads, from, to,
+            ));
+        }
+        d.body.anchor_links = to;
+    }
+    for s in sections.iter_mut() {
+        if let Some(to) = s.doc.fm.insert_anchor_links {
+            restyle(&mut s.doc, to);
+        }
+    }
+    for p in pages.iter_mut() {
+        if let Some(to) = sections[p.section].doc.fm.insert_anchor_links {
+            restyle(&mut p.doc, to);
+        }
+    }
 }
 
 fn page_from_doc(

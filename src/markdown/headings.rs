@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use comrak::nodes::{AstNode, NodeValue};
 use serde::Serialize;
 
+use crate::config::AnchorLinks;
+
 /// One heading of a body.
 #[derive(Debug, Clone, Serialize)]
 pub struct Heading {
@@ -81,6 +83,69 @@ pub fn take_explicit_id<'a>(heading: &'a AstNode<'a>) -> Option<String> {
     Some(id)
 }
 
+/// The HTML written after `<hN id="...">` and before `</hN>` for an anchor
+/// link in `mode`.
+pub fn anchor_markup(mode: AnchorLinks, id: &str) -> (String, String) {
+    match mode {
+        AnchorLinks::Right => (
+            String::new(),
+            format!(
+                " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+            ),
+        ),
+        AnchorLinks::Left => (
+            format!(
+                "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a> "
+            ),
+            String::new(),
+        ),
+        AnchorLinks::Heading => (
+            format!("<a class=\"anchor-heading\" href=\"#{id}\">"),
+            "</a>".to_string(),
+        ),
+        AnchorLinks::None => (String::new(), String::new()),
+    }
+}
+
+/// Rewrite the anchor links of `html` (written in mode `from` for
+/// `headings`, in order) in mode `to`: a section's `insert_anchor_links`.
+pub fn restyle_anchors(
+    html: &str,
+    headings: &[Heading],
+    from: AnchorLinks,
+    to: AnchorLinks,
+) -> String {
+    if from == to {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    for h in headings {
+        let start_tag = format!("<h{} id=\"{}\">", h.level, h.id);
+        let end_tag = format!("</h{}>", h.level);
+        let (old_open, old_close) = anchor_markup(from, &h.id);
+        let (new_open, new_close) = anchor_markup(to, &h.id);
+        let Some(at) = rest.find(&start_tag) else {
+            break;
+        };
+        let inner_start = at + start_tag.len();
+        let Some(end_rel) = rest[inner_start..].find(&end_tag) else {
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + end_rel];
+        let inner = inner.strip_prefix(old_open.as_str()).unwrap_or(inner);
+        let inner = inner.strip_suffix(old_close.as_str()).unwrap_or(inner);
+        out.push_str(&rest[..inner_start]);
+        out.push_str(&new_open);
+        out.push_str(inner);
+        out.push_str(&new_close);
+        out.push_str(&end_tag);
+        rest = &rest[inner_start + end_rel + end_tag.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Nest flat headings into a tree by level.
 pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
@@ -126,6 +191,24 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].children.len(), 2);
         assert_eq!(t[1].children[0].id, "b1");
+    }
+
+    #[test]
+    fn anchors_move_left_or_go() {
+        let heads = [h(2, "a"), h(3, "b")];
+        let (_, close_a) = anchor_markup(AnchorLinks::Right, "a");
+        let (_, close_b) = anchor_markup(AnchorLinks::Right, "b");
+        let html = format!("<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\">B{close_b}</h3>");
+        let left = restyle_anchors(&html, &heads, AnchorLinks::Right, AnchorLinks::Left);
+        assert!(
+            left.starts_with("<h2 id=\"a\"><a class=\"anchor\" href=\"#a\""),
+            "{left}"
+        );
+        assert!(left.contains("#</a> B</h3>"), "{left}");
+        let none = restyle_anchors(&left, &heads, AnchorLinks::Left, AnchorLinks::None);
+        assert_eq!(none, "<h2 id=\"a\">A</h2><p>x</p><h3 id=\"b\">B</h3>");
+        let whole = restyle_anchors(&none, &heads, AnchorLinks::None, AnchorLinks::Heading);
+        assert!(whole.contains("<h3 id=\"b\"><a class=\"anchor-heading\" href=\"#b\">B</a></h3>"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use comrak::nodes::{AstNode, NodeLink, NodeValue, Sourcepos};
 use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_document};
 use serde::Serialize;
 
-use crate::config::MarkdownConfig;
+use crate::config::{AnchorLinks, MarkdownConfig};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
 pub use shortcodes::{ShortcodeCall, ShortcodeError};
@@ -96,6 +96,9 @@ pub struct Body {
     /// Full `http(s)://` URLs written in the body: outside addresses, even
     /// on the site's own host (see [`crate::site::Site::outside_urls`]).
     pub outside_urls: Vec<String>,
+    /// Where the heading anchors were written (a section may move them:
+    /// [`headings::restyle_anchors`]).
+    pub anchor_links: AnchorLinks,
 }
 
 /// Options for one body render.
@@ -113,8 +116,8 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.autolink = true;
     o.extension.tasklist = true;
     o.extension.footnotes = true;
-    o.extension.description_lists = true;
-    o.extension.alerts = true;
+    o.extension.description_lists = cfg.definition_list.unwrap_or(true);
+    o.extension.alerts = cfg.github_alerts.unwrap_or(true);
     o.extension.wikilinks_title_after_pipe = true;
     o.parse.smart = cfg.smart_punctuation;
     o.parse.relaxed_autolinks = false;
@@ -161,6 +164,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     let adapter = HeadingIds {
         ids,
         next: AtomicUsize::new(0),
+        mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
     };
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&adapter);
@@ -169,11 +173,12 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         .expect("writing to a String cannot fail");
 
     let mut body = walk.body;
-    if opts.markdown.external_links_target_blank {
-        html = html.replace(
-            "<a href=\"http",
-            "<a rel=\"noopener\" target=\"_blank\" href=\"http",
-        );
+    body.anchor_links = adapter.mode;
+    if let Some(attrs) = external_link_attrs(opts.markdown) {
+        html = html.replace("<a href=\"http", &format!("<a {attrs}href=\"http"));
+    }
+    if opts.markdown.lazy_async_image {
+        html = html.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
     }
     if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
         body.summary = Some(html[..i].to_string());
@@ -183,6 +188,40 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     body.html = html;
     body.shortcodes = extracted.calls;
     Ok(body)
+}
+
+/// The attributes put on external links (`rel`, `target`, `class`), each
+/// followed by a space, or `None` when the settings ask for none.
+fn external_link_attrs(cfg: &MarkdownConfig) -> Option<String> {
+    let mut rel = Vec::new();
+    if cfg.external_links_target_blank {
+        rel.push("noopener");
+    }
+    if cfg.external_links_no_follow {
+        rel.push("nofollow");
+    }
+    if cfg.external_links_no_referrer {
+        rel.push("noreferrer");
+    }
+    if cfg.external_links_external {
+        rel.push("external");
+    }
+    let mut attrs = String::new();
+    if !rel.is_empty() {
+        attrs = format!("rel=\"{}\" ", rel.join(" "));
+    }
+    if cfg.external_links_target_blank {
+        attrs.push_str("target=\"_blank\" ");
+    }
+    if let Some(class) = cfg
+        .external_links_class
+        .as_deref()
+        .filter(|c| !c.is_empty())
+    {
+        let class = class.replace('"', "&quot;").replace('<', "&lt;");
+        attrs.push_str(&format!("class=\"{class}\" "));
+    }
+    (!attrs.is_empty()).then_some(attrs)
 }
 
 struct Walker {
@@ -497,6 +536,7 @@ fn sentence_at(before: &str, after: &str) -> String {
 struct HeadingIds {
     ids: Vec<String>,
     next: AtomicUsize,
+    mode: AnchorLinks,
 }
 
 impl HeadingAdapter for HeadingIds {
@@ -508,17 +548,15 @@ impl HeadingAdapter for HeadingIds {
     ) -> std::fmt::Result {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         let id = self.ids.get(i).map_or("", String::as_str);
-        write!(output, "<h{} id=\"{}\">", heading.level, id)
+        let (open, _) = headings::anchor_markup(self.mode, id);
+        write!(output, "<h{} id=\"{}\">{open}", heading.level, id)
     }
 
     fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
         let i = self.next.load(Ordering::Relaxed).saturating_sub(1);
         let id = self.ids.get(i).map_or("", String::as_str);
-        write!(
-            output,
-            " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{}>",
-            heading.level
-        )
+        let (_, close) = headings::anchor_markup(self.mode, id);
+        write!(output, "{close}</h{}>", heading.level)
     }
 }
 
