@@ -150,6 +150,7 @@ pub fn parse_file(
     let opts = RenderOptions {
         markdown: cx.markdown,
         glossary: page_glossary.as_ref(),
+        folder_depth: file.rel.matches('/').count(),
     };
     let offset = split.body_line_offset;
     let body = markdown::render(split.body, &opts).map_err(|e| {
@@ -182,6 +183,16 @@ pub fn parse_file(
         fm.title = Some(title_without_front_matter(&file.rel, &body));
     }
     let mut warnings = warnings;
+    for (line, col, target) in &body.outside_links {
+        warnings.push(
+            Diagnostic::warning(
+                "link-outside-content",
+                format!("`{target}` leads outside content/; the link is kept as written"),
+            )
+            .at(&file.display, &file.text, line + offset, *col)
+            .with_help("link a page of the site with @/path.md, or the file's published URL"),
+        );
+    }
     for (line, col) in &body.images_without_alt {
         warnings.push(
             Diagnostic::warning("image-without-alt", "image has no alt text")

@@ -36,6 +36,53 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// A heading's id. Headings in Latin script keep fascia's ASCII slug
+/// (`Café & co` -> `cafe-co`); a heading with letters of another script gets
+/// GitHub's id, which keeps them (`Привет, мир` -> `привет-мир`,
+/// `日本語の見出し` stays as it is) instead of a transliteration.
+pub fn heading_id(text: &str) -> String {
+    if text.chars().any(|c| c.is_alphabetic() && !is_latin(c)) {
+        let id = github_id(text);
+        if !id.is_empty() {
+            return id;
+        }
+    }
+    slugify(text)
+}
+
+/// Latin letters and their combining marks, by Unicode block.
+fn is_latin(c: char) -> bool {
+    matches!(u32::from(c),
+        0..=0x024F | 0x0300..=0x036F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFF21..=0xFF5A)
+}
+
+/// GitHub's heading id (github-slugger): lower case; letters, digits and
+/// marks of any script, `-` and `_` kept; each space a `-`; the rest dropped.
+pub fn github_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() || is_mark(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Combining marks (Devanagari vowel signs, Hebrew points...): part of a word.
+fn is_mark(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0670 | 0x06D6..=0x06ED | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957
+        | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7 | 0x0A01..=0x0A51 | 0x0A81..=0x0ACD
+        | 0x0B01..=0x0B57 | 0x0B82..=0x0BD7 | 0x0C00..=0x0C56 | 0x0C81..=0x0CD6 | 0x0D00..=0x0D57
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0EB1..=0x0EBC | 0x0EC8..=0x0ECD
+        | 0x0F18..=0x0F19 | 0x0F71..=0x0F84 | 0x102B..=0x103E | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF | 0x3099..=0x309A | 0xFE20..=0xFE2F)
+}
+
 /// Ids already used on a page.
 #[derive(Debug, Default)]
 pub struct IdSet {
@@ -209,6 +256,21 @@ mod tests {
         assert_eq!(none, "<h2 id=\"a\">A</h2><p>x</p><h3 id=\"b\">B</h3>");
         let whole = restyle_anchors(&none, &heads, AnchorLinks::None, AnchorLinks::Heading);
         assert!(whole.contains("<h3 id=\"b\"><a class=\"anchor-heading\" href=\"#b\">B</a></h3>"));
+    }
+
+    #[test]
+    fn non_latin_headings_keep_their_letters_as_github_does() {
+        assert_eq!(heading_id("Привет, мир"), "привет-мир");
+        assert_eq!(heading_id("日本語の見出し"), "日本語の見出し");
+        assert_eq!(heading_id("Rust と 日本語!"), "rust-と-日本語");
+        assert_eq!(heading_id("हिन्दी भाषा"), "हिन्दी-भाषा");
+        assert_eq!(heading_id("Ελληνικά (1)"), "ελληνικά-1");
+        // Latin script keeps fascia's ASCII slug, so existing links hold.
+        assert_eq!(heading_id("Café & co"), "cafe-co");
+        assert_eq!(
+            heading_id("What the Evidence Says!"),
+            "what-the-evidence-says"
+        );
     }
 
     #[test]

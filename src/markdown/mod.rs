@@ -96,6 +96,9 @@ pub struct Body {
     /// Full `http(s)://` URLs written in the body: outside addresses, even
     /// on the site's own host (see [`crate::site::Site::outside_urls`]).
     pub outside_urls: Vec<String>,
+    /// Relative `.md` links that lead outside `content/` (a README beside
+    /// the site): (line, column, target), left in the HTML as written.
+    pub outside_links: Vec<(usize, usize, String)>,
     /// Where the heading anchors were written (a section may move them:
     /// [`headings::restyle_anchors`]).
     pub anchor_links: AnchorLinks,
@@ -106,6 +109,10 @@ pub struct RenderOptions<'a> {
     pub markdown: &'a MarkdownConfig,
     /// Glossary terms to link on first mention, if enabled for this page.
     pub glossary: Option<&'a GlossaryMatcher>,
+    /// How many folders below `content/` the file is: a relative `.md` link
+    /// that climbs higher leads outside the content (kept as written, and
+    /// reported in [`Body::outside_links`]).
+    pub folder_depth: usize,
 }
 
 /// Build comrak options from the site's Markdown settings.
@@ -150,11 +157,13 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         body: Body::default(),
         ids: headings::IdSet::default(),
         block: None,
+        folder_depth: opts.folder_depth,
     };
     walk.headings(root);
     if let Some(glossary) = opts.glossary {
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
+    toc_markers(root, &walk.body.headings);
     walk.links(root);
     let plain = plain::PlainStream::of(root);
     walk.body.word_count = plain.words;
@@ -226,6 +235,7 @@ fn external_link_attrs(cfg: &MarkdownConfig) -> Option<String> {
 
 struct Walker {
     body: Body,
+    folder_depth: usize,
     ids: headings::IdSet,
     /// The plain text of the block the last link was in, kept for the
     /// block's other links.
@@ -253,7 +263,9 @@ impl Walker {
             };
             let explicit = headings::take_explicit_id(node);
             let title = collect_plain(node).trim().to_string();
-            let id = self.ids.unique(explicit.unwrap_or_else(|| slugify(&title)));
+            let id = self
+                .ids
+                .unique(explicit.unwrap_or_else(|| headings::heading_id(&title)));
             self.body.headings.push(Heading {
                 level,
                 id,
@@ -282,6 +294,13 @@ impl Walker {
                             let url = link.url.clone();
                             drop(data);
                             self.record_url(node, url, start_of(pos));
+                            continue;
+                        }
+                        LinkKind::Relative if climbs_out(&link.url, self.folder_depth) => {
+                            let (line, column) = start_of(pos);
+                            self.body
+                                .outside_links
+                                .push((line, column, link.url.clone()));
                             continue;
                         }
                         _ => {}
@@ -391,6 +410,49 @@ fn start_of(pos: Sourcepos) -> (usize, usize) {
     (pos.start.line, pos.start.column)
 }
 
+/// A paragraph that is only `[[_TOC_]]` (GitLab's marker, found in READMEs
+/// that Zola sites import) becomes the page's table of contents. Zola prints
+/// it as text; a list of the headings is what its author meant.
+fn toc_markers<'a>(root: &'a AstNode<'a>, heads: &[Heading]) {
+    let paragraphs: Vec<&'a AstNode<'a>> = root
+        .children()
+        .filter(|n| matches!(n.data.borrow().value, NodeValue::Paragraph))
+        .collect();
+    for node in paragraphs {
+        let only_marker = node.first_child().is_some_and(|c| {
+            c.next_sibling().is_none()
+                && matches!(&c.data.borrow().value, NodeValue::WikiLink(w) if w.url.trim() == "_TOC_")
+        });
+        if !only_marker {
+            continue;
+        }
+        while let Some(c) = node.first_child() {
+            c.detach();
+        }
+        let mut html = String::from("<nav class=\"toc\">");
+        toc_html(&headings::toc(heads), &mut html);
+        html.push_str("</nav>\n");
+        node.data.borrow_mut().value = NodeValue::HtmlBlock(comrak::nodes::NodeHtmlBlock {
+            block_type: 6,
+            literal: html,
+        });
+    }
+}
+
+fn toc_html(entries: &[headings::TocEntry], out: &mut String) {
+    if entries.is_empty() {
+        return;
+    }
+    out.push_str("<ul>");
+    for e in entries {
+        let title = e.title.replace('&', "&amp;").replace('<', "&lt;");
+        out.push_str(&format!("<li><a href=\"#{}\">{title}</a>", e.id));
+        toc_html(&e.children, out);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}
+
 /// Which kind of link a Markdown URL is.
 pub fn classify(url: &str) -> LinkKind {
     if url.starts_with("@/") {
@@ -413,6 +475,23 @@ pub fn classify(url: &str) -> LinkKind {
             LinkKind::Url
         }
     }
+}
+
+/// Whether the relative path `url`, from a file `depth` folders below
+/// `content/`, climbs out of it (`../../README.md` from `docs/a.md`).
+fn climbs_out(url: &str, mut depth: usize) -> bool {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            _ => depth += 1,
+        }
+    }
+    false
 }
 
 /// `https:`, `mailto:`, `data:`...: a scheme before any `/`, `?` or `#`.
@@ -588,6 +667,7 @@ mod tests {
             &RenderOptions {
                 markdown: &cfg,
                 glossary: None,
+                folder_depth: 1,
             },
         )
         .unwrap()
@@ -642,6 +722,25 @@ mod tests {
         assert!(b.html.contains("<del>old</del>"));
         assert!(b.html.contains("footnote"));
         assert!(b.html.contains("checkbox"));
+    }
+
+    #[test]
+    fn relative_links_out_of_content_are_kept_as_written() {
+        let b = md("[readme](../../README.md) and [sibling](../a.md)\n");
+        assert_eq!(b.outside_links, [(1, 1, "../../README.md".to_string())]);
+        assert_eq!(b.links.len(), 1);
+        assert!(b.html.contains("href=\"../../README.md\""), "{}", b.html);
+    }
+
+    #[test]
+    fn gitlab_toc_marker_is_a_table_of_contents() {
+        let b = md("[[_TOC_]]\n\n## One\n\n### Two\n");
+        assert!(b.links.is_empty());
+        assert!(
+            b.html.starts_with("<nav class=\"toc\"><ul><li><a href=\"#one\">One</a><ul><li><a href=\"#two\">Two</a></li></ul></li></ul></nav>"),
+            "{}",
+            b.html
+        );
     }
 
     #[test]
