@@ -183,6 +183,37 @@ pub fn parse_file(
         fm.title = Some(title_without_front_matter(&file.rel, &body));
     }
     let mut warnings = warnings;
+    for (line, col, lang) in &body.unknown_languages {
+        let d = if cx.markdown.error_on_missing_language() {
+            Diagnostic::error(
+                "unknown-code-language",
+                format!("fascia cannot highlight `{lang}`"),
+            )
+        } else {
+            Diagnostic::warning(
+                "unknown-code-language",
+                format!("fascia cannot highlight `{lang}`; the block is shown plain"),
+            )
+        };
+        let d = d
+            .at(&file.display, &file.text, line + offset, *col)
+            .with_help("name a language fascia knows (rust, toml, bash, html, ...), or none");
+        if d.is_error() {
+            errors.push(d);
+        } else {
+            warnings.push(d);
+        }
+    }
+    for (line, col, message) in &body.math_errors {
+        warnings.push(
+            Diagnostic::warning("math-syntax", format!("maths that do not parse: {message}"))
+                .at(&file.display, &file.text, line + offset, *col)
+                .with_help("the formula is shown as code; check its LaTeX"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     for (line, col, target) in &body.outside_links {
         warnings.push(
             Diagnostic::warning(

@@ -14,6 +14,8 @@
 
 pub mod glossary_linker;
 pub mod headings;
+pub mod highlight;
+pub mod math;
 pub mod nesting;
 mod plain;
 mod raw_html;
@@ -99,6 +101,10 @@ pub struct Body {
     /// Relative `.md` links that lead outside `content/` (a README beside
     /// the site): (line, column, target), left in the HTML as written.
     pub outside_links: Vec<(usize, usize, String)>,
+    /// Fences naming a language fascia cannot highlight: (line, column, language).
+    pub unknown_languages: Vec<(usize, usize, String)>,
+    /// Maths that did not parse: (line, column, message); shown as code.
+    pub math_errors: Vec<(usize, usize, String)>,
     /// Where the heading anchors were written (a section may move them:
     /// [`headings::restyle_anchors`]).
     pub anchor_links: AnchorLinks,
@@ -126,6 +132,7 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.description_lists = cfg.definition_list.unwrap_or(true);
     o.extension.alerts = cfg.github_alerts.unwrap_or(true);
     o.extension.wikilinks_title_after_pipe = true;
+    o.extension.math_dollars = cfg.math == Some(true);
     o.parse.smart = cfg.smart_punctuation;
     o.parse.relaxed_autolinks = false;
     o.render.r#unsafe = cfg.unsafe_html;
@@ -160,6 +167,10 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         folder_depth: opts.folder_depth,
     };
     walk.headings(root);
+    if opts.markdown.math == Some(true) {
+        maths(root, &mut walk.body.math_errors);
+    }
+    let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
     if let Some(glossary) = opts.glossary {
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
@@ -177,6 +188,9 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     };
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&adapter);
+    if highlighted {
+        plugins.render.codefence_syntax_highlighter = Some(&highlight::Highlighter);
+    }
     let mut html = String::with_capacity(src.len() + src.len() / 4);
     format_html_with_plugins(root, &options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
@@ -408,6 +422,69 @@ impl Walker {
 
 fn start_of(pos: Sourcepos) -> (usize, usize) {
     (pos.start.line, pos.start.column)
+}
+
+/// Check the languages fenced code names (loading the syntaxes only when
+/// one does); unknown ones go to [`Body::unknown_languages`]. True when a
+/// block can be highlighted.
+fn code_languages<'a>(root: &'a AstNode<'a>, body: &mut Body) -> bool {
+    let mut any = false;
+    for node in root.descendants() {
+        let data = node.data.borrow();
+        let NodeValue::CodeBlock(cb) = &data.value else {
+            continue;
+        };
+        let lang = highlight::fence_language(&cb.info);
+        if !cb.fenced || lang.is_empty() {
+            continue;
+        }
+        if highlight::knows(lang) {
+            any = true;
+        } else {
+            let (line, column) = start_of(data.sourcepos);
+            body.unknown_languages
+                .push((line, column, lang.to_string()));
+        }
+    }
+    any
+}
+
+/// `$...$`, `$$...$$` and ```` ```math ```` fences as MathML; a formula that
+/// does not parse stays as code, with its error in `errors`.
+fn maths<'a>(root: &'a AstNode<'a>, errors: &mut Vec<(usize, usize, String)>) {
+    let nodes: Vec<&'a AstNode<'a>> = root
+        .descendants()
+        .filter(|n| match &n.data.borrow().value {
+            NodeValue::Math(_) => true,
+            NodeValue::CodeBlock(cb) => cb.fenced && highlight::fence_language(&cb.info) == "math",
+            _ => false,
+        })
+        .collect();
+    for node in nodes {
+        let mut data = node.data.borrow_mut();
+        let (tex, display, block) = match &data.value {
+            NodeValue::Math(m) => (m.literal.clone(), m.display_math, false),
+            NodeValue::CodeBlock(cb) => (cb.literal.trim().to_string(), true, true),
+            _ => continue,
+        };
+        let html = match math::to_mathml(&tex, display) {
+            Ok(m) => m,
+            Err(e) => {
+                let (line, column) = start_of(data.sourcepos);
+                errors.push((line, column, e));
+                let escaped = tex.replace('&', "&amp;").replace('<', "&lt;");
+                format!("<code class=\"math-error\">{escaped}</code>")
+            }
+        };
+        data.value = if block {
+            NodeValue::HtmlBlock(comrak::nodes::NodeHtmlBlock {
+                block_type: 6,
+                literal: format!("{html}\n"),
+            })
+        } else {
+            NodeValue::HtmlInline(html)
+        };
+    }
 }
 
 /// A paragraph that is only `[[_TOC_]]` (GitLab's marker, found in READMEs
@@ -741,6 +818,77 @@ mod tests {
             "{}",
             b.html
         );
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_classes_and_unknown_languages_noted() {
+        let b =
+            md("```rust,linenos\nfn main() {}\n```\n\n```nosuch\nx < y\n```\n\n```\nplain\n```\n");
+        assert!(
+            b.html
+                .contains("<pre><code class=\"language-rust\"><span class=\"hl-"),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html
+                .contains("<pre><code class=\"language-nosuch\">x &lt; y\n</code></pre>"),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html.contains("<pre><code>plain\n</code></pre>"),
+            "{}",
+            b.html
+        );
+        assert_eq!(b.unknown_languages, [(5, 1, "nosuch".to_string())]);
+        let off = MarkdownConfig {
+            highlight_code: Some(false),
+            ..MarkdownConfig::default()
+        };
+        let b = render(
+            "```rust\nfn main() {}\n```\n",
+            &RenderOptions {
+                markdown: &off,
+                glossary: None,
+                folder_depth: 0,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            b.html,
+            "<pre><code class=\"language-rust\">fn main() {}\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn maths_become_mathml_when_switched_on() {
+        let on = MarkdownConfig {
+            math: Some(true),
+            ..MarkdownConfig::default()
+        };
+        let opts = RenderOptions {
+            markdown: &on,
+            glossary: None,
+            folder_depth: 0,
+        };
+        let b = render(
+            "Energy $E = mc^2$ and\n\n$$\\frac{a}{b}$$\n\nbad $\\frac{a}$ here\n",
+            &opts,
+        )
+        .unwrap();
+        assert!(b.html.contains("Energy <math"), "{}", b.html);
+        assert!(b.html.contains("display=\"block\""), "{}", b.html);
+        assert!(
+            b.html
+                .contains("<code class=\"math-error\">\\frac{a}</code>"),
+            "{}",
+            b.html
+        );
+        assert_eq!(b.math_errors.len(), 1);
+        assert_eq!(b.math_errors[0].0, 5);
+        let off = md("Costs $5 or $E = mc^2$.\n");
+        assert!(off.html.contains("$E = mc^2$"), "{}", off.html);
     }
 
     #[test]
