@@ -55,6 +55,8 @@ pub struct Config {
     pub facts: FactsSchema,
     /// Build the offline edition (relative links, explicit `index.html`).
     pub offline: bool,
+    /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
+    pub link_checker: LinkCheckerConfig,
     pub extra: toml::Table,
 }
 
@@ -75,6 +77,7 @@ impl Default for Config {
             knowledge: KnowledgeConfig::default(),
             facts: FactsSchema::default(),
             offline: false,
+            link_checker: LinkCheckerConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -171,6 +174,30 @@ pub struct HighlightingConfig {
     /// `class` (what fascia always writes) or `inline` (warned: inline
     /// styles would break the site's content security policy).
     pub style: Option<String>,
+}
+
+/// `[link_checker]` (Zola). fascia checks internal links itself and fetches
+/// no external ones, so only `internal_level` is read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkCheckerConfig {
+    /// `error` (the default) or `warn`: how a link to a missing page or
+    /// anchor is reported.
+    pub internal_level: Option<LinkLevel>,
+}
+
+/// How a broken internal link is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    Error,
+    Warn,
+}
+
+impl LinkCheckerConfig {
+    pub fn internal_links_warn(&self) -> bool {
+        self.internal_level == Some(LinkLevel::Warn)
+    }
 }
 
 /// Where a heading's anchor link goes (Zola's `insert_anchor_links`).
@@ -603,13 +630,13 @@ mod tests {
                 (8, "`[search]"),
                 (15, "`[markdown]"),
                 (18, "`[markdown.highlighting]"),
-                (21, "`link_checker`"),
                 (23, "`slugify`"),
             ]
         );
         let md = &loaded.config.markdown;
         assert_eq!(md.external_links_class.as_deref(), Some("external"));
         assert!(md.error_on_missing_language());
+        assert!(loaded.config.link_checker.internal_links_warn());
     }
 
     #[test]

@@ -250,7 +250,12 @@ pub fn resolve_doc_with(
     for l in &doc.body.links {
         match resolve_one(site, id, l) {
             Ok(r) => out.push(r),
-            Err(d) => {
+            Err(mut d) => {
+                if site.config.link_checker.internal_links_warn()
+                    && matches!(d.code, "missing-page" | "missing-anchor")
+                {
+                    d.severity = crate::diagnostics::Severity::Warning;
+                }
                 let line = l.line + doc.body_line_offset;
                 let col = byte_col_to_char_col(&doc.file.text, line, l.column);
                 diags.push(d.at(&doc.file.display, &doc.file.text, line, col));
@@ -348,6 +353,8 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         }
         LinkKind::External => unreachable!("external links are not recorded"),
     };
+    let github = anchor.and_then(|a| github_anchor(site, target, a));
+    let anchor = github.as_deref().or(anchor);
     if let Some(a) = anchor
         && !a.is_empty()
     {
@@ -375,6 +382,32 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         kind: l.kind.clone(),
         work: None,
     })
+}
+
+/// The id of the heading of `target` whose GitHub id is `anchor`, when
+/// `anchor` is not an id there: READMEs written for GitHub link `## ✨ Features`
+/// as `#-features`, which fascia ids `features`. The link then points at the id.
+fn github_anchor(site: &Site, target: DocId, anchor: &str) -> Option<String> {
+    if anchor.is_empty()
+        || site.graph.index.anchors[site.slot(target)]
+            .iter()
+            .any(|a| a == anchor)
+    {
+        return None;
+    }
+    let wanted = percent_decode(anchor);
+    site.doc(target)
+        .body
+        .headings
+        .iter()
+        .find(|h| crate::markdown::headings::github_id(&h.title) == wanted)
+        .map(|h| h.id.clone())
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn missing_page(site: &Site, written: &str, path: &str) -> Diagnostic {

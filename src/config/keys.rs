@@ -74,10 +74,7 @@ pub const TOP: &[(&str, Rule)] = &[
     ),
     ("preserve_dotfiles_in_output", Zola(IGNORED)),
     ("slugify", Zola(IGNORED)),
-    (
-        "link_checker",
-        Zola("fascia checks internal links itself and fetches no external ones"),
-    ),
+    ("link_checker", Table(LINK_CHECKER)),
     ("mode", Zola(IGNORED)),
     ("exclude_paginated_pages_in_sitemap", Zola(IGNORED)),
     ("taxonomy_root", Zola(IGNORED)),
@@ -156,6 +153,16 @@ const SEARCH: &[(&str, Rule)] = &[
         "index_format",
         Zola("fascia writes its own index, read by its own search page"),
     ),
+];
+
+const NO_EXTERNAL: &str = "fascia fetches no external links";
+
+const LINK_CHECKER: &[(&str, Rule)] = &[
+    ("internal_level", Used),
+    ("external_level", Zola(NO_EXTERNAL)),
+    ("skip_prefixes", Zola(NO_EXTERNAL)),
+    ("skip_anchor_prefixes", Zola(NO_EXTERNAL)),
+    ("ignored_files", Zola(IGNORED)),
 ];
 
 const FEED: &[(&str, Rule)] = &[("enabled", Used), ("filename", Used), ("limit", Used)];
