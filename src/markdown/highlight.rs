@@ -41,17 +41,13 @@ pub fn fence_language(info: &str) -> &str {
 /// Names Zola sites use that the syntaxes spell otherwise.
 fn alias(lang: &str) -> &str {
     match lang.to_ascii_lowercase().as_str() {
-        "jinja" | "jinja2" | "tera" | "j2" | "twig" | "liquid" => "html",
-        "shell" | "console" | "shell-session" | "zsh" => "bash",
+        // Tera is Jinja2's syntax: Zola templates in Zola's own docs.
+        "jinja" | "jinja2" | "tera" | "j2" => "html.j2",
+        "liquid" => "html",
+        "shell" | "console" | "shell-session" => "bash",
         "yml" => "yaml",
-        "dockerfile" | "docker" => "Dockerfile",
-        "tsx" | "ts" => "ts",
-        "js" | "jsx" | "mjs" => "js",
-        "txt" | "text" | "plain" | "plaintext" => "txt",
-        "rs" => "rs",
-        "py" | "python3" => "py",
-        "md" | "markdown" => "md",
-        "scss" | "sass" => "scss",
+        "docker" => "Dockerfile",
+        "python3" => "py",
         _ => lang,
     }
 }

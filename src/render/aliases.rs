@@ -87,7 +87,7 @@ fn section_redirects(
         };
         let (url, local) = redirect_url(&site.config, target);
         if let Some(local) = local
-            && !output.files.contains_key(&local)
+            && !builds(site, output, &local)
         {
             diags.push(
                 Diagnostic::warning(
@@ -125,6 +125,14 @@ fn section_redirects(
         );
     }
     diags
+}
+
+/// Whether the output key `local` is a page, a section or a file of the build.
+fn builds(site: &Site, output: &Output, local: &str) -> bool {
+    let out = crate::site_paths::out_path;
+    output.files.contains_key(local)
+        || site.pages.iter().any(|p| out(&p.path) == local)
+        || site.sections.iter().any(|s| out(&s.path) == local)
 }
 
 /// The URL a `redirect_to` names, and the output file it should find when it
