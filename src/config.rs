@@ -120,7 +120,7 @@ pub struct MarkdownConfig {
     pub error_on_missing_highlight: Option<bool>,
     /// Zola 0.22: the table's presence turns highlighting on.
     pub highlighting: Option<HighlightingConfig>,
-    /// `$...$` and `$$...$$` as MathML (fascia's own key; see docs/authoring.md).
+    /// `$...$` and `$$...$$` as `MathML` (fascia's own key; see `docs/authoring.md`).
     pub math: Option<bool>,
     pub render_emoji: Option<bool>,
 }
@@ -402,9 +402,7 @@ impl Config {
                     let blank = e
                         .span()
                         .and_then(|s| toml_pos::entry_span_at(&text, s.start));
-                    let Some(range) = blank else {
-                        return None;
-                    };
+                    let range = blank?;
                     let spaces: String = text[range.clone()]
                         .chars()
                         .map(|c| if c == '\n' { '\n' } else { ' ' })

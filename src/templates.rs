@@ -122,7 +122,7 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
 
 /// Compile every template into an environment with the filters that need
 /// no site (render adds the functions and filters that read the site:
-/// `crate::render::environment`). Errors name the template at file:line.
+/// `crate::render::environment`). Errors name the template at `file:line`.
 pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);

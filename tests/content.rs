@@ -508,7 +508,10 @@ fn no_public_page_shows_internal_words() {
 /// exactly one of these works, every number it puts before one of the units
 /// must be one of that work's figures. A work quoted with new figures gets a
 /// row here, checked against the source, so that no page drifts alone.
-const REVIEW_FIGURES: &[(&str, &[(&str, &[u64])])] = &[
+/// A work's key and its figures by what they count.
+type WorkFigures = (&'static str, &'static [(&'static str, &'static [u64])]);
+
+const REVIEW_FIGURES: &[WorkFigures] = &[
     ("seffrin2019", &[("trials", &[13, 12])]),
     ("gattie2017", &[("trials", &[13, 6])]),
     ("liu2018", &[("trials", &[11]), ("patients", &[802])]),
@@ -541,9 +544,9 @@ const REVIEW_FIGURES: &[(&str, &[(&str, &[u64])])] = &[
     ("scott2022", &[("trials", &[25, 13]), ("people", &[1515])]),
     ("shin2012", &[("people", &[144, 30, 27])]),
     ("yin2014", &[("reports", &[40])]),
-    ("macpherson2001", &[("treatments", &[34407])]),
-    ("white2001", &[("treatments", &[31822])]),
-    ("witt2009", &[("people", &[229230])]),
+    ("macpherson2001", &[("treatments", &[34_407])]),
+    ("white2001", &[("treatments", &[31_822])]),
+    ("witt2009", &[("people", &[229_230])]),
     ("astymstrength2015", &[("people", &[45])]),
 ];
 
@@ -647,7 +650,7 @@ fn cited_passages(body: &str) -> Vec<(String, Vec<String>)> {
             .map(|(i, _)| {
                 s[i + 5..]
                     .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .take_while(char::is_ascii_alphanumeric)
                     .collect()
             })
             .collect()
@@ -742,8 +745,8 @@ fn each_review_is_quoted_with_the_same_figures_everywhere() {
             // Seffrin 2019: 13 trials were included and 12 pooled; "12" alone misstates it.
             if *key == "seffrin2019" {
                 let figures = counted_figures(&text);
-                if figures.iter().any(|f| *f == (12, "trials"))
-                    && !figures.iter().any(|f| *f == (13, "trials"))
+                if figures.contains(&(12, "trials"))
+                    && !figures.contains(&(13, "trials"))
                     && !text.contains("Thirteen")
                 {
                     problems.push(format!(

@@ -1,5 +1,5 @@
 //! Which `config.toml` keys fascia reads, which Zola keys it accepts without
-//! using them (one warning each, at file:line), and which are mistakes (an
+//! using them (one warning each, at `file:line`), and which are mistakes (an
 //! error with the closest known key). Zola's keys are those of Zola 0.19 to
 //! 0.22 (`components/config/src/config/*.rs` in those releases).
 

@@ -1,6 +1,6 @@
-//! LaTeX maths -> MathML at build time (`pulldown-latex`): `$...$` inline,
+//! LaTeX maths -> `MathML` at build time (`pulldown-latex`): `$...$` inline,
 //! `$$...$$` and ```` ```math ```` fences as display maths. Browsers draw
-//! MathML themselves: no script, no web font.
+//! `MathML` themselves: no script, no web font.
 //!
 //! `style` attributes the renderer writes (colours, a few spacings) are
 //! dropped: the site's content security policy forbids inline styles.

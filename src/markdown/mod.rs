@@ -21,6 +21,7 @@ mod plain;
 mod raw_html;
 pub mod shortcodes;
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
@@ -242,7 +243,7 @@ fn external_link_attrs(cfg: &MarkdownConfig) -> Option<String> {
         .filter(|c| !c.is_empty())
     {
         let class = class.replace('"', "&quot;").replace('<', "&lt;");
-        attrs.push_str(&format!("class=\"{class}\" "));
+        let _ = write!(attrs, "class=\"{class}\" ");
     }
     (!attrs.is_empty()).then_some(attrs)
 }
@@ -311,10 +312,10 @@ impl Walker {
                             continue;
                         }
                         LinkKind::Relative if climbs_out(&link.url, self.folder_depth) => {
-                            let (line, column) = start_of(pos);
+                            let (at_line, at_column) = start_of(pos);
                             self.body
                                 .outside_links
-                                .push((line, column, link.url.clone()));
+                                .push((at_line, at_column, link.url.clone()));
                             continue;
                         }
                         _ => {}
@@ -449,7 +450,7 @@ fn code_languages<'a>(root: &'a AstNode<'a>, body: &mut Body) -> bool {
     any
 }
 
-/// `$...$`, `$$...$$` and ```` ```math ```` fences as MathML; a formula that
+/// `$...$`, `$$...$$` and ```` ```math ```` fences as `MathML`; a formula that
 /// does not parse stays as code, with its error in `errors`.
 fn maths<'a>(root: &'a AstNode<'a>, errors: &mut Vec<(usize, usize, String)>) {
     let nodes: Vec<&'a AstNode<'a>> = root
@@ -523,7 +524,7 @@ fn toc_html(entries: &[headings::TocEntry], out: &mut String) {
     out.push_str("<ul>");
     for e in entries {
         let title = e.title.replace('&', "&amp;").replace('<', "&lt;");
-        out.push_str(&format!("<li><a href=\"#{}\">{title}</a>", e.id));
+        let _ = write!(out, "<li><a href=\"#{}\">{title}</a>", e.id);
         toc_html(&e.children, out);
         out.push_str("</li>");
     }

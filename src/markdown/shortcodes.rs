@@ -121,18 +121,15 @@ fn scan_line(
         let here = &src[pos..];
         if here.starts_with('`') {
             let run = here.bytes().take_while(|b| *b == b'`').count();
-            match code_span_end(src, pos, run) {
-                Some(end) => {
-                    unescape_into(&src[pos..end], out);
-                    if end > line_end {
-                        line_end = src[end..].find('\n').map_or(src.len(), |j| end + j + 1);
-                    }
-                    pos = end;
+            if let Some(end) = code_span_end(src, pos, run) {
+                unescape_into(&src[pos..end], out);
+                if end > line_end {
+                    line_end = src[end..].find('\n').map_or(src.len(), |j| end + j + 1);
                 }
-                None => {
-                    out.push_str(&here[..run]);
-                    pos += run;
-                }
+                pos = end;
+            } else {
+                out.push_str(&here[..run]);
+                pos += run;
             }
             continue;
         }
@@ -223,15 +220,12 @@ fn unescape_into(text: &str, out: &mut String) {
     let mut rest = text;
     while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
-        match escaped(&rest[i..]) {
-            Some((consumed, lit)) => {
-                out.push_str(&lit);
-                rest = &rest[i + consumed..];
-            }
-            None => {
-                out.push('{');
-                rest = &rest[i + 1..];
-            }
+        if let Some((consumed, lit)) = escaped(&rest[i..]) {
+            out.push_str(&lit);
+            rest = &rest[i + consumed..];
+        } else {
+            out.push('{');
+            rest = &rest[i + 1..];
         }
     }
     out.push_str(rest);
