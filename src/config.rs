@@ -55,6 +55,8 @@ pub struct Config {
     pub facts: FactsSchema,
     /// Build the offline edition (relative links, explicit `index.html`).
     pub offline: bool,
+    /// Build an Obsidian vault as it is (see docs/authoring.md).
+    pub obsidian: bool,
     /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
     pub link_checker: LinkCheckerConfig,
     pub extra: toml::Table,
@@ -77,6 +79,7 @@ impl Default for Config {
             knowledge: KnowledgeConfig::default(),
             facts: FactsSchema::default(),
             offline: false,
+            obsidian: false,
             link_checker: LinkCheckerConfig::default(),
             extra: toml::Table::new(),
         }
@@ -120,6 +123,10 @@ pub struct MarkdownConfig {
     pub error_on_missing_highlight: Option<bool>,
     /// Zola 0.22: the table's presence turns highlighting on.
     pub highlighting: Option<HighlightingConfig>,
+    /// Obsidian vault syntax (`%%comments%%`, `==mark==`, unknown front
+    /// matter kept in `extra`): the top-level `obsidian` switch, copied here.
+    #[serde(skip)]
+    pub obsidian: bool,
     /// `$...$` and `$$...$$` as `MathML` (fascia's own key; see `docs/authoring.md`).
     pub math: Option<bool>,
     pub render_emoji: Option<bool>,
@@ -144,6 +151,7 @@ impl Default for MarkdownConfig {
             error_on_missing_highlight: None,
             highlighting: None,
             math: None,
+            obsidian: false,
             render_emoji: None,
         }
     }
@@ -377,6 +385,7 @@ impl Config {
             return Err(errors);
         };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.markdown.obsidian = config.obsidian;
         let top = toml_pos::top_level_keys(src).unwrap_or_default();
         config.apply_zola_switches(src, &top, file, &mut warnings);
         config.zola_values(src, file, &mut warnings);
@@ -477,11 +486,15 @@ impl Config {
             let Some(on) = table.get(key.as_str()).and_then(toml::Value::as_bool) else {
                 continue;
             };
-            if table.contains_key(*target) {
+            let explicit = table
+                .get(*target)
+                .and_then(toml::Value::as_table)
+                .is_some_and(|t| t.contains_key("enabled"));
+            if explicit {
                 warnings.push(
                     Diagnostic::warning(
                         "unsupported-config-key",
-                        format!("`{key}` is a Zola setting; [{target}] takes precedence, so it is ignored"),
+                        format!("`{key}` is a Zola setting; [{target}] enabled takes precedence, so it is ignored"),
                     )
                     .at_offset(file, src, *offset),
                 );
@@ -586,8 +599,16 @@ mod tests {
         assert!(
             loaded.warnings[0]
                 .message
-                .contains("[search] takes precedence")
+                .contains("[search] enabled takes precedence")
         );
+    }
+
+    #[test]
+    fn zola_switch_applies_when_the_table_does_not_say_enabled() {
+        let loaded =
+            parse("build_search_index = false\n[search]\ninclude_content = false\n").unwrap();
+        assert!(!loaded.config.search.enabled);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     }
 
     #[test]

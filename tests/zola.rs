@@ -47,7 +47,6 @@ fn a_zola_config_builds_with_one_warning_per_unused_key() {
         warned,
         [
             "config.toml:5:1",  // compile_sass
-            "config.toml:6:1",  // build_search_index: [search] takes precedence
             "config.toml:7:1",  // minify_html
             "config.toml:8:32", // taxonomies paginate_path
             "config.toml:11:1", // [search] index_format

@@ -43,6 +43,7 @@ pub const TOP: &[(&str, Rule)] = &[
     ("facts", Used),
     ("knowledge", Table(KNOWLEDGE)),
     ("offline", Used),
+    ("obsidian", Used),
     // Zola switches and feed settings, honoured when [search]/[feed] are absent.
     ("build_search_index", Used),
     ("generate_feeds", Used),

@@ -232,10 +232,76 @@ pub fn parse(
     file: &Path,
     is_section: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
-    match split.format {
-        Format::Toml => parse_toml(split, full, file, is_section),
-        Format::Yaml => parse_yaml(split, full, file, is_section),
-        Format::None => Ok((FrontMatter::default(), Vec::new())),
+    parse_with(split, full, file, is_section, false)
+}
+
+/// [`parse`], for an Obsidian vault when `obsidian`: a key fascia does not
+/// know is kept in `extra` (as a vault's `cssclasses` or `tags`) instead of
+/// being an error, and `aliases` are other names of the note (wikilinks
+/// reach it by them: `extra.synonyms`), not old URLs.
+pub fn parse_with(
+    split: &Split<'_>,
+    full: &str,
+    file: &Path,
+    is_section: bool,
+    obsidian: bool,
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (mut fm, warnings) = match split.format {
+        Format::Toml => parse_toml(split, full, file, is_section, obsidian)?,
+        Format::Yaml => parse_yaml(split, full, file, is_section, obsidian)?,
+        Format::None => (FrontMatter::default(), Vec::new()),
+    };
+    if obsidian {
+        keep_unknown_in_extra(split, is_section, &mut fm);
+    }
+    Ok((fm, warnings))
+}
+
+/// Obsidian: unknown keys into `extra`, `aliases` into `extra.synonyms`.
+fn keep_unknown_in_extra(split: &Split<'_>, is_section: bool, fm: &mut FrontMatter) {
+    let raw: toml::Table = match split.format {
+        Format::Toml => toml::from_str(split.front).unwrap_or_default(),
+        Format::Yaml => serde_yaml::from_str::<serde_yaml::Value>(split.front)
+            .ok()
+            .and_then(|v| toml::Value::try_from(without_nulls(v)).ok())
+            .and_then(|v| v.as_table().cloned())
+            .unwrap_or_default(),
+        Format::None => toml::Table::new(),
+    };
+    let known = if is_section { SECTION_KEYS } else { PAGE_KEYS };
+    for (key, value) in raw {
+        if !known.contains(&key.as_str()) && !ZOLA_ONLY_KEYS.contains(&key.as_str()) {
+            fm.extra.entry(key).or_insert(value);
+        }
+    }
+    if !fm.aliases.is_empty() {
+        let names = std::mem::take(&mut fm.aliases);
+        let synonyms = fm
+            .extra
+            .entry("synonyms")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        if let toml::Value::Array(list) = synonyms {
+            list.extend(names.into_iter().map(toml::Value::String));
+        }
+    }
+}
+
+/// YAML nulls (`key:` with no value) dropped: TOML has no null.
+fn without_nulls(v: serde_yaml::Value) -> serde_yaml::Value {
+    match v {
+        serde_yaml::Value::Mapping(m) => serde_yaml::Value::Mapping(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        serde_yaml::Value::Sequence(s) => serde_yaml::Value::Sequence(
+            s.into_iter()
+                .filter(|v| !v.is_null())
+                .map(without_nulls)
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -244,6 +310,7 @@ fn check_keys<'k>(
     full: &str,
     file: &Path,
     is_section: bool,
+    obsidian: bool,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let allowed = if is_section { SECTION_KEYS } else { PAGE_KEYS };
     let other = if is_section { PAGE_KEYS } else { SECTION_KEYS };
@@ -274,6 +341,9 @@ fn check_keys<'k>(
                 .at(file, full, line, col),
             );
             continue;
+        }
+        if obsidian && !other.contains(&key) {
+            continue; // kept in `extra`
         }
         let (what, help) = if other.contains(&key) {
             let kind = if is_section {
@@ -312,6 +382,7 @@ fn parse_toml(
     full: &str,
     file: &Path,
     is_section: bool,
+    obsidian: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let off = split.front_line_offset;
     let keys = toml_pos::top_level_keys(split.front)
@@ -320,7 +391,7 @@ fn parse_toml(
         let (l, c) = line_col(split.front, *o);
         (k.as_str(), l + off, c)
     });
-    let (errors, warnings) = check_keys(located, full, file, is_section);
+    let (errors, warnings) = check_keys(located, full, file, is_section, obsidian);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -353,6 +424,7 @@ fn parse_yaml(
     full: &str,
     file: &Path,
     is_section: bool,
+    obsidian: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let off = split.front_line_offset;
     let yaml_err = |e: &serde_yaml::Error| {
@@ -395,6 +467,7 @@ fn parse_yaml(
         full,
         file,
         is_section,
+        obsidian,
     );
     if !errors.is_empty() {
         return Err(errors);
@@ -588,6 +661,25 @@ mod tests {
             ]
         );
         assert_eq!((fm.sort_by, fm.paginate_by), (SortBy::None, None));
+    }
+
+    #[test]
+    fn obsidian_keeps_unknown_keys_in_extra_and_aliases_as_names() {
+        let text = "---\ntitle: Deep fascia\ntags: [anatomy, fascia]\ncssclasses: wide\ncreated:\naliases: [Deep fascial layer]\n---\nx";
+        let s = split(text, Path::new("n.md")).unwrap();
+        assert!(parse(&s, text, Path::new("n.md"), false).is_err());
+        let (fm, _) = parse_with(&s, text, Path::new("n.md"), false, true).unwrap();
+        assert_eq!(
+            fm.extra["tags"],
+            toml::Value::Array(vec!["anatomy".into(), "fascia".into()])
+        );
+        assert_eq!(fm.extra["cssclasses"].as_str(), Some("wide"));
+        assert!(!fm.extra.contains_key("created"));
+        assert!(fm.aliases.is_empty());
+        assert_eq!(
+            fm.extra["synonyms"],
+            toml::Value::Array(vec!["Deep fascial layer".into()])
+        );
     }
 
     #[test]

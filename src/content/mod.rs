@@ -141,7 +141,13 @@ pub fn parse_file(
 ) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     let split = front_matter::split(&file.text, &file.display).map_err(|d| vec![d])?;
-    let (mut fm, warnings) = front_matter::parse(&split, &file.text, &file.display, is_section)?;
+    let (mut fm, warnings) = front_matter::parse_with(
+        &split,
+        &file.text,
+        &file.display,
+        is_section,
+        cx.markdown.obsidian,
+    )?;
     let at = format!("@/{}", file.rel);
     let page_glossary = cx
         .glossary
@@ -179,7 +185,7 @@ pub fn parse_file(
     if !errors.is_empty() {
         return Err(errors);
     }
-    if split.format == front_matter::Format::None {
+    if split.format == front_matter::Format::None || (cx.markdown.obsidian && fm.title.is_none()) {
         fm.title = Some(title_without_front_matter(&file.rel, &body));
     }
     let mut warnings = warnings;

@@ -48,6 +48,7 @@ fn alias(lang: &str) -> &str {
         "yml" => "yaml",
         "docker" => "Dockerfile",
         "python3" => "py",
+        "text" | "plain" | "plaintext" | "none" => "txt",
         _ => lang,
     }
 }
@@ -148,6 +149,7 @@ mod tests {
         ] {
             assert!(knows(lang), "{lang}");
         }
+        assert!(knows("text"));
         assert!(!knows("no-such-language"));
     }
 

@@ -17,6 +17,7 @@ pub mod headings;
 pub mod highlight;
 pub mod math;
 pub mod nesting;
+pub mod obsidian;
 mod plain;
 mod raw_html;
 pub mod shortcodes;
@@ -134,6 +135,7 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.alerts = cfg.github_alerts.unwrap_or(true);
     o.extension.wikilinks_title_after_pipe = true;
     o.extension.math_dollars = cfg.math == Some(true);
+    o.extension.highlight = cfg.obsidian;
     o.parse.smart = cfg.smart_punctuation;
     o.parse.relaxed_autolinks = false;
     o.render.r#unsafe = cfg.unsafe_html;
@@ -156,7 +158,12 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
             help: Some("flatten the nesting, or put the text in a code block".to_string()),
         });
     }
-    let extracted = shortcodes::extract(src)?;
+    let src = if opts.markdown.obsidian {
+        obsidian::strip_comments(src)
+    } else {
+        std::borrow::Cow::Borrowed(src)
+    };
+    let extracted = shortcodes::extract(&src)?;
     let options = comrak_options(opts.markdown);
     let arena = Arena::new();
     let root = parse_document(&arena, &extracted.text, &options);
@@ -167,6 +174,9 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         block: None,
         folder_depth: opts.folder_depth,
     };
+    if opts.markdown.obsidian {
+        obsidian_link_texts(root);
+    }
     walk.headings(root);
     if opts.markdown.math == Some(true) {
         maths(root, &mut walk.body.math_errors);
@@ -423,6 +433,36 @@ impl Walker {
 
 fn start_of(pos: Sourcepos) -> (usize, usize) {
     (pos.start.line, pos.start.column)
+}
+
+/// Obsidian shows `[[Note#Heading]]` as "Note > Heading" and `[[#Heading]]`
+/// as "Heading": a wikilink without a label whose text is its target gets
+/// that text.
+fn obsidian_link_texts<'a>(root: &'a AstNode<'a>) {
+    for node in root.descendants() {
+        let url = match &node.data.borrow().value {
+            NodeValue::WikiLink(w) if w.url.contains('#') => w.url.clone(),
+            _ => continue,
+        };
+        let Some(child) = node.first_child() else {
+            continue;
+        };
+        if child.next_sibling().is_some() {
+            continue;
+        }
+        let mut data = child.data.borrow_mut();
+        if let NodeValue::Text(t) = &mut data.value
+            && t.trim() == url.trim()
+        {
+            let (page, heading) = url.split_once('#').unwrap_or(("", &url));
+            let shown = if page.trim().is_empty() {
+                heading.trim().to_string()
+            } else {
+                format!("{} > {}", page.trim(), heading.trim())
+            };
+            *t = shown.into();
+        }
+    }
 }
 
 /// Check the languages fenced code names (loading the syntaxes only when
