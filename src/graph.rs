@@ -412,8 +412,8 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
 /// The id of the heading of `target` that `anchor` names otherwise, when
 /// `anchor` is not an id there: by its text (Obsidian's `[[Page#Deep
 /// friction]]`, any case) or by its GitHub id (READMEs written for GitHub
-/// link `## ✨ Features` as `#-features`, which fascia ids `features`). The
-/// link then points at the id.
+/// link `## ✨ Features` as `#-features`, which fascia ids `features`) or
+/// by Zola's transliterated id. The link then points at the id.
 fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
     if anchor.is_empty() || site.graph.index.anchors[site.slot(target)].contains(anchor) {
         return None;
@@ -426,9 +426,11 @@ fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
         .iter()
         .find(|h| h.title.to_lowercase() == lower)
         .or_else(|| {
-            heads
-                .iter()
-                .find(|h| crate::markdown::headings::github_id(&h.title) == wanted)
+            heads.iter().find(|h| {
+                crate::markdown::headings::github_id(&h.title) == wanted
+                    // Zola's id, transliterated (`#privet-mir` for `## Привет, мир`).
+                    || crate::markdown::slugify(&h.title) == wanted
+            })
         })
         .map(|h| h.id.clone())
 }

@@ -195,6 +195,14 @@ fn non_latin_headings_keep_their_letters_in_ids() {
 }
 
 #[test]
+fn links_to_zola_transliterated_ids_reach_the_heading() {
+    assert!(
+        page("docs/overview/index.html")
+            .contains("<a href=\"https://zola.example/blog/unicode/#привет-мир\">hello</a>")
+    );
+}
+
+#[test]
 fn links_to_github_heading_ids_reach_the_heading() {
     let html = page("docs/overview/index.html");
     assert!(
