@@ -9,28 +9,10 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::Diagnostic;
 use crate::toml_pos;
 
-/// Top-level keys fascia implements.
-const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "theme",
-    "themes_dir",
-    "default_language",
-    "output_dir",
-    "markdown",
-    "search",
-    "feed",
-    "taxonomies",
-    "extra",
-    "facts",
-    "knowledge",
-    "offline",
-    "compile_sass",
-];
+mod keys;
 
 /// Zola switches fascia honours when its own table is absent: the key, and
 /// the fascia table it switches on or off (`[search]`/`[feed]` `enabled`).
@@ -40,26 +22,8 @@ const ZOLA_SWITCHES: &[(&str, &str)] = &[
     ("generate_feed", "feed"),
 ];
 
-/// Keys Zola knows that fascia accepts and ignores (with a warning).
-const ZOLA_KEYS: &[&str] = &[
-    "feed_filename",
-    "feed_filenames",
-    "feed_limit",
-    "minify_html",
-    "hard_link_static",
-    "languages",
-    "translations",
-    "ignored_content",
-    "ignored_static",
-    "author",
-    "generate_sitemap",
-    "generate_robots_txt",
-    "preserve_dotfiles_in_output",
-    "slugify",
-    "link_checker",
-    "mode",
-    "exclude_paginated_pages_in_sitemap",
-];
+/// At most this many type errors are reported from one `config.toml`.
+const MAX_TYPE_ERRORS: usize = 20;
 
 /// Every field the search index can hold, in the order of their ids.
 pub const SEARCH_FIELDS: &[&str] = &[
@@ -93,6 +57,10 @@ pub struct Config {
     pub offline: bool,
     /// Compile `sass/` of the theme and the site to CSS (see `crate::sass`).
     pub compile_sass: bool,
+    /// Build an Obsidian vault as it is (see docs/authoring.md).
+    pub obsidian: bool,
+    /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
+    pub link_checker: LinkCheckerConfig,
     pub extra: toml::Table,
 }
 
@@ -114,13 +82,17 @@ impl Default for Config {
             facts: FactsSchema::default(),
             offline: false,
             compile_sass: false,
+            obsidian: false,
+            link_checker: LinkCheckerConfig::default(),
             extra: toml::Table::new(),
         }
     }
 }
 
+/// `[markdown]`. Unknown keys are caught by [`keys`] (with a suggestion),
+/// so the struct accepts the Zola keys it does not read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct MarkdownConfig {
     /// Curly quotes, en and em dashes, ellipses.
     pub smart_punctuation: bool,
@@ -128,9 +100,38 @@ pub struct MarkdownConfig {
     pub unsafe_html: bool,
     /// Open external links in a new tab (adds `rel="noopener"`).
     pub external_links_target_blank: bool,
-    /// Zola compatibility: accepted and ignored.
+    /// A class on every external link (Zola's `external_links_class`).
+    pub external_links_class: Option<String>,
+    /// `rel="nofollow"` on external links.
+    pub external_links_no_follow: bool,
+    /// `rel="noreferrer"` on external links.
+    pub external_links_no_referrer: bool,
+    /// `rel="external"` on external links (Zola 0.22 adds it by default;
+    /// fascia only when asked, so existing sites keep their output).
+    pub external_links_external: bool,
+    /// `loading="lazy" decoding="async"` on every image.
+    pub lazy_async_image: bool,
+    /// Description lists (`Term` then `: definition`).
+    pub definition_list: Option<bool>,
+    /// `> [!NOTE]` callouts.
+    pub github_alerts: Option<bool>,
+    /// Zola's footnote placement switch; fascia always puts footnotes at the bottom.
+    pub bottom_footnotes: Option<bool>,
+    /// Where heading anchor links go: `right` (fascia's default), `left`,
+    /// `heading` (the whole heading is the link) or `none`.
+    pub insert_anchor_links: Option<AnchorLinks>,
+    /// Zola <= 0.21: `highlight_code = true` turns highlighting on.
     pub highlight_code: Option<bool>,
-    pub highlight_theme: Option<String>,
+    /// Zola 0.20-0.21 spelling of `[markdown.highlighting] error_on_missing_language`.
+    pub error_on_missing_highlight: Option<bool>,
+    /// Zola 0.22: the table's presence turns highlighting on.
+    pub highlighting: Option<HighlightingConfig>,
+    /// Obsidian vault syntax (`%%comments%%`, `==mark==`, unknown front
+    /// matter kept in `extra`): the top-level `obsidian` switch, copied here.
+    #[serde(skip)]
+    pub obsidian: bool,
+    /// `$...$` and `$$...$$` as `MathML` (fascia's own key; see `docs/authoring.md`).
+    pub math: Option<bool>,
     pub render_emoji: Option<bool>,
 }
 
@@ -140,15 +141,89 @@ impl Default for MarkdownConfig {
             smart_punctuation: true,
             unsafe_html: true,
             external_links_target_blank: false,
+            external_links_class: None,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            external_links_external: false,
+            lazy_async_image: false,
+            definition_list: None,
+            github_alerts: None,
+            bottom_footnotes: None,
+            insert_anchor_links: None,
             highlight_code: None,
-            highlight_theme: None,
+            error_on_missing_highlight: None,
+            highlighting: None,
+            math: None,
+            obsidian: false,
             render_emoji: None,
         }
     }
 }
 
+impl MarkdownConfig {
+    /// Fenced code with a language is highlighted: on unless
+    /// `highlight_code = false` (the stylesheet colours it, light and dark).
+    pub fn highlight(&self) -> bool {
+        self.highlight_code.unwrap_or(true)
+    }
+
+    /// A fence naming a language fascia does not know is an error, not a warning.
+    pub fn error_on_missing_language(&self) -> bool {
+        self.highlighting
+            .as_ref()
+            .and_then(|h| h.error_on_missing_language)
+            .or(self.error_on_missing_highlight)
+            .unwrap_or(false)
+    }
+}
+
+/// `[markdown.highlighting]` (Zola 0.22).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HighlightingConfig {
+    pub error_on_missing_language: Option<bool>,
+    /// `class` (what fascia always writes) or `inline` (warned: inline
+    /// styles would break the site's content security policy).
+    pub style: Option<String>,
+}
+
+/// `[link_checker]` (Zola). fascia checks internal links itself and fetches
+/// no external ones, so only `internal_level` is read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkCheckerConfig {
+    /// `error` (the default) or `warn`: how a link to a missing page or
+    /// anchor is reported.
+    pub internal_level: Option<LinkLevel>,
+}
+
+/// How a broken internal link is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkLevel {
+    Error,
+    Warn,
+}
+
+impl LinkCheckerConfig {
+    pub fn internal_links_warn(&self) -> bool {
+        self.internal_level == Some(LinkLevel::Warn)
+    }
+}
+
+/// Where a heading's anchor link goes (Zola's `insert_anchor_links`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    #[default]
+    Right,
+    Left,
+    Heading,
+    None,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SearchConfig {
     pub enabled: bool,
     /// Index the body text (headings and titles are always indexed).
@@ -166,6 +241,8 @@ pub struct SearchConfig {
     pub shard_size: usize,
     /// A term keeps at most this many pages (those where it counts most).
     pub max_pages_per_term: usize,
+    /// Zola's switch; titles are always indexed (`false` is warned).
+    pub include_title: Option<bool>,
 }
 
 impl Default for SearchConfig {
@@ -179,12 +256,13 @@ impl Default for SearchConfig {
             split_index_above: 640 * 1024,
             shard_size: 96 * 1024,
             max_pages_per_term: 500,
+            include_title: None,
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct FeedConfig {
     pub enabled: bool,
     pub filename: String,
@@ -202,7 +280,6 @@ impl Default for FeedConfig {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct TaxonomyConfig {
     pub name: String,
     #[serde(default)]
@@ -218,7 +295,7 @@ pub struct TaxonomyConfig {
 
 /// The knowledge-base layer's settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct KnowledgeConfig {
     /// `@/` path of the page that shows the glossary.
     pub glossary_page: Option<String>,
@@ -289,51 +366,107 @@ pub struct LoadedConfig {
 
 impl Config {
     /// Parse and validate `config.toml` text. `file` names it in diagnostics.
+    /// Every error is reported at once: unknown keys anywhere, values of the
+    /// wrong type (each bad value is set aside and the rest read on), and
+    /// the checks that need the whole configuration.
     pub fn parse(src: &str, file: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
-        let keys = toml_pos::top_level_keys(src)
+        let root = toml::de::DeTable::parse(src)
             .map_err(|e| vec![toml_pos::toml_error(file, src, src, 0, &e)])?;
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        for (key, offset) in &keys {
-            if KNOWN_KEYS.contains(&key.as_str()) || ZOLA_SWITCHES.iter().any(|(k, _)| k == key) {
-                continue;
-            }
-            if ZOLA_KEYS.contains(&key.as_str()) {
-                warnings.push(
-                    Diagnostic::warning(
-                        "unsupported-config-key",
-                        format!(
-                            "`{key}` is a Zola setting that fascia does not use; it is ignored"
-                        ),
-                    )
-                    .at_offset(file, src, *offset),
-                );
-                continue;
-            }
-            let hint = closest(key, KNOWN_KEYS.iter().copied());
-            errors.push(
-                Diagnostic::error(
-                    "unknown-config-key",
-                    format!("unknown key `{key}` in config.toml"),
-                )
-                .at_offset(file, src, *offset)
-                .with_help(match hint {
-                    Some(h) => format!("did you mean `{h}`? (custom values belong under [extra])"),
-                    None => "custom values belong under [extra]".to_string(),
-                }),
-            );
-        }
-        if !errors.is_empty() {
+        keys::check(
+            root.get_ref(),
+            keys::TOP,
+            "",
+            file,
+            src,
+            &mut errors,
+            &mut warnings,
+        );
+        let config = Self::read_typed(src, file, &mut errors);
+        let Some(mut config) = config else {
             return Err(errors);
-        }
-        let mut config: Self = match toml::from_str(src) {
-            Ok(c) => c,
-            Err(e) => return Err(vec![toml_pos::toml_error(file, src, src, 0, &e)]),
         };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
-        config.apply_zola_switches(src, &keys, file, &mut warnings);
-        config.validate(src, file)?;
+        config.markdown.obsidian = config.obsidian;
+        let top = toml_pos::top_level_keys(src).unwrap_or_default();
+        config.apply_zola_switches(src, &top, file, &mut warnings);
+        config.zola_values(src, file, &mut warnings);
+        if let Err(more) = config.validate(src, file) {
+            errors.extend(more);
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|d| (d.line, d.column));
+            return Err(errors);
+        }
         Ok(LoadedConfig { config, warnings })
+    }
+
+    /// Deserialise, collecting each type error: the bad `key = value` is
+    /// blanked out (offsets kept) and the text read again.
+    fn read_typed(src: &str, file: &Path, errors: &mut Vec<Diagnostic>) -> Option<Self> {
+        let mut text = src.to_string();
+        for _ in 0..MAX_TYPE_ERRORS {
+            match toml::from_str::<Self>(&text) {
+                Ok(c) => return Some(c),
+                Err(e) => {
+                    errors.push(toml_pos::toml_error(file, src, src, 0, &e));
+                    let blank = e
+                        .span()
+                        .and_then(|s| toml_pos::entry_span_at(&text, s.start));
+                    let range = blank?;
+                    let spaces: String = text[range.clone()]
+                        .chars()
+                        .map(|c| if c == '\n' { '\n' } else { ' ' })
+                        .collect();
+                    text.replace_range(range, &spaces);
+                }
+            }
+        }
+        None
+    }
+
+    /// Zola values fascia reads but cannot follow, warned at their key.
+    fn zola_values(&self, src: &str, file: &Path, warnings: &mut Vec<Diagnostic>) {
+        let md = &self.markdown;
+        if md.bottom_footnotes == Some(false) {
+            warnings.push(keys::warn_at(
+                src,
+                file,
+                &["markdown", "bottom_footnotes"],
+                "`bottom_footnotes = false`: fascia always puts footnotes at the bottom".into(),
+                "remove the key, or set it to true",
+            ));
+        }
+        if md.render_emoji == Some(true) {
+            warnings.push(keys::warn_at(
+                src,
+                file,
+                &["markdown", "render_emoji"],
+                "`render_emoji = true`: fascia does not turn :shortcodes: into emoji".into(),
+                "write the emoji itself",
+            ));
+        }
+        if let Some(style) = md.highlighting.as_ref().and_then(|h| h.style.as_deref())
+            && style != "class"
+        {
+            warnings.push(keys::warn_at(
+                src,
+                file,
+                &["markdown", "highlighting", "style"],
+                format!("`style = \"{style}\"`: fascia highlights code with CSS classes"),
+                "inline colours would need `unsafe-inline` in the content security policy; the theme's stylesheet colours the classes",
+            ));
+        }
+        if self.search.include_title == Some(false) {
+            warnings.push(keys::warn_at(
+                src,
+                file,
+                &["search", "include_title"],
+                "`include_title = false`: fascia's search always indexes titles".into(),
+                "remove the key",
+            ));
+        }
     }
 
     /// `build_search_index = false` turns fascia's search off and
@@ -356,11 +489,15 @@ impl Config {
             let Some(on) = table.get(key.as_str()).and_then(toml::Value::as_bool) else {
                 continue;
             };
-            if table.contains_key(*target) {
+            let explicit = table
+                .get(*target)
+                .and_then(toml::Value::as_table)
+                .is_some_and(|t| t.contains_key("enabled"));
+            if explicit {
                 warnings.push(
                     Diagnostic::warning(
                         "unsupported-config-key",
-                        format!("`{key}` is a Zola setting; [{target}] takes precedence, so it is ignored"),
+                        format!("`{key}` is a Zola setting; [{target}] enabled takes precedence, so it is ignored"),
                     )
                     .at_offset(file, src, *offset),
                 );
@@ -370,6 +507,16 @@ impl Config {
                 "search" => self.search.enabled = on,
                 _ => self.feed.enabled = on,
             }
+        }
+        if table.contains_key("feed") {
+            return;
+        }
+        if let Some(limit) = table
+            .get("feed_limit")
+            .and_then(toml::Value::as_integer)
+            .and_then(|n| usize::try_from(n).ok())
+        {
+            self.feed.limit = limit;
         }
     }
 
@@ -455,8 +602,16 @@ mod tests {
         assert!(
             loaded.warnings[0]
                 .message
-                .contains("[search] takes precedence")
+                .contains("[search] enabled takes precedence")
         );
+    }
+
+    #[test]
+    fn zola_switch_applies_when_the_table_does_not_say_enabled() {
+        let loaded =
+            parse("build_search_index = false\n[search]\ninclude_content = false\n").unwrap();
+        assert!(!loaded.config.search.enabled);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     }
 
     #[test]
@@ -475,6 +630,63 @@ mod tests {
         .config;
         let names: Vec<_> = cfg.facts.fields.keys().collect();
         assert_eq!(names, ["zeta", "alpha"]);
+    }
+
+    #[test]
+    fn every_zola_key_is_accepted_with_one_warning_each() {
+        let src = "title = \"x\"\ncompile_sass = true\ntaxonomy_root = \"blog\"\ntaxonomies = [{ name = \"tags\", paginate_path = \"p\", slug = \"t\" }]\n\n[search]\nindex_format = \"elasticlunr_json\"\ninclude_path = true\ninclude_title = true\n\n[markdown]\nexternal_links_class = \"external\"\nbottom_footnotes = true\ngithub_alerts = true\nhighlight_theme = \"css\"\n\n[markdown.highlighting]\ntheme = \"catppuccin-mocha\"\nerror_on_missing_language = true\n\n[link_checker]\ninternal_level = \"warn\"\n[slugify]\nanchors = \"safe\"\n";
+        let loaded = parse(src).unwrap();
+        let at: Vec<(usize, &str)> = loaded
+            .warnings
+            .iter()
+            .map(|w| (w.line, w.message.split(' ').next().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (3, "`taxonomy_root`"),
+                (4, "`[taxonomies]"),
+                (4, "`[taxonomies]"),
+                (7, "`[search]"),
+                (8, "`[search]"),
+                (15, "`[markdown]"),
+                (18, "`[markdown.highlighting]"),
+                (23, "`slugify`"),
+            ]
+        );
+        let md = &loaded.config.markdown;
+        assert_eq!(md.external_links_class.as_deref(), Some("external"));
+        assert!(md.error_on_missing_language());
+        assert!(loaded.config.link_checker.internal_links_warn());
+    }
+
+    #[test]
+    fn every_config_error_of_a_file_is_reported_at_once() {
+        let src = "titel = \"x\"\nfeed_limit = 3\n[markdown]\nsmart_punctuation = \"yes\"\nexternal_link_class = \"e\"\n[search]\nshard_size = \"big\"\n";
+        let errs = parse(src).unwrap_err();
+        let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [1, 4, 5, 7], "{errs:#?}");
+        assert!(errs[0].help.as_deref().unwrap().contains("`title`"));
+        assert!(
+            errs[2]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("external_links_class")
+        );
+    }
+
+    #[test]
+    fn zola_feed_limit_applies_without_a_feed_table() {
+        let loaded = parse("feed_limit = 7\n").unwrap();
+        assert_eq!(loaded.config.feed.limit, 7);
+    }
+
+    #[test]
+    fn inline_highlighting_style_is_warned() {
+        let loaded = parse("[markdown.highlighting]\nstyle = \"inline\"\n").unwrap();
+        assert_eq!(loaded.warnings.len(), 1);
+        assert_eq!(loaded.warnings[0].line, 2);
     }
 
     #[test]

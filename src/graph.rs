@@ -91,6 +91,19 @@ pub fn relink_doc(site: &mut Site, id: DocId, old_out: &[DocId], old_refs: &[usi
     site.graph.references[slot] = e.references;
 }
 
+/// `notes/Deep fascia.md` -> `deep fascia`; `notes/_index.md` and
+/// `notes/index.md` -> `notes`.
+fn file_name_key(rel: &str) -> String {
+    let mut parts = rel.rsplit('/');
+    let file = parts.next().unwrap_or(rel);
+    let name = if file == "_index.md" || file == "index.md" {
+        parts.next().unwrap_or("")
+    } else {
+        file.strip_suffix(".md").unwrap_or(file)
+    };
+    name.to_lowercase()
+}
+
 /// Build the index of every document. The names and anchors of each
 /// document are made in parallel; only the map inserts are serial.
 pub fn build_index(site: &Site) -> LinkIndex {
@@ -125,10 +138,17 @@ pub fn build_index(site: &Site) -> LinkIndex {
     let mut index = LinkIndex {
         by_rel: HashMap::with_capacity(ids.len()),
         by_name: HashMap::with_capacity(ids.len() * 3),
+        by_file_name: HashMap::with_capacity(ids.len()),
         anchors: Vec::with_capacity(ids.len()),
     };
     for (&id, (names, anchors)) in ids.iter().zip(per_doc) {
-        index.by_rel.insert(site.doc(id).file.rel.clone(), id);
+        let rel = &site.doc(id).file.rel;
+        index.by_rel.insert(rel.clone(), id);
+        index
+            .by_file_name
+            .entry(file_name_key(rel))
+            .or_default()
+            .push(id);
         for key in names {
             let list = index.by_name.entry(key).or_default();
             if !list.contains(&id) {
@@ -282,7 +302,12 @@ pub fn resolve_doc_with(
     for l in &doc.body.links {
         match resolve_one(site, id, l) {
             Ok(r) => out.push(r),
-            Err(d) => {
+            Err(mut d) => {
+                if site.config.link_checker.internal_links_warn()
+                    && matches!(d.code, "missing-page" | "missing-anchor")
+                {
+                    d.severity = crate::diagnostics::Severity::Warning;
+                }
                 let line = l.line + doc.body_line_offset;
                 let col = byte_col_to_char_col(&doc.file.text, line, l.column);
                 diags.push(d.at(&doc.file.display, &doc.file.text, line, col));
@@ -330,7 +355,12 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         }
         LinkKind::Wiki => {
             let (name, anchor) = split_anchor(&l.target);
-            (resolve_wiki(site, name)?, anchor)
+            if name.trim().is_empty() {
+                // `[[#Heading]]`: a heading of this page.
+                (from, anchor)
+            } else {
+                (resolve_wiki(site, name)?, anchor)
+            }
         }
         LinkKind::SamePage => (from, Some(&l.target[1..])),
         LinkKind::Url => match crate::site_paths::resolve(site, from, &l.target)? {
@@ -380,6 +410,8 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         }
         LinkKind::External => unreachable!("external links are not recorded"),
     };
+    let by_text = anchor.and_then(|a| anchor_by_text(site, target, a));
+    let anchor = by_text.as_deref().or(anchor);
     if let Some(a) = anchor
         && !a.is_empty()
     {
@@ -409,6 +441,38 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
     })
 }
 
+/// The id of the heading of `target` that `anchor` names otherwise, when
+/// `anchor` is not an id there: by its text (Obsidian's `[[Page#Deep
+/// friction]]`, any case) or by its GitHub id (READMEs written for GitHub
+/// link `## ✨ Features` as `#-features`, which fascia ids `features`) or
+/// by Zola's transliterated id. The link then points at the id.
+fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
+    if anchor.is_empty() || site.graph.index.anchors[site.slot(target)].contains(anchor) {
+        return None;
+    }
+    let wanted = percent_decode(anchor);
+    let wanted = wanted.trim();
+    let lower = wanted.to_lowercase();
+    let heads = &site.doc(target).body.headings;
+    heads
+        .iter()
+        .find(|h| h.title.to_lowercase() == lower)
+        .or_else(|| {
+            heads.iter().find(|h| {
+                crate::markdown::headings::github_id(&h.title) == wanted
+                    // Zola's id, transliterated (`#privet-mir` for `## Привет, мир`).
+                    || crate::markdown::slugify(&h.title) == wanted
+            })
+        })
+        .map(|h| h.id.clone())
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 fn missing_page(site: &Site, written: &str, path: &str) -> Diagnostic {
     let hint = closest(path, site.graph.index.by_rel.keys().map(String::as_str));
     Diagnostic::error(
@@ -431,7 +495,12 @@ fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
     {
         return Ok(t);
     }
-    match index.by_name.get(&key).map(Vec::as_slice) {
+    let found = index
+        .by_name
+        .get(&key)
+        .or_else(|| index.by_file_name.get(&key))
+        .map(Vec::as_slice);
+    match found {
         Some([one]) => Ok(*one),
         Some(many) => {
             let names: Vec<String> = many

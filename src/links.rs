@@ -21,6 +21,10 @@ pub struct LinkIndex {
     /// Lowercased names for wikilinks: path without `.md`, title, slug, synonyms.
     /// More than one document under one name makes the name ambiguous.
     pub by_name: HashMap<String, Vec<DocId>>,
+    /// Lowercased file names without `.md` (`deep fascia` for
+    /// `notes/Deep fascia.md`; a folder's name for its `_index.md` or
+    /// `index.md`), as Obsidian links them; read when no name matches.
+    pub by_file_name: HashMap<String, Vec<DocId>>,
     /// Anchors each document has (heading ids plus generated ones), by slot.
     pub anchors: Vec<HashSet<String>>,
 }

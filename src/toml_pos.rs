@@ -79,6 +79,43 @@ pub fn table_keys(src: &str, path: &[&str]) -> Vec<(String, usize)> {
     keys
 }
 
+/// The text of the `key = value` entry whose value holds byte `offset` (the
+/// innermost one): used to blank out a bad value and read on, so that one run
+/// reports every error of a file.
+pub fn entry_span_at(src: &str, offset: usize) -> Option<std::ops::Range<usize>> {
+    fn in_table(t: &DeTable<'_>, offset: usize) -> Option<std::ops::Range<usize>> {
+        t.iter()
+            .find_map(|(k, v)| in_entry(k.span().start, v, offset))
+    }
+    fn in_entry(
+        key_start: usize,
+        v: &toml::Spanned<DeValue<'_>>,
+        offset: usize,
+    ) -> Option<std::ops::Range<usize>> {
+        match v.get_ref() {
+            DeValue::Table(t) => in_table(t, offset),
+            DeValue::Array(items) => items
+                .iter()
+                .find_map(|item| match item.get_ref() {
+                    DeValue::Table(t) => in_table(t, offset),
+                    _ => None,
+                })
+                .or_else(|| {
+                    let span = v.span();
+                    (span.start <= offset && offset < span.end.max(span.start + 1))
+                        .then_some(key_start..span.end)
+                }),
+            _ => {
+                let span = v.span();
+                (span.start <= offset && offset < span.end.max(span.start + 1))
+                    .then_some(key_start..span.end)
+            }
+        }
+    }
+    let root = DeTable::parse(src).ok()?;
+    in_table(root.get_ref(), offset)
+}
+
 /// A TOML error as a diagnostic. `src` is the TOML text and `line_offset`
 /// the number of lines before it in `full` (the whole file, for snippets).
 pub fn toml_error(

@@ -53,16 +53,28 @@ const SECTION_KEYS: &[&str] = &[
     "review_interval_days",
     "glossary",
     "taxonomies",
+    "insert_anchor_links",
+    "redirect_to",
 ];
 
 /// Zola fields fascia accepts without acting on them.
 const ZOLA_ONLY_KEYS: &[&str] = &[
-    "insert_anchor_links",
     "paginate_reversed",
     "paginate_path",
     "generate_feeds",
-    "redirect_to",
     "lang",
+];
+
+/// Section fields a page may carry: Zola ignores them on a page (its page
+/// front matter takes any key), so fascia warns instead of failing.
+const SECTION_KEYS_IGNORED_ON_PAGES: &[&str] = &[
+    "sort_by",
+    "paginate_by",
+    "transparent",
+    "page_template",
+    "insert_anchor_links",
+    "redirect_to",
+    "render",
 ];
 
 /// How a section orders its pages.
@@ -111,6 +123,23 @@ pub struct FrontMatter {
     pub transparent: bool,
     pub render: Option<bool>,
     pub page_template: Option<String>,
+    /// Where heading anchors go on the section and its pages.
+    pub insert_anchor_links: Option<crate::config::AnchorLinks>,
+    /// The section's page redirects here (a site path or a full URL).
+    pub redirect_to: Option<String>,
+}
+
+impl FrontMatter {
+    /// A page ignores the section fields it carries (warned at parse).
+    fn clear_section_fields(&mut self) {
+        self.sort_by = SortBy::None;
+        self.paginate_by = None;
+        self.transparent = false;
+        self.page_template = None;
+        self.insert_anchor_links = None;
+        self.redirect_to = None;
+        self.render = None;
+    }
 }
 
 fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SiteDate>, D::Error> {
@@ -203,10 +232,76 @@ pub fn parse(
     file: &Path,
     is_section: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
-    match split.format {
-        Format::Toml => parse_toml(split, full, file, is_section),
-        Format::Yaml => parse_yaml(split, full, file, is_section),
-        Format::None => Ok((FrontMatter::default(), Vec::new())),
+    parse_with(split, full, file, is_section, false)
+}
+
+/// [`parse`], for an Obsidian vault when `obsidian`: a key fascia does not
+/// know is kept in `extra` (as a vault's `cssclasses` or `tags`) instead of
+/// being an error, and `aliases` are other names of the note (wikilinks
+/// reach it by them: `extra.synonyms`), not old URLs.
+pub fn parse_with(
+    split: &Split<'_>,
+    full: &str,
+    file: &Path,
+    is_section: bool,
+    obsidian: bool,
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (mut fm, warnings) = match split.format {
+        Format::Toml => parse_toml(split, full, file, is_section, obsidian)?,
+        Format::Yaml => parse_yaml(split, full, file, is_section, obsidian)?,
+        Format::None => (FrontMatter::default(), Vec::new()),
+    };
+    if obsidian {
+        keep_unknown_in_extra(split, is_section, &mut fm);
+    }
+    Ok((fm, warnings))
+}
+
+/// Obsidian: unknown keys into `extra`, `aliases` into `extra.synonyms`.
+fn keep_unknown_in_extra(split: &Split<'_>, is_section: bool, fm: &mut FrontMatter) {
+    let raw: toml::Table = match split.format {
+        Format::Toml => toml::from_str(split.front).unwrap_or_default(),
+        Format::Yaml => serde_yaml::from_str::<serde_yaml::Value>(split.front)
+            .ok()
+            .and_then(|v| toml::Value::try_from(without_nulls(v)).ok())
+            .and_then(|v| v.as_table().cloned())
+            .unwrap_or_default(),
+        Format::None => toml::Table::new(),
+    };
+    let known = if is_section { SECTION_KEYS } else { PAGE_KEYS };
+    for (key, value) in raw {
+        if !known.contains(&key.as_str()) && !ZOLA_ONLY_KEYS.contains(&key.as_str()) {
+            fm.extra.entry(key).or_insert(value);
+        }
+    }
+    if !fm.aliases.is_empty() {
+        let names = std::mem::take(&mut fm.aliases);
+        let synonyms = fm
+            .extra
+            .entry("synonyms")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+        if let toml::Value::Array(list) = synonyms {
+            list.extend(names.into_iter().map(toml::Value::String));
+        }
+    }
+}
+
+/// YAML nulls (`key:` with no value) dropped: TOML has no null.
+fn without_nulls(v: serde_yaml::Value) -> serde_yaml::Value {
+    match v {
+        serde_yaml::Value::Mapping(m) => serde_yaml::Value::Mapping(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        serde_yaml::Value::Sequence(s) => serde_yaml::Value::Sequence(
+            s.into_iter()
+                .filter(|v| !v.is_null())
+                .map(without_nulls)
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -215,12 +310,26 @@ fn check_keys<'k>(
     full: &str,
     file: &Path,
     is_section: bool,
+    obsidian: bool,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let allowed = if is_section { SECTION_KEYS } else { PAGE_KEYS };
     let other = if is_section { PAGE_KEYS } else { SECTION_KEYS };
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for (key, line, col) in keys {
         if allowed.contains(&key) {
+            continue;
+        }
+        if !is_section && SECTION_KEYS_IGNORED_ON_PAGES.contains(&key) {
+            warnings.push(
+                Diagnostic::warning(
+                    "unsupported-front-matter",
+                    format!(
+                        "`{key}` is a section field; on a page it is ignored (as Zola ignores it)"
+                    ),
+                )
+                .at(file, full, line, col)
+                .with_help("move it to the section's _index.md, or remove it"),
+            );
             continue;
         }
         if ZOLA_ONLY_KEYS.contains(&key) {
@@ -232,6 +341,9 @@ fn check_keys<'k>(
                 .at(file, full, line, col),
             );
             continue;
+        }
+        if obsidian && !other.contains(&key) {
+            continue; // kept in `extra`
         }
         let (what, help) = if other.contains(&key) {
             let kind = if is_section {
@@ -270,6 +382,7 @@ fn parse_toml(
     full: &str,
     file: &Path,
     is_section: bool,
+    obsidian: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let off = split.front_line_offset;
     let keys = toml_pos::top_level_keys(split.front)
@@ -278,12 +391,15 @@ fn parse_toml(
         let (l, c) = line_col(split.front, *o);
         (k.as_str(), l + off, c)
     });
-    let (errors, warnings) = check_keys(located, full, file, is_section);
+    let (errors, warnings) = check_keys(located, full, file, is_section, obsidian);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let fm: FrontMatter = toml::from_str(split.front)
+    let mut fm: FrontMatter = toml::from_str(split.front)
         .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
+    if !is_section {
+        fm.clear_section_fields();
+    }
     let errors: Vec<Diagnostic> = unsafe_paths(&fm)
         .into_iter()
         .map(|(key, index, d)| {
@@ -308,6 +424,7 @@ fn parse_yaml(
     full: &str,
     file: &Path,
     is_section: bool,
+    obsidian: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let off = split.front_line_offset;
     let yaml_err = |e: &serde_yaml::Error| {
@@ -350,16 +467,20 @@ fn parse_yaml(
         full,
         file,
         is_section,
+        obsidian,
     );
     if !errors.is_empty() {
         return Err(errors);
     }
     // From the text, not the parsed map: type errors then carry a location.
-    let fm: FrontMatter = if map.is_empty() {
+    let mut fm: FrontMatter = if map.is_empty() {
         FrontMatter::default()
     } else {
         serde_yaml::from_str(split.front).map_err(|e| vec![yaml_err(&e)])?
     };
+    if !is_section {
+        fm.clear_section_fields();
+    }
     let errors: Vec<Diagnostic> = unsafe_paths(&fm)
         .into_iter()
         .map(|(key, _, d)| {
@@ -525,6 +646,40 @@ mod tests {
         // A number where text is expected is read as the text it is written as.
         let (fm, _) = page("---\ntitle: 1.\n---\nx").unwrap();
         assert_eq!(fm.title.as_deref(), Some("1."));
+    }
+
+    #[test]
+    fn section_fields_on_a_page_are_warned_and_ignored() {
+        let (fm, warnings) =
+            page("+++\ntitle = \"A\"\nsort_by = \"date\"\npaginate_by = 3\n+++\n").unwrap();
+        let at: Vec<(usize, &str)> = warnings.iter().map(|w| (w.line, w.code)).collect();
+        assert_eq!(
+            at,
+            [
+                (3, "unsupported-front-matter"),
+                (4, "unsupported-front-matter")
+            ]
+        );
+        assert_eq!((fm.sort_by, fm.paginate_by), (SortBy::None, None));
+    }
+
+    #[test]
+    fn obsidian_keeps_unknown_keys_in_extra_and_aliases_as_names() {
+        let text = "---\ntitle: Deep fascia\ntags: [anatomy, fascia]\ncssclasses: wide\ncreated:\naliases: [Deep fascial layer]\n---\nx";
+        let s = split(text, Path::new("n.md")).unwrap();
+        assert!(parse(&s, text, Path::new("n.md"), false).is_err());
+        let (fm, _) = parse_with(&s, text, Path::new("n.md"), false, true).unwrap();
+        assert_eq!(
+            fm.extra["tags"],
+            toml::Value::Array(vec!["anatomy".into(), "fascia".into()])
+        );
+        assert_eq!(fm.extra["cssclasses"].as_str(), Some("wide"));
+        assert!(!fm.extra.contains_key("created"));
+        assert!(fm.aliases.is_empty());
+        assert_eq!(
+            fm.extra["synonyms"],
+            toml::Value::Array(vec!["Deep fascial layer".into()])
+        );
     }
 
     #[test]

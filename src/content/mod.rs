@@ -141,7 +141,13 @@ pub fn parse_file(
 ) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     let split = front_matter::split(&file.text, &file.display).map_err(|d| vec![d])?;
-    let (mut fm, warnings) = front_matter::parse(&split, &file.text, &file.display, is_section)?;
+    let (mut fm, warnings) = front_matter::parse_with(
+        &split,
+        &file.text,
+        &file.display,
+        is_section,
+        cx.markdown.obsidian,
+    )?;
     let at = format!("@/{}", file.rel);
     let page_glossary = cx
         .glossary
@@ -150,6 +156,7 @@ pub fn parse_file(
     let opts = RenderOptions {
         markdown: cx.markdown,
         glossary: page_glossary.as_ref(),
+        folder_depth: file.rel.matches('/').count(),
     };
     let offset = split.body_line_offset;
     let body = markdown::render(split.body, &opts).map_err(|e| {
@@ -178,10 +185,51 @@ pub fn parse_file(
     if !errors.is_empty() {
         return Err(errors);
     }
-    if split.format == front_matter::Format::None {
+    if split.format == front_matter::Format::None || (cx.markdown.obsidian && fm.title.is_none()) {
         fm.title = Some(title_without_front_matter(&file.rel, &body));
     }
     let mut warnings = warnings;
+    for (line, col, lang) in &body.unknown_languages {
+        let d = if cx.markdown.error_on_missing_language() {
+            Diagnostic::error(
+                "unknown-code-language",
+                format!("fascia cannot highlight `{lang}`"),
+            )
+        } else {
+            Diagnostic::warning(
+                "unknown-code-language",
+                format!("fascia cannot highlight `{lang}`; the block is shown plain"),
+            )
+        };
+        let d = d
+            .at(&file.display, &file.text, line + offset, *col)
+            .with_help("name a language fascia knows (rust, toml, bash, html, ...), or none");
+        if d.is_error() {
+            errors.push(d);
+        } else {
+            warnings.push(d);
+        }
+    }
+    for (line, col, message) in &body.math_errors {
+        warnings.push(
+            Diagnostic::warning("math-syntax", format!("maths that do not parse: {message}"))
+                .at(&file.display, &file.text, line + offset, *col)
+                .with_help("the formula is shown as code; check its LaTeX"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    for (line, col, target) in &body.outside_links {
+        warnings.push(
+            Diagnostic::warning(
+                "link-outside-content",
+                format!("`{target}` leads outside content/; the link is kept as written"),
+            )
+            .at(&file.display, &file.text, line + offset, *col)
+            .with_help("link a page of the site with @/path.md, or the file's published URL"),
+        );
+    }
     for (line, col) in &body.images_without_alt {
         warnings.push(
             Diagnostic::warning("image-without-alt", "image has no alt text")
@@ -349,6 +397,7 @@ pub fn assemble(
     for (i, p) in pages.iter().enumerate() {
         sections[p.section].pages.push(i);
     }
+    section_anchor_links(&mut sections, &mut pages);
     for s in 0..sections.len() {
         let sort_by = sections[s].doc.fm.sort_by;
         let mut list = std::mem::take(&mut sections[s].pages);
@@ -363,6 +412,36 @@ pub fn assemble(
         sections[s].subsections = subs;
     }
     (sections, pages)
+}
+
+/// A section's `insert_anchor_links` moves the heading anchors of the
+/// section and of its own pages (as in Zola; subsections set their own).
+fn section_anchor_links(sections: &mut [Section], pages: &mut [Page]) {
+    fn restyle(doc: &mut Arc<Document>, to: crate::config::AnchorLinks) {
+        let from = doc.body.anchor_links;
+        if from == to {
+            return;
+        }
+        let d = Arc::make_mut(doc);
+        let heads = &d.body.headings;
+        d.body.html = markdown::headings::restyle_anchors(&d.body.html, heads, from, to);
+        if let Some(summary) = &d.body.summary {
+            d.body.summary = Some(markdown::headings::restyle_anchors(
+                summary, heads, from, to,
+            ));
+        }
+        d.body.anchor_links = to;
+    }
+    for s in sections.iter_mut() {
+        if let Some(to) = s.doc.fm.insert_anchor_links {
+            restyle(&mut s.doc, to);
+        }
+    }
+    for p in pages.iter_mut() {
+        if let Some(to) = sections[p.section].doc.fm.insert_anchor_links {
+            restyle(&mut p.doc, to);
+        }
+    }
 }
 
 fn page_from_doc(

@@ -232,6 +232,7 @@ mod tests {
             &RenderOptions {
                 markdown: &cfg,
                 glossary: Some(&m),
+                folder_depth: 0,
             },
         )
         .unwrap()

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use comrak::nodes::{AstNode, NodeValue};
 use serde::Serialize;
 
+use crate::config::AnchorLinks;
+
 /// One heading of a body.
 #[derive(Debug, Clone, Serialize)]
 pub struct Heading {
@@ -32,6 +34,53 @@ pub fn slugify(text: &str) -> String {
     } else {
         s
     }
+}
+
+/// A heading's id. Headings in Latin script keep fascia's ASCII slug
+/// (`Café & co` -> `cafe-co`); a heading with letters of another script gets
+/// GitHub's id, which keeps them (`Привет, мир` -> `привет-мир`,
+/// `日本語の見出し` stays as it is) instead of a transliteration.
+pub fn heading_id(text: &str) -> String {
+    if text.chars().any(|c| c.is_alphabetic() && !is_latin(c)) {
+        let id = github_id(text);
+        if !id.is_empty() {
+            return id;
+        }
+    }
+    slugify(text)
+}
+
+/// Latin letters and their combining marks, by Unicode block.
+fn is_latin(c: char) -> bool {
+    matches!(u32::from(c),
+        0..=0x024F | 0x0300..=0x036F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFF21..=0xFF5A)
+}
+
+/// GitHub's heading id (github-slugger): lower case; letters, digits and
+/// marks of any script, `-` and `_` kept; each space a `-`; the rest dropped.
+pub fn github_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() || is_mark(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Combining marks (Devanagari vowel signs, Hebrew points...): part of a word.
+fn is_mark(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0670 | 0x06D6..=0x06ED | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957
+        | 0x0962..=0x0963 | 0x0981..=0x0983 | 0x09BC..=0x09D7 | 0x0A01..=0x0A51 | 0x0A81..=0x0ACD
+        | 0x0B01..=0x0B57 | 0x0B82..=0x0BD7 | 0x0C00..=0x0C56 | 0x0C81..=0x0CD6 | 0x0D00..=0x0D57
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0EB1..=0x0EBC | 0x0EC8..=0x0ECD
+        | 0x0F18..=0x0F19 | 0x0F71..=0x0F84 | 0x102B..=0x103E | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF | 0x3099..=0x309A | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F)
 }
 
 /// Ids already used on a page.
@@ -81,6 +130,69 @@ pub fn take_explicit_id<'a>(heading: &'a AstNode<'a>) -> Option<String> {
     Some(id)
 }
 
+/// The HTML written after `<hN id="...">` and before `</hN>` for an anchor
+/// link in `mode`.
+pub fn anchor_markup(mode: AnchorLinks, id: &str) -> (String, String) {
+    match mode {
+        AnchorLinks::Right => (
+            String::new(),
+            format!(
+                " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
+            ),
+        ),
+        AnchorLinks::Left => (
+            format!(
+                "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a> "
+            ),
+            String::new(),
+        ),
+        AnchorLinks::Heading => (
+            format!("<a class=\"anchor-heading\" href=\"#{id}\">"),
+            "</a>".to_string(),
+        ),
+        AnchorLinks::None => (String::new(), String::new()),
+    }
+}
+
+/// Rewrite the anchor links of `html` (written in mode `from` for
+/// `headings`, in order) in mode `to`: a section's `insert_anchor_links`.
+pub fn restyle_anchors(
+    html: &str,
+    headings: &[Heading],
+    from: AnchorLinks,
+    to: AnchorLinks,
+) -> String {
+    if from == to {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    for h in headings {
+        let start_tag = format!("<h{} id=\"{}\">", h.level, h.id);
+        let end_tag = format!("</h{}>", h.level);
+        let (old_open, old_close) = anchor_markup(from, &h.id);
+        let (new_open, new_close) = anchor_markup(to, &h.id);
+        let Some(at) = rest.find(&start_tag) else {
+            break;
+        };
+        let inner_start = at + start_tag.len();
+        let Some(end_rel) = rest[inner_start..].find(&end_tag) else {
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + end_rel];
+        let inner = inner.strip_prefix(old_open.as_str()).unwrap_or(inner);
+        let inner = inner.strip_suffix(old_close.as_str()).unwrap_or(inner);
+        out.push_str(&rest[..inner_start]);
+        out.push_str(&new_open);
+        out.push_str(inner);
+        out.push_str(&new_close);
+        out.push_str(&end_tag);
+        rest = &rest[inner_start + end_rel + end_tag.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Nest flat headings into a tree by level.
 pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
     fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
@@ -126,6 +238,39 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].children.len(), 2);
         assert_eq!(t[1].children[0].id, "b1");
+    }
+
+    #[test]
+    fn anchors_move_left_or_go() {
+        let heads = [h(2, "a"), h(3, "b")];
+        let (_, close_a) = anchor_markup(AnchorLinks::Right, "a");
+        let (_, close_b) = anchor_markup(AnchorLinks::Right, "b");
+        let html = format!("<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\">B{close_b}</h3>");
+        let left = restyle_anchors(&html, &heads, AnchorLinks::Right, AnchorLinks::Left);
+        assert!(
+            left.starts_with("<h2 id=\"a\"><a class=\"anchor\" href=\"#a\""),
+            "{left}"
+        );
+        assert!(left.contains("#</a> B</h3>"), "{left}");
+        let none = restyle_anchors(&left, &heads, AnchorLinks::Left, AnchorLinks::None);
+        assert_eq!(none, "<h2 id=\"a\">A</h2><p>x</p><h3 id=\"b\">B</h3>");
+        let whole = restyle_anchors(&none, &heads, AnchorLinks::None, AnchorLinks::Heading);
+        assert!(whole.contains("<h3 id=\"b\"><a class=\"anchor-heading\" href=\"#b\">B</a></h3>"));
+    }
+
+    #[test]
+    fn non_latin_headings_keep_their_letters_as_github_does() {
+        assert_eq!(heading_id("Привет, мир"), "привет-мир");
+        assert_eq!(heading_id("日本語の見出し"), "日本語の見出し");
+        assert_eq!(heading_id("Rust と 日本語!"), "rust-と-日本語");
+        assert_eq!(heading_id("हिन्दी भाषा"), "हिन्दी-भाषा");
+        assert_eq!(heading_id("Ελληνικά (1)"), "ελληνικά-1");
+        // Latin script keeps fascia's ASCII slug, so existing links hold.
+        assert_eq!(heading_id("Café & co"), "cafe-co");
+        assert_eq!(
+            heading_id("What the Evidence Says!"),
+            "what-the-evidence-says"
+        );
     }
 
     #[test]

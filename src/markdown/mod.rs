@@ -14,11 +14,15 @@
 
 pub mod glossary_linker;
 pub mod headings;
+pub mod highlight;
+pub mod math;
 pub mod nesting;
+pub mod obsidian;
 mod plain;
 mod raw_html;
 pub mod shortcodes;
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
@@ -26,7 +30,7 @@ use comrak::nodes::{AstNode, NodeLink, NodeValue, Sourcepos};
 use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_document};
 use serde::Serialize;
 
-use crate::config::MarkdownConfig;
+use crate::config::{AnchorLinks, MarkdownConfig};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
 pub use shortcodes::{ShortcodeCall, ShortcodeError};
@@ -96,6 +100,16 @@ pub struct Body {
     /// Full `http(s)://` URLs written in the body: outside addresses, even
     /// on the site's own host (see [`crate::site::Site::outside_urls`]).
     pub outside_urls: Vec<String>,
+    /// Relative `.md` links that lead outside `content/` (a README beside
+    /// the site): (line, column, target), left in the HTML as written.
+    pub outside_links: Vec<(usize, usize, String)>,
+    /// Fences naming a language fascia cannot highlight: (line, column, language).
+    pub unknown_languages: Vec<(usize, usize, String)>,
+    /// Maths that did not parse: (line, column, message); shown as code.
+    pub math_errors: Vec<(usize, usize, String)>,
+    /// Where the heading anchors were written (a section may move them:
+    /// [`headings::restyle_anchors`]).
+    pub anchor_links: AnchorLinks,
 }
 
 /// Options for one body render.
@@ -103,6 +117,10 @@ pub struct RenderOptions<'a> {
     pub markdown: &'a MarkdownConfig,
     /// Glossary terms to link on first mention, if enabled for this page.
     pub glossary: Option<&'a GlossaryMatcher>,
+    /// How many folders below `content/` the file is: a relative `.md` link
+    /// that climbs higher leads outside the content (kept as written, and
+    /// reported in [`Body::outside_links`]).
+    pub folder_depth: usize,
 }
 
 /// Build comrak options from the site's Markdown settings.
@@ -113,9 +131,11 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.autolink = true;
     o.extension.tasklist = true;
     o.extension.footnotes = true;
-    o.extension.description_lists = true;
-    o.extension.alerts = true;
+    o.extension.description_lists = cfg.definition_list.unwrap_or(true);
+    o.extension.alerts = cfg.github_alerts.unwrap_or(true);
     o.extension.wikilinks_title_after_pipe = true;
+    o.extension.math_dollars = cfg.math == Some(true);
+    o.extension.highlight = cfg.obsidian;
     o.parse.smart = cfg.smart_punctuation;
     o.parse.relaxed_autolinks = false;
     o.render.r#unsafe = cfg.unsafe_html;
@@ -138,7 +158,12 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
             help: Some("flatten the nesting, or put the text in a code block".to_string()),
         });
     }
-    let extracted = shortcodes::extract(src)?;
+    let src = if opts.markdown.obsidian {
+        obsidian::strip_comments(src)
+    } else {
+        std::borrow::Cow::Borrowed(src)
+    };
+    let extracted = shortcodes::extract(&src)?;
     let options = comrak_options(opts.markdown);
     let arena = Arena::new();
     let root = parse_document(&arena, &extracted.text, &options);
@@ -147,11 +172,20 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         body: Body::default(),
         ids: headings::IdSet::default(),
         block: None,
+        folder_depth: opts.folder_depth,
     };
+    if opts.markdown.obsidian {
+        obsidian_link_texts(root);
+    }
     walk.headings(root);
+    if opts.markdown.math == Some(true) {
+        maths(root, &mut walk.body.math_errors);
+    }
+    let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
     if let Some(glossary) = opts.glossary {
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
+    toc_markers(root, &walk.body.headings);
     walk.links(root);
     let plain = plain::PlainStream::of(root);
     walk.body.word_count = plain.words;
@@ -161,19 +195,24 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     let adapter = HeadingIds {
         ids,
         next: AtomicUsize::new(0),
+        mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
     };
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&adapter);
+    if highlighted {
+        plugins.render.codefence_syntax_highlighter = Some(&highlight::Highlighter);
+    }
     let mut html = String::with_capacity(src.len() + src.len() / 4);
     format_html_with_plugins(root, &options, &mut html, &plugins)
         .expect("writing to a String cannot fail");
 
     let mut body = walk.body;
-    if opts.markdown.external_links_target_blank {
-        html = html.replace(
-            "<a href=\"http",
-            "<a rel=\"noopener\" target=\"_blank\" href=\"http",
-        );
+    body.anchor_links = adapter.mode;
+    if let Some(attrs) = external_link_attrs(opts.markdown) {
+        html = html.replace("<a href=\"http", &format!("<a {attrs}href=\"http"));
+    }
+    if opts.markdown.lazy_async_image {
+        html = html.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
     }
     if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
         body.summary = Some(html[..i].to_string());
@@ -185,8 +224,43 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     Ok(body)
 }
 
+/// The attributes put on external links (`rel`, `target`, `class`), each
+/// followed by a space, or `None` when the settings ask for none.
+fn external_link_attrs(cfg: &MarkdownConfig) -> Option<String> {
+    let mut rel = Vec::new();
+    if cfg.external_links_target_blank {
+        rel.push("noopener");
+    }
+    if cfg.external_links_no_follow {
+        rel.push("nofollow");
+    }
+    if cfg.external_links_no_referrer {
+        rel.push("noreferrer");
+    }
+    if cfg.external_links_external {
+        rel.push("external");
+    }
+    let mut attrs = String::new();
+    if !rel.is_empty() {
+        attrs = format!("rel=\"{}\" ", rel.join(" "));
+    }
+    if cfg.external_links_target_blank {
+        attrs.push_str("target=\"_blank\" ");
+    }
+    if let Some(class) = cfg
+        .external_links_class
+        .as_deref()
+        .filter(|c| !c.is_empty())
+    {
+        let class = class.replace('"', "&quot;").replace('<', "&lt;");
+        let _ = write!(attrs, "class=\"{class}\" ");
+    }
+    (!attrs.is_empty()).then_some(attrs)
+}
+
 struct Walker {
     body: Body,
+    folder_depth: usize,
     ids: headings::IdSet,
     /// The plain text of the block the last link was in, kept for the
     /// block's other links.
@@ -214,7 +288,9 @@ impl Walker {
             };
             let explicit = headings::take_explicit_id(node);
             let title = collect_plain(node).trim().to_string();
-            let id = self.ids.unique(explicit.unwrap_or_else(|| slugify(&title)));
+            let id = self
+                .ids
+                .unique(explicit.unwrap_or_else(|| headings::heading_id(&title)));
             self.body.headings.push(Heading {
                 level,
                 id,
@@ -243,6 +319,13 @@ impl Walker {
                             let url = link.url.clone();
                             drop(data);
                             self.record_url(node, url, start_of(pos));
+                            continue;
+                        }
+                        LinkKind::Relative if climbs_out(&link.url, self.folder_depth) => {
+                            let (at_line, at_column) = start_of(pos);
+                            self.body
+                                .outside_links
+                                .push((at_line, at_column, link.url.clone()));
                             continue;
                         }
                         _ => {}
@@ -352,6 +435,142 @@ fn start_of(pos: Sourcepos) -> (usize, usize) {
     (pos.start.line, pos.start.column)
 }
 
+/// Obsidian shows `[[Note#Heading]]` as "Note > Heading" and `[[#Heading]]`
+/// as "Heading": a wikilink without a label whose text is its target gets
+/// that text.
+fn obsidian_link_texts<'a>(root: &'a AstNode<'a>) {
+    for node in root.descendants() {
+        let url = match &node.data.borrow().value {
+            NodeValue::WikiLink(w) if w.url.contains('#') => w.url.clone(),
+            _ => continue,
+        };
+        let Some(child) = node.first_child() else {
+            continue;
+        };
+        if child.next_sibling().is_some() {
+            continue;
+        }
+        let mut data = child.data.borrow_mut();
+        if let NodeValue::Text(t) = &mut data.value
+            && t.trim() == url.trim()
+        {
+            let (page, heading) = url.split_once('#').unwrap_or(("", &url));
+            let shown = if page.trim().is_empty() {
+                heading.trim().to_string()
+            } else {
+                format!("{} > {}", page.trim(), heading.trim())
+            };
+            *t = shown.into();
+        }
+    }
+}
+
+/// Check the languages fenced code names (loading the syntaxes only when
+/// one does); unknown ones go to [`Body::unknown_languages`]. True when a
+/// block can be highlighted.
+fn code_languages<'a>(root: &'a AstNode<'a>, body: &mut Body) -> bool {
+    let mut any = false;
+    for node in root.descendants() {
+        let data = node.data.borrow();
+        let NodeValue::CodeBlock(cb) = &data.value else {
+            continue;
+        };
+        let lang = highlight::fence_language(&cb.info);
+        if !cb.fenced || lang.is_empty() {
+            continue;
+        }
+        if highlight::knows(lang) {
+            any = true;
+        } else {
+            let (line, column) = start_of(data.sourcepos);
+            body.unknown_languages
+                .push((line, column, lang.to_string()));
+        }
+    }
+    any
+}
+
+/// `$...$`, `$$...$$` and ```` ```math ```` fences as `MathML`; a formula that
+/// does not parse stays as code, with its error in `errors`.
+fn maths<'a>(root: &'a AstNode<'a>, errors: &mut Vec<(usize, usize, String)>) {
+    let nodes: Vec<&'a AstNode<'a>> = root
+        .descendants()
+        .filter(|n| match &n.data.borrow().value {
+            NodeValue::Math(_) => true,
+            NodeValue::CodeBlock(cb) => cb.fenced && highlight::fence_language(&cb.info) == "math",
+            _ => false,
+        })
+        .collect();
+    for node in nodes {
+        let mut data = node.data.borrow_mut();
+        let (tex, display, block) = match &data.value {
+            NodeValue::Math(m) => (m.literal.clone(), m.display_math, false),
+            NodeValue::CodeBlock(cb) => (cb.literal.trim().to_string(), true, true),
+            _ => continue,
+        };
+        let html = match math::to_mathml(&tex, display) {
+            Ok(m) => m,
+            Err(e) => {
+                let (line, column) = start_of(data.sourcepos);
+                errors.push((line, column, e));
+                let escaped = tex.replace('&', "&amp;").replace('<', "&lt;");
+                format!("<code class=\"math-error\">{escaped}</code>")
+            }
+        };
+        data.value = if block {
+            NodeValue::HtmlBlock(comrak::nodes::NodeHtmlBlock {
+                block_type: 6,
+                literal: format!("{html}\n"),
+            })
+        } else {
+            NodeValue::HtmlInline(html)
+        };
+    }
+}
+
+/// A paragraph that is only `[[_TOC_]]` (GitLab's marker, found in READMEs
+/// that Zola sites import) becomes the page's table of contents. Zola prints
+/// it as text; a list of the headings is what its author meant.
+fn toc_markers<'a>(root: &'a AstNode<'a>, heads: &[Heading]) {
+    let paragraphs: Vec<&'a AstNode<'a>> = root
+        .children()
+        .filter(|n| matches!(n.data.borrow().value, NodeValue::Paragraph))
+        .collect();
+    for node in paragraphs {
+        let only_marker = node.first_child().is_some_and(|c| {
+            c.next_sibling().is_none()
+                && matches!(&c.data.borrow().value, NodeValue::WikiLink(w) if w.url.trim() == "_TOC_")
+        });
+        if !only_marker {
+            continue;
+        }
+        while let Some(c) = node.first_child() {
+            c.detach();
+        }
+        let mut html = String::from("<nav class=\"toc\">");
+        toc_html(&headings::toc(heads), &mut html);
+        html.push_str("</nav>\n");
+        node.data.borrow_mut().value = NodeValue::HtmlBlock(comrak::nodes::NodeHtmlBlock {
+            block_type: 6,
+            literal: html,
+        });
+    }
+}
+
+fn toc_html(entries: &[headings::TocEntry], out: &mut String) {
+    if entries.is_empty() {
+        return;
+    }
+    out.push_str("<ul>");
+    for e in entries {
+        let title = e.title.replace('&', "&amp;").replace('<', "&lt;");
+        let _ = write!(out, "<li><a href=\"#{}\">{title}</a>", e.id);
+        toc_html(&e.children, out);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}
+
 /// Which kind of link a Markdown URL is.
 pub fn classify(url: &str) -> LinkKind {
     if url.starts_with("@/") {
@@ -374,6 +593,23 @@ pub fn classify(url: &str) -> LinkKind {
             LinkKind::Url
         }
     }
+}
+
+/// Whether the relative path `url`, from a file `depth` folders below
+/// `content/`, climbs out of it (`../../README.md` from `docs/a.md`).
+fn climbs_out(url: &str, mut depth: usize) -> bool {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return true,
+            },
+            _ => depth += 1,
+        }
+    }
+    false
 }
 
 /// `https:`, `mailto:`, `data:`...: a scheme before any `/`, `?` or `#`.
@@ -497,6 +733,7 @@ fn sentence_at(before: &str, after: &str) -> String {
 struct HeadingIds {
     ids: Vec<String>,
     next: AtomicUsize,
+    mode: AnchorLinks,
 }
 
 impl HeadingAdapter for HeadingIds {
@@ -508,17 +745,15 @@ impl HeadingAdapter for HeadingIds {
     ) -> std::fmt::Result {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         let id = self.ids.get(i).map_or("", String::as_str);
-        write!(output, "<h{} id=\"{}\">", heading.level, id)
+        let (open, _) = headings::anchor_markup(self.mode, id);
+        write!(output, "<h{} id=\"{}\">{open}", heading.level, id)
     }
 
     fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
         let i = self.next.load(Ordering::Relaxed).saturating_sub(1);
         let id = self.ids.get(i).map_or("", String::as_str);
-        write!(
-            output,
-            " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{}>",
-            heading.level
-        )
+        let (_, close) = headings::anchor_markup(self.mode, id);
+        write!(output, "{close}</h{}>", heading.level)
     }
 }
 
@@ -550,6 +785,7 @@ mod tests {
             &RenderOptions {
                 markdown: &cfg,
                 glossary: None,
+                folder_depth: 1,
             },
         )
         .unwrap()
@@ -604,6 +840,96 @@ mod tests {
         assert!(b.html.contains("<del>old</del>"));
         assert!(b.html.contains("footnote"));
         assert!(b.html.contains("checkbox"));
+    }
+
+    #[test]
+    fn relative_links_out_of_content_are_kept_as_written() {
+        let b = md("[readme](../../README.md) and [sibling](../a.md)\n");
+        assert_eq!(b.outside_links, [(1, 1, "../../README.md".to_string())]);
+        assert_eq!(b.links.len(), 1);
+        assert!(b.html.contains("href=\"../../README.md\""), "{}", b.html);
+    }
+
+    #[test]
+    fn gitlab_toc_marker_is_a_table_of_contents() {
+        let b = md("[[_TOC_]]\n\n## One\n\n### Two\n");
+        assert!(b.links.is_empty());
+        assert!(
+            b.html.starts_with("<nav class=\"toc\"><ul><li><a href=\"#one\">One</a><ul><li><a href=\"#two\">Two</a></li></ul></li></ul></nav>"),
+            "{}",
+            b.html
+        );
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_classes_and_unknown_languages_noted() {
+        let b =
+            md("```rust,linenos\nfn main() {}\n```\n\n```nosuch\nx < y\n```\n\n```\nplain\n```\n");
+        assert!(
+            b.html
+                .contains("<pre><code class=\"language-rust\"><span class=\"hl-"),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html
+                .contains("<pre><code class=\"language-nosuch\">x &lt; y\n</code></pre>"),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html.contains("<pre><code>plain\n</code></pre>"),
+            "{}",
+            b.html
+        );
+        assert_eq!(b.unknown_languages, [(5, 1, "nosuch".to_string())]);
+        let off = MarkdownConfig {
+            highlight_code: Some(false),
+            ..MarkdownConfig::default()
+        };
+        let b = render(
+            "```rust\nfn main() {}\n```\n",
+            &RenderOptions {
+                markdown: &off,
+                glossary: None,
+                folder_depth: 0,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            b.html,
+            "<pre><code class=\"language-rust\">fn main() {}\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn maths_become_mathml_when_switched_on() {
+        let on = MarkdownConfig {
+            math: Some(true),
+            ..MarkdownConfig::default()
+        };
+        let opts = RenderOptions {
+            markdown: &on,
+            glossary: None,
+            folder_depth: 0,
+        };
+        let b = render(
+            "Energy $E = mc^2$ and\n\n$$\\frac{a}{b}$$\n\nbad $\\frac{a}$ here\n",
+            &opts,
+        )
+        .unwrap();
+        assert!(b.html.contains("Energy <math"), "{}", b.html);
+        assert!(b.html.contains("display=\"block\""), "{}", b.html);
+        assert!(
+            b.html
+                .contains("<code class=\"math-error\">\\frac{a}</code>"),
+            "{}",
+            b.html
+        );
+        assert_eq!(b.math_errors.len(), 1);
+        assert_eq!(b.math_errors[0].0, 5);
+        let off = md("Costs $5 or $E = mc^2$.\n");
+        assert!(off.html.contains("$E = mc^2$"), "{}", off.html);
     }
 
     #[test]

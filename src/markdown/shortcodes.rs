@@ -3,7 +3,14 @@
 //! `{{ name(key="v", n=3) }}` and `{% name(key="v") %}body{% end %}` are cut
 //! out of the text and replaced by placeholder tokens (keeping line numbers);
 //! the render stage turns each token into its template's output.
-//! `{{/* name() */}}` writes the shortcode literally. Fenced code is skipped.
+//!
+//! As in Zola's grammar (`components/markdown/src/content.pest`), only a
+//! call, a name followed by `(`, is a shortcode: `{{ page.permalink }}`,
+//! `{% extends "base.html" %}` or `{{ x() | safe }}` are text. A call whose
+//! arguments do not parse is an error (Zola would print it as text, and the
+//! author would not know). `{{/* name() */}}` and `{%/* name() */%}` write
+//! the braces without the comment marks, everywhere, code included. Inside
+//! fenced code and inline code nothing else is touched: a call there is text.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -75,7 +82,7 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
             if trimmed.starts_with(f.as_str()) {
                 fence = None;
             }
-            out.push_str(line);
+            unescape_into(line, &mut out);
             pos = line_end;
             continue;
         }
@@ -93,32 +100,51 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
 }
 
 /// Scan from `pos` to the end of its line, handling any shortcode that starts
-/// there (a body shortcode may run over several lines). Returns the new position.
+/// there (a body shortcode or a code span may run over several lines).
+/// Returns the new position.
 fn scan_line(
     src: &str,
     mut pos: usize,
-    line_end: usize,
+    mut line_end: usize,
     out: &mut String,
     calls: &mut Vec<ShortcodeCall>,
 ) -> Result<usize, ShortcodeError> {
     let line_start = pos;
     while pos < line_end {
         let rest = &src[pos..line_end];
-        let Some(i) = rest.find(['{']) else {
+        let Some(i) = rest.find(['{', '`']) else {
             out.push_str(rest);
             return Ok(line_end);
         };
         out.push_str(&rest[..i]);
         pos += i;
         let here = &src[pos..];
+        if here.starts_with('`') {
+            let run = here.bytes().take_while(|b| *b == b'`').count();
+            if let Some(end) = code_span_end(src, pos, run) {
+                unescape_into(&src[pos..end], out);
+                if end > line_end {
+                    line_end = src[end..].find('\n').map_or(src.len(), |j| end + j + 1);
+                }
+                pos = end;
+            } else {
+                out.push_str(&here[..run]);
+                pos += run;
+            }
+            continue;
+        }
         if let Some(lit) = escaped(here) {
             out.push_str(&lit.1);
             pos += lit.0;
             continue;
         }
-        if here.starts_with("{{") || here.starts_with("{%") {
+        if (here.starts_with("{{") || here.starts_with("{%")) && is_call(here) {
             let (line, column) = position(src, pos);
-            let parsed = parse_call(src, pos, line, column)?;
+            let Some(parsed) = parse_call(src, pos, line, column)? else {
+                out.push_str(&here[..2]);
+                pos += 2;
+                continue;
+            };
             let before = src[line_start..pos].trim();
             let after_end = src[parsed.end..]
                 .find('\n')
@@ -144,10 +170,65 @@ fn scan_line(
             }
             continue;
         }
-        out.push('{');
+        out.push_str(&here[..1]);
         pos += 1;
     }
     Ok(line_end)
+}
+
+/// `{{` or `{%`, spaces, a name and `(`: the start of a call (Zola's `sc_def`).
+fn is_call(s: &str) -> bool {
+    let rest = s[2..].trim_start();
+    let name = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    name > 0
+        && rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && rest[name..].trim_start().starts_with('(')
+}
+
+/// The end of the code span opened by `run` backticks at `start`: after the
+/// next run of exactly as many backticks in the same paragraph.
+fn code_span_end(src: &str, start: usize, run: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = start + run;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => {
+                let n = bytes[i..].iter().take_while(|b| **b == b'`').count();
+                if n == run {
+                    return Some(i + n);
+                }
+                i += n;
+            }
+            b'\n' => {
+                let next = &src[i + 1..];
+                let blank = next.split('\n').next().is_none_or(|l| l.trim().is_empty());
+                if blank {
+                    return None;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Copy `text`, writing `{{/* x */}}` as `{{ x }}` and `{%/* x */%}` as `{% x %}`.
+fn unescape_into(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        if let Some((consumed, lit)) = escaped(&rest[i..]) {
+            out.push_str(&lit);
+            rest = &rest[i + consumed..];
+        } else {
+            out.push('{');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
 }
 
 /// `{{/* x */}}` or `{%/* x */%}`: the bytes consumed and the literal text.
@@ -176,12 +257,15 @@ struct Parsed {
     end: usize,
 }
 
+/// Parse the call at `start`; `None` when it is text after all (something
+/// other than the closing braces follows the arguments, as in
+/// `{{ get_url(path="a") | safe }}`).
 fn parse_call(
     src: &str,
     start: usize,
     line: usize,
     column: usize,
-) -> Result<Parsed, ShortcodeError> {
+) -> Result<Option<Parsed>, ShortcodeError> {
     let err = |message: String, help: Option<&str>| ShortcodeError {
         code: "shortcode-syntax",
         message,
@@ -221,10 +305,7 @@ fn parse_call(
         .map_err(|m| err(format!("in shortcode `{name}`: {m}"), None))?;
     p.skip_ws();
     if p.i != p.s.len() {
-        return Err(err(
-            format!("unexpected `{}` after shortcode `{name}(...)`", &p.s[p.i..]),
-            None,
-        ));
+        return Ok(None);
     }
     let mut body = None;
     if with_body {
@@ -238,7 +319,7 @@ fn parse_call(
         body = Some(rest[..b_end].trim_matches('\n').to_string());
         end += b_end + e_len;
     }
-    Ok(Parsed {
+    Ok(Some(Parsed {
         call: ShortcodeCall {
             name,
             args,
@@ -248,7 +329,7 @@ fn parse_call(
             block: false,
         },
         end,
-    })
+    }))
 }
 
 fn find_end_tag(s: &str) -> Option<(usize, usize)> {
@@ -416,6 +497,28 @@ mod tests {
         assert!(ex.calls.is_empty());
         assert!(ex.text.starts_with("{{ x() }}\n"), "{}", ex.text);
         assert!(ex.text.contains("{{ y() }}"));
+    }
+
+    #[test]
+    fn only_calls_are_shortcodes() {
+        let src = "{{ page.permalink }} and {% extends \"base.html\" %} and {% block x %}\n{{ get_url(path=\"a\") | safe }} {% end %} {{ __tera_context }}\n";
+        let ex = extract(src).unwrap();
+        assert!(ex.calls.is_empty());
+        assert_eq!(ex.text, src);
+    }
+
+    #[test]
+    fn code_is_text_and_escapes_open_everywhere() {
+        let src = "Use `{{ page.title }}` or `{{/* youtube(id=\"a\") */}}` or ``{% x() %}``.\n\n```jinja\n{%/* note() */%}\n{% extends \"a\" %}\n```\n";
+        let ex = extract(src).unwrap();
+        assert!(ex.calls.is_empty());
+        assert_eq!(
+            ex.text,
+            "Use `{{ page.title }}` or `{{ youtube(id=\"a\") }}` or ``{% x() %}``.\n\n```jinja\n{% note() %}\n{% extends \"a\" %}\n```\n"
+        );
+        // A lone backtick opens nothing.
+        let ex = extract("a ` b {{ c() }}\n").unwrap();
+        assert_eq!(ex.calls.len(), 1);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Alias redirect pages: each `aliases = ["/old/path/"]` becomes a small page
 //! that redirects to the current URL (template `alias.html` when the site or
-//! theme has one).
+//! theme has one). A section's `redirect_to` (Zola) makes the section's own
+//! page such a redirect.
 
 use minijinja::{Environment, context};
 
@@ -71,8 +72,93 @@ pub fn add(
             output.insert_bytes(path, html.into_bytes());
         }
     }
-    let _ = DocId::Page(0);
+    diags.extend(section_redirects(site, output, env, set));
     diags
+}
+
+/// Replace the page of each section with `redirect_to` by a redirect.
+fn section_redirects(
+    site: &Site,
+    output: &mut Output,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (i, section) in site.sections.iter().enumerate() {
+        let Some(target) = section.doc.fm.redirect_to.as_deref() else {
+            continue;
+        };
+        let (url, local) = redirect_url(&site.config, target);
+        if let Some(local) = local
+            && !builds(site, output, &local)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "redirect-target-missing",
+                    format!(
+                        "`redirect_to = \"{target}\"` points at a page this site does not build"
+                    ),
+                )
+                .in_file(&section.doc.file.display)
+                .with_help("write the target's URL path below the site root, e.g. \"docs/intro/\""),
+            );
+        }
+        let title = site.title_of(DocId::Section(i));
+        let html = if set.has("alias.html") {
+            match env.get_template("alias.html").and_then(|t| {
+                t.render(context! {
+                    url => url.clone(),
+                    title => title,
+                    config => crate::render::ser(&site.config),
+                })
+            }) {
+                Ok(h) => h,
+                Err(e) => {
+                    diags.push(template_error(&e, set, &site.root));
+                    continue;
+                }
+            }
+        } else {
+            default_alias(&url, title)
+        };
+        let path = crate::site_paths::out_path(&section.path);
+        output.files.insert(
+            path,
+            crate::output::OutputFile::Bytes(crate::output::shared(html.into_bytes())),
+        );
+    }
+    diags
+}
+
+/// Whether the output key `local` is a page, a section or a file of the build.
+fn builds(site: &Site, output: &Output, local: &str) -> bool {
+    let out = crate::site_paths::out_path;
+    output.files.contains_key(local)
+        || site.pages.iter().any(|p| out(&p.path) == local)
+        || site.sections.iter().any(|s| out(&s.path) == local)
+}
+
+/// The URL a `redirect_to` names, and the output file it should find when it
+/// is a path of this site. A full URL is kept; anything else is a path below
+/// the site root (`docs/intro` -> `{base_url}/docs/intro/`), as in Zola.
+fn redirect_url(config: &crate::config::Config, target: &str) -> (String, Option<String>) {
+    let lower = target.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || target.starts_with("//") {
+        return (target.to_string(), None);
+    }
+    let mut path = format!("/{}", target.trim_start_matches('/'));
+    let cut = path.find(['#', '?']).unwrap_or(path.len());
+    let last = path[..cut].rsplit('/').next().unwrap_or("");
+    if !path[..cut].ends_with('/') && !last.contains('.') {
+        path.insert(cut, '/');
+    }
+    let file_path = &path[..path.find(['#', '?']).unwrap_or(path.len())];
+    let local = if file_path.ends_with('/') {
+        crate::site_paths::out_path(file_path)
+    } else {
+        file_path.trim_start_matches('/').to_string()
+    };
+    (config.permalink(&path), Some(local))
 }
 
 fn default_alias(url: &str, title: &str) -> String {

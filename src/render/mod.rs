@@ -459,7 +459,8 @@ fn render_job(
         }
         Job::Section(i) => {
             let section = &site.sections[i];
-            if section.doc.fm.render == Some(false) {
+            // A section with `redirect_to` is a redirect page (render::aliases).
+            if section.doc.fm.render == Some(false) || section.doc.fm.redirect_to.is_some() {
                 return Ok(Vec::new());
             }
             let template = section.doc.fm.template.clone().unwrap_or_else(|| {

@@ -1,0 +1,335 @@
+//! Zola content builds as it is: the miniature Zola site in
+//! `tests/fixtures/zola/`, one assertion per thing a Zola user writes.
+
+mod harness;
+
+use std::sync::OnceLock;
+
+use harness::{Run, Site};
+
+/// The fixture, built once for every test that only reads the output.
+fn built() -> &'static (Site, Run) {
+    static BUILT: OnceLock<(Site, Run)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = Site::fixture("zola");
+        let run = site.build();
+        (site, run)
+    })
+}
+
+fn page(rel: &str) -> String {
+    built().0.read(rel)
+}
+
+fn stderr() -> &'static str {
+    &built().1.stderr
+}
+
+/// The warnings printed for `file` (`config.toml:12:1: warning: ...` headers).
+fn warnings_at(file: &str) -> Vec<String> {
+    stderr()
+        .lines()
+        .filter(|l| l.starts_with(file) && l.contains(": warning: "))
+        .map(str::to_string)
+        .collect()
+}
+
+// ------------------------------------------------------------ config.toml
+
+#[test]
+fn a_zola_config_builds_with_one_warning_per_unused_key() {
+    built().1.success();
+    let warned: Vec<String> = warnings_at("config.toml")
+        .iter()
+        .map(|l| l.split(": warning: ").next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        warned,
+        [
+            "config.toml:7:1",  // minify_html
+            "config.toml:8:32", // taxonomies paginate_path
+            "config.toml:11:1", // [search] index_format
+            "config.toml:13:1", // [search] include_path
+            "config.toml:24:1", // [markdown.highlighting] theme
+            "config.toml:29:1", // [link_checker] skip_prefixes
+            "config.toml:31:2", // [slugify]
+        ],
+        "{}",
+        stderr()
+    );
+    assert!(
+        stderr().contains("`[search] index_format` is a Zola setting that fascia does not use")
+    );
+}
+
+#[test]
+fn every_config_error_is_reported_in_one_run() {
+    let s = Site::fixture("zola");
+    s.edit("config.toml", "compile_sass = true", "compile_sas = true")
+        .edit("config.toml", "external_links_class", "external_link_class")
+        .edit(
+            "config.toml",
+            "include_title = true",
+            "include_title = \"yes\"",
+        );
+    let run = s.check(&[]);
+    run.failure()
+        .stderr_has("config.toml:5:1: error: unknown key `compile_sas`")
+        .stderr_has("did you mean `compile_sass`?")
+        .stderr_has("config.toml:12:17: error")
+        .stderr_has("config.toml:16:1: error: unknown key `external_link_class` in [markdown]")
+        .stderr_has("did you mean `external_links_class`?");
+}
+
+#[test]
+fn external_links_class_and_rel_are_written() {
+    assert!(page("docs/overview/index.html").contains(
+        "<a rel=\"nofollow\" class=\"external\" href=\"https://www.getzola.org\">Zola</a>"
+    ));
+}
+
+// ------------------------------------------------------------ shortcodes
+
+#[test]
+fn tera_in_inline_code_is_text() {
+    let html = page("docs/overview/index.html");
+    assert!(html.contains("<code>{{ page.permalink }}</code>"), "{html}");
+    assert!(html.contains("<code>{% extends &quot;base.html&quot; %}</code>"));
+}
+
+#[test]
+fn escaped_shortcodes_show_as_calls_in_inline_code() {
+    assert!(
+        page("docs/overview/index.html").contains("<code>{{ youtube(id=&quot;abc&quot;) }}</code>")
+    );
+}
+
+#[test]
+fn escaped_shortcodes_show_as_calls_in_code_blocks() {
+    let html = page("docs/overview/index.html");
+    let block = &html[html.find("language-jinja").unwrap()..];
+    let block = &block[..block.find("</pre>").unwrap()];
+    let text = strip_tags(block);
+    assert!(text.contains("{{ youtube(id=&quot;abc&quot;) }}"), "{text}");
+    assert!(text.contains("{% note() %}Body{% end %}"), "{text}");
+    assert!(
+        text.contains("{% extends &quot;base.html&quot; %}"),
+        "{text}"
+    );
+    assert!(!text.contains("/*"), "{text}");
+}
+
+#[test]
+fn a_shortcode_call_renders_its_template() {
+    assert!(
+        page("docs/overview/index.html")
+            .contains("<div class=\"video\" data-id=\"dQw4w9WgXcQ\"></div>")
+    );
+}
+
+#[test]
+fn tera_outside_code_is_text_not_an_error() {
+    let s = Site::fixture("zola");
+    s.write(
+        "content/docs/tera.md",
+        "+++\ntitle = \"Tera\"\n+++\n\nPrint {{ page.title }} with {% block content %} and {{ x() | safe }}.\n",
+    );
+    s.build().success();
+    let html = s.read("docs/tera/index.html");
+    assert!(
+        html.contains("Print {{ page.title }} with {% block content %} and {{ x() | safe }}."),
+        "{html}"
+    );
+}
+
+// ------------------------------------------------------------ sections
+
+#[test]
+fn redirect_to_on_a_section_is_a_redirect_page() {
+    let html = page("docs/index.html");
+    assert!(
+        html.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://zola.example/docs/overview/\">"
+        ),
+        "{html}"
+    );
+    assert!(!stderr().contains("redirect-target-missing"));
+}
+
+#[test]
+fn insert_anchor_links_left_on_a_section_moves_its_pages_anchors() {
+    assert!(page("docs/overview/index.html").contains(
+        "<h2 id=\"getting-started\"><a class=\"anchor\" href=\"#getting-started\" aria-label=\"Link to this section\">#</a> Getting started</h2>"
+    ));
+    // Pages of other sections keep the config's place (right).
+    assert!(
+        page("blog/unicode/index.html")
+            .contains("<h2 id=\"привет-мир\">Привет, мир <a class=\"anchor\"")
+    );
+}
+
+#[test]
+fn sort_by_and_paginate_by_on_a_page_are_warnings() {
+    let w = warnings_at("content/blog/unicode.md");
+    assert!(
+        w.iter()
+            .any(|l| l
+                .starts_with("content/blog/unicode.md:4:1: warning: `sort_by` is a section field")),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|l| l.starts_with("content/blog/unicode.md:5:1: warning: `paginate_by`")),
+        "{w:?}"
+    );
+}
+
+// ------------------------------------------------------------ headings and links
+
+#[test]
+fn non_latin_headings_keep_their_letters_in_ids() {
+    let html = page("blog/unicode/index.html");
+    assert!(html.contains("<h2 id=\"привет-мир\">"), "{html}");
+    assert!(html.contains("<h2 id=\"日本語の見出し\">"), "{html}");
+}
+
+#[test]
+fn links_to_zola_transliterated_ids_reach_the_heading() {
+    assert!(
+        page("docs/overview/index.html")
+            .contains("<a href=\"https://zola.example/blog/unicode/#привет-мир\">hello</a>")
+    );
+}
+
+#[test]
+fn links_to_github_heading_ids_reach_the_heading() {
+    let html = page("docs/overview/index.html");
+    assert!(
+        html.contains("href=\"https://zola.example/blog/unicode/#привет-мир\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"https://zola.example/blog/unicode/#sparkles-features\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_relative_link_out_of_content_is_a_warning_and_kept() {
+    assert!(stderr().contains(
+        "content/docs/overview.md:43:5: warning: `../../README.md` leads outside content/"
+    ));
+    assert!(page("docs/overview/index.html").contains("<a href=\"../../README.md\">README</a>"));
+}
+
+#[test]
+fn gitlab_toc_marker_is_a_table_of_contents() {
+    let html = page("blog/unicode/index.html");
+    assert!(
+        html.contains("<nav class=\"toc\"><ul><li><a href=\"#привет-мир\">Привет, мир</a></li>"),
+        "{html}"
+    );
+    assert!(!stderr().contains("_TOC_"));
+}
+
+// ------------------------------------------------------------ code and maths
+
+#[test]
+fn fenced_code_is_highlighted_with_classes_not_styles() {
+    let html = page("docs/overview/index.html");
+    for expected in [
+        "<pre><code class=\"language-toml\"><span class=\"hl-tag\">title</span>",
+        "<pre><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> <span class=\"hl-function\">main</span>",
+        "<span class=\"hl-keyword\">extends</span>",
+    ] {
+        assert!(html.contains(expected), "{expected}\n{html}");
+    }
+    assert!(!html.contains("style="), "{html}");
+}
+
+#[test]
+fn an_unknown_fence_language_is_shown_plain_with_a_warning() {
+    assert!(
+        page("docs/overview/index.html")
+            .contains("<pre><code class=\"language-klingon\">nuqneH\n</code></pre>")
+    );
+    assert!(
+        stderr()
+            .contains("content/docs/overview.md:31:1: warning: fascia cannot highlight `klingon`")
+    );
+}
+
+#[test]
+fn error_on_missing_language_makes_it_an_error() {
+    let s = Site::fixture("zola");
+    s.edit(
+        "config.toml",
+        "style = \"class\"",
+        "style = \"class\"\nerror_on_missing_language = true",
+    );
+    s.check(&[])
+        .failure()
+        .stderr_has("content/docs/overview.md:31:1: error: fascia cannot highlight `klingon`");
+}
+
+#[test]
+fn highlight_code_false_leaves_code_plain() {
+    let s = Site::fixture("zola");
+    s.edit(
+        "config.toml",
+        "math = true",
+        "math = true\nhighlight_code = false",
+    );
+    s.build().success();
+    let html = s.read("docs/overview/index.html");
+    assert!(
+        html.contains("<pre><code class=\"language-toml\">title = &quot;Hello&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("hl-"));
+}
+
+#[test]
+fn dollar_maths_become_mathml() {
+    let html = page("docs/overview/index.html");
+    assert!(html.contains("Inline <math display=\"inline\">"), "{html}");
+    assert!(html.contains("<math display=\"block\">"), "{html}");
+    assert!(html.contains("<mfrac>"));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn maths_stay_text_unless_switched_on() {
+    let s = Site::fixture("zola");
+    s.edit("config.toml", "math = true", "math = false");
+    s.build().success();
+    let html = s.read("docs/overview/index.html");
+    assert!(html.contains("Inline $E = mc^2$"), "{html}");
+    assert!(!html.contains("<math"));
+}
+
+#[test]
+fn the_default_theme_colours_highlighted_code_light_and_dark() {
+    let css = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static/fibre.css"),
+    )
+    .unwrap();
+    for (_, class) in fascia::markdown::highlight::CLASSES {
+        assert!(css.contains(&format!(".{class}")), "{class} has no colour");
+    }
+    assert!(css.contains("--fibre-code-keyword: light-dark("));
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
