@@ -52,22 +52,12 @@ pub fn add(
                 continue;
             }
             let url = site.permalink_of(id);
-            let html = if set.has("alias.html") {
-                match env.get_template("alias.html").and_then(|t| {
-                    t.render(context! {
-                        url => url.clone(),
-                        title => site.title_of(id),
-                        config => crate::render::ser(&site.config),
-                    })
-                }) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        diags.push(template_error(&e, set, &site.root));
-                        continue;
-                    }
+            let html = match redirect_page(site, env, set, &url, site.title_of(id)) {
+                Ok(h) => h,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
                 }
-            } else {
-                default_alias(&url, site.title_of(id))
             };
             output.insert_bytes(path, html.into_bytes());
         }
@@ -104,22 +94,12 @@ fn section_redirects(
             );
         }
         let title = site.title_of(DocId::Section(i));
-        let html = if set.has("alias.html") {
-            match env.get_template("alias.html").and_then(|t| {
-                t.render(context! {
-                    url => url.clone(),
-                    title => title,
-                    config => crate::render::ser(&site.config),
-                })
-            }) {
-                Ok(h) => h,
-                Err(e) => {
-                    diags.push(template_error(&e, set, &site.root));
-                    continue;
-                }
+        let html = match redirect_page(site, env, set, &url, title) {
+            Ok(h) => h,
+            Err(d) => {
+                diags.push(d);
+                continue;
             }
-        } else {
-            default_alias(&url, title)
         };
         let path = crate::site_paths::out_path(&section.path);
         output.files.insert(
@@ -159,6 +139,29 @@ fn redirect_url(config: &crate::config::Config, target: &str) -> (String, Option
         file_path.trim_start_matches('/').to_string()
     };
     (config.permalink(&path), Some(local))
+}
+
+/// A page that sends readers to `url`: the site's or theme's `alias.html`,
+/// else a plain one.
+fn redirect_page(
+    site: &Site,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    url: &str,
+    title: &str,
+) -> Result<String, Diagnostic> {
+    if !set.has("alias.html") {
+        return Ok(default_alias(url, title));
+    }
+    env.get_template("alias.html")
+        .and_then(|t| {
+            t.render(context! {
+                url => url,
+                title => title,
+                config => crate::render::ser(&site.config),
+            })
+        })
+        .map_err(|e| template_error(&e, set, &site.root))
 }
 
 fn default_alias(url: &str, title: &str) -> String {
