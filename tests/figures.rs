@@ -28,8 +28,18 @@ fn site() -> Site {
 fn body_regions(site: &Site) -> BTreeMap<String, BTreeSet<String>> {
     let mut terms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in site.pages.iter().filter(|p| !p.doc.fm.draft) {
-        for term in p.doc.fm.taxonomies.get("body_regions").into_iter().flatten() {
-            terms.entry(term.clone()).or_default().insert(p.path.clone());
+        for term in p
+            .doc
+            .fm
+            .taxonomies
+            .get("body_regions")
+            .into_iter()
+            .flatten()
+        {
+            terms
+                .entry(term.clone())
+                .or_default()
+                .insert(p.path.clone());
         }
     }
     terms
@@ -72,10 +82,10 @@ fn element<'a>(html: &'a str, start: &str, tag: &str) -> &'a str {
     let (mut depth, mut pos) = (0usize, from);
     loop {
         let o = html[pos..].find(&open).map(|k| k + pos);
-        let c = html[pos..]
-            .find(&close)
-            .map(|k| k + pos)
-            .unwrap_or_else(|| panic!("`{start}` is never closed"));
+        let c = pos
+            + html[pos..]
+                .find(&close)
+                .unwrap_or_else(|| panic!("`{start}` is never closed"));
         match o {
             Some(o) if o < c => {
                 depth += 1;
@@ -118,7 +128,10 @@ fn build() -> (tempfile::TempDir, PathBuf, String) {
 fn every_body_map_region_links_to_a_built_term_page_with_the_taxonomy_count() {
     let (_dir, out, html) = build();
     let terms = body_regions(&site());
-    assert!(terms.len() >= 10, "the encyclopedia files pages under {terms:?}");
+    assert!(
+        terms.len() >= 10,
+        "the encyclopedia files pages under {terms:?}"
+    );
     let svg = element(&html, "<svg class=\"bodymap-svg\"", "svg");
     let doc = roxmltree::Document::parse(svg).expect("the body map is well-formed SVG");
     let links: Vec<_> = doc
@@ -145,11 +158,17 @@ fn every_body_map_region_links_to_a_built_term_page_with_the_taxonomy_count() {
             .find(|(t, _)| slug(t) == term_slug)
             .unwrap_or_else(|| panic!("{href}: no such term in the front matter"));
         let label = a.attribute("aria-label").unwrap_or_default();
-        assert_eq!(label, format!("{}: {}", capitalized(name), pages_word(pages.len())));
+        assert_eq!(
+            label,
+            format!("{}: {}", capitalized(name), pages_word(pages.len()))
+        );
         // The term page lists exactly these pages.
         let term_html = std::fs::read_to_string(file).unwrap();
         for p in pages {
-            assert!(term_html.contains(&format!("href=\"{BASE}{p}\"")), "{href} lacks {p}");
+            assert!(
+                term_html.contains(&format!("href=\"{BASE}{p}\"")),
+                "{href} lacks {p}"
+            );
         }
         // The visible label and count, and head-to-feet order (label rows go down).
         let texts: Vec<String> = a
@@ -157,7 +176,11 @@ fn every_body_map_region_links_to_a_built_term_page_with_the_taxonomy_count() {
             .filter(|c| c.has_tag_name("text"))
             .map(text_of)
             .collect();
-        assert_eq!(texts, [capitalized(name), pages.len().to_string()], "{href}");
+        assert_eq!(
+            texts,
+            [capitalized(name), pages.len().to_string()],
+            "{href}"
+        );
         let pill = a
             .children()
             .find(|c| has_class(*c, "bm-pill"))
@@ -168,9 +191,15 @@ fn every_body_map_region_links_to_a_built_term_page_with_the_taxonomy_count() {
         assert!(seen.insert(name.clone()), "{name} drawn twice");
     }
     let all: BTreeSet<String> = terms.keys().cloned().collect();
-    assert_eq!(seen, all, "every body region is on the map, and nothing else");
     assert_eq!(
-        links.last().and_then(|a| a.attribute("aria-label")).map(|l| l.starts_with("Whole body")),
+        seen, all,
+        "every body region is on the map, and nothing else"
+    );
+    assert_eq!(
+        links
+            .last()
+            .and_then(|a| a.attribute("aria-label"))
+            .map(|l| l.starts_with("Whole body")),
         Some(true),
         "whole body comes last"
     );
@@ -184,14 +213,20 @@ fn the_body_map_lists_for_each_region_exactly_the_pages_of_the_taxonomy() {
     let list = element(&html, "<div class=\"bodymap-list\"", "div");
     let doc = roxmltree::Document::parse(list).expect("the region list is well-formed");
     let mut listed = BTreeMap::new();
-    for region in doc.descendants().filter(|n| has_class(*n, "bodymap-region")) {
+    for region in doc
+        .descendants()
+        .filter(|n| has_class(*n, "bodymap-region"))
+    {
         let h2 = region.descendants().find(|n| n.has_tag_name("h2")).unwrap();
         let term_href = h2
             .descendants()
             .find(|n| n.has_tag_name("a"))
             .and_then(|a| a.attribute("href"))
             .unwrap();
-        assert!(built_file(&out, term_href).is_some(), "{term_href} was not built");
+        assert!(
+            built_file(&out, term_href).is_some(),
+            "{term_href} was not built"
+        );
         let name = terms
             .keys()
             .find(|t| term_href == format!("{BASE}/body-regions/{}/", slug(t)))
@@ -264,7 +299,10 @@ fn number(s: &str) -> f64 {
 #[test]
 fn every_svg_under_site_is_xml_with_a_viewbox_size_title_and_readable_text() {
     let mut files = Vec::new();
-    svg_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("site"), &mut files);
+    svg_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("site"),
+        &mut files,
+    );
     assert!(files.len() >= 3, "the diagrams are there: {files:?}");
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
@@ -285,7 +323,10 @@ fn every_svg_under_site_is_xml_with_a_viewbox_size_title_and_readable_text() {
             number(svg.attribute("width").expect("width")),
             number(svg.attribute("height").expect("height")),
         );
-        assert!(w > 0.0 && (w / h - vb[2] / vb[3]).abs() < 0.01, "{name}: size");
+        assert!(
+            w > 0.0 && (w / h - vb[2] / vb[3]).abs() < 0.01,
+            "{name}: size"
+        );
         let title = svg
             .children()
             .find(|n| n.has_tag_name("title"))
@@ -294,7 +335,9 @@ fn every_svg_under_site_is_xml_with_a_viewbox_size_title_and_readable_text() {
         assert!(!title.is_empty(), "{name}: no <title>");
         for n in svg.descendants() {
             assert!(
-                !n.has_tag_name("script") && !n.has_tag_name("style") && n.attribute("style").is_none(),
+                !n.has_tag_name("script")
+                    && !n.has_tag_name("style")
+                    && n.attribute("style").is_none(),
                 "{name}: scripts and inline styles break the site's content security policy"
             );
             let external = n
@@ -313,7 +356,10 @@ fn every_svg_under_site_is_xml_with_a_viewbox_size_title_and_readable_text() {
                 let size = |k| n.attribute(k).map_or(0.0, number);
                 size("width") * size("height") >= area / 10.0
             })
-            .filter_map(|n| n.attribute("fill").or_else(|| n.parent_element()?.attribute("fill")))
+            .filter_map(|n| {
+                n.attribute("fill")
+                    .or_else(|| n.parent_element()?.attribute("fill"))
+            })
             .filter(|f| f.starts_with('#'))
             .collect();
         assert!(!backgrounds.is_empty(), "{name}: no background panel");
@@ -324,7 +370,11 @@ fn every_svg_under_site_is_xml_with_a_viewbox_size_title_and_readable_text() {
                 .unwrap_or("#000000");
             for bg in &backgrounds {
                 let c = contrast(fill, bg);
-                assert!(c >= 4.5, "{name}: `{}` in {fill} on {bg}: {c:.2}:1", text_of(t));
+                assert!(
+                    c >= 4.5,
+                    "{name}: `{}` in {fill} on {bg}: {c:.2}:1",
+                    text_of(t)
+                );
             }
         }
     }
@@ -343,18 +393,28 @@ fn every_image_in_the_content_has_alt_text() {
             let alt = &after[..end];
             if !alt.contains('\n') {
                 images += 1;
-                assert!(!alt.trim().is_empty(), "{}: an image without alt text", e.display());
+                assert!(
+                    !alt.trim().is_empty(),
+                    "{}: an image without alt text",
+                    e.display()
+                );
             }
             rest = &after[end..];
         }
     }
     assert!(images >= 3, "the diagrams are embedded");
     let (_dir, out, _) = build();
-    for e in walk(&out).into_iter().filter(|p| p.extension().is_some_and(|x| x == "html")) {
+    for e in walk(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+    {
         let html = std::fs::read_to_string(&e).unwrap();
         for tag in html.split("<img ").skip(1) {
             let tag = &tag[..tag.find('>').unwrap()];
-            let alt = tag.split(" alt=\"").nth(1).map(|a| &a[..a.find('"').unwrap()]);
+            let alt = tag
+                .split(" alt=\"")
+                .nth(1)
+                .map(|a| &a[..a.find('"').unwrap()]);
             assert!(
                 alt.is_some_and(|a| !a.trim().is_empty()),
                 "{}: <img {tag}> has no alt text",
