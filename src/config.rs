@@ -355,6 +355,14 @@ pub struct FactField {
     /// For `ratings`: the rows are the pages of this section, by file name.
     #[serde(default)]
     pub rows_section: Option<String>,
+    /// For `ratings` with `rows_section`: the heading over the list on a
+    /// rated page (`Techniques studied for this condition`).
+    #[serde(default)]
+    pub reverse_label: Option<String>,
+    /// For `ratings`: the page showing the whole matrix (`@/evidence/map.md`),
+    /// linked from the lists on each page.
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,22 @@ use crate::toml_pos;
 /// rating page's front matter.
 pub fn check(site: &Site, all: &[Vec<RatingSet>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for (name, field) in crate::knowledge::ratings::fields(&site.config.facts) {
+        let Some(page) = &field.page else { continue };
+        if site.by_rel(page.trim_start_matches("@/")).is_none() {
+            let file = site.root.join("config.toml");
+            let src = std::fs::read_to_string(&file).unwrap_or_default();
+            out.push(toml_pos::at_key(
+                Diagnostic::error("missing-page", format!("[facts.fields.{name}] page `{page}` does not exist"))
+                    .with_help("name the page that shows the whole table, e.g. page = \"@/evidence/map.md\""),
+                &file,
+                &src,
+                &src,
+                0,
+                &["facts", "fields", name, "page"],
+            ));
+        }
+    }
     for id in site.doc_ids() {
         let sets = &all[site.slot(id)];
         if sets.is_empty() {

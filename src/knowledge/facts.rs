@@ -238,6 +238,8 @@ mod tests {
             help: None,
             rows: indexmap::IndexMap::new(),
             rows_section: None,
+            reverse_label: None,
+            page: None,
         };
         s.fields
             .insert("tool".into(), f("Tool", FactKind::Text, &[]));

@@ -248,6 +248,8 @@ mod tests {
             help: None,
             rows,
             rows_section: None,
+            reverse_label: None,
+            page: None,
         }
     }
 

@@ -298,6 +298,8 @@ mod tests {
                 help: None,
                 rows: indexmap::IndexMap::new(),
                 rows_section: None,
+            reverse_label: None,
+            page: None,
             },
         );
         parse(

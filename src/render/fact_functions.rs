@@ -185,6 +185,21 @@ fn matrix(site: &Site, name: &str, section: Option<&str>) -> Result<Value, Error
     })
 }
 
+/// What every strip of a field says: its labels and the matrix page.
+fn strip_head(site: &Site, name: &str, field: &FactField) -> Value {
+    let map = field
+        .page
+        .as_deref()
+        .and_then(|p| site.by_rel(p.trim_start_matches("@/")));
+    context! {
+        field => name,
+        label => &field.label,
+        reverse_label => field.reverse_label.as_ref().unwrap_or(&field.label),
+        map => map.map(|id| format!("@/{}", site.doc(id).file.rel)),
+        map_title => map.map(|id| site.title_of(id)),
+    }
+}
+
 /// `get_fact_strips(path)`: for each `ratings` field whose rows are pages,
 /// the rows this page rates, or the pages that rate this page.
 fn strips(site: &Site, id: DocId) -> Value {
@@ -203,7 +218,7 @@ fn strips(site: &Site, id: DocId) -> Value {
                     Some(context! { row => row, cell => cell(site, id, field, r) })
                 })
                 .collect();
-            out.push(context! { field => name, label => &field.label, direction => "rates", items => items });
+            out.push(context! { direction => "rates", items => items, ..strip_head(site, name, field) });
         }
         let Some(key) = rows.iter().find(|(_, _, p)| *p == Some(id)).map(|r| r.0.clone()) else {
             continue;
@@ -221,7 +236,7 @@ fn strips(site: &Site, id: DocId) -> Value {
             })
             .collect();
         if !items.is_empty() {
-            out.push(context! { field => name, label => &field.label, direction => "rated_by", items => items });
+            out.push(context! { direction => "rated_by", items => items, ..strip_head(site, name, field) });
         }
     }
     Value::from(out)
