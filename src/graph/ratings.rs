@@ -122,7 +122,7 @@ pub fn resolve_see(site: &Site, from: DocId, see: &str) -> Result<(DocId, Option
     if let Some(a) = &anchor
         && !site.graph.index.anchors[site.slot(target)].contains(a)
     {
-        return Err(format!("`{}` has no heading with id `{a}`", site.path_of(target)));
+        return Err(format!("`{}` has no heading with id `{a}`", site.doc(target).file.rel));
     }
     Ok((target, anchor))
 }

@@ -202,15 +202,16 @@ fn counts(sentence: &str, base: usize, keys: &[(&str, &KeyFigures)], out: &mut V
             for w in &words {
                 if let Some(list) = f.counts.get(w) {
                     agrees |= list.iter().any(|(m, _, _)| *m == n);
-                    known.get_or_insert((*key, w.clone(), list[0].1.clone(), list[0].2.clone()));
+                    known.get_or_insert((*key, list[0].1.clone(), list[0].2.clone()));
                 }
             }
         }
-        if let (Some((key, word, fact, said)), false) = (known, agrees) {
+        if let (Some((key, fact, said)), false) = (known, agrees) {
+            let phrase = words.join(" ");
             let digits = sentence[..end].rfind(|c: char| !(c.is_ascii_digit() || c == ',')).map_or(0, |i| i + 1);
             out.push(Finding {
                 offset: base + digits,
-                message: format!("states {n} {word} for `{key}`, but its figures say \"{said}\""),
+                message: format!("states {n} {phrase} for `{key}`, but its figures say \"{said}\""),
                 help: format!("quote the figure from its one source: {{{{ review_figure(key=\"{key}\", fact=\"{fact}\") }}}}"),
             });
         }
