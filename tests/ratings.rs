@@ -1,6 +1,6 @@
 //! `ratings` facts on the fixture `tests/fixtures/ratings`: the built-in
 //! `fact_matrix` shortcode and `get_fact_strips` render what the pages
-//! state; mistakes in ratings are errors at file:line:col; `fascia check`
+//! state; mistakes in ratings are errors at `file:line:col`; `fascia check`
 //! warns where a page states a figure its figures file contradicts.
 
 mod harness;
@@ -23,7 +23,9 @@ fn cells(html: &str, field: &str) -> Vec<Vec<(String, String)>> {
                 .map(|td| {
                     let rule = td
                         .split_once("data-rule=\"")
-                        .map_or("empty".to_string(), |(_, r)| r[..r.find('"').unwrap()].to_string());
+                        .map_or("empty".to_string(), |(_, r)| {
+                            r[..r.find('"').unwrap()].to_string()
+                        });
                     let inner = &td[td.find('>').unwrap() + 1..td.find("</td>").unwrap()];
                     (rule, strip_tags(inner))
                 })
@@ -69,19 +71,36 @@ fn the_matrix_shows_each_pages_ratings_both_ways_round() {
             ],
         ]
     );
-    assert!(html.contains("<th scope=\"col\"><a href=\"https://example.org/cond/hip-pain/\">Hip pain</a></th>"));
-    assert!(html.contains("class=\"rating rule-2 shade-4\""), "the top rule gets the top shade");
+    assert!(html.contains(
+        "<th scope=\"col\"><a href=\"https://example.org/cond/hip-pain/\">Hip pain</a></th>"
+    ));
+    assert!(
+        html.contains("class=\"rating rule-2 shade-4\""),
+        "the top rule gets the top shade"
+    );
     assert!(html.contains("href=\"https://example.org/cond/back-pain/#needling\">moderate</a>"));
     // The rules: a row per declared situation, a column per page; the note
     // when it says more than the rule; an organisation's undated work by its
     // abbreviation and title.
     let rules = cells(&html, "rules");
-    assert_eq!(rules[0][0], ("precaution".into(), "precaution (NHS: Clots)".into()));
+    assert_eq!(
+        rules[0][0],
+        ("precaution".into(), "precaution (NHS: Clots)".into())
+    );
     assert_eq!(
         rules[0][1],
-        ("contraindicated".into(), "contraindicated Avoid the limb (Smith 2020)".into())
+        (
+            "contraindicated".into(),
+            "contraindicated Avoid the limb (Smith 2020)".into()
+        )
     );
-    assert_eq!(rules[1][1], ("no specific rule found".into(), "no specific rule found".into()));
+    assert_eq!(
+        rules[1][1],
+        (
+            "no specific rule found".into(),
+            "no specific rule found".into()
+        )
+    );
     assert!(html.contains("<th scope=\"row\">Known clot</th>"));
     assert!(html.contains("href=\"https://example.org/tech/rubbing/#safety\">contraindicated</a>"));
 }
@@ -94,16 +113,32 @@ fn strips_list_what_a_page_rates_and_who_rates_it() {
     assert!(needling.contains("<h2>Evidence by condition</h2><ul><li data-rule=\"moderate\"><a href=\"https://example.org/cond/back-pain/#needling\">Back pain</a></li><li data-rule=\"very low\"><a href=\"https://example.org/cond/neck-pain/\">Neck pain</a></li></ul><a class=\"map\" href=\"https://example.org/map/\">Map</a>"));
     let back = site.read("cond/back-pain/index.html");
     assert!(back.contains("<h2>Techniques studied</h2><ul><li data-rule=\"moderate\"><a href=\"https://example.org/cond/back-pain/#needling\">Needling</a></li><li data-rule=\"low\"><a href=\"https://example.org/cond/back-pain/#rubbing\">Rubbing</a></li></ul>"));
-    assert!(!site.read("cond/hip-pain/index.html").contains("class=\"strip\""));
+    assert!(
+        !site
+            .read("cond/hip-pain/index.html")
+            .contains("class=\"strip\"")
+    );
 }
 
 #[test]
 fn a_wrong_rating_is_an_error_at_its_line() {
     let site = Site::fixture("ratings");
     site.edit("content/tech/rubbing.md", "rule = \"low\"", "rule = \"lo\"")
-        .edit("content/tech/rubbing.md", "[facts.rules.infection]", "[facts.rules.infektion]")
-        .edit("content/tech/rubbing.md", "see = \"#safety\"", "see = \"#saftey\"")
-        .edit("content/tech/needling.md", "[facts.evidence.neck-pain]", "[facts.evidence.nek-pain]");
+        .edit(
+            "content/tech/rubbing.md",
+            "[facts.rules.infection]",
+            "[facts.rules.infektion]",
+        )
+        .edit(
+            "content/tech/rubbing.md",
+            "see = \"#safety\"",
+            "see = \"#saftey\"",
+        )
+        .edit(
+            "content/tech/needling.md",
+            "[facts.evidence.neck-pain]",
+            "[facts.evidence.nek-pain]",
+        );
     let run = site.check(&[]);
     run.failure()
         .stderr_has("content/tech/rubbing.md:17:1: error: `lo` is not an allowed rule of facts field `evidence`")
@@ -113,9 +148,21 @@ fn a_wrong_rating_is_an_error_at_its_line() {
         .stderr_has("content/tech/needling.md:21:17: error: rated page `cond/nek-pain.md` does not exist");
     // Rows and links are checked once the rest is valid.
     let site = Site::fixture("ratings");
-    site.edit("content/tech/rubbing.md", "see = \"#safety\"", "see = \"#saftey\"")
-        .edit("content/tech/needling.md", "[facts.evidence.neck-pain]", "[facts.evidence.nek-pain]")
-        .edit("content/tech/needling.md", "cite = [\"nhs\"]", "cite = [\"nhss\"]");
+    site.edit(
+        "content/tech/rubbing.md",
+        "see = \"#safety\"",
+        "see = \"#saftey\"",
+    )
+    .edit(
+        "content/tech/needling.md",
+        "[facts.evidence.neck-pain]",
+        "[facts.evidence.nek-pain]",
+    )
+    .edit(
+        "content/tech/needling.md",
+        "cite = [\"nhs\"]",
+        "cite = [\"nhss\"]",
+    );
     site.check(&[])
         .failure()
         .stderr_has("content/tech/rubbing.md:11:1: error: `see` of rating `rules.clot`: `tech/rubbing.md` has no heading with id `saftey`")

@@ -17,8 +17,13 @@ pub fn check(site: &Site, all: &[Vec<RatingSet>]) -> Vec<Diagnostic> {
             let file = site.root.join("config.toml");
             let src = std::fs::read_to_string(&file).unwrap_or_default();
             out.push(toml_pos::at_key(
-                Diagnostic::error("missing-page", format!("[facts.fields.{name}] page `{page}` does not exist"))
-                    .with_help("name the page that shows the whole table, e.g. page = \"@/evidence/map.md\""),
+                Diagnostic::error(
+                    "missing-page",
+                    format!("[facts.fields.{name}] page `{page}` does not exist"),
+                )
+                .with_help(
+                    "name the page that shows the whole table, e.g. page = \"@/evidence/map.md\"",
+                ),
                 &file,
                 &src,
                 &src,
@@ -55,7 +60,7 @@ pub fn check(site: &Site, all: &[Vec<RatingSet>]) -> Vec<Diagnostic> {
                 let path = ["facts", set.field.as_str(), r.key.as_str()];
                 if let Some(section) = &field.rows_section {
                     let rel = format!("{section}/{}.md", r.key);
-                    if site.graph.index.by_rel.get(&rel).is_none() {
+                    if !site.graph.index.by_rel.contains_key(&rel) {
                         let prefix = format!("{section}/");
                         let names = site
                             .graph
@@ -79,10 +84,14 @@ pub fn check(site: &Site, all: &[Vec<RatingSet>]) -> Vec<Diagnostic> {
                 }
                 for key in &r.cite {
                     if !site.bibliography.by_key.contains_key(key) {
-                        let hint = closest(key, site.bibliography.by_key.keys().map(String::as_str));
+                        let hint =
+                            closest(key, site.bibliography.by_key.keys().map(String::as_str));
                         out.push(at(
-                            Diagnostic::error("unknown-citation", format!("rating cites `{key}`, which is not in the bibliography"))
-                                .with_help_opt(hint.map(|h| format!("did you mean `{h}`?"))),
+                            Diagnostic::error(
+                                "unknown-citation",
+                                format!("rating cites `{key}`, which is not in the bibliography"),
+                            )
+                            .with_help_opt(hint.map(|h| format!("did you mean `{h}`?"))),
                             &["facts", set.field.as_str(), r.key.as_str(), "cite"],
                         ));
                     }
@@ -111,7 +120,9 @@ pub fn resolve_see(site: &Site, from: DocId, see: &str) -> Result<(DocId, Option
     let target = if page.is_empty() {
         from
     } else {
-        let rel = page.strip_prefix("@/").ok_or_else(|| format!("`{see}` is not an internal link"))?;
+        let rel = page
+            .strip_prefix("@/")
+            .ok_or_else(|| format!("`{see}` is not an internal link"))?;
         *site
             .graph
             .index
@@ -122,7 +133,10 @@ pub fn resolve_see(site: &Site, from: DocId, see: &str) -> Result<(DocId, Option
     if let Some(a) = &anchor
         && !site.graph.index.anchors[site.slot(target)].contains(a)
     {
-        return Err(format!("`{}` has no heading with id `{a}`", site.doc(target).file.rel));
+        return Err(format!(
+            "`{}` has no heading with id `{a}`",
+            site.doc(target).file.rel
+        ));
     }
     Ok((target, anchor))
 }

@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::{FactKind, FactsSchema};
-use crate::knowledge::ratings::{self, RatingSet};
 use crate::diagnostics::{Diagnostic, closest, line_col};
+use crate::knowledge::ratings::{self, RatingSet};
 use crate::toml_pos;
 
 /// One fact of a page, in schema order, ready for an infobox.

@@ -71,28 +71,42 @@ pub fn validate(
 ) -> Result<RatingSet, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let Some(table) = value.as_table() else {
-        return Err(vec![src.at(
-            Diagnostic::error(
-                "invalid-fact",
-                format!("facts field `{name}` must be a table of ratings, found {}", value.type_str()),
-            )
-            .with_help(format!("write [facts.{name}.ROW] with rule = \"{}\"", field.values.first().map_or("", String::as_str))),
-            &["facts", name],
-        )]);
+        return Err(vec![
+            src.at(
+                Diagnostic::error(
+                    "invalid-fact",
+                    format!(
+                        "facts field `{name}` must be a table of ratings, found {}",
+                        value.type_str()
+                    ),
+                )
+                .with_help(format!(
+                    "write [facts.{name}.ROW] with rule = \"{}\"",
+                    field.values.first().map_or("", String::as_str)
+                )),
+                &["facts", name],
+            ),
+        ]);
     };
     let mut ratings = Vec::new();
     for (key, entry) in table {
         if field.rows_section.is_none() && !field.rows.contains_key(key) {
             let hint = closest(key, field.rows.keys().map(String::as_str));
-            errors.push(src.at(
-                Diagnostic::error("invalid-fact", format!("`{key}` is not a row of facts field `{name}`"))
+            errors.push(
+                src.at(
+                    Diagnostic::error(
+                        "invalid-fact",
+                        format!("`{key}` is not a row of facts field `{name}`"),
+                    )
                     .with_help(format!(
                         "{}rows: {} (declared under [facts.fields.{name}.rows] in config.toml)",
-                        hint.map(|h| format!("did you mean `{h}`? ")).unwrap_or_default(),
+                        hint.map(|h| format!("did you mean `{h}`? "))
+                            .unwrap_or_default(),
                         field.rows.keys().cloned().collect::<Vec<_>>().join(", ")
                     )),
-                &["facts", name, key],
-            ));
+                    &["facts", name, key],
+                ),
+            );
             continue;
         }
         match entry_of(name, key, field, entry, src) {
@@ -121,11 +135,17 @@ fn entry_of(
 ) -> Result<Rating, Vec<Diagnostic>> {
     let path = ["facts", name, key];
     let bad = |what: String, help: &str, at: &[&str]| {
-        src.at(Diagnostic::error("invalid-fact", what).with_help(help.to_string()), at)
+        src.at(
+            Diagnostic::error("invalid-fact", what).with_help(help.to_string()),
+            at,
+        )
     };
     let Some(t) = entry.as_table() else {
         return Err(vec![bad(
-            format!("rating `{name}.{key}` must be a table, found {}", entry.type_str()),
+            format!(
+                "rating `{name}.{key}` must be a table, found {}",
+                entry.type_str()
+            ),
             "write [facts.NAME.ROW] with rule = \"...\", note, cite and see",
             &path,
         )]);
@@ -136,7 +156,11 @@ fn entry_of(
             let hint = closest(k, ENTRY_KEYS.iter().copied());
             errors.push(bad(
                 format!("unknown key `{k}` in rating `{name}.{key}`"),
-                &format!("{}a rating has: rule, note, cite, see", hint.map(|h| format!("did you mean `{h}`? ")).unwrap_or_default()),
+                &format!(
+                    "{}a rating has: rule, note, cite, see",
+                    hint.map(|h| format!("did you mean `{h}`? "))
+                        .unwrap_or_default()
+                ),
                 &["facts", name, key, k],
             ));
         }
@@ -144,7 +168,11 @@ fn entry_of(
     let string = |k: &str| t.get(k).and_then(toml::Value::as_str).map(str::to_string);
     for k in ["rule", "note", "see"] {
         if t.get(k).is_some_and(|v| !v.is_str()) {
-            errors.push(bad(format!("`{k}` of rating `{name}.{key}` must be a string"), "quote it", &["facts", name, key, k]));
+            errors.push(bad(
+                format!("`{k}` of rating `{name}.{key}` must be a string"),
+                "quote it",
+                &["facts", name, key, k],
+            ));
         }
     }
     let rule = string("rule");
@@ -165,7 +193,8 @@ fn entry_of(
                     format!("`{r}` is not an allowed rule of facts field `{name}`"),
                     &format!(
                         "{}allowed: {}",
-                        hint.map(|h| format!("did you mean `{h}`? ")).unwrap_or_default(),
+                        hint.map(|h| format!("did you mean `{h}`? "))
+                            .unwrap_or_default(),
                         field.values.join(", ")
                     ),
                     &["facts", name, key, "rule"],
@@ -176,9 +205,11 @@ fn entry_of(
     };
     let cite = match t.get("cite") {
         None => Vec::new(),
-        Some(toml::Value::Array(a)) if a.iter().all(toml::Value::is_str) => {
-            a.iter().filter_map(toml::Value::as_str).map(str::to_string).collect()
-        }
+        Some(toml::Value::Array(a)) if a.iter().all(toml::Value::is_str) => a
+            .iter()
+            .filter_map(toml::Value::as_str)
+            .map(str::to_string)
+            .collect(),
         Some(_) => {
             errors.push(bad(
                 format!("`cite` of rating `{name}.{key}` must be a list of bibliography keys"),
@@ -225,7 +256,11 @@ pub fn matrix<'a>(field: &str, rows: &[String], pages: &[&'a [RatingSet]]) -> Ve
         for set in sets.iter().filter(|s| s.field == field) {
             for rating in &set.ratings {
                 if let Some(row) = rows.iter().position(|r| r == &rating.key) {
-                    cells.push(Cell { page: p, row, rating });
+                    cells.push(Cell {
+                        page: p,
+                        row,
+                        rating,
+                    });
                 }
             }
         }
@@ -291,6 +326,12 @@ mod tests {
         assert_eq!(errs[1].line, 6);
         assert!(errs[1].help.as_deref().unwrap().contains("`cite`"));
         assert_eq!(errs[2].line, 5);
-        assert!(errs[2].help.as_deref().unwrap().contains("contraindicated, precaution"));
+        assert!(
+            errs[2]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("contraindicated, precaution")
+        );
     }
 }

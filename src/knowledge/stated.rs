@@ -66,7 +66,11 @@ pub fn parse(src: &str, schema: &FactsSchema) -> Result<Figures, String> {
                 }
                 for (offset, n) in numbers(text) {
                     for w in phrase_after(text, offset) {
-                        entry.counts.entry(w).or_default().push((n, fact.clone(), text.to_string()));
+                        entry.counts.entry(w).or_default().push((
+                            n,
+                            fact.clone(),
+                            text.to_string(),
+                        ));
                     }
                 }
             }
@@ -91,7 +95,9 @@ fn numbers(text: &str) -> Vec<(usize, u64)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let starts = b[i].is_ascii_digit() && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b','));
+        let starts = b[i].is_ascii_digit()
+            && (i == 0
+                || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b','));
         if !starts {
             i += 1;
             continue;
@@ -99,14 +105,18 @@ fn numbers(text: &str) -> Vec<(usize, u64)> {
         let mut j = i;
         let mut n: u64 = 0;
         while j < b.len()
-            && (b[j].is_ascii_digit() || (b[j] == b',' && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
+            && (b[j].is_ascii_digit()
+                || (b[j] == b',' && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
         {
             if b[j] != b',' {
                 n = n.saturating_mul(10).saturating_add(u64::from(b[j] - b'0'));
             }
             j += 1;
         }
-        if j == b.len() || !(b[j].is_ascii_alphanumeric() || b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit)) {
+        if j == b.len()
+            || !(b[j].is_ascii_alphanumeric()
+                || b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit))
+        {
             out.push((j, n));
         }
         i = j.max(i + 1);
@@ -120,7 +130,9 @@ fn phrase_after(text: &str, end: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = &text[end..];
     while out.len() < 3 {
-        let Some(r) = rest.strip_prefix(' ') else { break };
+        let Some(r) = rest.strip_prefix(' ') else {
+            break;
+        };
         let len = r
             .find(|c: char| !(c.is_alphabetic() || c == '-'))
             .unwrap_or(r.len());
@@ -144,10 +156,16 @@ fn sentences(text: &str, start: usize) -> Vec<(usize, usize)> {
     let mut i = start;
     while i < b.len() {
         let end_here = match b[i] {
-            b'\n' => b.get(i + 1) == Some(&b'\n') || b.get(i + 1) == Some(&b'|') || b.get(i + 1) == Some(&b'#') || i > 0 && b[i - 1] == b'|',
+            b'\n' => {
+                b.get(i + 1) == Some(&b'\n')
+                    || b.get(i + 1) == Some(&b'|')
+                    || b.get(i + 1) == Some(&b'#')
+                    || i > 0 && b[i - 1] == b'|'
+            }
             b'.' | b'?' | b'!' => {
                 matches!(b.get(i + 1), Some(b' ' | b'\n'))
-                    && b.get(i + 2).is_some_and(|c| c.is_ascii_uppercase() || *c == b'[')
+                    && b.get(i + 2)
+                        .is_some_and(|c| c.is_ascii_uppercase() || *c == b'[')
             }
             _ => false,
         };
@@ -208,7 +226,9 @@ fn counts(sentence: &str, base: usize, keys: &[(&str, &KeyFigures)], out: &mut V
         }
         if let (Some((key, fact, said)), false) = (known, agrees) {
             let phrase = words.join(" ");
-            let digits = sentence[..end].rfind(|c: char| !(c.is_ascii_digit() || c == ',')).map_or(0, |i| i + 1);
+            let digits = sentence[..end]
+                .rfind(|c: char| !(c.is_ascii_digit() || c == ','))
+                .map_or(0, |i| i + 1);
             out.push(Finding {
                 offset: base + digits,
                 message: format!("states {n} {phrase} for `{key}`, but its figures say \"{said}\""),
@@ -221,7 +241,9 @@ fn counts(sentence: &str, base: usize, keys: &[(&str, &KeyFigures)], out: &mut V
 fn certainty(sentence: &str, base: usize, keys: &[(&str, &KeyFigures)], out: &mut Vec<Finding>) {
     let lower = sentence.to_lowercase().replace('-', " ");
     for (key, f) in keys {
-        let Some((fact, value, vocab)) = &f.certainty else { continue };
+        let Some((fact, value, vocab)) = &f.certainty else {
+            continue;
+        };
         let mut words: Vec<&String> = vocab.iter().collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let mut taken: Vec<(usize, usize)> = Vec::new();
@@ -230,7 +252,10 @@ fn certainty(sentence: &str, base: usize, keys: &[(&str, &KeyFigures)], out: &mu
             for (i, _) in lower.match_indices(&w_l) {
                 let j = i + w_l.len();
                 let bounded = (i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
-                    && lower.as_bytes().get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
+                    && lower
+                        .as_bytes()
+                        .get(j)
+                        .is_none_or(|c| !c.is_ascii_alphanumeric());
                 if !bounded || taken.iter().any(|&(a, b)| i < b && a < j) {
                     continue;
                 }
@@ -238,7 +263,9 @@ fn certainty(sentence: &str, base: usize, keys: &[(&str, &KeyFigures)], out: &mu
                 let before: Vec<&str> = lower[..i].split_whitespace().rev().take(3).collect();
                 let after: Vec<&str> = lower[j..].split_whitespace().take(2).collect();
                 let qualified = before.iter().chain(&after).any(|t| {
-                    QUALIFIERS.iter().any(|q| t.trim_matches(|c: char| !c.is_alphabetic()) == *q)
+                    QUALIFIERS
+                        .iter()
+                        .any(|q| t.trim_matches(|c: char| !c.is_alphabetic()) == *q)
                 });
                 if qualified && !w_l.eq_ignore_ascii_case(value) {
                     out.push(Finding {
@@ -258,7 +285,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let path = site.root.join(rel);
-    let figures = match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|s| parse(&s, &site.config.facts)) {
+    let figures = match std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|s| parse(&s, &site.config.facts))
+    {
         Ok(f) => f,
         Err(e) => {
             return vec![Diagnostic::error("figures-file", format!("cannot read the figures file `{rel}`: {e}"))
@@ -295,12 +325,14 @@ mod tests {
             FactField {
                 label: "Level".into(),
                 kind: FactKind::Enum,
-                values: ["very low", "low", "low to moderate", "moderate"].map(String::from).to_vec(),
+                values: ["very low", "low", "low to moderate", "moderate"]
+                    .map(String::from)
+                    .to_vec(),
                 help: None,
                 rows: indexmap::IndexMap::new(),
                 rows_section: None,
-            reverse_label: None,
-            page: None,
+                reverse_label: None,
+                page: None,
             },
         );
         parse(
@@ -317,7 +349,11 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].offset, text.find("12").unwrap());
         assert!(found[0].message.contains("13 randomized trials"));
-        assert!(found[0].help.contains("review_figure(key=\"s2019\", fact=\"trials\")"));
+        assert!(
+            found[0]
+                .help
+                .contains("review_figure(key=\"s2019\", fact=\"trials\")")
+        );
     }
 
     #[test]

@@ -214,23 +214,35 @@ fn strips(site: &Site, id: DocId) -> Value {
                 .iter()
                 .filter_map(|(key, title, row)| {
                     let r = set.ratings.iter().find(|r| &r.key == key)?;
-                    let row = row.map(|p| context! { title => title, permalink => site.permalink_of(p) });
+                    let row =
+                        row.map(|p| context! { title => title, permalink => site.permalink_of(p) });
                     Some(context! { row => row, cell => cell(site, id, field, r) })
                 })
                 .collect();
-            out.push(context! { direction => "rates", items => items, ..strip_head(site, name, field) });
+            out.push(
+                context! { direction => "rates", items => items, ..strip_head(site, name, field) },
+            );
         }
-        let Some(key) = rows.iter().find(|(_, _, p)| *p == Some(id)).map(|r| r.0.clone()) else {
+        let Some(key) = rows
+            .iter()
+            .find(|(_, _, p)| *p == Some(id))
+            .map(|r| r.0.clone())
+        else {
             continue;
         };
         let raters: Vec<DocId> = site
             .doc_ids()
-            .filter(|&d| set_of(site, d, name).is_some_and(|s| s.ratings.iter().any(|r| r.key == key)))
+            .filter(|&d| {
+                set_of(site, d, name).is_some_and(|s| s.ratings.iter().any(|r| r.key == key))
+            })
             .collect();
         let items: Vec<Value> = raters
             .into_iter()
             .filter_map(|d| {
-                let r = set_of(site, d, name)?.ratings.iter().find(|r| r.key == key)?;
+                let r = set_of(site, d, name)?
+                    .ratings
+                    .iter()
+                    .find(|r| r.key == key)?;
                 let row = context! { title => site.title_of(d), permalink => site.permalink_of(d) };
                 Some(context! { row => row, cell => cell(site, d, field, r) })
             })
