@@ -332,6 +332,10 @@ impl Default for KnowledgeConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct FactsSchema {
     pub fields: IndexMap<String, FactField>,
+    /// A data file (below the site root) of figures quoted by citation key:
+    /// `[table.key] fact = "text"`. `fascia check` compares what a page
+    /// states next to a citation with it.
+    pub figures: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -345,6 +349,20 @@ pub struct FactField {
     pub values: Vec<String>,
     #[serde(default)]
     pub help: Option<String>,
+    /// For `ratings`: the rows a page rates, key -> label.
+    #[serde(default)]
+    pub rows: IndexMap<String, String>,
+    /// For `ratings`: the rows are the pages of this section, by file name.
+    #[serde(default)]
+    pub rows_section: Option<String>,
+    /// For `ratings` with `rows_section`: the heading over the list on a
+    /// rated page (`Techniques studied for this condition`).
+    #[serde(default)]
+    pub reverse_label: Option<String>,
+    /// For `ratings`: the page showing the whole matrix (`@/evidence/map.md`),
+    /// linked from the lists on each page.
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -355,6 +373,9 @@ pub enum FactKind {
     Bool,
     Enum,
     Url,
+    /// A rating (one of `values`) per row, each with a note, citations and
+    /// a link: contraindications by kind, certainty by condition.
+    Ratings,
 }
 
 /// A parsed configuration plus the warnings it produced.
@@ -531,6 +552,27 @@ impl Config {
                     )
                     .with_help(
                         "list the allowed values in order: values = [\"low\", \"moderate\"]",
+                    ),
+                    file,
+                    src,
+                    src,
+                    0,
+                    &["facts", "fields", name],
+                ));
+            }
+            let needs_rows = field.kind == FactKind::Ratings
+                && (field.values.is_empty()
+                    || field.rows.is_empty() == field.rows_section.is_none());
+            if needs_rows {
+                errors.push(toml_pos::at_key(
+                    Diagnostic::error(
+                        "invalid-facts-schema",
+                        format!(
+                            "facts field `{name}` is `ratings`: it needs `values` and either `rows` or `rows_section`"
+                        ),
+                    )
+                    .with_help(
+                        "values = [\"contraindicated\", \"precaution\"] and rows = { dvt = \"Known DVT\" }, or rows_section = \"conditions\"",
                     ),
                     file,
                     src,

@@ -14,6 +14,8 @@ use crate::knowledge::facts::{self, Comparison, ComparisonColumn, Fact};
 use crate::markdown::{LinkKind, LinkRef};
 use crate::site::{DocId, Site};
 
+pub mod ratings;
+
 pub use crate::links::{Backlink, LinkGraph, LinkIndex, ResolvedLink};
 
 /// What one document's resolved links contribute to the graph.
@@ -550,6 +552,7 @@ fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let n = site.doc_count();
     let mut all_facts: Vec<Vec<Fact>> = vec![Vec::new(); n];
+    let mut all_ratings = vec![Vec::new(); n];
     for id in site.doc_ids().collect::<Vec<_>>() {
         let doc = site.doc(id);
         if doc.fm.facts.is_empty() {
@@ -567,7 +570,10 @@ fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
             split.front,
             split.front_line_offset,
         ) {
-            Ok(f) => all_facts[site.slot(id)] = f,
+            Ok((f, r)) => {
+                all_facts[site.slot(id)] = f;
+                all_ratings[site.slot(id)] = r;
+            }
             Err(e) => diags.extend(e),
         }
     }
@@ -628,7 +634,9 @@ fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
             }
         }
     }
+    diags.extend(ratings::check(site, &all_ratings));
     site.graph.facts = all_facts;
+    site.graph.ratings = all_ratings;
     site.graph.comparisons = comparisons;
     diags
 }

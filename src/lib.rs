@@ -20,7 +20,7 @@
 //! 5. `search` `sass`: the search index and the stylesheets, stages of their own.
 //! 6. `render`: templates applied: pages, sections, taxonomies, feeds, aliases, print, the search page.
 //! 7. `templates`: the minijinja environment, theme and template loading, filters.
-//! 8. `knowledge::health` `knowledge::related` `knowledge::mentions` `knowledge::graph_svg`: what a knowledge base adds over a linked site.
+//! 8. `knowledge::health` `knowledge::related` `knowledge::mentions` `knowledge::graph_svg` `knowledge::stated`: what a knowledge base adds over a linked site.
 //! 9. `graph`: the link stage: links, anchors, citations, backlinks.
 //! 10. `site` `site_paths` `links`: the site model, its link graph and its URLs.
 //! 11. `knowledge`: a knowledge base's data files: references, glossary, facts.

@@ -64,6 +64,8 @@ pub struct LinkGraph {
     /// For each work: the documents citing it.
     pub cited_by: Vec<Vec<DocId>>,
     pub facts: Vec<Vec<Fact>>,
+    /// `ratings` facts (contraindications by kind, certainty by condition).
+    pub ratings: Vec<Vec<crate::knowledge::ratings::RatingSet>>,
     pub comparisons: Vec<Option<Comparison>>,
     /// The glossary and bibliography pages, when configured.
     pub glossary_page: Option<DocId>,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::{FactKind, FactsSchema};
 use crate::diagnostics::{Diagnostic, closest, line_col};
+use crate::knowledge::ratings::{self, RatingSet};
 use crate::toml_pos;
 
 /// One fact of a page, in schema order, ready for an infobox.
@@ -26,6 +27,7 @@ pub struct Fact {
 
 /// Check `facts` (the front matter table) against `schema`.
 /// `front` is the front matter text, `line_offset` the lines before it.
+/// `ratings` fields come back apart: they are matrices, not infobox rows.
 pub fn validate(
     facts: &toml::Table,
     schema: &FactsSchema,
@@ -33,8 +35,9 @@ pub fn validate(
     full: &str,
     front: &str,
     line_offset: usize,
-) -> Result<Vec<Fact>, Vec<Diagnostic>> {
+) -> Result<(Vec<Fact>, Vec<RatingSet>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let mut sets = Vec::new();
     let locate = |d: Diagnostic, key: &str| {
         toml_pos::at_key(d, file, full, front, line_offset, &["facts", key])
     };
@@ -67,6 +70,19 @@ pub fn validate(
                 key,
             )
         };
+        if field.kind == FactKind::Ratings {
+            let src = ratings::Source {
+                file,
+                full,
+                front,
+                line_offset,
+            };
+            match ratings::validate(key, field, value, &src) {
+                Ok(set) => sets.push(set),
+                Err(e) => errors.extend(e),
+            }
+            continue;
+        }
         let (text, items, rank) = match (field.kind, value) {
             (FactKind::Text, toml::Value::String(s)) => (s.clone(), vec![s.clone()], None),
             (FactKind::Url, toml::Value::String(s)) => {
@@ -132,6 +148,7 @@ pub fn validate(
                 errors.push(bad("a list of strings"));
                 continue;
             }
+            (FactKind::Ratings, _) => continue,
         };
         out.push(Fact {
             key: key.clone(),
@@ -143,7 +160,7 @@ pub fn validate(
         });
     }
     if errors.is_empty() {
-        Ok(out)
+        Ok((out, sets))
     } else {
         Err(errors)
     }
@@ -219,6 +236,10 @@ mod tests {
             kind,
             values: values.iter().map(|v| (*v).to_string()).collect(),
             help: None,
+            rows: indexmap::IndexMap::new(),
+            rows_section: None,
+            reverse_label: None,
+            page: None,
         };
         s.fields
             .insert("tool".into(), f("Tool", FactKind::Text, &[]));
@@ -234,6 +255,10 @@ mod tests {
     }
 
     fn run(front: &str) -> Result<Vec<Fact>, Vec<Diagnostic>> {
+        run_all(front).map(|(facts, _)| facts)
+    }
+
+    fn run_all(front: &str) -> Result<(Vec<Fact>, Vec<RatingSet>), Vec<Diagnostic>> {
         let full = format!("+++\n{front}+++\n");
         let fm: toml::Table = toml::from_str(front).unwrap();
         let facts = fm

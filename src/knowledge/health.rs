@@ -16,6 +16,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     reviews(site, &mut out);
     works(site, &mut out);
+    out.extend(crate::knowledge::stated::check(site));
     out
 }
 

@@ -7,5 +7,7 @@ pub mod glossary;
 pub mod graph_svg;
 pub mod health;
 pub mod mentions;
+pub mod ratings;
 pub mod references;
 pub mod related;
+pub mod stated;

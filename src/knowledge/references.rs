@@ -49,6 +49,10 @@ pub struct Work {
     pub note: Option<String>,
     #[serde(default)]
     pub accessed: Option<crate::content::date::SiteDate>,
+    /// The short label pages cite it by (`Kalichman 2010`), for tables
+    /// generated from facts; made from the authors and year when absent.
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 fn default_type() -> String {
@@ -106,6 +110,36 @@ impl Work {
             s.push('.');
         }
         s
+    }
+
+    /// A short label for a table cell: `Kalichman 2010`, or for an undated
+    /// work by an organisation `NHS: Acupuncture`.
+    pub fn short_label(&self) -> String {
+        if let Some(l) = &self.label {
+            return l.clone();
+        }
+        let name = self.authors.first().map(|a| {
+            if let Some((_, abbr)) = a.split_once('(') {
+                return abbr.trim_end_matches(')').to_string();
+            }
+            let parts: Vec<&str> = a.split_whitespace().collect();
+            match parts.as_slice() {
+                [rest @ .., initials]
+                    if !rest.is_empty()
+                        && initials.len() <= 3
+                        && initials.chars().all(|c| c.is_ascii_uppercase()) =>
+                {
+                    rest.join(" ")
+                }
+                _ => a.clone(),
+            }
+        });
+        match (name, &self.year) {
+            (Some(n), Some(Year::Number(y))) => format!("{n} {y}"),
+            (Some(n), _) => format!("{n}: {}", self.title),
+            (None, Some(Year::Number(y))) => format!("{} {y}", self.title),
+            (None, _) => self.title.clone(),
+        }
     }
 
     /// The link a reader can follow: the DOI, else the URL.

@@ -20,6 +20,9 @@ use crate::templates::TemplateSet;
 // child of the environment that registers it.
 #[path = "zola_functions.rs"]
 mod zola_functions;
+// `get_fact_matrix`, `get_fact_strips`: the `ratings` facts.
+#[path = "fact_functions.rs"]
+mod fact_functions;
 
 /// Compile every template into an environment whose functions see `state`.
 pub fn environment(
@@ -80,6 +83,7 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         },
     );
     zola_functions::register(env, state);
+    fact_functions::register(env, state);
     let st = Arc::clone(state);
     env.add_function("get_glossary", move || -> Value { st.glossary_value() });
     let st = Arc::clone(state);

@@ -28,8 +28,10 @@ pub mod theme;
 pub mod translate;
 
 /// Shortcodes fascia provides when neither the site nor the theme has one.
-pub const BUILTIN_SHORTCODES: &[(&str, &str)] =
-    &[("comparison", include_str!("../builtin/comparison.html"))];
+pub const BUILTIN_SHORTCODES: &[(&str, &str)] = &[
+    ("comparison", include_str!("../builtin/comparison.html")),
+    ("fact_matrix", include_str!("../builtin/fact_matrix.html")),
+];
 
 /// Template sources, by name (`page.html`, `shortcodes/note.html`).
 #[derive(Debug, Clone, Default)]
