@@ -21,6 +21,7 @@ pub mod collections;
 pub mod dates;
 pub mod filters;
 pub mod functions;
+pub mod macro_call;
 pub mod printing;
 pub mod set_global;
 pub mod testers;
@@ -176,6 +177,7 @@ pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, V
     testers::register(&mut env);
     functions::register(&mut env);
     set_global::register(&mut env);
+    macro_call::register(&mut env);
     Ok(env)
 }
 

@@ -8,9 +8,9 @@
 //!
 //! | Tera | minijinja |
 //! |---|---|
-//! | `macros::name(...)` | `macros.name(...)` |
-//! | `self::name(...)` | `name(...)` |
-//! | `ns::name(...)` where `ns` is imported elsewhere, not here | an import of `ns` added, or `name(...)` when `ns` is this file |
+//! | `macros::name(a=1)` | `__tera_macro(macros.name, a=1)` (undeclared arguments dropped) |
+//! | `self::name(...)` | `__tera_macro(name, ...)` |
+//! | `ns::name(...)` where `ns` is imported elsewhere, not here | an import of `ns` added, or `name` when `ns` is this file |
 //! | `{% endmacro name %}` | `{% endmacro %}` |
 //! | `` `text` ``, `"a\b"` (Tera strings have no escapes) | `"text"`, `"a\\b"` |
 //! | `{% for k, v in map %}` | `{% for k, v in map \| __tera_pairs %}` |
@@ -485,18 +485,24 @@ fn rewrite(
             });
         }
     }
-    for w in toks.windows(3) {
+    for (i, w) in toks.windows(3).enumerate() {
         if w[0].kind == Tok::Ident && text(&w[1]) == "::" && w[2].kind == Tok::Ident {
             let ns = text(&w[0]);
-            let (range, text) = if ns == "self" || borrowed.get(ns) == Some(&"self") {
-                (w[0].start..w[2].start, "")
+            let target = if ns == "self" || borrowed.get(ns) == Some(&"self") {
+                text(&w[2]).to_string()
             } else {
-                (w[1].range(), ".")
+                format!("{ns}.{}", text(&w[2]))
             };
-            edits.push(Edit {
-                range,
-                text: text.into(),
-            });
+            // A call goes through `__tera_macro`, which drops the keyword
+            // arguments the macro does not declare (see `macro_call`).
+            let (range, text) = match (toks.get(i + 3), toks.get(i + 4)) {
+                (Some(open), next) if text(open) == "(" => {
+                    let sep = if next.is_some_and(|t| text(t) == ")") { "" } else { ", " };
+                    (w[0].start..open.end, format!("__tera_macro({target}{sep}"))
+                }
+                _ => (w[0].start..w[2].end, target),
+            };
+            edits.push(Edit { range, text });
         }
     }
     // Tokens whose reads of `set_global` names are rewritten.
