@@ -25,6 +25,7 @@ pub mod macro_call;
 pub mod printing;
 pub mod set_global;
 pub mod testers;
+pub mod tera_lex;
 pub mod theme;
 pub mod translate;
 
