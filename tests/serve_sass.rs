@@ -36,6 +36,9 @@ fn start(site: &Site) -> Server {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
+    // Owned by the server from here, so it is killed and waited for even
+    // when the start fails.
+    let server = Server { child, port };
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -48,7 +51,7 @@ fn start(site: &Site) -> Server {
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("the server starts");
         if line.contains(&format!("http://127.0.0.1:{port}/")) {
-            return Server { child, port };
+            return server;
         }
     }
 }
@@ -85,7 +88,9 @@ impl Server {
                 }
             }
         });
-        let first = rx.recv_timeout(Duration::from_secs(5)).expect("first event");
+        let first = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("first event");
         assert!(first.contains("\"initial\":true"), "{first}");
         rx
     }
@@ -101,7 +106,11 @@ fn wait_changed(rx: &Receiver<String>, path: &str) -> Vec<String> {
         let v: serde_json::Value = serde_json::from_str(&msg).unwrap();
         let changed: Vec<String> = v["changed"]
             .as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         if changed.iter().any(|c| c == path) {
             return changed;

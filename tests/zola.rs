@@ -372,7 +372,11 @@ fn a_template_of_the_previous_theme_is_an_error_with_a_hint() {
 #[test]
 fn the_default_theme_builds_a_site_without_an_about_section() {
     let site = foreign_site_on_fibre();
-    site.edit("content/posts/hello.md", "template = \"post-wide.html\"\n", "");
+    site.edit(
+        "content/posts/hello.md",
+        "template = \"post-wide.html\"\n",
+        "",
+    );
     site.build().success();
     let footer = |rel: &str| {
         let html = site.read(rel);
@@ -381,11 +385,17 @@ fn the_default_theme_builds_a_site_without_an_about_section() {
     assert!(!footer("posts/hello/index.html").contains(">About<"));
     assert!(!site.read("404.html").contains("About section"));
     // With an About section, both link to it.
-    site.write("content/about/_index.md", "+++\ntitle = \"About\"\n+++\n\nWho writes [the posts](@/posts/_index.md).\n");
+    site.write(
+        "content/about/_index.md",
+        "+++\ntitle = \"About\"\n+++\n\nWho writes [the posts](@/posts/_index.md).\n",
+    );
     site.build().success();
     assert!(
         footer("posts/hello/index.html")
             .contains("<a href=\"https://blog.example.org/about/\">About</a>")
     );
-    assert!(site.read("404.html").contains("/about/\">About section</a>"));
+    assert!(
+        site.read("404.html")
+            .contains("/about/\">About section</a>")
+    );
 }

@@ -412,7 +412,9 @@ impl ArgParser<'_> {
             }
             // Zola's grammar reads `a=1, b=2 c=3` (a comma may be left out
             // before the next argument name).
-            if !self.eat(',') && !self.s[self.i..].starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            if !self.eat(',')
+                && !self.s[self.i..].starts_with(|c: char| c.is_alphabetic() || c == '_')
+            {
                 return Err(format!("expected `,` or `)` at `{}`", self.rest()));
             }
         }
@@ -535,7 +537,8 @@ mod tests {
     #[test]
     fn a_comma_may_be_left_out_between_arguments() {
         // Zola's grammar: `kwargs*`, so `a="x" b="y"` reads as two groups.
-        let ex = extract("{{ img(src=\"a.png\", dark=\"b.png\" alt=\"c\", wide=true) }}\n").unwrap();
+        let ex =
+            extract("{{ img(src=\"a.png\", dark=\"b.png\" alt=\"c\", wide=true) }}\n").unwrap();
         let args = &ex.calls[0].args;
         assert_eq!(args["alt"], ArgValue::Str("c".into()));
         assert_eq!(args["wide"], ArgValue::Bool(true));

@@ -324,9 +324,7 @@ impl Object for PageObj {
     /// Zola's serialized pages); comparing field by field would follow
     /// `lower`/`higher` without end.
     fn custom_cmp(self: &Arc<Self>, other: &DynObject) -> Option<std::cmp::Ordering> {
-        other
-            .downcast_ref::<Self>()
-            .map(|o| self.idx.cmp(&o.idx))
+        other.downcast_ref::<Self>().map(|o| self.idx.cmp(&o.idx))
     }
 }
 
@@ -374,8 +372,6 @@ impl Object for SectionObj {
     /// Two sections are equal when they are the same section (see
     /// [`PageObj`]'s).
     fn custom_cmp(self: &Arc<Self>, other: &DynObject) -> Option<std::cmp::Ordering> {
-        other
-            .downcast_ref::<Self>()
-            .map(|o| self.idx.cmp(&o.idx))
+        other.downcast_ref::<Self>().map(|o| self.idx.cmp(&o.idx))
     }
 }

@@ -533,12 +533,12 @@ fn missing_template(site: &Site, template: &str, doc: &Document) -> Diagnostic {
                  or remove the `template` key to use the default"
             ))
         }
-        None if !doc.is_section && doc.fm.template.is_none() && template != "page.html" => d
-            .in_file(&doc.file.display)
-            .with_help(format!(
+        None if !doc.is_section && doc.fm.template.is_none() && template != "page.html" => {
+            d.in_file(&doc.file.display).with_help(format!(
                 "a section's `page_template = \"{template}\"` names it; it may belong to your \
                  previous theme: copy it to templates/{template}, or remove that key"
-            )),
+            ))
+        }
         None => d.in_file(&doc.file.display).with_help(format!(
             "create templates/{template}, set `theme` in config.toml, or choose another `template`"
         )),

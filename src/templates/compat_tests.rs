@@ -64,9 +64,15 @@ fn keyword_arguments_a_macro_does_not_declare_are_dropped() {
     let out = render_with(&[("m.html", macros), ("main.html", main)], Value::UNDEFINED);
     assert_eq!(out.unwrap(), "[A|none]");
     let missing = "{% import \"m.html\" as m %}{{ m::nope(a=1) }}";
-    let err = render_with(&[("m.html", macros), ("main.html", missing)], Value::UNDEFINED)
-        .unwrap_err();
-    assert!(err.contains("main.html:1:") && err.contains("not defined"), "{err}");
+    let err = render_with(
+        &[("m.html", macros), ("main.html", missing)],
+        Value::UNDEFINED,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("main.html:1:") && err.contains("not defined"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -175,13 +181,22 @@ fn default_after_other_filters_still_replaces_undefined() {
     for (src, want) in [
         ("{{ x | trim | default(value=\"y\") }}", "y"),
         ("{{ x.a | lower | default(value=\"y\") }}", "y"),
-        ("{{ x | replace(from=\"a\", to=\"b\") | default(value=\"y\") }}", "y"),
-        ("{{ x | trim_start_matches(pat=\"a\") | truncate(length=3) | default(value=\"y\") }}", "y"),
+        (
+            "{{ x | replace(from=\"a\", to=\"b\") | default(value=\"y\") }}",
+            "y",
+        ),
+        (
+            "{{ x | trim_start_matches(pat=\"a\") | truncate(length=3) | default(value=\"y\") }}",
+            "y",
+        ),
         ("{{ x | striptags | title | default(value=\"y\") }}", "y"),
         ("{{ x | default(value=\" Y \") | trim }}", "Y"),
         // A defined empty string stays empty (Tera's `default` keeps it).
         ("{{ \" \" | trim | default(value=\"y\") }}", ""),
-        ("{{ \" <b>A</b> \" | trim | upper }}", "&lt;B&gt;A&lt;/B&gt;"),
+        (
+            "{{ \" <b>A</b> \" | trim | upper }}",
+            "&lt;B&gt;A&lt;/B&gt;",
+        ),
     ] {
         assert_eq!(render(src), want, "{src}");
     }

@@ -102,9 +102,7 @@ fn keep_undefined<R: Into<Value> + 'static>(
 }
 
 /// A string-to-string filter through [`keep_undefined`].
-fn on_text(
-    f: fn(&str) -> String,
-) -> impl Fn(&Value) -> Value + Send + Sync + 'static {
+fn on_text(f: fn(&str) -> String) -> impl Fn(&Value) -> Value + Send + Sync + 'static {
     move |v| {
         if v.is_undefined() {
             Value::UNDEFINED
@@ -139,15 +137,12 @@ fn register_builtin_text(env: &mut Environment<'static>) {
             Value::from(mj::title(text(v).into()))
         }
     });
-    env.add_filter(
-        "trim",
-        |state: &State, v: &Value, chars: Option<String>| {
-            if v.is_undefined() {
-                return Ok(Value::UNDEFINED);
-            }
-            StringInput::new(state, v).map(|s| mj::trim(s, chars.map(Into::into)))
-        },
-    );
+    env.add_filter("trim", |state: &State, v: &Value, chars: Option<String>| {
+        if v.is_undefined() {
+            return Ok(Value::UNDEFINED);
+        }
+        StringInput::new(state, v).map(|s| mj::trim(s, chars.map(Into::into)))
+    });
 }
 
 pub fn register(env: &mut Environment<'static>) {

@@ -12,9 +12,11 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("__tera_macro", call_macro);
 }
 
+// minijinja hands keyword arguments over by value.
+#[allow(clippy::needless_pass_by_value)]
 fn call_macro(
     state: &mut State,
-    target: Value,
+    target: &Value,
     args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {

@@ -24,8 +24,8 @@ pub mod functions;
 pub mod macro_call;
 pub mod printing;
 pub mod set_global;
-pub mod testers;
 pub mod tera_lex;
+pub mod testers;
 pub mod theme;
 pub mod translate;
 

@@ -302,7 +302,11 @@ fn rewrite(
             // arguments the macro does not declare (see `macro_call`).
             let (range, text) = match (toks.get(i + 3), toks.get(i + 4)) {
                 (Some(open), next) if text(open) == "(" => {
-                    let sep = if next.is_some_and(|t| text(t) == ")") { "" } else { ", " };
+                    let sep = if next.is_some_and(|t| text(t) == ")") {
+                        ""
+                    } else {
+                        ", "
+                    };
                     (w[0].start..open.end, format!("__tera_macro({target}{sep}"))
                 }
                 _ => (w[0].start..w[2].end, target),
@@ -381,8 +385,26 @@ fn rewrite(
 
 /// Words that end the operand a filter applies to, read leftwards.
 const OPERAND_STOPS: &[&str] = &[
-    "and", "or", "not", "in", "is", "if", "elif", "else", "set", "set_global", "for", "filter",
-    "include", "import", "as", "macro", "with", "block", "extends", "return",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "elif",
+    "else",
+    "set",
+    "set_global",
+    "for",
+    "filter",
+    "include",
+    "import",
+    "as",
+    "macro",
+    "with",
+    "block",
+    "extends",
+    "return",
 ];
 
 /// Tera's filters bind looser than `~` and arithmetic (`a ~ b | upper` is

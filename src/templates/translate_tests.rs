@@ -133,7 +133,10 @@ fn filters_apply_to_a_whole_concatenation_or_sum_as_in_tera() {
         tr(r#"{% set p = current_path ~ "_index.md" | trim_start_matches(pat="/") %}"#),
         r#"{% set p = (current_path ~ "_index.md") | trim_start_matches(pat="/") %}"#
     );
-    assert_eq!(tr("{{ a + b * 2 | round | int }}"), "{{ (a + b * 2) | round | int }}");
+    assert_eq!(
+        tr("{{ a + b * 2 | round | int }}"),
+        "{{ (a + b * 2) | round | int }}"
+    );
     assert_eq!(
         tr("{{ f(x=a ~ b | upper, y=c | lower) }}"),
         "{{ f(x=(a ~ b) | upper, y=c | lower) }}"
@@ -142,7 +145,12 @@ fn filters_apply_to_a_whole_concatenation_or_sum_as_in_tera() {
         tr("{% if n > a.b[0] ~ x | length and c %}"),
         "{% if n > (a.b[0] ~ x) | length and c %}"
     );
-    for same in ["{{ a | upper ~ b }}", "{% for x in xs | reverse %}", "{{ (a ~ b) | upper }}", "{{ a.b(c) | d }}"] {
+    for same in [
+        "{{ a | upper ~ b }}",
+        "{% for x in xs | reverse %}",
+        "{{ (a ~ b) | upper }}",
+        "{{ a.b(c) | d }}",
+    ] {
         assert_eq!(tr(same), same);
     }
 }
