@@ -201,3 +201,18 @@ fn default_after_other_filters_still_replaces_undefined() {
         assert_eq!(render(src), want, "{src}");
     }
 }
+
+#[test]
+fn an_error_in_an_included_template_is_located_there() {
+    let part = "line one\n  {{ throw(message=\"bad \" ~ x) }}\n";
+    let err = render_with(
+        &[
+            ("part.html", part),
+            ("main.html", "a\nb {% include \"part.html\" %}"),
+        ],
+        minijinja::context! { x => "card" },
+    )
+    .unwrap_err();
+    assert!(err.starts_with("part.html:2:"), "{err}");
+    assert!(err.contains("bad card"), "{err}");
+}

@@ -111,6 +111,16 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
         source = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>());
     }
     let d = Diagnostic::error("template", detail);
+    // An error inside an include or a macro is located where it happened:
+    // the innermost error that names a template and a line.
+    let mut err = err;
+    let mut inner = std::error::Error::source(err).and_then(|s| s.downcast_ref::<Error>());
+    while let Some(e) = inner {
+        if e.name().is_some() && e.line().is_some() {
+            err = e;
+        }
+        inner = std::error::Error::source(e).and_then(|s| s.downcast_ref::<Error>());
+    }
     match err.name() {
         Some(name) => {
             let path = set.path_of(name);
