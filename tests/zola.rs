@@ -333,3 +333,69 @@ fn strip_tags(html: &str) -> String {
     }
     out
 }
+
+// ------------------------------------------------- the default theme on foreign content
+
+/// A Zola blog moved to the default theme: no About section, and a page
+/// naming a template of its previous theme.
+fn foreign_site_on_fibre() -> Site {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    harness::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre"),
+        &site.root().join("themes/fibre"),
+    );
+    site.write(
+        "config.toml",
+        "title = \"A blog\"\nbase_url = \"https://blog.example.org\"\ntheme = \"fibre\"\n",
+    )
+    .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nPosts: [hello](@/posts/hello.md).\n")
+    .write("content/posts/_index.md", "+++\ntitle = \"Posts\"\n+++\n")
+    .write(
+        "content/posts/hello.md",
+        "+++\ntitle = \"Hello\"\ndate = 2024-01-02\ntemplate = \"post-wide.html\"\n+++\n\nBack [home](@/_index.md).\n",
+    );
+    site
+}
+
+#[test]
+fn a_template_of_the_previous_theme_is_an_error_with_a_hint() {
+    let site = foreign_site_on_fibre();
+    site.build()
+        .failure()
+        .stderr_has("content/posts/hello.md:4:1")
+        .stderr_has("template `post-wide.html` is not in templates/ or the theme `fibre`")
+        .stderr_has("it may belong to your previous theme: copy it to templates/post-wide.html");
+}
+
+#[test]
+fn the_default_theme_builds_a_site_without_an_about_section() {
+    let site = foreign_site_on_fibre();
+    site.edit(
+        "content/posts/hello.md",
+        "template = \"post-wide.html\"\n",
+        "",
+    );
+    site.build().success();
+    let footer = |rel: &str| {
+        let html = site.read(rel);
+        html[html.find("<footer").unwrap()..].to_string()
+    };
+    assert!(!footer("posts/hello/index.html").contains(">About<"));
+    assert!(!site.read("404.html").contains("About section"));
+    // With an About section, both link to it.
+    site.write(
+        "content/about/_index.md",
+        "+++\ntitle = \"About\"\n+++\n\nWho writes [the posts](@/posts/_index.md).\n",
+    );
+    site.build().success();
+    assert!(
+        footer("posts/hello/index.html")
+            .contains("<a href=\"https://blog.example.org/about/\">About</a>")
+    );
+    assert!(
+        site.read("404.html")
+            .contains("/about/\">About section</a>")
+    );
+}

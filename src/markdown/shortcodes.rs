@@ -395,13 +395,26 @@ impl ArgParser<'_> {
                 return Err(format!("expected `=` after argument `{key}`"));
             }
             let value = self.value()?;
+            if matches!(value, ArgValue::Str(_))
+                && self.s[self.i..].starts_with(char::is_alphanumeric)
+            {
+                return Err(format!(
+                    "the string given to `{key}` ends before `{}`: a quote inside a string ends it; \
+                     quote the value with another of \", ' or `",
+                    self.rest()
+                ));
+            }
             if args.insert(key.clone(), value).is_some() {
                 return Err(format!("argument `{key}` is given twice"));
             }
             if self.eat(')') {
                 return Ok(args);
             }
-            if !self.eat(',') {
+            // Zola's grammar reads `a=1, b=2 c=3` (a comma may be left out
+            // before the next argument name).
+            if !self.eat(',')
+                && !self.s[self.i..].starts_with(|c: char| c.is_alphabetic() || c == '_')
+            {
                 return Err(format!("expected `,` or `)` at `{}`", self.rest()));
             }
         }
@@ -519,6 +532,18 @@ mod tests {
         // A lone backtick opens nothing.
         let ex = extract("a ` b {{ c() }}\n").unwrap();
         assert_eq!(ex.calls.len(), 1);
+    }
+
+    #[test]
+    fn a_comma_may_be_left_out_between_arguments() {
+        // Zola's grammar: `kwargs*`, so `a="x" b="y"` reads as two groups.
+        let ex =
+            extract("{{ img(src=\"a.png\", dark=\"b.png\" alt=\"c\", wide=true) }}\n").unwrap();
+        let args = &ex.calls[0].args;
+        assert_eq!(args["alt"], ArgValue::Str("c".into()));
+        assert_eq!(args["wide"], ArgValue::Bool(true));
+        let e = extract("{{ note(text='it's') }}\n").unwrap_err();
+        assert!(e.message.contains("quote inside a string"), "{}", e.message);
     }
 
     #[test]

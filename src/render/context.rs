@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use minijinja::value::{Enumerator, Object, Value};
+use minijinja::value::{DynObject, Enumerator, Object, Value};
 use serde::Serialize;
 
 use crate::content::Document;
@@ -319,6 +319,13 @@ impl Object for PageObj {
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(PAGE_FIELDS)
     }
+
+    /// Two pages are equal when they are the same page (as Tera compares
+    /// Zola's serialized pages); comparing field by field would follow
+    /// `lower`/`higher` without end.
+    fn custom_cmp(self: &Arc<Self>, other: &DynObject) -> Option<std::cmp::Ordering> {
+        other.downcast_ref::<Self>().map(|o| self.idx.cmp(&o.idx))
+    }
 }
 
 impl Object for SectionObj {
@@ -360,5 +367,11 @@ impl Object for SectionObj {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(SECTION_FIELDS)
+    }
+
+    /// Two sections are equal when they are the same section (see
+    /// [`PageObj`]'s).
+    fn custom_cmp(self: &Arc<Self>, other: &DynObject) -> Option<std::cmp::Ordering> {
+        other.downcast_ref::<Self>().map(|o| self.idx.cmp(&o.idx))
     }
 }

@@ -434,16 +434,7 @@ fn render_job(
             ..extra
         }
     };
-    let missing = |template: &str, doc: &Document| {
-        Diagnostic::error(
-            "missing-template",
-            format!("template `{template}` does not exist"),
-        )
-        .in_file(&doc.file.display)
-        .with_help(format!(
-            "create templates/{template}, set `theme` in config.toml, or choose another `template`"
-        ))
-    };
+    let missing = |template: &str, doc: &Document| missing_template(site, template, doc);
     match *job {
         Job::Page(i) => {
             let page = &site.pages[i];
@@ -506,6 +497,54 @@ fn render_job(
 
 /// The template for page `i`: its own, else the nearest section's
 /// `page_template`, else `page.html`.
+/// A template that neither `templates/` nor the theme has. Named by a
+/// `template` key (or a section's `page_template`), it most often belongs
+/// to the theme the site used before: the error points at the key.
+fn missing_template(site: &Site, template: &str, doc: &Document) -> Diagnostic {
+    let theme = site
+        .config
+        .theme
+        .as_deref()
+        .map_or(String::new(), |t| format!(" or the theme `{t}`"));
+    let d = Diagnostic::error(
+        "missing-template",
+        format!("template `{template}` is not in templates/{theme}"),
+    );
+    let text = &doc.file.text;
+    let key = ["template", "page_template"].iter().find_map(|key| {
+        let mut offset = 0;
+        for line in text.lines().take(doc.body_line_offset) {
+            let rest = line.trim_start();
+            if let Some(after) = rest.strip_prefix(key)
+                && after.trim_start().starts_with('=')
+                && after.contains(&format!("\"{template}\""))
+            {
+                return Some(offset + line.len() - rest.len());
+            }
+            offset += line.len() + 1;
+        }
+        None
+    });
+    match key {
+        Some(at) => {
+            let (line, col) = crate::diagnostics::line_col(text, at);
+            d.at(&doc.file.display, text, line, col).with_help(format!(
+                "it may belong to your previous theme: copy it to templates/{template}, \
+                 or remove the `template` key to use the default"
+            ))
+        }
+        None if !doc.is_section && doc.fm.template.is_none() && template != "page.html" => {
+            d.in_file(&doc.file.display).with_help(format!(
+                "a section's `page_template = \"{template}\"` names it; it may belong to your \
+                 previous theme: copy it to templates/{template}, or remove that key"
+            ))
+        }
+        None => d.in_file(&doc.file.display).with_help(format!(
+            "create templates/{template}, set `theme` in config.toml, or choose another `template`"
+        )),
+    }
+}
+
 fn page_template(site: &Site, i: usize) -> String {
     let page = &site.pages[i];
     if let Some(t) = &page.doc.fm.template {

@@ -54,6 +54,7 @@ mod tests {
             Plan::Full
         );
         assert_eq!(plan(&[Change::Static]), Plan::Full);
+        assert_eq!(plan(&[Change::Sass]), Plan::Full);
         assert_eq!(plan(&[Change::Config]), Plan::Full);
         assert_eq!(plan(&[Change::Data]), Plan::Full);
         assert_eq!(plan(&[Change::Rescan]), Plan::Full);

@@ -26,6 +26,8 @@ pub enum Change {
     Template,
     /// A static file (site or theme): copy it.
     Static,
+    /// A Sass file (site or theme, partials too): recompile the stylesheets.
+    Sass,
     /// Glossary, bibliography or other data: affects parsing and rendering.
     Data,
     /// config.toml or theme.toml: rebuild everything.
@@ -100,6 +102,9 @@ pub fn classify(roots: &WatchRoots, path: &Path) -> Option<Change> {
     if rel_of(site, "static").is_some() {
         return Some(Change::Static);
     }
+    if rel_of(site, "sass").is_some() {
+        return Some(Change::Sass);
+    }
     for themes in &roots.themes {
         let Ok(rel) = path.strip_prefix(themes) else {
             continue;
@@ -112,6 +117,7 @@ pub fn classify(roots: &WatchRoots, path: &Path) -> Option<Change> {
             "theme.toml" => Some(Change::Config),
             "templates" => Some(Change::Template),
             "static" => Some(Change::Static),
+            "sass" => Some(Change::Sass),
             _ => None,
         };
     }
@@ -147,9 +153,9 @@ pub fn classify_event(roots: &WatchRoots, event: &Event) -> Vec<Change> {
 }
 
 /// The folders the build reads from, below the site.
-const SITE_FOLDERS: [&str; 4] = ["content", "data", "templates", "static"];
+const SITE_FOLDERS: [&str; 5] = ["content", "data", "templates", "static", "sass"];
 /// ...and below each theme.
-const THEME_FOLDERS: [&str; 2] = ["templates", "static"];
+const THEME_FOLDERS: [&str; 3] = ["templates", "static", "sass"];
 
 /// How the watcher treats a folder, as the build reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,6 +275,9 @@ mod tests {
         assert_eq!(c("/t/fibre/templates/base.html"), Some(Change::Template));
         assert_eq!(c("/t/fibre/static/fibre.css"), Some(Change::Static));
         assert_eq!(c("/t/fibre/theme.toml"), Some(Change::Config));
+        assert_eq!(c("/s/sass/main.scss"), Some(Change::Sass));
+        assert_eq!(c("/s/sass/parts/_vars.scss"), Some(Change::Sass));
+        assert_eq!(c("/t/fibre/sass/theme.scss"), Some(Change::Sass));
     }
 
     #[test]
@@ -316,6 +325,8 @@ mod tests {
         assert_eq!(role("/t/fibre"), Some(Own));
         assert_eq!(role("/t/fibre/templates"), Some(Walked));
         assert_eq!(role("/t/fibre/static/fonts"), Some(Inside));
+        assert_eq!(role("/s/sass"), Some(Walked));
+        assert_eq!(role("/t/fibre/sass/parts"), Some(Inside));
         for never in [
             "/s/public",
             "/s/public/techniques",

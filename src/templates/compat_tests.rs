@@ -57,6 +57,25 @@ fn namespaced_macros_from_an_imported_file() {
 }
 
 #[test]
+fn keyword_arguments_a_macro_does_not_declare_are_dropped() {
+    // Tera ignores them; minijinja alone fails on them.
+    let macros = "{% macro card(title) %}[{{ title }}|{{ extra | default(value=\"none\") }}]{% endmacro card %}";
+    let main = "{% import \"m.html\" as m %}{{ m::card(title=\"A\", extra=\"B\", size=3) }}";
+    let out = render_with(&[("m.html", macros), ("main.html", main)], Value::UNDEFINED);
+    assert_eq!(out.unwrap(), "[A|none]");
+    let missing = "{% import \"m.html\" as m %}{{ m::nope(a=1) }}";
+    let err = render_with(
+        &[("m.html", macros), ("main.html", missing)],
+        Value::UNDEFINED,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("main.html:1:") && err.contains("not defined"),
+        "{err}"
+    );
+}
+
+#[test]
 fn recursive_macros_through_self() {
     let src = "{% macro factorial(n) %}{% if n > 1 %}{{ n }} - {{ self::factorial(n=n-1) }}{% else %}1{% endif %}{% endmacro factorial %}{{ self::factorial(n=4) }}";
     assert_eq!(render(src), "4 - 3 - 2 - 1");
@@ -155,4 +174,45 @@ fn errors_point_into_the_original_file() {
     let runtime = "{% set_global n = 1 %}\n{{ n }} {{ self::missing() }}";
     let err = render_with(&[("main.html", runtime)], Value::UNDEFINED).unwrap_err();
     assert!(err.starts_with("main.html:2:"), "{err}");
+}
+
+#[test]
+fn default_after_other_filters_still_replaces_undefined() {
+    for (src, want) in [
+        ("{{ x | trim | default(value=\"y\") }}", "y"),
+        ("{{ x.a | lower | default(value=\"y\") }}", "y"),
+        (
+            "{{ x | replace(from=\"a\", to=\"b\") | default(value=\"y\") }}",
+            "y",
+        ),
+        (
+            "{{ x | trim_start_matches(pat=\"a\") | truncate(length=3) | default(value=\"y\") }}",
+            "y",
+        ),
+        ("{{ x | striptags | title | default(value=\"y\") }}", "y"),
+        ("{{ x | default(value=\" Y \") | trim }}", "Y"),
+        // A defined empty string stays empty (Tera's `default` keeps it).
+        ("{{ \" \" | trim | default(value=\"y\") }}", ""),
+        (
+            "{{ \" <b>A</b> \" | trim | upper }}",
+            "&lt;B&gt;A&lt;/B&gt;",
+        ),
+    ] {
+        assert_eq!(render(src), want, "{src}");
+    }
+}
+
+#[test]
+fn an_error_in_an_included_template_is_located_there() {
+    let part = "line one\n  {{ throw(message=\"bad \" ~ x) }}\n";
+    let err = render_with(
+        &[
+            ("part.html", part),
+            ("main.html", "a\nb {% include \"part.html\" %}"),
+        ],
+        minijinja::context! { x => "card" },
+    )
+    .unwrap_err();
+    assert!(err.starts_with("part.html:2:"), "{err}");
+    assert!(err.contains("bad card"), "{err}");
 }

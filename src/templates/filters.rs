@@ -78,26 +78,94 @@ fn text(v: &Value) -> String {
     tera_text(v)
 }
 
+/// Marks every keyword argument read, for a filter that returns early.
+fn consume(kw: &Kwargs) {
+    for k in kw.args() {
+        let _ = kw.get::<Value>(k);
+    }
+}
+
+/// A filter that leaves an undefined value undefined, so a `default`
+/// later in the chain still applies: `x | trim | default(value="y")` is
+/// `y` when `x` is undefined (Tera fails on it; minijinja alone gives "").
+fn keep_undefined<R: Into<Value> + 'static>(
+    f: fn(&Value, Rest<Value>, Kwargs) -> Result<R, Error>,
+) -> impl Fn(&Value, Rest<Value>, Kwargs) -> Result<Value, Error> + Send + Sync + 'static {
+    move |v, rest, kw| {
+        if v.is_undefined() {
+            consume(&kw);
+            Ok(Value::UNDEFINED)
+        } else {
+            f(v, rest, kw).map(Into::into)
+        }
+    }
+}
+
+/// A string-to-string filter through [`keep_undefined`].
+fn on_text(f: fn(&str) -> String) -> impl Fn(&Value) -> Value + Send + Sync + 'static {
+    move |v| {
+        if v.is_undefined() {
+            Value::UNDEFINED
+        } else {
+            Value::from(f(&text(v)))
+        }
+    }
+}
+
+/// minijinja's own string filters, keeping an undefined value undefined.
+fn register_builtin_text(env: &mut Environment<'static>) {
+    use minijinja::State;
+    use minijinja::filters as mj;
+    use minijinja::value::StringInput;
+    type Builtin = fn(StringInput<'_>) -> Value;
+    for (name, f) in [
+        ("upper", mj::upper as Builtin),
+        ("lower", mj::lower),
+        ("capitalize", mj::capitalize),
+    ] {
+        env.add_filter(name, move |state: &State, v: &Value| {
+            if v.is_undefined() {
+                return Ok(Value::UNDEFINED);
+            }
+            StringInput::new(state, v).map(f)
+        });
+    }
+    env.add_filter("title", |v: &Value| {
+        if v.is_undefined() {
+            Value::UNDEFINED
+        } else {
+            Value::from(mj::title(text(v).into()))
+        }
+    });
+    env.add_filter("trim", |state: &State, v: &Value, chars: Option<String>| {
+        if v.is_undefined() {
+            return Ok(Value::UNDEFINED);
+        }
+        StringInput::new(state, v).map(|s| mj::trim(s, chars.map(Into::into)))
+    });
+}
+
 pub fn register(env: &mut Environment<'static>) {
+    register_builtin_text(env);
     env.add_filter("default", default);
     env.add_filter("d", default);
-    env.add_filter("replace", replace);
+    env.add_filter("replace", keep_undefined(replace));
     env.add_filter("split", split);
     env.add_filter("indent", indent);
-    env.add_filter("truncate", truncate);
+    env.add_filter("truncate", keep_undefined(truncate));
     env.add_filter("round", round);
     env.add_filter("int", int);
     env.add_filter("float", float);
     env.add_filter("date", super::dates::date);
-    env.add_filter("slugify", |s: Value| crate::markdown::slugify(&text(&s)));
-    env.add_filter("striptags", |s: Value| strip_tags(&text(&s)));
+    env.add_filter("slugify", on_text(crate::markdown::slugify));
+    env.add_filter("striptags", on_text(strip_tags));
     env.add_filter("wordcount", |s: Value| text(&s).split_whitespace().count());
     env.add_filter("json_encode", json_encode);
     env.add_filter("as_str", |v: Value| tera_text(&v));
-    env.add_filter("trim_start", |s: Value| text(&s).trim_start().to_string());
-    env.add_filter("trim_end", |s: Value| text(&s).trim_end().to_string());
-    env.add_filter("trim_start_matches", trim_start_matches);
-    env.add_filter("trim_end_matches", trim_end_matches);
+    env.add_filter("trim_start", on_text(|s| s.trim_start().to_string()));
+    env.add_filter("trim_end", on_text(|s| s.trim_end().to_string()));
+    env.add_filter("trim_start_matches", keep_undefined(trim_start_matches));
+    env.add_filter("trim_end_matches", keep_undefined(trim_end_matches));
     env.add_filter("linebreaksbr", |s: Value| {
         text(&s).replace("\r\n", "<br>").replace('\n', "<br>")
     });
@@ -108,7 +176,7 @@ pub fn register(env: &mut Environment<'static>) {
             .replace('"', "\\\"")
             .replace('\'', "\\'")
     });
-    env.add_filter("escape_xml", |s: Value| escape_xml(&text(&s)));
+    env.add_filter("escape_xml", on_text(escape_xml));
     env.add_filter("urlencode", |s: Value| {
         percent_encoding::utf8_percent_encode(&text(&s), TERA_URLENCODE).to_string()
     });

@@ -21,8 +21,10 @@ pub mod collections;
 pub mod dates;
 pub mod filters;
 pub mod functions;
+pub mod macro_call;
 pub mod printing;
 pub mod set_global;
+pub mod tera_lex;
 pub mod testers;
 pub mod theme;
 pub mod translate;
@@ -111,6 +113,16 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
         source = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>());
     }
     let d = Diagnostic::error("template", detail);
+    // An error inside an include or a macro is located where it happened:
+    // the innermost error that names a template and a line.
+    let mut err = err;
+    let mut inner = std::error::Error::source(err).and_then(|s| s.downcast_ref::<Error>());
+    while let Some(e) = inner {
+        if e.name().is_some() && e.line().is_some() {
+            err = e;
+        }
+        inner = std::error::Error::source(e).and_then(|s| s.downcast_ref::<Error>());
+    }
     match err.name() {
         Some(name) => {
             let path = set.path_of(name);
@@ -178,6 +190,7 @@ pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, V
     testers::register(&mut env);
     functions::register(&mut env);
     set_global::register(&mut env);
+    macro_call::register(&mut env);
     Ok(env)
 }
 

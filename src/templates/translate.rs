@@ -8,9 +8,9 @@
 //!
 //! | Tera | minijinja |
 //! |---|---|
-//! | `macros::name(...)` | `macros.name(...)` |
-//! | `self::name(...)` | `name(...)` |
-//! | `ns::name(...)` where `ns` is imported elsewhere, not here | an import of `ns` added, or `name(...)` when `ns` is this file |
+//! | `macros::name(a=1)` | `__tera_macro(macros.name, a=1)` (undeclared arguments dropped) |
+//! | `self::name(...)` | `__tera_macro(name, ...)` |
+//! | `ns::name(...)` where `ns` is imported elsewhere, not here | an import of `ns` added, or `name` when `ns` is this file |
 //! | `{% endmacro name %}` | `{% endmacro %}` |
 //! | `` `text` ``, `"a\b"` (Tera strings have no escapes) | `"text"`, `"a\\b"` |
 //! | `{% for k, v in map %}` | `{% for k, v in map \| __tera_pairs %}` |
@@ -26,6 +26,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+
+use super::tera_lex::{Tag, TagKind, Tok, Token, scan};
 
 /// minijinja source plus the way back to the original offsets.
 #[derive(Debug, Clone)]
@@ -216,203 +218,6 @@ impl Writer<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TagKind {
-    /// `{{ ... }}`
-    Expr,
-    /// `{% ... %}`
-    Stmt,
-    /// a comment or a `{% raw %}` block, copied as it is
-    Verbatim,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok {
-    Ident,
-    Str,
-    Num,
-    Punct,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Token {
-    kind: Tok,
-    start: usize,
-    end: usize,
-}
-
-impl Token {
-    fn range(&self) -> Range<usize> {
-        self.start..self.end
-    }
-}
-
-#[derive(Debug)]
-struct Tag {
-    kind: TagKind,
-    start: usize,
-    end: usize,
-    trim_left: bool,
-    trim_right: bool,
-    toks: Vec<Token>,
-}
-
-impl Tag {
-    fn keyword<'s>(&self, src: &'s str) -> Option<&'s str> {
-        (self.kind == TagKind::Stmt)
-            .then(|| self.toks.first())
-            .flatten()
-            .filter(|t| t.kind == Tok::Ident)
-            .map(|t| &src[t.range()])
-    }
-}
-
-/// Every tag of `src`, in order; `{% raw %}...{% endraw %}` is one verbatim tag.
-fn scan(src: &str) -> Vec<Tag> {
-    let bytes = src.as_bytes();
-    let mut tags = Vec::new();
-    let mut i = 0;
-    while let Some(off) = memchr::memchr(b'{', &bytes[i..]) {
-        let start = i + off;
-        let Some(&next) = bytes.get(start + 1) else {
-            break;
-        };
-        match next {
-            b'#' => {
-                let end = find(src, start + 2, "#}").map_or(src.len(), |e| e + 2);
-                tags.push(verbatim(start, end));
-                i = end;
-            }
-            b'{' | b'%' => {
-                let tag = read_tag(src, start, next == b'%');
-                i = tag.end;
-                if tag.keyword(src) == Some("raw") {
-                    let end = raw_end(src, tag.end);
-                    tags.push(verbatim(start, end));
-                    i = end;
-                } else {
-                    tags.push(tag);
-                }
-            }
-            _ => i = start + 1,
-        }
-    }
-    tags
-}
-
-fn verbatim(start: usize, end: usize) -> Tag {
-    Tag {
-        kind: TagKind::Verbatim,
-        start,
-        end,
-        trim_left: false,
-        trim_right: false,
-        toks: Vec::new(),
-    }
-}
-
-fn find(src: &str, from: usize, needle: &str) -> Option<usize> {
-    src.get(from..)?.find(needle).map(|i| from + i)
-}
-
-/// The end of the `{% endraw %}` tag after `from` (the end of `src` if none).
-fn raw_end(src: &str, mut from: usize) -> usize {
-    while let Some(at) = find(src, from, "{%") {
-        let tag = read_tag(src, at, true);
-        if tag.keyword(src) == Some("endraw") {
-            return tag.end;
-        }
-        from = at + 2;
-    }
-    src.len()
-}
-
-/// The tag opening at `start` (`{{` or `{%`), read up to its closing
-/// delimiter outside strings (to the end of `src` when unclosed).
-fn read_tag(src: &str, start: usize, stmt: bool) -> Tag {
-    let bytes = src.as_bytes();
-    let close = if stmt { b'%' } else { b'}' };
-    let mut body_start = start + 2;
-    let trim_left = matches!(bytes.get(body_start), Some(b'-' | b'+'));
-    if trim_left {
-        body_start += 1;
-    }
-    let mut i = body_start;
-    let (mut body_end, mut end) = (src.len(), src.len());
-    while i < bytes.len() {
-        match bytes[i] {
-            q @ (b'"' | b'\'' | b'`') => {
-                i = memchr::memchr(q, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e + 1);
-            }
-            c if c == close && bytes.get(i + 1) == Some(&b'}') => {
-                body_end = i;
-                end = i + 2;
-                break;
-            }
-            _ => i += 1,
-        }
-    }
-    let trim_right = body_end > body_start && matches!(bytes[body_end - 1], b'-' | b'+');
-    if trim_right {
-        body_end -= 1;
-    }
-    Tag {
-        kind: if stmt { TagKind::Stmt } else { TagKind::Expr },
-        start,
-        end,
-        trim_left,
-        trim_right,
-        toks: tokens(src, body_start..body_end.max(body_start)),
-    }
-}
-
-fn tokens(src: &str, body: Range<usize>) -> Vec<Token> {
-    let bytes = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = body.start;
-    while i < body.end {
-        let c = bytes[i];
-        let start = i;
-        let kind = if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        } else if c == b'"' || c == b'\'' || c == b'`' {
-            i = memchr::memchr(c, &bytes[i + 1..body.end]).map_or(body.end, |e| i + 1 + e + 1);
-            Tok::Str
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < body.end && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            Tok::Ident
-        } else if c.is_ascii_digit() {
-            while i < body.end && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i + 1 < body.end && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
-                i += 1;
-                while i < body.end && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-            }
-            Tok::Num
-        } else {
-            let two = src.get(i..i + 2).unwrap_or("");
-            i += if matches!(two, "::" | "==" | "!=" | "<=" | ">=" | "//" | "**") {
-                2
-            } else {
-                src[i..].chars().next().map_or(1, char::len_utf8)
-            };
-            Tok::Punct
-        };
-        out.push(Token {
-            kind,
-            start,
-            end: i,
-        });
-    }
-    out
-}
-
 struct Edit {
     range: Range<usize>,
     text: String,
@@ -485,20 +290,31 @@ fn rewrite(
             });
         }
     }
-    for w in toks.windows(3) {
+    for (i, w) in toks.windows(3).enumerate() {
         if w[0].kind == Tok::Ident && text(&w[1]) == "::" && w[2].kind == Tok::Ident {
             let ns = text(&w[0]);
-            let (range, text) = if ns == "self" || borrowed.get(ns) == Some(&"self") {
-                (w[0].start..w[2].start, "")
+            let target = if ns == "self" || borrowed.get(ns) == Some(&"self") {
+                text(&w[2]).to_string()
             } else {
-                (w[1].range(), ".")
+                format!("{ns}.{}", text(&w[2]))
             };
-            edits.push(Edit {
-                range,
-                text: text.into(),
-            });
+            // A call goes through `__tera_macro`, which drops the keyword
+            // arguments the macro does not declare (see `macro_call`).
+            let (range, text) = match (toks.get(i + 3), toks.get(i + 4)) {
+                (Some(open), next) if text(open) == "(" => {
+                    let sep = if next.is_some_and(|t| text(t) == ")") {
+                        ""
+                    } else {
+                        ", "
+                    };
+                    (w[0].start..open.end, format!("__tera_macro({target}{sep}"))
+                }
+                _ => (w[0].start..w[2].end, target),
+            };
+            edits.push(Edit { range, text });
         }
     }
+    edits.extend(filter_operands(src, toks));
     // Tokens whose reads of `set_global` names are rewritten.
     let mut reads = 0..0;
     match tag.keyword(src) {
@@ -565,6 +381,93 @@ fn rewrite(
     edits.extend(read_edits(src, toks, reads, globals, scopes));
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits
+}
+
+/// Words that end the operand a filter applies to, read leftwards.
+const OPERAND_STOPS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "elif",
+    "else",
+    "set",
+    "set_global",
+    "for",
+    "filter",
+    "include",
+    "import",
+    "as",
+    "macro",
+    "with",
+    "block",
+    "extends",
+    "return",
+];
+
+/// Tera's filters bind looser than `~` and arithmetic (`a ~ b | upper` is
+/// `(a ~ b) | upper`; minijinja reads `a ~ (b | upper)`): the operand of
+/// the first filter of each chain is put in parentheses when it holds such
+/// an operator.
+fn filter_operands(src: &str, toks: &[Token]) -> Vec<Edit> {
+    let text = |i: usize| &src[toks[i].range()];
+    let mut edits = Vec::new();
+    for pipe in (1..toks.len()).filter(|&j| text(j) == "|") {
+        let (mut k, mut has_op) = (pipe, false);
+        while k > 0 {
+            let t = text(k - 1);
+            match t {
+                ")" | "]" | "}" => match opener(src, toks, k - 1) {
+                    Some(o) => k = o,
+                    None => break,
+                },
+                "~" | "+" | "-" | "*" | "/" | "%" | "//" | "**" => {
+                    has_op = true;
+                    k -= 1;
+                }
+                "|" => {
+                    // A later filter of a chain: the first one wraps.
+                    has_op = false;
+                    break;
+                }
+                "(" | "[" | "{" | "," | ":" | "=" | "==" | "!=" | "<" | ">" | "<=" | ">=" => break,
+                _ if toks[k - 1].kind == Tok::Ident && OPERAND_STOPS.contains(&t) => break,
+                _ => k -= 1,
+            }
+        }
+        if has_op && k + 1 < pipe {
+            let (first, last) = (toks[k].start, toks[pipe - 1].end);
+            edits.push(Edit {
+                range: first..first,
+                text: "(".into(),
+            });
+            edits.push(Edit {
+                range: last..last,
+                text: ")".into(),
+            });
+        }
+    }
+    edits
+}
+
+/// The index of the bracket that `toks[close]` closes.
+fn opener(src: &str, toks: &[Token], close: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in (0..=close).rev() {
+        match &src[toks[i].range()] {
+            ")" | "]" | "}" => depth += 1,
+            "(" | "[" | "{" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `x` -> `__tera_get("x", x)` for reads of `set_global` names in `range`.

@@ -8,9 +8,13 @@ fn tr(src: &str) -> String {
 fn namespaced_macro_calls_become_attribute_calls() {
     assert_eq!(
         tr(r#"{% import "m.html" as macros %}{{ macros::link(url="a") }}"#),
-        r#"{% import "m.html" as macros %}{{ macros.link(url="a") }}"#
+        r#"{% import "m.html" as macros %}{{ __tera_macro(macros.link, url="a") }}"#
     );
-    assert_eq!(tr("{{ self::fact(n=n - 1) }}"), "{{ fact(n=n - 1) }}");
+    assert_eq!(
+        tr("{{ self::fact(n=n - 1) }}"),
+        "{{ __tera_macro(fact, n=n - 1) }}"
+    );
+    assert_eq!(tr("{{ m::none() }}"), "{{ __tera_macro(m.none) }}");
 }
 
 #[test]
@@ -119,6 +123,34 @@ fn namespaces_imported_only_by_the_caller_resolve() {
     let menu = "{% macro menu() %}{{ menu_macros::menu_for() }}{{ post::meta() }}{% endmacro %}";
     assert_eq!(
         translate_in(menu, "macros/menu.html", &imports).source,
-        r#"{% import "post.html" as post %}{% macro menu() %}{{ menu_for() }}{{ post.meta() }}{% endmacro %}"#
+        r#"{% import "post.html" as post %}{% macro menu() %}{{ __tera_macro(menu_for) }}{{ __tera_macro(post.meta) }}{% endmacro %}"#
     );
+}
+
+#[test]
+fn filters_apply_to_a_whole_concatenation_or_sum_as_in_tera() {
+    assert_eq!(
+        tr(r#"{% set p = current_path ~ "_index.md" | trim_start_matches(pat="/") %}"#),
+        r#"{% set p = (current_path ~ "_index.md") | trim_start_matches(pat="/") %}"#
+    );
+    assert_eq!(
+        tr("{{ a + b * 2 | round | int }}"),
+        "{{ (a + b * 2) | round | int }}"
+    );
+    assert_eq!(
+        tr("{{ f(x=a ~ b | upper, y=c | lower) }}"),
+        "{{ f(x=(a ~ b) | upper, y=c | lower) }}"
+    );
+    assert_eq!(
+        tr("{% if n > a.b[0] ~ x | length and c %}"),
+        "{% if n > (a.b[0] ~ x) | length and c %}"
+    );
+    for same in [
+        "{{ a | upper ~ b }}",
+        "{% for x in xs | reverse %}",
+        "{{ (a ~ b) | upper }}",
+        "{{ a.b(c) | d }}",
+    ] {
+        assert_eq!(tr(same), same);
+    }
 }
