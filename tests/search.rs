@@ -604,14 +604,12 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
         common >= 32.0 && rare <= 1.5,
         "postings sizes: {common}, {rare}"
     );
-    // One small file per page, in URL order: its path, title, section and
-    // snippet text, so that showing a result fetches that page's text only.
-    let mut paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
-    paths.sort_unstable();
-    for (k, path) in paths.iter().enumerate() {
+    // One small file per page (by its number in the index): its path,
+    // title, section and snippet text, so that showing a result fetches
+    // that page's text only.
+    for (k, d) in docs.iter().enumerate() {
         let (key, rec) = data(&by_path[format!("{}{k}.js", search::TEXT_DIR).as_str()]);
         assert_eq!(key, format!("p{k}"));
-        let d = docs.iter().find(|d| d.path == *path).unwrap();
         assert_eq!(rec[0], d.path.as_str());
         assert_eq!(rec[1], d.title.as_str());
         assert_eq!(rec[2], d.section.as_deref().unwrap());
