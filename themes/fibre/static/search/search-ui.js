@@ -656,9 +656,13 @@
      for the first query after a pause, else once typing pauses
      (SNIPPET_DELAY), so that fast typing does not fetch and parse the text
      of every intermediate list. */
-  var SNIPPET_DELAY = 150, QUIET = 400, lastInput = 0, lastTexts = 0, textTimer = null;
-  function answer(eng, raw, limit, show) {
+  var SNIPPET_DELAY = 150, QUIET = 400, lastInput = 0, lastTexts = 0;
+  /* `owner` (the box or the page) remembers its latest query: an older one
+     whose shards arrive late neither fetches texts nor cancels the
+     latest's fetch. */
+  function answer(eng, raw, limit, show, owner) {
     var res, now = Date.now(), quiet = now - lastInput > QUIET && now - lastTexts > QUIET;
+    var mine = owner.answers = (owner.answers || 0) + 1;
     lastInput = now;
     /* a sharded index lists a page once its small file is in: results whose
        pages are not all in are not shown (the previous list stays) */
@@ -667,9 +671,9 @@
     if (ok(res)) show(res);
     (res.complete ? Promise.resolve(res) : res.next).then(function (done) {
       if (done !== res && ok(done)) show(done);
-      if (done.texts) return;
-      clearTimeout(textTimer);
-      textTimer = setTimeout(function () {
+      if (done.texts || mine !== owner.answers) return;
+      clearTimeout(owner.textTimer);
+      owner.textTimer = setTimeout(function () {
         lastTexts = Date.now();
         eng.withTexts(done).then(show, function () { show(null); });
       }, quiet ? 0 : SNIPPET_DELAY);
@@ -733,9 +737,9 @@
     if (ready) prefetchWord(ready, raw);
     if (q.length < MIN_CHARS) { this.close(); this.status.textContent = ""; return; }
     var show = function (res) { if (seq === self.seq) self.render(q, res); };
-    if (ready) return answer(ready, raw, DROPDOWN, show);
+    if (ready) return answer(ready, raw, DROPDOWN, show, this);
     getEngine().then(function (eng) {
-      if (seq === self.seq) answer(eng, raw, DROPDOWN, show);
+      if (seq === self.seq) answer(eng, raw, DROPDOWN, show, self);
     }, function () { show(null); });
   };
 
@@ -892,10 +896,10 @@
       if (res) self.render(q, res);
       else self.status.textContent = "Search is not available: its index could not be loaded.";
     };
-    if (ready) return answer(ready, raw, limit, show);
+    if (ready) return answer(ready, raw, limit, show, this);
     this.status.textContent = "Searching\u2026";
     getEngine().then(function (eng) {
-      if (seq === self.seq) answer(eng, raw, limit, show);
+      if (seq === self.seq) answer(eng, raw, limit, show, self);
     }, function () { show(null); });
   };
 
