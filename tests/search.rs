@@ -615,7 +615,13 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
         assert_eq!(rec[2], d.section.as_deref().unwrap());
         assert_eq!(rec[3], d.section_path.as_deref().unwrap());
         assert_eq!(rec[4][1][1][0], "history");
-        assert_eq!(rec[4][1][1][2], format!("Founded in {}.", 1800 + d.path[9..].trim_end_matches('/').parse::<usize>().unwrap()));
+        assert_eq!(
+            rec[4][1][1][2],
+            format!(
+                "Founded in {}.",
+                1800 + d.path[9..].trim_end_matches('/').parse::<usize>().unwrap()
+            )
+        );
     }
     assert!(!by_path.contains_key(format!("{}{}.js", search::TEXT_DIR, docs.len()).as_str()));
     assert!(
@@ -626,7 +632,9 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
 
 /// A page of `words` words, its last word unique.
 fn long_page(words: usize) -> String {
-    let pool = ["glacier", "estuary", "sediment", "spectrum", "protein", "enzyme"];
+    let pool = [
+        "glacier", "estuary", "sediment", "spectrum", "protein", "enzyme",
+    ];
     let mut body = String::with_capacity(words * 9);
     for i in 0..words - 1 {
         body.push_str(pool[i % pool.len()]);

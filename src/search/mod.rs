@@ -133,11 +133,8 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
     }
     let timer = std::time::Instant::now();
     let (ids, names) = doc_ids(state);
-    let (mut files, firsts) = index::build_streamed(
-        ids.len(),
-        &|i| doc_with_names(state, ids[i], &names),
-        cfg,
-    );
+    let (mut files, firsts) =
+        index::build_streamed(ids.len(), &|i| doc_with_names(state, ids[i], &names), cfg);
     if let Some(loader) = index::loader(&state.site.static_dirs, &files, &firsts) {
         files.push(loader);
     }

@@ -301,7 +301,10 @@ impl Page {
     /// `p<k>` (an empty string for no section).
     pub(super) fn file(&self, k: usize) -> Vec<u8> {
         let key = format!("p{k}");
-        let mut out = data_head(&key, self.text.len() + self.path.len() + self.title.len() + 64);
+        let mut out = data_head(
+            &key,
+            self.text.len() + self.path.len() + self.title.len() + 64,
+        );
         out.push(b'[');
         for s in [
             self.path.as_str(),
