@@ -44,13 +44,15 @@ function sizes() {
   const shardDir = path.join(dir, "shards");
   const shards = fs.existsSync(shardDir) ? fs.readdirSync(shardDir).map((f) => fs.statSync(path.join(shardDir, f)).size) : [];
   const terms = fs.existsSync(shardDir) ? fs.readdirSync(shardDir).filter((f) => f.startsWith("t-")).length : 0;
+  const textDir = path.join(dir, "text");
+  const texts = fs.existsSync(textDir) ? fs.readdirSync(textDir).map((f) => fs.statSync(path.join(textDir, f)).size) : [];
   return {
     entry_bytes: entry,
     shard_files: shards.length,
     term_shards: terms,
-    text_shards: shards.length - terms,
+    page_text_files: texts.length,
     largest_shard_bytes: shards.length ? Math.max(...shards) : 0,
-    total_bytes: entry + shards.reduce((a, b) => a + b, 0),
+    total_bytes: entry + shards.reduce((a, b) => a + b, 0) + texts.reduce((a, b) => a + b, 0),
   };
 }
 

@@ -3,7 +3,8 @@
 # keystroke in headless Chromium, on the generated benchmark corpus.
 # Usage: scripts/bench_search.sh [PAGES]   (default 10000; needs python3,
 #        Debian's chromium and tests/browser's node modules: cd tests/browser && npm ci)
-# Writes target/bench-search/result-{http,file}.json.
+# Writes target/bench-search/out-PAGES.result-{http,file,bytes}.json. BENCH_PAGEFIND=path/to/pagefind
+# adds Pagefind to the bytes comparison (scripts/bench_search_bytes.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages="${1:-10000}"
@@ -57,3 +58,12 @@ start=$(date +%s%N)
 echo "build: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 node scripts/bench_search.js "$out" --json "$out.result-http.json"
 node scripts/bench_search.js "$out" --file --json "$out.result-file.json"
+# Bytes a first query fetches and time to first results, against Pagefind
+# when BENCH_PAGEFIND names its binary (e.g. node_modules/.bin/pagefind from
+# `npm i pagefind` in a scratch folder): it indexes the same built pages.
+if [ -n "${BENCH_PAGEFIND:-}" ]; then
+  start=$(date +%s%N)
+  "$BENCH_PAGEFIND" --site "$out" >/dev/null
+  echo "pagefind index: $(( ($(date +%s%N) - start) / 1000000 )) ms, $(du -sh "$out/pagefind" | cut -f1)"
+fi
+node scripts/bench_search_bytes.js "$out" --json "$out.result-bytes.json"

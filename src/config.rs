@@ -228,7 +228,8 @@ pub struct SearchConfig {
     pub enabled: bool,
     /// Index the body text (headings and titles are always indexed).
     pub include_content: bool,
-    /// Keep at most this many characters of each page's body.
+    /// Index at most this many characters of each page's body (0, the
+    /// default: the whole body).
     pub truncate_content_length: usize,
     /// Index each page's description.
     pub include_description: bool,
@@ -250,11 +251,11 @@ impl Default for SearchConfig {
         Self {
             enabled: true,
             include_content: true,
-            truncate_content_length: 5000,
+            truncate_content_length: 0,
             include_description: true,
             fields: SEARCH_FIELDS.iter().map(|f| (*f).to_string()).collect(),
             split_index_above: 640 * 1024,
-            shard_size: 96 * 1024,
+            shard_size: 24 * 1024,
             max_pages_per_term: 500,
             include_title: None,
         }

@@ -198,7 +198,7 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
     let output = encyclopedia();
     let (key, meta) = data(&text(&output, search::INDEX_FILE));
     assert_eq!(key, "index");
-    assert_eq!(meta["format"], 2);
+    assert_eq!(meta["format"], 3);
     let idx = Index::new(meta);
     for f in [
         "title",
@@ -280,12 +280,9 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
         "heading anchor links are left out"
     );
     assert!(idx.postings("evidence", "headings").contains_key(&graston));
+    // Snippet texts are excerpts (the whole body is indexed).
     let total: usize = sections.iter().map(|s| s.2.chars().count()).sum();
-    let facts: usize = 3000;
-    assert!(
-        total <= SearchConfig::default().truncate_content_length + facts,
-        "body truncated: {total}"
-    );
+    assert!(total <= 4000, "snippet text cut: {total}");
 
     // Synonyms: page [extra] synonyms and glossary terms and aliases, each
     // one term: a name of several words is its words joined by spaces, which
@@ -490,7 +487,7 @@ fn decode_vocab(terms: &str, sizes: &str) -> Vec<(String, f64)> {
 }
 
 #[test]
-fn a_large_index_is_split_into_term_and_text_shards() {
+fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     let docs = synthetic(400);
     let cfg = SearchConfig {
         split_index_above: 20_000,
@@ -505,25 +502,20 @@ fn a_large_index_is_split_into_term_and_text_shards() {
         .collect();
     let (_, meta) = data(&by_path[search::INDEX_FILE]);
     assert!(meta.get("terms").is_none() && meta.get("texts").is_none());
+    // No page table: each page's address and title are in its own file.
+    assert!(meta.get("docs").is_none() && meta.get("sections").is_none());
+    assert_eq!(meta["count"], docs.len());
     let firsts: Vec<&str> = meta["termShards"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    let starts: Vec<u64> = meta["textShards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
-    assert!(firsts.len() > 3 && starts.len() > 3, "{meta}");
+    assert!(firsts.len() > 3, "{meta}");
     assert!(
         firsts.windows(2).all(|w| w[0] < w[1]),
         "shards in term order"
     );
-    assert_eq!(starts[0], 0);
-    assert!(starts.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(firsts, firsts_built);
     // Every shard is listed with its content hash.
     let hashes = |key: &str| -> Vec<String> {
@@ -534,16 +526,11 @@ fn a_large_index_is_split_into_term_and_text_shards() {
             .map(str::to_string)
             .collect()
     };
-    for (prefix, key, n) in [
-        ("t", "termHashes", firsts.len()),
-        ("x", "textHashes", starts.len()),
-    ] {
-        let listed = hashes(key);
-        assert_eq!(listed.len(), n, "{key}");
-        for (k, h) in listed.iter().enumerate() {
-            let file = &by_path[format!("{}{prefix}-{k}.js", search::SHARD_DIR).as_str()];
-            assert_eq!(*h, search::short_hash(file.as_bytes()), "{prefix}-{k}");
-        }
+    let listed = hashes("termHashes");
+    assert_eq!(listed.len(), firsts.len());
+    for (k, h) in listed.iter().enumerate() {
+        let file = &by_path[format!("{}t-{k}.js", search::SHARD_DIR).as_str()];
+        assert_eq!(*h, search::short_hash(file.as_bytes()), "t-{k}");
     }
     // The loader's manifest names the term shards with their first terms.
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static");
@@ -617,13 +604,95 @@ fn a_large_index_is_split_into_term_and_text_shards() {
         common >= 32.0 && rare <= 1.5,
         "postings sizes: {common}, {rare}"
     );
-    // Text shards cover every document in order.
-    let mut count = 0;
-    for (n, _) in starts.iter().enumerate() {
-        let (_, texts) = data(&by_path[format!("{}x-{n}.js", search::SHARD_DIR).as_str()]);
-        count += texts.as_array().unwrap().len();
+    // One small file per page (by its number in the index): its path,
+    // title, section and snippet text, so that showing a result fetches
+    // that page's text only.
+    for (k, d) in docs.iter().enumerate() {
+        let (key, rec) = data(&by_path[format!("{}{k}.js", search::TEXT_DIR).as_str()]);
+        assert_eq!(key, format!("p{k}"));
+        assert_eq!(rec[0], d.path.as_str());
+        assert_eq!(rec[1], d.title.as_str());
+        assert_eq!(rec[2], d.section.as_deref().unwrap());
+        assert_eq!(rec[3], d.section_path.as_deref().unwrap());
+        assert_eq!(rec[4][1][1][0], "history");
+        assert_eq!(
+            rec[4][1][1][2],
+            format!(
+                "Founded in {}.",
+                1800 + d.path[9..].trim_end_matches('/').parse::<usize>().unwrap()
+            )
+        );
     }
-    assert_eq!(count, docs.len());
+    assert!(!by_path.contains_key(format!("{}{}.js", search::TEXT_DIR, docs.len()).as_str()));
+    assert!(
+        by_path.keys().all(|p| !p.contains("/x-")),
+        "no text shards of neighbouring pages"
+    );
+}
+
+/// A page of `words` words, its last word unique.
+fn long_page(words: usize) -> String {
+    let pool = [
+        "glacier", "estuary", "sediment", "spectrum", "protein", "enzyme",
+    ];
+    let mut body = String::with_capacity(words * 9);
+    for i in 0..words - 1 {
+        body.push_str(pool[i % pool.len()]);
+        body.push(if i % 12 == 11 { '\n' } else { ' ' });
+        if i % 600 == 599 {
+            body.push('\n');
+        }
+    }
+    body.push_str("zanzibarite.\n");
+    body
+}
+
+#[test]
+fn every_word_of_a_long_page_is_found_and_its_snippet_text_stays_small() {
+    // Through the real build, with the default settings: nothing truncated.
+    let site = harness::Site::fixture("basic");
+    site.write(
+        "content/notes/long.md",
+        &format!(
+            "+++\ntitle = \"A long note\"\n+++\n\n{}\n## Last words\n\n{}",
+            long_page(25_000),
+            long_page(25_000)
+        ),
+    );
+    site.build().success();
+    let (_, meta) = data(&std::fs::read_to_string(site.out().join("search/index.js")).unwrap());
+    let docs = meta["docs"].as_array().unwrap();
+    let long = docs
+        .iter()
+        .position(|d| d[1] == "A long note")
+        .expect("the long page is indexed");
+    let terms = meta["terms"].as_array().unwrap();
+    let last = terms
+        .iter()
+        .find(|e| e[0] == "zanzibarite")
+        .expect("the page's last word (50,000 words in) is in the index");
+    let body = meta["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f == "body")
+        .unwrap();
+    let parts = last.as_array().unwrap();
+    let field = parts.iter().position(|p| p == body).unwrap();
+    let pages: Vec<u64> = parts[field + 1]
+        .as_array()
+        .unwrap()
+        .chunks(2)
+        .scan(0, |d, x| {
+            *d += x[0].as_u64().unwrap();
+            Some(*d)
+        })
+        .collect();
+    assert_eq!(pages, [long as u64]);
+    // Its snippet text is an excerpt per section, not its 50,000 words.
+    let text = serde_json::to_string(&meta["texts"][long]).unwrap();
+    assert!(text.contains("Last words"), "sections keep their heading");
+    assert!(text.len() < 2_000, "{} bytes of snippet text", text.len());
 }
 
 #[test]

@@ -52,7 +52,7 @@ pub(super) fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
         let sink = open_sink(&targets, &linked.diagnostics)?;
         let (state, output, diags) = render(linked, sink.as_ref(), &clock)?;
         clock.lap("render");
-        let offline = offline_edition(&targets, &output, &state, &diags)?;
+        let (output, offline) = offline_edition(&targets, output, &state, &diags)?;
         progress.stage("writing");
         let built = write(args, &targets, sink, output, offline, state, diags)?;
         clock.lap("written");
@@ -178,18 +178,26 @@ fn render(
     Ok((state, output, diags))
 }
 
-/// The offline edition, when one is asked for.
+/// The offline edition, when one is asked for. Without the public
+/// edition, it is made from the output itself (each public page freed as its
+/// offline copy is made: one edition in memory, not two), and the output
+/// given back is empty.
 fn offline_edition(
     targets: &Targets,
-    output: &Output,
+    output: Output,
     state: &RenderState,
     diags: &Diagnostics,
-) -> Result<Option<Output>, Diagnostics> {
+) -> Result<(Output, Option<Output>), Diagnostics> {
     if !targets.offline {
-        return Ok(None);
+        return Ok((output, None));
     }
-    crate::output::offline::edition(output, &state.site, &targets.offline_dir)
-        .map(Some)
+    let (public, from) = if targets.public {
+        (output.clone(), output)
+    } else {
+        (Output::default(), output)
+    };
+    crate::output::offline::edition_from(from, &state.site, &targets.offline_dir)
+        .map(|o| (public, Some(o)))
         .map_err(|e| with(diags.clone(), e))
 }
 

@@ -30,53 +30,56 @@ const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-href"];
 
 /// Rewrite `output` in place into the offline edition of a site whose
 /// public address is `base_url`; `outside` are URLs written as outside
-/// addresses, left as they are unless they name a file of the output.
+/// addresses, left as they are unless they name a file of the output. Each
+/// file is replaced as soon as it is rewritten, so that (when nothing else
+/// shares them) the public bytes are freed as they go rather than both
+/// editions being held whole.
 pub fn make_offline<S: BuildHasher + Sync>(
     output: &mut Output,
     base_url: &str,
     outside: &HashSet<String, S>,
 ) -> Result<(), Diagnostic> {
+    // In order: a BTreeMap's keys are sorted.
     let keys: Vec<String> = output.files.keys().cloned().collect();
     let stays = |url: &str| {
         outside.contains(url)
-            && site_key(url, base_url).is_none_or(|(key, _)| !output.files.contains_key(&key))
+            && site_key(url, base_url)
+                .is_none_or(|(key, _)| keys.binary_search_by(|k| k.as_str().cmp(&key)).is_err())
     };
-    let rewritten: Vec<Result<Option<Rewritten>, Diagnostic>> = keys
-        .par_iter()
-        .map(|key| {
+    output
+        .files
+        .par_iter_mut()
+        .try_for_each(|(key, file)| -> Result<(), Diagnostic> {
             let kind = if key.ends_with(".html") {
                 Kind::Html
             } else if key.ends_with(".css") {
                 Kind::Css
             } else {
-                return Ok(None);
+                return Ok(());
             };
-            let bytes = match &output.files[key] {
-                OutputFile::Bytes(b) => b.as_ref().clone(),
-                OutputFile::Copy(p) => std::fs::read(p).map_err(|e| {
-                    Diagnostic::error("io", format!("cannot read {}: {e}", p.display()))
-                })?,
+            let out = {
+                let read;
+                let bytes: &[u8] = match &*file {
+                    OutputFile::Bytes(b) => b.as_slice(),
+                    OutputFile::Copy(p) => {
+                        read = std::fs::read(p).map_err(|e| {
+                            Diagnostic::error("io", format!("cannot read {}: {e}", p.display()))
+                        })?;
+                        &read
+                    }
+                };
+                let text = String::from_utf8_lossy(bytes);
+                match kind {
+                    Kind::Html => rewrite_html(&text, key, base_url, &stays).map_err(|e| {
+                        Diagnostic::error("offline", format!("cannot rewrite {key}: {e}"))
+                    })?,
+                    Kind::Css => rewrite_css(&text, key, base_url),
+                }
             };
-            let text = String::from_utf8_lossy(&bytes);
-            let out = match kind {
-                Kind::Html => rewrite_html(&text, key, base_url, &stays).map_err(|e| {
-                    Diagnostic::error("offline", format!("cannot rewrite {key}: {e}"))
-                })?,
-                Kind::Css => rewrite_css(&text, key, base_url),
-            };
-            Ok(Some((key.clone(), out.into_bytes())))
+            *file = OutputFile::Bytes(Arc::new(out.into_bytes()));
+            Ok(())
         })
-        .collect();
-    for r in rewritten {
-        if let Some((key, bytes)) = r? {
-            output.files.insert(key, OutputFile::Bytes(Arc::new(bytes)));
-        }
-    }
-    Ok(())
 }
-
-/// A rewritten file: its key and new bytes.
-type Rewritten = (String, Vec<u8>);
 
 enum Kind {
     Html,
@@ -371,7 +374,16 @@ pub fn edition(
     site: &crate::site::Site,
     dir: &std::path::Path,
 ) -> Result<crate::output::Output, Vec<crate::diagnostics::Diagnostic>> {
-    let mut out = output.clone();
+    edition_from(output.clone(), site, dir)
+}
+
+/// [`edition`] made from `output` itself: each page's public bytes are
+/// freed as soon as its offline copy is made (when nothing else holds them).
+pub fn edition_from(
+    mut out: crate::output::Output,
+    site: &crate::site::Site,
+    dir: &std::path::Path,
+) -> Result<crate::output::Output, Vec<crate::diagnostics::Diagnostic>> {
     let outside = site.outside_urls();
     make_offline(&mut out, &site.config.base_url, &outside).map_err(|d| vec![d])?;
     let errors = check_links(

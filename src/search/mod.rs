@@ -48,8 +48,10 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// The index's entry file, relative to the output folder.
 pub const INDEX_FILE: &str = "search/index.js";
-/// Where shards go.
+/// Where term shards go.
 pub const SHARD_DIR: &str = "search/shards/";
+/// Where each page's snippet text goes (a sharded index): `search/text/<n>.js`.
+pub const TEXT_DIR: &str = "search/text/";
 
 /// One part of a document's body: the text before the first heading (empty
 /// `anchor` and `heading`), then one per heading with an id.
@@ -130,18 +132,16 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
         return Vec::new();
     }
     let timer = std::time::Instant::now();
-    let docs = collect(state);
-    let collected = timer.elapsed();
-    let (mut files, firsts) = build_with_shards(&docs, cfg);
-    drop(docs);
+    let (ids, names) = doc_ids(state);
+    let (mut files, firsts) =
+        index::build_streamed(ids.len(), &|i| doc_with_names(state, ids[i], &names), cfg);
     if let Some(loader) = index::loader(&state.site.static_dirs, &files, &firsts) {
         files.push(loader);
     }
     if std::env::var_os("FASCIA_TIMINGS").is_some() {
         eprintln!(
-            "timing: search index {:.3} s (text {:.3} s){}",
+            "timing: search index {:.3} s{}",
             timer.elapsed().as_secs_f64(),
-            collected.as_secs_f64(),
             crate::timing::memory_note()
         );
     }
@@ -180,22 +180,28 @@ pub fn summary(output: &Output) -> Option<String> {
         OutputFile::Copy(p) => std::fs::metadata(p).map_or(0, |m| m.len() as usize),
     };
     let main = size(output.files.get(INDEX_FILE)?);
-    let shards: Vec<usize> = output
-        .files
-        .range(SHARD_DIR.to_string()..)
-        .take_while(|(k, _)| k.starts_with(SHARD_DIR))
-        .map(|(_, f)| size(f))
-        .collect();
-    if shards.is_empty() {
+    let under = |dir: &str| -> Vec<usize> {
+        output
+            .files
+            .range(dir.to_string()..)
+            .take_while(|(k, _)| k.starts_with(dir))
+            .map(|(_, f)| size(f))
+            .collect()
+    };
+    let shards = under(SHARD_DIR);
+    let texts = under(TEXT_DIR);
+    if shards.is_empty() && texts.is_empty() {
         return Some(format!("Search index: 1 file, {}", human(main)));
     }
-    let total = main + shards.iter().sum::<usize>();
+    let total = main + shards.iter().sum::<usize>() + texts.iter().sum::<usize>();
     Some(format!(
-        "Search index: 1 + {}, {} in all (index.js {}, largest shard {})",
+        "Search index: 1 + {} + {}, {} in all (index.js {}, largest shard {}, page texts {} on average)",
         crate::diagnostics::plural(shards.len(), "shard file", "shard files"),
+        crate::diagnostics::plural(texts.len(), "page file", "page files"),
         human(total),
         human(main),
-        human(shards.iter().copied().max().unwrap_or(0))
+        human(shards.iter().copied().max().unwrap_or(0)),
+        human(texts.iter().sum::<usize>() / texts.len().max(1)),
     ))
 }
 
@@ -214,10 +220,22 @@ fn human(bytes: usize) -> String {
     }
 }
 
-/// Every page and section that goes in the index, in site order.
+/// Every page and section that goes in the index, in URL order.
 pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
+    let (ids, names) = doc_ids(state);
+    ids.par_iter()
+        .map(|&id| doc_with_names(state, id, &names))
+        .collect()
+}
+
+/// The glossary's terms and aliases, by the page they name.
+type GlossaryNames = HashMap<DocId, Vec<String>>;
+
+/// The documents that go in the index, in URL order (a page's number in
+/// the index), and the glossary names of each.
+fn doc_ids(state: &RenderState) -> (Vec<DocId>, GlossaryNames) {
     let site = &state.site;
-    let mut glossary_names: HashMap<DocId, Vec<String>> = HashMap::new();
+    let mut glossary_names: GlossaryNames = HashMap::new();
     for t in &site.glossary.terms {
         if let Some(id) = t
             .page
@@ -229,7 +247,7 @@ pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
             names.extend(t.aliases.iter().cloned());
         }
     }
-    let ids: Vec<DocId> = site
+    let mut ids: Vec<DocId> = site
         .doc_ids()
         .filter(|&id| {
             let doc = site.doc(id);
@@ -238,19 +256,17 @@ pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
             !hidden && doc.fm.in_search_index != Some(false)
         })
         .collect();
-    let mut docs: Vec<SearchDoc> = ids
-        .par_iter()
-        .map(|&id| {
-            let mut d = one_doc(state, id);
-            if let Some(names) = glossary_names.get(&id) {
-                d.synonyms.extend(names.iter().cloned());
-            }
-            d
-        })
-        .collect();
-    // Pages in URL order, so that a shard of texts holds neighbours.
-    docs.sort_by(|a, b| a.path.cmp(&b.path));
-    docs
+    ids.sort_by(|a, b| site.path_of(*a).cmp(site.path_of(*b)));
+    (ids, glossary_names)
+}
+
+/// One document as the index reads it, with its glossary names.
+fn doc_with_names(state: &RenderState, id: DocId, names: &GlossaryNames) -> SearchDoc {
+    let mut d = one_doc(state, id);
+    if let Some(names) = names.get(&id) {
+        d.synonyms.extend(names.iter().cloned());
+    }
+    d
 }
 
 fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
@@ -262,7 +278,9 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
         .unwrap_or(std::borrow::Cow::Borrowed(&doc.body.html));
     let mut sections = html_sections(&html);
     if cfg.include_content {
-        truncate_sections(&mut sections, cfg.truncate_content_length);
+        if cfg.truncate_content_length > 0 {
+            truncate_sections(&mut sections, cfg.truncate_content_length);
+        }
         if let DocId::Page(i) = id {
             let facts: Vec<String> = site.graph.facts[site.slot(DocId::Page(i))]
                 .iter()

@@ -392,7 +392,7 @@ for (const mode of Object.keys(MODES)) {
         // or search-ui.js asked for carries its content hash.
         const searchFiles = requests.filter((u) => /\/search\/[^?#]+\.(js|css)(\?|$)/.test(u));
         assert.ok(searchFiles.some((u) => /\/shards\/t-\d+\.js/.test(u)), `term shards were requested: ${searchFiles.join(", ")}`);
-        assert.ok(searchFiles.some((u) => /\/shards\/x-\d+\.js/.test(u)), "text shards were requested");
+        assert.ok(searchFiles.some((u) => /\/search\/text\/\d+\.js/.test(u)), "the pages' own text files were requested");
         for (const u of ["search/search.js", "search/search-ui.js", "search/search.css", "search/index.js", "minisearch-7.2.0.min.js"]) {
           assert.ok(searchFiles.some((r) => r.includes(u)), `${u} was requested`);
         }

@@ -263,48 +263,98 @@ pub(super) fn push_js_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// A document's snippet text, `[description, [[anchor, heading, text], ...]]`,
-/// quoted for a data file.
+/// Characters of each section's text kept for snippets (the whole text is
+/// indexed; a snippet shows the start of the section that matched when the
+/// match is further in).
+pub(super) const SECTION_EXCERPT: usize = 400;
+/// Characters of a page's text kept for snippets, all sections together.
+pub(super) const PAGE_EXCERPT: usize = 4000;
+
+/// What the index keeps of a document once it is tokenised: where it is,
+/// and its snippet text.
+pub(crate) struct Page {
+    pub(super) path: String,
+    pub(super) title: String,
+    pub(super) section: Option<String>,
+    pub(super) section_path: Option<String>,
+    /// `[description, [[anchor, heading, excerpt], ...]]`, quoted for a
+    /// data file (see [`text_json`]).
+    pub(super) text: Vec<u8>,
+}
+
+impl Page {
+    /// `d` without its text, which is dropped: its excerpts are kept.
+    pub(super) fn of(d: SearchDoc) -> Self {
+        let mut text = Vec::with_capacity(d.description.len() + 64);
+        text_json(&d, &mut text);
+        Self {
+            path: d.path,
+            title: d.title,
+            section: d.section,
+            section_path: d.section_path,
+            text,
+        }
+    }
+
+    /// The page's own file in a sharded index, `search/text/<k>.js`:
+    /// `[path, title, section title, section path, text]` registered as
+    /// `p<k>` (an empty string for no section).
+    pub(super) fn file(&self, k: usize) -> Vec<u8> {
+        let key = format!("p{k}");
+        let mut out = data_head(
+            &key,
+            self.text.len() + self.path.len() + self.title.len() + 64,
+        );
+        out.push(b'[');
+        for s in [
+            self.path.as_str(),
+            self.title.as_str(),
+            self.section.as_deref().unwrap_or(""),
+            self.section_path.as_deref().unwrap_or(""),
+        ] {
+            push_js_json_str(&mut out, s);
+            out.push(b',');
+        }
+        out.extend_from_slice(&self.text);
+        out.push(b']');
+        out.extend_from_slice(DATA_TAIL);
+        out
+    }
+}
+
+/// At most `max` characters of `s`, ending on a word boundary when one is
+/// near, and the characters left.
+fn excerpt(s: &str, max: usize) -> &str {
+    let Some((cut, _)) = s.char_indices().nth(max) else {
+        return s;
+    };
+    match s[..cut].rfind(' ') {
+        Some(sp) if cut - sp < 40 => &s[..sp],
+        _ => &s[..cut],
+    }
+}
+
+/// A document's snippet text, `[description, [[anchor, heading, excerpt],
+/// ...]]`, quoted for a data file: each section's text cut to
+/// [`SECTION_EXCERPT`] characters, [`PAGE_EXCERPT`] in all (later sections
+/// keep their heading).
 pub(super) fn text_json(d: &SearchDoc, out: &mut Vec<u8>) {
     out.push(b'[');
     push_js_json_str(out, &d.description);
     out.extend_from_slice(b",[");
+    let mut left = PAGE_EXCERPT;
     for (i, s) in d.sections.iter().enumerate() {
         out.extend_from_slice(if i > 0 { b",[" } else { b"[" });
         push_js_json_str(out, &s.anchor);
         out.push(b',');
         push_js_json_str(out, &s.heading);
         out.push(b',');
-        push_js_json_str(out, &s.text);
+        let text = excerpt(&s.text, SECTION_EXCERPT.min(left));
+        left -= text.chars().count().min(left);
+        push_js_json_str(out, text);
         out.push(b']');
     }
     out.extend_from_slice(b"]]");
-}
-
-/// About how many bytes [`text_json`] writes for `d`.
-pub(super) fn text_size(d: &SearchDoc) -> usize {
-    d.description.len()
-        + 8
-        + d.sections
-            .iter()
-            .map(|s| s.anchor.len() + s.heading.len() + s.text.len() + 12)
-            .sum::<usize>()
-}
-
-/// A JSON array of the texts of `docs`, as a data file.
-pub(super) fn text_file(key: &str, docs: &[SearchDoc]) -> Vec<u8> {
-    let size: usize = docs.iter().map(text_size).sum();
-    let mut out = data_head(key, size + 16);
-    out.push(b'[');
-    for (i, d) in docs.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        text_json(d, &mut out);
-    }
-    out.push(b']');
-    out.extend_from_slice(DATA_TAIL);
-    out
 }
 
 /// Split `sizes` into runs of about `target` bytes: the index where each

@@ -26,18 +26,15 @@ use rayon::prelude::*;
 mod encode;
 mod tokens;
 
-use encode::{
-    DATA_TAIL, Norms, data_file, data_head, entry, push_js_quoted, runs, text_file, text_json,
-    text_size,
-};
-use tokens::{ChunkPostings, FxMap, tokenize};
+use encode::{DATA_TAIL, Norms, Page, data_file, data_head, entry, push_js_quoted, runs};
+use tokens::{FxMap, Merged, tokenize_streamed};
 pub use tokens::{each_term, short_hash};
 
-use super::{FIELDS, INDEX_FILE, IndexFiles, SHARD_DIR, STOP_WORDS, SearchDoc};
+use super::{FIELDS, INDEX_FILE, IndexFiles, SHARD_DIR, STOP_WORDS, SearchDoc, TEXT_DIR};
 use crate::config::SearchConfig;
 
 /// Bumped when the data layout changes (the client checks it).
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// How much a match in each field of [`FIELDS`] counts: title > synonyms >
 /// headings > description, tags > body.
@@ -62,6 +59,18 @@ pub fn build(docs: &[SearchDoc], cfg: &SearchConfig) -> IndexFiles {
 /// The index files for `docs`, and the first term of each term shard (none
 /// for a single-file index).
 pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles, Vec<String>) {
+    build_streamed(docs.len(), &|i| docs[i].clone(), cfg)
+}
+
+/// The index files for documents `0..n`, each made by `make` when its chunk
+/// is tokenised and dropped right after (only its snippet excerpt is kept),
+/// so that the whole text of every page is indexed without all of it being
+/// held at once; and the first term of each term shard.
+pub fn build_streamed(
+    n: usize,
+    make: &(dyn Fn(usize) -> SearchDoc + Sync),
+    cfg: &SearchConfig,
+) -> (IndexFiles, Vec<String>) {
     let fields: Vec<&str> = FIELDS
         .iter()
         .copied()
@@ -71,64 +80,15 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         .collect();
     let nf = fields.len();
     let clock = crate::timing::Clock::new();
-    // Tokenise: a few chunks per thread, each with its own term table.
-    let per_chunk = docs
-        .len()
-        .div_ceil(rayon::current_num_threads() * 2)
-        .max(64);
-    let (chunk_terms, mut chunks): (Vec<Vec<Box<str>>>, Vec<ChunkPostings>) = docs
-        .par_chunks(per_chunk)
-        .enumerate()
-        .map(|(i, part)| {
-            let c = tokenize(part, i * per_chunk, &fields);
-            (c.terms, (c.postings, c.lengths))
-        })
-        .unzip();
+    let Merged {
+        vocab,
+        postings,
+        lengths,
+        kept: pages,
+    } = tokenize_streamed(n, &fields, make, &Page::of);
     clock.lap("  search tokenise");
-    // One sorted vocabulary.
-    let mut ids: FxMap<&str, u32> = FxMap::default();
-    let mut vocab: Vec<&str> = Vec::new();
-    let mut to_global: Vec<Vec<u32>> = chunk_terms
-        .iter()
-        .map(|c| {
-            c.iter()
-                .map(|t| {
-                    *ids.entry(&**t).or_insert_with(|| {
-                        vocab.push(t);
-                        vocab.len() as u32 - 1
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    drop(ids);
-    let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| vocab[a as usize].cmp(vocab[b as usize]));
-    let mut rank = vec![0u32; vocab.len()];
-    for (r, &id) in order.iter().enumerate() {
-        rank[id as usize] = r as u32;
-    }
-    let vocab: Vec<&str> = order.iter().map(|&id| vocab[id as usize]).collect();
-    for map in &mut to_global {
-        for g in map.iter_mut() {
-            *g = rank[*g as usize];
-        }
-    }
-    let mut lengths: Vec<u32> = Vec::with_capacity(docs.len() * nf);
-    let mut postings: Vec<Vec<u64>> = vec![Vec::new(); vocab.len()];
-    for ((chunk_postings, chunk_lengths), map) in chunks.iter_mut().zip(&to_global) {
-        lengths.append(chunk_lengths);
-        for (local, list) in chunk_postings.iter_mut().enumerate() {
-            let global = &mut postings[map[local] as usize];
-            if global.is_empty() {
-                *global = std::mem::take(list);
-            } else {
-                global.append(list);
-            }
-        }
-    }
-    clock.lap("  search merge");
-    let n = docs.len().max(1) as f64;
+    let vocab: Vec<&str> = vocab.iter().map(|t| &**t).collect();
+    let n = pages.len().max(1) as f64;
     let avg: Vec<f64> = (0..nf)
         .map(|f| {
             let total: u64 = lengths
@@ -153,34 +113,12 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         .zip(vocab.par_iter())
         .map(|(list, term)| entry(term, list, limit, &norms))
         .collect();
-    drop(chunks);
     clock.lap("  search postings");
-    let meta = Meta::new(docs, &fields, &boosts, &avg);
     let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
-    let texts_size: usize = docs.iter().map(text_size).sum();
+    let texts_size: usize = pages.iter().map(|p| p.text.len() + 1).sum();
+    let meta = Meta::new(&pages, &fields, &boosts, &avg);
     if meta.size_hint() + terms_size + texts_size <= cfg.split_index_above {
-        // Terms are letters, digits and spaces, and texts are quoted as
-        // they are written: only the meta data needs quoting here.
-        let mut out = data_head("index", meta.size_hint() + terms_size + texts_size);
-        push_js_quoted(&mut out, &meta.open());
-        out.extend_from_slice(b",\"terms\":[");
-        for (i, (e, _)) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(e);
-        }
-        out.extend_from_slice(b"],\"texts\":[");
-        for (i, d) in docs.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            text_json(d, &mut out);
-        }
-        out.extend_from_slice(b"]}");
-        out.extend_from_slice(DATA_TAIL);
-        let index = out;
-        return (vec![(INDEX_FILE.to_string(), index)], Vec::new());
+        return (vec![one_file(&meta, &entries, &pages)], Vec::new());
     }
     // Term shards: runs of terms in sorted order, each about `shard_size`.
     let term_starts = runs(entries.iter().map(|(e, _)| e.len()), cfg.shard_size);
@@ -206,45 +144,66 @@ pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles,
         })
         .collect();
     clock.lap("  search term shards");
-    // Text shards by runs of documents (neighbours by URL).
-    let text_starts = runs(docs.iter().map(text_size), cfg.shard_size);
-    let text_files: Vec<(String, Vec<u8>)> = text_starts
+    let hashes = term_files
         .par_iter()
-        .enumerate()
-        .map(|(k, &s)| {
-            let e = text_starts.get(k + 1).copied().unwrap_or(docs.len());
-            let name = format!("x-{k}");
-            (
-                format!("{SHARD_DIR}{name}.js"),
-                text_file(&name, &docs[s..e]),
-            )
-        })
-        .collect();
-    let hashes = |files: &[(String, Vec<u8>)]| -> String {
-        files
-            .par_iter()
-            .map(|(_, b)| short_hash(b))
-            .collect::<Vec<_>>()
-            .join(" ")
+        .map(|(_, b)| short_hash(b))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let meta = Meta {
+        docs: Vec::new(),
+        sections: Vec::new(),
+        ..meta
     };
     let mut json = meta.open();
+    drop(meta);
     let firsts: Vec<&str> = term_starts.iter().map(|&s| vocab[s]).collect();
     let (terms, sizes) = vocabulary(&vocab, &entries);
     let _ = write!(
         JsonOut(&mut json),
-        ",\"vocab\":{},\"sizes\":\"{sizes}\",\"termShards\":{},\"termHashes\":\"{}\",\"textShards\":{},\"textHashes\":\"{}\"}}",
+        ",\"vocab\":{},\"sizes\":\"{sizes}\",\"termShards\":{},\"termHashes\":\"{hashes}\"}}",
         serde_json::to_string(&terms).expect("vocabulary serialises"),
         serde_json::to_string(&firsts).expect("terms serialise"),
-        hashes(&term_files),
-        serde_json::to_string(&text_starts).expect("numbers serialise"),
-        hashes(&text_files),
     );
-    clock.lap("  search text shards");
+    // One small file per page: its address, title, section and snippet
+    // text, fetched for the results shown only.
+    let text_files: Vec<(String, Vec<u8>)> = pages
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, p)| (format!("{TEXT_DIR}{k}.js"), p.file(k)))
+        .collect();
+    clock.lap("  search text files");
     let firsts = firsts.into_iter().map(str::to_string).collect();
     let mut files = term_files;
     files.extend(text_files);
     files.push((INDEX_FILE.to_string(), data_file("index", &json)));
     (files, firsts)
+}
+
+/// A small site's index in one file: pages, terms and snippet texts.
+fn one_file(meta: &Meta<'_>, entries: &[(Vec<u8>, usize)], pages: &[Page]) -> (String, Vec<u8>) {
+    let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
+    let texts_size: usize = pages.iter().map(|p| p.text.len() + 1).sum();
+    // Terms are letters, digits and spaces, and texts are quoted as they
+    // are written: only the meta data needs quoting here.
+    let mut out = data_head("index", meta.size_hint() + terms_size + texts_size);
+    push_js_quoted(&mut out, &meta.open());
+    out.extend_from_slice(b",\"terms\":[");
+    for (i, (e, _)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(e);
+    }
+    out.extend_from_slice(b"],\"texts\":[");
+    for (i, p) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&p.text);
+    }
+    out.extend_from_slice(b"]}");
+    out.extend_from_slice(DATA_TAIL);
+    (INDEX_FILE.to_string(), out)
 }
 
 /// What `search/index.js` always holds.
@@ -254,11 +213,17 @@ struct Meta<'a> {
     fields: &'a [&'a str],
     boosts: &'a [f64],
     stop: &'static [&'static str],
-    /// `[title, path]` of sections, referenced by number from `docs`.
+    /// How many pages the index has.
+    count: usize,
+    /// `[title, path]` of sections, referenced by number from `docs` (in a
+    /// one-file index; a sharded one has each page's in its text file).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     sections: Vec<(&'a str, &'a str)>,
     /// `[path, title, section number or -1]` per document. The path is
     /// shortened when it can be: relative to the section's path, or `0` for
     /// the section's path plus the title made a slug (see [`simple_slug`]).
+    /// Only in a one-file index.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     docs: Vec<(serde_json::Value, &'a str, i64)>,
     /// Average unique terms per field (every page is scored with these
     /// lengths: the frequencies are normalised at build time).
@@ -268,12 +233,7 @@ struct Meta<'a> {
 }
 
 impl<'a> Meta<'a> {
-    fn new(
-        docs: &'a [SearchDoc],
-        fields: &'a [&'a str],
-        boosts: &'a [f64],
-        avg: &'a [f64],
-    ) -> Self {
+    fn new(docs: &'a [Page], fields: &'a [&'a str], boosts: &'a [f64], avg: &'a [f64]) -> Self {
         let mut sections: Vec<(&str, &str)> = Vec::new();
         let mut section_ids: FxMap<(&str, &str), i64> = FxMap::default();
         let docs_meta = docs
@@ -303,6 +263,7 @@ impl<'a> Meta<'a> {
             fields,
             boosts,
             stop: STOP_WORDS,
+            count: docs.len(),
             sections,
             docs: docs_meta,
             avg,

@@ -215,9 +215,6 @@ pub(super) fn tf_of(p: u64) -> u32 {
     (p & 0x00ff_ffff) as u32
 }
 
-/// A chunk's postings per term and its field lengths (see [`Chunk`]).
-pub(super) type ChunkPostings = (Vec<Vec<u64>>, Vec<u32>);
-
 /// The terms of a run of documents, with their own term table.
 pub(super) struct Chunk {
     pub(super) terms: Vec<Box<str>>,
@@ -358,4 +355,93 @@ pub(super) fn tokenize(docs: &[SearchDoc], first: usize, fields: &[&str]) -> Chu
         }
     }
     b.chunk
+}
+
+/// The whole index's terms, merged from chunks as they are tokenised: each
+/// term's postings (documents ascending), the field lengths of every
+/// document, and what each chunk kept of its documents (see
+/// [`tokenize_streamed`]).
+pub(super) struct Merged<T> {
+    /// Terms in sorted order.
+    pub(super) vocab: Vec<Box<str>>,
+    /// Per term of `vocab`: its postings, by document then field.
+    pub(super) postings: Vec<Vec<u64>>,
+    /// Unique terms per document and field (`fields` numbers per document).
+    pub(super) lengths: Vec<u32>,
+    /// What `keep` made of each document, in order.
+    pub(super) kept: Vec<T>,
+}
+
+/// Documents per chunk: the most whose whole text is held at once per
+/// thread (the rest of the build holds only the postings and what `keep`
+/// returns).
+const CHUNK: usize = 128;
+
+/// Tokenise documents `0..n`, made one at a time by `make`, in parallel
+/// chunks of [`CHUNK`] documents, and merge each batch of chunks into one
+/// term table as soon as it is done, so that only a batch of documents'
+/// text is held at once. `keep` turns each document into what the index
+/// needs of it afterwards (its snippet text), before its text is dropped.
+pub(super) fn tokenize_streamed<T: Send>(
+    n: usize,
+    fields: &[&str],
+    make: &(dyn Fn(usize) -> SearchDoc + Sync),
+    keep: &(dyn Fn(SearchDoc) -> T + Sync),
+) -> Merged<T> {
+    use rayon::prelude::*;
+    let mut ids: FxMap<Box<str>, u32> = FxMap::default();
+    let mut terms: Vec<Box<str>> = Vec::new();
+    let mut postings: Vec<Vec<u64>> = Vec::new();
+    let mut lengths: Vec<u32> = Vec::with_capacity(n * fields.len());
+    let mut kept: Vec<T> = Vec::with_capacity(n);
+    let batch = CHUNK * rayon::current_num_threads().max(1) * 2;
+    let mut start = 0;
+    while start < n {
+        let end = (start + batch).min(n);
+        let chunks: Vec<(Chunk, Vec<T>)> = (start..end)
+            .step_by(CHUNK)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|lo| {
+                let hi = (lo + CHUNK).min(end);
+                let docs: Vec<SearchDoc> = (lo..hi).map(make).collect();
+                let chunk = tokenize(&docs, lo, fields);
+                (chunk, docs.into_iter().map(keep).collect())
+            })
+            .collect();
+        for (chunk, k) in chunks {
+            kept.extend(k);
+            lengths.extend_from_slice(&chunk.lengths);
+            for (term, list) in chunk.terms.into_iter().zip(chunk.postings) {
+                if let Some(&id) = ids.get(&term) {
+                    postings[id as usize].extend_from_slice(&list);
+                } else {
+                    let id = u32::try_from(terms.len()).unwrap_or(u32::MAX);
+                    ids.insert(term.clone(), id);
+                    terms.push(term);
+                    postings.push(list);
+                }
+            }
+        }
+        start = end;
+    }
+    drop(ids);
+    let mut order: Vec<u32> = (0..u32::try_from(terms.len()).unwrap_or(u32::MAX)).collect();
+    order.par_sort_unstable_by(|&a, &b| terms[a as usize].cmp(&terms[b as usize]));
+    let mut terms: Vec<Option<Box<str>>> = terms.into_iter().map(Some).collect();
+    let mut lists: Vec<Option<Vec<u64>>> = postings.into_iter().map(Some).collect();
+    let vocab = order
+        .iter()
+        .map(|&i| terms[i as usize].take().unwrap_or_default())
+        .collect();
+    let postings = order
+        .iter()
+        .map(|&i| lists[i as usize].take().unwrap_or_default())
+        .collect();
+    Merged {
+        vocab,
+        postings,
+        lengths,
+        kept,
+    }
 }

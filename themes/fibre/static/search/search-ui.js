@@ -15,7 +15,7 @@
   var ROOT = new URL("../", me.src).href;
   var FILE = location.protocol === "file:";
   var LIB = "vendor/minisearch-7.2.0.min.js";
-  var DROPDOWN = 8, PAGE = 50, MIN_CHARS = 2;
+  var DROPDOWN = 8, PAGE = 10, MIN_CHARS = 2;
   /* MiniSearch's default weights for prefix and fuzzy matches; the most
      index entries one query may score (a bound on the work per keystroke). */
   var PREFIX_WEIGHT = 0.375, FUZZY_WEIGHT = 0.45, BUDGET = 6000, MAX_COMPLETIONS = 10;
@@ -118,7 +118,7 @@
 
   /* ---------- the engine: MiniSearch over fascia's prebuilt index ---------- */
 
-  var FORMAT = 2;
+  var FORMAT = 3;
   /* the digits 0-9, a-z, A-Z of a string, as 0 to 61 */
   function digit(s, i) {
     var c = s.charCodeAt(i);
@@ -165,11 +165,15 @@
   };
 
   function Engine(meta) {
-    var self = this, n = meta.docs.length, boost = {}, fieldIds = {}, avg = meta.avg;
+    var self = this, n = meta.docs ? meta.docs.length : meta.count, boost = {}, fieldIds = {}, avg = meta.avg;
     this.meta = meta;
     this.scale = meta.tf_scale || 1;
     this.stop = new Set(meta.stop);
     this.texts = {};
+    /* a sharded index has no page table: each page's address, title and
+       snippet text come in its own small file, for the results shown */
+    this.pages = meta.docs ? null : {};
+    this.count = n;
     this.words = new Map();
     this.postings = new Map();
     this.shards = {};
@@ -204,7 +208,6 @@
       this.vocab = meta.vocab ? meta.vocab.split("|") : [];
       this.sizes = meta.sizes;
       this.termHashes = meta.termHashes.split(" ");
-      this.textHashes = meta.textHashes.split(" ");
     }
     if (meta.texts) meta.texts.forEach(function (t, k) { self.texts[k] = t; });
   }
@@ -387,7 +390,7 @@
   /* MiniSearch weighs a term by how few pages have it; a pruned term would
      look rarer than it is, so its weight is brought back down. */
   Engine.prototype.rarity = function (term) {
-    var p = this.postings.get(term), n = this.meta.docs.length;
+    var p = this.postings.get(term), n = this.count;
     if (!p || !p.total) return 1;
     if (!p.keep) p.keep = p.kept();
     var idf = function (df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); };
@@ -432,20 +435,21 @@
     return { total: hits.length, hits: hits.slice(0, limit), kinds: kinds, owner: owner, partial: partial, waiting: waitingShards };
   };
 
+  /* Load the files of pages `ids` (a sharded index): search/text/<n>.js,
+     one per page, [path, title, section, section path, [description,
+     sections]], requested with the index's own content hash (they are
+     rebuilt with it). */
   Engine.prototype.loadTexts = function (ids) {
-    var self = this, starts = this.meta.textShards, need = {};
-    if (!starts) return Promise.resolve();
-    ids.forEach(function (id) {
-      if (self.texts[id]) return;
-      var lo = 0, hi = starts.length - 1;
-      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (starts[mid] <= id) lo = mid; else hi = mid - 1; }
-      need[lo] = true;
-    });
-    return Promise.all(Object.keys(need).map(function (n) {
-      n = +n;
-      var name = "x-" + n;
-      return loadData(name, "shards/" + name + ".js", self.textHashes[n]).then(function (list) {
-        (list || []).forEach(function (t, k) { self.texts[starts[n] + k] = t; });
+    var self = this;
+    if (!this.pages) return Promise.resolve();
+    var hash = LOADER && LOADER.files && LOADER.files.files ? LOADER.files.files["index.js"] : null;
+    return Promise.all(ids.filter(function (id) { return !self.pages[id]; }).map(function (id) {
+      var key = "p" + id;
+      return loadData(key, "text/" + id + ".js", hash).then(function (rec) {
+        if (!rec) throw new Error("no text for page " + id);
+        self.pages[id] = rec;
+        self.texts[id] = rec[4];
+        delete window.fasciaSearchData[key];
       });
     }));
   };
@@ -488,9 +492,11 @@
 
   Engine.prototype.results = function (scored) {
     var self = this;
+    /* without a page table, a page is listed once its file is in */
+    var known = this.pages ? scored.hits.filter(function (h) { return self.pages[h.id]; }) : scored.hits;
     return {
       total: scored.total,
-      items: scored.hits.map(function (h) { return self.describe(h, scored.kinds, scored.owner); }),
+      items: known.map(function (h) { return self.describe(h, scored.kinds, scored.owner); }),
       complete: !scored.partial && !scored.waiting,
       texts: scored.hits.every(function (h) { return self.texts[h.id]; }),
       scored: scored
@@ -513,7 +519,7 @@
      snippet comes from that section, else from the description. Until the
      page's text is loaded, only its title is known. */
   Engine.prototype.describe = function (hit, kinds, owner) {
-    var self = this, d = this.meta.docs[hit.id], rec = this.texts[hit.id] || ["", []];
+    var self = this, d = this.doc(hit.id), rec = this.texts[hit.id] || ["", []];
     var matched = [], fields = {}, rest = new Set(), named = {};
     /* a name of several words stands for its words */
     Object.keys(hit.match).forEach(function (t) {
@@ -555,7 +561,7 @@
       /* no description: the page's first text */
       if (!text) sections.some(function (s) { text = s[2]; return !!text; });
     }
-    var sec = d[2] >= 0 ? this.meta.sections[d[2]] : null;
+    var sec = d[2];
     return {
       title: d[1],
       titleParts: mark(d[1], terms, 0),
@@ -566,6 +572,14 @@
       /* the index terms that matched (a name of several words is one) */
       terms: Object.keys(hit.match)
     };
+  };
+
+  /* A page's [path, title, [section title, section path] or null]. */
+  Engine.prototype.doc = function (id) {
+    var p = this.pages && this.pages[id];
+    if (p) return [p[0], p[1], p[2] ? [p[2], p[3]] : null];
+    var d = this.meta.docs[id];
+    return [d[0], d[1], d[2] >= 0 ? this.meta.sections[d[2]] : null];
   };
 
   /* A document's site path: written out, relative to its section's path,
@@ -642,17 +656,24 @@
      for the first query after a pause, else once typing pauses
      (SNIPPET_DELAY), so that fast typing does not fetch and parse the text
      of every intermediate list. */
-  var SNIPPET_DELAY = 150, QUIET = 400, lastInput = 0, lastTexts = 0, textTimer = null;
-  function answer(eng, raw, limit, show) {
+  var SNIPPET_DELAY = 150, QUIET = 400, lastInput = 0, lastTexts = 0;
+  /* `owner` (the box or the page) remembers its latest query: an older one
+     whose shards arrive late neither fetches texts nor cancels the
+     latest's fetch. */
+  function answer(eng, raw, limit, show, owner) {
     var res, now = Date.now(), quiet = now - lastInput > QUIET && now - lastTexts > QUIET;
+    var mine = owner.answers = (owner.answers || 0) + 1;
     lastInput = now;
+    /* a sharded index lists a page once its small file is in: results whose
+       pages are not all in are not shown (the previous list stays) */
+    var ok = function (r) { return (r.complete || r.total) && (r.texts || !eng.pages || !r.total); };
     try { res = eng.searchNow(raw, limit); } catch (e) { show(null); throw e; }
-    if (res.complete || res.total) show(res);
+    if (ok(res)) show(res);
     (res.complete ? Promise.resolve(res) : res.next).then(function (done) {
-      if (done !== res) show(done);
-      if (done.texts) return;
-      clearTimeout(textTimer);
-      textTimer = setTimeout(function () {
+      if (done !== res && ok(done)) show(done);
+      if (done.texts || mine !== owner.answers) return;
+      clearTimeout(owner.textTimer);
+      owner.textTimer = setTimeout(function () {
         lastTexts = Date.now();
         eng.withTexts(done).then(show, function () { show(null); });
       }, quiet ? 0 : SNIPPET_DELAY);
@@ -716,9 +737,9 @@
     if (ready) prefetchWord(ready, raw);
     if (q.length < MIN_CHARS) { this.close(); this.status.textContent = ""; return; }
     var show = function (res) { if (seq === self.seq) self.render(q, res); };
-    if (ready) return answer(ready, raw, DROPDOWN, show);
+    if (ready) return answer(ready, raw, DROPDOWN, show, this);
     getEngine().then(function (eng) {
-      if (seq === self.seq) answer(eng, raw, DROPDOWN, show);
+      if (seq === self.seq) answer(eng, raw, DROPDOWN, show, self);
     }, function () { show(null); });
   };
 
@@ -836,7 +857,18 @@
     this.status = root.querySelector(".search-status");
     this.list = root.querySelector(".search-results");
     this.seq = 0;
+    this.limit = PAGE;
     if (!this.input || !this.status || !this.list) return;
+    /* results come PAGE at a time: "Show more results" asks for the next */
+    this.more = el("button", "button search-more", "Show more results");
+    this.more.type = "button";
+    this.more.hidden = true;
+    this.list.parentNode.insertBefore(this.more, this.list.nextSibling);
+    this.more.addEventListener("click", function () {
+      self.limit += PAGE;
+      self.focusFrom = self.list.children.length;
+      self.run(self.input.value, false, true);
+    });
     var q = "";
     try { q = new URLSearchParams(location.search).get("q") || ""; } catch (e) { /* old browser */ }
     this.input.value = q;
@@ -846,13 +878,16 @@
     if (form) form.addEventListener("submit", function (e) { e.preventDefault(); self.run(self.input.value, true); });
   }
 
-  SearchPage.prototype.run = function (raw, remember) {
+  SearchPage.prototype.run = function (raw, remember, more) {
     var self = this, seq = ++this.seq, q = raw.trim();
+    if (!more) { this.limit = PAGE; this.focusFrom = -1; }
+    var limit = this.limit;
     if (remember) {
       try { history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname); } catch (e) { /* file:// in some browsers */ }
     }
     if (q.length < MIN_CHARS) {
       this.list.textContent = "";
+      this.more.hidden = true;
       this.status.textContent = q ? "Type at least " + MIN_CHARS + " characters." : "";
       return;
     }
@@ -861,10 +896,10 @@
       if (res) self.render(q, res);
       else self.status.textContent = "Search is not available: its index could not be loaded.";
     };
-    if (ready) return answer(ready, raw, PAGE, show);
+    if (ready) return answer(ready, raw, limit, show, this);
     this.status.textContent = "Searching\u2026";
     getEngine().then(function (eng) {
-      if (seq === self.seq) answer(eng, raw, PAGE, show);
+      if (seq === self.seq) answer(eng, raw, limit, show, self);
     }, function () { show(null); });
   };
 
@@ -873,6 +908,7 @@
     list.textContent = "";
     list.setAttribute("data-query", q);
     list.setAttribute("data-state", res.complete ? "complete" : "partial");
+    this.more.hidden = !(res.total > res.items.length);
     if (!res.total) {
       this.status.textContent = "No results for " + quoted(q) + ". Check the spelling, try fewer or more general words, or browse the glossary.";
       return;
@@ -889,6 +925,9 @@
       if (item.snippet.length) li.appendChild(fill(el("p", "search-result-snippet"), item.snippet));
       list.appendChild(li);
     });
+    /* after "Show more results", the focus goes to the first new result */
+    var first = this.focusFrom >= 0 && list.children[this.focusFrom];
+    if (first && res.texts) { this.focusFrom = -1; first.querySelector("a").focus(); }
   };
 
   /* ---------- start ---------- */
