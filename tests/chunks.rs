@@ -9,6 +9,8 @@ use fascia::markdown::{
     Body, GlossaryMatcher, LINK_PLACEHOLDER, RenderOptions, ShortcodeError, chunk, render,
     render_in_pieces,
 };
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 
@@ -123,10 +125,7 @@ fn normal(body: Result<Body, ShortcodeError>) -> String {
             .unwrap();
         let l = &body.links[n];
         html.push_str(&rest[..at]);
-        html.push_str(&format!(
-            "{:?}:{}@{}:{}",
-            l.kind, l.target, l.line, l.column
-        ));
+        let _ = write!(html, "{:?}:{}@{}:{}", l.kind, l.target, l.line, l.column);
         rest = &rest[at + LINK_PLACEHOLDER.len() + digits..];
     }
     html.push_str(rest);
@@ -195,7 +194,7 @@ fn a_long_body_is_cut_in_many_pieces_and_renders_the_same() {
     for round in 0..20 {
         for (i, b) in blocks.iter().enumerate() {
             if (i + round) % 3 == 0 {
-                src.push_str(&format!("## Round {round}\n\n"));
+                let _ = write!(src, "## Round {round}\n\n");
             }
             src.push_str(b);
             src.push('\n');

@@ -399,8 +399,12 @@ fn large_page(bytes: usize) -> String {
         } else {
             format!("Part {i}")
         };
-        s.push_str(&format!("{} {title}\n\n", "#".repeat(2 + next(3))));
-        for _ in 0..1 + next(3) {
+        let level = "#".repeat(2 + next(3));
+        s.push_str(&level);
+        s.push(' ');
+        s.push_str(&title);
+        s.push_str("\n\n");
+        for _ in 0..=next(3) {
             for _ in 0..3 + next(4) {
                 for _ in 0..6 + next(12) {
                     s.push_str(words[next(words.len())]);
