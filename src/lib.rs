@@ -25,7 +25,7 @@
 //! 10. `site` `site_paths` `links`: the site model, its link graph and its URLs.
 //! 11. `knowledge`: a knowledge base's data files: references, glossary, facts.
 //! 12. `content`: documents, front matter, pages and sections, the loader.
-//! 13. `markdown`: comrak, shortcodes, headings, links.
+//! 13. `markdown` `markdown::chunk`: comrak, shortcodes, headings, links; huge bodies parsed in pieces.
 //! 14. `output`: the in-memory output, path -> bytes.
 //! 15. `config`: `config.toml`, validated.
 //! 16. `diagnostics` `report` `toml_pos` `url_path` `swar` `timing` `hash`: the byte tools: errors and their printing, positions, paths, hashing, timing.

@@ -400,22 +400,15 @@ fn parse_toml(
     if !is_section {
         fm.clear_section_fields();
     }
-    let errors: Vec<Diagnostic> = unsafe_paths(&fm)
-        .into_iter()
-        .map(|(key, index, d)| {
-            let at = index.and_then(|i| toml_pos::array_item_offset(split.front, &[key], i));
-            match at {
-                Some(o) => {
-                    let (l, c) = line_col(split.front, o);
-                    d.at(file, full, l + off, c)
-                }
-                None => toml_pos::at_key(d, file, full, split.front, off, &[key]),
-            }
+    check_paths(&fm, file, full, |key, index| {
+        let at = index
+            .and_then(|i| toml_pos::array_item_offset(split.front, &[key], i))
+            .or_else(|| toml_pos::key_offset(split.front, &[key]));
+        at.map_or((off.max(1), 1), |o| {
+            let (l, c) = line_col(split.front, o);
+            (l + off, c)
         })
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    })?;
     Ok((fm, warnings))
 }
 
@@ -481,20 +474,37 @@ fn parse_yaml(
     if !is_section {
         fm.clear_section_fields();
     }
-    let errors: Vec<Diagnostic> = unsafe_paths(&fm)
+    check_paths(&fm, file, full, |key, _| {
+        let line = keys
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map_or(off + 1, |(_, l, _)| *l);
+        (line, 1)
+    })?;
+    Ok((fm, warnings))
+}
+
+/// Every output path of `fm` that could lead outside the output folder, as
+/// an error at the place `locate` gives for its key (and array index): one
+/// rule for TOML and YAML, which differ only in how a key is found.
+fn check_paths(
+    fm: &FrontMatter,
+    file: &Path,
+    full: &str,
+    locate: impl Fn(&'static str, Option<usize>) -> (usize, usize),
+) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = unsafe_paths(fm)
         .into_iter()
-        .map(|(key, _, d)| {
-            let line = keys
-                .iter()
-                .find(|(k, _, _)| k == key)
-                .map_or(off + 1, |(_, l, _)| *l);
-            d.at(file, full, line, 1)
+        .map(|(key, index, d)| {
+            let (line, column) = locate(key, index);
+            d.at(file, full, line, column)
         })
         .collect();
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
-    Ok((fm, warnings))
 }
 
 /// The deepest nesting of `[` and `{` accepted in YAML front matter (the YAML

@@ -10,7 +10,7 @@ use comrak::nodes::{Ast, AstNode, NodeLink, NodeValue};
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use super::{Heading, LINK_PLACEHOLDER, LinkKind, LinkRef};
+use super::{LINK_PLACEHOLDER, LinkKind, LinkRef};
 
 /// One term the linker knows.
 #[derive(Debug, Clone)]
@@ -72,20 +72,27 @@ impl GlossaryMatcher {
         self.terms.is_empty()
     }
 
-    /// Link first mentions in the tree under `root`, appending to `links`.
-    pub fn link_first_mentions<'a>(
-        &self,
-        arena: &'a Arena<'a>,
-        root: &'a AstNode<'a>,
-        _headings: &[Heading],
-        links: &mut Vec<LinkRef>,
-    ) {
+    /// The terms not to link on this page: those whose page it is. Pass it
+    /// to [`Self::link_first_mentions`] for each part of a page in turn.
+    pub fn done_on_page(&self) -> HashSet<usize> {
         let mut done: HashSet<usize> = HashSet::new();
         for (i, t) in self.terms.iter().enumerate() {
             if t.page.is_some() && t.page == self.current {
                 done.insert(i);
             }
         }
+        done
+    }
+
+    /// Link first mentions in the tree under `root` of the terms not yet in
+    /// `done` (which gains them), appending to `links`.
+    pub fn link_first_mentions<'a>(
+        &self,
+        arena: &'a Arena<'a>,
+        root: &'a AstNode<'a>,
+        done: &mut HashSet<usize>,
+        links: &mut Vec<LinkRef>,
+    ) {
         let texts: Vec<&'a AstNode<'a>> = root
             .descendants()
             .filter(|n| matches!(n.data.borrow().value, NodeValue::Text(_)) && !in_excluded(n))
@@ -94,7 +101,7 @@ impl GlossaryMatcher {
             if done.len() == self.terms.len() {
                 break;
             }
-            self.link_in_text(arena, node, &mut done, links);
+            self.link_in_text(arena, node, done, links);
         }
     }
 

@@ -12,6 +12,7 @@
 //!
 //! Links are resolved later by the link stage, which knows every page.
 
+pub mod chunk;
 pub mod glossary_linker;
 pub mod headings;
 pub mod highlight;
@@ -146,6 +147,19 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
 /// Render one Markdown body. Errors are shortcode syntax errors and bodies
 /// nested too deeply ([`nesting`]).
 pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeError> {
+    render_in_pieces(src, opts, chunk::THRESHOLD, chunk::PIECE)
+}
+
+/// [`render`], with a body longer than `threshold` bytes parsed in pieces of
+/// about `piece` bytes ([`chunk`]). The result is the same whatever the
+/// sizes: `tests/chunks.rs` compares small ones with a single parse.
+#[doc(hidden)]
+pub fn render_in_pieces(
+    src: &str,
+    opts: &RenderOptions<'_>,
+    threshold: usize,
+    piece: usize,
+) -> Result<Body, ShortcodeError> {
     if let Some((line, column, depth)) = nesting::too_deep(src) {
         return Err(ShortcodeError {
             code: "markdown-too-deep",
@@ -164,64 +178,152 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         std::borrow::Cow::Borrowed(src)
     };
     let extracted = shortcodes::extract(&src)?;
+    drop(src);
     let options = comrak_options(opts.markdown);
-    let arena = Arena::new();
-    let root = parse_document(&arena, &extracted.text, &options);
-
-    let mut walk = Walker {
-        body: Body::default(),
-        ids: headings::IdSet::default(),
-        block: None,
-        folder_depth: opts.folder_depth,
-    };
-    if opts.markdown.obsidian {
-        obsidian_link_texts(root);
-    }
-    walk.headings(root);
-    if opts.markdown.math == Some(true) {
-        maths(root, &mut walk.body.math_errors);
-    }
-    let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
-    if let Some(glossary) = opts.glossary {
-        glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
-    }
-    toc_markers(root, &walk.body.headings);
-    walk.links(root);
-    let plain = plain::PlainStream::of(root);
-    walk.body.word_count = plain.words;
-    walk.body.text_start = plain.start;
-
-    let ids: Vec<String> = walk.body.headings.iter().map(|h| h.id.clone()).collect();
-    let adapter = HeadingIds {
-        ids,
-        next: AtomicUsize::new(0),
-        mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
-    };
-    let mut plugins = Plugins::default();
-    plugins.render.heading_adapter = Some(&adapter);
-    if highlighted {
-        plugins.render.codefence_syntax_highlighter = Some(&highlight::Highlighter);
-    }
-    let mut html = String::with_capacity(src.len() + src.len() / 4);
-    format_html_with_plugins(root, &options, &mut html, &plugins)
-        .expect("writing to a String cannot fail");
-
-    let mut body = walk.body;
-    body.anchor_links = adapter.mode;
-    if let Some(attrs) = external_link_attrs(opts.markdown) {
-        html = html.replace("<a href=\"http", &format!("<a {attrs}href=\"http"));
-    }
-    if opts.markdown.lazy_async_image {
-        html = html.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
-    }
-    if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
-        body.summary = Some(html[..i].to_string());
-    }
-    // A large site holds every body at once: no slack capacity.
-    html.shrink_to_fit();
-    body.html = html;
+    let text = extracted.text.as_str();
+    let plan = (text.len() > threshold)
+        .then(|| chunk::plan(text, piece, &options))
+        .flatten();
+    let mut body = plan
+        .and_then(|plan| {
+            let mut pass = Pass::new(opts, &options, text.len());
+            let last = plan.pieces.len() - 1;
+            for (i, (range, first_line)) in plan.pieces.iter().enumerate() {
+                let shift = first_line.cast_signed() - plan.preamble_lines.cast_signed();
+                let piece = if plan.preamble.is_empty() {
+                    std::borrow::Cow::Borrowed(&text[range.clone()])
+                } else {
+                    std::borrow::Cow::Owned(format!("{}{}", plan.preamble, &text[range.clone()]))
+                };
+                if !pass.piece(&piece, shift, i < last) {
+                    return None; // a cut in the wrong place: parse whole
+                }
+            }
+            Some(pass.finish())
+        })
+        .unwrap_or_else(|| {
+            let mut pass = Pass::new(opts, &options, text.len());
+            pass.piece(text, 0, false);
+            pass.finish()
+        });
     body.shortcodes = extracted.calls;
     Ok(body)
+}
+
+/// One render of a body, fed one piece at a time ([`chunk`]): the walk, the
+/// plain text and the HTML run on from piece to piece.
+struct Pass<'o> {
+    opts: &'o RenderOptions<'o>,
+    options: &'o Options<'static>,
+    walk: Walker,
+    plain: plain::PlainStream,
+    glossary_done: std::collections::HashSet<usize>,
+    html: String,
+    external_attrs: Option<String>,
+}
+
+impl<'o> Pass<'o> {
+    fn new(opts: &'o RenderOptions<'o>, options: &'o Options<'static>, len: usize) -> Self {
+        Pass {
+            opts,
+            options,
+            walk: Walker {
+                body: Body::default(),
+                ids: headings::IdSet::default(),
+                block: None,
+                folder_depth: opts.folder_depth,
+            },
+            plain: plain::PlainStream::default(),
+            glossary_done: opts
+                .glossary
+                .map(GlossaryMatcher::done_on_page)
+                .unwrap_or_default(),
+            html: String::with_capacity(len + len / 4),
+            external_attrs: external_link_attrs(opts.markdown),
+        }
+    }
+
+    /// Parse, walk and write `text`, its lines `shift` from the body's. With
+    /// `check`, a piece whose last block could run on ([`chunk::ends_cleanly`])
+    /// is refused: false, and nothing is kept.
+    fn piece(&mut self, text: &str, shift: isize, check: bool) -> bool {
+        let (opts, walk) = (self.opts, &mut self.walk);
+        let arena = Arena::new();
+        let root = parse_document(&arena, text, self.options);
+        if check && !chunk::ends_cleanly(root) {
+            return false;
+        }
+        if shift != 0 {
+            chunk::shift_lines(root, shift);
+        }
+        // Node addresses of the last piece's tree may come again.
+        walk.block = None;
+        if opts.markdown.obsidian {
+            obsidian_link_texts(root);
+        }
+        let first_heading = walk.body.headings.len();
+        walk.headings(root);
+        if opts.markdown.math == Some(true) {
+            maths(root, &mut walk.body.math_errors);
+        }
+        let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
+        if let Some(glossary) = opts.glossary {
+            glossary.link_first_mentions(
+                &arena,
+                root,
+                &mut self.glossary_done,
+                &mut walk.body.links,
+            );
+        }
+        toc_markers(root, &walk.body.headings);
+        walk.links(root);
+        self.plain.read(root);
+
+        let adapter = HeadingIds {
+            ids: walk.body.headings[first_heading..]
+                .iter()
+                .map(|h| h.id.clone())
+                .collect(),
+            next: AtomicUsize::new(0),
+            mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
+        };
+        let mut plugins = Plugins::default();
+        plugins.render.heading_adapter = Some(&adapter);
+        if highlighted {
+            plugins.render.codefence_syntax_highlighter = Some(&highlight::Highlighter);
+        }
+        let mut html = String::with_capacity(text.len() + text.len() / 4);
+        format_html_with_plugins(root, self.options, &mut html, &plugins)
+            .expect("writing to a String cannot fail");
+        if let Some(attrs) = &self.external_attrs {
+            html = html.replace("<a href=\"http", &format!("<a {attrs}href=\"http"));
+        }
+        if opts.markdown.lazy_async_image {
+            html = html.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
+        }
+        // comrak starts a block on a new line; a heading's adapter ends
+        // without one, and the next piece's first block cannot know.
+        if !html.is_empty() && !self.html.is_empty() && !self.html.ends_with('\n') {
+            self.html.push('\n');
+        }
+        self.html.push_str(&html);
+        true
+    }
+
+    fn finish(self) -> Body {
+        let mut body = self.walk.body;
+        body.word_count = self.plain.words;
+        body.text_start = self.plain.start;
+        body.anchor_links = self.opts.markdown.insert_anchor_links.unwrap_or_default();
+        let mut html = self.html;
+        if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
+            body.summary = Some(html[..i].to_string());
+        }
+        // A large site holds every body at once: no slack capacity.
+        html.shrink_to_fit();
+        body.html = html;
+        body
+    }
 }
 
 /// The attributes put on external links (`rel`, `target`, `class`), each
@@ -650,6 +752,11 @@ impl Walker {
     fn sentence_around<'a>(&mut self, node: &'a AstNode<'a>) -> String {
         let mut block = node;
         while let Some(parent) = block.parent() {
+            // A top-level raw HTML block is its own block: its sentence is
+            // not the whole document's last one.
+            if matches!(parent.data.borrow().value, NodeValue::Document) {
+                break;
+            }
             let is_block = matches!(
                 parent.data.borrow().value,
                 NodeValue::Paragraph

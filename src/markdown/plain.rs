@@ -48,8 +48,17 @@ pub(super) struct PlainStream {
 }
 
 impl PlainStream {
-    pub(super) fn of<'a>(root: &'a AstNode<'a>) -> Self {
+    #[cfg(test)]
+    fn of<'a>(root: &'a AstNode<'a>) -> Self {
         let mut s = Self::default();
+        s.read(root);
+        s
+    }
+
+    /// Read the text of `root`, after what was read before (a body parsed
+    /// in pieces, [`super::chunk`]).
+    pub(super) fn read<'a>(&mut self, root: &'a AstNode<'a>) {
+        let s = self;
         for d in root.descendants() {
             match &d.data.borrow().value {
                 NodeValue::Text(t) => s.push(t),
@@ -70,7 +79,6 @@ impl PlainStream {
                 _ => {}
             }
         }
-        s
     }
 
     fn push(&mut self, text: &str) {

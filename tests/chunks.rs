@@ -1,0 +1,239 @@
+//! A body parsed in pieces ([`fascia::markdown::chunk`]) renders exactly as
+//! a single parse does: HTML, heading ids, links and their lines, footnotes,
+//! word count, everything in the `Body`. Small cuts stand in for the 1 MB
+//! threshold: every safe blank line becomes a cut.
+
+use fascia::config::MarkdownConfig;
+use fascia::markdown::glossary_linker::MatcherTerm;
+use fascia::markdown::{
+    Body, GlossaryMatcher, LINK_PLACEHOLDER, RenderOptions, ShortcodeError, chunk, render,
+    render_in_pieces,
+};
+use std::fmt::Write as _;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence};
+
+/// Blocks that meet at cuts in every way that matters: duplicate headings,
+/// reference links and their definitions, code fences and HTML blocks with
+/// blank lines inside, open fences, lists loose and tight, description
+/// lists, footnotes, glossary terms, maths, CRLF lines.
+const BLOCKS: &[&str] = &[
+    "## Same\n",
+    "## Same\n\nText under the same heading.\n",
+    "### Notes {#custom}\n",
+    "Setext head\n===\n",
+    "Para with [a ref][guide] and [[Wiki page]], [x](@/a.md), [y](#same) and <https://e.org>.\n",
+    "[guide]: https://example.org/g \"Guide\"\n",
+    "[GUIDE]: /second\n",
+    "[other]:\n  /multi-line\n  'Title'\n",
+    "Uses [other] and [guide][] and [missing][nope].\n",
+    "```rust\nfn a() {\n\n    b();\n}\n```\n",
+    "```\nan open fence\n\nruns on\n",
+    "~~~~\n```\n\nstill code\n~~~~\n",
+    "- a\n- b\n\n  continued [x](@/b.md)\n",
+    "- loose\n\n- list\n",
+    "1. one\n2. two\n",
+    "- ```js\n  let x;\n\n  ```\n",
+    "- ```\n  open in a list\n",
+    "> quote\n>\n> more [[Quoted]]\n",
+    "> [!NOTE]\n> Careful.\n",
+    "| a | b |\n|---|---|\n| 1 | [c](@/c.md) |\n",
+    "<!--\n\ncomment\n\n-->\n",
+    "<div>\nhtml <a href=\"/x/\">x</a>\n</div>\n",
+    "<pre>\n\nkept\n\n</pre>\n",
+    "Term\n: details\n",
+    "Term two\n\n: loose details\n",
+    "A note[^1] and another[^n].\n",
+    "[^1]: The note.\n",
+    "[^n]: Another.\n\n    Second paragraph.\n",
+    "    indented code\n\n    more code\n",
+    "Fascia and deep friction, then fascia again.\n",
+    "Energy $E = mc^2$ and $$\\frac{a}{b}$$ here.\n",
+    "![](img.png) ![alt](/a.png) [[Page#Head]]\n",
+    "<!-- more -->\n",
+    "***\n",
+    "Smart \"quotes\" -- dashes... and %%hidden%% ==marked==.\n",
+    "CRLF line\r\nand another\r\n",
+    "[def]: /u\ntext after a definition\n",
+    "    [indented]: /x\n",
+    "Text\n[late]: /late\n",
+    "[[_TOC_]]\n",
+    "Plain words in a paragraph. Another sentence here!\n",
+];
+
+fn glossary() -> GlossaryMatcher {
+    let terms = vec![
+        MatcherTerm {
+            id: "fascia".into(),
+            definition: "Connective tissue.".into(),
+            page: None,
+        },
+        MatcherTerm {
+            id: "dtf".into(),
+            definition: "A technique.".into(),
+            page: None,
+        },
+    ];
+    GlossaryMatcher::new(
+        terms,
+        &[vec!["fascia".into()], vec!["deep friction".into()]],
+    )
+}
+
+fn configs() -> Vec<MarkdownConfig> {
+    let plain = MarkdownConfig::default();
+    let mut rich = MarkdownConfig {
+        math: Some(true),
+        lazy_async_image: true,
+        external_links_target_blank: true,
+        ..MarkdownConfig::default()
+    };
+    rich.obsidian = true;
+    vec![plain, rich]
+}
+
+/// The two renders of `src`, as text (`Body` is `Debug`).
+fn both(src: &str, cfg: &MarkdownConfig, glossary: Option<&GlossaryMatcher>) -> (String, String) {
+    let opts = RenderOptions {
+        markdown: cfg,
+        glossary,
+        folder_depth: 1,
+    };
+    let whole = normal(render(src, &opts));
+    let pieces = normal(render_in_pieces(src, &opts, 0, 1));
+    (whole, pieces)
+}
+
+/// A body as text, its link placeholders replaced by what they stand for
+/// and its links in order of place. Glossary links are numbered before a
+/// piece's other links, so in pieces they interleave with them; which number
+/// stands for a link is not part of the page.
+fn normal(body: Result<Body, ShortcodeError>) -> String {
+    let Ok(mut body) = body else {
+        return format!("{body:?}");
+    };
+    let mut html = String::new();
+    let mut rest = body.html.as_str();
+    while let Some(at) = rest.find(LINK_PLACEHOLDER) {
+        let digits = rest[at + LINK_PLACEHOLDER.len()..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let n: usize = rest[at + LINK_PLACEHOLDER.len()..][..digits]
+            .parse()
+            .unwrap();
+        let l = &body.links[n];
+        html.push_str(&rest[..at]);
+        let _ = write!(html, "{:?}:{}@{}:{}", l.kind, l.target, l.line, l.column);
+        rest = &rest[at + LINK_PLACEHOLDER.len() + digits..];
+    }
+    html.push_str(rest);
+    body.html = html;
+    body.summary = None; // cut from the HTML, compared there
+    body.links.sort_by_key(|l| {
+        (
+            l.line,
+            l.column,
+            format!("{:?}{}{}", l.kind, l.target, l.text),
+        )
+    });
+    format!("{body:?}")
+}
+
+fn doc(parts: &[(usize, bool)]) -> String {
+    let mut s = String::new();
+    for &(i, blank) in parts {
+        s.push_str(BLOCKS[i % BLOCKS.len()]);
+        if blank {
+            s.push('\n');
+        }
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: std::env::var("CHUNK_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(400),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+        ..Config::default()
+    })]
+
+    #[test]
+    fn pieces_render_as_one_parse(
+        parts in proptest::collection::vec((0..BLOCKS.len(), prop::bool::weighted(0.8)), 1..40),
+        rich in any::<bool>(),
+        with_glossary in any::<bool>(),
+    ) {
+        let src = doc(&parts);
+        let cfg = &configs()[usize::from(rich)];
+        let g = glossary();
+        let (whole, pieces) = both(&src, cfg, with_glossary.then_some(&g));
+        prop_assert_eq!(whole, pieces, "{:?}", src);
+    }
+}
+
+#[test]
+fn a_long_body_is_cut_in_many_pieces_and_renders_the_same() {
+    // Every block but those that make a body parse whole, many times over.
+    let whole_only = [
+        "[^",
+        "]: /u\ntext",
+        "Text\n[late]",
+        "_TOC_",
+        "    [ind",
+        "\r",
+    ];
+    let blocks: Vec<&str> = BLOCKS
+        .iter()
+        .copied()
+        .filter(|b| !whole_only.iter().any(|w| b.contains(w)) && !b.starts_with("```\nan open"))
+        .filter(|b| !b.starts_with("- ```\n  open"))
+        .collect();
+    let mut src = String::new();
+    for round in 0..20 {
+        for (i, b) in blocks.iter().enumerate() {
+            if (i + round) % 3 == 0 {
+                let _ = write!(src, "## Round {round}\n\n");
+            }
+            src.push_str(b);
+            src.push('\n');
+        }
+    }
+    let cfg = MarkdownConfig::default();
+    let options = fascia::markdown::comrak_options(&cfg);
+    let plan = chunk::plan(&src, 1, &options).expect("nothing here needs one parse");
+    assert!(plan.pieces.len() > 200, "{} pieces", plan.pieces.len());
+    assert!(plan.preamble.contains("[guide]:") && plan.preamble.contains("[other]:"));
+    let g = glossary();
+    for cfg in configs() {
+        let (whole, pieces) = both(&src, &cfg, Some(&g));
+        assert_eq!(whole, pieces);
+    }
+    // The links of the last piece carry their lines in the whole body.
+    let opts = RenderOptions {
+        markdown: &cfg,
+        glossary: None,
+        folder_depth: 1,
+    };
+    let body = render_in_pieces(&src, &opts, 0, 1).unwrap();
+    let last = body.links.last().unwrap();
+    let line = src.lines().nth(last.line - 1).unwrap();
+    assert!(
+        line.contains(&last.target) || line.contains("[["),
+        "{line:?} {last:?}"
+    );
+}
+
+#[test]
+fn footnotes_and_a_toc_marker_make_a_body_parse_whole() {
+    let options = fascia::markdown::comrak_options(&MarkdownConfig::default());
+    for src in [
+        "A note[^1].\n\nMore.\n\n[^1]: The note.\n",
+        "[[_TOC_]]\n\n## A\n\nText.\n",
+    ] {
+        assert!(chunk::plan(src, 1, &options).is_none(), "{src:?}");
+        let (whole, pieces) = both(src, &MarkdownConfig::default(), None);
+        assert_eq!(whole, pieces);
+    }
+}
