@@ -131,7 +131,13 @@ pub fn build_index(site: &Site) -> LinkIndex {
                     add(s);
                 }
             }
-            let anchors = doc.body.headings.iter().map(|h| h.id.clone()).collect();
+            let anchors = doc
+                .body
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .chain(doc.body.block_ids.iter().map(|b| format!("^{b}")))
+                .collect();
             (names, anchors)
         })
         .collect();
@@ -139,6 +145,7 @@ pub fn build_index(site: &Site) -> LinkIndex {
         by_rel: HashMap::with_capacity(ids.len()),
         by_name: HashMap::with_capacity(ids.len() * 3),
         by_file_name: HashMap::with_capacity(ids.len()),
+        files: crate::links::file_index(site),
         anchors: Vec::with_capacity(ids.len()),
     };
     for (&id, (names, anchors)) in ids.iter().zip(per_doc) {
@@ -226,6 +233,7 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     site.graph.references = references;
     site.graph.cited_by = cited_by;
     clock.lap("  edges");
+    diags.extend(crate::links::embed_cycles(site));
     diags.extend(knowledge(site));
     clock.lap("  knowledge");
     diags
@@ -316,6 +324,7 @@ pub fn resolve_doc_with(
                     anchor: None,
                     kind: LinkKind::External,
                     work: None,
+                    url: None,
                 });
             }
         }
@@ -353,7 +362,17 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 .ok_or_else(|| missing_page(site, &l.target, &joined))?;
             (t, anchor)
         }
-        LinkKind::Wiki => {
+        LinkKind::File => return crate::links::resolve_file(site, &l.target),
+        LinkKind::Tag => {
+            return Ok(ResolvedLink {
+                target: None,
+                anchor: None,
+                kind: LinkKind::Tag,
+                work: None,
+                url: Some(crate::site_paths::term_path("tags", &l.target)),
+            });
+        }
+        LinkKind::Wiki | LinkKind::Embed => {
             let (name, anchor) = split_anchor(&l.target);
             if name.trim().is_empty() {
                 // `[[#Heading]]`: a heading of this page.
@@ -371,6 +390,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                     anchor: None,
                     kind: LinkKind::Url,
                     work: None,
+                    url: None,
                 });
             }
         },
@@ -394,6 +414,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 anchor: Some(format!("ref-{key}")),
                 kind: l.kind.clone(),
                 work: Some(w),
+                url: None,
             });
         }
         LinkKind::Glossary => {
@@ -406,6 +427,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 anchor: Some(l.target.clone()),
                 kind: l.kind.clone(),
                 work: None,
+                url: None,
             });
         }
         LinkKind::External => unreachable!("external links are not recorded"),
@@ -429,6 +451,10 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
             )
             .with_help(match hint {
                 Some(h) => format!("did you mean `#{h}`? Anchors are heading ids"),
+                None if a.starts_with('^') => format!(
+                    "block ids are written at the end of a paragraph or list item: `text ^{}`",
+                    &a[1..]
+                ),
                 None => "anchors are heading ids: `## Evidence` is `#evidence`".to_string(),
             }));
         }
@@ -438,6 +464,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
         kind: l.kind.clone(),
         work: None,
+        url: None,
     })
 }
 

@@ -25,6 +25,10 @@ pub struct LinkIndex {
     /// `notes/Deep fascia.md`; a folder's name for its `_index.md` or
     /// `index.md`), as Obsidian links them; read when no name matches.
     pub by_file_name: HashMap<String, Vec<DocId>>,
+    /// Files of content/ that are not Markdown (an Obsidian vault's
+    /// attachments), by lowercased file name and by lowercased path, with
+    /// their paths: what `![[image.png]]` and `[[file.pdf]]` reach.
+    pub files: HashMap<String, Vec<String>>,
     /// Anchors each document has (heading ids plus generated ones), by slot.
     pub anchors: Vec<HashSet<String>>,
 }
@@ -41,6 +45,9 @@ pub struct ResolvedLink {
     /// For citations: the work's index in the bibliography.
     #[serde(skip)]
     pub work: Option<usize>,
+    /// For files and tags: the URL path (`/Attachments/a%20b.png`, `/tags/x/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// A page that links here, and the sentence where it does.
@@ -71,4 +78,144 @@ pub struct LinkGraph {
     /// Every path the build writes, for links written as plain URLs (set
     /// before the link stage runs).
     pub paths: crate::site_paths::SitePaths,
+}
+
+/// How deep transclusions nest (`![[A]]` showing a note that shows another,
+/// ...) before the deeper ones are shown as links.
+pub const MAX_EMBED_DEPTH: usize = 4;
+
+/// Characters percent-encoded in a file's URL path.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The index of content's non-Markdown files for [`LinkIndex::files`]: by
+/// lowercased file name and by lowercased path.
+pub fn file_index(site: &crate::site::Site) -> HashMap<String, Vec<String>> {
+    let mut files: HashMap<String, Vec<String>> = HashMap::new();
+    let all = site
+        .content_assets
+        .iter()
+        .chain(site.pages.iter().flat_map(|p| &p.assets))
+        .map(|(_, rel)| rel);
+    for rel in all {
+        let lower = rel.to_lowercase();
+        let name = lower.rsplit('/').next().unwrap_or(&lower).to_string();
+        for key in [name, lower] {
+            let list = files.entry(key).or_default();
+            if !list.contains(rel) {
+                list.push(rel.clone());
+            }
+        }
+    }
+    files
+}
+
+/// Resolve `![[image.png]]` or `[[file.pdf]]` (a name or a path below
+/// content/) to the file's URL path.
+pub fn resolve_file(
+    site: &crate::site::Site,
+    target: &str,
+) -> Result<ResolvedLink, crate::diagnostics::Diagnostic> {
+    let key = target.trim().trim_start_matches('/').to_lowercase();
+    let files = &site.graph.index.files;
+    let found = files.get(&key).or_else(|| {
+        let name = key.rsplit('/').next().unwrap_or(&key);
+        files.get(name)
+    });
+    let Some(rel) = found.and_then(|list| list.first()) else {
+        let hint = crate::diagnostics::closest(
+            &key,
+            files.keys().filter(|k| !k.contains('/')).map(String::as_str),
+        );
+        return Err(crate::diagnostics::Diagnostic::error(
+            "missing-file",
+            format!("`{target}` matches no file in content/"),
+        )
+        .with_help(match hint {
+            Some(h) => format!("did you mean `{h}`? Files are found by name in any folder"),
+            None => "put the file in content/ (any folder), or correct its name".to_string(),
+        }));
+    };
+    let url = format!(
+        "/{}",
+        percent_encoding::utf8_percent_encode(rel, PATH)
+    );
+    Ok(ResolvedLink {
+        target: None,
+        anchor: None,
+        kind: LinkKind::File,
+        work: None,
+        url: Some(url),
+    })
+}
+
+/// Transclusions that come back to where they started (`A` shows `B`,
+/// which shows `A`): a warning at each embed of the circle, which the
+/// render stage shows as a link where it closes; and chains deeper than
+/// [`MAX_EMBED_DEPTH`].
+pub fn embed_cycles(site: &crate::site::Site) -> Vec<crate::diagnostics::Diagnostic> {
+    let embeds_of = |id: DocId| -> Vec<(usize, DocId)> {
+        let doc = site.doc(id);
+        let resolved = &site.graph.resolved[site.slot(id)];
+        doc.body
+            .links
+            .iter()
+            .zip(resolved)
+            .enumerate()
+            .filter(|(_, (l, r))| l.kind == LinkKind::Embed && r.target.is_some())
+            .filter_map(|(i, (_, r))| r.target.map(|t| (i, t)))
+            .collect()
+    };
+    let mut diags = Vec::new();
+    for id in site.doc_ids() {
+        for (i, t) in embeds_of(id) {
+            // A path from `t` back to `id`, breadth first.
+            let mut seen = HashSet::from([t]);
+            let mut queue = std::collections::VecDeque::from([(t, vec![t])]);
+            let mut circle = None;
+            while let Some((at, path)) = queue.pop_front() {
+                if at == id {
+                    circle = Some(path);
+                    break;
+                }
+                for (_, next) in embeds_of(at) {
+                    if seen.insert(next) || next == id {
+                        let mut p = path.clone();
+                        p.push(next);
+                        queue.push_back((next, p));
+                    }
+                }
+            }
+            let doc = site.doc(id);
+            let l = &doc.body.links[i];
+            if let Some(path) = circle {
+                let names: Vec<String> = std::iter::once(id)
+                    .chain(path)
+                    .map(|d| site.doc(d).file.rel.clone())
+                    .collect();
+                diags.push(
+                    crate::diagnostics::Diagnostic::warning(
+                        "embed-cycle",
+                        format!(
+                            "`![[{}]]` comes back to this note ({}); it is shown as a link where the circle closes",
+                            l.target,
+                            names.join(" → ")
+                        ),
+                    )
+                    .at(&doc.file.display, &doc.file.text, l.line + doc.body_line_offset, l.column)
+                    .with_help("embed a part of the note (![[Note#Heading]]) or link it ([[Note]])"),
+                );
+            }
+        }
+    }
+    diags
 }

@@ -12,6 +12,8 @@
 //!
 //! Links are resolved later by the link stage, which knows every page.
 
+mod callouts;
+mod embeds;
 pub mod glossary_linker;
 pub mod headings;
 pub mod highlight;
@@ -33,6 +35,7 @@ use serde::Serialize;
 use crate::config::{AnchorLinks, MarkdownConfig};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
+pub use embeds::{EMBED_MARKER, file_extension};
 pub use shortcodes::{ShortcodeCall, ShortcodeError};
 
 /// The prefix of a link placeholder in body HTML.
@@ -61,6 +64,14 @@ pub enum LinkKind {
     Url,
     /// Anything else (a full `https://` URL, `mailto:`...): left unchanged.
     External,
+    /// `![[image.png]]`, `[[file.pdf]]`: a file of the vault by its name or
+    /// path (Obsidian); the link stage finds it among content's files.
+    File,
+    /// `![[Note]]`, `![[Note#Heading]]`, `![[Note#^block]]`: a note, or part
+    /// of it, shown in place (Obsidian); resolved as a wikilink.
+    Embed,
+    /// `#tag` in the text (Obsidian): the tag's page of the `tags` taxonomy.
+    Tag,
 }
 
 /// One link in a body, before resolution.
@@ -107,6 +118,11 @@ pub struct Body {
     pub unknown_languages: Vec<(usize, usize, String)>,
     /// Maths that did not parse: (line, column, message); shown as code.
     pub math_errors: Vec<(usize, usize, String)>,
+    /// Obsidian block ids (`^id` at the end of a paragraph or list item),
+    /// without the caret; each is an anchor `^id` of the page.
+    pub block_ids: Vec<String>,
+    /// Obsidian inline `#tags`, as written (without `#`), in order.
+    pub tags: Vec<String>,
     /// Where the heading anchors were written (a section may move them:
     /// [`headings::restyle_anchors`]).
     pub anchor_links: AnchorLinks,
@@ -132,9 +148,10 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.footnotes = true;
     o.extension.description_lists = cfg.definition_list.unwrap_or(true);
-    o.extension.alerts = cfg.github_alerts.unwrap_or(true);
+    // Obsidian's callouts (every kind, foldable) are read by `callouts`.
+    o.extension.alerts = cfg.github_alerts.unwrap_or(true) && !cfg.obsidian;
     o.extension.wikilinks_title_after_pipe = true;
-    o.extension.math_dollars = cfg.math == Some(true);
+    o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;
     o.parse.smart = cfg.smart_punctuation;
     o.parse.relaxed_autolinks = false;
@@ -178,13 +195,20 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         obsidian_link_texts(root);
     }
     walk.headings(root);
-    if opts.markdown.math == Some(true) {
+    if opts.markdown.math.unwrap_or(opts.markdown.obsidian) {
         maths(root, &mut walk.body.math_errors);
     }
     let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
     if let Some(glossary) = opts.glossary {
         glossary.link_first_mentions(&arena, root, &walk.body.headings, &mut walk.body.links);
     }
+    if opts.markdown.obsidian {
+        callouts::callouts(&arena, root);
+        obsidian::block_ids(&arena, root, &mut walk.body.block_ids);
+        embeds::embeds(&arena, root, &mut walk.body);
+        obsidian::tags(&arena, root, &mut walk.body);
+    }
+    embeds::diagrams(root);
     toc_markers(root, &walk.body.headings);
     walk.links(root);
     let plain = plain::PlainStream::of(root);
@@ -478,6 +502,9 @@ fn code_languages<'a>(root: &'a AstNode<'a>, body: &mut Body) -> bool {
         let lang = highlight::fence_language(&cb.info);
         if !cb.fenced || lang.is_empty() {
             continue;
+        }
+        if lang == "mermaid" {
+            continue; // a diagram: `embeds::diagrams`
         }
         if highlight::knows(lang) {
             any = true;
