@@ -312,7 +312,7 @@ pub fn resolve_doc_with(
             Ok(r) => out.push(r),
             Err(mut d) => {
                 if site.config.link_checker.internal_links_warn()
-                    && matches!(d.code, "missing-page" | "missing-anchor")
+                    && matches!(d.code, "missing-page" | "missing-anchor" | "missing-file")
                 {
                     d.severity = crate::diagnostics::Severity::Warning;
                 }
@@ -362,7 +362,12 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 .ok_or_else(|| missing_page(site, &l.target, &joined))?;
             (t, anchor)
         }
-        LinkKind::File => return crate::links::resolve_file(site, &l.target),
+        LinkKind::File => {
+            let base = crate::content::parent_dir(&site.doc(from).file.rel);
+            let relative = normalize(base, &percent_decode(&l.target));
+            return crate::links::resolve_file(site, &relative)
+                .or_else(|_| crate::links::resolve_file(site, &l.target));
+        }
         LinkKind::Tag => {
             return Ok(ResolvedLink {
                 target: None,
@@ -378,7 +383,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 // `[[#Heading]]`: a heading of this page.
                 (from, anchor)
             } else {
-                (resolve_wiki(site, name)?, anchor)
+                (resolve_wiki(site, name, from)?, anchor)
             }
         }
         LinkKind::SamePage => (from, Some(&l.target[1..])),
@@ -478,7 +483,8 @@ fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
         return None;
     }
     let wanted = percent_decode(anchor);
-    let wanted = wanted.trim();
+    // Obsidian's `[[Note#Heading#Subheading]]`: the last heading counts.
+    let wanted = wanted.rsplit('#').next().unwrap_or(&wanted).trim();
     let lower = wanted.to_lowercase();
     let heads = &site.doc(target).body.headings;
     heads
@@ -490,6 +496,14 @@ fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
                     // Zola's id, transliterated (`#privet-mir` for `## Привет, мир`).
                     || crate::markdown::slugify(&h.title) == wanted
             })
+        })
+        .or_else(|| {
+            // Written without the heading's punctuation or code marks
+            // (`[[Functions#hasTag]]` for `### \`hasTag()\``).
+            let slug = crate::markdown::slugify(wanted);
+            heads
+                .iter()
+                .find(|h| !slug.is_empty() && crate::markdown::slugify(&h.title) == slug)
         })
         .map(|h| h.id.clone())
 }
@@ -512,7 +526,7 @@ fn missing_page(site: &Site, written: &str, path: &str) -> Diagnostic {
     })
 }
 
-fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
+fn resolve_wiki(site: &Site, name: &str, from: DocId) -> Result<DocId, Diagnostic> {
     let index = &site.graph.index;
     let key = name.trim().trim_end_matches(".md").to_lowercase();
     if let Some(&t) = index
@@ -527,8 +541,10 @@ fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
         .get(&key)
         .or_else(|| index.by_file_name.get(&key))
         .map(Vec::as_slice);
+    let preferred = found.and_then(|many| preferred_of(site, many, from));
     match found {
         Some([one]) => Ok(*one),
+        Some(_) if preferred.is_some() => Ok(preferred.unwrap_or(from)),
         Some(many) => {
             let names: Vec<String> = many
                 .iter()
@@ -551,6 +567,24 @@ fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
             }))
         }
     }
+}
+
+/// Of several documents one name matches, the one an Obsidian vault means:
+/// the only note among folder sections, else the only one in the linking
+/// note's folder.
+fn preferred_of(site: &Site, many: &[DocId], from: DocId) -> Option<DocId> {
+    if !site.config.obsidian {
+        return None;
+    }
+    let only = |keep: &dyn Fn(DocId) -> bool| -> Option<DocId> {
+        let mut it = many.iter().copied().filter(|&d| keep(d));
+        let first = it.next()?;
+        it.next().is_none().then_some(first)
+    };
+    let folder = crate::content::parent_dir(&site.doc(from).file.rel);
+    only(&|d| matches!(d, DocId::Page(_))).or_else(|| {
+        only(&|d| crate::content::parent_dir(&site.doc(d).file.rel) == folder)
+    })
 }
 
 /// Join a relative path onto a folder, resolving `.` and `..`.

@@ -158,63 +158,86 @@ pub fn resolve_file(
     })
 }
 
-/// Transclusions that come back to where they started (`A` shows `B`,
-/// which shows `A`): a warning at each embed of the circle, which the
-/// render stage shows as a link where it closes; and chains deeper than
-/// [`MAX_EMBED_DEPTH`].
-pub fn embed_cycles(site: &crate::site::Site) -> Vec<crate::diagnostics::Diagnostic> {
-    let embeds_of = |id: DocId| -> Vec<(usize, DocId)> {
-        let doc = site.doc(id);
-        let resolved = &site.graph.resolved[site.slot(id)];
-        doc.body
-            .links
-            .iter()
-            .zip(resolved)
-            .enumerate()
-            .filter(|(_, (l, r))| l.kind == LinkKind::Embed && r.target.is_some())
-            .filter_map(|(i, (_, r))| r.target.map(|t| (i, t)))
-            .collect()
+/// What an embed shows: a note, or the part under an anchor of it.
+type Part = (DocId, Option<String>);
+
+/// The body lines a part spans: all, a heading's section, or none for a
+/// block (a block holds no embeds of its own lines that matter here).
+fn part_lines(site: &crate::site::Site, (id, anchor): &Part) -> (usize, usize) {
+    let Some(a) = anchor else {
+        return (0, usize::MAX);
     };
+    let heads = &site.doc(*id).body.headings;
+    let Some(i) = heads.iter().position(|h| &h.id == a) else {
+        return (0, 0);
+    };
+    let end = heads[i + 1..]
+        .iter()
+        .find(|h| h.level <= heads[i].level)
+        .map_or(usize::MAX, |h| h.line);
+    (heads[i].line, end)
+}
+
+/// The embeds inside a part: (link index, what it shows).
+fn embeds_in(site: &crate::site::Site, part: &Part) -> Vec<(usize, Part)> {
+    let (from, to) = part_lines(site, part);
+    let doc = site.doc(part.0);
+    let resolved = &site.graph.resolved[site.slot(part.0)];
+    doc.body
+        .links
+        .iter()
+        .zip(resolved)
+        .enumerate()
+        .filter(|(_, (l, _))| l.kind == LinkKind::Embed && (from..to).contains(&l.line))
+        .filter_map(|(i, (_, r))| r.target.map(|t| (i, (t, r.anchor.clone()))))
+        .collect()
+}
+
+/// Transclusions that come back to where they started (`A` shows `B`,
+/// which shows the part of `A` holding that embed): a warning at each embed
+/// of the circle, which the render stage shows as a link where it closes.
+pub fn embed_cycles(site: &crate::site::Site) -> Vec<crate::diagnostics::Diagnostic> {
     let mut diags = Vec::new();
     for id in site.doc_ids() {
-        for (i, t) in embeds_of(id) {
-            // A path from `t` back to `id`, breadth first.
-            let mut seen = HashSet::from([t]);
-            let mut queue = std::collections::VecDeque::from([(t, vec![t])]);
-            let mut circle = None;
-            while let Some((at, path)) = queue.pop_front() {
-                if at == id {
+        let doc = site.doc(id);
+        let whole: Part = (id, None);
+        for (i, shown) in embeds_in(site, &whole) {
+            let line = doc.body.links[i].line;
+            let mut seen = HashSet::from([shown.clone()]);
+            let mut queue = std::collections::VecDeque::from([(shown, vec![])]);
+            let mut circle: Option<Vec<DocId>> = None;
+            while let Some((part, path)) = queue.pop_front() {
+                let mut path: Vec<DocId> = path;
+                path.push(part.0);
+                let (from, to) = part_lines(site, &part);
+                if part.0 == id && (from..to).contains(&line) {
                     circle = Some(path);
                     break;
                 }
-                for (_, next) in embeds_of(at) {
-                    if seen.insert(next) || next == id {
-                        let mut p = path.clone();
-                        p.push(next);
-                        queue.push_back((next, p));
+                for (_, next) in embeds_in(site, &part) {
+                    if seen.insert(next.clone()) {
+                        queue.push_back((next, path.clone()));
                     }
                 }
             }
-            let doc = site.doc(id);
+            let Some(path) = circle else { continue };
             let l = &doc.body.links[i];
-            if let Some(path) = circle {
-                let names: Vec<String> = std::iter::once(id)
-                    .chain(path)
-                    .map(|d| site.doc(d).file.rel.clone())
-                    .collect();
-                diags.push(
-                    crate::diagnostics::Diagnostic::warning(
-                        "embed-cycle",
-                        format!(
-                            "`![[{}]]` comes back to this note ({}); it is shown as a link where the circle closes",
-                            l.target,
-                            names.join(" → ")
-                        ),
-                    )
-                    .at(&doc.file.display, &doc.file.text, l.line + doc.body_line_offset, l.column)
-                    .with_help("embed a part of the note (![[Note#Heading]]) or link it ([[Note]])"),
-                );
-            }
+            let names: Vec<&str> = std::iter::once(id)
+                .chain(path)
+                .map(|d| site.doc(d).file.rel.as_str())
+                .collect();
+            diags.push(
+                crate::diagnostics::Diagnostic::warning(
+                    "embed-cycle",
+                    format!(
+                        "`![[{}]]` comes back to itself ({}); it is shown as a link where the circle closes",
+                        l.target,
+                        names.join(" → ")
+                    ),
+                )
+                .at(&doc.file.display, &doc.file.text, l.line + doc.body_line_offset, l.column)
+                .with_help("embed another part of the note (![[Note#Heading]]) or link it ([[Note]])"),
+            );
         }
     }
     diags

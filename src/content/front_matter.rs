@@ -151,9 +151,10 @@ fn de_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
         One(String),
         Many(Vec<String>),
     }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+        None => Vec::new(),
     })
 }
 

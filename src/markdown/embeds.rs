@@ -41,9 +41,44 @@ pub fn file_extension(name: &str) -> Option<String> {
     (ok && ext != "md").then_some(ext)
 }
 
+/// Markdown images and links to a vault's files by a relative path
+/// (`![alt](diagram.png)`, `[notes](Files/notes.pdf)`): Obsidian finds them
+/// from the note's folder, then by name in any folder; so does the link
+/// stage, as [`LinkKind::File`].
+fn markdown_files<'a>(root: &'a AstNode<'a>, body: &mut Body) {
+    for node in root.descendants() {
+        let mut data = node.data.borrow_mut();
+        let pos = data.sourcepos;
+        let (NodeValue::Image(link) | NodeValue::Link(link)) = &mut data.value else {
+            continue;
+        };
+        let url = link.url.as_str();
+        if url.starts_with('/') || super::classify(url) != LinkKind::Url {
+            continue;
+        }
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        if file_extension(&decoded).is_none_or(|e| e == "html" || e == "htm") {
+            continue;
+        }
+        let n = body.links.len();
+        body.links.push(LinkRef {
+            kind: LinkKind::File,
+            target: decoded.into_owned(),
+            line: pos.start.line,
+            column: pos.start.column,
+            text: String::new(),
+            sentence: String::new(),
+        });
+        link.url = format!("{LINK_PLACEHOLDER}{n}");
+    }
+}
+
 /// Replace embeds and file wikilinks under `root` with their HTML, recording
-/// their links in `body`.
+/// their links in `body`; Markdown links to files are found as Obsidian
+/// finds them ([`markdown_files`]).
 pub fn embeds<'a>(arena: &'a Arena<'a>, root: &'a AstNode<'a>, body: &mut Body) {
+    markdown_files(root, body);
     let nodes: Vec<&'a AstNode<'a>> = root
         .descendants()
         .filter(|n| matches!(n.data.borrow().value, NodeValue::WikiLink(_)))

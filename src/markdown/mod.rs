@@ -479,7 +479,16 @@ fn obsidian_link_texts<'a>(root: &'a AstNode<'a>) {
             && t.trim() == url.trim()
         {
             let (page, heading) = url.split_once('#').unwrap_or(("", &url));
-            let shown = if page.trim().is_empty() {
+            // A block is shown by its note's name (its id is not prose);
+            // `[[Note#A#B]]` by its last heading.
+            let heading = heading.rsplit('#').next().unwrap_or(heading);
+            let shown = if heading.trim_start().starts_with('^') {
+                if page.trim().is_empty() {
+                    "¶".to_string()
+                } else {
+                    page.trim().to_string()
+                }
+            } else if page.trim().is_empty() {
                 heading.trim().to_string()
             } else {
                 format!("{} > {}", page.trim(), heading.trim())

@@ -12,7 +12,12 @@ use crate::site::{DocId, Site};
 
 /// `html` with its transclusion markers expanded; `stack` holds the notes
 /// being shown around it.
-pub fn expand(html: String, links: &[ResolvedLink], site: &Site, stack: &mut Vec<DocId>) -> String {
+pub fn expand(
+    html: String,
+    links: &[ResolvedLink],
+    site: &Site,
+    stack: &mut Vec<(DocId, Option<String>)>,
+) -> String {
     if !html.contains(EMBED_MARKER) {
         return html;
     }
@@ -28,10 +33,15 @@ pub fn expand(html: String, links: &[ResolvedLink], site: &Site, stack: &mut Vec
         let Some(t) = links.get(n).and_then(|l| l.target) else {
             continue; // unresolved: reported by the link stage
         };
-        if stack.contains(&t) || stack.len() >= MAX_EMBED_DEPTH {
+        let anchor = links[n].anchor.clone();
+        // The same part again (or its whole note) closes a circle.
+        let open = stack
+            .iter()
+            .any(|(d, a)| *d == t && (a.is_none() || *a == anchor || anchor.is_none()));
+        if open || stack.len() >= MAX_EMBED_DEPTH {
             continue;
         }
-        stack.push(t);
+        stack.push((t, anchor));
         let inner_links = &site.graph.resolved[site.slot(t)];
         let inner = super::substitute_only(&site.doc(t).body.html, inner_links, site);
         let part = match links[n].anchor.as_deref() {
