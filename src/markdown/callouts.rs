@@ -11,7 +11,8 @@
 //! and a foldable one (`-` closed, `+` open) a `<details>` with the title as
 //! its `<summary>`: folding needs no JavaScript. Every kind Obsidian knows
 //! maps to one of its thirteen families (`callout-tip` for tip, hint and
-//! important; the theme gives each family its icon and colour); an unknown
+//! important; each family has its icon (inline SVG, [`super::callout_icons`])
+//! and the theme its colour); an unknown
 //! kind is a note, as in Obsidian. Callouts nest (`> > [!note]`).
 
 use comrak::Arena;
@@ -134,7 +135,7 @@ fn convert<'a>(arena: &'a Arena<'a>, quote: &'a AstNode<'a>) {
         head.title
     };
     let title = escape(&title);
-    let icon = "<span class=\"callout-icon\" aria-hidden=\"true\"></span>";
+    let icon = icon(family);
     let (open, close) = match head.fold {
         None => (
             format!(
@@ -165,6 +166,18 @@ fn convert<'a>(arena: &'a Arena<'a>, quote: &'a AstNode<'a>) {
     }
     last.insert_after(close_node);
     quote.detach();
+}
+
+/// A family's icon as inline SVG (no request, so it shows offline and
+/// under any content security policy), coloured by the text around it.
+fn icon(family: &str) -> String {
+    let inner = super::callout_icons::ICONS
+        .iter()
+        .find(|(f, _, _)| *f == family)
+        .map_or("", |(_, _, svg)| svg);
+    format!(
+        "<svg class=\"callout-icon\" aria-hidden=\"true\" viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\">{inner}</svg>"
+    )
 }
 
 /// Text for HTML (`&`, `<`, `>`, `"`).

@@ -12,6 +12,7 @@
 //!
 //! Links are resolved later by the link stage, which knows every page.
 
+mod callout_icons;
 mod callouts;
 mod embeds;
 pub mod glossary_linker;
