@@ -53,6 +53,9 @@ pub fn expand(
             out.push_str("<div class=\"transclusion-content\">\n");
             // The host page keeps its own ids unique.
             out.push_str(&shown.replace(" id=\"", " data-id=\""));
+            if !shown.ends_with('\n') {
+                out.push('\n');
+            }
             out.push_str("</div>\n");
         }
         stack.pop();
