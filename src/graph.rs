@@ -582,9 +582,8 @@ fn preferred_of(site: &Site, many: &[DocId], from: DocId) -> Option<DocId> {
         it.next().is_none().then_some(first)
     };
     let folder = crate::content::parent_dir(&site.doc(from).file.rel);
-    only(&|d| matches!(d, DocId::Page(_))).or_else(|| {
-        only(&|d| crate::content::parent_dir(&site.doc(d).file.rel) == folder)
-    })
+    only(&|d| matches!(d, DocId::Page(_)))
+        .or_else(|| only(&|d| crate::content::parent_dir(&site.doc(d).file.rel) == folder))
 }
 
 /// Join a relative path onto a folder, resolving `.` and `..`.

@@ -134,7 +134,10 @@ pub fn resolve_file(
     let Some(rel) = found.and_then(|list| list.first()) else {
         let hint = crate::diagnostics::closest(
             &key,
-            files.keys().filter(|k| !k.contains('/')).map(String::as_str),
+            files
+                .keys()
+                .filter(|k| !k.contains('/'))
+                .map(String::as_str),
         );
         return Err(crate::diagnostics::Diagnostic::error(
             "missing-file",
@@ -145,10 +148,7 @@ pub fn resolve_file(
             None => "put the file in content/ (any folder), or correct its name".to_string(),
         }));
     };
-    let url = format!(
-        "/{}",
-        percent_encoding::utf8_percent_encode(rel, PATH)
-    );
+    let url = format!("/{}", percent_encoding::utf8_percent_encode(rel, PATH));
     Ok(ResolvedLink {
         target: None,
         anchor: None,

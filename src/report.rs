@@ -146,15 +146,16 @@ mod tests {
 
     #[test]
     fn diagnostics_are_grouped_by_kind() {
-        let mut diags = Diagnostics::default();
-        diags.items = vec![
+        let diags = Diagnostics {
+            items: vec![
                 Diagnostic::warning("unsupported-config-key", "a"),
                 Diagnostic::warning("unsupported-config-key", "b"),
                 Diagnostic::warning("orphan-page", "c"),
                 Diagnostic::error("missing-page", "d"),
                 Diagnostic::warning("image-without-alt", "e"),
                 Diagnostic::error("missing-page", "f"),
-        ];
+            ],
+        };
         let m = Migration::of(&diags, &[("wikilinks", 3), ("callouts", 0)]);
         let kc = |kind: &str, count| KindCount {
             kind: kind.to_string(),
@@ -162,8 +163,14 @@ mod tests {
         };
         assert_eq!(m.accepted, [kc("wikilinks", 3)]);
         assert_eq!(m.ignored, [kc("unsupported-config-key", 2)]);
-        assert_eq!(m.needs_edit, [kc("missing-page", 2), kc("image-without-alt", 1)]);
+        assert_eq!(
+            m.needs_edit,
+            [kc("missing-page", 2), kc("image-without-alt", 1)]
+        );
         let text = m.text();
-        assert!(text.contains("  needs an edit: 3\n          2  missing-page\n"), "{text}");
+        assert!(
+            text.contains("  needs an edit: 3\n          2  missing-page\n"),
+            "{text}"
+        );
     }
 }

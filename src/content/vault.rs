@@ -17,7 +17,12 @@ pub fn add_folder_sections(docs: &mut Vec<Arc<Document>>) {
     let have: BTreeSet<String> = docs
         .iter()
         .map(|d| d.file.rel.as_str())
-        .filter(|r| *r == "_index.md" || r.ends_with("/_index.md") || *r == "index.md" || r.ends_with("/index.md"))
+        .filter(|r| {
+            *r == "_index.md"
+                || r.ends_with("/_index.md")
+                || *r == "index.md"
+                || r.ends_with("/index.md")
+        })
         .map(|r| parent_dir(r).to_string())
         .collect();
     let mut wanted = BTreeSet::new();
@@ -59,7 +64,10 @@ pub fn tags_as_taxonomy(fm: &mut FrontMatter, body: &Body) {
         }
     };
     match fm.extra.get("tags") {
-        Some(toml::Value::Array(list)) => list.iter().filter_map(toml::Value::as_str).for_each(&mut add),
+        Some(toml::Value::Array(list)) => list
+            .iter()
+            .filter_map(toml::Value::as_str)
+            .for_each(&mut add),
         Some(toml::Value::String(s)) => s.split([',', ' ']).for_each(&mut add),
         _ => {}
     }

@@ -153,9 +153,8 @@ fn convert<'a>(arena: &'a Arena<'a>, quote: &'a AstNode<'a>) {
     };
     let pos = quote.data.borrow().sourcepos;
     let open_node = arena.alloc(Ast::new_with_sourcepos(NodeValue::Raw(open), pos).into());
-    let close_node = arena.alloc(
-        Ast::new_with_sourcepos(NodeValue::Raw(close.to_string()), pos).into(),
-    );
+    let close_node =
+        arena.alloc(Ast::new_with_sourcepos(NodeValue::Raw(close.to_string()), pos).into());
     quote.insert_before(open_node);
     let children: Vec<&'a AstNode<'a>> = quote.children().collect();
     let mut last: &'a AstNode<'a> = open_node;
@@ -202,9 +201,15 @@ mod tests {
     #[test]
     fn heads_are_read_with_fold_and_title() {
         let h = parse_head("[!tip]- Read this").unwrap();
-        assert_eq!((h.kind.as_str(), h.fold, h.title.as_str()), ("tip", Some(false), "Read this"));
+        assert_eq!(
+            (h.kind.as_str(), h.fold, h.title.as_str()),
+            ("tip", Some(false), "Read this")
+        );
         let h = parse_head("[!FAQ]+").unwrap();
-        assert_eq!((h.kind.as_str(), h.fold, h.title.as_str()), ("FAQ", Some(true), ""));
+        assert_eq!(
+            (h.kind.as_str(), h.fold, h.title.as_str()),
+            ("FAQ", Some(true), "")
+        );
         assert!(parse_head("[!] x").is_none());
         assert!(parse_head("plain [!tip]").is_none());
         assert!(parse_head("[!a b]").is_none());

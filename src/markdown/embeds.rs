@@ -13,6 +13,8 @@
 //!   the render stage replaces with the note, the heading's section or the
 //!   block ([`LinkKind::Embed`]). Inside a sentence it is a link.
 
+use std::fmt::Write as _;
+
 use comrak::Arena;
 use comrak::nodes::{Ast, AstNode, NodeValue, Sourcepos};
 
@@ -219,9 +221,9 @@ fn file_html(ext: &str, embed: bool, n: usize, name: &str, label: &str, url: &st
         };
         let mut html = format!("<img src=\"{src}\" alt=\"{}\"", escape(alt));
         if let Some((w, h)) = dims {
-            html.push_str(&format!(" width=\"{w}\""));
+            let _ = write!(html, " width=\"{w}\"");
             if let Some(h) = h {
-                html.push_str(&format!(" height=\"{h}\""));
+                let _ = write!(html, " height=\"{h}\"");
             }
         }
         html.push('>');

@@ -34,9 +34,9 @@ use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_d
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
+pub use embeds::{EMBED_MARKER, file_extension};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
-pub use embeds::{EMBED_MARKER, file_extension};
 pub use shortcodes::{ShortcodeCall, ShortcodeError};
 
 /// The prefix of a link placeholder in body HTML.

@@ -263,7 +263,10 @@ mod tests {
                 .map(|(_, t)| t)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(tags("#a and #b/c, #1984 #y1984 x#no #ok-ish."), ["a", "b/c", "y1984", "ok-ish"]);
+        assert_eq!(
+            tags("#a and #b/c, #1984 #y1984 x#no #ok-ish."),
+            ["a", "b/c", "y1984", "ok-ish"]
+        );
         assert_eq!(tags("see page#anchor or # alone"), Vec::<&str>::new());
         assert!(find_tags("#start", false).is_empty());
     }

@@ -28,7 +28,9 @@ pub fn expand(
         let after = &rest[i + EMBED_MARKER.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let n: usize = after[..digits].parse().unwrap_or(usize::MAX);
-        let end = after[digits..].find("-->").map_or(after.len(), |e| digits + e + 3);
+        let end = after[digits..]
+            .find("-->")
+            .map_or(after.len(), |e| digits + e + 3);
         rest = &after[end..];
         let Some(t) = links.get(n).and_then(|l| l.target) else {
             continue; // unresolved: reported by the link stage
@@ -79,10 +81,8 @@ pub fn cut<'h>(html: &'h str, anchor: &str) -> Option<&'h str> {
         let end = element_end(html, start, tag)?;
         return Some(&html[start..end]);
     }
-    let needle_at = (1..=6).find_map(|l| {
-        html.find(&format!("<h{l} id=\"{anchor}\""))
-            .map(|i| (i, l))
-    });
+    let needle_at =
+        (1..=6).find_map(|l| html.find(&format!("<h{l} id=\"{anchor}\"")).map(|i| (i, l)));
     let (start, level) = needle_at?;
     let mut end = html.len();
     let mut from = start + 3;
@@ -148,6 +148,9 @@ mod tests {
         );
         assert_eq!(cut(html, "zz"), None);
         let p = "<p>x</p><p><span class=\"block-id\" id=\"^q\"></span>para</p>";
-        assert_eq!(cut(p, "^q"), Some("<p><span class=\"block-id\" id=\"^q\"></span>para</p>"));
+        assert_eq!(
+            cut(p, "^q"),
+            Some("<p><span class=\"block-id\" id=\"^q\"></span>para</p>")
+        );
     }
 }

@@ -42,7 +42,12 @@ pub fn ser<T: serde::Serialize>(value: T) -> Value {
 /// resolved URLs, and transclusion markers with what they show
 /// ([`embeds`]).
 pub fn substitute_links(html: &str, links: &[ResolvedLink], site: &Site) -> String {
-    embeds::expand(substitute_only(html, links, site), links, site, &mut Vec::new())
+    embeds::expand(
+        substitute_only(html, links, site),
+        links,
+        site,
+        &mut Vec::new(),
+    )
 }
 
 /// [`substitute_links`] without the transclusions.
