@@ -65,6 +65,7 @@ counts = collections.Counter()
 examples = {}
 drop = re.compile(r"<(script|style|pre|code|textarea|svg|math)\b.*?</\1>", re.S | re.I)
 tags = re.compile(r"<[^>]+>")
+backlinks = re.compile(r'<section class="after backlinks".*?</section>', re.S)
 patterns = {
     "![[": re.compile(r"!\[\["),
     "[[": re.compile(r"(?<!!)\[\["),
@@ -89,18 +90,22 @@ for dirpath, _, files in os.walk(out):
             continue  # an alias or redirect page
         pages += 1
         body = drop.sub(" ", text)
-        body = html.unescape(tags.sub("\n", body))
-        for name, rx in patterns.items():
-            for m in rx.finditer(body):
-                counts[name] += 1
-                examples.setdefault(name, (os.path.relpath(path, out), body[max(0, m.start()-40):m.end()+40].replace("\n", " ")))
+        # Backlink excerpts quote the linking sentence as plain text (inline
+        # code there reads as written): counted apart.
+        quoted = " ".join(backlinks.findall(body))
+        body = backlinks.sub(" ", body)
+        for where, part in (("", body), (" (backlink excerpts)", quoted)):
+            part = html.unescape(tags.sub("\n", part))
+            for name, rx in patterns.items():
+                for m in rx.finditer(part):
+                    counts[name + where] += 1
+                    examples.setdefault(name + where, (os.path.relpath(path, out), part[max(0, m.start()-40):m.end()+40].replace("\n", " ")))
 print(f"pages built: {pages} HTML pages (redirects left out)")
 total = sum(counts.values())
 print(f"raw constructs shown to readers: {total}")
-for name in patterns:
-    if counts[name]:
-        where, ctx = examples[name]
-        print(f"  {name:12} {counts[name]:5}   e.g. {where}: ...{ctx.strip()}...")
+for name in sorted(counts):
+    where, ctx = examples[name]
+    print(f"  {name:32} {counts[name]:5}   e.g. {where}: ...{ctx.strip()[:110]}...")
 PY
 }
 

@@ -193,6 +193,39 @@ fn embeds_in(site: &crate::site::Site, part: &Part) -> Vec<(usize, Part)> {
         .collect()
 }
 
+/// What embed `i` of `id` shows.
+fn shown_of(site: &crate::site::Site, id: DocId, i: usize) -> Part {
+    let r = &site.graph.resolved[site.slot(id)][i];
+    (r.target.unwrap_or(id), r.anchor.clone())
+}
+
+/// How many embeds deep a part's content goes (0: none), counting each
+/// part once on a path.
+fn chain_depth(site: &crate::site::Site, part: &Part, path: &mut Vec<Part>) -> usize {
+    if path.contains(part) || path.len() > MAX_EMBED_DEPTH {
+        return 0;
+    }
+    path.push(part.clone());
+    let deepest = embeds_in(site, part)
+        .iter()
+        .map(|(_, next)| 1 + chain_depth(site, next, path))
+        .max()
+        .unwrap_or(0);
+    path.pop();
+    deepest
+}
+
+/// Whether another note embeds `id` (then its own deep chain is reported
+/// where the chain starts).
+fn embedded_elsewhere(site: &crate::site::Site, id: DocId) -> bool {
+    site.doc_ids().any(|other| {
+        other != id
+            && embeds_in(site, &(other, None))
+                .iter()
+                .any(|(_, (t, _))| *t == id)
+    })
+}
+
 /// Transclusions that come back to where they started (`A` shows `B`,
 /// which shows the part of `A` holding that embed): a warning at each embed
 /// of the circle, which the render stage shows as a link where it closes.
@@ -220,7 +253,24 @@ pub fn embed_cycles(site: &crate::site::Site) -> Vec<crate::diagnostics::Diagnos
                     }
                 }
             }
-            let Some(path) = circle else { continue };
+            let Some(path) = circle else {
+                let depth = 1 + chain_depth(site, &shown_of(site, id, i), &mut Vec::new());
+                if depth > MAX_EMBED_DEPTH && !embedded_elsewhere(site, id) {
+                    let l = &doc.body.links[i];
+                    diags.push(
+                        crate::diagnostics::Diagnostic::warning(
+                            "embed-too-deep",
+                            format!(
+                                "`![[{}]]` nests embeds {depth} deep; fascia shows {MAX_EMBED_DEPTH}, and links the deeper ones",
+                                l.target
+                            ),
+                        )
+                        .at(&doc.file.display, &doc.file.text, l.line + doc.body_line_offset, l.column)
+                        .with_help("embed a part of the note, or link the deeper notes instead"),
+                    );
+                }
+                continue;
+            };
             let l = &doc.body.links[i];
             let names: Vec<&str> = std::iter::once(id)
                 .chain(path)

@@ -368,3 +368,32 @@ fn check_ends_with_a_migration_report() {
     assert_eq!(count("accepted", "mermaid diagrams"), Some(1));
     assert_eq!(count("needs_edit", "missing-file"), Some(1));
 }
+
+#[test]
+fn embeds_nested_too_deep_are_warned_about_and_linked() {
+    let s = Site::fixture("obsidian");
+    for n in 1..=6 {
+        let next = if n < 6 {
+            format!("![[N{}]]\n", n + 1)
+        } else {
+            String::new()
+        };
+        s.write(
+            &format!("content/Chain/N{n}.md"),
+            &format!("# N{n}\n\nLevel {n} text.\n\n{next}"),
+        );
+    }
+    let run = s.build();
+    run.success()
+        .stderr_has("content/Chain/N1.md:5:1: warning: `![[N2]]` nests embeds 5 deep; fascia shows 4, and links the deeper ones")
+        .stderr_lacks("Chain/N2.md:5:1: warning");
+    let html = s.read("chain/n1/index.html");
+    for n in 1..=5 {
+        assert!(
+            html.contains(&format!("Level {n} text.")),
+            "level {n}: {html}"
+        );
+    }
+    assert!(!html.contains("Level 6 text."), "{html}");
+    assert!(html.contains("<a class=\"internal\" href=\"https://vault.example/chain/n6/\">N6</a>"));
+}
