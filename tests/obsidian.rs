@@ -397,3 +397,28 @@ fn embeds_nested_too_deep_are_warned_about_and_linked() {
     assert!(!html.contains("Level 6 text."), "{html}");
     assert!(html.contains("<a class=\"internal\" href=\"https://vault.example/chain/n6/\">N6</a>"));
 }
+
+#[test]
+fn init_from_obsidian_builds_a_vault_without_touching_it() {
+    let s = Site::fixture("obsidian");
+    let before = harness::snapshot(&s.root().join("content"));
+    harness::run_in(&s.root(), &["init", "--from-obsidian", "content", "site"]).success();
+    let config = std::fs::read_to_string(s.root().join("site/config.toml")).unwrap();
+    assert!(config.contains("obsidian = true\n"), "{config}");
+    let out = s.root().join("out");
+    let out_arg = out.to_str().unwrap();
+    harness::run_in(&s.root(), &["build", "--root", "site", "-o", out_arg])
+        .success()
+        .stderr_lacks("error");
+    let html = std::fs::read_to_string(out.join("constructs/callouts/index.html")).unwrap();
+    assert!(html.contains("<div class=\"callout callout-note\" data-callout=\"note\">"));
+    assert_eq!(
+        harness::snapshot(&s.root().join("content")),
+        before,
+        "the vault is unchanged"
+    );
+    // Not over an existing site.
+    harness::run_in(&s.root(), &["init", "--from-obsidian", "content", "site"])
+        .failure()
+        .stderr_has("already exists and is not empty");
+}
