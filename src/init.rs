@@ -1,5 +1,6 @@
 //! `fascia init DIR`: a small working site that builds with the default theme.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
@@ -100,9 +101,10 @@ pub fn from_obsidian(vault: &Path, dir: &Path) -> Result<(), Diagnostic> {
         .join("themes")
         .join(THEME_NAME);
     if theme_src.is_dir() {
-        config.push_str(&format!(
+        let _ = write!(
+            config,
             "theme = \"{THEME_NAME}\"\n\n[extra.fibre]\n# The footer's About link.\nabout_page = \"@/_index.md\"\n"
-        ));
+        );
         copy_dir(&theme_src, &dir.join("themes").join(THEME_NAME))?;
     } else {
         for (name, src) in MINIMAL_TEMPLATES {
