@@ -541,7 +541,7 @@ fn resolve_wiki(site: &Site, name: &str, from: DocId) -> Result<DocId, Diagnosti
         .get(&key)
         .or_else(|| index.by_file_name.get(&key))
         .map(Vec::as_slice);
-    let preferred = found.and_then(|many| preferred_of(site, many, from));
+    let preferred = found.and_then(|many| crate::links::preferred_of(site, many, from));
     match found {
         Some([one]) => Ok(*one),
         Some(_) if preferred.is_some() => Ok(preferred.unwrap_or(from)),
@@ -567,23 +567,6 @@ fn resolve_wiki(site: &Site, name: &str, from: DocId) -> Result<DocId, Diagnosti
             }))
         }
     }
-}
-
-/// Of several documents one name matches, the one an Obsidian vault means:
-/// the only note among folder sections, else the only one in the linking
-/// note's folder.
-fn preferred_of(site: &Site, many: &[DocId], from: DocId) -> Option<DocId> {
-    if !site.config.obsidian {
-        return None;
-    }
-    let only = |keep: &dyn Fn(DocId) -> bool| -> Option<DocId> {
-        let mut it = many.iter().copied().filter(|&d| keep(d));
-        let first = it.next()?;
-        it.next().is_none().then_some(first)
-    };
-    let folder = crate::content::parent_dir(&site.doc(from).file.rel);
-    only(&|d| matches!(d, DocId::Page(_)))
-        .or_else(|| only(&|d| crate::content::parent_dir(&site.doc(d).file.rel) == folder))
 }
 
 /// Join a relative path onto a folder, resolving `.` and `..`.

@@ -80,6 +80,23 @@ pub struct LinkGraph {
     pub paths: crate::site_paths::SitePaths,
 }
 
+/// Of several documents one name matches, the one an Obsidian vault means:
+/// the only note among folder sections, else the only one in the linking
+/// note's folder.
+pub fn preferred_of(site: &crate::site::Site, many: &[DocId], from: DocId) -> Option<DocId> {
+    if !site.config.obsidian {
+        return None;
+    }
+    let only = |keep: &dyn Fn(DocId) -> bool| -> Option<DocId> {
+        let mut it = many.iter().copied().filter(|&d| keep(d));
+        let first = it.next()?;
+        it.next().is_none().then_some(first)
+    };
+    let folder = crate::content::parent_dir(&site.doc(from).file.rel);
+    only(&|d| matches!(d, DocId::Page(_)))
+        .or_else(|| only(&|d| crate::content::parent_dir(&site.doc(d).file.rel) == folder))
+}
+
 /// How deep transclusions nest (`![[A]]` showing a note that shows another,
 /// ...) before the deeper ones are shown as links.
 pub const MAX_EMBED_DEPTH: usize = 4;

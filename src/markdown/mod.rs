@@ -193,7 +193,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
         folder_depth: opts.folder_depth,
     };
     if opts.markdown.obsidian {
-        obsidian_link_texts(root);
+        obsidian::link_texts(root);
     }
     walk.headings(root);
     if opts.markdown.math.unwrap_or(opts.markdown.obsidian) {
@@ -458,45 +458,6 @@ impl Walker {
 
 fn start_of(pos: Sourcepos) -> (usize, usize) {
     (pos.start.line, pos.start.column)
-}
-
-/// Obsidian shows `[[Note#Heading]]` as "Note > Heading" and `[[#Heading]]`
-/// as "Heading": a wikilink without a label whose text is its target gets
-/// that text.
-fn obsidian_link_texts<'a>(root: &'a AstNode<'a>) {
-    for node in root.descendants() {
-        let url = match &node.data.borrow().value {
-            NodeValue::WikiLink(w) if w.url.contains('#') => w.url.clone(),
-            _ => continue,
-        };
-        let Some(child) = node.first_child() else {
-            continue;
-        };
-        if child.next_sibling().is_some() {
-            continue;
-        }
-        let mut data = child.data.borrow_mut();
-        if let NodeValue::Text(t) = &mut data.value
-            && t.trim() == url.trim()
-        {
-            let (page, heading) = url.split_once('#').unwrap_or(("", &url));
-            // A block is shown by its note's name (its id is not prose);
-            // `[[Note#A#B]]` by its last heading.
-            let heading = heading.rsplit('#').next().unwrap_or(heading);
-            let shown = if heading.trim_start().starts_with('^') {
-                if page.trim().is_empty() {
-                    "¶".to_string()
-                } else {
-                    page.trim().to_string()
-                }
-            } else if page.trim().is_empty() {
-                heading.trim().to_string()
-            } else {
-                format!("{} > {}", page.trim(), heading.trim())
-            };
-            *t = shown.into();
-        }
-    }
 }
 
 /// Check the languages fenced code names (loading the syntaxes only when
