@@ -150,6 +150,11 @@ struct ServeArgs {
 struct InitArgs {
     /// Folder to create (must not exist or be empty)
     dir: PathBuf,
+    /// An Obsidian vault to build as it is: DIR gets a config.toml with
+    /// `obsidian = true`, the default theme, and `content` as a link to the
+    /// vault (its notes are not touched)
+    #[arg(long, value_name = "VAULT")]
+    from_obsidian: Option<PathBuf>,
 }
 
 /// Parse arguments and run; the process exit code.
@@ -182,7 +187,26 @@ pub fn run() -> ExitCode {
                 }
             }
         }
-        Command::Init(args) => init(&args.dir, v),
+        Command::Init(args) => match &args.from_obsidian {
+            Some(vault) => match crate::init::from_obsidian(vault, &args.dir) {
+                Ok(()) => {
+                    if !v.quiet() {
+                        println!(
+                            "Created {} for the vault {}: fascia check --root {} shows what it makes of it.",
+                            args.dir.display(),
+                            vault.display(),
+                            args.dir.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprint!("{}", d.render(crate::report::use_colour()));
+                    ExitCode::FAILURE
+                }
+            },
+            None => init(&args.dir, v),
+        },
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut cmd, "fascia", &mut std::io::stdout());

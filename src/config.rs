@@ -411,6 +411,16 @@ impl Config {
         };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         config.markdown.obsidian = config.obsidian;
+        if config.obsidian && config.taxonomy("tags").is_none() {
+            // A vault's tags (properties and inline `#tags`) are a taxonomy.
+            config.taxonomies.push(TaxonomyConfig {
+                name: "tags".to_string(),
+                paginate_by: None,
+                feed: false,
+                lang: None,
+                render: None,
+            });
+        }
         let top = toml_pos::top_level_keys(src).unwrap_or_default();
         config.apply_zola_switches(src, &top, file, &mut warnings);
         config.zola_values(src, file, &mut warnings);

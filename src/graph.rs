@@ -133,7 +133,13 @@ pub fn build_index(site: &Site) -> LinkIndex {
                     add(s);
                 }
             }
-            let anchors = doc.body.headings.iter().map(|h| h.id.clone()).collect();
+            let anchors = doc
+                .body
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .chain(doc.body.block_ids.iter().map(|b| format!("^{b}")))
+                .collect();
             (names, anchors)
         })
         .collect();
@@ -141,6 +147,7 @@ pub fn build_index(site: &Site) -> LinkIndex {
         by_rel: HashMap::with_capacity(ids.len()),
         by_name: HashMap::with_capacity(ids.len() * 3),
         by_file_name: HashMap::with_capacity(ids.len()),
+        files: crate::links::file_index(site),
         anchors: Vec::with_capacity(ids.len()),
     };
     for (&id, (names, anchors)) in ids.iter().zip(per_doc) {
@@ -228,6 +235,7 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
     site.graph.references = references;
     site.graph.cited_by = cited_by;
     clock.lap("  edges");
+    diags.extend(crate::links::embed_cycles(site));
     diags.extend(knowledge(site));
     clock.lap("  knowledge");
     diags
@@ -306,7 +314,7 @@ pub fn resolve_doc_with(
             Ok(r) => out.push(r),
             Err(mut d) => {
                 if site.config.link_checker.internal_links_warn()
-                    && matches!(d.code, "missing-page" | "missing-anchor")
+                    && matches!(d.code, "missing-page" | "missing-anchor" | "missing-file")
                 {
                     d.severity = crate::diagnostics::Severity::Warning;
                 }
@@ -318,6 +326,7 @@ pub fn resolve_doc_with(
                     anchor: None,
                     kind: LinkKind::External,
                     work: None,
+                    url: None,
                 });
             }
         }
@@ -355,13 +364,28 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 .ok_or_else(|| missing_page(site, &l.target, &joined))?;
             (t, anchor)
         }
-        LinkKind::Wiki => {
+        LinkKind::File => {
+            let base = crate::content::parent_dir(&site.doc(from).file.rel);
+            let relative = normalize(base, &percent_decode(&l.target));
+            return crate::links::resolve_file(site, &relative)
+                .or_else(|_| crate::links::resolve_file(site, &l.target));
+        }
+        LinkKind::Tag => {
+            return Ok(ResolvedLink {
+                target: None,
+                anchor: None,
+                kind: LinkKind::Tag,
+                work: None,
+                url: Some(crate::site_paths::term_path("tags", &l.target)),
+            });
+        }
+        LinkKind::Wiki | LinkKind::Embed => {
             let (name, anchor) = split_anchor(&l.target);
             if name.trim().is_empty() {
                 // `[[#Heading]]`: a heading of this page.
                 (from, anchor)
             } else {
-                (resolve_wiki(site, name)?, anchor)
+                (resolve_wiki(site, name, from)?, anchor)
             }
         }
         LinkKind::SamePage => (from, Some(&l.target[1..])),
@@ -373,6 +397,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                     anchor: None,
                     kind: LinkKind::Url,
                     work: None,
+                    url: None,
                 });
             }
         },
@@ -396,6 +421,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 anchor: Some(format!("ref-{key}")),
                 kind: l.kind.clone(),
                 work: Some(w),
+                url: None,
             });
         }
         LinkKind::Glossary => {
@@ -408,6 +434,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 anchor: Some(l.target.clone()),
                 kind: l.kind.clone(),
                 work: None,
+                url: None,
             });
         }
         LinkKind::External => unreachable!("external links are not recorded"),
@@ -431,6 +458,10 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
             )
             .with_help(match hint {
                 Some(h) => format!("did you mean `#{h}`? Anchors are heading ids"),
+                None if a.starts_with('^') => format!(
+                    "block ids are written at the end of a paragraph or list item: `text ^{}`",
+                    &a[1..]
+                ),
                 None => "anchors are heading ids: `## Evidence` is `#evidence`".to_string(),
             }));
         }
@@ -440,6 +471,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         anchor: anchor.filter(|a| !a.is_empty()).map(str::to_string),
         kind: l.kind.clone(),
         work: None,
+        url: None,
     })
 }
 
@@ -453,7 +485,8 @@ fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
         return None;
     }
     let wanted = percent_decode(anchor);
-    let wanted = wanted.trim();
+    // Obsidian's `[[Note#Heading#Subheading]]`: the last heading counts.
+    let wanted = wanted.rsplit('#').next().unwrap_or(&wanted).trim();
     let lower = wanted.to_lowercase();
     let heads = &site.doc(target).body.headings;
     heads
@@ -465,6 +498,14 @@ fn anchor_by_text(site: &Site, target: DocId, anchor: &str) -> Option<String> {
                     // Zola's id, transliterated (`#privet-mir` for `## Привет, мир`).
                     || crate::markdown::slugify(&h.title) == wanted
             })
+        })
+        .or_else(|| {
+            // Written without the heading's punctuation or code marks
+            // (`[[Functions#hasTag]]` for `### \`hasTag()\``).
+            let slug = crate::markdown::slugify(wanted);
+            heads
+                .iter()
+                .find(|h| !slug.is_empty() && crate::markdown::slugify(&h.title) == slug)
         })
         .map(|h| h.id.clone())
 }
@@ -487,7 +528,7 @@ fn missing_page(site: &Site, written: &str, path: &str) -> Diagnostic {
     })
 }
 
-fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
+fn resolve_wiki(site: &Site, name: &str, from: DocId) -> Result<DocId, Diagnostic> {
     let index = &site.graph.index;
     let key = name.trim().trim_end_matches(".md").to_lowercase();
     if let Some(&t) = index
@@ -502,8 +543,10 @@ fn resolve_wiki(site: &Site, name: &str) -> Result<DocId, Diagnostic> {
         .get(&key)
         .or_else(|| index.by_file_name.get(&key))
         .map(Vec::as_slice);
+    let preferred = found.and_then(|many| crate::links::preferred_of(site, many, from));
     match found {
         Some([one]) => Ok(*one),
+        Some(_) if preferred.is_some() => Ok(preferred.unwrap_or(from)),
         Some(many) => {
             let names: Vec<String> = many
                 .iter()

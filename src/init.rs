@@ -1,5 +1,6 @@
 //! `fascia init DIR`: a small working site that builds with the default theme.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
@@ -63,6 +64,70 @@ pub fn create(dir: &Path) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// `fascia init --from-obsidian VAULT DIR`: a site in `dir` that builds
+/// the vault as it is: `config.toml` with `obsidian = true` and the default
+/// theme, and `content` a symbolic link to the vault (the notes are not
+/// touched, copied or moved).
+pub fn from_obsidian(vault: &Path, dir: &Path) -> Result<(), Diagnostic> {
+    let vault = vault.canonicalize().map_err(|e| {
+        Diagnostic::error(
+            "init",
+            format!("cannot read the vault {}: {e}", vault.display()),
+        )
+        .with_help("give the vault's folder (the one holding .obsidian/)")
+    })?;
+    if !vault.is_dir() {
+        return Err(Diagnostic::error(
+            "init",
+            format!("{} is not a folder", vault.display()),
+        ));
+    }
+    if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
+        return Err(Diagnostic::error(
+            "init",
+            format!("{} already exists and is not empty", dir.display()),
+        )
+        .with_help("choose a new folder name (the site's folder, beside the vault)"));
+    }
+    let title = vault
+        .file_name()
+        .map_or("My vault".into(), |n| n.to_string_lossy().replace('"', "'"));
+    let mut config = format!(
+        "title = \"{title}\"\nbase_url = \"https://example.org\"\n# Read the vault as Obsidian does: wikilinks by file name, embeds, callouts,\n# block ids, #tags, folders as sections (docs/authoring.md).\nobsidian = true\n"
+    );
+    let theme_src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("themes")
+        .join(THEME_NAME);
+    if theme_src.is_dir() {
+        let _ = write!(
+            config,
+            "theme = \"{THEME_NAME}\"\n\n[extra.fibre]\n# The footer's About link.\nabout_page = \"@/_index.md\"\n"
+        );
+        copy_dir(&theme_src, &dir.join("themes").join(THEME_NAME))?;
+    } else {
+        for (name, src) in MINIMAL_TEMPLATES {
+            write(&dir.join("templates").join(name), src)?;
+        }
+    }
+    write(&dir.join("config.toml"), &config)?;
+    link_dir(&vault, &dir.join("content"))
+}
+
+#[cfg(unix)]
+fn link_dir(target: &Path, link: &Path) -> Result<(), Diagnostic> {
+    std::os::unix::fs::symlink(target, link)
+        .map_err(|e| Diagnostic::error("io", format!("cannot create {}: {e}", link.display())))
+}
+
+#[cfg(not(unix))]
+fn link_dir(target: &Path, link: &Path) -> Result<(), Diagnostic> {
+    Err(Diagnostic::error(
+        "init",
+        format!("cannot link {} to {}", link.display(), target.display()),
+    )
+    .with_help("copy the vault into the site's content/ folder"))
 }
 
 const MINIMAL_TEMPLATES: &[(&str, &str)] = &[

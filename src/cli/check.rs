@@ -36,6 +36,52 @@ impl Checked {
     }
 }
 
+/// What a site's content uses that fascia read, by kind: the migration
+/// report's `accepted` (shown for a site written for another tool).
+fn accepted(site: &crate::site::Site) -> Vec<(&'static str, usize)> {
+    use crate::markdown::LinkKind;
+    let mut links = [0usize; 5];
+    let (mut blocks, mut callouts, mut diagrams, mut maths, mut marks, mut shortcodes) =
+        (0, 0, 0, 0, 0, 0);
+    for id in site.doc_ids() {
+        let body = &site.doc(id).body;
+        for l in &body.links {
+            let slot = match l.kind {
+                LinkKind::Wiki => 0,
+                LinkKind::Embed => 1,
+                LinkKind::File => 2,
+                LinkKind::Tag => 3,
+                LinkKind::Glossary => continue,
+                _ => 4,
+            };
+            links[slot] += 1;
+        }
+        blocks += body.block_ids.len();
+        shortcodes += body.shortcodes.len();
+        let count = |needle: &str| body.html.matches(needle).count();
+        callouts +=
+            count("<div class=\"callout callout-") + count("<details class=\"callout callout-");
+        diagrams += count("<pre class=\"mermaid\">");
+        maths += count("<math");
+        marks += count("<mark>");
+    }
+    vec![
+        ("pages", site.pages.len()),
+        ("sections", site.sections.len()),
+        ("wikilinks", links[0]),
+        ("other links", links[4]),
+        ("note embeds", links[1]),
+        ("files (embeds and links)", links[2]),
+        ("inline tags", links[3]),
+        ("block ids", blocks),
+        ("callouts", callouts),
+        ("mermaid diagrams", diagrams),
+        ("maths", maths),
+        ("highlights", marks),
+        ("shortcodes", shortcodes),
+    ]
+}
+
 pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
     let started = Instant::now();
     let lap = |what: &str| {
@@ -54,12 +100,14 @@ pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
         serving: false,
     };
     let mut checked = None;
+    let mut foreign: Option<(bool, Vec<(&'static str, usize)>)> = None;
     // Every problem of the run together: link errors do not stop the
     // health checks, whose warnings are reported beside them.
     let mut diags = match pipeline::load_and_link_all(&opts) {
         Ok(linked) => {
             lap("load, parse and link");
             checked = Some(Checked::of(&linked.site));
+            foreign = Some((linked.site.config.obsidian, accepted(&linked.site)));
             let mut d = linked.diagnostics.clone();
             // Every template compiled, so syntax errors show without a build.
             if let Err(errors) = crate::templates::compile(&linked.templates, &linked.site.root) {
@@ -93,6 +141,12 @@ pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
     if args.strict {
         diags.make_strict();
     }
+    // A site written for another tool (an Obsidian vault, or settings of
+    // another tool ignored) gets the migration report.
+    let migration = foreign.and_then(|(obsidian, accepted)| {
+        let m = crate::report::Migration::of(&diags, &accepted);
+        (obsidian || !m.ignored.is_empty()).then_some(m)
+    });
     match args.format {
         Format::Json => {
             let summary = serde_json::json!({
@@ -100,7 +154,10 @@ pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
                 "warnings": diags.warning_count(),
                 "checked": checked,
             });
-            let doc = serde_json::json!({ "diagnostics": diags.items, "summary": summary });
+            let mut doc = serde_json::json!({ "diagnostics": diags.items, "summary": summary });
+            if let Some(m) = &migration {
+                doc["migration"] = serde_json::json!(m);
+            }
             println!(
                 "{}",
                 serde_json::to_string_pretty(&doc).expect("diagnostics serialise")
@@ -108,6 +165,11 @@ pub(super) fn check(args: &CheckArgs, v: Verbosity) -> ExitCode {
         }
         Format::Text => {
             print_diagnostics(&diags, v);
+            if let Some(m) = &migration
+                && !v.quiet()
+            {
+                eprint!("{}", m.text());
+            }
             let problems = match (diags.error_count(), diags.warning_count()) {
                 (0, 0) => "no problems".to_string(),
                 (e, 0) => plural(e, "error", "errors"),

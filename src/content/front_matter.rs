@@ -105,6 +105,8 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub path: Option<String>,
+    /// A list, or one name alone (`aliases: Fold`, as Obsidian accepts).
+    #[serde(deserialize_with = "de_one_or_many")]
     pub aliases: Vec<String>,
     pub template: Option<String>,
     pub taxonomies: indexmap::IndexMap<String, Vec<String>>,
@@ -140,6 +142,20 @@ impl FrontMatter {
         self.redirect_to = None;
         self.render = None;
     }
+}
+
+fn de_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+        None => Vec::new(),
+    })
 }
 
 fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SiteDate>, D::Error> {

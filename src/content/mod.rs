@@ -6,6 +6,7 @@
 
 pub mod date;
 pub mod front_matter;
+pub mod vault;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -187,6 +188,9 @@ pub fn parse_file(
     }
     if split.format == front_matter::Format::None || (cx.markdown.obsidian && fm.title.is_none()) {
         fm.title = Some(title_without_front_matter(&file.rel, &body));
+    }
+    if cx.markdown.obsidian {
+        vault::tags_as_taxonomy(&mut fm, &body);
     }
     let mut warnings = warnings;
     for (line, col, lang) in &body.unknown_languages {

@@ -12,7 +12,10 @@
 //!
 //! Links are resolved later by the link stage, which knows every page.
 
+mod callout_icons;
+mod callouts;
 pub mod chunk;
+mod embeds;
 pub mod glossary_linker;
 pub mod headings;
 pub mod highlight;
@@ -32,6 +35,7 @@ use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_d
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
+pub use embeds::{EMBED_MARKER, file_extension};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
 pub use shortcodes::{ShortcodeCall, ShortcodeError};
@@ -62,6 +66,14 @@ pub enum LinkKind {
     Url,
     /// Anything else (a full `https://` URL, `mailto:`...): left unchanged.
     External,
+    /// `![[image.png]]`, `[[file.pdf]]`: a file of the vault by its name or
+    /// path (Obsidian); the link stage finds it among content's files.
+    File,
+    /// `![[Note]]`, `![[Note#Heading]]`, `![[Note#^block]]`: a note, or part
+    /// of it, shown in place (Obsidian); resolved as a wikilink.
+    Embed,
+    /// `#tag` in the text (Obsidian): the tag's page of the `tags` taxonomy.
+    Tag,
 }
 
 /// One link in a body, before resolution.
@@ -108,6 +120,11 @@ pub struct Body {
     pub unknown_languages: Vec<(usize, usize, String)>,
     /// Maths that did not parse: (line, column, message); shown as code.
     pub math_errors: Vec<(usize, usize, String)>,
+    /// Obsidian block ids (`^id` at the end of a paragraph or list item),
+    /// without the caret; each is an anchor `^id` of the page.
+    pub block_ids: Vec<String>,
+    /// Obsidian inline `#tags`, as written (without `#`), in order.
+    pub tags: Vec<String>,
     /// Where the heading anchors were written (a section may move them:
     /// [`headings::restyle_anchors`]).
     pub anchor_links: AnchorLinks,
@@ -133,9 +150,10 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.footnotes = true;
     o.extension.description_lists = cfg.definition_list.unwrap_or(true);
-    o.extension.alerts = cfg.github_alerts.unwrap_or(true);
+    // Obsidian's callouts (every kind, foldable) are read by `callouts`.
+    o.extension.alerts = cfg.github_alerts.unwrap_or(true) && !cfg.obsidian;
     o.extension.wikilinks_title_after_pipe = true;
-    o.extension.math_dollars = cfg.math == Some(true);
+    o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;
     o.parse.smart = cfg.smart_punctuation;
     o.parse.relaxed_autolinks = false;
@@ -259,11 +277,11 @@ impl<'o> Pass<'o> {
         // Node addresses of the last piece's tree may come again.
         walk.block = None;
         if opts.markdown.obsidian {
-            obsidian_link_texts(root);
+            obsidian::link_texts(root);
         }
         let first_heading = walk.body.headings.len();
         walk.headings(root);
-        if opts.markdown.math == Some(true) {
+        if opts.markdown.math.unwrap_or(opts.markdown.obsidian) {
             maths(root, &mut walk.body.math_errors);
         }
         let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
@@ -275,6 +293,13 @@ impl<'o> Pass<'o> {
                 &mut walk.body.links,
             );
         }
+        if opts.markdown.obsidian {
+            callouts::callouts(&arena, root);
+            obsidian::block_ids(&arena, root, &mut walk.body.block_ids);
+            embeds::embeds(&arena, root, &mut walk.body);
+            obsidian::tags(&arena, root, &mut walk.body);
+        }
+        embeds::diagrams(root);
         toc_markers(root, &walk.body.headings);
         walk.links(root);
         self.plain.read(root);
@@ -537,36 +562,6 @@ fn start_of(pos: Sourcepos) -> (usize, usize) {
     (pos.start.line, pos.start.column)
 }
 
-/// Obsidian shows `[[Note#Heading]]` as "Note > Heading" and `[[#Heading]]`
-/// as "Heading": a wikilink without a label whose text is its target gets
-/// that text.
-fn obsidian_link_texts<'a>(root: &'a AstNode<'a>) {
-    for node in root.descendants() {
-        let url = match &node.data.borrow().value {
-            NodeValue::WikiLink(w) if w.url.contains('#') => w.url.clone(),
-            _ => continue,
-        };
-        let Some(child) = node.first_child() else {
-            continue;
-        };
-        if child.next_sibling().is_some() {
-            continue;
-        }
-        let mut data = child.data.borrow_mut();
-        if let NodeValue::Text(t) = &mut data.value
-            && t.trim() == url.trim()
-        {
-            let (page, heading) = url.split_once('#').unwrap_or(("", &url));
-            let shown = if page.trim().is_empty() {
-                heading.trim().to_string()
-            } else {
-                format!("{} > {}", page.trim(), heading.trim())
-            };
-            *t = shown.into();
-        }
-    }
-}
-
 /// Check the languages fenced code names (loading the syntaxes only when
 /// one does); unknown ones go to [`Body::unknown_languages`]. True when a
 /// block can be highlighted.
@@ -580,6 +575,9 @@ fn code_languages<'a>(root: &'a AstNode<'a>, body: &mut Body) -> bool {
         let lang = highlight::fence_language(&cb.info);
         if !cb.fenced || lang.is_empty() {
             continue;
+        }
+        if lang == "mermaid" {
+            continue; // a diagram: `embeds::diagrams`
         }
         if highlight::knows(lang) {
             any = true;

@@ -185,6 +185,10 @@ pub fn assemble(
     (glossary, bibliography): (Glossary, Bibliography),
     (template_dirs, static_dirs): (Vec<PathBuf>, Vec<PathBuf>),
 ) -> Site {
+    let mut docs = docs;
+    if config.obsidian {
+        content::vault::add_folder_sections(&mut docs);
+    }
     let (sections, pages) = content::assemble(docs, assets, opts.drafts);
     let bundled: std::collections::HashSet<&str> = pages
         .iter()

@@ -29,6 +29,7 @@ use crate::site::{DocId, Site};
 use crate::templates::{TemplateSet, template_error};
 use context::{PageObj, SectionObj};
 
+mod embeds;
 mod state;
 pub use state::RenderState;
 
@@ -37,9 +38,21 @@ pub fn ser<T: serde::Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-/// Replace link placeholders in `html` with resolved URLs.
+/// Replace link placeholders in `html` (in `href` and `src` values) with
+/// resolved URLs, and transclusion markers with what they show
+/// ([`embeds`]).
 pub fn substitute_links(html: &str, links: &[ResolvedLink], site: &Site) -> String {
-    let needle = format!("href=\"{LINK_PLACEHOLDER}");
+    embeds::expand(
+        substitute_only(html, links, site),
+        links,
+        site,
+        &mut Vec::new(),
+    )
+}
+
+/// [`substitute_links`] without the transclusions.
+pub(crate) fn substitute_only(html: &str, links: &[ResolvedLink], site: &Site) -> String {
+    let needle = format!("=\"{LINK_PLACEHOLDER}");
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
@@ -48,7 +61,7 @@ pub fn substitute_links(html: &str, links: &[ResolvedLink], site: &Site) -> Stri
         let after = &rest[i + needle.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let n: usize = after[..digits].parse().unwrap_or(usize::MAX);
-        out.push_str("href=\"");
+        out.push_str("=\"");
         if let Some(link) = links.get(n) {
             write_href(&mut out, link, site);
         } else {
@@ -68,6 +81,9 @@ fn write_href(out: &mut String, link: &ResolvedLink, site: &Site) {
                 "#{}\" class=\"citation",
                 link.anchor.as_deref().unwrap_or("")
             );
+        }
+        (LinkKind::File | LinkKind::Tag, _) => {
+            out.push_str(&site.config.permalink(link.url.as_deref().unwrap_or("/")));
         }
         (LinkKind::SamePage, _) => {
             let _ = write!(out, "#{}", link.anchor.as_deref().unwrap_or(""));
