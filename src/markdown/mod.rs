@@ -15,6 +15,7 @@
 pub mod glossary_linker;
 pub mod headings;
 pub mod highlight;
+mod images;
 pub mod math;
 pub mod nesting;
 pub mod obsidian;
@@ -97,6 +98,9 @@ pub struct Body {
     pub summary: Option<String>,
     /// Images without alt text, by position.
     pub images_without_alt: Vec<(usize, usize)>,
+    /// Local images and `figure` shortcodes, in the order they are marked
+    /// in the HTML (see [`crate::images`]).
+    pub images: Vec<crate::images::ImageRef>,
     /// Full `http(s)://` URLs written in the body: outside addresses, even
     /// on the site's own host (see [`crate::site::Site::outside_urls`]).
     pub outside_urls: Vec<String>,
@@ -190,6 +194,7 @@ pub fn render(src: &str, opts: &RenderOptions<'_>) -> Result<Body, ShortcodeErro
     let plain = plain::PlainStream::of(root);
     walk.body.word_count = plain.words;
     walk.body.text_start = plain.start;
+    images::mark(root, &extracted.calls, &mut walk.body.images);
 
     let ids: Vec<String> = walk.body.headings.iter().map(|h| h.id.clone()).collect();
     let adapter = HeadingIds {

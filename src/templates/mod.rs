@@ -21,6 +21,7 @@ pub mod collections;
 pub mod dates;
 pub mod filters;
 pub mod functions;
+pub mod images;
 pub mod printing;
 pub mod set_global;
 pub mod testers;
@@ -28,8 +29,10 @@ pub mod theme;
 pub mod translate;
 
 /// Shortcodes fascia provides when neither the site nor the theme has one.
-pub const BUILTIN_SHORTCODES: &[(&str, &str)] =
-    &[("comparison", include_str!("../builtin/comparison.html"))];
+pub const BUILTIN_SHORTCODES: &[(&str, &str)] = &[
+    ("comparison", include_str!("../builtin/comparison.html")),
+    ("figure", include_str!("../builtin/figure.html")),
+];
 
 /// Template sources, by name (`page.html`, `shortcodes/note.html`).
 #[derive(Debug, Clone, Default)]
