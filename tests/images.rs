@@ -1,13 +1,14 @@
 //! Images (issue 22, points 1, 2 and 6): Markdown images get their size,
 //! lazy loading and WebP copies in `srcset`; copies are cached between
 //! builds; a missing alt is a warning and an unreadable image an error at
-//! file:line:col; Zola's `resize_image` and `get_image_metadata` with the
+//! `file:line:col`; Zola's `resize_image` and `get_image_metadata` with the
 //! examples of Zola's documentation (a 300 x 380 image); figures numbered
 //! per page; link cards as `og:image`. Every image is made here, by the
 //! `image` crate.
 
 mod harness;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -319,14 +320,13 @@ fn resize_image_follows_zolas_documented_examples() {
         ("op=\"fill\", width=100, height=200", (100, 200)),
         ("width=150, height=150", (150, 150)),
     ];
-    let template: String = calls
-        .iter()
-        .map(|(args, _)| {
-            format!(
-                "{{% set r = resize_image(path=\"zola.png\", {args}) %}}{{{{ r.width }}}}x{{{{ r.height }}}} {{{{ r.orig_width }}}}x{{{{ r.orig_height }}}} {{{{ r.static_path }}}} {{{{ r.url }}}}\n"
-            )
-        })
-        .collect();
+    let mut template = String::new();
+    for (args, _) in &calls {
+        let _ = writeln!(
+            template,
+            "{{% set r = resize_image(path=\"zola.png\", {args}) %}}{{{{ r.width }}}}x{{{{ r.height }}}} {{{{ r.orig_width }}}}x{{{{ r.orig_height }}}} {{{{ r.static_path }}}} {{{{ r.url }}}}"
+        );
+    }
     let out = probe(&site, &template);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), calls.len(), "{out}");

@@ -220,7 +220,7 @@ pub fn process(jobs: Vec<Job>, cache: &Cache) -> (Vec<(String, PathBuf)>, Vec<Fa
         .into_par_iter()
         .map(|(source, jobs)| match source {
             Some(src) => resize_group(&src, jobs, cache),
-            None => jobs.into_par_iter().map(|j| draw_card(j, cache)).collect(),
+            None => jobs.par_iter().map(|j| draw_card(j, cache)).collect(),
         })
         .collect();
     let mut done = Vec::new();
@@ -278,7 +278,7 @@ fn resize_group(
         .collect()
 }
 
-fn draw_card(job: Job, cache: &Cache) -> Result<(String, PathBuf), Failure> {
+fn draw_card(job: &Job, cache: &Cache) -> Result<(String, PathBuf), Failure> {
     let Work::Card { svg } = &job.work else {
         unreachable!("cards only")
     };

@@ -91,6 +91,8 @@ pub fn plan(op: Op, w: u32, h: u32) -> Plan {
                 return sized(tw, th);
             }
             // Crop the source to the target's aspect ratio, centred.
+            // Both factors are positive: the product is a positive size.
+            #[allow(clippy::cast_sign_loss)]
             let side = |f: f64, t: u32, max: u32| ((f * f64::from(t)).round() as u32).clamp(1, max);
             let crop = if fw < fh {
                 let ch = side(fw, th, h);

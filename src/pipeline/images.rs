@@ -2,7 +2,7 @@
 //!
 //! [`survey`] (after linking, in `check` too): every local image of every
 //! body -> its file, size and the WebP copies `srcset` offers (queued), or an
-//! error at the image's file:line:col when the file cannot be read.
+//! error at the image's `file:line:col` when the file cannot be read.
 //! [`produce`] (after rendering, which queues `resize_image` copies and link
 //! cards): every queued job made through the cache, in parallel, and copied
 //! into the output with the rest of the site.

@@ -90,13 +90,11 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             jobs: Arc::clone(&site.images.jobs),
         },
     );
-    for (name, what) in [("trans", "translations (`trans`, `[languages]`)")] {
-        env.add_function(name, move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
-            Err(fail(format!(
-                "{name}(): fascia does not build {what} yet; remove the call or guard it with a setting in config.extra"
-            )))
-        });
-    }
+    env.add_function("trans", move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
+        Err(fail(
+            "trans(): fascia does not build translations (`trans`, `[languages]`) yet; remove the call or guard it with a setting in config.extra".to_string(),
+        ))
+    });
 }
 
 fn find_term<'a>(st: &'a RenderState, kind: &str, name: &str) -> Option<(&'a Taxonomy, &'a Term)> {

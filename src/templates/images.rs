@@ -85,7 +85,7 @@ fn size_arg(args: &Args, at: usize, name: &str) -> Result<Option<u32>, Error> {
 }
 
 /// `resize_image(path, width, height, op="fill", format="auto", quality)`:
-/// {url, static_path, width, height, orig_width, orig_height}.
+/// `{url, static_path, width, height, orig_width, orig_height}`.
 fn resize_image(
     f: &ImageFunctions,
     probed: &Probed,
@@ -111,16 +111,15 @@ fn resize_image(
     let file = find(f, &path)?;
     let source = {
         let cached = probed.lock().ok().and_then(|m| m.get(&file).cloned());
-        match cached {
-            Some(s) => s,
-            None => {
-                let s = crate::images::probe(&file)
-                    .map_err(|e| fail(format!("resize_image: cannot read `{path}`: {e}")))?;
-                if let Ok(mut m) = probed.lock() {
-                    m.insert(file.clone(), s.clone());
-                }
-                s
+        if let Some(s) = cached {
+            s
+        } else {
+            let s = crate::images::probe(&file)
+                .map_err(|e| fail(format!("resize_image: cannot read `{path}`: {e}")))?;
+            if let Ok(mut m) = probed.lock() {
+                m.insert(file.clone(), s.clone());
             }
+            s
         }
     };
     let Some(src_format) = source.format else {
