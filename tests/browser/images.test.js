@@ -135,15 +135,17 @@ async function layoutShift(urlPath) {
   }
 }
 
-test("images with fascia's sizes do not shift the page as they load", async () => {
+test("images with fascia's sizes do not shift the page as they load", async (t) => {
   const { cls, kinds } = await layoutShift("/sized/");
+  t.diagnostic(`CLS with sizes: ${cls}`);
   assert.ok(cls < 0.01, `CLS ${cls} with sized images`);
   // Chromium took the WebP copies; the first image is eager, the rest lazy.
   assert.deepEqual(kinds.map((k) => k[0]), ["webp", "webp", "webp"]);
   assert.deepEqual(kinds.map((k) => k[1]), [null, "lazy", "lazy"]);
 });
 
-test("the same images without a size do shift it (the measure works)", async () => {
+test("the same images without a size do shift it (the measure works)", async (t) => {
   const { cls } = await layoutShift("/unsized/");
+  t.diagnostic(`CLS without sizes: ${cls}`);
   assert.ok(cls > 0.05, `CLS ${cls} without sizes: the control should shift`);
 });
