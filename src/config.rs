@@ -61,6 +61,8 @@ pub struct Config {
     pub obsidian: bool,
     /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
     pub link_checker: LinkCheckerConfig,
+    /// `[images]`: responsive sizes of Markdown images and link cards.
+    pub images: ImagesConfig,
     pub extra: toml::Table,
 }
 
@@ -84,6 +86,7 @@ impl Default for Config {
             compile_sass: false,
             obsidian: false,
             link_checker: LinkCheckerConfig::default(),
+            images: ImagesConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -208,6 +211,65 @@ pub enum LinkLevel {
 impl LinkCheckerConfig {
     pub fn internal_links_warn(&self) -> bool {
         self.internal_level == Some(LinkLevel::Warn)
+    }
+}
+
+/// `[images]` (fascia's own table): the widths and formats Markdown images
+/// are offered at (`srcset`), and the per-page link cards (`og:image`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImagesConfig {
+    /// Widths, in pixels, of the smaller copies offered in `srcset` (only
+    /// those below the image's own width are made).
+    pub widths: Vec<u32>,
+    /// Formats of those copies: `webp` (the original stays the fallback),
+    /// or none (`[]`: images get their sizes and lazy loading only).
+    pub formats: Vec<String>,
+    /// Encoder quality of the copies, 1 to 100.
+    pub quality: u8,
+    /// A picture per page for link previews (`og:image`), drawn at build time.
+    pub link_cards: bool,
+}
+
+impl ImagesConfig {
+    /// What is wrong with the settings: (key, message, help).
+    fn problems(&self) -> Vec<(&'static str, String, &'static str)> {
+        let mut out = Vec::new();
+        for f in &self.formats {
+            if f != "webp" {
+                out.push((
+                    "formats",
+                    format!("fascia cannot make `{f}` copies of images"),
+                    "use formats = [\"webp\"], or [] for no copies",
+                ));
+            }
+        }
+        if !(1..=100).contains(&self.quality) {
+            out.push((
+                "quality",
+                format!("quality {} is outside 1 to 100", self.quality),
+                "80 is a good balance of size and sharpness",
+            ));
+        }
+        if self.widths.iter().any(|&w| w == 0 || w > 8192) {
+            out.push((
+                "widths",
+                "image widths must be between 1 and 8192 pixels".to_string(),
+                "for example widths = [480, 960, 1440]",
+            ));
+        }
+        out
+    }
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        Self {
+            widths: vec![480, 960, 1440],
+            formats: vec!["webp".into()],
+            quality: 80,
+            link_cards: false,
+        }
     }
 }
 
@@ -593,6 +655,21 @@ impl Config {
                 ));
             }
         }
+        errors.extend(
+            self.images
+                .problems()
+                .into_iter()
+                .map(|(key, message, help)| {
+                    toml_pos::at_key(
+                        Diagnostic::error("invalid-images-config", message).with_help(help),
+                        file,
+                        src,
+                        src,
+                        0,
+                        &["images", key],
+                    )
+                }),
+        );
         let mut seen = std::collections::HashSet::new();
         for t in &self.taxonomies {
             if !seen.insert(t.name.as_str()) {

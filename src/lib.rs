@@ -26,7 +26,7 @@
 //! 11. `knowledge`: a knowledge base's data files: references, glossary, facts.
 //! 12. `content`: documents, front matter, pages and sections, the loader.
 //! 13. `markdown` `markdown::chunk`: comrak, shortcodes, headings, links; huge bodies parsed in pieces.
-//! 14. `output`: the in-memory output, path -> bytes.
+//! 14. `output` `images`: the in-memory output, path -> bytes; images: sizes, resized copies, link cards, their cache.
 //! 15. `config`: `config.toml`, validated.
 //! 16. `diagnostics` `report` `toml_pos` `url_path` `swar` `timing` `hash`: the byte tools: errors and their printing, positions, paths, hashing, timing.
 //! <!-- /layers -->
@@ -41,6 +41,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod graph;
 pub mod hash;
+pub mod images;
 pub mod init;
 pub mod knowledge;
 pub mod links;

@@ -34,6 +34,8 @@ pub struct Site {
     pub content_assets: Vec<(PathBuf, String)>,
     /// Filled by the link stage.
     pub graph: LinkGraph,
+    /// Filled by the image stage after linking (see [`crate::images`]).
+    pub images: crate::images::SiteImages,
     /// Built for `fascia serve`: no cache-busting hashes, so a stylesheet edit
     /// changes only the stylesheet.
     pub serving: bool,

@@ -342,10 +342,6 @@ fn functions_not_built_yet_say_so() {
     for (call, says) in [
         ("trans(key=\"hello\")", "does not build translations"),
         (
-            "resize_image(path=\"a.png\", width=10, op=\"fit\")",
-            "does not build image processing",
-        ),
-        (
             "get_url(path=\"@/posts/first.md\", lang=\"fr\")",
             "multilingual sites are not built yet",
         ),

@@ -42,6 +42,7 @@ pub const TOP: &[(&str, Rule)] = &[
     ("extra", Used),
     ("facts", Used),
     ("knowledge", Table(KNOWLEDGE)),
+    ("images", Table(IMAGES)),
     ("offline", Used),
     ("obsidian", Used),
     // Zola switches and feed settings, honoured when [search]/[feed] are absent.
@@ -154,6 +155,13 @@ const SEARCH: &[(&str, Rule)] = &[
 ];
 
 const NO_EXTERNAL: &str = "fascia fetches no external links";
+
+const IMAGES: &[(&str, Rule)] = &[
+    ("widths", Used),
+    ("formats", Used),
+    ("quality", Used),
+    ("link_cards", Used),
+];
 
 const LINK_CHECKER: &[(&str, Rule)] = &[
     ("internal_level", Used),

@@ -19,6 +19,7 @@ mod embeds;
 pub mod glossary_linker;
 pub mod headings;
 pub mod highlight;
+mod images;
 pub mod math;
 pub mod nesting;
 pub mod obsidian;
@@ -110,6 +111,9 @@ pub struct Body {
     pub summary: Option<String>,
     /// Images without alt text, by position.
     pub images_without_alt: Vec<(usize, usize)>,
+    /// Local images and `figure` shortcodes, in the order they are marked
+    /// in the HTML (see [`crate::images`]).
+    pub images: Vec<crate::images::ImageRef>,
     /// Full `http(s)://` URLs written in the body: outside addresses, even
     /// on the site's own host (see [`crate::site::Site::outside_urls`]).
     pub outside_urls: Vec<String>,
@@ -224,6 +228,7 @@ pub fn render_in_pieces(
             pass.piece(text, 0, false);
             pass.finish()
         });
+    images::mark_calls(&extracted.calls, &mut body.images);
     body.shortcodes = extracted.calls;
     Ok(body)
 }
@@ -303,6 +308,7 @@ impl<'o> Pass<'o> {
         toc_markers(root, &walk.body.headings);
         walk.links(root);
         self.plain.read(root);
+        images::mark(root, &mut walk.body.images);
 
         let adapter = HeadingIds {
             ids: walk.body.headings[first_heading..]

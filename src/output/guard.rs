@@ -99,7 +99,15 @@ pub fn check_output_dir(
     if root.starts_with(&out_abs) {
         return refuse("it is the site root or contains it");
     }
-    for source in ["content", "templates", "static", "data", "themes", "sass"] {
+    for source in [
+        "content",
+        "templates",
+        "static",
+        "data",
+        "themes",
+        "sass",
+        ".fascia-cache",
+    ] {
         if overlaps(&out_abs, &root.join(source)) {
             return refuse(&format!(
                 "it is, holds or lies inside the site's {source}/ folder"

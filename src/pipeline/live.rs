@@ -132,6 +132,9 @@ impl Live {
             if ids(&doc) != ids(old) {
                 return Err(Fallback::Full); // anchors others link to may have changed
             }
+            if !doc.body.images.is_empty() || !old.body.images.is_empty() {
+                return Err(Fallback::Full); // images are placed by a full build (cached)
+            }
             edits.push((id, doc));
         }
         if edits.is_empty() {
@@ -268,6 +271,11 @@ impl Live {
             crate::output::OutputFile::Bytes(b) => Some((k, (*b).clone())),
             crate::output::OutputFile::Copy(_) => None,
         });
+        // Copies templates asked for (`resize_image` in a shortcode).
+        let image_errors = super::images::produce(&self.state.site, &mut self.output);
+        if !image_errors.is_empty() {
+            return Err(errors(image_errors));
+        }
         self.search_stale = true;
         Ok(self.take_changed(files.into_iter().chain(feed_files)))
     }

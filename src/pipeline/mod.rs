@@ -4,6 +4,7 @@
 //! `link`, `build` writes the output atomically, `serve` keeps it in memory.
 
 mod cache;
+pub mod images;
 pub mod live;
 mod stages;
 
@@ -99,6 +100,10 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     site.graph.paths = crate::site_paths::SitePaths::build(&site, &|t| templates.has(t));
     diags.extend(crate::graph::link(&mut site));
     clock.lap("link");
+    let (site_images, image_diags) = images::survey(&site, images::builtin_figure(&templates));
+    site.images = site_images;
+    diags.extend(image_diags);
+    clock.lap("images");
     diags.sort();
     Ok(Linked {
         site,
@@ -147,6 +152,7 @@ pub fn render_state(
     let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
     diags.extend(render_diags);
     diags.extend(crate::search::add(state, &mut output, index));
+    diags.extend(images::produce(&state.site, &mut output));
     let failed = diags.iter().any(Diagnostic::is_error);
     diagnostics.extend(diags);
     diagnostics.sort();

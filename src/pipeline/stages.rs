@@ -211,6 +211,7 @@ pub fn assemble(
         static_dirs,
         content_assets,
         graph: crate::graph::LinkGraph::default(),
+        images: crate::images::SiteImages::default(),
         serving: opts.serving,
     }
 }

@@ -3,8 +3,7 @@
 //! filters that read the site (`get_page`, `get_section`, `get_url`,
 //! `get_taxonomy_url`, `get_taxonomy_term`, `get_hash`, `load_data`, the
 //! `markdown` filter...), and clear errors for Zola's functions fascia does
-//! not have yet (`trans`, `resize_image`, `get_image_metadata`,
-//! `get_url(lang=)` for another language).
+//! not have yet (`trans`, `get_url(lang=)` for another language).
 
 use std::sync::Arc;
 

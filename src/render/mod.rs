@@ -38,6 +38,28 @@ pub fn ser<T: serde::Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
+/// Document `slot`'s body HTML with its links resolved and its images
+/// sized (see [`crate::images`]); figures are numbered here unless
+/// shortcodes may add more (then after they are rendered).
+pub fn finish_html(html: &str, slot: usize, site: &Site) -> String {
+    let html = substitute_links(html, &site.graph.resolved[slot], site);
+    let images = site.images.of(slot);
+    if images.is_empty() {
+        return html;
+    }
+    let html = crate::images::html::substitute(&html, images);
+    let id = if slot < site.pages.len() {
+        DocId::Page(slot)
+    } else {
+        DocId::Section(slot - site.pages.len())
+    };
+    if site.doc(id).body.shortcodes.is_empty() {
+        crate::images::html::number_figures(&html).into_owned()
+    } else {
+        html
+    }
+}
+
 /// Replace link placeholders in `html` (in `href` and `src` values) with
 /// resolved URLs, and transclusion markers with what they show
 /// ([`embeds`]).
@@ -112,7 +134,7 @@ pub fn finish_body(
 ) -> (String, Vec<Diagnostic>) {
     let site = &state.site;
     let doc = site.doc(id);
-    let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
+    let html = finish_html(&doc.body.html, site.slot(id), site);
     if doc.body.shortcodes.is_empty() {
         return (html, Vec::new());
     }
@@ -163,7 +185,7 @@ fn finish_bodies(
             if doc.body.shortcodes.is_empty() {
                 return (None, Vec::new());
             }
-            let html = substitute_links(&doc.body.html, &site.graph.resolved[site.slot(id)], site);
+            let html = finish_html(&doc.body.html, site.slot(id), site);
             let (html, diags) = render_shortcodes(state, env, set, id, html);
             (Some(html), diags)
         })
@@ -212,6 +234,9 @@ fn render_shortcodes(
         ctx.insert("page".into(), page.clone());
         ctx.insert("section".into(), section.clone());
         ctx.insert("config".into(), state.config_value.clone());
+        if call.name == "figure" {
+            ctx.insert("image".into(), figure_image(state, id, n));
+        }
         let name = format!("shortcodes/{}.html", call.name);
         let rendered = env.get_template(&name).and_then(|t| t.render(&ctx));
         let output = match rendered {
@@ -237,7 +262,24 @@ fn render_shortcodes(
             html = html.replacen(&token, &output, 1);
         }
     }
+    let html = crate::images::html::number_figures(&html).into_owned();
     (html, diags)
+}
+
+/// The sized image of `figure` shortcode call `n` of document `id`, as HTML
+/// (undefined when fascia did not place it: a site's own `figure`).
+fn figure_image(state: &RenderState, id: DocId, n: usize) -> Value {
+    let site = &state.site;
+    let slot = site.slot(id);
+    site.doc(id)
+        .body
+        .images
+        .iter()
+        .position(|r| r.shortcode == Some(n))
+        .and_then(|k| site.images.of(slot).get(k)?.as_ref())
+        .map_or(Value::UNDEFINED, |p| {
+            Value::from_safe_string(crate::images::html::picture(p))
+        })
 }
 
 /// The bytes of a file as an earlier build made them, by output path.

@@ -62,6 +62,8 @@ struct Article {
     content: String,
     template: Option<String>,
     references_prefix: String,
+    /// The article's numbered figures (ids as prefixed here).
+    figures: Vec<crate::images::html::FigureEntry>,
 }
 
 /// Where one article is: its anchor (the prefix of its ids) and its URL path.
@@ -200,6 +202,7 @@ pub fn articles(state: &Arc<RenderState>) -> Value {
                 },
                 depth,
                 title: site.title_of(id).to_string(),
+                figures: crate::images::html::figure_list(&content),
                 content,
                 template: site.doc(id).fm.template.clone(),
                 references_prefix: format!("{prefix}--"),

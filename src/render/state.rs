@@ -11,7 +11,7 @@ use minijinja::value::Value;
 
 use rayon::prelude::*;
 
-use super::{ser, substitute_links, taxonomy};
+use super::{finish_html, ser, taxonomy};
 use crate::content::Document;
 use crate::site::{DocId, Site};
 
@@ -51,11 +51,7 @@ impl RenderState {
                     .par_iter()
                     .filter(|&&id| site.doc(id).body.shortcodes.is_empty())
                     .map(|&id| {
-                        let html = substitute_links(
-                            &site.doc(id).body.html,
-                            &site.graph.resolved[site.slot(id)],
-                            &site,
-                        );
+                        let html = finish_html(&site.doc(id).body.html, site.slot(id), &site);
                         (id, html)
                     })
                     .collect();
@@ -101,11 +97,7 @@ impl RenderState {
         Some(if self.prefinished {
             Cow::Borrowed(doc.body.html.as_str())
         } else {
-            Cow::Owned(substitute_links(
-                &doc.body.html,
-                &self.site.graph.resolved[slot],
-                &self.site,
-            ))
+            Cow::Owned(finish_html(&doc.body.html, slot, &self.site))
         })
     }
 

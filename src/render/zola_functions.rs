@@ -1,8 +1,8 @@
 //! Zola's template functions over the site's taxonomies and files:
 //! `get_taxonomy`, `get_taxonomy_url`, `get_taxonomy_term`, `load_data`,
-//! `get_hash`, `get_image_metadata` (read from the file's header); and
-//! `trans` and `resize_image`, which fail with a message naming what fascia
-//! does not build yet.
+//! `get_hash`, `get_image_metadata` (read from the file's header); the
+//! image functions (`resize_image`, `link_card`: [`crate::templates::images`]);
+//! and `trans`, which fails with a message naming what fascia does not build yet.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -76,16 +76,25 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             Ok(minijinja::context! { width => width, height => height, format => format, mime => mime })
         },
     );
-    for (name, what) in [
-        ("trans", "translations (`trans`, `[languages]`)"),
-        ("resize_image", "image processing (`resize_image`)"),
-    ] {
-        env.add_function(name, move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
-            Err(fail(format!(
-                "{name}(): fascia does not build {what} yet; remove the call or guard it with a setting in config.extra"
-            )))
-        });
-    }
+    let site = &state.site;
+    let root = &site.root;
+    let mut dirs = vec![root.clone(), root.join("static"), root.join("content")];
+    dirs.extend(site.static_dirs.iter().rev().cloned());
+    crate::templates::images::register(
+        env,
+        crate::templates::images::ImageFunctions {
+            dirs,
+            base_url: site.config.base_url.clone(),
+            site_title: site.config.title.clone(),
+            link_cards: site.config.images.link_cards,
+            jobs: Arc::clone(&site.images.jobs),
+        },
+    );
+    env.add_function("trans", move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
+        Err(fail(
+            "trans(): fascia does not build translations (`trans`, `[languages]`) yet; remove the call or guard it with a setting in config.extra".to_string(),
+        ))
+    });
 }
 
 fn find_term<'a>(st: &'a RenderState, kind: &str, name: &str) -> Option<(&'a Taxonomy, &'a Term)> {

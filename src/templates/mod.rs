@@ -21,6 +21,7 @@ pub mod collections;
 pub mod dates;
 pub mod filters;
 pub mod functions;
+pub mod images;
 pub mod macro_call;
 pub mod printing;
 pub mod set_global;
@@ -33,6 +34,7 @@ pub mod translate;
 pub const BUILTIN_SHORTCODES: &[(&str, &str)] = &[
     ("comparison", include_str!("../builtin/comparison.html")),
     ("fact_matrix", include_str!("../builtin/fact_matrix.html")),
+    ("figure", include_str!("../builtin/figure.html")),
 ];
 
 /// Template sources, by name (`page.html`, `shortcodes/note.html`).

@@ -1,0 +1,267 @@
+//! The HTML of images: what the Markdown stage writes (a plain `<img>`
+//! marked with its index), what replaces it once the file is known
+//! (`<picture>` with WebP copies, `<img>` with its size), figures, and
+//! their numbers.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use super::FigureText;
+
+/// The attribute that marks an image the Markdown stage wrote.
+const MARK: &str = " data-fascia-image=\"";
+
+/// Stands for a figure's number until the body is finished.
+pub const FIGURE_NUMBER: &str = "fascia:figure-number";
+
+/// An image ready to write: its size and the copies `srcset` offers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Placed {
+    /// The address as written (the original, the fallback).
+    pub src: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+    /// (URL, width) of the WebP copies, narrowest first.
+    pub webp: Vec<(String, u32)>,
+    /// The first image of its page: loaded at once, not lazily.
+    pub eager: bool,
+}
+
+/// Text for an attribute or element: `&`, `<`, `>` and `"` escaped.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The `<img>` the Markdown stage writes for image `index` of a body: valid
+/// as it stands, replaced by [`substitute`] when the file is known.
+pub fn marked_img(index: usize, src: &str, alt: &str) -> String {
+    format!(
+        "<img src=\"{}\" alt=\"{}\"{MARK}{index}\">",
+        escape(src),
+        escape(alt)
+    )
+}
+
+/// `<img>` with its size and loading hints, in a `<picture>` offering the
+/// WebP copies when there are any.
+pub fn picture(p: &Placed) -> String {
+    let mut img = format!(
+        "<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
+        escape(&p.src),
+        escape(&p.alt),
+        p.width,
+        p.height
+    );
+    if !p.eager {
+        img.push_str(" loading=\"lazy\" decoding=\"async\"");
+    }
+    img.push('>');
+    if p.webp.is_empty() {
+        return img;
+    }
+    let srcset: Vec<String> = p
+        .webp
+        .iter()
+        .map(|(url, w)| format!("{} {w}w", escape(url)))
+        .collect();
+    format!(
+        "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"(max-width: {w}px) 100vw, {w}px\">{img}</picture>",
+        srcset.join(", "),
+        w = p.width
+    )
+}
+
+/// A numbered figure around `inner` (numbers are filled by [`number_figures`]).
+pub fn figure(inner: &str, text: &FigureText) -> String {
+    let mut out = format!(
+        "<figure class=\"figure\" id=\"figure-{FIGURE_NUMBER}\">{inner}<figcaption><span class=\"figure-label\">Figure {FIGURE_NUMBER}.</span>"
+    );
+    if !text.caption.is_empty() {
+        let _ = write!(out, " {}", escape(&text.caption));
+    }
+    if let Some(credit) = text.credit.as_deref().filter(|c| !c.is_empty()) {
+        let _ = write!(
+            out,
+            " <span class=\"figure-credit\">Credit: {}.</span>",
+            escape(credit.trim_end_matches('.'))
+        );
+    }
+    if let Some(licence) = text.licence.as_deref().filter(|c| !c.is_empty()) {
+        let _ = write!(
+            out,
+            " <span class=\"figure-licence\">Licence: {}.</span>",
+            escape(licence.trim_end_matches('.'))
+        );
+    }
+    out.push_str("</figcaption></figure>\n");
+    out
+}
+
+/// Replace each marked `<img>` whose image is placed with its final HTML.
+pub fn substitute(html: &str, placed: &[Option<Placed>]) -> String {
+    if placed.iter().all(Option::is_none) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + placed.len() * 200);
+    let mut rest = html;
+    while let Some(at) = rest.find(MARK) {
+        let Some(start) = rest[..at].rfind("<img ") else {
+            break;
+        };
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let index: Option<usize> = after[..digits].parse().ok();
+        let Some(end) = after.find('>').map(|e| at + MARK.len() + e + 1) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        match index.and_then(|i| placed.get(i)).and_then(Option::as_ref) {
+            Some(p) => out.push_str(&picture(p)),
+            None => out.push_str(&rest[start..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Number the figures of a finished body in order: 1, 2, 3.
+pub fn number_figures(html: &str) -> Cow<'_, str> {
+    if !html.contains(FIGURE_NUMBER) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut n = 0;
+    for (i, part) in html.split("<figure").enumerate() {
+        if i > 0 {
+            out.push_str("<figure");
+            if part.contains(FIGURE_NUMBER) {
+                n += 1;
+            }
+        }
+        out.push_str(&part.replace(FIGURE_NUMBER, &n.to_string()));
+    }
+    Cow::Owned(out)
+}
+
+/// One figure of a finished body: its id and its caption as plain text
+/// (`Figure 2. Strokes Credit: A.`), for lists of figures.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FigureEntry {
+    pub id: String,
+    pub label: String,
+}
+
+/// The numbered figures of finished `html`, in order.
+pub fn figure_list(html: &str) -> Vec<FigureEntry> {
+    const OPEN: &str = "<figure class=\"figure\" id=\"";
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        rest = &rest[at + OPEN.len()..];
+        let Some(end) = rest.find('"') else { break };
+        let id = rest[..end].to_string();
+        let caption = rest
+            .find("<figcaption>")
+            .zip(rest.find("</figcaption>"))
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| plain(&rest[a + "<figcaption>".len()..b]))
+            .unwrap_or_default();
+        out.push(FigureEntry { id, label: caption });
+    }
+    out
+}
+
+/// Text without tags, entities of [`escape`] undone, spaces collapsed.
+fn plain(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(eager: bool) -> Placed {
+        Placed {
+            src: "a.png".into(),
+            alt: "A \"chart\"".into(),
+            width: 1200,
+            height: 800,
+            webp: vec![("/p/a.480.webp".into(), 480), ("/p/a.webp".into(), 1200)],
+            eager,
+        }
+    }
+
+    #[test]
+    fn marked_images_become_pictures() {
+        let html = format!(
+            "<p>{} and {}</p>",
+            marked_img(0, "a.png", "x"),
+            marked_img(1, "b.png", "y")
+        );
+        let out = substitute(&html, &[Some(placed(false)), None]);
+        assert!(out.contains("<picture><source type=\"image/webp\" srcset=\"/p/a.480.webp 480w, /p/a.webp 1200w\""), "{out}");
+        assert!(out.contains("alt=\"A &quot;chart&quot;\" width=\"1200\" height=\"800\" loading=\"lazy\" decoding=\"async\"></picture>"));
+        assert!(
+            out.contains("<img src=\"b.png\" alt=\"y\" data-fascia-image=\"1\">"),
+            "unplaced kept: {out}"
+        );
+        let eager = picture(&placed(true));
+        assert!(!eager.contains("loading"));
+    }
+
+    #[test]
+    fn figures_are_numbered_in_order() {
+        let text = FigureText {
+            caption: "Strokes".into(),
+            credit: Some("A. Author".into()),
+            licence: Some("CC BY 4.0".into()),
+        };
+        let html = format!(
+            "{}<p>x</p>{}",
+            figure("<img>", &text),
+            figure("<img>", &text)
+        );
+        let out = number_figures(&html);
+        assert!(out.contains("<figure class=\"figure\" id=\"figure-1\"><img><figcaption><span class=\"figure-label\">Figure 1.</span> Strokes <span class=\"figure-credit\">Credit: A. Author.</span> <span class=\"figure-licence\">Licence: CC BY 4.0.</span>"), "{out}");
+        assert!(out.contains("id=\"figure-2\""));
+        let list = figure_list(&out);
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[1].id, "figure-2");
+        assert_eq!(
+            list[0].label,
+            "Figure 1. Strokes Credit: A. Author. Licence: CC BY 4.0."
+        );
+        assert!(!out.contains(FIGURE_NUMBER));
+    }
+}
