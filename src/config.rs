@@ -212,6 +212,18 @@ impl LinkCheckerConfig {
     pub fn internal_links_warn(&self) -> bool {
         self.internal_level == Some(LinkLevel::Warn)
     }
+
+    /// Whether a link to a page that does not exist is only a warning: with
+    /// `internal_level = "warn"`, and in an Obsidian vault unless
+    /// `internal_level = "error"` is set (there a link to a missing note is
+    /// a note not written yet, not a mistake).
+    pub fn missing_page_warns(&self, obsidian: bool) -> bool {
+        match self.internal_level {
+            Some(LinkLevel::Warn) => true,
+            Some(LinkLevel::Error) => false,
+            None => obsidian,
+        }
+    }
 }
 
 /// `[images]` (fascia's own table): the widths and formats Markdown images

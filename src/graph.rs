@@ -313,8 +313,11 @@ pub fn resolve_doc_with(
         match resolve_one(site, id, l) {
             Ok(r) => out.push(r),
             Err(mut d) => {
-                if site.config.link_checker.internal_links_warn()
-                    && matches!(d.code, "missing-page" | "missing-anchor" | "missing-file")
+                let checker = &site.config.link_checker;
+                if (checker.internal_links_warn()
+                    && matches!(d.code, "missing-anchor" | "missing-file"))
+                    || (d.code == "missing-page"
+                        && checker.missing_page_warns(site.config.obsidian))
                 {
                     d.severity = crate::diagnostics::Severity::Warning;
                 }

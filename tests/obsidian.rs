@@ -422,3 +422,33 @@ fn init_from_obsidian_builds_a_vault_without_touching_it() {
         .failure()
         .stderr_has("already exists and is not empty");
 }
+
+#[test]
+fn a_link_to_a_note_not_written_yet_is_a_warning_unless_links_are_strict() {
+    let s = Site::fixture("obsidian");
+    s.write(
+        "content/Inbox/Idea.md",
+        "Next: [[A note to write]] and [[Loose note#No such heading]].\n",
+    );
+    // As in Obsidian, a link to a missing note is a note still to write:
+    // a warning at its place, and the build goes on. A missing heading in
+    // a note that exists stays an error.
+    s.build()
+        .failure()
+        .stderr_has("content/Inbox/Idea.md:1:")
+        .stderr_has("A note to write")
+        .stderr_has("No such heading");
+    s.write("content/Inbox/Idea.md", "Next: [[A note to write]].\n");
+    let run = s.build();
+    run.success()
+        .stderr_has("warning")
+        .stderr_has("content/Inbox/Idea.md:1:7");
+    assert!(s.read("inbox/idea/index.html").contains("A note to write"));
+    // `internal_level = "error"` makes it an error again.
+    let cfg = std::fs::read_to_string(s.root().join("config.toml")).unwrap();
+    s.write(
+        "config.toml",
+        &format!("{cfg}\n[link_checker]\ninternal_level = \"error\"\n"),
+    );
+    s.build().failure().stderr_has("content/Inbox/Idea.md:1:7");
+}
