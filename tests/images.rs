@@ -282,6 +282,16 @@ fn an_unreadable_image_is_an_error_at_its_line() {
         .stderr_has("content/gallery/index.md:7:5: error")
         .stderr_has("cannot read image `broken.png`");
     site.build().failure().stderr_has("broken.png");
+    // A repository cloned without Git LFS has pointers where images were.
+    std::fs::write(
+        site.root().join("content/gallery/broken.png"),
+        b"version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1\n",
+    )
+    .unwrap();
+    site.check(&[])
+        .failure()
+        .stderr_has("content/gallery/index.md:7:5: error")
+        .stderr_has("a Git LFS pointer, not the image itself (run `git lfs pull`");
 }
 
 #[test]

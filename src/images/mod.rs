@@ -137,9 +137,16 @@ pub fn probe(path: &Path) -> Result<Source, String> {
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
-    let format = reader
-        .format()
-        .ok_or("not a PNG, JPEG, GIF or WebP image")?;
+    let Some(format) = reader.format() else {
+        return Err(
+            if bytes.starts_with(b"version https://git-lfs.github.com/spec/") {
+                "a Git LFS pointer, not the image itself (run `git lfs pull` in the repository)"
+                    .into()
+            } else {
+                "not a PNG, JPEG, GIF or WebP image".into()
+            },
+        );
+    };
     let (width, height) = reader.into_dimensions().map_err(|e| e.to_string())?;
     if width == 0 || height == 0 {
         return Err("the image has no pixels".into());
