@@ -520,3 +520,36 @@ fn the_print_edition_lists_the_figures_and_has_a_title() {
     assert!(entry.contains(href), "{entry}");
     assert!(print.contains("id=\"p-techniques-stretching--figure-1\""));
 }
+
+/// Zola's own gallery shortcode (its documentation's image-processing page):
+/// `page.assets` are paths below content/ with a leading `/`, which
+/// `resize_image` and `get_url` take as they are.
+#[test]
+fn zolas_gallery_shortcode_resizes_a_pages_assets() {
+    let site = site();
+    site.write(
+        "templates/shortcodes/gallery.html",
+        "<div>\n{% for asset in page.assets -%}\n  {%- if asset is matching(\"[.](jpg|png)$\") -%}\n    {% set image = resize_image(path=asset, width=240, height=180) %}\n    <a href=\"{{ get_url(path=asset) }}\" target=\"_blank\">\n      <img src=\"{{ image.url }}\" />\n    </a>\n  {%- endif %}\n{%- endfor %}\n</div>\n",
+    )
+    .write(
+        "content/gallery/index.md",
+        "+++\ntitle = \"Gallery\"\n+++\n\n{{ gallery() }}\n",
+    );
+    site.build().success();
+    let html = site.read("gallery/index.html");
+    for name in ["small.png", "wide.png"] {
+        assert!(
+            html.contains(&format!("href=\"https://example.org/gallery/{name}\"")),
+            "{html}"
+        );
+    }
+    let made: Vec<&str> = html
+        .split("<img src=\"https://example.org/")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(made.len(), 2, "{html}");
+    for rel in made {
+        assert_eq!(size_of(&site.out().join(rel)), (240, 180), "{rel}");
+    }
+}

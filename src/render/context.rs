@@ -290,12 +290,20 @@ impl Object for PageObj {
                 Some((dir, file)) if file.starts_with("index.") => Value::from(format!("{dir}/")),
                 _ => Value::UNDEFINED,
             },
-            "assets" => Value::from(
-                page.assets
-                    .iter()
-                    .map(|(_, out)| format!("{}/{}", site.config.base_url, out))
-                    .collect::<Vec<_>>(),
-            ),
+            // Zola's: paths below content/, with a leading `/`, which
+            // `get_url(path=)` and `resize_image(path=)` take as they are.
+            "assets" => {
+                let content = site.root.join("content");
+                Value::from(
+                    page.assets
+                        .iter()
+                        .map(|(abs, out)| match abs.strip_prefix(&content) {
+                            Ok(rel) => format!("/{}", rel.to_string_lossy().replace('\\', "/")),
+                            Err(_) => format!("/{out}"),
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
             "related" => Value::from(
                 st.related(slot)
                     .iter()
