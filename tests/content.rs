@@ -3,22 +3,12 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use fascia::pipeline::{BuildOptions, load_and_link};
 use fascia::site::{DocId, Site};
 
 mod harness;
 
 fn site() -> Site {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
-    match load_and_link(&BuildOptions {
-        root,
-        base_url: None,
-        drafts: false,
-        serving: false,
-    }) {
-        Ok(linked) => linked.site,
-        Err(d) => panic!("the encyclopedia does not load: {:#?}", d.items),
-    }
+    harness::encyclopedia()
 }
 
 fn section_of(rel: &str) -> &str {

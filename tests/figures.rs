@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use fascia::pipeline::{BuildOptions, load_and_link};
 use fascia::site::Site;
 
 mod harness;
@@ -12,16 +11,7 @@ mod harness;
 const BASE: &str = "http://figures.test";
 
 fn site() -> Site {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
-    match load_and_link(&BuildOptions {
-        root,
-        base_url: None,
-        drafts: false,
-        serving: false,
-    }) {
-        Ok(linked) => linked.site,
-        Err(d) => panic!("the encyclopedia does not load: {:#?}", d.items),
-    }
+    harness::encyclopedia()
 }
 
 /// Term name -> URL paths of the pages filed under it, from the front matter.

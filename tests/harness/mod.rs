@@ -223,3 +223,17 @@ pub fn build_encyclopedia(out: &Path, extra: &[&str]) {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// The encyclopedia in `site/`, loaded and linked in this process.
+pub fn encyclopedia() -> fascia::site::Site {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    match fascia::pipeline::load_and_link(&fascia::pipeline::BuildOptions {
+        root,
+        base_url: None,
+        drafts: false,
+        serving: false,
+    }) {
+        Ok(linked) => linked.site,
+        Err(d) => panic!("the encyclopedia does not load: {:#?}", d.items),
+    }
+}
