@@ -126,9 +126,13 @@ pub fn bind(interface: &str, port: u16) -> Result<(TcpListener, u16), String> {
 
 /// The bounds on connections (in all, and from one address) for a process
 /// that may open `descriptors` files (each connection takes one).
+/// Half the room goes to connections, half to connections that gave way
+/// and are still closing ([`Slots::admit`]).
 pub fn connection_bounds(descriptors: Option<usize>) -> (usize, usize) {
-    let room = descriptors.map_or(MAX_CONNECTIONS, |n| n.saturating_sub(RESERVED_DESCRIPTORS));
-    let total = room.clamp(4, MAX_CONNECTIONS);
+    let room = descriptors.map_or(2 * MAX_CONNECTIONS, |n| {
+        n.saturating_sub(RESERVED_DESCRIPTORS)
+    });
+    let total = (room / 2).clamp(4, MAX_CONNECTIONS);
     (total, total * 3 / 4)
 }
 
@@ -158,6 +162,16 @@ pub fn serve(listener: TcpListener, handler: Handler) -> Result<(), String> {
 fn accept_forever(listener: &TcpListener, slots: &Arc<OpenSlots>, handler: &Handler) {
     let mut warned: Option<Instant> = None;
     loop {
+        // Connections that gave way still hold their descriptors until their
+        // threads run: let them, and leave the newcomer in the kernel's queue.
+        if slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .saturated()
+        {
+            std::thread::sleep(Duration::from_millis(1));
+            continue;
+        }
         match listener.accept() {
             Ok((stream, peer)) => admit(stream, peer.ip(), slots, handler),
             Err(e) => {
@@ -244,7 +258,7 @@ mod tests {
     fn bounds_follow_the_descriptor_limit() {
         assert_eq!(connection_bounds(None), (512, 384));
         assert_eq!(connection_bounds(Some(20_000)), (512, 384));
-        assert_eq!(connection_bounds(Some(128)), (64, 48));
+        assert_eq!(connection_bounds(Some(128)), (32, 24));
         assert_eq!(connection_bounds(Some(10)), (4, 3));
     }
 

@@ -44,6 +44,9 @@ pub struct Slots<H> {
     open: HashMap<SlotId, Slot<H>>,
     by_address: HashMap<IpAddr, usize>,
     next: SlotId,
+    /// Connections that gave way but whose thread has not yet seen it and
+    /// released them: their descriptors are still open.
+    closing: usize,
 }
 
 impl<H> Slots<H> {
@@ -55,11 +58,19 @@ impl<H> Slots<H> {
             open: HashMap::new(),
             by_address: HashMap::new(),
             next: 0,
+            closing: 0,
         }
     }
 
     pub fn open(&self) -> usize {
         self.open.len()
+    }
+
+    /// Whether the descriptors are all in use, by open connections and by
+    /// connections still closing: a new one should wait in the kernel's
+    /// queue until a closing one is gone.
+    pub fn saturated(&self) -> bool {
+        self.open.len() + self.closing >= 2 * self.total
     }
 
     pub fn bounds(&self) -> (usize, usize) {
@@ -70,8 +81,14 @@ impl<H> Slots<H> {
         self.by_address.get(&address).copied().unwrap_or(0)
     }
 
-    /// A new connection from `address`, waiting from `now`.
+    /// A new connection from `address`, waiting from `now`. Descriptors in
+    /// use (open connections and those still closing) stay within twice
+    /// `total`: a connection that gives way holds its descriptor until its
+    /// thread runs, which on a busy machine can be a while.
     pub fn admit(&mut self, address: IpAddr, handle: H, now: Instant) -> Admission<H> {
+        if self.saturated() {
+            return Admission::Refused;
+        }
         let victim = if self.count(address) >= self.per_address {
             match self.longest_waiting(|s| s.address == address) {
                 Some(v) => Some(v),
@@ -86,6 +103,9 @@ impl<H> Slots<H> {
             None
         };
         let replaced = victim.and_then(|v| self.remove(v));
+        if replaced.is_some() {
+            self.closing += 1;
+        }
         let id = self.next;
         self.next += 1;
         self.open.insert(
@@ -150,9 +170,12 @@ impl<H> Slots<H> {
         }
     }
 
-    /// The connection is closed (nothing happens if it gave way already).
+    /// The connection is closed (if it gave way already, it is no longer
+    /// closing).
     pub fn release(&mut self, id: SlotId) {
-        self.remove(id);
+        if self.remove(id).is_none() {
+            self.closing = self.closing.saturating_sub(1);
+        }
     }
 
     /// Whether the connection still has its slot (it has not given way).
@@ -210,6 +233,26 @@ mod tests {
             Admission::Admitted(_)
         ));
         assert_eq!(slots.open(), 4);
+    }
+
+    #[test]
+    fn connections_still_closing_count_against_the_descriptors() {
+        let mut slots: Slots<u8> = Slots::new(2, 2);
+        let a = id(&slots.admit(ip(1), 0, Instant::now()));
+        let _b = id(&slots.admit(ip(1), 1, Instant::now()));
+        // Two give way and their threads have not run: four descriptors.
+        let c = slots.admit(ip(1), 2, Instant::now());
+        assert!(matches!(c, Admission::Replacing(_, 0)), "{c:?}");
+        let d = slots.admit(ip(1), 3, Instant::now());
+        assert!(matches!(d, Admission::Replacing(_, 1)), "{d:?}");
+        assert_eq!(slots.admit(ip(1), 4, Instant::now()), Admission::Refused);
+        // One thread sees its connection end: room for one more.
+        slots.release(a);
+        assert!(matches!(
+            slots.admit(ip(1), 5, Instant::now()),
+            Admission::Replacing(..)
+        ));
+        assert_eq!(slots.open(), 2);
     }
 
     #[test]
