@@ -43,7 +43,6 @@ fn call_args(text: &str, from: usize) -> &str {
     for (i, c) in text[from..].char_indices() {
         match (in_string, c) {
             (Some(q), c) if c == q => in_string = None,
-            (Some(_), _) => {}
             (None, '"' | '\'') => in_string = Some(c),
             (None, '(') => depth += 1,
             (None, ')') => {
@@ -52,6 +51,7 @@ fn call_args(text: &str, from: usize) -> &str {
                     return &text[from..from + i];
                 }
             }
+            // Inside a string, or any other character.
             _ => {}
         }
     }
@@ -136,8 +136,16 @@ fn every_interface_string_has_a_text_in_every_shipped_language() {
     // fascia's built-in shortcodes carry English defaults for sites without
     // the theme, but the theme translates them all.
     let builtin = used_keys(&repo().join("src/builtin"));
-    assert!(theme.len() > 120, "only {} keys found in the theme's templates", theme.len());
-    assert!(builtin.len() >= 8, "only {} keys found in src/builtin", builtin.len());
+    assert!(
+        theme.len() > 120,
+        "only {} keys found in the theme's templates",
+        theme.len()
+    );
+    assert!(
+        builtin.len() >= 8,
+        "only {} keys found in src/builtin",
+        builtin.len()
+    );
     for (key, file, has_default) in theme.iter().chain(&builtin) {
         let builtin_file = file.starts_with("src/");
         if *has_default && !builtin_file {
@@ -145,7 +153,9 @@ fn every_interface_string_has_a_text_in_every_shipped_language() {
         }
         for (code, table) in &files {
             if !table.contains_key(key) {
-                missing.push(format!("{file}: `{key}` is missing from translations/{code}.toml"));
+                missing.push(format!(
+                    "{file}: `{key}` is missing from translations/{code}.toml"
+                ));
             }
         }
     }
@@ -178,7 +188,10 @@ fn the_shipped_languages_have_the_same_keys_and_placeholders() {
                 placeholders(&other[key]),
                 "`{key}`: {code}.toml has other {{placeholders}} than en.toml"
             );
-            assert!(!other[key].trim().is_empty(), "`{key}` is empty in {code}.toml");
+            assert!(
+                !other[key].trim().is_empty(),
+                "`{key}` is empty in {code}.toml"
+            );
         }
     }
 }
@@ -222,7 +235,9 @@ fn pages_say_their_language_direction_and_alternates() {
         ("ar", "/ar/needles/dry-needling/"),
         ("x-default", "/needles/dry-needling/"),
     ] {
-        let link = format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"https://example.org{path}\">");
+        let link = format!(
+            "<link rel=\"alternate\" hreflang=\"{lang}\" href=\"https://example.org{path}\">"
+        );
         assert!(fr.contains(&link), "missing {link}");
     }
     assert!(fr.contains("<meta property=\"og:locale\" content=\"fr_FR\">"));
@@ -305,7 +320,17 @@ fn a_one_language_site_has_no_switcher_and_no_alternates() {
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     let cut = config.find("[languages.fr]").unwrap();
     site.write("config.toml", &config[..cut]);
-    for f in ["_index.fr.md", "_index.ar.md", "needles/_index.fr.md", "needles/_index.ar.md", "needles/dry-needling.fr.md", "needles/dry-needling.ar.md", "needles/safety.fr.md", "needles/safety.ar.md", "glossary.fr.md"] {
+    for f in [
+        "_index.fr.md",
+        "_index.ar.md",
+        "needles/_index.fr.md",
+        "needles/_index.ar.md",
+        "needles/dry-needling.fr.md",
+        "needles/dry-needling.ar.md",
+        "needles/safety.fr.md",
+        "needles/safety.ar.md",
+        "glossary.fr.md",
+    ] {
         site.remove(&format!("content/{f}"));
     }
     site.build().success();
