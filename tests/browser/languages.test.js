@@ -273,3 +273,26 @@ test("right to left: nothing wider than a 390 px phone on an Arabic page", async
     await close();
   }
 });
+
+test("the search box speaks the page's language", async () => {
+  const { page, problems, close } = await open(http("/fr/needles/dry-needling/"));
+  try {
+    await page.click("#q");
+    await page.keyboard.type("zqxwvy");
+    await lib.until(
+      () => page.evaluate(() => !!document.querySelector(".search-empty") && document.querySelector(".search-empty").textContent.length > 0),
+      "the no-match message",
+    );
+    const r = await page.evaluate(() => ({
+      empty: document.querySelector(".search-empty").textContent,
+      status: document.querySelector(".search-form [role=status]").textContent,
+      label: document.querySelector("#q-listbox").getAttribute("aria-label"),
+    }));
+    assert.equal(r.empty, "Aucun résultat pour «\u00a0zqxwvy\u00a0».");
+    assert.equal(r.status, r.empty);
+    assert.equal(r.label, "Résultats de la recherche");
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
