@@ -211,8 +211,8 @@ fn medical_certainty_words_are_the_usual_ones() {
     }
 }
 
-/// The fixture, built with the repository's fibre theme.
-fn built() -> Site {
+/// A copy of the fixture that finds the repository's fibre theme.
+fn fixture() -> Site {
     let site = Site::fixture("fibre-languages");
     let themes = repo().join("themes");
     site.edit(
@@ -220,8 +220,24 @@ fn built() -> Site {
         "themes_dir = \"../../../themes\"",
         &format!("themes_dir = {:?}", themes.to_str().unwrap()),
     );
+    site
+}
+
+/// The fixture, built.
+fn built() -> Site {
+    let site = fixture();
     site.build().success();
     site
+}
+
+#[test]
+fn a_home_page_fascia_makes_up_is_titled_with_the_language_site_title() {
+    let site = fixture();
+    site.remove("content/_index.ar.md");
+    site.build().success();
+    let ar = site.read("ar/index.html");
+    assert!(ar.contains("<h1>دليل الإبر</h1>"), "{ar}");
+    assert!(ar.contains("<title>دليل الإبر</title>"));
 }
 
 #[test]
@@ -310,13 +326,7 @@ fn a_link_to_another_language_carries_a_note_in_the_reader_language() {
 
 #[test]
 fn a_one_language_site_has_no_switcher_and_no_alternates() {
-    let site = Site::fixture("fibre-languages");
-    let themes = repo().join("themes");
-    site.edit(
-        "config.toml",
-        "themes_dir = \"../../../themes\"",
-        &format!("themes_dir = {:?}", themes.to_str().unwrap()),
-    );
+    let site = fixture();
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     let cut = config.find("[languages.fr]").unwrap();
     site.write("config.toml", &config[..cut]);
