@@ -307,7 +307,7 @@ fn the_switcher_keeps_the_reader_on_the_same_page() {
     assert!(en.contains("<a href=\"https://example.org/needles/dry-needling/\" aria-current=\"true\" lang=\"en\" dir=\"ltr\">English</a>"));
     // No French version: the French home page, said in French.
     let cupping = site.read("needles/cupping/index.html");
-    assert!(cupping.contains("<a class=\"lang-untranslated\" href=\"https://example.org/fr/\" hreflang=\"fr\" lang=\"fr\" dir=\"ltr\">Français <span class=\"lang-note\">(page non traduite\u{a0}: page d&#39;accueil)</span></a>"), "{cupping}");
+    assert!(cupping.contains("<a class=\"lang-untranslated\" href=\"https://example.org/fr/\" hreflang=\"fr\" lang=\"fr\" dir=\"ltr\">Français <span class=\"lang-note\">(page non traduite\u{a0}: page d’accueil)</span></a>"), "{cupping}");
 }
 
 #[test]
