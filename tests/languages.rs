@@ -222,3 +222,35 @@ fn a_single_language_site_is_unchanged() {
     assert!(!en.contains("rel=\"alternate\" hreflang"), "{en}");
     assert!(!site.read("sitemap.xml").contains("xhtml:link"));
 }
+
+#[test]
+fn a_section_at_a_taxonomys_url_gives_way_with_a_warning_naming_both() {
+    // A Zola theme's demo site with an `authors/` section beside an
+    // `authors` taxonomy: Zola writes the taxonomy's page over the
+    // section's silently; fascia does the same and says so.
+    let site = Site::fixture("multilingual");
+    site.write(
+        "content/tags/_index.md",
+        "+++\ntitle = \"Tag notes\"\n+++\nA section where the taxonomy lives.\n",
+    );
+    site.build()
+        .success()
+        .stderr_has("content/tags/_index.md and the taxonomy `tags` both write the URL /tags/; the taxonomy's list is written");
+    let list = site.read("tags/index.html");
+    assert!(list.contains("class=\"terms\""), "{list}");
+    assert!(!list.contains("Tag notes"));
+}
+
+#[test]
+fn a_template_error_names_the_page_being_rendered() {
+    let site = Site::fixture("multilingual");
+    site.edit(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>",
+        "<h1>{{ page.title }}</h1>{% if page.lang == \"fr\" %}{{ 1 / 0 }}{% endif %}",
+    );
+    site.build()
+        .failure()
+        .stderr_has("templates/page.html:2:")
+        .stderr_has("(rendering content/needles/");
+}
