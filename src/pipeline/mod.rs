@@ -353,4 +353,15 @@ fn add_static(site: &Site, output: &mut Output) {
     for (abs, rel) in &site.content_assets {
         output.insert_copy(rel.clone(), abs.clone());
     }
+    // As Zola, a translated section's folder holds the section's files too
+    // (`/fr/techniques/chart.png` beside `/techniques/chart.png`).
+    for s in site.sections.iter().filter(|s| s.doc.lang.is_some()) {
+        let dir = s.path.trim_start_matches('/');
+        for (abs, rel) in &site.content_assets {
+            if content::parent_dir(rel) == s.dir {
+                let name = rel.rsplit('/').next().unwrap_or(rel);
+                output.insert_copy(format!("{dir}{name}"), abs.clone());
+            }
+        }
+    }
 }
