@@ -50,6 +50,16 @@ struct GlossaryFile {
     terms: Vec<Term>,
 }
 
+/// The key a term sorts and is grouped by: lower case without accents.
+pub fn sort_key(term: &str) -> String {
+    let slug = slug::slugify(term);
+    if slug.is_empty() {
+        term.to_lowercase()
+    } else {
+        slug
+    }
+}
+
 /// All terms, sorted by name, with their ids.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
@@ -80,7 +90,8 @@ impl Glossary {
                 );
             }
         }
-        terms.sort_by_key(|t| t.term.to_lowercase());
+        // By the name without accents (`Élongation` among the E's), then as written.
+        terms.sort_by_key(|t| (sort_key(&t.term), t.term.to_lowercase()));
         // name -> (entry index, term) of the entry that has it.
         let mut names: HashMap<String, (usize, String)> = HashMap::new();
         let mut by_id = HashMap::new();

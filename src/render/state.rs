@@ -316,8 +316,13 @@ impl RenderState {
                     .as_deref()
                     .and_then(|p| site.by_rel(p.trim_start_matches("@/")))
                     .map(|id| site.in_language(id, lang).unwrap_or(id));
+                let letter = crate::knowledge::glossary::sort_key(&t.term)
+                    .chars()
+                    .next()
+                    .map(|c| c.to_uppercase().to_string());
                 context! {
                     term => t.term.clone(),
+                    letter => letter,
                     id => t.id.clone(),
                     aliases => t.aliases.clone(),
                     definition => t.definition.clone(),
