@@ -9,7 +9,8 @@
    and relative in the offline edition. `fascia build` writes the manifest
    self.fasciaSearchFiles in front of this file: the content hash of every
    file below search/ (each is requested as name?h=hash, so a host can cache
-   them for a year) and the first term of each term shard. See
+   them for a year), the first term of each term shard and the stemmer
+   the index's language needs. See
    docs/search.md. */
 (function () {
   "use strict";
@@ -48,8 +49,11 @@
       css.rel = "stylesheet";
       css.href = url("search.css");
       doc.head.appendChild(css);
-      /* all at once; search-ui.js waits for the other two */
+      /* all at once; search-ui.js waits for the others (the term rules
+         and the stemmer of the index's language, when it has one) */
       script("vendor/minisearch-7.2.0.min.js");
+      script("terms.js");
+      if (FILES.stemmer) script(FILES.stemmer);
       script("index.js");
       ui = script("search-ui.js").then(function () {
         if (window.fasciaSearchUI) return window.fasciaSearchUI;
