@@ -150,8 +150,12 @@ impl Index {
             .unwrap_or_else(|| panic!("no field {name}")) as u64
     }
 
-    /// Documents holding `term` in `field`: doc -> term frequency (scaled).
-    fn postings(&self, term: &str, field: &str) -> HashMap<usize, u64> {
+    /// Documents holding in `field` the index term of `words` (as a query
+    /// for them looks it up: stemmed, a name of several words as one term):
+    /// doc -> term frequency (scaled).
+    fn postings(&self, words: &str, field: &str) -> HashMap<usize, u64> {
+        let term = search::Analyzer::new("en").phrase_key(words);
+        assert!(!term.is_empty(), "{words} makes no term");
         let f = self.field(field);
         let Some(entry) = self.meta["terms"]
             .as_array()
@@ -198,7 +202,10 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
     let output = encyclopedia();
     let (key, meta) = data(&text(&output, search::INDEX_FILE));
     assert_eq!(key, "index");
-    assert_eq!(meta["format"], 3);
+    assert_eq!(meta["format"], 4);
+    // English: stemmed, with English stop words.
+    assert_eq!(meta["stemmer"], "english");
+    assert!(meta["stop"].as_array().unwrap().iter().any(|w| w == "the"));
     let idx = Index::new(meta);
     for f in [
         "title",
@@ -280,6 +287,22 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
         "heading anchor links are left out"
     );
     assert!(idx.postings("evidence", "headings").contains_key(&graston));
+    // Forms of a word are one term: the stem, as a query makes it.
+    assert_eq!(
+        idx.postings("needles", "body"),
+        idx.postings("needling", "body")
+    );
+    assert!(idx.postings("needles", "body").len() > 3);
+    let terms = |pred: &dyn Fn(&str) -> bool| {
+        idx.meta["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| pred(e[0].as_str().unwrap()))
+            .count()
+    };
+    assert_eq!(terms(&|t| t == "needling" || t == "needles"), 0, "words are stemmed");
+    assert_eq!(terms(&|t| t == "needl"), 1);
     // Snippet texts are excerpts (the whole body is indexed).
     let total: usize = sections.iter().map(|s| s.2.chars().count()).sum();
     assert!(total <= 4000, "snippet text cut: {total}");
@@ -534,8 +557,23 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     }
     // The loader's manifest names the term shards with their first terms.
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static");
-    let (path, loader) = search::index::loader(&[theme], &files, &firsts_built).unwrap();
+    let english = search::Analyzer::new("en");
+    let (path, loader) =
+        search::index::loader(&[theme.clone()], &files, &firsts_built, &english).unwrap();
     assert_eq!(path, "search/search.js");
+    // ... and the stemmer of the index's language, which the loader fetches with the index.
+    let stemmer = manifest(&loader)["stemmer"].as_str().unwrap().to_string();
+    assert_eq!(stemmer, "vendor/snowball-english-0.6.0.min.js");
+    assert!(theme.join("search").join(&stemmer).is_file());
+    assert!(manifest(&loader)["files"][&stemmer].is_string(), "with its hash");
+    let (_, unstemmed) = search::index::loader(
+        &[theme],
+        &files,
+        &firsts_built,
+        &search::Analyzer::new("de"),
+    )
+    .unwrap();
+    assert!(manifest(&unstemmed).get("stemmer").is_none());
     let terms = manifest(&loader)["terms"].clone();
     assert_eq!(terms.as_array().unwrap().len(), firsts.len());
     assert_eq!(terms[1][0], firsts[1]);
@@ -667,9 +705,11 @@ fn every_word_of_a_long_page_is_found_and_its_snippet_text_stays_small() {
         .position(|d| d[1] == "A long note")
         .expect("the long page is indexed");
     let terms = meta["terms"].as_array().unwrap();
+    // The word's index term (its English stem, as a query makes it).
+    let word = search::Analyzer::new("en").term("zanzibarite").unwrap();
     let last = terms
         .iter()
-        .find(|e| e[0] == "zanzibarite")
+        .find(|e| e[0] == word.as_str())
         .expect("the page's last word (50,000 words in) is in the index");
     let body = meta["fields"]
         .as_array()
