@@ -220,6 +220,32 @@ for (const mode of Object.keys(MODES)) {
       }
     });
 
+    test("forms of a word find the same pages and are all marked; a word typed past its stem still finds", async () => {
+      const { page, close } = await open(mode, "/");
+      try {
+        const search = (q) =>
+          page.evaluate(async (q) => {
+            const r = await window.fasciaSearch.search(q, 50);
+            return { total: r.total, items: r.items.map((i) => ({ href: i.href, marks: i.snippet.filter((p) => p.m).map((p) => p.t) })) };
+          }, q);
+        const hrefs = (r) => r.items.map((i) => MODES[mode].sitePath(i.href));
+        const needles = await search("needles"), needling = await search("NEEDLING");
+        assert.ok(needles.total > 10, `needles: ${needles.total} results`);
+        assert.deepEqual(hrefs(needles), hrefs(needling), "needles and NEEDLING are one term");
+        assert.ok(hrefs(needles).slice(0, 3).includes("/techniques/dry-needling/"), hrefs(needles).join(", "));
+        const marked = new Set(needles.items.flatMap((i) => i.marks.map((m) => m.toLowerCase())));
+        assert.ok(marked.has("needling") && [...marked].some((m) => m === "needle" || m === "needles"), `every form is marked: ${[...marked]}`);
+        assert.deepEqual(hrefs(await search("stretches")).slice(0, 1), ["/techniques/stretching/"]);
+        // "relaxat" (on the way to "relaxation", whose stem is "relax") is
+        // neither a term nor the start of one: it stands for "relax".
+        const typing = await search("relaxat"), done = await search("relaxation");
+        assert.ok(typing.total > 0, "relaxat lists results while it is typed");
+        assert.equal(hrefs(typing)[0], hrefs(done)[0]);
+      } finally {
+        await close();
+      }
+    });
+
     test("names of several words match as phrases, not word by word", async () => {
       const { page, close } = await open(mode, "/");
       try {
