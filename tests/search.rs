@@ -301,7 +301,11 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
             .filter(|e| pred(e[0].as_str().unwrap()))
             .count()
     };
-    assert_eq!(terms(&|t| t == "needling" || t == "needles"), 0, "words are stemmed");
+    assert_eq!(
+        terms(&|t| t == "needling" || t == "needles"),
+        0,
+        "words are stemmed"
+    );
     assert_eq!(terms(&|t| t == "needl"), 1);
     // Snippet texts are excerpts (the whole body is indexed).
     let total: usize = sections.iter().map(|s| s.2.chars().count()).sum();
@@ -565,7 +569,10 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     let stemmer = manifest(&loader)["stemmer"].as_str().unwrap().to_string();
     assert_eq!(stemmer, "vendor/snowball-english-0.6.0.min.js");
     assert!(theme.join("search").join(&stemmer).is_file());
-    assert!(manifest(&loader)["files"][&stemmer].is_string(), "with its hash");
+    assert!(
+        manifest(&loader)["files"][&stemmer].is_string(),
+        "with its hash"
+    );
     let (_, unstemmed) = search::index::loader(
         &[theme],
         &files,

@@ -51,7 +51,10 @@ fn index_terms_are_those_of_the_lists_the_client_is_checked_against() {
             .collect();
         assert!(lines.len() > 80, "{lang}: {} lines", lines.len());
         let want = expected_list(lang, &lines);
-        assert!(want.starts_with(&format!("# stemmer: {stemmer}\n")), "{lang}");
+        assert!(
+            want.starts_with(&format!("# stemmer: {stemmer}\n")),
+            "{lang}"
+        );
         if update {
             std::fs::write(&path, &want).expect("write the list");
             continue;
@@ -59,7 +62,12 @@ fn index_terms_are_those_of_the_lists_the_client_is_checked_against() {
         for (got, want) in text.lines().zip(want.lines()) {
             assert_eq!(got, want, "{}", path.display());
         }
-        assert_eq!(text.lines().count(), want.lines().count(), "{}", path.display());
+        assert_eq!(
+            text.lines().count(),
+            want.lines().count(),
+            "{}",
+            path.display()
+        );
     }
 }
 
@@ -74,7 +82,10 @@ fn inflections_case_and_accents_make_one_term_per_language() {
         }
     };
     same("fr", &["aiguille", "aiguilles", "AIGUILLE", "Aiguilles"]);
-    same("fr", &["étirement", "étirements", "ÉTIREMENT", "etirements"]);
+    same(
+        "fr",
+        &["étirement", "étirements", "ÉTIREMENT", "etirements"],
+    );
     same("fr", &["cœur", "coeur", "CŒUR", "cœurs"]);
     same("es", &["aguja", "agujas", "AGUJA"]);
     same("es", &["músculo", "músculos", "musculo"]);

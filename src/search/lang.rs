@@ -83,8 +83,30 @@ pub const ES_STOP: &[&str] = &[
 
 /// Arabic, folded (`إلى` is `الى`, `أو` is `او`).
 pub const AR_STOP: &[&str] = &[
-    "في", "من", "على", "الى", "عن", "مع", "او", "ان", "ثم", "هذا", "هذه", "ذلك", "تلك", "التي",
-    "الذي", "الذين", "كان", "كانت", "لا", "ما", "هو", "هي", "قد", "و",
+    "في",
+    "من",
+    "على",
+    "الى",
+    "عن",
+    "مع",
+    "او",
+    "ان",
+    "ثم",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "التي",
+    "الذي",
+    "الذين",
+    "كان",
+    "كانت",
+    "لا",
+    "ما",
+    "هو",
+    "هي",
+    "قد",
+    "و",
 ];
 
 /// How the words of one language become index terms.
@@ -97,7 +119,11 @@ impl Analyzer {
     /// The analyzer of language `code` (`fr`, `fr-CA`, `FR`): a language fascia
     /// stems, or no stemming and no stop words for the others.
     pub fn new(code: &str) -> Self {
-        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let language = LANGUAGES.iter().find(|l| l.code == primary);
         Self {
             language,
@@ -377,7 +403,9 @@ mod tests {
         // without them finds the same term.
         assert_eq!(fr.term("cœur"), fr.term("coeur"));
         assert_eq!(fr.term("français"), Some("franc".to_string()));
-        let terms: Vec<String> = fr.terms("L'aiguille d'acupuncture et les aiguilles").collect();
+        let terms: Vec<String> = fr
+            .terms("L'aiguille d'acupuncture et les aiguilles")
+            .collect();
         assert_eq!(terms[0], terms[2]);
         assert_eq!(terms.len(), 3);
     }

@@ -494,7 +494,9 @@ mod tests {
         let en = Analyzer::new("en");
         let mut buf = String::new();
         let mut got = Vec::new();
-        each_term("The Gió-ASTYM, of cạo 12x!", &en, &mut buf, |t| got.push(t.to_string()));
+        each_term("The Gió-ASTYM, of cạo 12x!", &en, &mut buf, |t| {
+            got.push(t.to_string())
+        });
         assert_eq!(got, ["gio", "astym", "cao", "12x"]);
     }
 
