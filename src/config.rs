@@ -13,6 +13,8 @@ use crate::diagnostics::Diagnostic;
 use crate::toml_pos;
 
 mod keys;
+pub mod languages;
+pub use languages::LanguageConfig;
 
 /// Zola switches fascia honours when its own table is absent: the key, and
 /// the fascia table it switches on or off (`[search]`/`[feed]` `enabled`).
@@ -63,6 +65,12 @@ pub struct Config {
     pub link_checker: LinkCheckerConfig,
     /// `[images]`: responsive sizes of Markdown images and link cards.
     pub images: ImagesConfig,
+    /// Every language of the site, the default first (see [`languages`]):
+    /// `[languages.xx]`, and the default language made from the top-level
+    /// title, description, taxonomies, `[translations]`, feed and search.
+    pub languages: IndexMap<String, LanguageConfig>,
+    /// `[translations]`: the default language's interface strings.
+    pub translations: IndexMap<String, String>,
     pub extra: toml::Table,
 }
 
@@ -87,6 +95,8 @@ impl Default for Config {
             obsidian: false,
             link_checker: LinkCheckerConfig::default(),
             images: ImagesConfig::default(),
+            languages: IndexMap::new(),
+            translations: IndexMap::new(),
             extra: toml::Table::new(),
         }
     }
@@ -498,6 +508,7 @@ impl Config {
         let top = toml_pos::top_level_keys(src).unwrap_or_default();
         config.apply_zola_switches(src, &top, file, &mut warnings);
         config.zola_values(src, file, &mut warnings);
+        config.add_default_language(src, file, &mut errors);
         if let Err(more) = config.validate(src, file) {
             errors.extend(more);
         }

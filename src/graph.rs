@@ -45,7 +45,11 @@ fn edges(id: DocId, resolved: &[ResolvedLink], links: &[LinkRef]) -> Edges {
             continue;
         }
         e.outgoing.push(t);
-        e.backlinks.push((t, l.sentence.clone()));
+        // A page in another language lists no backlink from here: each
+        // language's pages list their own (see `same_language`).
+        if r.hreflang.is_none() {
+            e.backlinks.push((t, l.sentence.clone()));
+        }
     }
     e
 }
@@ -311,7 +315,15 @@ pub fn resolve_doc_with(
     let mut diags = Vec::new();
     for l in &doc.body.links {
         match resolve_one(site, id, l) {
-            Ok(r) => out.push(r),
+            Ok(mut r) => {
+                if let Some(t) = r.target
+                    && l.kind != LinkKind::Embed
+                    && site.lang_of(t) != site.lang_of(id)
+                {
+                    r.hreflang = Some(site.lang_of(t).to_string());
+                }
+                out.push(r);
+            }
             Err(mut d) => {
                 let checker = &site.config.link_checker;
                 if (checker.internal_links_warn()
@@ -330,6 +342,7 @@ pub fn resolve_doc_with(
                     kind: LinkKind::External,
                     work: None,
                     url: None,
+                    hreflang: None,
                 });
             }
         }
@@ -380,6 +393,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 kind: LinkKind::Tag,
                 work: None,
                 url: Some(crate::site_paths::term_path("tags", &l.target)),
+                hreflang: None,
             });
         }
         LinkKind::Wiki | LinkKind::Embed => {
@@ -401,6 +415,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                     kind: LinkKind::Url,
                     work: None,
                     url: None,
+                    hreflang: None,
                 });
             }
         },
@@ -425,6 +440,7 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 kind: l.kind.clone(),
                 work: Some(w),
                 url: None,
+                hreflang: None,
             });
         }
         LinkKind::Glossary => {
@@ -433,15 +449,17 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
                 .glossary_page
                 .ok_or_else(|| Diagnostic::error("missing-page", "no glossary page"))?;
             return Ok(ResolvedLink {
-                target: Some(t),
+                target: Some(same_language(site, from, t)),
                 anchor: Some(l.target.clone()),
                 kind: l.kind.clone(),
                 work: None,
                 url: None,
+                hreflang: None,
             });
         }
         LinkKind::External => unreachable!("external links are not recorded"),
     };
+    let target = same_language(site, from, target);
     let by_text = anchor.and_then(|a| anchor_by_text(site, target, a));
     let anchor = by_text.as_deref().or(anchor);
     if let Some(a) = anchor
@@ -475,7 +493,20 @@ fn resolve_one(site: &Site, from: DocId, l: &LinkRef) -> Result<ResolvedLink, Di
         kind: l.kind.clone(),
         work: None,
         url: None,
+        hreflang: None,
     })
+}
+
+/// A link written in a translation to a page of the default language
+/// (`@/techniques/iastm.md` in `index.fr.md`) leads to that page's
+/// translation into the same language when there is one.
+fn same_language(site: &Site, from: DocId, target: DocId) -> DocId {
+    let lang = site.lang_of(from);
+    let default = site.config.default_language.as_str();
+    if lang == default || site.lang_of(target) != default {
+        return target;
+    }
+    site.in_language(target, lang).unwrap_or(target)
 }
 
 /// The id of the heading of `target` that `anchor` names otherwise, when
@@ -545,7 +576,8 @@ fn resolve_wiki(site: &Site, name: &str, from: DocId) -> Result<DocId, Diagnosti
         .by_name
         .get(&key)
         .or_else(|| index.by_file_name.get(&key))
-        .map(Vec::as_slice);
+        .map(|many| narrow_language(site, many, from));
+    let found = found.as_deref();
     let preferred = found.and_then(|many| crate::links::preferred_of(site, many, from));
     match found {
         Some([one]) => Ok(*one),
@@ -572,6 +604,24 @@ fn resolve_wiki(site: &Site, name: &str, from: DocId) -> Result<DocId, Diagnosti
             }))
         }
     }
+}
+
+/// Of several documents a wikilink names, those in the linking page's
+/// language, else those in the default language, else all.
+fn narrow_language(site: &Site, many: &[DocId], from: DocId) -> Vec<DocId> {
+    if many.len() > 1 && site.config.multilingual() {
+        for lang in [site.lang_of(from), site.config.default_language.as_str()] {
+            let mine: Vec<DocId> = many
+                .iter()
+                .copied()
+                .filter(|&d| site.lang_of(d) == lang)
+                .collect();
+            if !mine.is_empty() {
+                return mine;
+            }
+        }
+    }
+    many.to_vec()
 }
 
 /// Join a relative path onto a folder, resolving `.` and `..`.

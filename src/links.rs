@@ -48,6 +48,11 @@ pub struct ResolvedLink {
     /// For files and tags: the URL path (`/Attachments/a%20b.png`, `/tags/x/`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The target's language, when it is not the linking page's (a
+    /// translation linking to a page not translated yet): written as
+    /// `hreflang` so readers see where the link leads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hreflang: Option<String>,
 }
 
 /// A page that links here, and the sentence where it does.
@@ -174,6 +179,7 @@ pub fn resolve_file(
         kind: LinkKind::File,
         work: None,
         url: Some(url),
+        hreflang: None,
     })
 }
 

@@ -25,6 +25,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub glossary: Glossary,
+    /// The glossaries of the other languages (`data/glossary.xx.toml`).
+    pub glossaries: Vec<(String, Glossary)>,
     pub bibliography: Bibliography,
     /// Template folders, highest priority first (site, then theme).
     pub template_dirs: Vec<PathBuf>,
@@ -105,6 +107,45 @@ impl Site {
             urls.extend(self.doc(id).body.outside_urls.iter().cloned());
         }
         urls
+    }
+
+    /// The language of a document (its code; the default language's for
+    /// files without one).
+    pub fn lang_of(&self, id: DocId) -> &str {
+        self.doc(id)
+            .lang
+            .as_deref()
+            .unwrap_or(&self.config.default_language)
+    }
+
+    /// The version of `id` in `lang`: itself, its translation, or the
+    /// original it translates. None when that language has no version.
+    pub fn in_language(&self, id: DocId, lang: &str) -> Option<DocId> {
+        if self.lang_of(id) == lang {
+            return Some(id);
+        }
+        let doc = self.doc(id);
+        let base = doc.base_rel();
+        let rel = if lang == self.config.default_language {
+            base.into_owned()
+        } else {
+            crate::content::translated_rel(&base, lang)
+        };
+        let found = self.by_rel(&rel)?;
+        // Pages pair with pages and sections with sections.
+        (std::mem::discriminant(&found) == std::mem::discriminant(&id)).then_some(found)
+    }
+
+    /// Every version of `id` (itself included), in the order of the
+    /// site's languages; empty for a site of one language (as Zola).
+    pub fn translations_of(&self, id: DocId) -> Vec<DocId> {
+        if !self.config.multilingual() {
+            return Vec::new();
+        }
+        self.config
+            .language_codes()
+            .filter_map(|l| self.in_language(id, l))
+            .collect()
     }
 
     /// The section whose `_index.md` is `rel`, or the page at `rel`.

@@ -88,26 +88,33 @@ impl SitePaths {
             }
         }
         let cfg = &site.config;
-        for t in &cfg.taxonomies {
-            let slug = crate::markdown::slugify(&t.name);
-            paths.files.insert(format!("{slug}/index.html"));
-            for p in &site.pages {
-                for term in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
-                    let path = term_path(&t.name, term);
-                    paths.files.insert(key_of(&path));
+        for lang in cfg.language_codes() {
+            let prefix = cfg.lang_prefix(lang);
+            for t in cfg.taxonomies_of(lang) {
+                let slug = crate::markdown::slugify(&t.name);
+                paths.files.insert(key_of(&format!("{prefix}/{slug}/")));
+                for (i, p) in site.pages.iter().enumerate() {
+                    if site.lang_of(DocId::Page(i)) != lang {
+                        continue;
+                    }
+                    for term in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
+                        let path = format!("{prefix}{}", term_path(&t.name, term));
+                        paths.files.insert(key_of(&path));
+                    }
                 }
+            }
+            if cfg.feed_of(lang) {
+                let feed = format!("{prefix}/{}", cfg.feed.filename);
+                paths.files.insert(feed.trim_start_matches('/').to_string());
+            }
+            if has_template("print.html") {
+                paths.files.insert(key_of(&format!("{prefix}{PRINT_PATH}")));
             }
         }
         paths.files.insert("sitemap.xml".into());
         paths.files.insert("robots.txt".into());
-        if cfg.feed.enabled {
-            paths.files.insert(cfg.feed.filename.clone());
-        }
         if has_template("404.html") {
             paths.files.insert("404.html".into());
-        }
-        if has_template("print.html") {
-            paths.files.insert(key_of(PRINT_PATH));
         }
         if cfg.search.enabled {
             paths.generated_dirs.push("search/");

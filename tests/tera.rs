@@ -338,12 +338,17 @@ fn load_data_url_says_fascia_does_not_fetch() {
 }
 
 #[test]
-fn functions_not_built_yet_say_so() {
+fn language_functions_name_what_is_missing() {
+    // The probe site has one language: a key it does not translate, and a
+    // language it does not have, are errors that say what to add.
     for (call, says) in [
-        ("trans(key=\"hello\")", "does not build translations"),
+        (
+            "trans(key=\"hello\")",
+            "no translation of `hello` for `en`; add `hello = \"...\"` under [translations]",
+        ),
         (
             "get_url(path=\"@/posts/first.md\", lang=\"fr\")",
-            "multilingual sites are not built yet",
+            "`lang=\"fr\"` is not a language of the site (config.toml names en)",
         ),
     ] {
         with_printing_template(&format!("{{{{ {call} }}}}"))

@@ -18,11 +18,28 @@ pub enum Rule {
     Table(&'static [(&'static str, Rule)]),
     /// An array of tables whose keys follow these rules (`taxonomies`).
     Items(&'static [(&'static str, Rule)]),
+    /// A table of tables named freely (`[languages.fr]`), each with these keys.
+    Map(&'static [(&'static str, Rule)]),
     /// Zola knows it and fascia does not use it: a warning saying why.
     Zola(&'static str),
 }
 
-use Rule::{Items, Table, Used, Zola};
+use Rule::{Items, Map, Table, Used, Zola};
+
+/// `[languages.xx]`.
+const LANGUAGE: &[(&str, Rule)] = &[
+    ("title", Used),
+    ("description", Used),
+    ("generate_feeds", Used),
+    ("generate_feed", Used),
+    ("feed_filenames", Used),
+    ("build_search_index", Used),
+    ("search", Table(SEARCH)),
+    ("taxonomies", Items(TAXONOMY)),
+    ("translations", Used),
+    ("locale", Used),
+    ("direction", Used),
+];
 
 const IGNORED: &str = "fascia does not use it";
 
@@ -61,8 +78,8 @@ pub const TOP: &[(&str, Rule)] = &[
     ("compile_sass", Used),
     ("minify_html", Zola(IGNORED)),
     ("hard_link_static", Zola("fascia copies static files")),
-    ("languages", Zola("fascia builds one language")),
-    ("translations", Zola("fascia builds one language")),
+    ("languages", Map(LANGUAGE)),
+    ("translations", Used),
     ("ignored_content", Zola(IGNORED)),
     ("ignored_static", Zola(IGNORED)),
     ("author", Zola(IGNORED)),
@@ -250,6 +267,15 @@ pub fn check(
             ),
             (Table(sub), DeValue::Table(t)) => {
                 check(t, sub, &inner, file, src, errors, warnings);
+            }
+            (Map(sub), DeValue::Table(t)) => {
+                for (k, v) in t {
+                    if let DeValue::Table(inner_t) = v.get_ref() {
+                        let name: &str = k.get_ref();
+                        let p = format!("{inner}.{name}");
+                        check(inner_t, sub, &p, file, src, errors, warnings);
+                    }
+                }
             }
             (Items(sub), DeValue::Array(items)) => {
                 for item in items {

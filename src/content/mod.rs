@@ -125,6 +125,38 @@ pub struct Document {
     /// Lines before the body in the file.
     pub body_line_offset: usize,
     pub is_section: bool,
+    /// The language of a translation (`name.fr.md`: `fr`); `None` for a
+    /// file in the default language.
+    pub lang: Option<String>,
+}
+
+impl Document {
+    /// The path of the file this one translates (`a/b.fr.md` -> `a/b.md`),
+    /// or its own path in the default language.
+    pub fn base_rel(&self) -> std::borrow::Cow<'_, str> {
+        base_rel(&self.file.rel, self.lang.as_deref())
+    }
+}
+
+/// `rel` without its language code (`a/b.fr.md`, `fr` -> `a/b.md`).
+pub fn base_rel<'a>(rel: &'a str, lang: Option<&str>) -> std::borrow::Cow<'a, str> {
+    match lang.and_then(|l| rel.strip_suffix(&format!(".{l}.md"))) {
+        Some(stem) => std::borrow::Cow::Owned(format!("{stem}.md")),
+        None => std::borrow::Cow::Borrowed(rel),
+    }
+}
+
+/// The path of `base`'s translation into `lang` (`a/b.md` -> `a/b.fr.md`).
+pub fn translated_rel(base: &str, lang: &str) -> String {
+    format!("{}.{lang}.md", base.trim_end_matches(".md"))
+}
+
+/// The language code in a file name (`b.fr.md` -> `fr`), when it is one
+/// of `codes`.
+pub fn lang_of_rel<'a>(rel: &str, codes: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = rel.rsplit('/').next().unwrap_or(rel).strip_suffix(".md")?;
+    let (_, code) = name.rsplit_once('.')?;
+    codes.into_iter().find(|c| *c == code)
 }
 
 /// Everything a parse needs besides the file.
@@ -133,6 +165,9 @@ pub struct ParseContext<'a> {
     pub glossary: Option<&'a GlossaryMatcher>,
     /// Shortcodes that exist (templates plus built-ins).
     pub shortcodes: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The site's languages other than the default, each with the matcher
+    /// of its glossary (`data/glossary.xx.toml`).
+    pub translations: &'a [(String, Option<GlossaryMatcher>)],
 }
 
 /// Parse one file: front matter and Markdown. Pure.
@@ -140,7 +175,12 @@ pub fn parse_file(
     file: SourceFile,
     cx: &ParseContext<'_>,
 ) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    let is_section = name == "_index.md"
+        || name
+            .strip_prefix("_index.")
+            .and_then(|r| r.strip_suffix(".md"))
+            .is_some_and(|code| cx.translations.iter().any(|(c, _)| c == code));
     let split = front_matter::split(&file.text, &file.display).map_err(|d| vec![d])?;
     let (mut fm, warnings) = front_matter::parse_with(
         &split,
@@ -149,9 +189,18 @@ pub fn parse_file(
         is_section,
         cx.markdown.obsidian,
     )?;
-    let at = format!("@/{}", file.rel);
-    let page_glossary = cx
-        .glossary
+    let lang = lang_of_rel(&file.rel, cx.translations.iter().map(|(c, _)| c.as_str()));
+    let at = format!("@/{}", base_rel(&file.rel, lang));
+    let glossary = match lang {
+        None => cx.glossary,
+        Some(l) => cx
+            .translations
+            .iter()
+            .find(|(c, _)| c == l)
+            .and_then(|(_, m)| m.as_ref()),
+    };
+    let lang = lang.map(str::to_string);
+    let page_glossary = glossary
         .filter(|_| fm.glossary != Some(false))
         .map(|g| g.for_page(&at));
     let opts = RenderOptions {
@@ -193,6 +242,23 @@ pub fn parse_file(
         vault::tags_as_taxonomy(&mut fm, &body);
     }
     let mut warnings = warnings;
+    if lang.is_none()
+        && let Some(code) = unconfigured_language(&file.rel)
+    {
+        warnings.push(
+            Diagnostic::warning(
+                "unknown-language",
+                format!(
+                    "`{}` looks like a translation into `{code}`, a language config.toml does not name; it is built as a page of its own",
+                    file.rel
+                ),
+            )
+            .in_file(&file.display)
+            .with_help(format!(
+                "add [languages.{code}] to config.toml to publish it under /{code}/, or rename the file"
+            )),
+        );
+    }
     for (line, col, lang) in &body.unknown_languages {
         let d = if cx.markdown.error_on_missing_language() {
             Diagnostic::error(
@@ -248,9 +314,20 @@ pub fn parse_file(
             body,
             body_line_offset: offset,
             is_section,
+            lang,
         },
         warnings,
     ))
+}
+
+/// The code of a well-known language in a file name (`b.de.md` -> `de`).
+fn unconfigured_language(rel: &str) -> Option<&str> {
+    let name = rel.rsplit('/').next()?.strip_suffix(".md")?;
+    let (_, code) = name.rsplit_once('.')?;
+    (code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_lowercase())
+        && !crate::config::languages::native_name(code).is_empty())
+    .then_some(code)
 }
 
 /// The title of a file without front matter (as Obsidian gives it): its
@@ -341,26 +418,32 @@ fn slug_component(s: &str) -> String {
     }
 }
 
-/// Give documents their places: sections by folder, pages under the nearest
-/// section, URLs, sorted page lists. Drafts are dropped unless `drafts`.
+/// Give documents their places: sections by folder and language, pages
+/// under the nearest section of their language, URLs (`/xx/...` for a
+/// language of `languages`, the site's languages other than the default),
+/// sorted page lists. Drafts are dropped unless `drafts`.
 pub fn assemble(
     docs: Vec<Arc<Document>>,
     assets: &[(PathBuf, String)],
     drafts: bool,
+    languages: &[String],
 ) -> (Vec<Section>, Vec<Page>) {
     let (mut section_docs, page_docs): (Vec<Arc<Document>>, Vec<Arc<Document>>) =
         docs.into_iter().partition(|d| d.is_section);
-    if !section_docs.iter().any(|d| d.file.rel == "_index.md") {
-        section_docs.push(Arc::new(synthetic_root()));
+    for lang in std::iter::once(None).chain(languages.iter().map(|l| Some(l.as_str()))) {
+        let is_root = |d: &Arc<Document>| d.lang.as_deref() == lang && d.base_rel() == "_index.md";
+        if !section_docs.iter().any(is_root) {
+            section_docs.push(Arc::new(synthetic_root(lang)));
+        }
     }
     section_docs.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
     let mut sections: Vec<Section> = section_docs
         .into_iter()
-        .filter(|d| drafts || !d.fm.draft || d.file.rel == "_index.md")
+        .filter(|d| drafts || !d.fm.draft || d.base_rel() == "_index.md")
         .map(|doc| {
             let dir = parent_dir(&doc.file.rel).to_string();
             Section {
-                path: url_of_dir(&dir),
+                path: format!("{}{}", lang_prefix(doc.lang.as_deref()), url_of_dir(&dir)),
                 doc,
                 parent: None,
                 pages: Vec::new(),
@@ -369,25 +452,29 @@ pub fn assemble(
             }
         })
         .collect();
-    let by_dir: HashMap<String, usize> = sections
+    let by_dir: HashMap<(String, Option<String>), usize> = sections
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.dir.clone(), i))
+        .map(|(i, s)| ((s.dir.clone(), s.doc.lang.clone()), i))
         .collect();
-    let nearest = |mut dir: &str| -> usize {
+    let nearest = |mut dir: &str, lang: Option<&str>| -> usize {
+        let lang = lang.map(str::to_string);
         loop {
-            if let Some(&i) = by_dir.get(dir) {
+            if let Some(&i) = by_dir.get(&(dir.to_string(), lang.clone())) {
                 return i;
             }
             if dir.is_empty() {
-                return by_dir[""];
+                return by_dir[&(String::new(), None)];
             }
             dir = parent_dir(dir);
         }
     };
     for i in 0..sections.len() {
         if !sections[i].dir.is_empty() {
-            let p = nearest(parent_dir(&sections[i].dir));
+            let p = nearest(
+                parent_dir(&sections[i].dir),
+                sections[i].doc.lang.as_deref(),
+            );
             sections[i].parent = Some(p);
             sections[p].subsections.push(i);
         }
@@ -395,7 +482,7 @@ pub fn assemble(
     let mut pages: Vec<Page> = page_docs
         .into_iter()
         .filter(|d| drafts || !d.fm.draft)
-        .map(|doc| page_from_doc(doc, &nearest, &sections, assets))
+        .map(|doc| page_from_doc(doc, &nearest, assets))
         .collect();
     pages.sort_by(|a, b| a.doc.file.rel.cmp(&b.doc.file.rel));
     for (i, p) in pages.iter().enumerate() {
@@ -416,6 +503,11 @@ pub fn assemble(
         sections[s].subsections = subs;
     }
     (sections, pages)
+}
+
+/// The URL prefix of a language's pages (`/fr`), empty for the default.
+fn lang_prefix(lang: Option<&str>) -> String {
+    lang.map_or(String::new(), |l| format!("/{l}"))
 }
 
 /// A section's `insert_anchor_links` moves the heading anchors of the
@@ -450,11 +542,10 @@ fn section_anchor_links(sections: &mut [Section], pages: &mut [Page]) {
 
 fn page_from_doc(
     doc: Arc<Document>,
-    nearest: &dyn Fn(&str) -> usize,
-    sections: &[Section],
+    nearest: &dyn Fn(&str, Option<&str>) -> usize,
     assets: &[(PathBuf, String)],
 ) -> Page {
-    let rel = doc.file.rel.clone();
+    let rel = doc.base_rel().into_owned();
     let is_bundle = rel.ends_with("/index.md") || rel == "index.md";
     let (dir, stem) = if is_bundle {
         let d = parent_dir(&rel);
@@ -469,7 +560,7 @@ fn page_from_doc(
             file.trim_end_matches(".md").to_string(),
         )
     };
-    let section = nearest(&dir);
+    let section = nearest(&dir, doc.lang.as_deref());
     let slug = doc
         .fm
         .slug
@@ -479,9 +570,13 @@ fn page_from_doc(
     let path = match doc.fm.path.as_deref().map(crate::url_path::output_path) {
         Some(Ok(p)) if p.is_empty() => "/".to_string(),
         Some(Ok(p)) => format!("/{p}/"),
-        _ => format!("{}{}/", url_of_dir(&dir), slug),
+        _ => format!(
+            "{}{}{}/",
+            lang_prefix(doc.lang.as_deref()),
+            url_of_dir(&dir),
+            slug
+        ),
     };
-    let _ = sections;
     let own_assets = if is_bundle {
         let bundle_dir = format!("{}/", parent_dir(&rel));
         assets
@@ -528,17 +623,20 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
     }
 }
 
-fn synthetic_root() -> Document {
+/// The home section of a language without its own `_index.md`.
+fn synthetic_root(lang: Option<&str>) -> Document {
+    let rel = lang.map_or("_index.md".to_string(), |l| format!("_index.{l}.md"));
     Document {
         file: SourceFile {
-            rel: "_index.md".into(),
-            display: PathBuf::from("content/_index.md"),
+            display: PathBuf::from("content").join(&rel),
+            rel,
             text: String::new(),
         },
         fm: FrontMatter::default(),
         body: Body::default(),
         body_line_offset: 0,
         is_section: true,
+        lang: lang.map(str::to_string),
     }
 }
 
@@ -558,6 +656,7 @@ mod tests {
             markdown: &md,
             glossary: None,
             shortcodes: &|_| false,
+            translations: &[],
         };
         parse_file(file, &cx).unwrap().0
     }
@@ -574,7 +673,12 @@ mod tests {
             doc("loose/e.md", "title = \"E\"\nslug = \"Eee Page\""),
         ];
         let assets = vec![(PathBuf::from("/x/pic.png"), "tech/c/pic.png".to_string())];
-        let (sections, pages) = assemble(docs.into_iter().map(Arc::new).collect(), &assets, false);
+        let (sections, pages) = assemble(
+            docs.into_iter().map(Arc::new).collect(),
+            &assets,
+            false,
+            &[],
+        );
         let tech = sections.iter().find(|s| s.dir == "tech").unwrap();
         let titles: Vec<_> = tech.pages.iter().map(|&i| pages[i].title()).collect();
         assert_eq!(titles, ["B", "A", "C"]);

@@ -49,6 +49,7 @@ pub fn add_folder_sections(docs: &mut Vec<Arc<Document>>) {
             body: Body::default(),
             body_line_offset: 0,
             is_section: true,
+            lang: None,
         }));
     }
 }

@@ -15,6 +15,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         clock.lap("  unlinked mentions");
     }
     reviews(site, &mut out);
+    translations(site, &mut out);
     works(site, &mut out);
     out.extend(crate::knowledge::stated::check(site));
     out
@@ -84,6 +85,52 @@ fn reviews(site: &Site, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+/// A translation older than the page it translates: the original was
+/// reviewed or updated after the translation's own review (or update).
+fn translations(site: &Site, out: &mut Vec<Diagnostic>) {
+    let default = site.config.default_language.as_str();
+    for id in site.doc_ids() {
+        let doc = site.doc(id);
+        if doc.lang.is_none() {
+            continue;
+        }
+        let Some(original) = site.in_language(id, default) else {
+            continue;
+        };
+        let changed = |d: &crate::content::Document| {
+            [d.fm.last_reviewed, d.fm.updated]
+                .into_iter()
+                .flatten()
+                .max()
+        };
+        let (Some(theirs), mine) = (changed(site.doc(original)), changed(doc)) else {
+            continue;
+        };
+        if mine.is_some_and(|m| m.date() >= theirs.date()) {
+            continue;
+        }
+        let at = ["last_reviewed", "updated"]
+            .iter()
+            .find_map(|k| doc.file.text.find(k))
+            .unwrap_or(0);
+        let mine = mine.map_or("no review date".to_string(), |m| {
+            format!("reviewed {}", m.date())
+        });
+        out.push(
+            Diagnostic::warning(
+                "stale-translation",
+                format!(
+                    "this translation ({mine}) is older than `{}`, changed {}",
+                    site.doc(original).file.rel,
+                    theirs.date()
+                ),
+            )
+            .at_offset(&doc.file.display, &doc.file.text, at)
+            .with_help("bring the translation up to date with the original, then update its `last_reviewed`"),
+        );
     }
 }
 

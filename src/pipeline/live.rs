@@ -38,6 +38,8 @@ pub struct Live {
     search_stale: bool,
     /// The glossary matcher, built once per full build.
     matcher: Option<crate::markdown::GlossaryMatcher>,
+    /// The other languages with their glossaries' matchers.
+    translations: Vec<(String, Option<crate::markdown::GlossaryMatcher>)>,
 }
 
 /// Why the fast path could not be taken, or the errors it found.
@@ -82,10 +84,8 @@ impl Live {
             }
         }
         let site = &state.site;
-        let k = &site.config.knowledge;
-        let matcher =
-            (k.glossary_links && k.glossary_page.is_some() && !site.glossary.terms.is_empty())
-                .then(|| site.glossary.matcher());
+        let matcher = super::stages::glossary_matcher(&site.config, &site.glossary);
+        let translations = super::stages::translation_matchers(&site.config, &site.glossaries);
         Ok((
             Self {
                 state,
@@ -94,6 +94,7 @@ impl Live {
                 dirty: false,
                 search_stale: false,
                 matcher,
+                translations,
             },
             diags,
         ))
@@ -156,6 +157,7 @@ impl Live {
             markdown: &cfg.markdown,
             glossary: self.matcher.as_ref(),
             shortcodes: &has,
+            translations: &self.translations,
         };
         let file = SourceFile {
             rel: old.file.rel.clone(),
@@ -261,7 +263,7 @@ impl Live {
             }
             // The print edition holds every page's body.
             if self.templates.has("print.html") {
-                files.push(self.print_edition(&env)?);
+                files.extend(self.print_editions(&env)?);
             }
             let mut feeds = Output::default();
             crate::render::feeds::add(&self.state, &mut feeds);
@@ -316,12 +318,18 @@ impl Live {
 }
 
 impl Live {
-    /// The print edition, rendered as a full build renders it (on an error, a
-    /// full build reports it properly).
-    fn print_edition(
+    /// The print edition of each language, rendered as a full build renders
+    /// it (on an error, a full build reports it properly).
+    fn print_editions(
         &self,
         env: &minijinja::Environment<'_>,
-    ) -> Result<(String, Vec<u8>), Fallback> {
-        crate::render::print_page(&self.state, env).map_err(|_| Fallback::Full)
+    ) -> Result<Vec<(String, Vec<u8>)>, Fallback> {
+        let config = &self.state.site.config;
+        config
+            .language_codes()
+            .map(|lang| {
+                crate::render::print_page(&self.state, env, lang).map_err(|_| Fallback::Full)
+            })
+            .collect()
     }
 }

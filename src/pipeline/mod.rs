@@ -81,6 +81,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         template_dirs,
         static_dirs,
         glossary,
+        glossaries,
         bibliography,
         tree,
     } = sources;
@@ -89,7 +90,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         docs,
         &tree.assets,
         config,
-        (glossary, bibliography),
+        (glossary, glossaries, bibliography),
         (template_dirs, static_dirs),
     );
     let collisions = check_paths(&site);

@@ -25,6 +25,8 @@ pub struct Sources {
     pub template_dirs: Vec<PathBuf>,
     pub static_dirs: Vec<PathBuf>,
     pub glossary: Glossary,
+    /// The glossaries of the other languages (`data/glossary.xx.toml`).
+    pub glossaries: Vec<(String, Glossary)>,
     pub bibliography: Bibliography,
     pub tree: ContentTree,
 }
@@ -64,10 +66,18 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
     if let Some(theme_dir) = template_dirs.get(1).and_then(|t| t.parent()) {
         crate::templates::theme::merge_extra(&mut config.extra, theme_dir)
             .map_err(|d| fail(diags.clone(), vec![d]))?;
+        crate::templates::theme::merge_translations(&mut config, theme_dir)
+            .map_err(|d| fail(diags.clone(), vec![d]))?;
     }
     let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
     let glossary =
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
+    let mut glossaries = Vec::new();
+    for code in config.language_codes().skip(1) {
+        let name = format!("glossary.{code}.toml");
+        let g = load_data(root, &name, Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
+        glossaries.push((code.to_string(), g));
+    }
     let bibliography = load_data(root, "references.toml", Bibliography::parse)
         .map_err(|e| fail(diags.clone(), e))?;
     let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), d))?;
@@ -77,6 +87,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
         template_dirs,
         static_dirs,
         glossary,
+        glossaries,
         bibliography,
         tree,
     })
@@ -95,24 +106,25 @@ pub fn parse(
         config,
         templates,
         glossary,
+        glossaries,
         ..
     } = sources;
-    let matcher = (config.knowledge.glossary_links
-        && config.knowledge.glossary_page.is_some()
-        && !glossary.terms.is_empty())
-    .then(|| glossary.matcher());
+    let matcher = glossary_matcher(config, glossary);
+    let translations = translation_matchers(config, glossaries);
     let has_shortcode = |name: &str| templates.has_shortcode(name);
     let cx = ParseContext {
         markdown: &config.markdown,
         glossary: matcher.as_ref(),
         shortcodes: &has_shortcode,
+        translations: &translations,
     };
     // What shapes parsing besides the file: Markdown settings, glossary, shortcodes.
     let settings = crate::hash::fnv1a(
         format!(
-            "{:?}{:?}{:?}",
+            "{:?}{:?}{:?}{:?}",
             config.markdown,
             glossary.terms,
+            glossaries,
             templates.files.keys().collect::<Vec<_>>()
         )
         .as_bytes(),
@@ -154,6 +166,35 @@ pub fn parse(
     Ok(docs)
 }
 
+/// The matcher linking glossary terms in the default language's pages.
+pub fn glossary_matcher(
+    config: &Config,
+    glossary: &Glossary,
+) -> Option<crate::markdown::GlossaryMatcher> {
+    (config.knowledge.glossary_links
+        && config.knowledge.glossary_page.is_some()
+        && !glossary.terms.is_empty())
+    .then(|| glossary.matcher())
+}
+
+/// Each other language with the matcher of its glossary.
+pub fn translation_matchers(
+    config: &Config,
+    glossaries: &[(String, Glossary)],
+) -> Vec<(String, Option<crate::markdown::GlossaryMatcher>)> {
+    config
+        .language_codes()
+        .skip(1)
+        .map(|code| {
+            let g = glossaries.iter().find(|(c, _)| c == code);
+            (
+                code.to_string(),
+                g.and_then(|(_, g)| glossary_matcher(config, g)),
+            )
+        })
+        .collect()
+}
+
 /// Sizes of what parsing produced, for `FASCIA_TIMINGS`.
 fn print_sizes(parsed: &[ParseResult]) {
     let mut sizes = [0usize; 5];
@@ -182,14 +223,19 @@ pub fn assemble(
     docs: Vec<Arc<Document>>,
     assets: &[(PathBuf, String)],
     config: Config,
-    (glossary, bibliography): (Glossary, Bibliography),
+    (glossary, glossaries, bibliography): (Glossary, Vec<(String, Glossary)>, Bibliography),
     (template_dirs, static_dirs): (Vec<PathBuf>, Vec<PathBuf>),
 ) -> Site {
     let mut docs = docs;
     if config.obsidian {
         content::vault::add_folder_sections(&mut docs);
     }
-    let (sections, pages) = content::assemble(docs, assets, opts.drafts);
+    let others: Vec<String> = config
+        .language_codes()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    let (sections, pages) = content::assemble(docs, assets, opts.drafts, &others);
     let bundled: std::collections::HashSet<&str> = pages
         .iter()
         .flat_map(|p| &p.assets)
@@ -206,6 +252,7 @@ pub fn assemble(
         sections,
         pages,
         glossary,
+        glossaries,
         bibliography,
         template_dirs,
         static_dirs,

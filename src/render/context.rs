@@ -50,6 +50,8 @@ pub const PAGE_FIELDS: &[&str] = &[
     "graph_svg",
     "qr_svg",
     "kind",
+    "lang",
+    "translations",
 ];
 
 /// Fields of `section`.
@@ -76,6 +78,8 @@ pub const SECTION_FIELDS: &[&str] = &[
     "review_overdue",
     "weight",
     "kind",
+    "lang",
+    "translations",
 ];
 
 /// A page, as templates see it.
@@ -184,6 +188,24 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
                 .collect::<Vec<_>>(),
         ),
         "relative_path" => Value::from(doc.file.rel.as_str()),
+        "lang" => Value::from(site.lang_of(id)),
+        "translations" => Value::from(
+            site.translations_of(id)
+                .into_iter()
+                .map(|t| {
+                    minijinja::context! {
+                        lang => site.lang_of(t),
+                        title => site.doc(t).fm.title.clone(),
+                        permalink => site.permalink_of(t),
+                        path => site.doc(t).file.rel.clone(),
+                        // fascia: the URL path and the language's own name.
+                        url_path => site.path_of(t),
+                        language_name => crate::config::languages::native_name(site.lang_of(t)),
+                        current => t == id,
+                    }
+                })
+                .collect::<Vec<_>>(),
+        ),
         "content" => st.content(slot).map_or(Value::UNDEFINED, |c| {
             Value::from_safe_string(c.into_owned())
         }),

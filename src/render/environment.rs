@@ -29,7 +29,8 @@ pub fn environment(
     state: &Arc<RenderState>,
 ) -> Result<Environment<'static>, Vec<Diagnostic>> {
     let mut env = crate::templates::compile(set, &state.site.root)?;
-    // Zola gives every template the language being rendered; fascia builds one.
+    // Zola gives every template the language being rendered: each render's
+    // context sets `lang`; this is what templates rendered without one see.
     env.add_global("lang", state.site.config.default_language.clone());
     register_functions(&mut env, state);
     register_site_filters(&mut env, state);
@@ -44,18 +45,21 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         let cachebust: Option<bool> = kwargs.get("cachebust")?;
         let lang: Option<String> = kwargs.get("lang")?;
         kwargs.assert_all_used()?;
-        other_language("get_url", lang.as_deref(), &st)?;
-        st.get_url(&path, trailing.unwrap_or(false), cachebust.unwrap_or(false))
-            .map(Value::from)
+        st.get_url_in(
+            &path,
+            trailing.unwrap_or(false),
+            cachebust.unwrap_or(false),
+            lang.as_deref(),
+        )
+        .map(Value::from)
     });
     let st = Arc::clone(state);
     env.add_function("get_page", move |kwargs: Kwargs| -> Result<Value, Error> {
         let path: String = kwargs.get("path")?;
         let _: Option<Value> = kwargs.get("metadata_only")?;
         let lang: Option<String> = kwargs.get("lang")?;
-        other_language("get_page", lang.as_deref(), &st)?;
         let rel = path.trim_start_matches("@/");
-        match st.site.by_rel(rel) {
+        match in_lang(&st, st.site.by_rel(rel), lang.as_deref()) {
             Some(crate::site::DocId::Page(i)) => Ok(PageObj::value(&st, i)),
             _ => Err(Error::new(
                 ErrorKind::InvalidOperation,
@@ -70,9 +74,8 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
             let path: String = kwargs.get("path")?;
             let _: Option<Value> = kwargs.get("metadata_only")?;
             let lang: Option<String> = kwargs.get("lang")?;
-            other_language("get_section", lang.as_deref(), &st)?;
             let rel = path.trim_start_matches("@/");
-            match st.site.by_rel(rel) {
+            match in_lang(&st, st.site.by_rel(rel), lang.as_deref()) {
                 Some(crate::site::DocId::Section(i)) => Ok(SectionObj::value(&st, i)),
                 _ => Err(Error::new(
                     ErrorKind::InvalidOperation,
@@ -84,30 +87,79 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
     zola_functions::register(env, state);
     fact_functions::register(env, state);
     let st = Arc::clone(state);
-    env.add_function("get_glossary", move || -> Value { st.glossary_value() });
+    env.add_function("get_glossary", move |state: &minijinja::State| -> Value {
+        let lang = state.lookup("lang");
+        let lang = lang
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or(&st.site.config.default_language);
+        st.glossary_value(lang)
+    });
+    let st = Arc::clone(state);
+    env.add_function(
+        "get_language",
+        move |kwargs: Kwargs| -> Result<Value, Error> {
+            let code: String = kwargs.get("code")?;
+            kwargs.assert_all_used()?;
+            language_value(&st, &code)
+        },
+    );
+    let st = Arc::clone(state);
+    env.add_function("get_language_list", move || -> Value {
+        let codes: Vec<String> = st
+            .site
+            .config
+            .language_codes()
+            .map(str::to_string)
+            .collect();
+        Value::from(
+            codes
+                .iter()
+                .filter_map(|c| language_value(&st, c).ok())
+                .collect::<Vec<_>>(),
+        )
+    });
     let st = Arc::clone(state);
     env.add_function("get_bibliography", move || -> Value {
         st.bibliography_value()
     });
 }
 
-/// `lang=` naming a language other than the default: fascia builds one
-/// language, so that is an error saying so.
-pub(super) fn other_language(
-    what: &str,
-    lang: Option<&str>,
-    st: &RenderState,
-) -> Result<(), Error> {
-    match lang {
-        Some(l) if l != st.site.config.default_language => Err(Error::new(
+/// `get_language(code=)` (fascia): a language of the site as a theme needs
+/// it: its code, its own name, its writing direction (`ltr`/`rtl`), its
+/// Open Graph locale, whether it is the default, and its home page.
+fn language_value(st: &RenderState, code: &str) -> Result<Value, Error> {
+    let config = &st.site.config;
+    let Some(lang) = config.language(code) else {
+        return Err(Error::new(
             ErrorKind::InvalidOperation,
             format!(
-                "{what}(lang=\"{l}\"): fascia builds one language (`{}`); multilingual sites are not built yet",
-                st.site.config.default_language
+                "get_language: `{code}` is not a language of the site (config.toml names {})",
+                config.language_codes().collect::<Vec<_>>().join(", ")
             ),
-        )),
-        _ => Ok(()),
-    }
+        ));
+    };
+    let name = crate::config::languages::native_name(code);
+    Ok(minijinja::context! {
+        code => code,
+        name => if name.is_empty() { code } else { name },
+        dir => if config.rtl(code) { "rtl" } else { "ltr" },
+        locale => config.og_locale(code),
+        default => code == config.default_language,
+        title => lang.title.clone().unwrap_or_else(|| config.title.clone()),
+        home => config.permalink(&format!("{}/", config.lang_prefix(code))),
+    })
+}
+
+/// `id` in `lang` (Zola's `get_page(path=, lang=)`): its translation, or
+/// itself where it has none.
+fn in_lang(
+    st: &RenderState,
+    id: Option<crate::site::DocId>,
+    lang: Option<&str>,
+) -> Option<crate::site::DocId> {
+    let id = id?;
+    Some(lang.and_then(|l| st.site.in_language(id, l)).unwrap_or(id))
 }
 
 fn register_site_filters(env: &mut Environment<'static>, state: &Arc<RenderState>) {

@@ -57,7 +57,10 @@ fn ratings_field<'a>(site: &'a Site, name: &str) -> Result<&'a FactField, Error>
 
 /// The pages of the section in folder `dir`, in the section's order.
 fn section_pages(site: &Site, dir: &str) -> Option<Vec<DocId>> {
-    let s = site.sections.iter().find(|s| s.dir == dir)?;
+    let s = site
+        .sections
+        .iter()
+        .find(|s| s.dir == dir && s.doc.lang.is_none())?;
     Some(s.pages.iter().map(|&p| DocId::Page(p)).collect())
 }
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::content::Document;
 use crate::output::Output;
 use crate::render::RenderState;
+use crate::site::DocId;
 
 const SITEMAP_LIMIT: usize = 50_000;
 
@@ -29,23 +30,32 @@ fn lastmod(doc: &Document) -> Option<String> {
 pub fn add(st: &RenderState, output: &mut Output) {
     let site = &st.site;
     let cfg = &site.config;
-    let mut urls: Vec<(String, Option<String>)> = Vec::new();
-    for s in &site.sections {
-        if s.doc.fm.render != Some(false) {
-            urls.push((cfg.permalink(&s.path), lastmod(&s.doc)));
+    let mut urls: Vec<SitemapUrl> = Vec::new();
+    for id in site.doc_ids() {
+        if let DocId::Section(i) = id
+            && site.sections[i].doc.fm.render == Some(false)
+        {
+            continue;
         }
-    }
-    for p in &site.pages {
-        urls.push((cfg.permalink(&p.path), lastmod(&p.doc)));
+        let alternates = site
+            .translations_of(id)
+            .into_iter()
+            .map(|t| (site.lang_of(t).to_string(), site.permalink_of(t)))
+            .collect();
+        urls.push(SitemapUrl {
+            loc: site.permalink_of(id),
+            lastmod: lastmod(site.doc(id)),
+            alternates,
+        });
     }
     for t in &st.taxonomies {
-        urls.push((cfg.permalink(&format!("/{}/", t.slug)), None));
+        urls.push(SitemapUrl::plain(cfg.permalink(&t.path)));
         for term in &t.terms {
-            urls.push((cfg.permalink(&term.path), None));
+            urls.push(SitemapUrl::plain(cfg.permalink(&term.path)));
         }
     }
-    urls.sort();
-    urls.dedup();
+    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+    urls.dedup_by(|a, b| a.loc == b.loc);
     write_sitemaps(output, &urls, &cfg.base_url);
     if !output.files.contains_key("robots.txt") {
         let robots = format!(
@@ -54,22 +64,66 @@ pub fn add(st: &RenderState, output: &mut Output) {
         );
         output.insert_bytes("robots.txt".into(), robots.into_bytes());
     }
-    if cfg.feed.enabled {
-        let feed = atom(st);
-        output.insert_bytes(cfg.feed.filename.clone(), feed.into_bytes());
+    for lang in cfg.language_codes() {
+        if cfg.feed_of(lang) {
+            let prefix = cfg.lang_prefix(lang);
+            let path = if prefix.is_empty() {
+                cfg.feed.filename.clone()
+            } else {
+                format!("{}/{}", prefix.trim_start_matches('/'), cfg.feed.filename)
+            };
+            output.insert_bytes(path, atom(st, lang).into_bytes());
+        }
+    }
+}
+
+/// One URL of the sitemap, with its versions in every language (the
+/// page itself among them) for a multilingual site.
+#[derive(Debug, Clone)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+    /// (language code, permalink).
+    pub alternates: Vec<(String, String)>,
+}
+
+impl SitemapUrl {
+    fn plain(loc: String) -> Self {
+        Self {
+            loc,
+            lastmod: None,
+            alternates: Vec::new(),
+        }
     }
 }
 
 /// One `sitemap.xml`, or an index of `sitemap1.xml`... beyond the limit.
-pub fn write_sitemaps(output: &mut Output, urls: &[(String, Option<String>)], base_url: &str) {
-    let chunk_xml = |chunk: &[(String, Option<String>)]| {
+/// Translations are listed as `xhtml:link rel="alternate" hreflang`, as
+/// search engines read them.
+pub fn write_sitemaps(output: &mut Output, urls: &[SitemapUrl], base_url: &str) {
+    let alternates = urls.iter().any(|u| u.alternates.len() > 1);
+    let chunk_xml = |chunk: &[SitemapUrl]| {
         let mut x = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
         );
-        for (loc, lm) in chunk {
-            let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", xml_escape(loc));
-            if let Some(lm) = lm {
+        if alternates {
+            x.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+        }
+        x.push_str(">\n");
+        for u in chunk {
+            let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", xml_escape(&u.loc));
+            if let Some(lm) = &u.lastmod {
                 let _ = writeln!(x, "    <lastmod>{lm}</lastmod>");
+            }
+            if u.alternates.len() > 1 {
+                for (lang, href) in &u.alternates {
+                    let _ = writeln!(
+                        x,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        xml_escape(lang),
+                        xml_escape(href)
+                    );
+                }
             }
             x.push_str("  </url>\n");
         }
@@ -96,14 +150,23 @@ pub fn write_sitemaps(output: &mut Output, urls: &[(String, Option<String>)], ba
     output.insert_bytes("sitemap.xml".into(), index.into_bytes());
 }
 
-/// The Atom feed: the most recently updated or reviewed pages.
-fn atom(st: &RenderState) -> String {
+/// The Atom feed of `lang`: its most recently updated or reviewed pages.
+fn atom(st: &RenderState, lang: &str) -> String {
     let site = &st.site;
     let cfg = &site.config;
+    let prefix = cfg.lang_prefix(lang);
+    let language = cfg.language(lang);
+    let title = language
+        .and_then(|l| l.title.as_deref())
+        .unwrap_or(&cfg.title);
+    let description = language
+        .and_then(|l| l.description.as_deref())
+        .unwrap_or(&cfg.description);
     let mut dated: Vec<(jiff::civil::DateTime, usize)> = site
         .pages
         .iter()
         .enumerate()
+        .filter(|(i, _)| site.lang_of(DocId::Page(*i)) == lang)
         .filter_map(|(i, p)| {
             let fm = &p.doc.fm;
             [fm.updated, fm.last_reviewed, fm.date]
@@ -122,14 +185,14 @@ fn atom(st: &RenderState) -> String {
         || "1970-01-01T00:00:00Z".to_string(),
         |(d, _)| format!("{}Z", d.strftime("%Y-%m-%dT%H:%M:%S")),
     );
-    let feed_url = format!("{}/{}", cfg.base_url, cfg.feed.filename);
+    let feed_url = format!("{}{prefix}/{}", cfg.base_url, cfg.feed.filename);
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = writeln!(x, " xml:lang=\"{}\">", xml_escape(&cfg.default_language));
-    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&cfg.title));
-    if !cfg.description.is_empty() {
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&cfg.description));
+    let _ = writeln!(x, " xml:lang=\"{}\">", xml_escape(lang));
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(title));
+    if !description.is_empty() {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(description));
     }
     let _ = writeln!(
         x,
@@ -138,7 +201,7 @@ fn atom(st: &RenderState) -> String {
     );
     let _ = writeln!(
         x,
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}{prefix}/\"/>",
         xml_escape(&cfg.base_url)
     );
     let _ = writeln!(
@@ -190,12 +253,11 @@ mod tests {
 
     #[test]
     fn sitemap_splits_into_an_index_beyond_fifty_thousand_urls() {
-        let urls: Vec<(String, Option<String>)> = (0..120_001)
-            .map(|i| {
-                (
-                    format!("https://ex.org/p{i:06}/"),
-                    Some("2026-11-01".into()),
-                )
+        let urls: Vec<SitemapUrl> = (0..120_001)
+            .map(|i| SitemapUrl {
+                loc: format!("https://ex.org/p{i:06}/"),
+                lastmod: Some("2026-11-01".into()),
+                alternates: Vec::new(),
             })
             .collect();
         let mut out = Output::default();

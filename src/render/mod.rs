@@ -116,6 +116,9 @@ fn write_href(out: &mut String, link: &ResolvedLink, site: &Site) {
                 out.push('#');
                 out.push_str(a);
             }
+            if let Some(lang) = &link.hreflang {
+                let _ = write!(out, "\" hreflang=\"{lang}");
+            }
             if *kind == LinkKind::Glossary {
                 out.push_str("\" class=\"glossary-term");
             }
@@ -233,7 +236,9 @@ fn render_shortcodes(
         ctx.insert("nth".into(), Value::from(nth));
         ctx.insert("page".into(), page.clone());
         ctx.insert("section".into(), section.clone());
-        ctx.insert("config".into(), state.config_value.clone());
+        let lang = state.site.lang_of(id);
+        ctx.insert("config".into(), state.config_for(lang));
+        ctx.insert("lang".into(), Value::from(lang));
         if call.name == "figure" {
             ctx.insert("image".into(), figure_image(state, id, n));
         }
@@ -391,9 +396,11 @@ pub fn render_site_to(
         }
     }
     if set.has("print.html") {
-        match print_page(state, env) {
-            Ok((path, html)) => output.insert_bytes(path, html),
-            Err(e) => diags.push(template_error(&e, set, &site.root)),
+        for lang in site.config.language_codes() {
+            match print_page(state, env, lang) {
+                Ok((path, html)) => output.insert_bytes(path, html),
+                Err(e) => diags.push(template_error(&e, set, &site.root)),
+            }
         }
     }
     diags.extend(aliases::add(site, &mut output, env, set));
@@ -402,19 +409,22 @@ pub fn render_site_to(
     (output, diags)
 }
 
-/// The print edition (`print.html`): its output path and bytes.
+/// The print edition (`print.html`) of `lang`: its output path and bytes.
 pub fn print_page(
     state: &Arc<RenderState>,
     env: &Environment<'_>,
+    lang: &str,
 ) -> Result<(String, Vec<u8>), minijinja::Error> {
+    let path = format!("{}{}", state.site.config.lang_prefix(lang), print::PATH);
     let ctx = context! {
-        articles => print::articles(state),
-        config => state.config_value.clone(),
-        current_url => state.site.config.permalink(print::PATH),
-        current_path => print::PATH,
+        articles => print::articles(state, lang),
+        config => state.config_for(lang),
+        lang => lang,
+        current_url => state.site.config.permalink(&path),
+        current_path => path.clone(),
     };
     let html = env.get_template("print.html")?.render(ctx)?;
-    Ok((out_path(print::PATH), html.into_bytes()))
+    Ok((out_path(&path), html.into_bytes()))
 }
 
 /// Where the search page goes.
@@ -439,7 +449,7 @@ fn search_page(
         config => state.config_value.clone(),
         current_url => site.config.permalink("/search/"),
         current_path => "/search/",
-        taxonomies => state.taxonomies.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
+        taxonomies => default_taxonomies(state),
     };
     match env.get_template("search.html").and_then(|t| t.render(ctx)) {
         Ok(html) => {
@@ -463,12 +473,23 @@ enum Job {
     Term(usize, usize),
 }
 
+/// The names of the default language's taxonomies.
+fn default_taxonomies(state: &RenderState) -> Vec<String> {
+    let lang = &state.site.config.default_language;
+    state
+        .taxonomies
+        .iter()
+        .filter(|t| &t.lang == lang)
+        .map(|t| t.name.clone())
+        .collect()
+}
+
 fn base_context(state: &Arc<RenderState>) -> Value {
     context! {
         config => state.config_value.clone(),
         current_url => Value::UNDEFINED,
         current_path => Value::UNDEFINED,
-        taxonomies => Value::from(state.taxonomies.iter().map(|t| t.name.clone()).collect::<Vec<_>>()),
+        taxonomies => Value::from(default_taxonomies(state)),
     }
 }
 
@@ -484,9 +505,10 @@ fn render_job(
             .and_then(|t| t.render(ctx))
             .map_err(|e| template_error(&e, set, &site.root))
     };
-    let with_base = |extra: Value, path: &str| -> Value {
+    let with_base = |extra: Value, path: &str, lang: &str| -> Value {
         context! {
-            config => state.config_value.clone(),
+            config => state.config_for(lang),
+            lang => lang,
             current_url => site.config.permalink(path),
             current_path => path,
             ..extra
@@ -502,7 +524,11 @@ fn render_job(
             }
             let html = render(
                 &template,
-                with_base(context! { page => PageObj::value(state, i) }, &page.path),
+                with_base(
+                    context! { page => PageObj::value(state, i) },
+                    &page.path,
+                    site.lang_of(DocId::Page(i)),
+                ),
             )?;
             Ok(vec![(out_path(&page.path), html.into_bytes())])
         }
@@ -530,12 +556,11 @@ fn render_job(
                 taxonomy => context! { name => tax.name.clone() },
                 terms => tax.terms.iter().map(|term| taxonomy::term_value(state, tax, term)).collect::<Vec<_>>(),
             };
-            let path = format!("/{}/", tax.slug);
             let Some(template) = taxonomy::template(set, &tax.name, "list") else {
                 return Ok(Vec::new());
             };
-            let html = render(&template, with_base(ctx, &path))?;
-            Ok(vec![(out_path(&path), html.into_bytes())])
+            let html = render(&template, with_base(ctx, &tax.path, &tax.lang))?;
+            Ok(vec![(out_path(&tax.path), html.into_bytes())])
         }
         Job::Term(t, i) => {
             let tax = &state.taxonomies[t];
@@ -547,7 +572,7 @@ fn render_job(
                 taxonomy => context! { name => tax.name.clone() },
                 term => taxonomy::term_value(state, tax, term),
             };
-            let html = render(&template, with_base(ctx, &term.path))?;
+            let html = render(&template, with_base(ctx, &term.path, &tax.lang))?;
             Ok(vec![(out_path(&term.path), html.into_bytes())])
         }
     }

@@ -34,7 +34,7 @@ pub fn anchor(path: &str) -> String {
 
 /// Documents in reading order: the home section, then each section and its
 /// pages, depth first, in the sections' own order.
-pub fn reading_order(site: &Site) -> Vec<DocId> {
+pub fn reading_order(site: &Site, lang: &str) -> Vec<DocId> {
     fn visit(site: &Site, s: usize, out: &mut Vec<DocId>) {
         let section = &site.sections[s];
         if section.doc.fm.render != Some(false) {
@@ -46,7 +46,9 @@ pub fn reading_order(site: &Site) -> Vec<DocId> {
         }
     }
     let mut out = Vec::new();
-    if let Some(root) = site.sections.iter().position(|s| s.dir.is_empty()) {
+    let root = (0..site.sections.len())
+        .find(|&s| site.sections[s].dir.is_empty() && site.lang_of(DocId::Section(s)) == lang);
+    if let Some(root) = root {
         visit(site, root, &mut out);
     }
     out
@@ -168,9 +170,9 @@ fn rewrite_article(
 }
 
 /// The template value of every article, in reading order.
-pub fn articles(state: &Arc<RenderState>) -> Value {
+pub fn articles(state: &Arc<RenderState>, lang: &str) -> Value {
     let site = &state.site;
-    let order = reading_order(site);
+    let order = reading_order(site, lang);
     let anchors: HashMap<String, String> = order
         .iter()
         .map(|&id| (site.path_of(id).to_string(), anchor(site.path_of(id))))

@@ -33,6 +33,8 @@ pub struct RenderState {
     pub taxonomies: Vec<taxonomy::Taxonomy>,
     pub(super) related: Vec<Vec<DocId>>,
     pub config_value: Value,
+    /// The configuration as each other language's templates see it.
+    pub(super) config_values: Vec<(String, Value)>,
     /// Content hashes of generated assets (the search files), by output
     /// path, for `get_url(..., cachebust=true)`.
     pub(super) generated: OnceLock<std::collections::HashMap<String, String>>,
@@ -74,7 +76,19 @@ impl RenderState {
         clock.lap("taxonomies collected");
         let related = crate::knowledge::related::compute(&site);
         clock.lap("related computed");
-        let config_value = crate::render::ser(&site.config);
+        let config_value =
+            crate::render::ser(site.config.for_language(&site.config.default_language));
+        let config_values = site
+            .config
+            .language_codes()
+            .skip(1)
+            .map(|l| {
+                (
+                    l.to_string(),
+                    crate::render::ser(site.config.for_language(l)),
+                )
+            })
+            .collect();
         Self {
             site,
             contents: OnceLock::new(),
@@ -83,6 +97,7 @@ impl RenderState {
             taxonomies,
             related,
             config_value,
+            config_values,
             generated: OnceLock::new(),
         }
     }
@@ -108,6 +123,14 @@ impl RenderState {
         } else {
             &self.site.sections[slot - pages].doc
         }
+    }
+
+    /// The configuration as templates rendering `lang` see it.
+    pub fn config_for(&self, lang: &str) -> Value {
+        self.config_values
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or_else(|| self.config_value.clone(), |(_, v)| v.clone())
     }
 
     pub fn related(&self, slot: usize) -> &[DocId] {
@@ -176,12 +199,41 @@ impl RenderState {
         trailing_slash: bool,
         cachebust: bool,
     ) -> Result<String, minijinja::Error> {
+        self.get_url_in(path, trailing_slash, cachebust, None)
+    }
+
+    /// `get_url(path=, lang=)`: with a language other than the default, an
+    /// `@/` path leads to its translation into it (the page itself when it
+    /// has none) and another path gets the language's prefix, as in Zola.
+    pub fn get_url_in(
+        &self,
+        path: &str,
+        trailing_slash: bool,
+        cachebust: bool,
+        lang: Option<&str>,
+    ) -> Result<String, minijinja::Error> {
         let cfg = &self.site.config;
+        let other = lang.filter(|l| *l != cfg.default_language);
+        if let Some(l) = other
+            && !cfg.languages.contains_key(l)
+        {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!(
+                    "get_url: `lang=\"{l}\"` is not a language of the site (config.toml names {})",
+                    cfg.language_codes().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
         if let Some(rel) = path.strip_prefix("@/") {
             let (p, anchor) = rel
                 .split_once('#')
                 .map_or((rel, None), |(p, a)| (p, Some(a)));
-            let id = self.site.by_rel(p).ok_or_else(|| {
+            let found = self.site.by_rel(p).map(|id| match other {
+                Some(l) => self.site.in_language(id, l).unwrap_or(id),
+                None => id,
+            });
+            let id = found.ok_or_else(|| {
                 minijinja::Error::new(
                     minijinja::ErrorKind::InvalidOperation,
                     format!("get_url: no page at `{path}`"),
@@ -195,7 +247,10 @@ impl RenderState {
             return Ok(url);
         }
         let clean = path.trim_start_matches('/');
-        let mut url = format!("{}/{}", cfg.base_url, clean);
+        let mut url = match other {
+            Some(l) => format!("{}/{l}/{}", cfg.base_url, clean),
+            None => format!("{}/{}", cfg.base_url, clean),
+        };
         if trailing_slash && !url.ends_with('/') {
             url.push('/');
         }
@@ -226,23 +281,41 @@ impl RenderState {
         None
     }
 
-    pub fn taxonomy_value(self: &Arc<Self>, kind: &str) -> Option<Value> {
-        let t = self.taxonomies.iter().find(|t| t.name == kind)?;
+    /// A taxonomy of `lang` (the default language when `None`).
+    pub fn taxonomy(&self, kind: &str, lang: Option<&str>) -> Option<&taxonomy::Taxonomy> {
+        let lang = lang.unwrap_or(&self.site.config.default_language);
+        self.taxonomies
+            .iter()
+            .find(|t| t.name == kind && t.lang == lang)
+    }
+
+    pub fn taxonomy_value(self: &Arc<Self>, kind: &str, lang: Option<&str>) -> Option<Value> {
+        let t = self.taxonomy(kind, lang)?;
         Some(context! {
             kind => context! { name => t.name.clone() },
             items => t.terms.iter().map(|term| taxonomy::term_value(self, t, term)).collect::<Vec<_>>(),
         })
     }
 
-    /// `get_glossary()`: every term with its anchor and page.
-    pub fn glossary_value(&self) -> Value {
+    /// `get_glossary()`: every term of `lang`'s glossary (the default
+    /// language's when it has none) with its anchor and page (in `lang`
+    /// where translated).
+    pub fn glossary_value(&self, lang: &str) -> Value {
         let site = &self.site;
-        let terms: Vec<Value> = site
-            .glossary
+        let glossary = site
+            .glossaries
+            .iter()
+            .find(|(l, g)| l == lang && !g.terms.is_empty())
+            .map_or(&site.glossary, |(_, g)| g);
+        let terms: Vec<Value> = glossary
             .terms
             .iter()
             .map(|t| {
-                let page = t.page.as_deref().and_then(|p| site.by_rel(p.trim_start_matches("@/")));
+                let page = t
+                    .page
+                    .as_deref()
+                    .and_then(|p| site.by_rel(p.trim_start_matches("@/")))
+                    .map(|id| site.in_language(id, lang).unwrap_or(id));
                 context! {
                     term => t.term.clone(),
                     id => t.id.clone(),

@@ -28,51 +28,73 @@ pub struct Term {
 pub struct Taxonomy {
     pub name: String,
     pub slug: String,
+    /// The language whose pages it gathers.
+    pub lang: String,
+    /// URL path of its list page (`/tags/`, `/fr/tags/`).
+    pub path: String,
     pub terms: Vec<Term>,
 }
 
 pub use crate::site_paths::term_path;
 
-/// Gather the terms of every declared taxonomy.
+/// Gather the terms of every declared taxonomy, per language (a page's
+/// terms go to its own language's taxonomy, under that language's URLs).
 pub fn collect(site: &Site) -> Vec<Taxonomy> {
-    site.config
-        .taxonomies
-        .iter()
-        .map(|t| {
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-            for (i, p) in site.pages.iter().enumerate() {
-                for name in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
-                    let slug = slugify(name);
-                    terms
-                        .entry(slug.clone())
-                        .or_insert_with(|| Term {
-                            name: name.clone(),
-                            path: term_path(&t.name, name),
-                            slug,
-                            pages: Vec::new(),
-                        })
-                        .pages
-                        .push(i);
-                }
-            }
-            let mut terms: Vec<Term> = terms.into_values().collect();
-            for term in &mut terms {
-                term.pages.sort_by(|&a, &b| {
-                    let (x, y) = (&site.pages[a], &site.pages[b]);
-                    y.doc
-                        .fm
-                        .date
-                        .cmp(&x.doc.fm.date)
-                        .then_with(|| x.title().cmp(y.title()))
-                });
-            }
-            Taxonomy {
-                name: t.name.clone(),
-                slug: slugify(&t.name),
-                terms,
-            }
-        })
-        .collect()
+    let config = &site.config;
+    let mut all = Vec::new();
+    let langs: Vec<&str> = if config.multilingual() {
+        config.language_codes().collect()
+    } else {
+        vec![config.default_language.as_str()]
+    };
+    for lang in langs {
+        let prefix = config.lang_prefix(lang);
+        for t in config.taxonomies_of(lang) {
+            all.push(collect_one(site, lang, &prefix, &t.name));
+        }
+    }
+    all
+}
+
+fn collect_one(site: &Site, lang: &str, prefix: &str, name: &str) -> Taxonomy {
+    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if site.lang_of(crate::site::DocId::Page(i)) != lang {
+            continue;
+        }
+        for term in p.doc.fm.taxonomies.get(name).into_iter().flatten() {
+            let slug = slugify(term);
+            terms
+                .entry(slug.clone())
+                .or_insert_with(|| Term {
+                    name: term.clone(),
+                    path: format!("{prefix}{}", term_path(name, term)),
+                    slug,
+                    pages: Vec::new(),
+                })
+                .pages
+                .push(i);
+        }
+    }
+    let mut terms: Vec<Term> = terms.into_values().collect();
+    for term in &mut terms {
+        term.pages.sort_by(|&a, &b| {
+            let (x, y) = (&site.pages[a], &site.pages[b]);
+            y.doc
+                .fm
+                .date
+                .cmp(&x.doc.fm.date)
+                .then_with(|| x.title().cmp(y.title()))
+        });
+    }
+    let slug = slugify(name);
+    Taxonomy {
+        name: name.to_string(),
+        path: format!("{prefix}/{slug}/"),
+        slug,
+        lang: lang.to_string(),
+        terms,
+    }
 }
 
 /// The template of a taxonomy's `kind` page (`list` or `single`): Zola's
@@ -100,7 +122,8 @@ pub fn term_value(st: &Arc<RenderState>, _tax: &Taxonomy, term: &Term) -> Value 
 }
 
 type RenderFn<'a> = dyn Fn(&str, Value) -> Result<String, Diagnostic> + 'a;
-type BaseFn<'a> = dyn Fn(Value, &str) -> Value + 'a;
+/// The base context of a page at a URL path, in a language.
+type BaseFn<'a> = dyn Fn(Value, &str, &str) -> Value + 'a;
 
 /// Render a section, split into pages of `paginate_by` when set.
 pub fn render_section_pages(
@@ -111,6 +134,7 @@ pub fn render_section_pages(
     with_base: &BaseFn<'_>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let section = &st.site.sections[i];
+    let lang = st.site.lang_of(crate::site::DocId::Section(i));
     let per = section.doc.fm.paginate_by.filter(|&n| n > 0);
     let Some(per) = per else {
         let html = render(
@@ -118,6 +142,7 @@ pub fn render_section_pages(
             with_base(
                 context! { section => SectionObj::value(st, i) },
                 &section.path,
+                lang,
             ),
         )?;
         return Ok(vec![(out_path(&section.path), html.into_bytes())]);
@@ -149,7 +174,7 @@ pub fn render_section_pages(
             next => if n < count { Value::from(link(n + 1)) } else { Value::UNDEFINED },
         };
         let ctx = context! { section => SectionObj::value(st, i), paginator => paginator };
-        let html = render(template, with_base(ctx, &url(n)))?;
+        let html = render(template, with_base(ctx, &url(n), lang))?;
         files.push((out_path(&url(n)), html.into_bytes()));
     }
     Ok(files)

@@ -14,7 +14,6 @@ use sha2::Digest;
 
 use super::super::RenderState;
 use super::super::taxonomy::{Taxonomy, Term, term_value};
-use super::other_language;
 use crate::templates::filters::{Args, base64_encode};
 
 fn fail(message: String) -> Error {
@@ -29,8 +28,7 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             let kind: String = kwargs.get("kind")?;
             let required: Option<bool> = kwargs.get("required")?;
             let lang: Option<String> = kwargs.get("lang")?;
-            other_language("get_taxonomy", lang.as_deref(), &st)?;
-            match st.taxonomy_value(&kind) {
+            match st.taxonomy_value(&kind, lang.as_deref()) {
                 Some(v) => Ok(v),
                 None if required == Some(false) => Ok(Value::from(())),
                 None => Err(fail(format!("get_taxonomy: no taxonomy `{kind}`"))),
@@ -90,15 +88,46 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             jobs: Arc::clone(&site.images.jobs),
         },
     );
-    env.add_function("trans", move |_: Rest<Value>, _: Kwargs| -> Result<Value, Error> {
-        Err(fail(
-            "trans(): fascia does not build translations (`trans`, `[languages]`) yet; remove the call or guard it with a setting in config.extra".to_string(),
-        ))
-    });
+    let st = Arc::clone(state);
+    env.add_function(
+        "trans",
+        move |rest: Rest<Value>, kw: Kwargs| -> Result<Value, Error> {
+            let args = Args::new("trans", rest, kw);
+            let key = args.required_string(0, "key")?;
+            let lang = args.string(1, "lang")?;
+            // fascia: `default=` for a key a language does not have yet.
+            let default = args.string(2, "default")?;
+            let config = &st.site.config;
+            let lang = lang.unwrap_or_else(|| config.default_language.clone());
+            if !config.languages.contains_key(&lang) {
+                return Err(fail(format!(
+                    "trans(key=\"{key}\", lang=\"{lang}\"): `{lang}` is not a language of the site (config.toml names {})",
+                    config.language_codes().collect::<Vec<_>>().join(", ")
+                )));
+            }
+            match config.trans(&key, &lang) {
+                Some(text) => Ok(Value::from(text)),
+                None if default.is_some() => Ok(Value::from(default)),
+                None => Err(fail(format!(
+                    "trans(): no translation of `{key}` for `{lang}`; add `{key} = \"...\"` under {} in config.toml (or the theme's translations/{lang}.toml)",
+                    if lang == config.default_language {
+                        "[translations]".to_string()
+                    } else {
+                        format!("[languages.{lang}.translations]")
+                    }
+                ))),
+            }
+        },
+    );
 }
 
-fn find_term<'a>(st: &'a RenderState, kind: &str, name: &str) -> Option<(&'a Taxonomy, &'a Term)> {
-    let tax = st.taxonomies.iter().find(|t| t.name == kind)?;
+fn find_term<'a>(
+    st: &'a RenderState,
+    kind: &str,
+    name: &str,
+    lang: Option<&str>,
+) -> Option<(&'a Taxonomy, &'a Term)> {
+    let tax = st.taxonomy(kind, lang)?;
     let slug = crate::markdown::slugify(name);
     let term = tax
         .terms
@@ -114,20 +143,23 @@ fn taxonomy_url(st: &RenderState, kwargs: &Kwargs) -> Result<Value, Error> {
     let name: String = kwargs.get("name")?;
     let required: Option<bool> = kwargs.get("required")?;
     let lang: Option<String> = kwargs.get("lang")?;
-    other_language("get_taxonomy_url", lang.as_deref(), st)?;
-    if st.site.config.taxonomy(&kind).is_none() {
+    let config = &st.site.config;
+    let lang = lang.unwrap_or_else(|| config.default_language.clone());
+    if !config.taxonomies_of(&lang).iter().any(|t| t.name == kind) {
         return if required == Some(false) {
             Ok(Value::from(()))
         } else {
             Err(fail(format!("get_taxonomy_url: no taxonomy `{kind}`")))
         };
     }
-    if required == Some(false) && find_term(st, &kind, &name).is_none() {
+    if required == Some(false) && find_term(st, &kind, &name, Some(&lang)).is_none() {
         return Ok(Value::from(()));
     }
-    Ok(Value::from(st.site.config.permalink(
-        &super::super::taxonomy::term_path(&kind, &name),
-    )))
+    Ok(Value::from(config.permalink(&format!(
+        "{}{}",
+        config.lang_prefix(&lang),
+        super::super::taxonomy::term_path(&kind, &name)
+    ))))
 }
 
 /// `get_taxonomy_term(kind=, term=, include_pages=true, required=true)`.
@@ -137,8 +169,7 @@ fn taxonomy_term(st: &Arc<RenderState>, kwargs: &Kwargs) -> Result<Value, Error>
     let include_pages: Option<bool> = kwargs.get("include_pages")?;
     let required: Option<bool> = kwargs.get("required")?;
     let lang: Option<String> = kwargs.get("lang")?;
-    other_language("get_taxonomy_term", lang.as_deref(), st)?;
-    let Some((tax, term)) = find_term(st, &kind, &name) else {
+    let Some((tax, term)) = find_term(st, &kind, &name, lang.as_deref()) else {
         return if required == Some(false) {
             Ok(Value::from(()))
         } else {

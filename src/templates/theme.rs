@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 
 /// Merge the `[extra]` of `theme_dir/theme.toml` (if any) under `extra`.
@@ -20,6 +21,51 @@ pub fn merge_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<(), Diag
     })?;
     if let Some(toml::Value::Table(defaults)) = theme.get("extra") {
         merge(extra, defaults);
+    }
+    Ok(())
+}
+
+/// Merge the theme's interface strings, `theme_dir/translations/<code>.toml`
+/// (`key = "text"` lines), under each language's `translations` (the
+/// site's own `[translations]` and `[languages.xx.translations]` win).
+/// A language the theme has no file for keeps what config.toml gives.
+pub fn merge_translations(config: &mut Config, theme_dir: &Path) -> Result<(), Diagnostic> {
+    let default = config.default_language.clone();
+    let Config {
+        languages,
+        translations,
+        ..
+    } = config;
+    let config_translations = translations;
+    for (code, lang) in languages.iter_mut() {
+        let file = theme_dir.join("translations").join(format!("{code}.toml"));
+        if !file.is_file() {
+            continue;
+        }
+        // Shown from the site root (`themes/fibre/translations/fr.toml`).
+        let base = theme_dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(theme_dir);
+        let shown = file.strip_prefix(base).unwrap_or(&file).to_path_buf();
+        let text = crate::diagnostics::read_utf8(&file, &shown)?;
+        let table: indexmap::IndexMap<String, String> = toml::from_str(&text).map_err(|e| {
+            let d = Diagnostic::error(
+                "theme-translations",
+                format!("{}: {}", shown.display(), e.message()),
+            )
+            .with_help("each line is `key = \"text\"`");
+            match e.span() {
+                Some(span) => d.at_offset(&shown, &text, span.start),
+                None => d.in_file(&shown),
+            }
+        })?;
+        for (k, v) in table {
+            if *code == default {
+                config_translations.entry(k.clone()).or_insert(v.clone());
+            }
+            lang.translations.entry(k).or_insert(v);
+        }
     }
     Ok(())
 }
