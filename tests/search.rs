@@ -4,6 +4,7 @@
 //! `[search]` settings.
 
 mod harness;
+mod search_files;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,9 +13,8 @@ use fascia::config::SearchConfig;
 use fascia::output::{Output, OutputFile};
 use fascia::pipeline::{self, BuildOptions};
 use fascia::search::{self, DocSection, SearchDoc};
+use search_files::{data, full_path, manifest};
 use serde_json::Value;
-
-const PREFIX: &str = "(self.fasciaSearchData=self.fasciaSearchData||{})[";
 
 fn encyclopedia() -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
@@ -39,80 +39,11 @@ fn bytes(output: &Output, path: &str) -> Vec<u8> {
     }
 }
 
-/// The manifest fascia writes in front of the loader: `self.fasciaSearchFiles={...};`.
-fn manifest(loader: &[u8]) -> Value {
-    let src = String::from_utf8(loader.to_vec()).unwrap();
-    let start = src
-        .find("self.fasciaSearchFiles=")
-        .expect("the loader starts with its manifest")
-        + "self.fasciaSearchFiles=".len();
-    let end = start + src[start..].find(";\n").unwrap();
-    serde_json::from_str(&src[start..end]).expect("the manifest is JSON")
-}
-
 fn text(output: &Output, path: &str) -> String {
     match output.files.get(path) {
         Some(OutputFile::Bytes(b)) => String::from_utf8(b.to_vec()).unwrap(),
         Some(OutputFile::Copy(p)) => std::fs::read_to_string(p).unwrap(),
         None => panic!("no {path} in the output"),
-    }
-}
-
-/// The key and JSON value a data file registers:
-/// `(self.fasciaSearchData=…)["key"]=JSON.parse('…');`.
-fn data(src: &str) -> (String, Value) {
-    let start = src
-        .find(PREFIX)
-        .expect("registers in self.fasciaSearchData")
-        + PREFIX.len();
-    let rest = &src[start..];
-    let close = rest.find("]=JSON.parse('").unwrap();
-    let key: String = serde_json::from_str(&rest[..close]).unwrap();
-    let body = rest[close + "]=JSON.parse('".len()..]
-        .trim_end()
-        .strip_suffix("');")
-        .expect("one statement");
-    // Undo the single-quoted string's escapes.
-    let mut json = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            assert_ne!(c, '\'', "unescaped quote");
-            json.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('\\') => json.push('\\'),
-            Some('\'') => json.push('\''),
-            Some('n') => json.push('\n'),
-            Some('r') => json.push('\r'),
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                json.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
-            }
-            other => panic!("unexpected escape {other:?}"),
-        }
-    }
-    (key, serde_json::from_str(&json).expect("the value is JSON"))
-}
-
-/// A document's path as the client rebuilds it (see `docPath` in search.js).
-fn full_path(meta: &Value, d: &Value) -> String {
-    let Ok(sec) = usize::try_from(d[2].as_i64().unwrap()) else {
-        return d[0].as_str().unwrap().to_string();
-    };
-    let base = meta["sections"][sec][1].as_str().unwrap();
-    match d[0].as_str() {
-        Some(p) if p.starts_with('/') => p.to_string(),
-        Some(p) => format!("{base}{p}"),
-        None => {
-            let title = d[1].as_str().unwrap().to_lowercase();
-            let slug: Vec<&str> = title
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            format!("{base}{}/", slug.join("-"))
-        }
     }
 }
 
@@ -562,8 +493,8 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     // The loader's manifest names the term shards with their first terms.
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static");
     let english = search::Analyzer::new("en");
-    let (path, loader) =
-        search::index::loader(&[theme.clone()], &files, &firsts_built, &english).unwrap();
+    let built = search::index::manifest_of("en", &files, &firsts_built, &english);
+    let (path, loader) = search::index::loader(&[theme.clone()], Some(&built), &[]).unwrap();
     assert_eq!(path, "search/search.js");
     // ... and the stemmer of the index's language, which the loader fetches with the index.
     let stemmer = manifest(&loader)["stemmer"].as_str().unwrap().to_string();
@@ -573,13 +504,10 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
         manifest(&loader)["files"][&stemmer].is_string(),
         "with its hash"
     );
-    let (_, unstemmed) = search::index::loader(
-        &[theme],
-        &files,
-        &firsts_built,
-        &search::Analyzer::new("de"),
-    )
-    .unwrap();
+    assert!(manifest(&loader).get("languages").is_none(), "one language");
+    let german =
+        search::index::manifest_of("de", &files, &firsts_built, &search::Analyzer::new("de"));
+    let (_, unstemmed) = search::index::loader(&[theme], Some(&german), &[]).unwrap();
     assert!(manifest(&unstemmed).get("stemmer").is_none());
     let terms = manifest(&loader)["terms"].clone();
     assert_eq!(terms.as_array().unwrap().len(), firsts.len());

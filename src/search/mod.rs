@@ -121,24 +121,45 @@ pub fn add(state: &RenderState, output: &mut Output, files: IndexFiles) -> Vec<D
 }
 
 /// The index files of `state`'s site, without the search page (`serve`
-/// refreshes them after an incremental rebuild): the index, its shards and,
-/// when the theme has one, the loader `search/search.js` with the manifest
-/// of content hashes. None when search is off.
+/// refreshes them after an incremental rebuild): one index per language
+/// (with its shards), the default language's below `search/`, another's
+/// below `<lang>/search/`, each made of that language's pages with its
+/// stemmer and stop words; and, when the theme has one, the loader
+/// `search/search.js` with the manifest of content hashes. None when search
+/// is off.
 pub fn index_files(state: &RenderState) -> IndexFiles {
     let cfg = &state.site.config.search;
     if !cfg.enabled || check_config(cfg).is_err() {
         return Vec::new();
     }
     let timer = std::time::Instant::now();
-    let (ids, names) = doc_ids(state);
-    let analyzer = Analyzer::new(&state.site.config.default_language);
-    let (mut files, firsts) = index::build_streamed(
-        ids.len(),
-        &|i| doc_with_names(state, ids[i], &names),
-        cfg,
-        &analyzer,
-    );
-    if let Some(loader) = index::loader(&state.site.static_dirs, &files, &firsts, &analyzer) {
+    let config = &state.site.config;
+    let mut files = IndexFiles::new();
+    let mut default = None;
+    let mut others = Vec::new();
+    for lang in config.language_codes().filter(|l| config.search_of(l)) {
+        let (ids, names) = doc_ids(state, lang);
+        let analyzer = Analyzer::new(lang);
+        let (built, firsts) = index::build_streamed(
+            ids.len(),
+            &|i| doc_with_names(state, ids[i], &names),
+            cfg,
+            &analyzer,
+        );
+        let manifest = index::manifest_of(lang, &built, &firsts, &analyzer);
+        if lang == config.default_language {
+            default = Some(manifest);
+            files.extend(built);
+        } else {
+            let dir = index_dir(config, lang);
+            others.push((dir.clone(), manifest));
+            files.extend(built.into_iter().map(|(path, bytes)| {
+                let below = path.strip_prefix("search/").unwrap_or(&path);
+                (format!("{dir}{below}"), bytes)
+            }));
+        }
+    }
+    if let Some(loader) = index::loader(&state.site.static_dirs, default.as_ref(), &others) {
         files.push(loader);
     }
     if std::env::var_os("FASCIA_TIMINGS").is_some() {
@@ -149,6 +170,18 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
         );
     }
     files
+}
+
+/// Where `lang`'s index goes: `search/` for the default language,
+/// `fr/search/` for French (beside its pages, below `/fr/`).
+pub fn index_dir(config: &crate::config::Config, lang: &str) -> String {
+    let prefix = config.lang_prefix(lang);
+    let prefix = prefix.trim_start_matches('/');
+    if prefix.is_empty() {
+        "search/".to_string()
+    } else {
+        format!("{prefix}/search/")
+    }
 }
 
 fn check_config(cfg: &SearchConfig) -> Result<(), Diagnostic> {
@@ -223,9 +256,9 @@ fn human(bytes: usize) -> String {
     }
 }
 
-/// Every page and section that goes in the index, in URL order.
-pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
-    let (ids, names) = doc_ids(state);
+/// Every page and section that goes in `lang`'s index, in URL order.
+pub fn collect(state: &RenderState, lang: &str) -> Vec<SearchDoc> {
+    let (ids, names) = doc_ids(state, lang);
     ids.par_iter()
         .map(|&id| doc_with_names(state, id, &names))
         .collect()
@@ -234,16 +267,17 @@ pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
 /// The glossary's terms and aliases, by the page they name.
 type GlossaryNames = HashMap<DocId, Vec<String>>;
 
-/// The documents that go in the index, in URL order (a page's number in
-/// the index), and the glossary names of each.
-fn doc_ids(state: &RenderState) -> (Vec<DocId>, GlossaryNames) {
+/// The documents of `lang` that go in its index, in URL order (a page's
+/// number in the index), and the names `lang`'s glossary gives each.
+fn doc_ids(state: &RenderState, lang: &str) -> (Vec<DocId>, GlossaryNames) {
     let site = &state.site;
     let mut glossary_names: GlossaryNames = HashMap::new();
-    for t in &site.glossary.terms {
+    for t in &glossary_of(site, lang).terms {
         if let Some(id) = t
             .page
             .as_deref()
             .and_then(|p| site.by_rel(p.trim_start_matches("@/")))
+            .and_then(|id| site.in_language(id, lang))
         {
             let names = glossary_names.entry(id).or_default();
             names.push(t.term.clone());
@@ -256,7 +290,7 @@ fn doc_ids(state: &RenderState) -> (Vec<DocId>, GlossaryNames) {
             let doc = site.doc(id);
             let hidden =
                 matches!(id, DocId::Section(i) if site.sections[i].doc.fm.render == Some(false));
-            !hidden && doc.fm.in_search_index != Some(false)
+            !hidden && doc.fm.in_search_index != Some(false) && site.lang_of(id) == lang
         })
         .collect();
     ids.sort_by(|a, b| site.path_of(*a).cmp(site.path_of(*b)));
@@ -302,12 +336,20 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
             s.text.clear();
         }
     }
-    if site.graph.glossary_page == Some(id) {
-        sections.extend(site.glossary.terms.iter().map(|t| {
+    let lang = site.lang_of(id);
+    if site
+        .graph
+        .glossary_page
+        .and_then(|g| site.in_language(g, lang))
+        == Some(id)
+    {
+        let english = lang.starts_with("en");
+        sections.extend(glossary_of(site, lang).terms.iter().map(|t| {
             let mut text = String::new();
             if cfg.include_content {
                 if !t.aliases.is_empty() {
-                    let _ = write!(text, "Also: {}. ", t.aliases.join(", "));
+                    let also = if english { "Also: " } else { "" };
+                    let _ = write!(text, "{also}{}. ", t.aliases.join(", "));
                 }
                 text.push_str(&t.definition);
             }
@@ -345,6 +387,15 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
             .map(|b| b.sentence.clone())
             .collect(),
     }
+}
+
+/// `lang`'s glossary (`data/glossary.xx.toml`), or the default language's
+/// when it has none (as `get_glossary()` gives it).
+fn glossary_of<'a>(site: &'a Site, lang: &str) -> &'a crate::knowledge::glossary::Glossary {
+    site.glossaries
+        .iter()
+        .find(|(l, g)| l == lang && !g.terms.is_empty())
+        .map_or(&site.glossary, |(_, g)| g)
 }
 
 /// The title and path of the section a document sits in, below the home page.

@@ -362,15 +362,58 @@ pub fn boost_of(field: &str) -> f64 {
     BOOSTS[FIELDS.iter().position(|g| *g == field).unwrap_or(0)]
 }
 
-/// `search/search.js` with the manifest in front: the content hashes of the
-/// theme's other files below `search/` and of the index files, and the first
-/// term of each term shard (so the loader can fetch the shard a query needs
-/// while the index loads). `None` when no static folder has the loader.
-pub fn loader(
-    static_dirs: &[PathBuf],
+/// What the loader's manifest says of one language's index: the content
+/// hash of its `index.js`, the first term and hash of each term shard, and
+/// the client's stemmer file for the language (when it has one).
+pub struct IndexManifest {
+    /// The language's code (`fr`).
+    code: String,
+    index: Option<String>,
+    terms: Vec<(String, String)>,
+    stemmer: Option<String>,
+}
+
+/// The manifest entry of an index built as `files` (paths below `search/`),
+/// whose term shards start with `firsts`, in language `code`, whose terms
+/// `analyzer` made.
+pub fn manifest_of(
+    code: &str,
     files: &IndexFiles,
     firsts: &[String],
     analyzer: &Analyzer,
+) -> IndexManifest {
+    let index = files
+        .iter()
+        .find(|(p, _)| p == INDEX_FILE)
+        .map(|(_, bytes)| short_hash(bytes));
+    let terms = firsts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, first)| {
+            let name = format!("{SHARD_DIR}t-{k}.js");
+            let (_, bytes) = files.iter().rev().find(|(p, _)| *p == name)?;
+            Some((first.clone(), short_hash(bytes)))
+        })
+        .collect();
+    IndexManifest {
+        code: code.to_string(),
+        index,
+        terms,
+        stemmer: analyzer.stemmer_file(),
+    }
+}
+
+/// `search/search.js` with the manifest in front: the content hashes of the
+/// theme's other files below `search/`, and of the default language's
+/// index (`default`) the hash of `index.js`, the first term of each term
+/// shard (so the loader can fetch the shard a query needs while the index
+/// loads), its stemmer and its language (`lang`); then, under `languages`,
+/// the same of each other language's index (`others`: the folder it is in,
+/// `fr/search/`, and its entry). `None` when no static folder has the loader.
+pub fn loader(
+    static_dirs: &[PathBuf],
+    default: Option<&IndexManifest>,
+    others: &[(String, IndexManifest)],
 ) -> Option<(String, Vec<u8>)> {
     let mut found: Option<Vec<u8>> = None;
     let mut hashes: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
@@ -401,29 +444,41 @@ pub fn loader(
         }
     }
     let src = found?;
-    if let Some((_, index)) = files.iter().find(|(p, _)| p == INDEX_FILE) {
-        hashes.insert("index.js".to_string(), short_hash(index));
+    // A stemmer the theme does not have is left out (the client then
+    // reports the index unusable rather than searching unstemmed).
+    let stemmer = |m: &IndexManifest| m.stemmer.clone().filter(|f| hashes.contains_key(f));
+    let mut manifest = serde_json::json!({ "files": hashes, "terms": [] });
+    if let Some(d) = default {
+        manifest["lang"] = serde_json::Value::from(d.code.as_str());
+        if let Some(h) = &d.index {
+            manifest["files"]["index.js"] = serde_json::Value::from(h.as_str());
+        }
+        manifest["terms"] = serde_json::json!(d.terms);
+        if let Some(file) = stemmer(d) {
+            manifest["stemmer"] = serde_json::Value::from(file);
+        }
     }
-    let terms: Vec<(&str, String)> = firsts
-        .iter()
-        .enumerate()
-        .filter_map(|(k, first)| {
-            let name = format!("{SHARD_DIR}t-{k}.js");
-            let (_, bytes) = files.iter().rev().find(|(p, _)| *p == name)?;
-            Some((first.as_str(), short_hash(bytes)))
-        })
-        .collect();
-    let mut manifest = serde_json::json!({ "files": hashes, "terms": terms });
-    // The stemmer the client needs, loaded with the index (when the theme has it).
-    if let Some(file) = analyzer.stemmer_file().filter(|f| hashes.contains_key(f)) {
-        manifest["stemmer"] = serde_json::Value::from(file);
+    if !others.is_empty() {
+        let languages: serde_json::Map<String, serde_json::Value> = others
+            .iter()
+            .map(|(dir, m)| {
+                let mut entry =
+                    serde_json::json!({ "dir": dir, "index": m.index, "terms": m.terms });
+                if let Some(file) = stemmer(m) {
+                    entry["stemmer"] = serde_json::Value::from(file);
+                }
+                (m.code.clone(), entry)
+            })
+            .collect();
+        manifest["languages"] = serde_json::Value::Object(languages);
     }
-    let mut out = Vec::with_capacity(src.len() + 256 + terms.len() * 24);
+    let manifest = manifest.to_string();
+    let mut out = Vec::with_capacity(src.len() + 128 + manifest.len());
     out.extend_from_slice(
         b"/* generated by `fascia build`: content hashes of the search files (docs/search.md) */\n",
     );
     out.extend_from_slice(b"self.fasciaSearchFiles=");
-    out.extend_from_slice(manifest.to_string().as_bytes());
+    out.extend_from_slice(manifest.as_bytes());
     out.extend_from_slice(b";\n");
     out.extend_from_slice(&src);
     Some((LOADER_FILE.to_string(), out))

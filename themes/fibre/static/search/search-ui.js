@@ -32,7 +32,8 @@
     if (FILE && path.charAt(path.length - 1) === "/") path += "index.html";
     return ROOT + path.replace(/^\/+/, "") + (query || "") + hash;
   }
-  function searchPage(q) { return href("/search/", q ? "?q=" + encodeURIComponent(q) : ""); }
+  /* the search page of the index's language (/search/, /fr/search/) */
+  function searchPage(q) { return href("/" + DIR, q ? "?q=" + encodeURIComponent(q) : ""); }
 
   /* ---------- loading ---------- */
 
@@ -40,6 +41,9 @@
      content hash of the manifest fascia wrote into it); on its own, this
      file loads them itself. */
   var LOADER = window.fasciaSearch && window.fasciaSearch.script ? window.fasciaSearch : null;
+  /* the index's folder below the root: the reader's language's (search.js
+     picks it), search/ on its own */
+  var DIR = LOADER && LOADER.dir ? LOADER.dir : "search/";
   var own = {};
   function script(rel, hash) {
     if (LOADER) return LOADER.script(rel, hash);
@@ -56,7 +60,11 @@
     return own[rel];
   }
   function data(key) { var d = window.fasciaSearchData; return d && d[key]; }
-  function loadData(key, rel, hash) { return script(rel, hash).then(function () { return data(key); }); }
+  /* a file of the index (index.js, a shard, a page's text), below its folder */
+  function loadData(key, rel, hash) {
+    var loaded = LOADER && LOADER.data ? LOADER.data(rel, hash) : script(rel, hash);
+    return loaded.then(function () { return data(key); });
+  }
 
   var engine = null, ready = null;
   function getEngine() {
@@ -470,7 +478,7 @@
   Engine.prototype.loadTexts = function (ids) {
     var self = this;
     if (!this.pages) return Promise.resolve();
-    var hash = LOADER && LOADER.files && LOADER.files.files ? LOADER.files.files["index.js"] : null;
+    var hash = LOADER ? LOADER.indexHash : null;
     return Promise.all(ids.filter(function (id) { return !self.pages[id]; }).map(function (id) {
       var key = "p" + id;
       return loadData(key, "text/" + id + ".js", hash).then(function (rec) {
@@ -897,6 +905,18 @@
       self.focusFrom = self.list.children.length;
       self.run(self.input.value, false, true);
     });
+    /* links to the same query on the other languages' search pages (the
+       template lists the site's languages; those without an index go) */
+    var dirs = LOADER && LOADER.dirs ? LOADER.dirs : {};
+    this.others = [];
+    Array.prototype.forEach.call(root.querySelectorAll("a[data-search-lang]"), function (a) {
+      var code = a.getAttribute("data-search-lang");
+      var item = a.parentNode.tagName === "LI" ? a.parentNode : a;
+      if (!(code in dirs) || code === (LOADER && LOADER.lang)) { item.parentNode.removeChild(item); return; }
+      self.others.push([a, a.getAttribute("href").replace(/[?#].*$/, "")]);
+    });
+    var nav = root.querySelector(".search-languages");
+    if (nav && !this.others.length) nav.hidden = true;
     var q = "";
     try { q = new URLSearchParams(location.search).get("q") || ""; } catch (e) { /* old browser */ }
     this.input.value = q;
@@ -908,6 +928,7 @@
 
   SearchPage.prototype.run = function (raw, remember, more) {
     var self = this, seq = ++this.seq, q = raw.trim();
+    this.others.forEach(function (o) { o[0].href = o[1] + (q ? "?q=" + encodeURIComponent(q) : ""); });
     if (!more) { this.limit = PAGE; this.focusFrom = -1; }
     var limit = this.limit;
     if (remember) {
