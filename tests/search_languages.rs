@@ -335,7 +335,11 @@ fn a_language_without_a_search_index_has_none_and_no_search_page() {
         "[languages.ar]\n",
         "[languages.ar]\nbuild_search_index = false\n",
     );
-    site.build().success();
+    site.build()
+        .success()
+        .stderr_has("Search index: 1 file")
+        .stderr_has("Search index (fr): 1 file")
+        .stderr_lacks("Search index (ar)");
     assert!(!site.exists("ar/search/index.js"));
     assert!(!site.exists("ar/search/index.html"));
     assert!(site.exists("fr/search/index.js"));

@@ -211,27 +211,47 @@ fn check_config(cfg: &SearchConfig) -> Result<(), Diagnostic> {
 /// The line `build` prints about the index, if the output has one:
 /// `Search index: 1 file, 182 KB`.
 pub fn summary(output: &Output) -> Option<String> {
+    let mut lines = vec![index_summary(output, "search/", "Search index")?];
+    // The other languages' indexes: `fr/search/index.js`, ...
+    let others: Vec<&str> = output
+        .files
+        .keys()
+        .filter_map(|k| k.strip_suffix("/search/index.js"))
+        .filter(|lang| !lang.contains('/'))
+        .collect();
+    for lang in others {
+        let dir = format!("{lang}/search/");
+        if let Some(line) = index_summary(output, &dir, &format!("Search index ({lang})")) {
+            lines.push(line);
+        }
+    }
+    Some(lines.join("\n"))
+}
+
+/// `{label}: 1 file, 182 KB` for the index below `dir`, if there is one.
+fn index_summary(output: &Output, dir: &str, label: &str) -> Option<String> {
     let size = |f: &OutputFile| match f {
         OutputFile::Bytes(b) => b.len(),
         OutputFile::Copy(p) => std::fs::metadata(p).map_or(0, |m| m.len() as usize),
     };
-    let main = size(output.files.get(INDEX_FILE)?);
-    let under = |dir: &str| -> Vec<usize> {
+    let main = size(output.files.get(&format!("{dir}index.js"))?);
+    let under = |sub: &str| -> Vec<usize> {
+        let start = format!("{dir}{sub}");
         output
             .files
-            .range(dir.to_string()..)
-            .take_while(|(k, _)| k.starts_with(dir))
+            .range(start.clone()..)
+            .take_while(|(k, _)| k.starts_with(&start))
             .map(|(_, f)| size(f))
             .collect()
     };
-    let shards = under(SHARD_DIR);
-    let texts = under(TEXT_DIR);
+    let shards = under("shards/");
+    let texts = under("text/");
     if shards.is_empty() && texts.is_empty() {
-        return Some(format!("Search index: 1 file, {}", human(main)));
+        return Some(format!("{label}: 1 file, {}", human(main)));
     }
     let total = main + shards.iter().sum::<usize>() + texts.iter().sum::<usize>();
     Some(format!(
-        "Search index: 1 + {} + {}, {} in all (index.js {}, largest shard {}, page texts {} on average)",
+        "{label}: 1 + {} + {}, {} in all (index.js {}, largest shard {}, page texts {} on average)",
         crate::diagnostics::plural(shards.len(), "shard file", "shard files"),
         crate::diagnostics::plural(texts.len(), "page file", "page files"),
         human(total),
