@@ -207,6 +207,10 @@ fn every_page_is_reviewed_described_cited_and_linked() {
         let doc = s.doc(id);
         let rel = doc.file.rel.as_str();
         let slot = s.slot(id);
+        // A language's home page made up by the engine has no file.
+        if doc.file.text.is_empty() {
+            continue;
+        }
         if doc.fm.last_reviewed.is_none() {
             problems.push(format!("{rel}: no last_reviewed"));
         }
@@ -235,7 +239,10 @@ fn every_page_is_reviewed_described_cited_and_linked() {
             ));
         }
         let inbound: HashSet<DocId> = s.graph.backlinks[slot].iter().map(|b| b.source).collect();
-        if inbound.len() < 2 {
+        // A translation is linked from the pages of its language only, and
+        // a partial translation has fewer of them: one is the bar there.
+        let needed = if doc.lang.is_some() { 1 } else { 2 };
+        if inbound.len() < needed {
             problems.push(format!("{rel}: {} inbound links", inbound.len()));
         }
     }
@@ -599,7 +606,25 @@ fn number_word(word: &str) -> Option<u64> {
 
 /// `(number, unit)` for each number followed, within three words, by a unit
 /// (adjectives such as "randomized" or "small" may stand between).
+/// French writes thousands with a (narrow) no-break space, `31 822`:
+/// joined as `31,822` so the figure reads as one number.
+fn join_thousands(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let grouped = matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.len() > i + 3
+            && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
+            && !chars.get(i + 4).is_some_and(char::is_ascii_digit);
+        out.push(if grouped { ',' } else { c });
+    }
+    out
+}
+
 fn counted_figures(text: &str) -> Vec<(u64, &'static str)> {
+    let text = join_thousands(text);
     let words: Vec<String> = text
         .split(|c: char| c.is_whitespace() || "()[];:—–".contains(c))
         .map(|w| {

@@ -280,6 +280,18 @@ pub fn parse_file(
             warnings.push(d);
         }
     }
+    for (line, col, message) in &body.shortcodes_as_text {
+        warnings.push(
+            Diagnostic::warning(
+                "shortcode-syntax",
+                format!("{message}; the call is shown as text, as Zola shows it"),
+            )
+            .at(&file.display, &file.text, line + offset, *col)
+            .with_help(
+                "fix the quoting to run the shortcode, or escape it as {{/* ... */}} to show it",
+            ),
+        );
+    }
     for (line, col, message) in &body.math_errors {
         warnings.push(
             Diagnostic::warning("math-syntax", format!("maths that do not parse: {message}"))

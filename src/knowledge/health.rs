@@ -94,7 +94,8 @@ fn translations(site: &Site, out: &mut Vec<Diagnostic>) {
     let default = site.config.default_language.as_str();
     for id in site.doc_ids() {
         let doc = site.doc(id);
-        if doc.lang.is_none() {
+        // A language's home made up where it has no `_index.xx.md` has no text.
+        if doc.lang.is_none() || doc.file.text.is_empty() {
             continue;
         }
         let Some(original) = site.in_language(id, default) else {
@@ -303,7 +304,13 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
             let (mut line, mut line_start, mut counted_to) = (0, 0, 0);
             for m in matcher.find_all(body.as_bytes(), &spans, scratch) {
                 let target = owners[m.name];
-                if target == id || linked.contains(&target) || reported.contains(&target) {
+                // Names are matched within a language: an English title in
+                // French prose is a word, not a mention.
+                if target == id
+                    || linked.contains(&target)
+                    || reported.contains(&target)
+                    || site.lang_of(target) != site.lang_of(id)
+                {
                     continue;
                 }
                 reported.insert(target);
@@ -323,7 +330,7 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
                     .at(&doc.file.display, text, doc.body_line_offset + n + 1, col)
                     .with_help(format!(
                         "link it: [{name}](@/{})",
-                        site.doc(target).file.rel
+                        site.doc(target).base_rel()
                     )),
                 );
             }

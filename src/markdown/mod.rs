@@ -124,6 +124,9 @@ pub struct Body {
     pub outside_links: Vec<(usize, usize, String)>,
     /// Fences naming a language fascia cannot highlight: (line, column, language).
     pub unknown_languages: Vec<(usize, usize, String)>,
+    /// Shortcode calls whose arguments do not parse, shown as text (as
+    /// Zola shows them): (line, column, why).
+    pub shortcodes_as_text: Vec<(usize, usize, String)>,
     /// Maths that did not parse: (line, column, message); shown as code.
     pub math_errors: Vec<(usize, usize, String)>,
     /// Obsidian block ids (`^id` at the end of a paragraph or list item),
@@ -232,6 +235,11 @@ pub fn render_in_pieces(
         });
     images::mark_calls(&extracted.calls, &mut body.images);
     body.shortcodes = extracted.calls;
+    body.shortcodes_as_text = extracted
+        .as_text
+        .into_iter()
+        .map(|e| (e.line, e.column, e.message))
+        .collect();
     Ok(body)
 }
 

@@ -50,6 +50,12 @@ pub struct ShortcodeError {
     pub help: Option<String>,
 }
 
+/// A call whose arguments do not parse. Zola's grammar then reads the
+/// braces as text, so such a call is shown as written, with a warning.
+fn args_error(e: &ShortcodeError) -> bool {
+    e.code == "shortcode-syntax" && e.message.starts_with("in shortcode `")
+}
+
 /// The placeholder written in place of call `n`.
 pub fn token(n: usize) -> String {
     format!("FASCIASHORTCODE{n}X")
@@ -60,6 +66,8 @@ pub fn token(n: usize) -> String {
 pub struct Extracted {
     pub text: String,
     pub calls: Vec<ShortcodeCall>,
+    /// Calls shown as text because their arguments do not parse.
+    pub as_text: Vec<ShortcodeError>,
 }
 
 /// Find the shortcodes in `src`. Cheap when there are none.
@@ -68,10 +76,12 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
         return Ok(Extracted {
             text: src.to_string(),
             calls: Vec::new(),
+            as_text: Vec::new(),
         });
     }
     let mut out = String::with_capacity(src.len());
     let mut calls = Vec::new();
+    let mut as_text = Vec::new();
     let mut fence: Option<String> = None;
     let mut pos = 0;
     while pos < src.len() {
@@ -94,9 +104,13 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
             pos = line_end;
             continue;
         }
-        pos = scan_line(src, pos, line_end, &mut out, &mut calls)?;
+        pos = scan_line(src, pos, line_end, &mut out, (&mut calls, &mut as_text))?;
     }
-    Ok(Extracted { text: out, calls })
+    Ok(Extracted {
+        text: out,
+        calls,
+        as_text,
+    })
 }
 
 /// Scan from `pos` to the end of its line, handling any shortcode that starts
@@ -107,7 +121,7 @@ fn scan_line(
     mut pos: usize,
     mut line_end: usize,
     out: &mut String,
-    calls: &mut Vec<ShortcodeCall>,
+    (calls, as_text): (&mut Vec<ShortcodeCall>, &mut Vec<ShortcodeError>),
 ) -> Result<usize, ShortcodeError> {
     let line_start = pos;
     while pos < line_end {
@@ -140,7 +154,14 @@ fn scan_line(
         }
         if (here.starts_with("{{") || here.starts_with("{%")) && is_call(here) {
             let (line, column) = position(src, pos);
-            let Some(parsed) = parse_call(src, pos, line, column)? else {
+            let parsed = match parse_call(src, pos, line, column) {
+                Err(e) if args_error(&e) => {
+                    as_text.push(e);
+                    None
+                }
+                other => other?,
+            };
+            let Some(parsed) = parsed else {
                 out.push_str(&here[..2]);
                 pos += 2;
                 continue;
@@ -542,15 +563,23 @@ mod tests {
         let args = &ex.calls[0].args;
         assert_eq!(args["alt"], ArgValue::Str("c".into()));
         assert_eq!(args["wide"], ArgValue::Bool(true));
-        let e = extract("{{ note(text='it's') }}\n").unwrap_err();
+        // A quote inside a string: Zola reads the braces as text; so does
+        // fascia, and says why.
+        let ex = extract("{{ note(text='it's') }}\n").unwrap();
+        assert!(ex.calls.is_empty());
+        assert_eq!(ex.text, "{{ note(text='it's') }}\n");
+        let e = &ex.as_text[0];
         assert!(e.message.contains("quote inside a string"), "{}", e.message);
     }
 
     #[test]
     fn errors_are_located() {
-        let e = extract("ok\n  {{ fig(src=oops) }}\n").unwrap_err();
+        let ex = extract("ok\n  {{ fig(src=oops) }}\n").unwrap();
+        let e = &ex.as_text[0];
         assert_eq!((e.line, e.column), (2, 3));
         assert!(e.message.contains("oops"));
+        let e = extract("{{ fig(src=\"a\") \n").unwrap_err();
+        assert!(e.message.contains("never closed"));
         let e = extract("{% note() %}\nno end\n").unwrap_err();
         assert!(e.message.contains("end"));
     }

@@ -97,6 +97,7 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     if !collisions.is_empty() {
         return Err(fail(diags, collisions));
     }
+    diags.extend(taxonomy_collisions(&site));
     clock.lap("assemble");
     site.graph.paths = crate::site_paths::SitePaths::build(&site, &|t| templates.has(t));
     diags.extend(crate::graph::link(&mut site));
@@ -275,6 +276,43 @@ fn check_paths(site: &Site) -> Vec<Diagnostic> {
     errors
 }
 
+/// A document at the URL of a taxonomy's list page (a section `authors/`
+/// beside a taxonomy `authors`, as in some Zola themes' demo sites): Zola
+/// writes the taxonomy's page over the section's without a word; fascia
+/// does the same (see `crate::render::render_site_to`) and says so.
+fn taxonomy_collisions(site: &Site) -> Vec<Diagnostic> {
+    let cfg = &site.config;
+    let mut out = Vec::new();
+    for lang in cfg.language_codes() {
+        for t in cfg.taxonomies_of(lang) {
+            let path = format!(
+                "{}/{}/",
+                cfg.lang_prefix(lang),
+                crate::markdown::slugify(&t.name)
+            );
+            for id in site.doc_ids() {
+                if site.path_of(id) != path {
+                    continue;
+                }
+                let doc = site.doc(id);
+                out.push(
+                    Diagnostic::warning(
+                        "taxonomy-collision",
+                        format!(
+                            "{} and the taxonomy `{}` both write the URL {path}; the taxonomy's list is written, as Zola does",
+                            doc.file.display.display(),
+                            t.name
+                        ),
+                    )
+                    .in_file(&doc.file.display)
+                    .with_help("rename the folder or the taxonomy, or set `render = false` in the section's front matter"),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Static files (theme, then site, overriding) and content assets.
 fn add_static(site: &Site, output: &mut Output) {
     for dir in &site.static_dirs {
@@ -314,5 +352,16 @@ fn add_static(site: &Site, output: &mut Output) {
     }
     for (abs, rel) in &site.content_assets {
         output.insert_copy(rel.clone(), abs.clone());
+    }
+    // As Zola, a translated section's folder holds the section's files too
+    // (`/fr/techniques/chart.png` beside `/techniques/chart.png`).
+    for s in site.sections.iter().filter(|s| s.doc.lang.is_some()) {
+        let dir = s.path.trim_start_matches('/');
+        for (abs, rel) in &site.content_assets {
+            if content::parent_dir(rel) == s.dir {
+                let name = rel.rsplit('/').next().unwrap_or(rel);
+                output.insert_copy(format!("{dir}{name}"), abs.clone());
+            }
+        }
     }
 }

@@ -341,8 +341,24 @@ pub fn render_site_to(
 ) -> (Output, Vec<Diagnostic>) {
     let site = &state.site;
     let mut jobs: Vec<Job> = Vec::new();
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.extend((0..site.sections.len()).map(Job::Section));
+    // A taxonomy's list page wins over a document at its URL, as in Zola
+    // (the link stage warns).
+    let taken: std::collections::HashSet<&str> = state
+        .taxonomies
+        .iter()
+        .filter(|t| taxonomy::template(set, &t.name, "list").is_some())
+        .map(|t| t.path.as_str())
+        .collect();
+    jobs.extend(
+        (0..site.pages.len())
+            .filter(|&i| !taken.contains(site.pages[i].path.as_str()))
+            .map(Job::Page),
+    );
+    jobs.extend(
+        (0..site.sections.len())
+            .filter(|&i| !taken.contains(site.sections[i].path.as_str()))
+            .map(Job::Section),
+    );
     for (t, tax) in state.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
@@ -533,7 +549,8 @@ fn render_job(
                     &page.path,
                     site.lang_of(DocId::Page(i)),
                 ),
-            )?;
+            )
+            .map_err(|d| while_rendering(d, &page.doc))?;
             Ok(vec![(out_path(&page.path), html.into_bytes())])
         }
         Job::Section(i) => {
@@ -553,6 +570,7 @@ fn render_job(
                 return Err(missing(&template, &section.doc));
             }
             taxonomy::render_section_pages(state, i, &template, &render, &with_base)
+                .map_err(|d| while_rendering(d, &section.doc))
         }
         Job::TaxonomyList(t) => {
             let tax = &state.taxonomies[t];
@@ -580,6 +598,13 @@ fn render_job(
             Ok(vec![(out_path(&term.path), html.into_bytes())])
         }
     }
+}
+
+/// A template error while rendering `doc` names it: the same template
+/// serves every page, and the page decides which branch runs.
+fn while_rendering(mut d: Diagnostic, doc: &Document) -> Diagnostic {
+    let _ = write!(d.message, " (rendering {})", doc.file.display.display());
+    d
 }
 
 /// The template for page `i`: its own, else the nearest section's

@@ -207,7 +207,29 @@ fn find_file(st: &RenderState, path: &str) -> Result<Option<PathBuf>, Error> {
         root.join("data"),
     ];
     dirs.extend(st.site.static_dirs.iter().cloned());
-    Ok(dirs.iter().map(|d| d.join(&rel)).find(|p| p.is_file()))
+    if let Some(found) = dirs.iter().map(|d| d.join(&rel)).find(|p| p.is_file()) {
+        return Ok(Some(found));
+    }
+    Ok(in_output(st, &rel))
+}
+
+/// Zola also looks in the output folder, where a section's files are
+/// copied before its template runs; so a theme may name a file by its
+/// output path (`ca/archive/card.jpg` for `content/archive/card.jpg`,
+/// beside `_index.ca.md`). fascia maps such a path back to the section's
+/// folder in content/.
+fn in_output(st: &RenderState, rel: &str) -> Option<PathBuf> {
+    let site = &st.site;
+    let wanted = format!("/{}", rel.trim_start_matches('/'));
+    site.sections
+        .iter()
+        .filter(|s| wanted.starts_with(&s.path) && s.path.len() > 1)
+        .max_by_key(|s| s.path.len())
+        .and_then(|s| {
+            let rest = wanted[s.path.len()..].trim_start_matches('/');
+            let p = site.root.join("content").join(&s.dir).join(rest);
+            p.is_file().then_some(p)
+        })
 }
 
 /// `load_data(path= | literal=, format=, required=true)`; `url=` is refused.
