@@ -271,8 +271,14 @@ fn a_sections_files_are_found_and_published_under_each_language() {
         "<h1>{{ section.title }}</h1><p class=\"card\">{{ get_image_metadata(path=section.path ~ \"card.svg\").height }}</p>",
     );
     site.build().success();
-    assert!(site.read("fr/needles/index.html").contains("<p class=\"card\">20</p>"));
-    assert!(site.read("needles/index.html").contains("<p class=\"card\">20</p>"));
+    assert!(
+        site.read("fr/needles/index.html")
+            .contains("<p class=\"card\">20</p>")
+    );
+    assert!(
+        site.read("needles/index.html")
+            .contains("<p class=\"card\">20</p>")
+    );
     assert!(site.exists("fr/needles/card.svg") && site.exists("needles/card.svg"));
 }
 

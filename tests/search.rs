@@ -494,7 +494,8 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static");
     let english = search::Analyzer::new("en");
     let built = search::index::manifest_of("en", &files, &firsts_built, &english);
-    let (path, loader) = search::index::loader(&[theme.clone()], Some(&built), &[]).unwrap();
+    let (path, loader) =
+        search::index::loader(std::slice::from_ref(&theme), Some(&built), &[]).unwrap();
     assert_eq!(path, "search/search.js");
     // ... and the stemmer of the index's language, which the loader fetches with the index.
     let stemmer = manifest(&loader)["stemmer"].as_str().unwrap().to_string();

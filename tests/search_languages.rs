@@ -17,6 +17,7 @@ mod harness;
 mod search_files;
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use fascia::search::{self, Analyzer};
@@ -45,7 +46,7 @@ fn expected_list(lang: &str, lines: &[&str]) -> String {
     );
     for line in lines {
         let terms: Vec<String> = analyzer.terms(line).collect();
-        out.push_str(&format!("{line}\t{}\n", terms.join(" ")));
+        let _ = writeln!(out, "{line}\t{}", terms.join(" "));
     }
     out
 }

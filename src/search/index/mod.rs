@@ -539,7 +539,7 @@ mod tests {
                 ..SearchDoc::default()
             };
             let chunk = tokens::tokenize(&[doc], 0, &["title"], &analyzer);
-            let mut indexed: Vec<String> = chunk.terms.iter().map(|t| t.to_string()).collect();
+            let mut indexed: Vec<String> = chunk.terms.iter().map(ToString::to_string).collect();
             let mut unique = want.clone();
             unique.sort();
             unique.dedup();
@@ -550,7 +550,7 @@ mod tests {
         let mut buf = String::new();
         let mut got = Vec::new();
         each_term("The Gió-ASTYM, of cạo 12x!", &en, &mut buf, |t| {
-            got.push(t.to_string())
+            got.push(t.to_string());
         });
         assert_eq!(got, ["gio", "astym", "cao", "12x"]);
     }
