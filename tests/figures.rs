@@ -17,7 +17,13 @@ fn site() -> Site {
 /// Term name -> URL paths of the pages filed under it, from the front matter.
 fn body_regions(site: &Site) -> BTreeMap<String, BTreeSet<String>> {
     let mut terms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for p in site.pages.iter().filter(|p| !p.doc.fm.draft) {
+    // The (English) body map shows the English taxonomy; translations
+    // have their own, under /fr/.
+    for p in site
+        .pages
+        .iter()
+        .filter(|p| !p.doc.fm.draft && p.doc.lang.is_none())
+    {
         for term in p
             .doc
             .fm

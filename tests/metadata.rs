@@ -43,10 +43,18 @@ fn every_page_has_titles_descriptions_canonical_and_previews() {
         }
         let rel = p.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
         let html = std::fs::read_to_string(p).unwrap();
-        if html.contains("http-equiv=\"refresh\"") || rel == "print/index.html" {
+        // French pages sit under fr/ and are checked as the English ones.
+        let (lang, bare) = match rel.strip_prefix("fr/") {
+            Some(b) => ("fr", b.to_string()),
+            None => ("en", rel.clone()),
+        };
+        if html.contains("http-equiv=\"refresh\"") || bare == "print/index.html" {
             continue; // alias redirects; the print edition is noindex and links to the site
         }
-        assert!(html.contains("<html lang=\"en\""), "{rel}: lang");
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "{rel}: lang"
+        );
         let title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
         assert!(!title.trim().is_empty(), "{rel}: title");
         assert!(
@@ -94,16 +102,16 @@ fn every_page_has_titles_descriptions_canonical_and_previews() {
         // Generated listings (taxonomies, search) are not medical pages.
         let generated = ["tags/", "body-regions/", "search/"]
             .iter()
-            .any(|p| rel.starts_with(p));
+            .any(|p| bare.starts_with(p));
         if generated {
             checked += 1;
             continue;
         }
         let page = node(&ld, "MedicalWebPage").unwrap_or_else(|| panic!("{rel}: MedicalWebPage"));
         assert_eq!(page["url"], canonical, "{rel}");
-        if !rel.starts_with("tags/")
-            && !rel.starts_with("body-regions/")
-            && rel != "print/index.html"
+        if !bare.starts_with("tags/")
+            && !bare.starts_with("body-regions/")
+            && bare != "print/index.html"
         {
             assert!(
                 page["lastReviewed"].as_str().is_some_and(|d| d.len() == 10),

@@ -309,6 +309,8 @@ impl Config {
             c.taxonomies.clone_from(&l.taxonomies);
             c.translations.clone_from(&l.translations);
         }
+        // A theme reads `config.feed.enabled` to link the language's feed.
+        c.feed.enabled = self.feed_of(lang);
         c.languages.shift_remove(lang);
         c
     }

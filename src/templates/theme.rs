@@ -28,7 +28,10 @@ pub fn merge_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<(), Diag
 /// Merge the theme's interface strings, `theme_dir/translations/<code>.toml`
 /// (`key = "text"` lines), under each language's `translations` (the
 /// site's own `[translations]` and `[languages.xx.translations]` win).
-/// A language the theme has no file for keeps what config.toml gives.
+/// A language the theme has no file for takes the file of its primary
+/// subtag (`fr.toml` for `fr-CA`), else the default language's, else
+/// `en.toml`, so the interface shows in another language rather than
+/// failing the build.
 pub fn merge_translations(config: &mut Config, theme_dir: &Path) -> Result<(), Diagnostic> {
     let default = config.default_language.clone();
     let Config {
@@ -37,11 +40,16 @@ pub fn merge_translations(config: &mut Config, theme_dir: &Path) -> Result<(), D
         ..
     } = config;
     let config_translations = translations;
+    let dir = theme_dir.join("translations");
     for (code, lang) in languages.iter_mut() {
-        let file = theme_dir.join("translations").join(format!("{code}.toml"));
-        if !file.is_file() {
+        let primary = code.split(['-', '_']).next().unwrap_or(code);
+        let Some(file) = [code.as_str(), primary, default.as_str(), "en"]
+            .iter()
+            .map(|c| dir.join(format!("{c}.toml")))
+            .find(|f| f.is_file())
+        else {
             continue;
-        }
+        };
         // Shown from the site root (`themes/fibre/translations/fr.toml`).
         let base = theme_dir
             .parent()

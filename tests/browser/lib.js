@@ -167,16 +167,16 @@ function serveStatic(dir) {
 }
 
 /**
- * Build site/ into a temporary folder with the base URL of a static server
- * started on it. Returns `{ origin, out, close() }`.
+ * Build site/ (or the site at `root`) into a temporary folder with the base
+ * URL of a static server started on it. Returns `{ origin, out, close() }`.
  */
-async function buildAndServe() {
+async function buildAndServe({ root = path.join(ROOT, "site") } = {}) {
   const tmp = tempDir("fascia-site-");
   const out = path.join(tmp, "public");
   let server;
   try {
     server = await serveStatic(out);
-    const args = ["build", "--root", path.join(ROOT, "site"), "--output-dir", out, "--base-url", server.origin, "--force"];
+    const args = ["build", "--root", root, "--output-dir", out, "--base-url", server.origin, "--force"];
     const r = spawnSync(fascia(), args, { cwd: ROOT, encoding: "utf8" });
     if (r.error || r.status !== 0) {
       throw new Error(`fascia ${args.join(" ")} failed:\n${r.error || ""}${r.stdout}${r.stderr}`);

@@ -1,7 +1,8 @@
 /* fibre: progressive enhancements; every page works without them.
    Theme toggle (saved in localStorage; theme-init.js applies it early), the
    menu drawer on narrow screens, folding of contents and infobox on narrow
-   screens, the current heading in the contents, external links for print. */
+   screens, the current heading in the contents, external links for print,
+   folding the language switcher. */
 (function () {
   "use strict";
   var root = document.documentElement, doc = document;
@@ -49,6 +50,15 @@
     });
     nav.addEventListener("click", function (e) { if (e.target.closest("a") && isOpen()) setMenu(false, false); });
     watch(desk, function () { if (desk.matches && isOpen()) setMenu(false, false); });
+  }
+
+  /* language switcher (a <details>): Esc or a click outside folds it */
+  var langs = $(".lang-switch");
+  if (langs) {
+    doc.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && langs.open) { langs.open = false; langs.querySelector("summary").focus(); }
+    });
+    doc.addEventListener("click", function (e) { if (langs.open && !langs.contains(e.target)) langs.open = false; });
   }
 
   /* contents and infobox: folded on narrow screens and on comparison pages

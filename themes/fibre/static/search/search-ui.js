@@ -680,8 +680,27 @@
     }
     return t;
   }
-  function count(n) { return n === 1 ? "1 result" : n + " results"; }
-  function quoted(q) { return "\u201c" + q + "\u201d"; }
+  /* Interface strings: the page's <script type="application/json"
+     id="search-strings"> (the theme writes it in the page's language), else
+     these English ones. {name} is filled in by say(). */
+  var STRINGS = {
+    result_one: "1 result", result_other: "{count} results", quoted: "\u201c{q}\u201d",
+    results: "Search results", unavailable: "Search is not available: its index could not be loaded.",
+    no_results: "No results for {q}.", all_results: "All {count} for {q}", open_page: "Open the search page for {q}",
+    box_status: "{count} for {q}; use the arrow keys to choose one.", show_more: "Show more results",
+    min_chars: "Type at least {n} characters.", searching: "Searching\u2026",
+    no_results_page: "No results for {q}. Check the spelling, try fewer or more general words, or browse the glossary.",
+    page_status_all: "{count} for {q}.", page_status_best: "{count} for {q}; showing the best {n}."
+  };
+  try {
+    var given = JSON.parse((doc.getElementById("search-strings") || {}).textContent || "{}");
+    Object.keys(given).forEach(function (k) { if (typeof given[k] === "string" && given[k]) STRINGS[k] = given[k]; });
+  } catch (e) { /* keep English */ }
+  function say(key, vars) {
+    return STRINGS[key].replace(/\{(\w+)\}/g, function (m, v) { return vars && v in vars ? String(vars[v]) : m; });
+  }
+  function count(n) { return say(n === 1 ? "result_one" : "result_other", { count: n }); }
+  function quoted(q) { return say("quoted", { q: q }); }
 
   /* ---------- answering a keystroke ---------- */
 
@@ -737,7 +756,7 @@
     this.listbox = el("div", "search-listbox");
     this.listbox.id = input.id + "-listbox";
     this.listbox.setAttribute("role", "listbox");
-    this.listbox.setAttribute("aria-label", "Search results");
+    this.listbox.setAttribute("aria-label", say("results"));
     this.empty = el("p", "search-empty");
     this.empty.hidden = true;
     this.popup.appendChild(this.listbox);
@@ -789,11 +808,11 @@
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
     if (!res) {
-      this.empty.textContent = "Search is not available: its index could not be loaded.";
+      this.empty.textContent = say("unavailable");
       this.empty.hidden = false;
       this.status.textContent = this.empty.textContent;
     } else if (!res.total) {
-      this.empty.textContent = "No results for " + quoted(q) + ".";
+      this.empty.textContent = say("no_results", { q: quoted(q) });
       this.empty.hidden = false;
       this.status.textContent = this.empty.textContent;
     } else {
@@ -807,10 +826,10 @@
         self.addOption(a);
       });
       var all = el("a", "search-option search-all", res.total > res.items.length ?
-        "All " + count(res.total) + " for " + quoted(q) : "Open the search page for " + quoted(q));
+        say("all_results", { count: count(res.total), q: quoted(q) }) : say("open_page", { q: quoted(q) }));
       all.href = searchPage(q);
       this.addOption(all);
-      var said = count(res.total) + " for " + quoted(q) + "; use the arrow keys to choose one.";
+      var said = say("box_status", { count: count(res.total), q: quoted(q) });
       /* announced once the list is complete */
       if (res.complete && this.status.textContent !== said) this.status.textContent = said;
     }
@@ -896,7 +915,7 @@
     this.limit = PAGE;
     if (!this.input || !this.status || !this.list) return;
     /* results come PAGE at a time: "Show more results" asks for the next */
-    this.more = el("button", "button search-more", "Show more results");
+    this.more = el("button", "button search-more", say("show_more"));
     this.more.type = "button";
     this.more.hidden = true;
     this.list.parentNode.insertBefore(this.more, this.list.nextSibling);
@@ -937,16 +956,16 @@
     if (q.length < MIN_CHARS) {
       this.list.textContent = "";
       this.more.hidden = true;
-      this.status.textContent = q ? "Type at least " + MIN_CHARS + " characters." : "";
+      this.status.textContent = q ? say("min_chars", { n: MIN_CHARS }) : "";
       return;
     }
     var show = function (res) {
       if (seq !== self.seq) return;
       if (res) self.render(q, res);
-      else self.status.textContent = "Search is not available: its index could not be loaded.";
+      else self.status.textContent = say("unavailable");
     };
     if (ready) return answer(ready, raw, limit, show, this);
-    this.status.textContent = "Searching\u2026";
+    this.status.textContent = say("searching");
     getEngine().then(function (eng) {
       if (seq === self.seq) answer(eng, raw, limit, show, self);
     }, function () { show(null); });
@@ -959,11 +978,12 @@
     list.setAttribute("data-state", res.complete ? "complete" : "partial");
     this.more.hidden = !(res.total > res.items.length);
     if (!res.total) {
-      this.status.textContent = "No results for " + quoted(q) + ". Check the spelling, try fewer or more general words, or browse the glossary.";
+      this.status.textContent = say("no_results_page", { q: quoted(q) });
       return;
     }
-    var said = count(res.total) + " for " + quoted(q) +
-      (res.total > res.items.length ? "; showing the best " + res.items.length + "." : ".");
+    var said = res.total > res.items.length ?
+      say("page_status_best", { count: count(res.total), q: quoted(q), n: res.items.length }) :
+      say("page_status_all", { count: count(res.total), q: quoted(q) });
     if (res.complete && this.status.textContent !== said) this.status.textContent = said;
     res.items.forEach(function (item) {
       var li = el("li", "search-result"), a = el("a", "search-result-link");
