@@ -4,6 +4,7 @@
 //! `[search]` settings.
 
 mod harness;
+mod search_files;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,9 +13,8 @@ use fascia::config::SearchConfig;
 use fascia::output::{Output, OutputFile};
 use fascia::pipeline::{self, BuildOptions};
 use fascia::search::{self, DocSection, SearchDoc};
+use search_files::{data, full_path, manifest};
 use serde_json::Value;
-
-const PREFIX: &str = "(self.fasciaSearchData=self.fasciaSearchData||{})[";
 
 fn encyclopedia() -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
@@ -39,80 +39,11 @@ fn bytes(output: &Output, path: &str) -> Vec<u8> {
     }
 }
 
-/// The manifest fascia writes in front of the loader: `self.fasciaSearchFiles={...};`.
-fn manifest(loader: &[u8]) -> Value {
-    let src = String::from_utf8(loader.to_vec()).unwrap();
-    let start = src
-        .find("self.fasciaSearchFiles=")
-        .expect("the loader starts with its manifest")
-        + "self.fasciaSearchFiles=".len();
-    let end = start + src[start..].find(";\n").unwrap();
-    serde_json::from_str(&src[start..end]).expect("the manifest is JSON")
-}
-
 fn text(output: &Output, path: &str) -> String {
     match output.files.get(path) {
         Some(OutputFile::Bytes(b)) => String::from_utf8(b.to_vec()).unwrap(),
         Some(OutputFile::Copy(p)) => std::fs::read_to_string(p).unwrap(),
         None => panic!("no {path} in the output"),
-    }
-}
-
-/// The key and JSON value a data file registers:
-/// `(self.fasciaSearchData=…)["key"]=JSON.parse('…');`.
-fn data(src: &str) -> (String, Value) {
-    let start = src
-        .find(PREFIX)
-        .expect("registers in self.fasciaSearchData")
-        + PREFIX.len();
-    let rest = &src[start..];
-    let close = rest.find("]=JSON.parse('").unwrap();
-    let key: String = serde_json::from_str(&rest[..close]).unwrap();
-    let body = rest[close + "]=JSON.parse('".len()..]
-        .trim_end()
-        .strip_suffix("');")
-        .expect("one statement");
-    // Undo the single-quoted string's escapes.
-    let mut json = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            assert_ne!(c, '\'', "unescaped quote");
-            json.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('\\') => json.push('\\'),
-            Some('\'') => json.push('\''),
-            Some('n') => json.push('\n'),
-            Some('r') => json.push('\r'),
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                json.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
-            }
-            other => panic!("unexpected escape {other:?}"),
-        }
-    }
-    (key, serde_json::from_str(&json).expect("the value is JSON"))
-}
-
-/// A document's path as the client rebuilds it (see `docPath` in search.js).
-fn full_path(meta: &Value, d: &Value) -> String {
-    let Ok(sec) = usize::try_from(d[2].as_i64().unwrap()) else {
-        return d[0].as_str().unwrap().to_string();
-    };
-    let base = meta["sections"][sec][1].as_str().unwrap();
-    match d[0].as_str() {
-        Some(p) if p.starts_with('/') => p.to_string(),
-        Some(p) => format!("{base}{p}"),
-        None => {
-            let title = d[1].as_str().unwrap().to_lowercase();
-            let slug: Vec<&str> = title
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            format!("{base}{}/", slug.join("-"))
-        }
     }
 }
 
@@ -150,8 +81,12 @@ impl Index {
             .unwrap_or_else(|| panic!("no field {name}")) as u64
     }
 
-    /// Documents holding `term` in `field`: doc -> term frequency (scaled).
-    fn postings(&self, term: &str, field: &str) -> HashMap<usize, u64> {
+    /// Documents holding in `field` the index term of `words` (as a query
+    /// for them looks it up: stemmed, a name of several words as one term):
+    /// doc -> term frequency (scaled).
+    fn postings(&self, words: &str, field: &str) -> HashMap<usize, u64> {
+        let term = search::Analyzer::new("en").phrase_key(words);
+        assert!(!term.is_empty(), "{words} makes no term");
         let f = self.field(field);
         let Some(entry) = self.meta["terms"]
             .as_array()
@@ -198,7 +133,10 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
     let output = encyclopedia();
     let (key, meta) = data(&text(&output, search::INDEX_FILE));
     assert_eq!(key, "index");
-    assert_eq!(meta["format"], 3);
+    assert_eq!(meta["format"], 4);
+    // English: stemmed, with English stop words.
+    assert_eq!(meta["stemmer"], "english");
+    assert!(meta["stop"].as_array().unwrap().iter().any(|w| w == "the"));
     let idx = Index::new(meta);
     for f in [
         "title",
@@ -280,6 +218,26 @@ fn the_encyclopedia_index_has_every_field_anchors_and_synonyms() {
         "heading anchor links are left out"
     );
     assert!(idx.postings("evidence", "headings").contains_key(&graston));
+    // Forms of a word are one term: the stem, as a query makes it.
+    assert_eq!(
+        idx.postings("needles", "body"),
+        idx.postings("needling", "body")
+    );
+    assert!(idx.postings("needles", "body").len() > 3);
+    let terms = |pred: &dyn Fn(&str) -> bool| {
+        idx.meta["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| pred(e[0].as_str().unwrap()))
+            .count()
+    };
+    assert_eq!(
+        terms(&|t| t == "needling" || t == "needles"),
+        0,
+        "words are stemmed"
+    );
+    assert_eq!(terms(&|t| t == "needl"), 1);
     // Snippet texts are excerpts (the whole body is indexed).
     let total: usize = sections.iter().map(|s| s.2.chars().count()).sum();
     assert!(total <= 4000, "snippet text cut: {total}");
@@ -534,8 +492,24 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     }
     // The loader's manifest names the term shards with their first terms.
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/fibre/static");
-    let (path, loader) = search::index::loader(&[theme], &files, &firsts_built).unwrap();
+    let english = search::Analyzer::new("en");
+    let built = search::index::manifest_of("en", &files, &firsts_built, &english);
+    let (path, loader) =
+        search::index::loader(std::slice::from_ref(&theme), Some(&built), &[]).unwrap();
     assert_eq!(path, "search/search.js");
+    // ... and the stemmer of the index's language, which the loader fetches with the index.
+    let stemmer = manifest(&loader)["stemmer"].as_str().unwrap().to_string();
+    assert_eq!(stemmer, "vendor/snowball-english-0.6.0.min.js");
+    assert!(theme.join("search").join(&stemmer).is_file());
+    assert!(
+        manifest(&loader)["files"][&stemmer].is_string(),
+        "with its hash"
+    );
+    assert!(manifest(&loader).get("languages").is_none(), "one language");
+    let german =
+        search::index::manifest_of("de", &files, &firsts_built, &search::Analyzer::new("de"));
+    let (_, unstemmed) = search::index::loader(&[theme], Some(&german), &[]).unwrap();
+    assert!(manifest(&unstemmed).get("stemmer").is_none());
     let terms = manifest(&loader)["terms"].clone();
     assert_eq!(terms.as_array().unwrap().len(), firsts.len());
     assert_eq!(terms[1][0], firsts[1]);
@@ -667,9 +641,11 @@ fn every_word_of_a_long_page_is_found_and_its_snippet_text_stays_small() {
         .position(|d| d[1] == "A long note")
         .expect("the long page is indexed");
     let terms = meta["terms"].as_array().unwrap();
+    // The word's index term (its English stem, as a query makes it).
+    let word = search::Analyzer::new("en").term("zanzibarite").unwrap();
     let last = terms
         .iter()
-        .find(|e| e[0] == "zanzibarite")
+        .find(|e| e[0] == word.as_str())
         .expect("the page's last word (50,000 words in) is in the index");
     let body = meta["fields"]
         .as_array()

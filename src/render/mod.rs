@@ -421,7 +421,9 @@ pub fn render_site_to(
     }
     diags.extend(aliases::add(site, &mut output, env, set));
     feeds::add(state, &mut output);
-    diags.extend(search_page(state, &mut output, env, set));
+    for lang in state.site.config.language_codes() {
+        diags.extend(search_page(state, &mut output, env, set, lang));
+    }
     (output, diags)
 }
 
@@ -446,30 +448,32 @@ pub fn print_page(
 /// Where the search page goes.
 pub const SEARCH_PAGE: &str = "search/index.html";
 
-/// The search page, from `search.html` when search is on, the templates have
-/// one and no content page is at `/search/`.
+/// `lang`'s search page (`search/index.html`, `fr/search/index.html`), from
+/// `search.html` with `lang` set, when `lang` has a search index, the
+/// templates have one and no content page is there.
 fn search_page(
     state: &Arc<RenderState>,
     output: &mut Output,
     env: &Environment<'_>,
     set: &TemplateSet,
+    lang: &str,
 ) -> Option<Diagnostic> {
     let site = &state.site;
-    if !site.config.search.enabled
-        || !set.has("search.html")
-        || output.files.contains_key(SEARCH_PAGE)
-    {
+    let path = format!("{}/search/", site.config.lang_prefix(lang));
+    let file = format!("{}index.html", path.trim_start_matches('/'));
+    if !site.config.search_of(lang) || !set.has("search.html") || output.files.contains_key(&file) {
         return None;
     }
     let ctx = minijinja::context! {
-        config => state.config_value.clone(),
-        current_url => site.config.permalink("/search/"),
-        current_path => "/search/",
+        config => state.config_for(lang),
+        lang => lang,
+        current_url => site.config.permalink(&path),
+        current_path => path,
         taxonomies => default_taxonomies(state),
     };
     match env.get_template("search.html").and_then(|t| t.render(ctx)) {
         Ok(html) => {
-            output.insert_bytes(SEARCH_PAGE.into(), html.into_bytes());
+            output.insert_bytes(file, html.into_bytes());
             None
         }
         Err(e) => Some(template_error(&e, set, &site.root)),

@@ -8,8 +8,9 @@
 //! frequency) in the shape `MiniSearch` reads; the client hands it to the
 //! vendored `MiniSearch` library, which does the BM25 ranking with field
 //! boosts. Terms are made here exactly as the client makes query terms: split
-//! on anything that is not a letter or digit, lowercased, accents removed,
-//! stop words dropped. A page's other names (`[extra] synonyms`, glossary
+//! on anything that is not a letter or digit, lowercased, the language's stop
+//! words dropped, stemmed with its Snowball stemmer, accents removed
+//! ([`lang`]). A page's other names (`[extra] synonyms`, glossary
 //! terms and aliases) are indexed whole: a name of several words is one
 //! term, its words joined by spaces, which a query matches as a phrase.
 //!
@@ -20,7 +21,6 @@ pub mod index;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -30,21 +30,19 @@ use crate::output::{Output, OutputFile};
 use crate::render::RenderState;
 use crate::site::{DocId, Site};
 
+mod lang;
 mod text;
+pub use lang::{Analyzer, fold};
 pub use text::html_sections;
 
-pub use index::{build, build_with_shards, short_hash};
+pub use index::{build, build_in, build_with_shards, short_hash};
 
 /// Every field the index can hold, in the order of their ids (the config
 /// owns the list: it validates `[search] fields`).
 pub use crate::config::SEARCH_FIELDS as FIELDS;
 
-/// Words too common to be worth indexing (the client drops them from queries too).
-pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
-    "its", "of", "on", "or", "s", "t", "that", "the", "their", "this", "to", "was", "were",
-    "which", "with",
-];
+/// English stop words (each language has its own: [`Analyzer::stop_words`]).
+pub const STOP_WORDS: &[&str] = lang::EN_STOP;
 
 /// The index's entry file, relative to the output folder.
 pub const INDEX_FILE: &str = "search/index.js";
@@ -123,19 +121,45 @@ pub fn add(state: &RenderState, output: &mut Output, files: IndexFiles) -> Vec<D
 }
 
 /// The index files of `state`'s site, without the search page (`serve`
-/// refreshes them after an incremental rebuild): the index, its shards and,
-/// when the theme has one, the loader `search/search.js` with the manifest
-/// of content hashes. None when search is off.
+/// refreshes them after an incremental rebuild): one index per language
+/// (with its shards), the default language's below `search/`, another's
+/// below `<lang>/search/`, each made of that language's pages with its
+/// stemmer and stop words; and, when the theme has one, the loader
+/// `search/search.js` with the manifest of content hashes. None when search
+/// is off.
 pub fn index_files(state: &RenderState) -> IndexFiles {
     let cfg = &state.site.config.search;
     if !cfg.enabled || check_config(cfg).is_err() {
         return Vec::new();
     }
     let timer = std::time::Instant::now();
-    let (ids, names) = doc_ids(state);
-    let (mut files, firsts) =
-        index::build_streamed(ids.len(), &|i| doc_with_names(state, ids[i], &names), cfg);
-    if let Some(loader) = index::loader(&state.site.static_dirs, &files, &firsts) {
+    let config = &state.site.config;
+    let mut files = IndexFiles::new();
+    let mut default = None;
+    let mut others = Vec::new();
+    for lang in config.language_codes().filter(|l| config.search_of(l)) {
+        let (ids, names) = doc_ids(state, lang);
+        let analyzer = Analyzer::new(lang);
+        let (built, firsts) = index::build_streamed(
+            ids.len(),
+            &|i| doc_with_names(state, ids[i], &names),
+            cfg,
+            &analyzer,
+        );
+        let manifest = index::manifest_of(lang, &built, &firsts, &analyzer);
+        if lang == config.default_language {
+            default = Some(manifest);
+            files.extend(built);
+        } else {
+            let dir = index_dir(config, lang);
+            others.push((dir.clone(), manifest));
+            files.extend(built.into_iter().map(|(path, bytes)| {
+                let below = path.strip_prefix("search/").unwrap_or(&path);
+                (format!("{dir}{below}"), bytes)
+            }));
+        }
+    }
+    if let Some(loader) = index::loader(&state.site.static_dirs, default.as_ref(), &others) {
         files.push(loader);
     }
     if std::env::var_os("FASCIA_TIMINGS").is_some() {
@@ -146,6 +170,18 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
         );
     }
     files
+}
+
+/// Where `lang`'s index goes: `search/` for the default language,
+/// `fr/search/` for French (beside its pages, below `/fr/`).
+pub fn index_dir(config: &crate::config::Config, lang: &str) -> String {
+    let prefix = config.lang_prefix(lang);
+    let prefix = prefix.trim_start_matches('/');
+    if prefix.is_empty() {
+        "search/".to_string()
+    } else {
+        format!("{prefix}/search/")
+    }
 }
 
 fn check_config(cfg: &SearchConfig) -> Result<(), Diagnostic> {
@@ -175,27 +211,47 @@ fn check_config(cfg: &SearchConfig) -> Result<(), Diagnostic> {
 /// The line `build` prints about the index, if the output has one:
 /// `Search index: 1 file, 182 KB`.
 pub fn summary(output: &Output) -> Option<String> {
+    let mut lines = vec![index_summary(output, "search/", "Search index")?];
+    // The other languages' indexes: `fr/search/index.js`, ...
+    let others: Vec<&str> = output
+        .files
+        .keys()
+        .filter_map(|k| k.strip_suffix("/search/index.js"))
+        .filter(|lang| !lang.contains('/'))
+        .collect();
+    for lang in others {
+        let dir = format!("{lang}/search/");
+        if let Some(line) = index_summary(output, &dir, &format!("Search index ({lang})")) {
+            lines.push(line);
+        }
+    }
+    Some(lines.join("\n"))
+}
+
+/// `{label}: 1 file, 182 KB` for the index below `dir`, if there is one.
+fn index_summary(output: &Output, dir: &str, label: &str) -> Option<String> {
     let size = |f: &OutputFile| match f {
         OutputFile::Bytes(b) => b.len(),
         OutputFile::Copy(p) => std::fs::metadata(p).map_or(0, |m| m.len() as usize),
     };
-    let main = size(output.files.get(INDEX_FILE)?);
-    let under = |dir: &str| -> Vec<usize> {
+    let main = size(output.files.get(&format!("{dir}index.js"))?);
+    let under = |sub: &str| -> Vec<usize> {
+        let start = format!("{dir}{sub}");
         output
             .files
-            .range(dir.to_string()..)
-            .take_while(|(k, _)| k.starts_with(dir))
+            .range(start.clone()..)
+            .take_while(|(k, _)| k.starts_with(&start))
             .map(|(_, f)| size(f))
             .collect()
     };
-    let shards = under(SHARD_DIR);
-    let texts = under(TEXT_DIR);
+    let shards = under("shards/");
+    let texts = under("text/");
     if shards.is_empty() && texts.is_empty() {
-        return Some(format!("Search index: 1 file, {}", human(main)));
+        return Some(format!("{label}: 1 file, {}", human(main)));
     }
     let total = main + shards.iter().sum::<usize>() + texts.iter().sum::<usize>();
     Some(format!(
-        "Search index: 1 + {} + {}, {} in all (index.js {}, largest shard {}, page texts {} on average)",
+        "{label}: 1 + {} + {}, {} in all (index.js {}, largest shard {}, page texts {} on average)",
         crate::diagnostics::plural(shards.len(), "shard file", "shard files"),
         crate::diagnostics::plural(texts.len(), "page file", "page files"),
         human(total),
@@ -220,9 +276,9 @@ fn human(bytes: usize) -> String {
     }
 }
 
-/// Every page and section that goes in the index, in URL order.
-pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
-    let (ids, names) = doc_ids(state);
+/// Every page and section that goes in `lang`'s index, in URL order.
+pub fn collect(state: &RenderState, lang: &str) -> Vec<SearchDoc> {
+    let (ids, names) = doc_ids(state, lang);
     ids.par_iter()
         .map(|&id| doc_with_names(state, id, &names))
         .collect()
@@ -231,16 +287,17 @@ pub fn collect(state: &RenderState) -> Vec<SearchDoc> {
 /// The glossary's terms and aliases, by the page they name.
 type GlossaryNames = HashMap<DocId, Vec<String>>;
 
-/// The documents that go in the index, in URL order (a page's number in
-/// the index), and the glossary names of each.
-fn doc_ids(state: &RenderState) -> (Vec<DocId>, GlossaryNames) {
+/// The documents of `lang` that go in its index, in URL order (a page's
+/// number in the index), and the names `lang`'s glossary gives each.
+fn doc_ids(state: &RenderState, lang: &str) -> (Vec<DocId>, GlossaryNames) {
     let site = &state.site;
     let mut glossary_names: GlossaryNames = HashMap::new();
-    for t in &site.glossary.terms {
+    for t in &glossary_of(site, lang).terms {
         if let Some(id) = t
             .page
             .as_deref()
             .and_then(|p| site.by_rel(p.trim_start_matches("@/")))
+            .and_then(|id| site.in_language(id, lang))
         {
             let names = glossary_names.entry(id).or_default();
             names.push(t.term.clone());
@@ -253,7 +310,7 @@ fn doc_ids(state: &RenderState) -> (Vec<DocId>, GlossaryNames) {
             let doc = site.doc(id);
             let hidden =
                 matches!(id, DocId::Section(i) if site.sections[i].doc.fm.render == Some(false));
-            !hidden && doc.fm.in_search_index != Some(false)
+            !hidden && doc.fm.in_search_index != Some(false) && site.lang_of(id) == lang
         })
         .collect();
     ids.sort_by(|a, b| site.path_of(*a).cmp(site.path_of(*b)));
@@ -299,12 +356,20 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
             s.text.clear();
         }
     }
-    if site.graph.glossary_page == Some(id) {
-        sections.extend(site.glossary.terms.iter().map(|t| {
+    let lang = site.lang_of(id);
+    if site
+        .graph
+        .glossary_page
+        .and_then(|g| site.in_language(g, lang))
+        == Some(id)
+    {
+        let english = lang.starts_with("en");
+        sections.extend(glossary_of(site, lang).terms.iter().map(|t| {
             let mut text = String::new();
             if cfg.include_content {
                 if !t.aliases.is_empty() {
-                    let _ = write!(text, "Also: {}. ", t.aliases.join(", "));
+                    let also = if english { "Also: " } else { "" };
+                    let _ = write!(text, "{also}{}. ", t.aliases.join(", "));
                 }
                 text.push_str(&t.definition);
             }
@@ -342,6 +407,15 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
             .map(|b| b.sentence.clone())
             .collect(),
     }
+}
+
+/// `lang`'s glossary (`data/glossary.xx.toml`), or the default language's
+/// when it has none (as `get_glossary()` gives it).
+fn glossary_of<'a>(site: &'a Site, lang: &str) -> &'a crate::knowledge::glossary::Glossary {
+    site.glossaries
+        .iter()
+        .find(|(l, g)| l == lang && !g.terms.is_empty())
+        .map_or(&site.glossary, |(_, g)| g)
 }
 
 /// The title and path of the section a document sits in, below the home page.
@@ -383,92 +457,9 @@ fn truncate_sections(sections: &mut [DocSection], limit: usize) {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Terms
-
-/// Lowercase letters whose accents the client strips (Unicode canonical
-/// decomposition minus combining marks, recomposed), as pairs: the letter,
-/// then what it becomes. Generated from Python's `unicodedata` so that
-/// [`fold`] agrees with the client's
-/// `s.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC")`.
-const FOLD_PAIRS: &str = concat!(
-    "àaáaâaãaäaåaçcèeéeêeëeìiíiîiïiñnòoóoôoõoöoùuúuûuüuýyÿyāaăaąaćcĉcċcčcďdēeĕeėeęeěe",
-    "ĝgğgġgģgĥhĩiīiĭiįiĵjķkĺlļlľlńnņnňnōoŏoőoŕrŗrřrśsŝsşsšsţtťtũuūuŭuůuűuųuŵwŷyźzżzžz",
-    "ơoưuǎaǐiǒoǔuǖuǘuǚuǜuǟaǡaǣæǧgǩkǫoǭoǯʒǰjǵgǹnǻaǽæǿøȁaȃaȅeȇeȉiȋiȍoȏoȑrȓrȕuȗușsțtȟhȧa",
-    "ȩeȫoȭoȯoȱoȳyʹʹΐιάαέεήηίιΰυϊιϋυόούυώωϓϒϔϒйиѐеёеѓгїіќкѝиўуѷѵӂжӑаӓаӗеӛәӝжӟзӣиӥиӧоӫө",
-    "ӭэӯуӱуӳуӵчӹыآاأاؤوإائيۀەۂہۓےऩनऱरऴळक़कख़खग़गज़जड़डढ़ढफ़फय़यড়ডঢ়ঢয়যਲ਼ਲਸ਼ਸਖ਼ਖਗ਼ਗਜ਼ਜਫ਼ਫଡ଼ଡଢ଼ଢஔஒགྷགཌྷཌདྷད",
-    "བྷབཛྷཛཀྵཀဦဥᬆᬅᬈᬇᬊᬉᬌᬋᬎᬍᬒᬑḁaḃbḅbḇbḉcḋdḍdḏdḑdḓdḕeḗeḙeḛeḝeḟfḡgḣhḥhḧhḩhḫhḭiḯiḱkḳkḵkḷlḹlḻl",
-    "ḽlḿmṁmṃmṅnṇnṉnṋnṍoṏoṑoṓoṕpṗpṙrṛrṝrṟrṡsṣsṥsṧsṩsṫtṭtṯtṱtṳuṵuṷuṹuṻuṽvṿvẁwẃwẅwẇwẉwẋx",
-    "ẍxẏyẑzẓzẕzẖhẗtẘwẙyẛſạaảaấaầaẩaẫaậaắaằaẳaẵaặaẹeẻeẽeếeềeểeễeệeỉiịiọoỏoốoồoổoỗoộoớo",
-    "ờoởoỡoợoụuủuứuừuửuữuựuỳyỵyỷyỹyἀαἁαἂαἃαἄαἅαἆαἇαἐεἑεἒεἓεἔεἕεἠηἡηἢηἣηἤηἥηἦηἧηἰιἱιἲι",
-    "ἳιἴιἵιἶιἷιὀοὁοὂοὃοὄοὅοὐυὑυὒυὓυὔυὕυὖυὗυὠωὡωὢωὣωὤωὥωὦωὧωὰαάαὲεέεὴηήηὶιίιὸοόοὺυύυὼω",
-    "ώωᾀαᾁαᾂαᾃαᾄαᾅαᾆαᾇαᾐηᾑηᾒηᾓηᾔηᾕηᾖηᾗηᾠωᾡωᾢωᾣωᾤωᾥωᾦωᾧωᾰαᾱαᾲαᾳαᾴαᾶαᾷαιιῂηῃηῄηῆηῇηῐιῑι",
-    "ῒιΐιῖιῗιῠυῡυῢυΰυῤρῥρῦυῧυῲωῳωῴωῶωῷωがかぎきぐくげけごこざさじしずすぜせぞそだたぢちづつでてどとばはぱはびひぴひぶふぷふべへぺへ",
-    "ぼほぽほゔうゞゝガカギキグクゲケゴコザサジシズスゼセゾソダタヂチヅツデテドトバハパハビヒピヒブフプフベヘペヘボホポホヴウヷワヸヰヹヱヺヲヾヽ豈豈更更車車賈賈滑滑",
-    "串串句句龜龜龜龜契契金金喇喇奈奈懶懶癩癩羅羅蘿蘿螺螺裸裸邏邏樂樂洛洛烙烙珞珞落落酪酪駱駱亂亂卵卵欄欄爛爛蘭蘭鸞鸞嵐嵐濫濫藍藍襤襤拉拉臘臘蠟蠟廊廊朗朗浪浪狼狼郎郎",
-    "來來冷冷勞勞擄擄櫓櫓爐爐盧盧老老蘆蘆虜虜路路露露魯魯鷺鷺碌碌祿祿綠綠菉菉錄錄鹿鹿論論壟壟弄弄籠籠聾聾牢牢磊磊賂賂雷雷壘壘屢屢樓樓淚淚漏漏累累縷縷陋陋勒勒肋肋凜凜",
-    "凌凌稜稜綾綾菱菱陵陵讀讀拏拏樂樂諾諾丹丹寧寧怒怒率率異異北北磻磻便便復復不不泌泌數數索索參參塞塞省省葉葉說說殺殺辰辰沈沈拾拾若若掠掠略略亮亮兩兩凉凉梁梁糧糧良良",
-    "諒諒量量勵勵呂呂女女廬廬旅旅濾濾礪礪閭閭驪驪麗麗黎黎力力曆曆歷歷轢轢年年憐憐戀戀撚撚漣漣煉煉璉璉秊秊練練聯聯輦輦蓮蓮連連鍊鍊列列劣劣咽咽烈烈裂裂說說廉廉念念捻捻",
-    "殮殮簾簾獵獵令令囹囹寧寧嶺嶺怜怜玲玲瑩瑩羚羚聆聆鈴鈴零零靈靈領領例例禮禮醴醴隸隸惡惡了了僚僚寮寮尿尿料料樂樂燎燎療療蓼蓼遼遼龍龍暈暈阮阮劉劉杻杻柳柳流流溜溜琉琉",
-    "留留硫硫紐紐類類六六戮戮陸陸倫倫崙崙淪淪輪輪律律慄慄栗栗率率隆隆利利吏吏履履易易李李梨梨泥泥理理痢痢罹罹裏裏裡裡里里離離匿匿溺溺吝吝燐燐璘璘藺藺隣隣鱗鱗麟麟林林",
-    "淋淋臨臨立立笠笠粒粒狀狀炙炙識識什什茶茶刺刺切切度度拓拓糖糖宅宅洞洞暴暴輻輻行行降降見見廓廓兀兀嗀嗀塚塚晴晴凞凞猪猪益益礼礼神神祥祥福福靖靖精精羽羽蘒蘒諸諸逸逸",
-    "都都飯飯飼飼館館鶴鶴郞郞隷隷侮侮僧僧免免勉勉勤勤卑卑喝喝嘆嘆器器塀塀墨墨層層屮屮悔悔慨慨憎憎懲懲敏敏既既暑暑梅梅海海渚渚漢漢煮煮爫爫琢琢碑碑社社祉祉祈祈祐祐祖祖",
-    "祝祝禍禍禎禎穀穀突突節節練練縉縉繁繁署署者者臭臭艹艹艹艹著著褐褐視視謁謁謹謹賓賓贈贈辶辶逸逸難難響響頻頻恵恵𤋮𤋮舘舘並並况况全全侀侀充充冀冀勇勇勺勺喝喝啕啕喙喙",
-    "嗢嗢塚塚墳墳奄奄奔奔婢婢嬨嬨廒廒廙廙彩彩徭徭惘惘慎慎愈愈憎憎慠慠懲懲戴戴揄揄搜搜摒摒敖敖晴晴朗朗望望杖杖歹歹殺殺流流滛滛滋滋漢漢瀞瀞煮煮瞧瞧爵爵犯犯猪猪瑱瑱甆甆",
-    "画画瘝瘝瘟瘟益益盛盛直直睊睊着着磌磌窱窱節節类类絛絛練練缾缾者者荒荒華華蝹蝹襁襁覆覆視視調調諸諸請請謁謁諾諾諭諭謹謹變變贈贈輸輸遲遲醙醙鉶鉶陼陼難難靖靖韛韛響響",
-    "頋頋頻頻鬒鬒龜龜𢡊𢡊𢡄𢡄𣏕𣏕㮝㮝䀘䀘䀹䀹𥉉𥉉𥳐𥳐𧻓𧻓齃齃龎龎יִיײַײשׁששׂששּׁששּׂשאַאאָאאּאבּבגּגדּדהּהוּוזּזטּטיּיךּךכּכלּלמּמנּנסּסףּףפּפ",
-    "צּצקּקרּרשּשתּתוֹובֿבכֿכפֿפ",
-);
-
-fn fold_table() -> &'static HashMap<char, char> {
-    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let chars: Vec<char> = FOLD_PAIRS.chars().collect();
-        chars.chunks(2).map(|p| (p[0], p[1])).collect()
-    })
-}
-
-/// A token as the index stores it: lowercase, without accents
-/// (`Graston` -> `graston`, `Gió` -> `gio`).
-pub fn fold(token: &str) -> String {
-    let table = fold_table();
-    token
-        .to_lowercase()
-        .chars()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .map(|c| table.get(&c).copied().unwrap_or(c))
-        .collect()
-}
-
-/// The index terms of `text`: split on anything that is not a letter or a
-/// digit, folded, stop words dropped. The client splits queries with
-/// `/[^\p{Alphabetic}\p{N}]+/u`, the same classes as [`char::is_alphanumeric`].
-pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(fold)
-        .filter(|t| !t.is_empty() && !STOP_WORDS.contains(&t.as_str()))
-}
-
-/// Terms joined by spaces: how a name of several words is indexed (one
-/// term, which a query matches as a phrase).
-pub fn phrase_key(text: &str) -> String {
-    terms(text).collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folds_like_the_client() {
-        assert_eq!(fold("Graston"), "graston");
-        assert_eq!(fold("cạo"), "cao");
-        assert_eq!(fold("Gió"), "gio");
-        assert_eq!(fold("ASTYM"), "astym");
-        let t: Vec<String> = terms("Instrument-assisted soft tissue, and the IASTM!").collect();
-        assert_eq!(t, ["instrument", "assisted", "soft", "tissue", "iastm"]);
-    }
 
     #[test]
     fn splits_html_at_headings() {

@@ -28,13 +28,14 @@ mod tokens;
 
 use encode::{DATA_TAIL, Norms, Page, data_file, data_head, entry, push_js_quoted, runs};
 use tokens::{FxMap, Merged, tokenize_streamed};
-pub use tokens::{each_term, short_hash};
+pub use tokens::{each_term, each_word, short_hash};
 
-use super::{FIELDS, INDEX_FILE, IndexFiles, SHARD_DIR, STOP_WORDS, SearchDoc, TEXT_DIR};
+use super::{Analyzer, FIELDS, INDEX_FILE, IndexFiles, SHARD_DIR, SearchDoc, TEXT_DIR};
 use crate::config::SearchConfig;
 
-/// Bumped when the data layout changes (the client checks it).
-pub const FORMAT: u32 = 3;
+/// Bumped when the data layout or the making of terms changes (the client
+/// checks it). 4: terms are stemmed per language (`lang`, `stemmer`).
+pub const FORMAT: u32 = 4;
 
 /// How much a match in each field of [`FIELDS`] counts: title > synonyms >
 /// headings > description, tags > body.
@@ -51,15 +52,25 @@ pub const TF_SCALE: f64 = 8.0;
 /// The loader file fascia completes with the manifest of hashes.
 pub const LOADER_FILE: &str = "search/search.js";
 
-/// The index files for `docs`.
+/// The index files for `docs`, in English.
 pub fn build(docs: &[SearchDoc], cfg: &SearchConfig) -> IndexFiles {
     build_with_shards(docs, cfg).0
 }
 
-/// The index files for `docs`, and the first term of each term shard (none
-/// for a single-file index).
+/// The index files for `docs`, in English, and the first term of each term
+/// shard (none for a single-file index).
 pub fn build_with_shards(docs: &[SearchDoc], cfg: &SearchConfig) -> (IndexFiles, Vec<String>) {
-    build_streamed(docs.len(), &|i| docs[i].clone(), cfg)
+    build_in(&Analyzer::new("en"), docs, cfg)
+}
+
+/// The index files for `docs`, whose terms `analyzer` makes (their
+/// language's), and the first term of each term shard.
+pub fn build_in(
+    analyzer: &Analyzer,
+    docs: &[SearchDoc],
+    cfg: &SearchConfig,
+) -> (IndexFiles, Vec<String>) {
+    build_streamed(docs.len(), &|i| docs[i].clone(), cfg, analyzer)
 }
 
 /// The index files for documents `0..n`, each made by `make` when its chunk
@@ -70,6 +81,7 @@ pub fn build_streamed(
     n: usize,
     make: &(dyn Fn(usize) -> SearchDoc + Sync),
     cfg: &SearchConfig,
+    analyzer: &Analyzer,
 ) -> (IndexFiles, Vec<String>) {
     let fields: Vec<&str> = FIELDS
         .iter()
@@ -85,7 +97,7 @@ pub fn build_streamed(
         postings,
         lengths,
         kept: pages,
-    } = tokenize_streamed(n, &fields, make, &Page::of);
+    } = tokenize_streamed(n, &fields, make, &Page::of, analyzer);
     clock.lap("  search tokenise");
     let vocab: Vec<&str> = vocab.iter().map(|t| &**t).collect();
     let n = pages.len().max(1) as f64;
@@ -116,7 +128,7 @@ pub fn build_streamed(
     clock.lap("  search postings");
     let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
     let texts_size: usize = pages.iter().map(|p| p.text.len() + 1).sum();
-    let meta = Meta::new(&pages, &fields, &boosts, &avg);
+    let meta = Meta::new(&pages, &fields, &boosts, &avg, analyzer);
     if meta.size_hint() + terms_size + texts_size <= cfg.split_index_above {
         return (vec![one_file(&meta, &entries, &pages)], Vec::new());
     }
@@ -212,7 +224,12 @@ struct Meta<'a> {
     format: u32,
     fields: &'a [&'a str],
     boosts: &'a [f64],
+    /// The stop words of the index's language, folded.
     stop: &'static [&'static str],
+    /// The client's name of the language's stemmer (its file is
+    /// `vendor/snowball-<name>-0.6.0.min.js`); none: terms are not stemmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stemmer: Option<&'static str>,
     /// How many pages the index has.
     count: usize,
     /// `[title, path]` of sections, referenced by number from `docs` (in a
@@ -233,7 +250,13 @@ struct Meta<'a> {
 }
 
 impl<'a> Meta<'a> {
-    fn new(docs: &'a [Page], fields: &'a [&'a str], boosts: &'a [f64], avg: &'a [f64]) -> Self {
+    fn new(
+        docs: &'a [Page],
+        fields: &'a [&'a str],
+        boosts: &'a [f64],
+        avg: &'a [f64],
+        analyzer: &Analyzer,
+    ) -> Self {
         let mut sections: Vec<(&str, &str)> = Vec::new();
         let mut section_ids: FxMap<(&str, &str), i64> = FxMap::default();
         let docs_meta = docs
@@ -262,7 +285,8 @@ impl<'a> Meta<'a> {
             format: FORMAT,
             fields,
             boosts,
-            stop: STOP_WORDS,
+            stop: analyzer.stop_words(),
+            stemmer: analyzer.stemmer_name(),
             count: docs.len(),
             sections,
             docs: docs_meta,
@@ -338,14 +362,58 @@ pub fn boost_of(field: &str) -> f64 {
     BOOSTS[FIELDS.iter().position(|g| *g == field).unwrap_or(0)]
 }
 
-/// `search/search.js` with the manifest in front: the content hashes of the
-/// theme's other files below `search/` and of the index files, and the first
-/// term of each term shard (so the loader can fetch the shard a query needs
-/// while the index loads). `None` when no static folder has the loader.
-pub fn loader(
-    static_dirs: &[PathBuf],
+/// What the loader's manifest says of one language's index: the content
+/// hash of its `index.js`, the first term and hash of each term shard, and
+/// the client's stemmer file for the language (when it has one).
+pub struct IndexManifest {
+    /// The language's code (`fr`).
+    code: String,
+    index: Option<String>,
+    terms: Vec<(String, String)>,
+    stemmer: Option<String>,
+}
+
+/// The manifest entry of an index built as `files` (paths below `search/`),
+/// whose term shards start with `firsts`, in language `code`, whose terms
+/// `analyzer` made.
+pub fn manifest_of(
+    code: &str,
     files: &IndexFiles,
     firsts: &[String],
+    analyzer: &Analyzer,
+) -> IndexManifest {
+    let index = files
+        .iter()
+        .find(|(p, _)| p == INDEX_FILE)
+        .map(|(_, bytes)| short_hash(bytes));
+    let terms = firsts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, first)| {
+            let name = format!("{SHARD_DIR}t-{k}.js");
+            let (_, bytes) = files.iter().rev().find(|(p, _)| *p == name)?;
+            Some((first.clone(), short_hash(bytes)))
+        })
+        .collect();
+    IndexManifest {
+        code: code.to_string(),
+        index,
+        terms,
+        stemmer: analyzer.stemmer_file(),
+    }
+}
+
+/// `search/search.js` with the manifest in front: the content hashes of the
+/// theme's other files below `search/`, and of the default language's
+/// index (`default`) the hash of `index.js`, the first term of each term
+/// shard (so the loader can fetch the shard a query needs while the index
+/// loads), its stemmer and its language (`lang`); then, under `languages`,
+/// the same of each other language's index (`others`: the folder it is in,
+/// `fr/search/`, and its entry). `None` when no static folder has the loader.
+pub fn loader(
+    static_dirs: &[PathBuf],
+    default: Option<&IndexManifest>,
+    others: &[(String, IndexManifest)],
 ) -> Option<(String, Vec<u8>)> {
     let mut found: Option<Vec<u8>> = None;
     let mut hashes: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
@@ -376,25 +444,41 @@ pub fn loader(
         }
     }
     let src = found?;
-    if let Some((_, index)) = files.iter().find(|(p, _)| p == INDEX_FILE) {
-        hashes.insert("index.js".to_string(), short_hash(index));
+    // A stemmer the theme does not have is left out (the client then
+    // reports the index unusable rather than searching unstemmed).
+    let stemmer = |m: &IndexManifest| m.stemmer.clone().filter(|f| hashes.contains_key(f));
+    let mut manifest = serde_json::json!({ "files": hashes, "terms": [] });
+    if let Some(d) = default {
+        manifest["lang"] = serde_json::Value::from(d.code.as_str());
+        if let Some(h) = &d.index {
+            manifest["files"]["index.js"] = serde_json::Value::from(h.as_str());
+        }
+        manifest["terms"] = serde_json::json!(d.terms);
+        if let Some(file) = stemmer(d) {
+            manifest["stemmer"] = serde_json::Value::from(file);
+        }
     }
-    let terms: Vec<(&str, String)> = firsts
-        .iter()
-        .enumerate()
-        .filter_map(|(k, first)| {
-            let name = format!("{SHARD_DIR}t-{k}.js");
-            let (_, bytes) = files.iter().rev().find(|(p, _)| *p == name)?;
-            Some((first.as_str(), short_hash(bytes)))
-        })
-        .collect();
-    let manifest = serde_json::json!({ "files": hashes, "terms": terms });
-    let mut out = Vec::with_capacity(src.len() + 256 + terms.len() * 24);
+    if !others.is_empty() {
+        let languages: serde_json::Map<String, serde_json::Value> = others
+            .iter()
+            .map(|(dir, m)| {
+                let mut entry =
+                    serde_json::json!({ "dir": dir, "index": m.index, "terms": m.terms });
+                if let Some(file) = stemmer(m) {
+                    entry["stemmer"] = serde_json::Value::from(file);
+                }
+                (m.code.clone(), entry)
+            })
+            .collect();
+        manifest["languages"] = serde_json::Value::Object(languages);
+    }
+    let manifest = manifest.to_string();
+    let mut out = Vec::with_capacity(src.len() + 128 + manifest.len());
     out.extend_from_slice(
         b"/* generated by `fascia build`: content hashes of the search files (docs/search.md) */\n",
     );
     out.extend_from_slice(b"self.fasciaSearchFiles=");
-    out.extend_from_slice(manifest.to_string().as_bytes());
+    out.extend_from_slice(manifest.as_bytes());
     out.extend_from_slice(b";\n");
     out.extend_from_slice(&src);
     Some((LOADER_FILE.to_string(), out))
@@ -403,7 +487,6 @@ pub fn loader(
 #[cfg(test)]
 mod tests {
     use super::encode::push_js_json_str;
-    use super::tokens::is_stop_word;
     use super::*;
 
     #[test]
@@ -439,19 +522,37 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_agree() {
-        for w in STOP_WORDS {
-            assert!(is_stop_word(w), "{w}");
+    fn the_chunk_tokeniser_makes_the_analyzers_terms() {
+        for lang in ["en", "fr", "es", "ar", "de"] {
+            let analyzer = Analyzer::new(lang);
+            let text = "The Gió-ASTYM, of cạo 12x! Les aiguilles, l'aiguille; Œdème et CŒUR. \
+                        las agujas y la aguja. الإبر في العلاج. Straße Running runs";
+            let mut buf = String::new();
+            let mut got = Vec::new();
+            each_term(text, &analyzer, &mut buf, |t| got.push(t.to_string()));
+            let want: Vec<String> = analyzer.terms(text).collect();
+            assert_eq!(got, want, "{lang}");
+            // The chunk tokeniser, which stems each word once per chunk,
+            // indexes the same terms.
+            let doc = SearchDoc {
+                title: text.to_string(),
+                ..SearchDoc::default()
+            };
+            let chunk = tokens::tokenize(&[doc], 0, &["title"], &analyzer);
+            let mut indexed: Vec<String> = chunk.terms.iter().map(ToString::to_string).collect();
+            let mut unique = want.clone();
+            unique.sort();
+            unique.dedup();
+            indexed.sort();
+            assert_eq!(indexed, unique, "{lang}");
         }
-        assert!(!is_stop_word("graston") && !is_stop_word("thee"));
+        let en = Analyzer::new("en");
         let mut buf = String::new();
         let mut got = Vec::new();
-        each_term("The Gió-ASTYM, of cạo 12x!", &mut buf, |t| {
+        each_term("The Gió-ASTYM, of cạo 12x!", &en, &mut buf, |t| {
             got.push(t.to_string());
         });
         assert_eq!(got, ["gio", "astym", "cao", "12x"]);
-        let want: Vec<String> = super::super::terms("The Gió-ASTYM, of cạo 12x!").collect();
-        assert_eq!(got, want);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::super::SearchDoc;
+use super::super::{Analyzer, SearchDoc};
 
 // ---------------------------------------------------------------------------
 // Hashing
@@ -89,10 +89,10 @@ pub(super) const ASCII_CLASS: [u8; 128] = {
     t
 };
 
-/// Call `f` with each index term of `text`: split on anything that is not a
-/// letter or digit, folded, stop words dropped (as [`super::terms`], without
-/// allocating per word; a word in lowercase ASCII is passed as it is).
-pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
+/// Call `emit` with each word of `text`, lowercased: split on anything that
+/// is not a letter or digit (without allocating per word; a word in
+/// lowercase ASCII is passed as it is).
+pub fn each_word(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     let mut at = 0;
@@ -134,7 +134,7 @@ pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
             }
         }
         let word = &text[start..at];
-        let term: &str = if kind == 1 {
+        let lower: &str = if kind == 1 {
             word
         } else if kind & 4 == 0 {
             buf.clear();
@@ -143,49 +143,21 @@ pub fn each_term(text: &str, buf: &mut String, mut emit: impl FnMut(&str)) {
             buf
         } else {
             buf.clear();
-            buf.push_str(&super::super::fold(word));
+            buf.push_str(&word.to_lowercase());
             buf
         };
-        if !term.is_empty() && !is_stop_word(term) {
-            emit(term);
-        }
+        emit(lower);
     }
 }
 
-/// One of [`STOP_WORDS`].
-pub(super) fn is_stop_word(t: &str) -> bool {
-    t.len() <= 5
-        && matches!(
-            t,
-            "a" | "an"
-                | "and"
-                | "are"
-                | "as"
-                | "at"
-                | "be"
-                | "by"
-                | "for"
-                | "from"
-                | "in"
-                | "into"
-                | "is"
-                | "it"
-                | "its"
-                | "of"
-                | "on"
-                | "or"
-                | "s"
-                | "t"
-                | "that"
-                | "the"
-                | "their"
-                | "this"
-                | "to"
-                | "was"
-                | "were"
-                | "which"
-                | "with"
-        )
+/// Call `emit` with each index term of `text`, as [`Analyzer::terms`]
+/// makes them.
+pub fn each_term(text: &str, analyzer: &Analyzer, buf: &mut String, mut emit: impl FnMut(&str)) {
+    each_word(text, buf, |w| {
+        if let Some(t) = analyzer.term_of_lower(w) {
+            emit(&t);
+        }
+    });
 }
 
 pub(super) fn field_texts<'a>(d: &'a SearchDoc, field: &str) -> Vec<&'a str> {
@@ -283,21 +255,58 @@ impl Interner {
     }
 }
 
-pub(super) struct ChunkBuilder {
+/// A word's entry in [`ChunkBuilder::word_term`] when it is a stop word.
+const NO_TERM: u32 = u32::MAX;
+
+pub(super) struct ChunkBuilder<'a> {
+    pub(super) analyzer: &'a Analyzer,
     pub(super) ids: Interner,
     pub(super) chunk: Chunk,
+    /// The chunk's words (lowercase, as written) and the term each makes:
+    /// a word is stemmed and folded once per chunk, however often it occurs.
+    pub(super) words: Interner,
+    pub(super) word_keys: Vec<Box<str>>,
+    pub(super) word_term: Vec<u32>,
     pub(super) tf: Vec<u32>,
     pub(super) touched: Vec<u32>,
 }
 
-impl ChunkBuilder {
-    fn add(&mut self, term: &str) {
+impl ChunkBuilder<'_> {
+    /// The number of index term `term` in the chunk.
+    fn term_id(&mut self, term: &str) -> u32 {
         let mut is_new = false;
         let id = self.ids.id(term, &mut self.chunk.terms, &mut is_new);
         if is_new {
             self.chunk.postings.push(Vec::new());
             self.tf.push(0);
         }
+        id
+    }
+
+    /// Count a lowercase word of the text.
+    fn add_word(&mut self, lower: &str) {
+        let mut is_new = false;
+        let w = self.words.id(lower, &mut self.word_keys, &mut is_new);
+        if is_new {
+            let id = match self.analyzer.term_of_lower(lower) {
+                Some(term) => self.term_id(&term),
+                None => NO_TERM,
+            };
+            self.word_term.push(id);
+        }
+        let id = self.word_term[w as usize];
+        if id != NO_TERM {
+            self.count(id);
+        }
+    }
+
+    /// Count an index term made already (a name of several words).
+    fn add(&mut self, term: &str) {
+        let id = self.term_id(term);
+        self.count(id);
+    }
+
+    fn count(&mut self, id: u32) {
         let n = &mut self.tf[id as usize];
         if *n == 0 {
             self.touched.push(id);
@@ -316,9 +325,18 @@ impl ChunkBuilder {
 }
 
 /// Tokenise `docs` (the documents from number `first` on).
-pub(super) fn tokenize(docs: &[SearchDoc], first: usize, fields: &[&str]) -> Chunk {
+pub(super) fn tokenize(
+    docs: &[SearchDoc],
+    first: usize,
+    fields: &[&str],
+    analyzer: &Analyzer,
+) -> Chunk {
     let mut b = ChunkBuilder {
+        analyzer,
         ids: Interner::new(),
+        words: Interner::new(),
+        word_keys: Vec::new(),
+        word_term: Vec::new(),
         chunk: Chunk {
             terms: Vec::new(),
             postings: Vec::new(),
@@ -336,7 +354,7 @@ pub(super) fn tokenize(docs: &[SearchDoc], first: usize, fields: &[&str]) -> Chu
                 // several words matches only as a phrase.
                 for name in &d.synonyms {
                     phrase.clear();
-                    each_term(name, &mut buf, |t| {
+                    each_term(name, analyzer, &mut buf, |t| {
                         if !phrase.is_empty() {
                             phrase.push(' ');
                         }
@@ -348,7 +366,7 @@ pub(super) fn tokenize(docs: &[SearchDoc], first: usize, fields: &[&str]) -> Chu
                 }
             } else {
                 for text in field_texts(d, field) {
-                    each_term(text, &mut buf, |t| b.add(t));
+                    each_word(text, &mut buf, |w| b.add_word(w));
                 }
             }
             b.end_field(first + k, f);
@@ -387,6 +405,7 @@ pub(super) fn tokenize_streamed<T: Send>(
     fields: &[&str],
     make: &(dyn Fn(usize) -> SearchDoc + Sync),
     keep: &(dyn Fn(SearchDoc) -> T + Sync),
+    analyzer: &Analyzer,
 ) -> Merged<T> {
     use rayon::prelude::*;
     let mut ids: FxMap<Box<str>, u32> = FxMap::default();
@@ -405,7 +424,7 @@ pub(super) fn tokenize_streamed<T: Send>(
             .map(|lo| {
                 let hi = (lo + CHUNK).min(end);
                 let docs: Vec<SearchDoc> = (lo..hi).map(make).collect();
-                let chunk = tokenize(&docs, lo, fields);
+                let chunk = tokenize(&docs, lo, fields, analyzer);
                 (chunk, docs.into_iter().map(keep).collect())
             })
             .collect();

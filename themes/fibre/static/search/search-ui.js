@@ -14,7 +14,9 @@
   if (!me || !window.URL || !window.Promise || !window.Map) return;
   var ROOT = new URL("../", me.src).href;
   var FILE = location.protocol === "file:";
-  var LIB = "vendor/minisearch-7.2.0.min.js";
+  var LIB = "vendor/minisearch-7.2.0.min.js", TERMS = "terms.js";
+  /* the vendored Snowball stemmers: vendor/snowball-<language>-<this>.min.js */
+  var STEMMERS = "0.6.0";
   var DROPDOWN = 8, PAGE = 10, MIN_CHARS = 2;
   /* MiniSearch's default weights for prefix and fuzzy matches; the most
      index entries one query may score (a bound on the work per keystroke). */
@@ -30,7 +32,8 @@
     if (FILE && path.charAt(path.length - 1) === "/") path += "index.html";
     return ROOT + path.replace(/^\/+/, "") + (query || "") + hash;
   }
-  function searchPage(q) { return href("/search/", q ? "?q=" + encodeURIComponent(q) : ""); }
+  /* the search page of the index's language (/search/, /fr/search/) */
+  function searchPage(q) { return href("/" + DIR, q ? "?q=" + encodeURIComponent(q) : ""); }
 
   /* ---------- loading ---------- */
 
@@ -38,6 +41,9 @@
      content hash of the manifest fascia wrote into it); on its own, this
      file loads them itself. */
   var LOADER = window.fasciaSearch && window.fasciaSearch.script ? window.fasciaSearch : null;
+  /* the index's folder below the root: the reader's language's (search.js
+     picks it), search/ on its own */
+  var DIR = LOADER && LOADER.dir ? LOADER.dir : "search/";
   var own = {};
   function script(rel, hash) {
     if (LOADER) return LOADER.script(rel, hash);
@@ -54,14 +60,24 @@
     return own[rel];
   }
   function data(key) { var d = window.fasciaSearchData; return d && d[key]; }
-  function loadData(key, rel, hash) { return script(rel, hash).then(function () { return data(key); }); }
+  /* a file of the index (index.js, a shard, a page's text), below its folder */
+  function loadData(key, rel, hash) {
+    var loaded = LOADER && LOADER.data ? LOADER.data(rel, hash) : script(rel, hash);
+    return loaded.then(function () { return data(key); });
+  }
 
   var engine = null, ready = null;
   function getEngine() {
     if (!engine) {
-      engine = Promise.all([script(LIB), loadData("index", "index.js")]).then(function (r) {
-        if (!window.MiniSearch || !r[1] || r[1].format !== FORMAT) throw new Error("unusable search index");
-        ready = new Engine(r[1]);
+      engine = Promise.all([script(LIB), script(TERMS), loadData("index", "index.js")]).then(function (r) {
+        var meta = r[2];
+        if (!window.MiniSearch || !window.fasciaSearchTerms || !meta || meta.format !== FORMAT) throw new Error("unusable search index");
+        /* the index's language's stemmer (search.js has asked for it already) */
+        return meta.stemmer ? script("vendor/snowball-" + meta.stemmer + "-" + STEMMERS + ".min.js").then(function () { return meta; }) : meta;
+      }).then(function (meta) {
+        var stem = meta.stemmer ? (window.fasciaStemmers || {})[meta.stemmer] : null;
+        if (meta.stemmer && !stem) throw new Error("no stemmer for " + meta.stemmer);
+        ready = new Engine(meta, new window.fasciaSearchTerms.Terms(meta.stop, stem));
         if (LOADER) LOADER.ready = true;
         return ready;
       });
@@ -70,15 +86,11 @@
     return engine;
   }
 
-  /* ---------- terms: the same rules as src/search/ ---------- */
+  /* ---------- terms: terms.js, the same rules as src/search/ ---------- */
 
-  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u, WORD = /[\p{Alphabetic}\p{N}]+/gu, MARKS = /\p{M}/gu;
+  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u, WORD = /[\p{Alphabetic}\p{N}]+/gu;
   function tokenize(text) { return text.split(SPLIT).filter(Boolean); }
-  var PLAIN = /^[a-z0-9]*$/;
-  function fold(t) {
-    var l = t.toLowerCase();
-    return PLAIN.test(l) ? l : l.normalize("NFD").replace(MARKS, "").normalize("NFC");
-  }
+  function fold(t) { return window.fasciaSearchTerms.fold(t); }
   /* Strings in code point order, as fascia sorts terms. */
   function cmp(a, b) {
     for (var i = 0, j = 0; i < a.length && j < b.length;) {
@@ -118,7 +130,7 @@
 
   /* ---------- the engine: MiniSearch over fascia's prebuilt index ---------- */
 
-  var FORMAT = 3;
+  var FORMAT = 4;
   /* the digits 0-9, a-z, A-Z of a string, as 0 to 61 */
   function digit(s, i) {
     var c = s.charCodeAt(i);
@@ -164,11 +176,13 @@
     return pages.size;
   };
 
-  function Engine(meta) {
+  /* The engine over the index `meta`, whose terms `an` makes (terms.js). */
+  function Engine(meta, an) {
     var self = this, n = meta.docs ? meta.docs.length : meta.count, boost = {}, fieldIds = {}, avg = meta.avg;
     this.meta = meta;
+    this.an = an;
     this.scale = meta.tf_scale || 1;
-    this.stop = new Set(meta.stop);
+    this.stop = an.stop;
     this.texts = {};
     /* a sharded index has no page table: each page's address, title and
        snippet text come in its own small file, for the results shown */
@@ -179,7 +193,7 @@
     this.shards = {};
     meta.fields.forEach(function (f, j) { boost[f] = meta.boosts[j]; fieldIds[f] = j; });
     this.names = fieldIds.synonyms;
-    this.process = function (t) { var f = fold(t); return f && !self.stop.has(f) ? f : null; };
+    this.process = function (t) { return an.term(t); };
     this.ms = window.MiniSearch.loadJS({
       documentCount: n, nextId: n, documentIds: {}, fieldIds: fieldIds,
       fieldLength: {}, averageFieldLength: avg, storedFields: {},
@@ -238,6 +252,16 @@
     return i < this.vocab.length && this.vocab[i] === t ? i : -1;
   };
 
+  /* The longest word of at least three letters that w starts with (not w
+     itself), or -1. */
+  Engine.prototype.longestPrefixOf = function (w) {
+    for (var k = w.length - 1; k >= 3; k--) {
+      var i = this.find(w.slice(0, k));
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+
   /* Words that start with t (not t itself), the commonest first. */
   Engine.prototype.completions = function (t) {
     var self = this, v = this.vocab, out = [];
@@ -272,7 +296,7 @@
      near spellings (one edit from 4 letters, two from 8). MiniSearch's own
      weights for prefix and fuzzy matches are used; expansions stop when they
      would cost more than `budget` index entries. */
-  Engine.prototype.leaves = function (t, budget, prefixOnly) {
+  Engine.prototype.leaves = function (t, budget, prefixOnly, typed) {
     var self = this, out = [], seen = new Set(), used = 0;
     /* two letters say little yet: half the work */
     if (t.length < 3) budget /= 2;
@@ -294,6 +318,14 @@
         var len = self.vocab[i].length;
         add(i, PREFIX_WEIGHT * len / (len + 0.3 * (len - t.length)), "prefix");
       });
+    }
+    /* a word still being typed may have gone past the stem of the word
+       it is on its way to ("relaxat" for "relaxation", whose stem is
+       "relax"): when its own stem neither is a term nor starts one, the
+       longest term it starts with stands for it */
+    if (typed && !out.length) {
+      var p = this.longestPrefixOf(typed);
+      if (p >= 0) add(p, PREFIX_WEIGHT, "prefix");
     }
     if (t.length >= 4 && !prefixOnly) {
       this.near(t, t.length >= 8 ? 2 : 1).forEach(function (x) {
@@ -338,12 +370,16 @@
     var self = this, words = tokenize(query), terms = words.map(this.process).filter(Boolean);
     /* the word being typed counts as a prefix even when it is a stop word
        ("as" on the way to "astym") */
-    var last = words.length && !/[^\p{Alphabetic}\p{N}]$/u.test(query) ? fold(words[words.length - 1]) : "";
+    var typing = words.length && !/[^\p{Alphabetic}\p{N}]$/u.test(query);
+    var last = typing ? fold(words[words.length - 1]) : "";
     var partial = last.length >= MIN_CHARS && this.stop.has(last) ? last : null;
     if (partial) terms.push(partial);
     var budget = BUDGET / Math.max(1, terms.length);
+    /* the word being typed, when the last term is its */
+    var typed = typing && !partial && this.process(words[words.length - 1]) ? last : null;
     var groups = terms.map(function (t, i) {
-      return self.leaves(t, budget, partial !== null && i === terms.length - 1);
+      var end = i === terms.length - 1;
+      return self.leaves(t, budget, partial !== null && end, end ? typed : null);
     });
     var names = this.phrases(partial ? terms.slice(0, -1) : terms, groups);
     var missing = {};
@@ -442,7 +478,7 @@
   Engine.prototype.loadTexts = function (ids) {
     var self = this;
     if (!this.pages) return Promise.resolve();
-    var hash = LOADER && LOADER.files && LOADER.files.files ? LOADER.files.files["index.js"] : null;
+    var hash = LOADER ? LOADER.indexHash : null;
     return Promise.all(ids.filter(function (id) { return !self.pages[id]; }).map(function (id) {
       var key = "p" + id;
       return loadData(key, "text/" + id + ".js", hash).then(function (rec) {
@@ -503,11 +539,11 @@
     };
   };
 
-  /* Folded words of a text, cached per document section. */
+  /* The terms of a text's words, cached per document section. */
   Engine.prototype.wordSet = function (key, text) {
     var s = this.words.get(key);
     if (!s) {
-      s = new Set((text.match(WORD) || []).map(fold));
+      s = new Set((text.match(WORD) || []).map(this.an.term, this.an));
       this.words.set(key, s);
     }
     return s;
@@ -564,11 +600,11 @@
     var sec = d[2];
     return {
       title: d[1],
-      titleParts: mark(d[1], terms, 0),
+      titleParts: mark(d[1], terms, 0, this.an),
       heading: section && section[0] ? section[1] : "",
       section: sec ? sec[0] : "",
       href: href(docPath(d, sec) + (section && section[0] ? "#" + section[0] : "")),
-      snippet: mark(text || "", terms, 180),
+      snippet: mark(text || "", terms, 180, this.an),
       /* the index terms that matched (a name of several words is one) */
       terms: Object.keys(hit.match)
     };
@@ -594,11 +630,11 @@
 
   /* Split text into [{t, m}] parts, m for matched words; with a width, a
      window of about that many characters around the first match. */
-  function mark(text, terms, width) {
+  function mark(text, terms, width, an) {
     var spans = [], m, first = -1;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      if (terms.has(fold(m[0]))) {
+      if (terms.has(an.term(m[0]))) {
         spans.push([m.index, m.index + m[0].length]);
         if (first < 0) first = m.index;
       }
@@ -888,6 +924,18 @@
       self.focusFrom = self.list.children.length;
       self.run(self.input.value, false, true);
     });
+    /* links to the same query on the other languages' search pages (the
+       template lists the site's languages; those without an index go) */
+    var dirs = LOADER && LOADER.dirs ? LOADER.dirs : {};
+    this.others = [];
+    Array.prototype.forEach.call(root.querySelectorAll("a[data-search-lang]"), function (a) {
+      var code = a.getAttribute("data-search-lang");
+      var item = a.parentNode.tagName === "LI" ? a.parentNode : a;
+      if (!(code in dirs) || code === (LOADER && LOADER.lang)) { item.parentNode.removeChild(item); return; }
+      self.others.push([a, a.getAttribute("href").replace(/[?#].*$/, "")]);
+    });
+    var nav = root.querySelector(".search-languages");
+    if (nav && !this.others.length) nav.hidden = true;
     var q = "";
     try { q = new URLSearchParams(location.search).get("q") || ""; } catch (e) { /* old browser */ }
     this.input.value = q;
@@ -899,6 +947,7 @@
 
   SearchPage.prototype.run = function (raw, remember, more) {
     var self = this, seq = ++this.seq, q = raw.trim();
+    this.others.forEach(function (o) { o[0].href = o[1] + (q ? "?q=" + encodeURIComponent(q) : ""); });
     if (!more) { this.limit = PAGE; this.focusFrom = -1; }
     var limit = this.limit;
     if (remember) {

@@ -9,7 +9,8 @@
    and relative in the offline edition. `fascia build` writes the manifest
    self.fasciaSearchFiles in front of this file: the content hash of every
    file below search/ (each is requested as name?h=hash, so a host can cache
-   them for a year) and the first term of each term shard. See
+   them for a year), the first term of each term shard and the stemmer
+   the index's language needs. See
    docs/search.md. */
 (function () {
   "use strict";
@@ -19,28 +20,50 @@
   var FILES = window.fasciaSearchFiles || { files: {}, terms: [] };
   var MIN_CHARS = 2, PREFETCH = 1;
 
-  /* The address of a file below search/, with its content hash. */
-  function url(rel, hash) {
-    var h = hash || FILES.files[rel];
-    return ROOT + "search/" + rel + (h ? "?h=" + h : "");
+  /* The reader's language (the script's data-lang, else <html lang>) picks
+     the index: the default language's below search/, another's below its
+     own folder (fr/search/), as the manifest lists them. An unknown
+     language searches the default one's. */
+  var LANGS = FILES.languages || {};
+  function pick(code) {
+    code = (code || "").toLowerCase();
+    var keys = Object.keys(LANGS), primary = code.split(/[-_]/)[0];
+    return keys.filter(function (k) { return k.toLowerCase() === code; })[0] ||
+      keys.filter(function (k) { return k.toLowerCase().split(/[-_]/)[0] === primary; })[0] || null;
+  }
+  var LANG = pick(me.getAttribute("data-lang") || doc.documentElement.getAttribute("lang"));
+  var INDEX = LANG ? LANGS[LANG] : { dir: "search/", index: FILES.files["index.js"], terms: FILES.terms, stemmer: FILES.stemmer };
+  /* every language with an index: code -> its folder */
+  var DIRS = {};
+  if (FILES.lang) DIRS[FILES.lang] = "search/";
+  Object.keys(LANGS).forEach(function (k) { DIRS[k] = LANGS[k].dir; });
+
+  /* The address of a file below search/ (the theme's), or below the
+     index's folder (`data`: the index, its shards and page texts), with its
+     content hash. */
+  function url(rel, hash, data) {
+    var h = hash || (data ? null : FILES.files[rel]);
+    return ROOT + (data ? INDEX.dir : "search/") + rel + (h ? "?h=" + h : "");
   }
 
-  /* Scripts by path below search/: one request each, shared with
-     search-ui.js. */
+  /* Scripts by path below search/ (or, for `data`, below the index's
+     folder): one request each, shared with search-ui.js. */
   var scripts = {};
-  function script(rel, hash) {
-    if (!scripts[rel]) {
-      scripts[rel] = new Promise(function (resolve, reject) {
+  function script(rel, hash, data) {
+    var key = (data ? "data:" : "") + rel;
+    if (!scripts[key]) {
+      scripts[key] = new Promise(function (resolve, reject) {
         var s = doc.createElement("script");
-        s.src = url(rel, hash);
+        s.src = url(rel, hash, data);
         s.async = true;
         s.onload = resolve;
-        s.onerror = function () { delete scripts[rel]; reject(new Error("cannot load " + rel)); };
+        s.onerror = function () { delete scripts[key]; reject(new Error("cannot load " + rel)); };
         doc.head.appendChild(s);
       });
     }
-    return scripts[rel];
+    return scripts[key];
   }
+  function data(rel, hash) { return script(rel, hash, true); }
 
   function load() {
     if (!ui) {
@@ -48,9 +71,12 @@
       css.rel = "stylesheet";
       css.href = url("search.css");
       doc.head.appendChild(css);
-      /* all at once; search-ui.js waits for the other two */
+      /* all at once; search-ui.js waits for the others (the term rules
+         and the stemmer of the index's language, when it has one) */
       script("vendor/minisearch-7.2.0.min.js");
-      script("index.js");
+      script("terms.js");
+      if (INDEX.stemmer) script(INDEX.stemmer);
+      data("index.js", INDEX.index);
       ui = script("search-ui.js").then(function () {
         if (window.fasciaSearchUI) return window.fasciaSearchUI;
         throw new Error("search-ui.js did not start");
@@ -66,14 +92,14 @@
      query needs, with fewer bytes than guessing). */
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
   function prefetch(q) {
-    var firsts = FILES.terms;
+    var firsts = INDEX.terms;
     if (!firsts || !firsts.length || api.ready) return;
     q.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").split(/[^\p{Alphabetic}\p{N}]+/u).forEach(function (w) {
       if (w.length < MIN_CHARS) return;
       var lo = 0, hi = firsts.length - 1;
       while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (cmp(firsts[mid][0], w) <= 0) lo = mid; else hi = mid - 1; }
       for (var k = lo, n = 0; k < firsts.length && n < PREFETCH && (k === lo || firsts[k][0].lastIndexOf(w, 0) === 0); k++, n++) {
-        script("shards/t-" + k + ".js", firsts[k][1]);
+        data("shards/t-" + k + ".js", firsts[k][1]);
       }
     });
   }
@@ -102,15 +128,23 @@
     target.select();
   });
 
-  /* for search-ui.js (the root, the manifest, script loading), tests and
-     benchmarks (a search, the engine) */
+  /* for search-ui.js (the root, the manifest, the index's language and
+     folder, script loading), tests and benchmarks (a search, the engine) */
   var api = window.fasciaSearch = {
     /* set by search-ui.js once its engine is up (it fetches shards itself) */
     ready: false,
     root: ROOT,
     files: FILES,
+    /* the index searched: its language (null: the default one), folder
+       below the root and content hash of its index.js */
+    lang: LANG || FILES.lang || null,
+    dir: INDEX.dir,
+    indexHash: INDEX.index,
+    /* every language with an index: code -> folder (fr/search/) */
+    dirs: DIRS,
     url: url,
     script: script,
+    data: data,
     load: load,
     engine: function () { return load().then(function (u) { return u.engine(); }); },
     search: function (q, n) { return load().then(function (u) { return u.search(q, n); }); }
