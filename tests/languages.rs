@@ -235,10 +235,22 @@ fn a_section_at_a_taxonomys_url_gives_way_with_a_warning_naming_both() {
     );
     site.build()
         .success()
-        .stderr_has("content/tags/_index.md and the taxonomy `tags` both write the URL /tags/; the taxonomy's list is written");
+        .stderr_has("content/tags/_index.md and the taxonomy `tags` both write the URL /tags/; the taxonomy's page is written");
     let list = site.read("tags/index.html");
     assert!(list.contains("class=\"terms\""), "{list}");
     assert!(!list.contains("Tag notes"));
+    // A page at a term's URL (adidoks' `authors/aaran-xu.md` beside the
+    // `authors` term `aaran-xu`) gives way the same way, instead of failing
+    // the build on two writers of one file.
+    site.write(
+        "content/tags/needling.md",
+        "+++\ntitle = \"About needling tags\"\n+++\nText.\n",
+    );
+    site.build().success().stderr_has(
+        "content/tags/needling.md and the taxonomy `tags` both write the URL /tags/needling/",
+    );
+    let term = site.read("tags/needling/index.html");
+    assert!(term.contains("class=\"term\"") && !term.contains("About needling tags"));
 }
 
 #[test]

@@ -282,33 +282,42 @@ fn check_paths(site: &Site) -> Vec<Diagnostic> {
 /// does the same (see `crate::render::render_site_to`) and says so.
 fn taxonomy_collisions(site: &Site) -> Vec<Diagnostic> {
     let cfg = &site.config;
-    let mut out = Vec::new();
+    // URL path -> the taxonomy writing it (its list, or one of its terms).
+    let mut taken: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for lang in cfg.language_codes() {
+        let prefix = cfg.lang_prefix(lang);
         for t in cfg.taxonomies_of(lang) {
-            let path = format!(
-                "{}/{}/",
-                cfg.lang_prefix(lang),
-                crate::markdown::slugify(&t.name)
-            );
-            for id in site.doc_ids() {
-                if site.path_of(id) != path {
+            let slug = crate::markdown::slugify(&t.name);
+            taken.insert(format!("{prefix}/{slug}/"), t.name.clone());
+            for (i, p) in site.pages.iter().enumerate() {
+                if site.lang_of(crate::site::DocId::Page(i)) != lang {
                     continue;
                 }
-                let doc = site.doc(id);
-                out.push(
-                    Diagnostic::warning(
-                        "taxonomy-collision",
-                        format!(
-                            "{} and the taxonomy `{}` both write the URL {path}; the taxonomy's list is written, as Zola does",
-                            doc.file.display.display(),
-                            t.name
-                        ),
-                    )
-                    .in_file(&doc.file.display)
-                    .with_help("rename the folder or the taxonomy, or set `render = false` in the section's front matter"),
-                );
+                for term in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
+                    let path = format!("{prefix}{}", crate::site_paths::term_path(&t.name, term));
+                    taken.insert(path, t.name.clone());
+                }
             }
         }
+    }
+    let mut out = Vec::new();
+    for id in site.doc_ids() {
+        let path = site.path_of(id);
+        let Some(name) = taken.get(path) else {
+            continue;
+        };
+        let doc = site.doc(id);
+        out.push(
+            Diagnostic::warning(
+                "taxonomy-collision",
+                format!(
+                    "{} and the taxonomy `{name}` both write the URL {path}; the taxonomy's page is written, as Zola does",
+                    doc.file.display.display()
+                ),
+            )
+            .in_file(&doc.file.display)
+            .with_help("rename the file or folder, or the taxonomy, or set `render = false` in a section's front matter"),
+        );
     }
     out
 }

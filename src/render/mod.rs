@@ -343,12 +343,15 @@ pub fn render_site_to(
     let mut jobs: Vec<Job> = Vec::new();
     // A taxonomy's list page wins over a document at its URL, as in Zola
     // (the link stage warns).
-    let taken: std::collections::HashSet<&str> = state
-        .taxonomies
-        .iter()
-        .filter(|t| taxonomy::template(set, &t.name, "list").is_some())
-        .map(|t| t.path.as_str())
-        .collect();
+    let mut taken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for t in &state.taxonomies {
+        if taxonomy::template(set, &t.name, "list").is_some() {
+            taken.insert(&t.path);
+        }
+        if taxonomy::template(set, &t.name, "single").is_some() {
+            taken.extend(t.terms.iter().map(|term| term.path.as_str()));
+        }
+    }
     jobs.extend(
         (0..site.pages.len())
             .filter(|&i| !taken.contains(site.pages[i].path.as_str()))
