@@ -393,18 +393,6 @@ fn get_image_metadata_reads_the_header() {
 }
 
 #[test]
-fn get_image_metadata_knows_a_resized_copy_by_its_static_path() {
-    let site = site();
-    png(&site.root().join("static/zola.png"), 300, 380);
-    // Zola themes size a copy through its static_path, before it is made.
-    let out = probe(
-        &site,
-        "{% set r = resize_image(path=\"zola.png\", width=100, op=\"fit_width\", format=\"webp\", quality=80) %}{% set m = get_image_metadata(path=r.static_path) %}{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.mime }}",
-    );
-    assert_eq!(out, "100x126 webp image/webp");
-}
-
-#[test]
 fn figures_are_numbered_with_caption_credit_and_licence() {
     let site = site();
     site.write(

@@ -225,6 +225,10 @@ mod tests {
         let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(50, 40, image::Rgba([9, 8, 7, 128])));
         let small = apply(&rgba, plan(Op::FitWidth(20), 50, 40));
         assert_eq!(small.color(), image::ColorType::Rgba8);
-        assert_eq!(small.to_rgba8().get_pixel(10, 8).0, [9, 8, 7, 128], "flat colour and alpha kept");
+        // Alpha is premultiplied while resizing: a unit of rounding at most.
+        let px = small.to_rgba8().get_pixel(10, 8).0;
+        for (got, want) in px.iter().zip([9u8, 8, 7, 128]) {
+            assert!(got.abs_diff(want) <= 1, "flat colour and alpha kept: {px:?}");
+        }
     }
 }

@@ -373,7 +373,7 @@ mod tests {
         for want in [
             r#"<path id="p-a--outline""#,
             r##"<use href="#p-a--outline" transform"##,
-            r##"<use xlink:href="#p-a--outline"/>"##,
+            r##"<use xlink:href="#p-a--outline" />"##,
             r##"fill="url(#p-a--g)""##,
             r##"clip-path="url('#p-a--c')""##,
             r##".a { fill: url(#p-a--g); }"##,
