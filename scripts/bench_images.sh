@@ -17,8 +17,8 @@ shift $(( $# < 2 ? $# : 2 ))
 runs=${RUNS:-3}
 work=$(mktemp -d /tmp/fascia-bench-images.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cargo build --release --quiet --example gen_photos
-cargo build --release --quiet
+# One command: the example's dev-dependencies would otherwise make a second fascia build.
+cargo build --release --quiet --bin fascia --example gen_photos
 bins=(target/release/fascia "$@")
 site="$work/site"
 "${bins[0]}" init "$site" >/dev/null

@@ -23,7 +23,9 @@ fn site(images: &str) -> Site {
     };
     site.write(
         "config.toml",
-        &format!("title = \"Pictures\"\nbase_url = \"https://example.org\"\n\n[images]\n{images}\n"),
+        &format!(
+            "title = \"Pictures\"\nbase_url = \"https://example.org\"\n\n[images]\n{images}\n"
+        ),
     )
     .write("templates/page.html", "{{ page.content | safe }}")
     .write("templates/section.html", "{{ section.content | safe }}")
@@ -61,7 +63,11 @@ fn remote_images_load_lazily_at_the_size_their_author_wrote() {
         "a figure shortcode with a remote image is no missing image: {html}"
     );
     // Zola's lazy_async_image adds the hints to other images, not twice here.
-    site.edit("config.toml", "[images]", "[markdown]\nlazy_async_image = true\n\n[images]");
+    site.edit(
+        "config.toml",
+        "[images]",
+        "[markdown]\nlazy_async_image = true\n\n[images]",
+    );
     site.build().success();
     let html = site.read("maps/index.html");
     assert_eq!(html.matches("loading=").count(), 2, "{html}");
@@ -70,7 +76,12 @@ fn remote_images_load_lazily_at_the_size_their_author_wrote() {
 #[test]
 fn get_image_metadata_knows_a_resized_copy_by_its_static_path() {
     let site = site("");
-    png(&site.root().join("static/zola.png"), 300, 380, [10, 120, 200]);
+    png(
+        &site.root().join("static/zola.png"),
+        300,
+        380,
+        [10, 120, 200],
+    );
     // Zola's value, and a theme sizing the copy through it before it is made.
     let out = probe(
         &site,
@@ -97,8 +108,14 @@ fn without_the_avif_feature_avif_is_refused_saying_how_to_get_it() {
         .stderr_has("--features avif");
     let site = self::site("");
     png(&site.root().join("static/a.png"), 30, 20, [1, 2, 3]);
-    site.write("templates/probe.html", "{{ resize_image(path=\"a.png\", width=10, height=10, format=\"avif\").url }}")
-        .write("content/probe.md", "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n");
+    site.write(
+        "templates/probe.html",
+        "{{ resize_image(path=\"a.png\", width=10, height=10, format=\"avif\").url }}",
+    )
+    .write(
+        "content/probe.md",
+        "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n",
+    );
     site.build()
         .failure()
         .stderr_has("built without AVIF")
@@ -135,7 +152,11 @@ fn chromium_colour(file: &Path) -> Option<[u8; 3]> {
         ])
         .output()
         .expect("Chromium (scripts/test.sh installs it)");
-    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let img = image::open(&shot).unwrap().to_rgb8();
     let px = img.get_pixel(img.width() / 2, img.height() / 2).0;
     (px != [255, 255, 255]).then_some(px)
@@ -150,11 +171,20 @@ fn avif_copies_are_offered_first_and_decode_to_the_picture() {
         "+++\ntitle = \"Gallery\"\n+++\n\n![A teal field](field.png)\n",
     );
     let teal = [20, 140, 150];
-    png(&site.root().join("content/gallery/field.png"), 400, 200, teal);
+    png(
+        &site.root().join("content/gallery/field.png"),
+        400,
+        200,
+        teal,
+    );
     site.build().success();
     let html = site.read("gallery/index.html");
-    let avif = html.find("<source type=\"image/avif\"").expect("an AVIF source");
-    let webp = html.find("<source type=\"image/webp\"").expect("a WebP source");
+    let avif = html
+        .find("<source type=\"image/avif\"")
+        .expect("an AVIF source");
+    let webp = html
+        .find("<source type=\"image/webp\"")
+        .expect("a WebP source");
     assert!(avif < webp, "AVIF is offered first: {html}");
     let srcset = &html[avif..];
     let srcset = &srcset[srcset.find("srcset=\"").unwrap() + 8..];

@@ -238,11 +238,17 @@ fn print_edition_ids_are_unique_and_every_id_reference_resolves() {
     }
     assert!(refs.len() > 500, "only {} references", refs.len());
     for (id, attr) in &refs {
-        assert!(ids.contains_key(id.as_str()), "{attr} refers to #{id}, which is not in the print edition");
+        assert!(
+            ids.contains_key(id.as_str()),
+            "{attr} refers to #{id}, which is not in the print edition"
+        );
     }
     // The body map draws its outline once and shows it in both views with
     // <use>: both uses point at the renamed outline.
-    assert!(ids.contains_key("p-body-map--bm-outline"), "the body map's outline lost its id");
+    assert!(
+        ids.contains_key("p-body-map--bm-outline"),
+        "the body map's outline lost its id"
+    );
     assert_eq!(
         html.matches("href=\"#p-body-map--bm-outline\"").count(),
         2,

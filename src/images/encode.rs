@@ -103,7 +103,8 @@ pub fn encode(img: &DynamicImage, format: Format, quality: Option<u8>) -> Result
 pub const AVIF: bool = cfg!(feature = "avif");
 
 /// Why `avif` is refused by a fascia built without it.
-pub const NO_AVIF: &str = "this fascia was built without AVIF (build it with `cargo install --features avif`); use webp";
+pub const NO_AVIF: &str =
+    "this fascia was built without AVIF (build it with `cargo install --features avif`); use webp";
 
 /// AVIF speed, 1 (slowest, smallest) to 10: rav1e's speed 4 took about
 /// 2 s of CPU for a 1600-pixel photograph, 8 about a quarter of that for
@@ -145,7 +146,6 @@ fn avif(_: &DynamicImage, _: Option<u8>) -> Result<Vec<u8>, String> {
     Err(NO_AVIF.into())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +163,4 @@ mod tests {
             assert_eq!((back.width(), back.height()), (20, 15), "{f:?}");
         }
     }
-
 }

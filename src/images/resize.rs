@@ -213,22 +213,37 @@ mod tests {
                 (edge + (x + y) % 64) as u8,
             ])
         }));
-        for op in [Op::FitWidth(480), Op::FitWidth(160), Op::Fill(100, 100), Op::Fit(333, 200)] {
+        for op in [
+            Op::FitWidth(480),
+            Op::FitWidth(160),
+            Op::Fill(100, 100),
+            Op::Fit(333, 200),
+        ] {
             let p = plan(op, 640, 427);
             let fast = apply(&img, p).to_rgb8();
             let slow = slow_apply(&img, p.crop, p).to_rgb8();
             assert_eq!(fast.dimensions(), (p.width, p.height), "{op:?}");
             assert_eq!(fast.dimensions(), slow.dimensions(), "{op:?}");
             let db = psnr(&fast, &slow);
-            assert!(db > 40.0, "{op:?}: {db:.1} dB from the image crate's resize");
+            assert!(
+                db > 40.0,
+                "{op:?}: {db:.1} dB from the image crate's resize"
+            );
         }
-        let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(50, 40, image::Rgba([9, 8, 7, 128])));
+        let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            50,
+            40,
+            image::Rgba([9, 8, 7, 128]),
+        ));
         let small = apply(&rgba, plan(Op::FitWidth(20), 50, 40));
         assert_eq!(small.color(), image::ColorType::Rgba8);
         // Alpha is premultiplied while resizing: a unit of rounding at most.
         let px = small.to_rgba8().get_pixel(10, 8).0;
         for (got, want) in px.iter().zip([9u8, 8, 7, 128]) {
-            assert!(got.abs_diff(want) <= 1, "flat colour and alpha kept: {px:?}");
+            assert!(
+                got.abs_diff(want) <= 1,
+                "flat colour and alpha kept: {px:?}"
+            );
         }
     }
 }

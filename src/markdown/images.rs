@@ -178,7 +178,11 @@ mod tests {
         let b = body(
             "See ![A map|800x600](https://ex.org/map.png \"Where\") and ![Logo|120](//cdn.ex.org/l.svg).\n\n![Chart](https://ex.org/c.png \"Trials by year\")\n\n![A|b](https://ex.org/p.png)\n",
         );
-        assert!(b.images.is_empty(), "remote images are never fetched: {:?}", b.images);
+        assert!(
+            b.images.is_empty(),
+            "remote images are never fetched: {:?}",
+            b.images
+        );
         assert!(
             b.html.contains(r#"<img loading="lazy" decoding="async" src="https://ex.org/map.png" alt="A map" width="800" height="600" title="Where">"#),
             "{}",
@@ -186,6 +190,9 @@ mod tests {
         );
         assert!(b.html.contains(r#"<img loading="lazy" decoding="async" src="//cdn.ex.org/l.svg" alt="Logo" width="120">"#), "{}", b.html);
         assert!(b.html.contains(r#"<figure class="figure" id="figure-fascia:figure-number"><img loading="lazy" decoding="async" src="https://ex.org/c.png" alt="Chart">"#), "{}", b.html);
-        assert!(b.html.contains(r#"alt="A|b">"#), "not a size: the alt text stays whole");
+        assert!(
+            b.html.contains(r#"alt="A|b">"#),
+            "not a size: the alt text stays whole"
+        );
     }
 }

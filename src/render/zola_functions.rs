@@ -169,7 +169,9 @@ fn taxonomy_term(st: &Arc<RenderState>, kwargs: &Kwargs) -> Result<Value, Error>
 fn processed_copy(st: &RenderState, path: &str) -> Option<(u32, u32, crate::images::Format)> {
     let path = path.trim_start_matches('/');
     let path = path.strip_prefix("static/").unwrap_or(path);
-    let name = path.strip_prefix(crate::images::OUT_DIR)?.strip_prefix('/')?;
+    let name = path
+        .strip_prefix(crate::images::OUT_DIR)?
+        .strip_prefix('/')?;
     st.site.images.jobs.planned(name)
 }
 
