@@ -3,6 +3,9 @@
 //!
 //! Usage: `cargo run --release --example gen_photos -- OUT_DIR COUNT [WIDTH]`
 
+// Colour values are clamped to 0..=1 before scaling to a byte.
+#![allow(clippy::cast_sign_loss)]
+
 use image::{Rgb, RgbImage};
 
 /// A small deterministic generator (xorshift), so runs are comparable.
