@@ -106,9 +106,8 @@ pub const AVIF: bool = cfg!(feature = "avif");
 pub const NO_AVIF: &str =
     "this fascia was built without AVIF (build it with `cargo install --features avif`); use webp";
 
-/// AVIF speed, 1 (slowest, smallest) to 10: rav1e's speed 4 took about
-/// 2 s of CPU for a 1600-pixel photograph, 8 about a quarter of that for
-/// files a few per cent larger (scripts/bench_images.sh).
+/// AVIF speed, 1 (slowest, smallest) to 10 (Zola's default is 5). Even at
+/// 8 the four copies of a 1600-pixel photograph took about 15 s of CPU.
 #[cfg(feature = "avif")]
 const AVIF_SPEED: u8 = 8;
 
