@@ -244,8 +244,9 @@ pub struct ImagesConfig {
     /// Widths, in pixels, of the smaller copies offered in `srcset` (only
     /// those below the image's own width are made).
     pub widths: Vec<u32>,
-    /// Formats of those copies: `webp` (the original stays the fallback),
-    /// or none (`[]`: images get their sizes and lazy loading only).
+    /// Formats of those copies: `webp`, `avif` (with the `avif` feature;
+    /// offered first), both, or none (`[]`: images get their sizes and lazy
+    /// loading only). The original stays the fallback.
     pub formats: Vec<String>,
     /// Encoder quality of the copies, 1 to 100.
     pub quality: u8,
@@ -258,11 +259,18 @@ impl ImagesConfig {
     fn problems(&self) -> Vec<(&'static str, String, &'static str)> {
         let mut out = Vec::new();
         for f in &self.formats {
-            if f != "webp" {
+            let known = f == "webp" || (f == "avif" && cfg!(feature = "avif"));
+            if f == "avif" && !known {
+                out.push((
+                    "formats",
+                    "this fascia was built without AVIF".to_string(),
+                    "build fascia with `cargo install --features avif`, or use formats = [\"webp\"]",
+                ));
+            } else if !known {
                 out.push((
                     "formats",
                     format!("fascia cannot make `{f}` copies of images"),
-                    "use formats = [\"webp\"], or [] for no copies",
+                    "use formats = [\"webp\"] (or [\"avif\", \"webp\"] with the avif feature), or [] for no copies",
                 ));
             }
         }

@@ -175,3 +175,83 @@ fn page_bundle_images_and_relative_links_resolve_in_the_print_edition() {
         .stderr_has("content/notes/bundle/index.md:")
         .stderr_has("link to a page or file that does not exist: `red.png` (it leads to /notes/bundle/red.png)");
 }
+
+/// The values of attribute `name` in `html` (double-quoted, as fascia and
+/// fibre write them), each with its byte offset.
+fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<(usize, &'a str)> {
+    let needle = format!("{name}=\"");
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = html[from..].find(&needle).map(|i| i + from) {
+        from = at + needle.len();
+        let before = html[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue; // data-id=, aria-id=... or text
+        }
+        let end = html[from..].find('"').unwrap() + from;
+        out.push((at, &html[from..end]));
+    }
+    out
+}
+
+#[test]
+fn print_edition_ids_are_unique_and_every_id_reference_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    harness::build_encyclopedia(&out, &[]);
+    let html = std::fs::read_to_string(out.join("print/index.html")).unwrap();
+    let mut ids = std::collections::HashMap::new();
+    for (at, id) in attribute_values(&html, "id") {
+        if let Some(first) = ids.insert(id, at) {
+            panic!(
+                "id {id:?} twice in the print edition, at bytes {first} and {at}: {}",
+                &html[at.saturating_sub(200)..at + 50]
+            );
+        }
+    }
+    assert!(ids.len() > 1000, "only {} ids", ids.len());
+    // Every reference to an id: fragment links (SVG <use> too), ARIA and
+    // label relations, table headers, url(#...) in attributes and styles.
+    let mut refs: Vec<(String, &str)> = Vec::new();
+    for attr in ["href", "xlink:href"] {
+        for (_, v) in attribute_values(&html, attr) {
+            if let Some(frag) = v.strip_prefix('#') {
+                refs.push((frag.to_string(), attr));
+            }
+        }
+    }
+    for attr in [
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-controls",
+        "aria-owns",
+        "for",
+        "headers",
+    ] {
+        for (_, v) in attribute_values(&html, attr) {
+            refs.extend(v.split_whitespace().map(|id| (id.to_string(), attr)));
+        }
+    }
+    for part in html.split("url(#").skip(1) {
+        let end = part.find([')', '"', '\'']).unwrap();
+        refs.push((part[..end].to_string(), "url()"));
+    }
+    assert!(refs.len() > 500, "only {} references", refs.len());
+    for (id, attr) in &refs {
+        assert!(
+            ids.contains_key(id.as_str()),
+            "{attr} refers to #{id}, which is not in the print edition"
+        );
+    }
+    // The body map draws its outline once and shows it in both views with
+    // <use>: both uses point at the renamed outline.
+    assert!(
+        ids.contains_key("p-body-map--bm-outline"),
+        "the body map's outline lost its id"
+    );
+    assert_eq!(
+        html.matches("href=\"#p-body-map--bm-outline\"").count(),
+        2,
+        "front and back views use the outline"
+    );
+}

@@ -1,8 +1,9 @@
 //! Link cards: a page's title, section and site name on a 1200 x 630
 //! picture in the theme's colours (what chat apps and social sites show
 //! for a shared link), written as SVG and drawn to PNG with resvg.
-//! Fonts are the system's (`DejaVu Sans` preferred); without any, the card
-//! keeps its colours and shapes and loses its words.
+//! The words are set in Inter, compiled into fascia (`src/images/fonts/`,
+//! SIL Open Font License), and in no other font: a card is drawn the same
+//! on every machine, whatever fonts it has or lacks.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
@@ -107,7 +108,7 @@ pub fn svg(text: &CardText, colours: &Colours) -> String {
     });
     format!(
         concat!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"DejaVu Sans, sans-serif\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{font}\">",
             "<rect width=\"{w}\" height=\"{h}\" fill=\"{bg}\"/>",
             "<rect width=\"24\" height=\"{h}\" fill=\"{accent}\"/>",
             "{section}{title}",
@@ -117,6 +118,7 @@ pub fn svg(text: &CardText, colours: &Colours) -> String {
         ),
         w = WIDTH,
         h = HEIGHT,
+        font = FONT_FAMILY,
         bg = colours.background,
         accent = colours.accent,
         muted = colours.muted,
@@ -135,18 +137,30 @@ pub fn job(svg: String) -> Job {
     }
 }
 
-/// The system's fonts, read once per process (about 20 ms).
+/// The family of the vendored fonts.
+const FONT_FAMILY: &str = "Inter";
+
+/// Inter regular and bold, Latin subsets (`src/images/fonts/README.md`).
+const FONT_FILES: [&[u8]; 2] = [
+    include_bytes!("fonts/Inter-Regular.subset.otf"),
+    include_bytes!("fonts/Inter-Bold.subset.otf"),
+];
+
+/// The card fonts, and only they (the system's are never read), once per
+/// process.
 fn fonts() -> Arc<usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     Arc::clone(FONTS.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
-        db.load_system_fonts();
-        if db
-            .faces()
-            .any(|f| f.families.iter().any(|(n, _)| n == "DejaVu Sans"))
-        {
-            db.set_sans_serif_family("DejaVu Sans");
+        for data in FONT_FILES {
+            db.load_font_data(data.to_vec());
         }
+        // A generic family names Inter too: there is nothing else.
+        db.set_sans_serif_family(FONT_FAMILY);
+        db.set_serif_family(FONT_FAMILY);
+        db.set_monospace_family(FONT_FAMILY);
+        db.set_cursive_family(FONT_FAMILY);
+        db.set_fantasy_family(FONT_FAMILY);
         Arc::new(db)
     }))
 }
@@ -193,5 +207,36 @@ mod tests {
         let img = image::load_from_memory(&png).unwrap();
         assert_eq!((img.width(), img.height()), (WIDTH, HEIGHT));
         assert!(is_colour("#0d6b73") && !is_colour("red\"/><script"));
+    }
+
+    #[test]
+    fn the_card_fonts_are_the_vendored_ones_and_draw_the_words() {
+        let db = fonts();
+        let families: Vec<String> = db
+            .faces()
+            .flat_map(|f| f.families.iter().map(|(n, _)| n.clone()))
+            .collect();
+        assert_eq!(families, ["Inter", "Inter"], "no system font is read");
+        assert!(db.faces().any(|f| f.weight == usvg::fontdb::Weight::BOLD));
+        // The title area (x 96..1104, y 190..420) of a card with and without
+        // a title: the words are drawn, as pixels unlike the background.
+        let draw = |title: &str| {
+            let text = CardText {
+                title: title.into(),
+                section: None,
+                site: String::new(),
+            };
+            let png = rasterise(&svg(&text, &Colours::default())).unwrap();
+            image::load_from_memory(&png).unwrap().to_rgb8()
+        };
+        let inked = |img: &image::RgbImage| {
+            (190..420)
+                .flat_map(|y| (96..1104).map(move |x| (x, y)))
+                .filter(|&(x, y)| img.get_pixel(x, y).0 != [255, 255, 255])
+                .count()
+        };
+        assert_eq!(inked(&draw("")), 0, "an empty title leaves the area blank");
+        let inked_title = inked(&draw("Instrument-assisted soft tissue mobilisation"));
+        assert!(inked_title > 5_000, "only {inked_title} pixels of title");
     }
 }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use super::FigureText;
+use super::{FigureText, Format};
 
 /// The attribute that marks an image the Markdown stage wrote.
 const MARK: &str = " data-fascia-image=\"";
@@ -22,8 +22,9 @@ pub struct Placed {
     pub alt: String,
     pub width: u32,
     pub height: u32,
-    /// (URL, width) of the WebP copies, narrowest first.
-    pub webp: Vec<(String, u32)>,
+    /// The copies `<source>` offers, by format in the order offered (AVIF
+    /// before WebP): (URL, width) each, narrowest first.
+    pub copies: Vec<(Format, Vec<(String, u32)>)>,
     /// The first image of its page: loaded at once, not lazily.
     pub eager: bool,
 }
@@ -56,8 +57,31 @@ pub fn marked_img(index: usize, src: &str, alt: &str) -> String {
     )
 }
 
+/// An image on another site, which fascia does not fetch (builds stay
+/// offline and reproducible): loaded lazily, with the size its author
+/// gave (`![alt|800x600](https://...)`), if any.
+pub fn remote_img(src: &str, alt: &str, size: Option<(u32, Option<u32>)>, title: &str) -> String {
+    // The loading hints first: `lazy_async_image` adds them to `<img src=`.
+    let mut img = format!(
+        "<img loading=\"lazy\" decoding=\"async\" src=\"{}\" alt=\"{}\"",
+        escape(src),
+        escape(alt)
+    );
+    if let Some((w, h)) = size {
+        let _ = write!(img, " width=\"{w}\"");
+        if let Some(h) = h {
+            let _ = write!(img, " height=\"{h}\"");
+        }
+    }
+    if !title.is_empty() {
+        let _ = write!(img, " title=\"{}\"", escape(title));
+    }
+    img.push('>');
+    img
+}
+
 /// `<img>` with its size and loading hints, in a `<picture>` offering the
-/// WebP copies when there are any.
+/// copies (AVIF, WebP) when there are any.
 pub fn picture(p: &Placed) -> String {
     let mut img = format!(
         "<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"",
@@ -70,19 +94,26 @@ pub fn picture(p: &Placed) -> String {
         img.push_str(" loading=\"lazy\" decoding=\"async\"");
     }
     img.push('>');
-    if p.webp.is_empty() {
+    if p.copies.is_empty() {
         return img;
     }
-    let srcset: Vec<String> = p
-        .webp
-        .iter()
-        .map(|(url, w)| format!("{} {w}w", escape(url)))
-        .collect();
-    format!(
-        "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"(max-width: {w}px) 100vw, {w}px\">{img}</picture>",
-        srcset.join(", "),
-        w = p.width
-    )
+    let mut out = String::from("<picture>");
+    for (format, copies) in &p.copies {
+        let srcset: Vec<String> = copies
+            .iter()
+            .map(|(url, w)| format!("{} {w}w", escape(url)))
+            .collect();
+        let _ = write!(
+            out,
+            "<source type=\"{}\" srcset=\"{}\" sizes=\"(max-width: {w}px) 100vw, {w}px\">",
+            format.mime(),
+            srcset.join(", "),
+            w = p.width
+        );
+    }
+    out.push_str(&img);
+    out.push_str("</picture>");
+    out
 }
 
 /// A numbered figure around `inner` (numbers are filled by [`number_figures`]).
@@ -217,7 +248,13 @@ mod tests {
             alt: "A \"chart\"".into(),
             width: 1200,
             height: 800,
-            webp: vec![("/p/a.480.webp".into(), 480), ("/p/a.webp".into(), 1200)],
+            copies: vec![
+                (Format::Avif, vec![("/p/a.480.avif".into(), 480)]),
+                (
+                    Format::Webp,
+                    vec![("/p/a.480.webp".into(), 480), ("/p/a.webp".into(), 1200)],
+                ),
+            ],
             eager,
         }
     }
@@ -230,7 +267,7 @@ mod tests {
             marked_img(1, "b.png", "y")
         );
         let out = substitute(&html, &[Some(placed(false)), None]);
-        assert!(out.contains("<picture><source type=\"image/webp\" srcset=\"/p/a.480.webp 480w, /p/a.webp 1200w\""), "{out}");
+        assert!(out.contains("<picture><source type=\"image/avif\" srcset=\"/p/a.480.avif 480w\" sizes=\"(max-width: 1200px) 100vw, 1200px\"><source type=\"image/webp\" srcset=\"/p/a.480.webp 480w, /p/a.webp 1200w\""), "{out}");
         assert!(out.contains("alt=\"A &quot;chart&quot;\" width=\"1200\" height=\"800\" loading=\"lazy\" decoding=\"async\"></picture>"));
         assert!(
             out.contains("<img src=\"b.png\" alt=\"y\" data-fascia-image=\"1\">"),

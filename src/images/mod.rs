@@ -12,6 +12,7 @@
 
 pub mod cache;
 pub mod card;
+pub mod encode;
 pub mod html;
 pub mod resize;
 
@@ -23,10 +24,18 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use cache::Cache;
-pub use resize::{Format, Op, Plan};
+pub use encode::Format;
+pub use resize::{Op, Plan};
 
 /// The output folder processed images are written to (Zola's name).
 pub const OUT_DIR: &str = "processed_images";
+
+/// An image on another site (`https://`, `http://`, `//`): shown as it is,
+/// never fetched (builds stay offline and reproducible).
+pub fn is_remote(url: &str) -> bool {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    head.starts_with("https://") || head.starts_with("http://") || url.starts_with("//")
+}
 
 /// A local image a body shows, as the Markdown stage found it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -194,6 +203,16 @@ impl JobQueue {
         }
     }
 
+    /// The size and format of queued copy `name`, which `static_path`
+    /// (`static/processed_images/NAME`) or a URL may name before it is made.
+    pub fn planned(&self, name: &str) -> Option<(u32, u32, Format)> {
+        let jobs = self.jobs.lock().ok()?;
+        Some(match &jobs.get(name)?.work {
+            Work::Resize { plan, format, .. } => (plan.width, plan.height, *format),
+            Work::Card { .. } => (card::WIDTH, card::HEIGHT, Format::Png),
+        })
+    }
+
     /// Every job queued so far, leaving the queue empty.
     pub fn take(&self) -> Vec<Job> {
         self.jobs
@@ -273,7 +292,7 @@ fn resize_group(
             };
             let made = cache.get_or_make(&job.name, || {
                 let img = decode()?;
-                resize::encode(&resize::apply(img, plan), format, quality)
+                encode::encode(&resize::apply(img, plan), format, quality)
             });
             made.map(|p| (job.name.clone(), p))
                 .map_err(|message| Failure {

@@ -1,7 +1,7 @@
-//! Resize operations with Zola's semantics (`resize_image(op=...)`), and the
-//! encoders: (source size, operation) -> target size and crop; pixels ->
-//! WebP (lossy, libwebp), PNG or JPEG bytes.
+//! Resize operations with Zola's semantics (`resize_image(op=...)`):
+//! (source size, operation) -> target size and crop -> resized pixels.
 
+use fast_image_resize::{ResizeAlg, ResizeOptions, Resizer};
 use image::DynamicImage;
 use image::imageops::FilterType;
 
@@ -110,99 +110,41 @@ pub fn plan(op: Op, w: u32, h: u32) -> Plan {
     }
 }
 
-/// Apply `plan` to `img`.
+/// Apply `plan` to `img`: a Lanczos3 resize (of the crop, if any), with
+/// SIMD (`fast_image_resize`: about ten times the speed of the `image`
+/// crate's own resize, the same filter).
 pub fn apply(img: &DynamicImage, plan: Plan) -> DynamicImage {
+    let crop = plan
+        .crop
+        .filter(|&(_, _, cw, ch)| (cw, ch) != (img.width(), img.height()));
+    if crop.is_none() && (img.width(), img.height()) == (plan.width, plan.height) {
+        return img.clone();
+    }
+    let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(
+        fast_image_resize::FilterType::Lanczos3,
+    ));
+    if let Some((x, y, cw, ch)) = crop {
+        options = options.crop(f64::from(x), f64::from(y), f64::from(cw), f64::from(ch));
+    }
+    let mut out = DynamicImage::new(plan.width, plan.height, img.color());
+    match Resizer::new().resize(img, &mut out, &options) {
+        Ok(()) => out,
+        // A pixel type it does not take: the `image` crate's resize.
+        Err(_) => slow_apply(img, crop, plan),
+    }
+}
+
+/// [`apply`] with the `image` crate alone.
+fn slow_apply(img: &DynamicImage, crop: Option<(u32, u32, u32, u32)>, plan: Plan) -> DynamicImage {
     let cropped;
-    let src = match plan.crop {
-        Some((x, y, cw, ch)) if (cw, ch) != (img.width(), img.height()) => {
+    let src = match crop {
+        Some((x, y, cw, ch)) => {
             cropped = img.crop_imm(x, y, cw, ch);
             &cropped
         }
-        _ => img,
+        None => img,
     };
-    if (src.width(), src.height()) == (plan.width, plan.height) {
-        return src.clone();
-    }
     src.resize_exact(plan.width, plan.height, FilterType::Lanczos3)
-}
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    Webp,
-    Png,
-    Jpeg,
-}
-
-impl Format {
-    /// Zola's `format` argument; `auto` keeps lossy sources lossy
-    /// (JPEG) and the rest lossless (PNG).
-    pub fn parse(name: &str, source: image::ImageFormat) -> Result<Self, String> {
-        Ok(match name {
-            "auto" => {
-                if matches!(source, image::ImageFormat::Jpeg) {
-                    Format::Jpeg
-                } else {
-                    Format::Png
-                }
-            }
-            "webp" => Format::Webp,
-            "png" => Format::Png,
-            "jpg" | "jpeg" => Format::Jpeg,
-            "avif" => return Err("fascia does not encode AVIF; use format=\"webp\"".into()),
-            other => {
-                return Err(format!(
-                    "unknown format `{other}`: use auto, jpg, png or webp"
-                ));
-            }
-        })
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Webp => "webp",
-            Format::Png => "png",
-            Format::Jpeg => "jpg",
-        }
-    }
-
-    pub fn mime(self) -> &'static str {
-        match self {
-            Format::Webp => "image/webp",
-            Format::Png => "image/png",
-            Format::Jpeg => "image/jpeg",
-        }
-    }
-}
-
-/// Encode `img` as `format`. `quality` (1-100) applies to JPEG and WebP;
-/// WebP without a quality is lossless, as in Zola.
-pub fn encode(img: &DynamicImage, format: Format, quality: Option<u8>) -> Result<Vec<u8>, String> {
-    match format {
-        Format::Webp => {
-            let rgba = img.to_rgba8();
-            let enc = webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height());
-            let lossless = quality.is_none();
-            let q = f32::from(quality.unwrap_or(75));
-            enc.encode_simple(lossless, q)
-                .map(|m| m.to_vec())
-                .map_err(|e| format!("WebP encoding failed: {e:?}"))
-        }
-        Format::Png => {
-            let mut out = std::io::Cursor::new(Vec::new());
-            img.write_to(&mut out, image::ImageFormat::Png)
-                .map_err(|e| e.to_string())?;
-            Ok(out.into_inner())
-        }
-        Format::Jpeg => {
-            let mut out = Vec::new();
-            let rgb = img.to_rgb8();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.unwrap_or(75))
-                .encode_image(&rgb)
-                .map_err(|e| e.to_string())?;
-            Ok(out)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -247,16 +189,61 @@ mod tests {
         );
     }
 
+    /// Peak signal-to-noise ratio of `a` against `b`, in decibels.
+    fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+        let sum: f64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+            .sum();
+        let mse = sum / a.as_raw().len() as f64;
+        10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
+    }
+
     #[test]
-    fn encodes_each_format_at_its_size() {
-        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(40, 30, |x, y| {
-            image::Rgb([x as u8 * 6, y as u8 * 8, 90])
+    fn the_simd_resize_matches_the_image_crates_lanczos3() {
+        // Gradients, a sharp edge and fine stripes: what a photo or chart holds.
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(640, 427, |x, y| {
+            let stripe = if (x / 3 + y / 5) % 2 == 0 { 40 } else { 0 };
+            let edge = if x > 320 { 120 } else { 0 };
+            image::Rgb([
+                (x * 255 / 640) as u8,
+                ((y * 255 / 427) as u8).saturating_add(stripe),
+                (edge + (x + y) % 64) as u8,
+            ])
         }));
-        let small = apply(&img, plan(Op::FitWidth(20), 40, 30));
-        for f in [Format::Webp, Format::Png, Format::Jpeg] {
-            let bytes = encode(&small, f, Some(80)).unwrap();
-            let back = image::load_from_memory(&bytes).unwrap();
-            assert_eq!((back.width(), back.height()), (20, 15), "{f:?}");
+        for op in [
+            Op::FitWidth(480),
+            Op::FitWidth(160),
+            Op::Fill(100, 100),
+            Op::Fit(333, 200),
+        ] {
+            let p = plan(op, 640, 427);
+            let fast = apply(&img, p).to_rgb8();
+            let slow = slow_apply(&img, p.crop, p).to_rgb8();
+            assert_eq!(fast.dimensions(), (p.width, p.height), "{op:?}");
+            assert_eq!(fast.dimensions(), slow.dimensions(), "{op:?}");
+            let db = psnr(&fast, &slow);
+            assert!(
+                db > 40.0,
+                "{op:?}: {db:.1} dB from the image crate's resize"
+            );
+        }
+        let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            50,
+            40,
+            image::Rgba([9, 8, 7, 128]),
+        ));
+        let small = apply(&rgba, plan(Op::FitWidth(20), 50, 40));
+        assert_eq!(small.color(), image::ColorType::Rgba8);
+        // Alpha is premultiplied while resizing: a unit of rounding at most.
+        let px = small.to_rgba8().get_pixel(10, 8).0;
+        for (got, want) in px.iter().zip([9u8, 8, 7, 128]) {
+            assert!(
+                got.abs_diff(want) <= 1,
+                "flat colour and alpha kept: {px:?}"
+            );
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Local images of a body -> marked `<img>` tags and [`ImageRef`]s, which
-//! the pipeline sizes once it knows the files (see [`crate::images`]).
+//! the pipeline sizes once it knows the files (see [`crate::images`]);
+//! images on other sites -> `<img>` loaded lazily, with the size their
+//! author wrote (`![alt|800x600](https://...)`): they are never fetched.
 //! An image alone in its paragraph with a title (`![alt](a.png "Caption")`)
 //! becomes a numbered figure; `figure` shortcode calls are recorded too.
 
@@ -7,8 +9,8 @@ use comrak::nodes::{AstNode, NodeValue};
 
 use super::shortcodes::{ArgValue, ShortcodeCall};
 use super::{LinkKind, classify, collect_plain};
-use crate::images::html::{figure, marked_img};
-use crate::images::{FigureText, ImageRef};
+use crate::images::html::{figure, marked_img, remote_img};
+use crate::images::{FigureText, ImageRef, is_remote};
 
 /// Mark every local image below `root` and record it in `images` (after
 /// those of earlier pieces of the body: numbers run on).
@@ -25,15 +27,22 @@ pub(super) fn mark<'a>(root: &'a AstNode<'a>, images: &mut Vec<ImageRef>) {
             };
             (link.url.clone(), link.title.clone(), data.sourcepos)
         };
-        if !matches!(classify(&url), LinkKind::Url | LinkKind::Relative) {
-            continue;
-        }
-        let alt = collect_plain(node).trim().to_string();
-        let img = marked_img(images.len(), &url, &alt);
         let para = node
             .parent()
             .filter(|p| matches!(p.data.borrow().value, NodeValue::Paragraph))
             .filter(|p| p.children().count() == 1);
+        let remote = is_remote(&url);
+        if !remote && !matches!(classify(&url), LinkKind::Url | LinkKind::Relative) {
+            continue;
+        }
+        let alt = collect_plain(node).trim().to_string();
+        let (img, alt) = if remote {
+            let (alt, size) = author_size(&alt);
+            let inline_title = if para.is_some() { "" } else { title.trim() };
+            (remote_img(&url, alt, size, inline_title), alt.to_string())
+        } else {
+            (marked_img(images.len(), &url, &alt), alt)
+        };
         let caption = title.trim();
         let fig = (!caption.is_empty() && para.is_some()).then(|| FigureText {
             caption: caption.to_string(),
@@ -50,6 +59,9 @@ pub(super) fn mark<'a>(root: &'a AstNode<'a>, images: &mut Vec<ImageRef>) {
             }
             _ => node.data.borrow_mut().value = NodeValue::Raw(img),
         }
+        if remote {
+            continue;
+        }
         images.push(ImageRef {
             src: url,
             alt,
@@ -58,6 +70,28 @@ pub(super) fn mark<'a>(root: &'a AstNode<'a>, images: &mut Vec<ImageRef>) {
             figure: fig,
             shortcode: None,
         });
+    }
+}
+
+/// The size an author gave at the end of the alt text, as Obsidian writes
+/// it: `Chart|800x600` (width and height) or `Chart|800` (width).
+fn author_size(alt: &str) -> (&str, Option<(u32, Option<u32>)>) {
+    let Some((text, size)) = alt.rsplit_once('|') else {
+        return (alt, None);
+    };
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=16_384).contains(n))
+    };
+    let parsed = match size.split_once('x') {
+        Some((w, h)) => number(w).zip(number(h)).map(|(w, h)| (w, Some(h))),
+        None => number(size).map(|w| (w, None)),
+    };
+    match parsed {
+        Some(s) => (text.trim_end(), Some(s)),
+        None => (alt, None),
     }
 }
 
@@ -137,5 +171,28 @@ mod tests {
         let r = &b.images[0];
         assert_eq!((r.src.as_str(), r.shortcode), ("a.png", Some(0)));
         assert_eq!(r.figure.as_ref().unwrap().licence.as_deref(), Some("CC0"));
+    }
+
+    #[test]
+    fn remote_images_load_lazily_with_the_size_their_author_gave() {
+        let b = body(
+            "See ![A map|800x600](https://ex.org/map.png \"Where\") and ![Logo|120](//cdn.ex.org/l.svg).\n\n![Chart](https://ex.org/c.png \"Trials by year\")\n\n![A|b](https://ex.org/p.png)\n",
+        );
+        assert!(
+            b.images.is_empty(),
+            "remote images are never fetched: {:?}",
+            b.images
+        );
+        assert!(
+            b.html.contains(r#"<img loading="lazy" decoding="async" src="https://ex.org/map.png" alt="A map" width="800" height="600" title="Where">"#),
+            "{}",
+            b.html
+        );
+        assert!(b.html.contains(r#"<img loading="lazy" decoding="async" src="//cdn.ex.org/l.svg" alt="Logo" width="120">"#), "{}", b.html);
+        assert!(b.html.contains(r#"<figure class="figure" id="figure-fascia:figure-number"><img loading="lazy" decoding="async" src="https://ex.org/c.png" alt="Chart">"#), "{}", b.html);
+        assert!(
+            b.html.contains(r#"alt="A|b">"#),
+            "not a size: the alt text stays whole"
+        );
     }
 }

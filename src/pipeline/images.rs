@@ -136,7 +136,7 @@ pub fn survey(site: &Site, builtin_figure: bool) -> (SiteImages, Vec<Diagnostic>
         let mut placed = Vec::with_capacity(refs.len());
         for (r, file) in refs.iter().zip(files) {
             let Some(file) = file else {
-                if r.shortcode.is_some() && builtin_figure {
+                if r.shortcode.is_some() && builtin_figure && !crate::images::is_remote(&r.src) {
                     diags.push(missing_figure(site, id, r));
                 }
                 placed.push(None);
@@ -183,7 +183,7 @@ fn missing_figure(site: &Site, id: DocId, r: &ImageRef) -> Diagnostic {
         .with_help("give src= the image's address, relative to the page or from the site root")
 }
 
-/// An image's size and its WebP copies, queued.
+/// An image's size and its copies (AVIF, WebP), queued.
 fn place(
     site: &Site,
     images: &mut SiteImages,
@@ -193,35 +193,41 @@ fn place(
     origin: Origin,
 ) -> Placed {
     let cfg = &site.config.images;
-    let mut webp = Vec::new();
+    let mut copies = Vec::new();
     // GIFs may move and SVGs scale: both are served as they are.
     let copyable = source.format.is_some_and(|f| f != image::ImageFormat::Gif);
-    if copyable && cfg.formats.iter().any(|f| f == "webp") {
-        let mut widths: Vec<u32> = cfg
-            .widths
-            .iter()
-            .copied()
-            .filter(|&w| w < source.width)
-            .collect();
-        widths.push(source.width);
-        widths.sort_unstable();
-        widths.dedup();
-        for w in widths {
-            let (job, plan) = source.copy(Op::FitWidth(w), Format::Webp, Some(cfg.quality));
+    let mut widths: Vec<u32> = cfg
+        .widths
+        .iter()
+        .copied()
+        .filter(|&w| w < source.width)
+        .collect();
+    widths.push(source.width);
+    widths.sort_unstable();
+    widths.dedup();
+    // AVIF first: a browser takes the first `<source>` it can show.
+    for (name, format) in [("avif", Format::Avif), ("webp", Format::Webp)] {
+        if !copyable || !cfg.formats.iter().any(|f| f == name) {
+            continue;
+        }
+        let mut set = Vec::with_capacity(widths.len());
+        for &w in &widths {
+            let (job, plan) = source.copy(Op::FitWidth(w), format, Some(cfg.quality));
             let url = site
                 .config
                 .permalink(&format!("/{}/{}", crate::images::OUT_DIR, job.name));
             images.origins.entry(job.name.clone()).or_insert(origin);
             images.jobs.push(job);
-            webp.push((url, plan.width));
+            set.push((url, plan.width));
         }
+        copies.push((format, set));
     }
     Placed {
         src: r.src.clone(),
         alt: r.alt.clone(),
         width: source.width,
         height: source.height,
-        webp,
+        copies,
         eager,
     }
 }

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use lol_html::{RewriteStrSettings, element, rewrite_str};
+use lol_html::{RewriteStrSettings, element, rewrite_str, text};
 use minijinja::value::Value;
 use serde::Serialize;
 
@@ -123,35 +123,38 @@ fn rewrite_article(
             _ => format!("#{target}"),
         })
     };
+    let ids = IdRewriter::new(prefix);
+    let style_text = std::cell::RefCell::new(String::new());
     rewrite_str(
         html,
         RewriteStrSettings::new()
-            .append_element_content_handler(element!("[id]", |el| {
-                if let Some(id) = el.get_attribute("id") {
-                    el.set_attribute("id", &format!("{prefix}--{id}"))?;
+            .append_element_content_handler(element!("*", |el| {
+                let is_link = el.tag_name() == "a";
+                let attrs: Vec<(String, String)> = el
+                    .attributes()
+                    .iter()
+                    .map(|a| (a.name(), a.value()))
+                    .collect();
+                for (name, value) in attrs {
+                    let new = ids.attribute(&name, &value, is_link);
+                    if let Some(new) = new.filter(|n| *n != value) {
+                        el.set_attribute(&name, &new)?;
+                    }
                 }
                 Ok(())
             }))
-            .append_element_content_handler(element!(
-                "[aria-labelledby], [aria-describedby], [aria-controls], [for]",
-                |el| {
-                    for attr in [
-                        "aria-labelledby",
-                        "aria-describedby",
-                        "aria-controls",
-                        "for",
-                    ] {
-                        if let Some(ids) = el.get_attribute(attr) {
-                            let prefixed: Vec<String> = ids
-                                .split_whitespace()
-                                .map(|id| format!("{prefix}--{id}"))
-                                .collect();
-                            el.set_attribute(attr, &prefixed.join(" "))?;
-                        }
-                    }
-                    Ok(())
+            .append_element_content_handler(text!("style", |t| {
+                let mut buf = style_text.borrow_mut();
+                buf.push_str(t.as_str());
+                if t.last_in_text_node() {
+                    let css = ids.urls(&buf).into_owned();
+                    t.replace(&css, lol_html::html_content::ContentType::Html);
+                    buf.clear();
+                } else {
+                    t.remove();
                 }
-            ))
+                Ok(())
+            }))
             .append_element_content_handler(element!("a[href]", |el| {
                 if let Some(new) = el.get_attribute("href").as_deref().and_then(map_href) {
                     el.set_attribute("href", &new)?;
@@ -167,6 +170,113 @@ fn rewrite_article(
             })),
     )
     .unwrap_or_else(|_| html.to_string())
+}
+
+/// Attributes whose value is a list of ids: ARIA relations, a label's
+/// `for`, a cell's `headers`, an input's `list` and `form`, popovers.
+const ID_LIST_ATTRIBUTES: &[&str] = &[
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "aria-flowto",
+    "aria-details",
+    "aria-errormessage",
+    "aria-activedescendant",
+    "for",
+    "headers",
+    "list",
+    "form",
+    "popovertarget",
+    "commandfor",
+];
+
+/// Renames the ids of one article (`x` -> `PREFIX--x`; a second `x` in the
+/// same article -> `PREFIX--x-2`) and every reference to them: id lists,
+/// `href="#x"` and `xlink:href="#x"` (SVG `<use>`, `<textPath>`...), and
+/// `url(#x)` in attributes and styles (gradients, clip paths, markers).
+struct IdRewriter<'a> {
+    prefix: &'a str,
+    seen: std::cell::RefCell<HashMap<String, usize>>,
+}
+
+impl<'a> IdRewriter<'a> {
+    fn new(prefix: &'a str) -> Self {
+        Self {
+            prefix,
+            seen: std::cell::RefCell::default(),
+        }
+    }
+
+    fn reference(&self, id: &str) -> String {
+        format!("{}--{id}", self.prefix)
+    }
+
+    /// The new value of attribute `name`, if it refers to ids. Links of
+    /// `<a href>` are left to the link rewriter (`is_link`).
+    fn attribute(&self, name: &str, value: &str, is_link: bool) -> Option<String> {
+        if name == "id" {
+            let id = self.reference(value);
+            let mut seen = self.seen.borrow_mut();
+            let n = seen.entry(id.clone()).or_insert(0);
+            *n += 1;
+            return Some(if *n == 1 { id } else { format!("{id}-{n}") });
+        }
+        if ID_LIST_ATTRIBUTES.contains(&name) {
+            let ids: Vec<String> = value
+                .split_whitespace()
+                .map(|id| self.reference(id))
+                .collect();
+            return Some(ids.join(" "));
+        }
+        if (name == "xlink:href" || (name == "href" && !is_link))
+            && let Some(frag) = value.strip_prefix('#')
+        {
+            return Some(format!("#{}", self.reference(frag)));
+        }
+        match self.urls(value) {
+            std::borrow::Cow::Owned(v) => Some(v),
+            std::borrow::Cow::Borrowed(_) => None,
+        }
+    }
+
+    /// `css` with every `url(#x)` (quoted or not) pointing at the renamed id.
+    fn urls<'s>(&self, css: &'s str) -> std::borrow::Cow<'s, str> {
+        if !css.contains("url(") {
+            return std::borrow::Cow::Borrowed(css);
+        }
+        let mut out = String::with_capacity(css.len() + 32);
+        let mut rest = css;
+        let mut changed = false;
+        while let Some(at) = rest.find("url(") {
+            let (head, tail) = rest.split_at(at + 4);
+            out.push_str(head);
+            let inner = tail.trim_start();
+            let quote = inner.chars().next().filter(|c| *c == '"' || *c == '\'');
+            let body = quote.map_or(inner, |q| &inner[q.len_utf8()..]);
+            if let Some(frag) = body.strip_prefix('#') {
+                let end = frag
+                    .find(|c: char| c == ')' || Some(c) == quote || c.is_whitespace())
+                    .unwrap_or(frag.len());
+                out.push_str(&tail[..tail.len() - inner.len()]);
+                if let Some(q) = quote {
+                    out.push(q);
+                }
+                out.push('#');
+                out.push_str(&self.reference(&frag[..end]));
+                rest = &frag[end..];
+                changed = true;
+            } else {
+                rest = tail;
+            }
+        }
+        out.push_str(rest);
+        if changed {
+            std::borrow::Cow::Owned(out)
+        } else {
+            std::borrow::Cow::Borrowed(css)
+        }
+    }
 }
 
 /// The template value of every article, in reading order.
@@ -252,5 +362,30 @@ mod tests {
             "pages outside the edition keep their URL"
         );
         assert!(out.contains(r#"<a href="https://y.org/">y</a>"#));
+    }
+
+    #[test]
+    fn svg_references_follow_their_renamed_ids() {
+        let html = r##"<svg><defs><path id="outline" d="M0 0"/><linearGradient id="g"/><clipPath id="c"/></defs><use href="#outline" transform="translate(1 0)"/><use xlink:href="#outline"/><rect fill="url(#g)" clip-path="url('#c')" style="stroke: url( #g )"/><style>.a { fill: url(#g); }</style></svg><p id="outline">again</p><td headers="h1 h2"></td><label for="q"></label>"##;
+        let at = ArticleAt {
+            prefix: "p-a",
+            path: "/a/",
+        };
+        let out = rewrite_article(html, &at, "https://x.org", &HashMap::new());
+        for want in [
+            r#"<path id="p-a--outline""#,
+            r##"<use href="#p-a--outline" transform"##,
+            r##"<use xlink:href="#p-a--outline" />"##,
+            r#"fill="url(#p-a--g)""#,
+            r#"clip-path="url('#p-a--c')""#,
+            ".a { fill: url(#p-a--g); }",
+            r#"<p id="p-a--outline-2">"#,
+            r#"headers="p-a--h1 p-a--h2""#,
+            r#"for="p-a--q""#,
+        ] {
+            assert!(out.contains(want), "{want} missing from {out}");
+        }
+        assert!(out.contains(r#"style="stroke: url( #p-a--g )""#), "{out}");
+        assert!(!out.contains("url(#g)"), "{out}");
     }
 }

@@ -58,6 +58,10 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
             let args = Args::new("get_image_metadata", rest, kw);
             let path = args.required_string(0, "path")?;
             let allow_missing = args.bool(1, "allow_missing")?.unwrap_or(false);
+            if let Some((width, height, format)) = processed_copy(&st, &path) {
+                let ext = format.extension();
+                return Ok(minijinja::context! { width, height, format => ext, mime => format.mime() });
+            }
             let Some(file) = find_file(&st, &path)? else {
                 if allow_missing {
                     return Ok(Value::from(()));
@@ -191,6 +195,17 @@ fn taxonomy_term(st: &Arc<RenderState>, kwargs: &Kwargs) -> Result<Value, Error>
 
 /// Zola's file search: `@/x` is `content/x`; then the site root, `static/`,
 /// `content/`, `data/` and the theme's `static/`. `None` when not found.
+/// A copy `resize_image` queued, named by its `static_path`
+/// (`static/processed_images/NAME`, as Zola gives it) or its output path.
+fn processed_copy(st: &RenderState, path: &str) -> Option<(u32, u32, crate::images::Format)> {
+    let path = path.trim_start_matches('/');
+    let path = path.strip_prefix("static/").unwrap_or(path);
+    let name = path
+        .strip_prefix(crate::images::OUT_DIR)?
+        .strip_prefix('/')?;
+    st.site.images.jobs.planned(name)
+}
+
 fn find_file(st: &RenderState, path: &str) -> Result<Option<PathBuf>, Error> {
     let rel = match path.strip_prefix("@/") {
         Some(r) => format!("content/{r}"),

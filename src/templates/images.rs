@@ -107,7 +107,7 @@ fn resize_image(
             )));
         }
     };
-    let _ = args.value(6, "speed")?; // Zola's AVIF speed: no AVIF here.
+    let _ = args.value(6, "speed")?; // Zola's AVIF speed: fascia uses its own.
     let file = find(f, &path)?;
     let source = {
         let cached = probed.lock().ok().and_then(|m| m.get(&file).cloned());
@@ -131,8 +131,10 @@ fn resize_image(
     let format =
         Format::parse(&format, src_format).map_err(|e| fail(format!("resize_image: {e}")))?;
     let (job, plan) = source.copy(op, format, quality);
-    let static_path = format!("{OUT_DIR}/{}", job.name);
-    let url = format!("{}/{static_path}", f.base_url);
+    // As Zola returns them: `static_path` is where Zola keeps the file in
+    // the site (fascia keeps it in its cache; `get_image_metadata` knows it).
+    let static_path = format!("static/{OUT_DIR}/{}", job.name);
+    let url = format!("{}/{OUT_DIR}/{}", f.base_url, job.name);
     f.jobs.push(job);
     Ok(minijinja::context! {
         url => url,

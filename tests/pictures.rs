@@ -1,0 +1,206 @@
+//! Pictures (issue 22, what was left): images from other sites, loaded
+//! lazily at the size their author gave and never fetched; Zola's
+//! `static_path` of `resize_image`; AVIF copies in a fascia built with the
+//! `avif` feature, and a plain refusal, saying how to get them, without it.
+
+mod harness;
+
+use std::path::Path;
+
+use harness::Site;
+
+fn png(path: &Path, w: u32, h: u32, colour: [u8; 3]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(w, h, image::Rgb(colour))
+        .save(path)
+        .unwrap();
+}
+
+/// A small site with its own templates; `images` is its `[images]` table.
+fn site(images: &str) -> Site {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        &format!(
+            "title = \"Pictures\"\nbase_url = \"https://example.org\"\n\n[images]\n{images}\n"
+        ),
+    )
+    .write("templates/page.html", "{{ page.content | safe }}")
+    .write("templates/section.html", "{{ section.content | safe }}")
+    .write("templates/index.html", "{{ section.content | safe }}")
+    .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    site
+}
+
+/// The output of template `probe.html` on a page of its own.
+fn probe(site: &Site, template: &str) -> String {
+    site.write("templates/probe.html", template).write(
+        "content/probe.md",
+        "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n",
+    );
+    site.build().success();
+    site.read("probe/index.html").trim().to_string()
+}
+
+#[test]
+fn remote_images_load_lazily_at_the_size_their_author_wrote() {
+    let site = site("");
+    site.write(
+        "content/maps.md",
+        "+++\ntitle = \"Maps\"\n+++\n\nA map ![Trial sites|800x600](https://example.invalid/map.png) inline.\n\n{{ figure(src=\"https://example.invalid/chart.png\", alt=\"A chart\", caption=\"Trials by year\", width=640, height=480) }}\n",
+    );
+    // No network is asked for: example.invalid never resolves.
+    site.build().success();
+    let html = site.read("maps/index.html");
+    assert!(
+        html.contains(r#"<img loading="lazy" decoding="async" src="https://example.invalid/map.png" alt="Trial sites" width="800" height="600">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<figure class="figure" id="figure-1"><img loading="lazy" decoding="async" src="https://example.invalid/chart.png" alt="A chart" width="640" height="480">"#),
+        "a figure shortcode with a remote image is no missing image: {html}"
+    );
+    // Zola's lazy_async_image adds the hints to other images, not twice here.
+    site.edit(
+        "config.toml",
+        "[images]",
+        "[markdown]\nlazy_async_image = true\n\n[images]",
+    );
+    site.build().success();
+    let html = site.read("maps/index.html");
+    assert_eq!(html.matches("loading=").count(), 2, "{html}");
+}
+
+#[test]
+fn get_image_metadata_knows_a_resized_copy_by_its_static_path() {
+    let site = site("");
+    png(
+        &site.root().join("static/zola.png"),
+        300,
+        380,
+        [10, 120, 200],
+    );
+    // Zola's value, and a theme sizing the copy through it before it is made.
+    let out = probe(
+        &site,
+        "{% set r = resize_image(path=\"zola.png\", width=100, op=\"fit_width\", format=\"webp\", quality=80) %}{{ r.static_path }} {{ r.url }}|{% set m = get_image_metadata(path=r.static_path) %}{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.mime }}",
+    );
+    let (paths, meta) = out.split_once('|').unwrap();
+    let (static_path, url) = paths.split_once(' ').unwrap();
+    let name = static_path
+        .strip_prefix("static/processed_images/")
+        .unwrap_or_else(|| panic!("Zola's static_path: {static_path}"));
+    assert_eq!(url, format!("https://example.org/processed_images/{name}"));
+    assert!(site.exists(&format!("processed_images/{name}")));
+    assert_eq!(meta, "100x126 webp image/webp");
+}
+
+#[cfg(not(feature = "avif"))]
+#[test]
+fn without_the_avif_feature_avif_is_refused_saying_how_to_get_it() {
+    let site = site("formats = [\"avif\", \"webp\"]");
+    site.build()
+        .failure()
+        .stderr_has("config.toml:")
+        .stderr_has("this fascia was built without AVIF")
+        .stderr_has("--features avif");
+    let site = self::site("");
+    png(&site.root().join("static/a.png"), 30, 20, [1, 2, 3]);
+    site.write(
+        "templates/probe.html",
+        "{{ resize_image(path=\"a.png\", width=10, height=10, format=\"avif\").url }}",
+    )
+    .write(
+        "content/probe.md",
+        "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n",
+    );
+    site.build()
+        .failure()
+        .stderr_has("built without AVIF")
+        .stderr_has("--features avif");
+}
+
+/// The colour Chromium shows at the middle of `file` drawn alone on a page,
+/// or `None` when it cannot show it (an AVIF it cannot decode).
+#[cfg(feature = "avif")]
+fn chromium_colour(file: &Path) -> Option<[u8; 3]> {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("show.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<!doctype html><style>body{{margin:0;background:#fff}}img{{display:block;width:200px;height:100px}}</style><img src=\"file://{}\">",
+            file.display()
+        ),
+    )
+    .unwrap();
+    let shot = dir.path().join("shot.png");
+    let profile = dir.path().join("profile");
+    let status = std::process::Command::new("/usr/bin/chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--allow-file-access-from-files",
+            "--window-size=200,100",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", shot.display()),
+            &format!("file://{}", page.display()),
+        ])
+        .output()
+        .expect("Chromium (scripts/test.sh installs it)");
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let img = image::open(&shot).unwrap().to_rgb8();
+    let px = img.get_pixel(img.width() / 2, img.height() / 2).0;
+    (px != [255, 255, 255]).then_some(px)
+}
+
+#[cfg(feature = "avif")]
+#[test]
+fn avif_copies_are_offered_first_and_decode_to_the_picture() {
+    let site = site("formats = [\"avif\", \"webp\"]\nwidths = [200]");
+    site.write(
+        "content/gallery/index.md",
+        "+++\ntitle = \"Gallery\"\n+++\n\n![A teal field](field.png)\n",
+    );
+    let teal = [20, 140, 150];
+    png(
+        &site.root().join("content/gallery/field.png"),
+        400,
+        200,
+        teal,
+    );
+    site.build().success();
+    let html = site.read("gallery/index.html");
+    let avif = html
+        .find("<source type=\"image/avif\"")
+        .expect("an AVIF source");
+    let webp = html
+        .find("<source type=\"image/webp\"")
+        .expect("a WebP source");
+    assert!(avif < webp, "AVIF is offered first: {html}");
+    let srcset = &html[avif..];
+    let srcset = &srcset[srcset.find("srcset=\"").unwrap() + 8..];
+    let srcset = &srcset[..srcset.find('"').unwrap()];
+    let copies: Vec<&str> = srcset.split(", ").collect();
+    assert_eq!(copies.len(), 2, "200 and 400 wide: {srcset}");
+    for copy in copies {
+        let (url, width) = copy.split_once(' ').unwrap();
+        let rel = url.strip_prefix("https://example.org/").unwrap();
+        let file = site.out().join(rel);
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(&bytes[4..12], b"ftypavif", "{rel} is an AVIF file");
+        assert!(rel.ends_with(".avif") && width.ends_with('w'));
+        let shown = chromium_colour(&file).unwrap_or_else(|| panic!("Chromium cannot show {rel}"));
+        for (got, want) in shown.iter().zip(teal) {
+            assert!(got.abs_diff(want) <= 6, "{rel}: {shown:?} against {teal:?}");
+        }
+    }
+}
