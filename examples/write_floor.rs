@@ -17,11 +17,23 @@ fn main() {
     let src = PathBuf::from(args.next().expect(usage));
     let dest = PathBuf::from(args.next().expect(usage));
     let threads: usize = args.next().map_or(4, |t| t.parse().expect(usage));
-    assert!(!dest.exists(), "{} exists: give a new folder", dest.display());
+    assert!(
+        !dest.exists(),
+        "{} exists: give a new folder",
+        dest.display()
+    );
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for e in walkdir::WalkDir::new(&src).min_depth(1).into_iter().flatten() {
-        let rel = e.path().strip_prefix(&src).expect("below src").to_path_buf();
+    for e in walkdir::WalkDir::new(&src)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
+        let rel = e
+            .path()
+            .strip_prefix(&src)
+            .expect("below src")
+            .to_path_buf();
         if e.file_type().is_dir() {
             dirs.push(rel);
         } else if e.file_type().is_file() {

@@ -238,7 +238,11 @@ fn both_editions_streamed_together_equal_each_built_alone() {
     let offline_alone = snapshot(&s.root().join("public-offline"));
     std::fs::remove_dir_all(s.root().join("public")).unwrap();
     std::fs::remove_dir_all(s.root().join("public-offline")).unwrap();
-    s.edit("config.toml", "base_url = \"https://example.org\"", "base_url = \"https://example.org\"\noffline = true");
+    s.edit(
+        "config.toml",
+        "base_url = \"https://example.org\"",
+        "base_url = \"https://example.org\"\noffline = true",
+    );
     s.run(&["build", "--root", root])
         .success()
         .stderr_has("public-offline");

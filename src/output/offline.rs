@@ -272,32 +272,29 @@ fn check_page<S: BuildHasher>(
     // Read only: the rewriter's output is dropped as it comes (no copy of
     // the page is made).
     let mut reader = HtmlRewriter::new(
-        Settings::new().append_element_content_handler(element!(
-            "[href], [src], [srcset]",
-            |el| {
-                let meta = el.tag_name() == "link"
-                    && el.get_attribute("rel").is_some_and(|r| {
-                        r.split_whitespace()
-                            .any(|t| t == "canonical" || t == "alternate")
-                    });
-                if meta {
-                    return Ok(());
-                }
-                let tag = el.tag_name();
-                for attr in ["href", "src"] {
-                    if let Some(v) = el.get_attribute(attr) {
-                        found.borrow_mut().push((tag.clone(), attr.to_string(), v));
-                    }
-                }
-                if let Some(v) = el.get_attribute("srcset") {
-                    for part in v.split(',') {
-                        let u = part.split_whitespace().next().unwrap_or("").to_string();
-                        found.borrow_mut().push((tag.clone(), "srcset".into(), u));
-                    }
-                }
-                Ok(())
+        Settings::new().append_element_content_handler(element!("[href], [src], [srcset]", |el| {
+            let meta = el.tag_name() == "link"
+                && el.get_attribute("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|t| t == "canonical" || t == "alternate")
+                });
+            if meta {
+                return Ok(());
             }
-        )),
+            let tag = el.tag_name();
+            for attr in ["href", "src"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    found.borrow_mut().push((tag.clone(), attr.to_string(), v));
+                }
+            }
+            if let Some(v) = el.get_attribute("srcset") {
+                for part in v.split(',') {
+                    let u = part.split_whitespace().next().unwrap_or("").to_string();
+                    found.borrow_mut().push((tag.clone(), "srcset".into(), u));
+                }
+            }
+            Ok(())
+        })),
         |_: &[u8]| {},
     );
     let _ = reader.write(html.as_bytes()).and_then(|()| reader.end());

@@ -120,7 +120,9 @@ impl<'a> OfflineStream<'a> {
                 }
             };
             let html = rewrite_html(&String::from_utf8_lossy(bytes), rel, &self.base_url, &stays)
-                .map_err(|e| Diagnostic::error("offline", format!("cannot rewrite {rel}: {e}")))?;
+                .map_err(|e| {
+                Diagnostic::error("offline", format!("cannot rewrite {rel}: {e}"))
+            })?;
             if undecided.get() {
                 lock(&self.held).push((rel.to_string(), bytes.to_vec()));
                 return Ok(());
