@@ -13,7 +13,8 @@
 # system's 512-byte output blocks (/usr/bin/time %O), and ratios to the floor.
 # Usage: scripts/bench_write_floor.sh [PAGES] [RUNS]   (default 10000 5)
 #   BENCH_SEARCH=1 gives the corpus fascia's search (as scripts/bench_search.sh does);
-#   BENCH_WORK=DIR keeps the corpus and outputs there (default: a temporary folder).
+#   BENCH_WORK=DIR keeps the corpus and outputs there (default: a temporary folder);
+#   FASCIA_BIN=path measures another fascia binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages="${1:-10000}"
@@ -26,8 +27,10 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release --quiet --example write_floor
-cargo build --release --quiet
+if [ -z "${BENCH_NO_BUILD:-}" ]; then   # BENCH_NO_BUILD=1: use the binaries as built
+  cargo build --release --quiet --example write_floor
+  cargo build --release --quiet
+fi
 bin="${FASCIA_BIN:-$target/release/fascia}"
 floor="$target/release/examples/write_floor"
 site="$work/corpus-$pages"
