@@ -223,3 +223,33 @@ fn the_starter_site_builds_every_edition_and_keeps_references_outside() {
     // Links into the site written by fascia are still made relative.
     assert!(second.contains(r#"href="../first/index.html""#), "{second}");
 }
+
+#[test]
+fn both_editions_streamed_together_equal_each_built_alone() {
+    // `offline = true` writes the public edition and the offline one in the
+    // same pass, each page rewritten as it is rendered: each must be what
+    // a build of that edition alone makes.
+    let s = Site::fixture("basic");
+    let root = s.root();
+    let root = root.to_str().unwrap();
+    s.run(&["build", "--root", root]).success();
+    let public_alone = snapshot(&s.root().join("public"));
+    s.run(&["build", "--root", root, "--offline"]).success();
+    let offline_alone = snapshot(&s.root().join("public-offline"));
+    std::fs::remove_dir_all(s.root().join("public")).unwrap();
+    std::fs::remove_dir_all(s.root().join("public-offline")).unwrap();
+    s.edit(
+        "config.toml",
+        "base_url = \"https://example.org\"",
+        "base_url = \"https://example.org\"\noffline = true",
+    );
+    s.run(&["build", "--root", root])
+        .success()
+        .stderr_has("public-offline");
+    assert_eq!(public_alone, snapshot(&s.root().join("public")));
+    assert_eq!(offline_alone, snapshot(&s.root().join("public-offline")));
+    assert!(
+        offline_alone.iter().any(|(p, _)| p == "MANIFEST.txt"),
+        "the offline edition has its manifest"
+    );
+}

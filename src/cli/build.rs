@@ -1,9 +1,10 @@
 //! `fascia build`: the conductor of a build, as its stages.
 //!
-//! link -> plan the output folders -> render (pages streamed to disk, link
-//! health beside) -> the offline edition -> write -> report. Each stage is a
-//! function; an error at any of them ends the run with every diagnostic
-//! found so far, and nothing written (see `output::write`).
+//! link -> plan the output folders -> render (pages streamed to disk, the
+//! offline edition rewritten as they come, link health beside) -> write the
+//! rest and commit -> report. Each stage is a function; an error at any of
+//! them ends the run with every diagnostic found so far, and nothing written
+//! (see `output::write`). Only the zip is made from a whole edition in memory.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ use std::time::Instant;
 use super::{BuildArgs, Progress, Verbosity, failed, plural, print_diagnostics};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
+use crate::output::offline::OfflineStream;
 use crate::output::write::Sink;
 use crate::pipeline::{self, BuildOptions, Linked};
 use crate::render::{Destination, RenderState};
@@ -32,8 +34,11 @@ struct Targets {
 /// What a successful build leaves to report.
 struct Built {
     state: Arc<RenderState>,
-    editions: Vec<(PathBuf, Output)>,
-    offline: Option<Output>,
+    /// The folders written, in order.
+    editions: Vec<PathBuf>,
+    /// The files built in memory (render streams the pages to disk): what
+    /// the search summary reads.
+    output: Output,
     diags: Diagnostics,
 }
 
@@ -49,12 +54,11 @@ pub(super) fn build(args: &BuildArgs, v: Verbosity) -> ExitCode {
         let (linked, targets) = link_and_plan(args)?;
         clock.lap("load+parse+link");
         progress.stage("rendering");
-        let sink = open_sink(&targets, &linked.diagnostics)?;
-        let (state, output, diags) = render(linked, sink.as_ref(), &clock)?;
-        clock.lap("render");
-        let (output, offline) = offline_edition(&targets, output, &state, &diags)?;
-        progress.stage("writing");
-        let built = write(args, &targets, sink, output, offline, state, diags)?;
+        let built = if args.zip.is_some() {
+            in_memory(args, &targets, linked, &clock, &progress)?
+        } else {
+            streamed(&targets, linked, &clock, &progress)?
+        };
         clock.lap("written");
         Ok(built)
     };
@@ -133,22 +137,102 @@ fn link_and_plan(args: &BuildArgs) -> Result<(Linked, Targets), Diagnostics> {
     Ok((linked, targets))
 }
 
-/// A plain build streams its pages to disk as they are rendered; the offline
-/// edition and the zip are made from the whole output in memory.
-fn open_sink(targets: &Targets, diags: &Diagnostics) -> Result<Option<Sink>, Diagnostics> {
-    if targets.offline {
-        return Ok(None);
+/// The folders a streamed build writes into: the public edition's, the
+/// offline edition's (each when asked for).
+struct Sinks {
+    public: Option<Sink>,
+    offline: Option<Sink>,
+}
+
+fn open_sinks(targets: &Targets, diags: &Diagnostics) -> Result<Sinks, Diagnostics> {
+    let open = |on: bool, dir: &PathBuf| -> Result<Option<Sink>, Diagnostics> {
+        on.then(|| Sink::new(dir).map_err(|d| with(diags.clone(), [d])))
+            .transpose()
+    };
+    Ok(Sinks {
+        public: open(targets.public, &targets.out_dir)?,
+        offline: open(targets.offline_folder, &targets.offline_dir)?,
+    })
+}
+
+/// A build into folders: every page written as it is rendered, into the
+/// public edition and, rewritten, into the offline one; then the files
+/// render kept (search index, feeds, static files), the offline edition's
+/// link check and manifest, and each folder swapped in.
+fn streamed(
+    targets: &Targets,
+    linked: Linked,
+    clock: &Clock,
+    progress: &Progress,
+) -> Result<Built, Diagnostics> {
+    let sinks = open_sinks(targets, &linked.diagnostics)?;
+    let stream = sinks.offline.as_ref().map(|offline| {
+        OfflineStream::new(
+            offline,
+            sinks.public.as_ref(),
+            &linked.site,
+            &targets.offline_dir,
+        )
+    });
+    let to = match (&stream, &sinks.public) {
+        (Some(s), _) => Destination::Stream(s),
+        (None, Some(p)) => Destination::Stream(p),
+        (None, None) => Destination::Memory,
+    };
+    let (state, output, diags) = render(linked, to, clock)?;
+    clock.lap("render");
+    progress.stage("writing");
+    let failed = |d| with(diags.clone(), d);
+    if let Some(stream) = stream {
+        stream.put_output(&output).map_err(|d| failed(vec![d]))?;
+        clock.lap("rest of the output written");
+        let site = &state.site;
+        let date = crate::output::archive::build_date(site);
+        stream
+            .finish(date, site.pages.len() + site.sections.len())
+            .map_err(failed)?;
+    } else if let Some(public) = &sinks.public {
+        public.put_output(&output).map_err(|d| failed(vec![d]))?;
     }
-    Sink::new(&targets.out_dir)
-        .map(Some)
-        .map_err(|d| with(diags.clone(), [d]))
+    let mut editions = Vec::new();
+    for (sink, dir) in [
+        (sinks.public, &targets.out_dir),
+        (sinks.offline, &targets.offline_dir),
+    ] {
+        if let Some(sink) = sink {
+            sink.commit().map_err(|d| failed(vec![d]))?;
+            editions.push(dir.clone());
+        }
+    }
+    Ok(Built {
+        state,
+        editions,
+        output,
+        diags,
+    })
+}
+
+/// A build with a zip: the offline edition made from the whole output in
+/// memory (the zip is written from it), the folders beside.
+fn in_memory(
+    args: &BuildArgs,
+    targets: &Targets,
+    linked: Linked,
+    clock: &Clock,
+    progress: &Progress,
+) -> Result<Built, Diagnostics> {
+    let (state, output, diags) = render(linked, Destination::Memory, clock)?;
+    clock.lap("render");
+    let (output, offline) = offline_edition(targets, output, &state, &diags)?;
+    progress.stage("writing");
+    write(args, targets, output, offline, state, diags)
 }
 
 /// Render (into the sink when there is one), with the link health check
 /// running beside it on another thread.
 fn render(
     linked: Linked,
-    sink: Option<&Sink>,
+    to: Destination<'_>,
     clock: &Clock,
 ) -> Result<(Arc<RenderState>, Output, Diagnostics), Diagnostics> {
     let Linked {
@@ -160,7 +244,6 @@ fn render(
     clock.lap("state ready");
     let (rendered, health) = std::thread::scope(|scope| {
         let health = scope.spawn(|| crate::knowledge::health::check(&state.site));
-        let to = sink.map_or(Destination::Memory, |s| Destination::Stream(s));
         let rendered = pipeline::render_state(&state, &templates, diagnostics, to);
         (
             rendered,
@@ -201,47 +284,46 @@ fn offline_edition(
         .map_err(|e| with(diags.clone(), e))
 }
 
-/// Write every edition (each swapped in whole) and the zip.
+/// Write every edition held in memory (each swapped in whole) and the zip.
 fn write(
     args: &BuildArgs,
     targets: &Targets,
-    sink: Option<Sink>,
     output: Output,
     offline: Option<Output>,
     state: Arc<RenderState>,
     diags: Diagnostics,
 ) -> Result<Built, Diagnostics> {
-    let mut editions: Vec<(PathBuf, Output)> = Vec::new();
+    let mut editions: Vec<(&PathBuf, &Output)> = Vec::new();
+    if targets.public {
+        editions.push((&targets.out_dir, &output));
+    }
+    if let (true, Some(o)) = (targets.offline_folder, &offline) {
+        editions.push((&targets.offline_dir, o));
+    }
     let mut written = Ok(());
-    if let Some(sink) = sink {
-        written = sink.put_output(&output).and_then(|()| sink.commit());
-        editions.push((targets.out_dir.clone(), output));
+    for (dir, out) in &editions {
+        written = written.and_then(|()| crate::output::write::write_atomically(out, dir));
+    }
+    if let (Ok(()), Some(zip), Some(o)) = (&written, &args.zip, &offline) {
+        let date = crate::output::archive::build_date(&state.site);
+        let top = crate::output::archive::top_folder(&state.site.config.title, &targets.out_dir);
+        written = crate::output::archive::write_zip(o, zip, date, &top);
+    }
+    if let Err(d) = written {
+        return Err(with(diags, [d]));
+    }
+    let editions = editions.into_iter().map(|(d, _)| d.clone()).collect();
+    let output = if targets.public {
+        output
     } else {
-        if targets.public {
-            editions.push((targets.out_dir.clone(), output));
-        }
-        if let (true, Some(o)) = (targets.offline_folder, &offline) {
-            editions.push((targets.offline_dir.clone(), o.clone()));
-        }
-        for (dir, out) in &editions {
-            written = written.and_then(|()| crate::output::write::write_atomically(out, dir));
-        }
-        if let (Ok(()), Some(zip), Some(o)) = (&written, &args.zip, &offline) {
-            let date = crate::output::archive::build_date(&state.site);
-            let top =
-                crate::output::archive::top_folder(&state.site.config.title, &targets.out_dir);
-            written = crate::output::archive::write_zip(o, zip, date, &top);
-        }
-    }
-    match written {
-        Ok(()) => Ok(Built {
-            state,
-            editions,
-            offline,
-            diags,
-        }),
-        Err(d) => Err(with(diags, [d])),
-    }
+        offline.unwrap_or_default()
+    };
+    Ok(Built {
+        state,
+        editions,
+        output,
+        diags,
+    })
 }
 
 /// What was built, where, and the warnings.
@@ -256,17 +338,14 @@ fn report(
     let Built {
         state,
         editions,
-        offline,
+        output,
         diags,
     } = built;
     print_diagnostics(&diags, v);
     if v.quiet() {
         return ExitCode::SUCCESS;
     }
-    let mut written_to: Vec<String> = editions
-        .iter()
-        .map(|(d, _)| d.display().to_string())
-        .collect();
+    let mut written_to: Vec<String> = editions.iter().map(|d| d.display().to_string()).collect();
     written_to.extend(args.zip.iter().map(|z| z.display().to_string()));
     eprintln!(
         "Built {}, {} in {:.2} s{} -> {}",
@@ -282,13 +361,11 @@ fn report(
     if let Some(zip) = &args.zip {
         eprintln!("Offline edition zipped -> {}", zip.display());
     }
-    if let Some(out) = editions.first().map(|(_, o)| o).or(offline.as_ref()) {
-        crate::search::report(out);
-    }
+    crate::search::report(&output);
     // The process ends here: freeing every document, body and output file one
     // by one would take longer (about 0.05 s at 10,000 pages) than letting the
     // system take the memory back.
-    std::mem::forget(editions);
+    std::mem::forget(output);
     std::mem::forget(state);
     ExitCode::SUCCESS
 }

@@ -51,20 +51,35 @@ pub fn add_manifest(
     date: jiff::civil::Date,
     pages: usize,
 ) -> Result<(), Diagnostic> {
+    let mut digests = Vec::with_capacity(output.files.len());
+    for (key, file) in &output.files {
+        digests.push((key.clone(), digest(&bytes_of(file)?)));
+    }
+    let text = manifest(&digests, date, pages);
+    output.insert_bytes(MANIFEST.into(), text.into_bytes());
+    Ok(())
+}
+
+/// The SHA-256 of a file's bytes, as the manifest lists it.
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// The text of `MANIFEST.txt` for the files `digests` (path, SHA-256),
+/// sorted by path.
+pub fn manifest(digests: &[(String, [u8; 32])], date: jiff::civil::Date, pages: usize) -> String {
     let mut text = format!(
         "fascia offline edition\nfascia-version: {}\nbuild-date: {date}\npages: {pages}\nfiles: {}\n\n",
         env!("CARGO_PKG_VERSION"),
-        output.files.len()
+        digests.len()
     );
-    for (key, file) in &output.files {
-        let digest = Sha256::digest(bytes_of(file)?);
-        for b in &digest {
+    for (key, digest) in digests {
+        for b in digest {
             let _ = write!(text, "{b:02x}");
         }
         let _ = writeln!(text, "  {key}");
     }
-    output.insert_bytes(MANIFEST.into(), text.into_bytes());
-    Ok(())
+    text
 }
 
 /// The folder every entry of the zip sits under: a slug of the site's title,

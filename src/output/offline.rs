@@ -19,11 +19,14 @@ use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use lol_html::{RewriteStrSettings, element, rewrite_str};
+use lol_html::{HtmlRewriter, RewriteStrSettings, Settings, element, rewrite_str};
 use rayon::prelude::*;
 
 use super::{Output, OutputFile};
 use crate::diagnostics::Diagnostic;
+
+mod stream;
+pub use stream::OfflineStream;
 
 /// Attributes holding URLs.
 const URL_ATTRS: &[&str] = &["href", "src", "action", "poster", "data-href"];
@@ -248,14 +251,17 @@ pub fn check_links<S: BuildHasher + Sync>(
                 OutputFile::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
                 OutputFile::Copy(p) => std::fs::read_to_string(p).unwrap_or_default(),
             };
-            check_page(output, key, &html, base_url, shown_dir, outside)
+            let exists = |target: &str| output.files.contains_key(target);
+            check_page(&exists, key, &html, base_url, shown_dir, outside)
         })
         .collect();
     results.into_iter().flatten().collect()
 }
 
+/// The broken references of one page: `exists` says whether an output key
+/// is a file of the edition.
 fn check_page<S: BuildHasher>(
-    output: &Output,
+    exists: &dyn Fn(&str) -> bool,
     key: &str,
     html: &str,
     base_url: &str,
@@ -263,35 +269,35 @@ fn check_page<S: BuildHasher>(
     outside: &HashSet<String, S>,
 ) -> Vec<Diagnostic> {
     let found: RefCell<Vec<(String, String, String)>> = RefCell::new(Vec::new());
-    let _ = rewrite_str(
-        html,
-        RewriteStrSettings::new().append_element_content_handler(element!(
-            "[href], [src], [srcset]",
-            |el| {
-                let meta = el.tag_name() == "link"
-                    && el.get_attribute("rel").is_some_and(|r| {
-                        r.split_whitespace()
-                            .any(|t| t == "canonical" || t == "alternate")
-                    });
-                if meta {
-                    return Ok(());
-                }
-                let tag = el.tag_name();
-                for attr in ["href", "src"] {
-                    if let Some(v) = el.get_attribute(attr) {
-                        found.borrow_mut().push((tag.clone(), attr.to_string(), v));
-                    }
-                }
-                if let Some(v) = el.get_attribute("srcset") {
-                    for part in v.split(',') {
-                        let u = part.split_whitespace().next().unwrap_or("").to_string();
-                        found.borrow_mut().push((tag.clone(), "srcset".into(), u));
-                    }
-                }
-                Ok(())
+    // Read only: the rewriter's output is dropped as it comes (no copy of
+    // the page is made).
+    let mut reader = HtmlRewriter::new(
+        Settings::new().append_element_content_handler(element!("[href], [src], [srcset]", |el| {
+            let meta = el.tag_name() == "link"
+                && el.get_attribute("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|t| t == "canonical" || t == "alternate")
+                });
+            if meta {
+                return Ok(());
             }
-        )),
+            let tag = el.tag_name();
+            for attr in ["href", "src"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    found.borrow_mut().push((tag.clone(), attr.to_string(), v));
+                }
+            }
+            if let Some(v) = el.get_attribute("srcset") {
+                for part in v.split(',') {
+                    let u = part.split_whitespace().next().unwrap_or("").to_string();
+                    found.borrow_mut().push((tag.clone(), "srcset".into(), u));
+                }
+            }
+            Ok(())
+        })),
+        |_: &[u8]| {},
     );
+    let _ = reader.write(html.as_bytes()).and_then(|()| reader.end());
     let mut out = Vec::new();
     let file = format!("{shown_dir}/{key}");
     for (tag, attr, value) in found.into_inner() {
@@ -302,7 +308,7 @@ fn check_page<S: BuildHasher>(
         } else {
             match resolve(key, &value) {
                 Resolved::Skip => None,
-                Resolved::File(target) if output.files.contains_key(&target) => None,
+                Resolved::File(target) if exists(&target) => None,
                 Resolved::File(target) => {
                     Some(format!("points to `{target}`, which is not in the output"))
                 }

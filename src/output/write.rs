@@ -119,6 +119,9 @@ pub struct Sink {
     listing: OnceLock<Listing>,
     /// Relative paths of every file of the new output.
     kept: Mutex<HashSet<String>>,
+    /// Folders of a new stage made so far (relative): each is made once,
+    /// not asked for again with every file put in it.
+    made: Mutex<HashSet<String>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
     done: AtomicBool,
@@ -161,6 +164,7 @@ impl Sink {
             previous: Mutex::new(previous),
             listing: OnceLock::new(),
             kept: Mutex::default(),
+            made: Mutex::default(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             done: AtomicBool::new(false),
@@ -173,6 +177,22 @@ impl Sink {
             self.written.load(Ordering::Relaxed),
             self.unchanged.load(Ordering::Relaxed),
         )
+    }
+
+    /// Whether this build has written (or claimed) `rel`.
+    pub fn has(&self, rel: &str) -> bool {
+        lock(&self.kept).contains(rel)
+    }
+
+    /// Every path this build has written so far.
+    pub fn paths(&self) -> Vec<String> {
+        lock(&self.kept).iter().cloned().collect()
+    }
+
+    /// Where `rel` is staged until [`Sink::commit`] (to read back what was
+    /// written).
+    pub fn staged(&self, rel: &str) -> PathBuf {
+        self.stage.join(rel)
     }
 
     fn previous_files(&self) -> &Listing {
@@ -202,9 +222,7 @@ impl Sink {
             write_file(&tmp, bytes)?;
             std::fs::rename(&tmp, &path).map_err(|e| io_err("write", &path, &e))?;
         } else {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, &e))?;
-            }
+            self.make_dirs(rel)?;
             let old = self.out.join(rel);
             if listed && same_bytes(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
@@ -231,6 +249,27 @@ impl Sink {
             OutputFile::Copy(_) if lock(&self.kept).contains(rel.as_str()) => Ok(()),
             OutputFile::Copy(from) => self.put_copy(rel, from),
         })
+    }
+
+    /// Make the folders of `rel` in a new stage, unless made already.
+    fn make_dirs(&self, rel: &str) -> Result<(), Diagnostic> {
+        let Some((dir, _)) = rel.rsplit_once('/') else {
+            return Ok(());
+        };
+        if lock(&self.made).contains(dir) {
+            return Ok(());
+        }
+        let path = self.stage.join(dir);
+        std::fs::create_dir_all(&path).map_err(|e| io_err("create", &path, &e))?;
+        let mut made = lock(&self.made);
+        let mut d = dir;
+        while made.insert(d.to_string()) {
+            match d.rsplit_once('/') {
+                Some((parent, _)) => d = parent,
+                None => break,
+            }
+        }
+        Ok(())
     }
 
     fn claim(&self, rel: &str) -> Result<(), Diagnostic> {
@@ -529,8 +568,20 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
         _ => return false,
     }
-    let mut old = Vec::with_capacity(bytes.len());
-    std::io::Read::read_to_end(&mut f, &mut old).is_ok() && old == bytes
+    // In pieces: the old file is never held whole (the print edition is
+    // 88 MB at 10,000 pages).
+    let mut buf = vec![0u8; (64 * 1024).min(bytes.len().max(1))];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let want = buf.len().min(rest.len());
+        if std::io::Read::read_exact(&mut f, &mut buf[..want]).is_err()
+            || buf[..want] != rest[..want]
+        {
+            return false;
+        }
+        rest = &rest[want..];
+    }
+    true
 }
 
 #[cfg(test)]

@@ -416,9 +416,13 @@ pub fn render_site_to(
     }
     if set.has("print.html") {
         for lang in site.config.language_codes() {
-            match print_page(state, env, lang) {
-                Ok((path, html)) => output.insert_bytes(path, html),
-                Err(e) => diags.push(template_error(&e, set, &site.root)),
+            match (print_page(state, env, lang), to) {
+                // Handed on at once: the whole site on one page is the largest file.
+                (Ok((path, html)), Destination::Stream(sink)) => {
+                    diags.extend(sink.put(&path, &html).err());
+                }
+                (Ok((path, html)), _) => output.insert_bytes(path, html),
+                (Err(e), _) => diags.push(template_error(&e, set, &site.root)),
             }
         }
     }

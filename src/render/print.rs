@@ -54,18 +54,46 @@ pub fn reading_order(site: &Site, lang: &str) -> Vec<DocId> {
     out
 }
 
-/// One article of the print edition.
+/// One article of the print edition (its content is a [`Content`]).
 #[derive(Debug, Serialize)]
 struct Article {
     anchor: String,
     kind: &'static str,
     depth: usize,
     title: String,
-    content: String,
     template: Option<String>,
     references_prefix: String,
     /// The article's numbered figures (ids as prefixed here).
     figures: Vec<crate::images::html::FigureEntry>,
+}
+
+/// An article's content, rewritten for the edition only when the template
+/// writes it: the edition never holds every article's HTML at once (at
+/// 10,000 pages that is 88 MB besides the page itself).
+#[derive(Debug)]
+struct Content {
+    state: Arc<RenderState>,
+    id: DocId,
+    anchors: Arc<HashMap<String, String>>,
+}
+
+impl minijinja::value::Object for Content {
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let site = &self.state.site;
+        let path = site.path_of(self.id);
+        let prefix = anchor(path);
+        let html = self.state.content(site.slot(self.id)).unwrap_or_default();
+        let at = ArticleAt {
+            prefix: &prefix,
+            path,
+        };
+        f.write_str(&rewrite_article(
+            &html,
+            &at,
+            &site.config.base_url,
+            &self.anchors,
+        ))
+    }
 }
 
 /// Where one article is: its anchor (the prefix of its ids) and its URL path.
@@ -283,28 +311,28 @@ impl<'a> IdRewriter<'a> {
 pub fn articles(state: &Arc<RenderState>, lang: &str) -> Value {
     let site = &state.site;
     let order = reading_order(site, lang);
-    let anchors: HashMap<String, String> = order
-        .iter()
-        .map(|&id| (site.path_of(id).to_string(), anchor(site.path_of(id))))
-        .collect();
+    let anchors: Arc<HashMap<String, String>> = Arc::new(
+        order
+            .iter()
+            .map(|&id| (site.path_of(id).to_string(), anchor(site.path_of(id))))
+            .collect(),
+    );
     let list: Vec<Value> = order
         .iter()
         .map(|&id| {
-            let slot = site.slot(id);
             let path = site.path_of(id);
             let prefix = anchor(path);
-            let html = state.content(slot).unwrap_or_default();
-            let at = ArticleAt {
-                prefix: &prefix,
-                path,
-            };
-            let content = rewrite_article(&html, &at, &site.config.base_url, &anchors);
-            let depth = site
-                .path_of(id)
+            let depth = path
                 .trim_matches('/')
                 .split('/')
                 .filter(|s| !s.is_empty())
                 .count();
+            // Every id of the article is prefixed (see `rewrite_article`).
+            let html = state.content(site.slot(id)).unwrap_or_default();
+            let mut figures = crate::images::html::figure_list(&html);
+            for f in &mut figures {
+                f.id = format!("{prefix}--{}", f.id);
+            }
             let article = Article {
                 anchor: prefix.clone(),
                 kind: if matches!(id, DocId::Page(_)) {
@@ -314,8 +342,7 @@ pub fn articles(state: &Arc<RenderState>, lang: &str) -> Value {
                 },
                 depth,
                 title: site.title_of(id).to_string(),
-                figures: crate::images::html::figure_list(&content),
-                content,
+                figures,
                 template: site.doc(id).fm.template.clone(),
                 references_prefix: format!("{prefix}--"),
             };
@@ -323,7 +350,12 @@ pub fn articles(state: &Arc<RenderState>, lang: &str) -> Value {
                 DocId::Page(i) => PageObj::value(state, i),
                 DocId::Section(i) => SectionObj::value(state, i),
             };
-            minijinja::context! { doc => doc, ..super::ser(&article) }
+            let content = Value::from_object(Content {
+                state: Arc::clone(state),
+                id,
+                anchors: Arc::clone(&anchors),
+            });
+            minijinja::context! { doc => doc, content => content, ..super::ser(&article) }
         })
         .collect();
     Value::from(list)

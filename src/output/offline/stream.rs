@@ -1,0 +1,236 @@
+//! The offline edition made as the site is rendered: each file is rewritten
+//! and written (beside the public edition, when both are built) the moment
+//! it comes, so neither edition is ever held in memory whole.
+//!
+//! What needs the whole edition waits for the end, keeping little:
+//! - the link check keeps the set of files the pages reference; only when
+//!   one of them is missing are the staged pages read back to name every
+//!   broken reference with its page;
+//! - a page naming an outside address on the site's own host (which stays
+//!   absolute unless it names a file of the edition) is held, as rendered,
+//!   until every file of the edition is known;
+//! - the manifest keeps each file's SHA-256.
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rayon::prelude::*;
+
+use super::{check_page, rewrite_css, rewrite_html, site_key};
+use crate::diagnostics::Diagnostic;
+use crate::output::archive::{MANIFEST, digest, manifest};
+use crate::output::write::Sink;
+use crate::output::{Output, OutputFile};
+
+/// What an existence test of an output key looks like.
+type Exists<'e> = &'e (dyn Fn(&str) -> bool + Sync);
+
+/// The offline edition (and the public one, when both are built) written
+/// as the files come: a [`crate::render::PageSink`].
+pub struct OfflineStream<'a> {
+    offline: &'a Sink,
+    public: Option<&'a Sink>,
+    base_url: String,
+    outside: HashSet<String>,
+    /// The offline folder as error messages name it.
+    shown_dir: String,
+    /// Pages waiting for the whole edition (see the module's note).
+    held: Mutex<Vec<(String, Vec<u8>)>>,
+    /// Every output key a relative reference of a page resolves to.
+    targets: Mutex<HashSet<String>>,
+    /// References to the public site (errors whatever the edition holds).
+    errors: Mutex<Vec<Diagnostic>>,
+    digests: Mutex<Vec<(String, [u8; 32])>>,
+}
+
+impl<'a> OfflineStream<'a> {
+    /// A stream into `offline` (and `public`) for `site`'s offline edition,
+    /// whose folder `shown_dir` names in messages.
+    pub fn new(
+        offline: &'a Sink,
+        public: Option<&'a Sink>,
+        site: &crate::site::Site,
+        shown_dir: &std::path::Path,
+    ) -> Self {
+        Self {
+            offline,
+            public,
+            base_url: site.config.base_url.clone(),
+            outside: site.outside_urls(),
+            shown_dir: shown_dir.display().to_string(),
+            held: Mutex::default(),
+            targets: Mutex::default(),
+            errors: Mutex::default(),
+            digests: Mutex::default(),
+        }
+    }
+
+    /// One file of the site, in both editions.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(public) = self.public {
+            public.put(rel, bytes)?;
+        }
+        self.put_offline(rel, bytes, None)
+    }
+
+    /// Every file of an in-memory [`Output`] (what render did not stream),
+    /// in parallel; a generated file wins over a static one at its path.
+    pub fn put_output(&self, output: &Output) -> Result<(), Diagnostic> {
+        let files: Vec<(&String, &OutputFile)> = output.files.iter().collect();
+        files.par_iter().try_for_each(|(rel, file)| match file {
+            OutputFile::Bytes(b) => self.put(rel, b),
+            OutputFile::Copy(_) if self.offline.has(rel) || self.is_held(rel) => Ok(()),
+            OutputFile::Copy(from) => {
+                let bytes = std::fs::read(from).map_err(|e| {
+                    Diagnostic::error("io", format!("cannot copy {}: {e}", from.display()))
+                })?;
+                self.put(rel, &bytes)
+            }
+        })
+    }
+
+    fn is_held(&self, rel: &str) -> bool {
+        lock(&self.held).iter().any(|(k, _)| k == rel)
+    }
+
+    /// Rewrite one file for the offline edition, check its references and
+    /// write it. `known` tells which files the edition has, once all are in
+    /// (before that, a page that needs to know is held).
+    fn put_offline(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        known: Option<Exists<'_>>,
+    ) -> Result<(), Diagnostic> {
+        let out: Cow<[u8]> = if rel.ends_with(".html") {
+            let undecided = Cell::new(false);
+            let stays = |url: &str| {
+                if !self.outside.contains(url) {
+                    return false;
+                }
+                match (site_key(url, &self.base_url), known) {
+                    (None, _) => true,
+                    (Some((key, _)), Some(exists)) => !exists(&key),
+                    (Some(_), None) => {
+                        undecided.set(true);
+                        false
+                    }
+                }
+            };
+            let html = rewrite_html(&String::from_utf8_lossy(bytes), rel, &self.base_url, &stays)
+                .map_err(|e| {
+                Diagnostic::error("offline", format!("cannot rewrite {rel}: {e}"))
+            })?;
+            if undecided.get() {
+                lock(&self.held).push((rel.to_string(), bytes.to_vec()));
+                return Ok(());
+            }
+            self.check(rel, &html);
+            Cow::Owned(html.into_bytes())
+        } else if rel.ends_with(".css") {
+            let css = rewrite_css(&String::from_utf8_lossy(bytes), rel, &self.base_url);
+            Cow::Owned(css.into_bytes())
+        } else {
+            Cow::Borrowed(bytes)
+        };
+        self.offline.put(rel, &out)?;
+        lock(&self.digests).push((rel.to_string(), digest(&out)));
+        Ok(())
+    }
+
+    /// Note the files a page references (and its links to the public site).
+    fn check(&self, rel: &str, html: &str) {
+        let seen = RefCell::new(Vec::new());
+        let record = |target: &str| {
+            seen.borrow_mut().push(target.to_string());
+            true
+        };
+        let errors = check_page(
+            &record,
+            rel,
+            html,
+            &self.base_url,
+            &self.shown_dir,
+            &self.outside,
+        );
+        if !errors.is_empty() {
+            lock(&self.errors).extend(errors);
+        }
+        lock(&self.targets).extend(seen.into_inner());
+    }
+
+    /// Once every file is in: the held pages, the link check and the
+    /// manifest (`date` and `pages` as [`manifest`] prints them).
+    pub fn finish(self, date: jiff::civil::Date, pages: usize) -> Result<(), Vec<Diagnostic>> {
+        let held = std::mem::take(&mut *lock(&self.held));
+        if crate::timing::Clock::new().on {
+            eprintln!(
+                "timing: offline edition streamed: {} pages held, {} files referenced{}",
+                held.len(),
+                lock(&self.targets).len(),
+                crate::timing::memory_note()
+            );
+        }
+        let held_keys: HashSet<&str> = held.iter().map(|(k, _)| k.as_str()).collect();
+        let exists = |key: &str| held_keys.contains(key) || self.offline.has(key);
+        held.par_iter()
+            .try_for_each(|(rel, bytes)| self.put_offline(rel, bytes, Some(&exists)))
+            .map_err(|d| vec![d])?;
+        let missing = lock(&self.targets).iter().any(|t| !self.offline.has(t));
+        let errors = if missing {
+            self.recheck()
+        } else {
+            std::mem::take(&mut *lock(&self.errors))
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut digests = std::mem::take(&mut *lock(&self.digests));
+        digests.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let text = manifest(&digests, date, pages);
+        self.offline
+            .put(MANIFEST, text.as_bytes())
+            .map_err(|d| vec![d])
+    }
+
+    /// Every broken reference, with its page: the staged pages read back.
+    fn recheck(&self) -> Vec<Diagnostic> {
+        let exists = |key: &str| self.offline.has(key);
+        let mut pages: Vec<String> = self
+            .offline
+            .paths()
+            .into_iter()
+            .filter(|p| p.ends_with(".html"))
+            .collect();
+        pages.sort_unstable();
+        pages
+            .par_iter()
+            .flat_map_iter(|rel| match std::fs::read(self.offline.staged(rel)) {
+                Ok(bytes) => check_page(
+                    &exists,
+                    rel,
+                    &String::from_utf8_lossy(&bytes),
+                    &self.base_url,
+                    &self.shown_dir,
+                    &self.outside,
+                ),
+                Err(e) => vec![Diagnostic::error(
+                    "io",
+                    format!("cannot read back {}/{rel}: {e}", self.shown_dir),
+                )],
+            })
+            .collect()
+    }
+}
+
+impl crate::render::PageSink for OfflineStream<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        OfflineStream::put(self, path, bytes)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
