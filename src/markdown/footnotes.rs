@@ -240,13 +240,14 @@ impl<'f> Notes<'f> {
 
 /// A copy of `node` and everything below it in `arena`.
 fn copy_tree<'a, 'f>(arena: &'f Arena<'f>, node: &'a AstNode<'a>) -> &'f AstNode<'f> {
-    let top = arena.alloc(AstNode::new(RefCell::new(node.data.borrow().clone())));
+    let top: &'f AstNode<'f> = arena.alloc(AstNode::new(RefCell::new(node.data.borrow().clone())));
     // (original, its copy) whose children are still to copy: no recursion,
     // however deep the tree.
     let mut stack = vec![(node, top)];
     while let Some((from, to)) = stack.pop() {
         for child in from.children() {
-            let copy = arena.alloc(AstNode::new(RefCell::new(child.data.borrow().clone())));
+            let copy: &'f AstNode<'f> =
+                arena.alloc(AstNode::new(RefCell::new(child.data.borrow().clone())));
             to.append(copy);
             stack.push((child, copy));
         }

@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{AstNode, NodeLink, NodeValue, Sourcepos};
-use comrak::{Arena, Options};
+use comrak::Options;
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::AtomicUsize;
 
-use comrak::nodes::AstNode;
+use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_document};
 
 use super::footnotes::Notes;
@@ -25,12 +25,10 @@ pub(super) fn in_pieces(
     options: &Options<'static>,
 ) -> Option<Body> {
     let notes_arena = Arena::new();
-    let notes = if plan.footnotes.is_empty() {
-        None
-    } else {
-        Some(Notes::new(&notes_arena, &plan.footnotes, plan.pieces.len())?)
-    };
-    let mut pass = Pass::new(opts, options, text.len(), notes);
+    // Even with no definitions foreseen: a piece holding one the plan did
+    // not see (inside what looked like code) must send the body whole.
+    let notes = Notes::new(&notes_arena, &plan.footnotes, plan.pieces.len())?;
+    let mut pass = Pass::new(opts, options, text.len(), Some(notes));
     let last = plan.pieces.len() - 1;
     for (i, (range, first_line)) in plan.pieces.iter().enumerate() {
         let piece = &text[range.clone()];
@@ -190,7 +188,12 @@ impl<'o, 'f> Pass<'o, 'f> {
             html = html.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
         }
         // comrak starts a block on a new line; a heading's adapter ends
-        // without one, and the next piece's first block cannot know.
+        // without one, and the next piece's first block cannot know. Raw
+        // HTML (a callout's opening) follows straight on, in one parse too.
+        let new_line = new_line
+            && !root
+                .first_child()
+                .is_some_and(|c| matches!(c.data.borrow().value, NodeValue::Raw(_)));
         if new_line && !html.is_empty() && !self.html.is_empty() && !self.html.ends_with('\n') {
             self.html.push('\n');
         }
