@@ -52,7 +52,7 @@ fn removes_the_standby_tree_and_a_killed_build_s_stage_and_says_how_large() {
     let run = clean(&s, &[]);
     run.success();
     assert!(!standby.exists() && !stage.exists());
-    assert!(run.stdout.contains(".out.fascia-standby (the standby tree"), "{}", run.stdout);
+    assert!(run.stdout.contains(".out.fascia-standby: the standby tree"), "{}", run.stdout);
     assert!(run.stdout.contains("2.9 KB in 1 file"), "{}", run.stdout);
     assert!(run.stdout.contains("removed 2 folders"), "{}", run.stdout);
     // The output itself is untouched, and the site folder too.
@@ -106,7 +106,7 @@ fn the_cache_goes_only_when_asked() {
     let run = clean(&s, &["--cache"]);
     run.success();
     assert!(!s.root().join(".fascia-cache").exists());
-    assert!(run.stdout.contains("the image cache, 2.0 KB in 1 file"), "{}", run.stdout);
+    assert!(run.stdout.contains("the image cache (2.0 KB in 1 file)"), "{}", run.stdout);
 }
 
 #[test]

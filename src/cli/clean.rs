@@ -38,7 +38,7 @@ pub(super) fn clean(args: &CleanArgs, v: Verbosity) -> ExitCode {
         total += r.bytes;
         if !v.quiet() {
             println!(
-                "removed {} ({}, {} in {})",
+                "removed {}: {} ({} in {})",
                 r.path.display(),
                 r.what,
                 size(r.bytes),

@@ -92,7 +92,7 @@ fn judge(l: &Leftover) -> Result<&'static str, String> {
     }
     let marked = l.path.join(MARKER).is_file();
     match (l.kind.as_str(), l.pid) {
-        ("standby", None) if marked => Ok("the standby tree (the output before last)"),
+        ("standby", None) if marked => Ok("the standby tree, the output before last"),
         ("stage", Some(_)) => Ok("the staging folder of a build that did not finish"),
         ("old", Some(_)) if marked => Ok("an earlier output set aside by a build that died"),
         ("standby" | "old", _) => Err(format!(
