@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 
 measure() { # site -> "seconds peak_MB"
   /usr/bin/time -f '%e %M' -o "$work/time" "$bin" -q build --root "$1" -o "$1/public" >/dev/null
-  awk '{ printf "%s %d", $1, $2 / 1024 }' "$work/time"
+  awk '{ printf "%s %d\n", $1, $2 / 1024 }' "$work/time"
 }
 
 python3 "$here/gen_huge_page.py" "$work/base" --mb 0 >/dev/null

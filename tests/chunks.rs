@@ -407,5 +407,8 @@ fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
         }
     }
     eprintln!("{cut} of {total} cut in pieces, {with_notes} of them with a footnote list");
-    assert!(cut * 3 > total && with_notes * 4 > total, "{cut} cut, {with_notes} with notes");
+    assert!(
+        cut * 3 > total && with_notes * 4 > total,
+        "{cut} cut, {with_notes} with notes"
+    );
 }

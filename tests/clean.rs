@@ -42,7 +42,11 @@ fn removes_the_standby_tree_and_a_killed_build_s_stage_and_says_how_large() {
     s.build().success();
     s.build().success(); // the second build leaves the first output as standby
     let standby = beside(&s, ".out.fascia-standby");
-    assert!(standby.join(".fascia-output").is_file(), "{:?}", names(s.dir.path()));
+    assert!(
+        standby.join(".fascia-output").is_file(),
+        "{:?}",
+        names(s.dir.path())
+    );
     // A build killed before it wrote its marker: a dead process's stage.
     let stage = beside(&s, ".out.fascia-stage-999999999");
     std::fs::create_dir_all(stage.join("notes")).unwrap();
@@ -52,7 +56,11 @@ fn removes_the_standby_tree_and_a_killed_build_s_stage_and_says_how_large() {
     let run = clean(&s, &[]);
     run.success();
     assert!(!standby.exists() && !stage.exists());
-    assert!(run.stdout.contains(".out.fascia-standby: the standby tree"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(".out.fascia-standby: the standby tree"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("2.9 KB in 1 file"), "{}", run.stdout);
     assert!(run.stdout.contains("removed 2 folders"), "{}", run.stdout);
     // The output itself is untouched, and the site folder too.
@@ -61,7 +69,11 @@ fn removes_the_standby_tree_and_a_killed_build_s_stage_and_says_how_large() {
 
     let again = clean(&s, &[]);
     again.success();
-    assert!(again.stdout.contains("nothing to remove"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("nothing to remove"),
+        "{}",
+        again.stdout
+    );
     // A build after cleaning works as a first one.
     s.build().success();
     assert!(s.exists("notes/alpha/index.html"));
@@ -106,7 +118,11 @@ fn the_cache_goes_only_when_asked() {
     let run = clean(&s, &["--cache"]);
     run.success();
     assert!(!s.root().join(".fascia-cache").exists());
-    assert!(run.stdout.contains("the image cache (2.0 KB in 1 file)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("the image cache (2.0 KB in 1 file)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -121,7 +137,9 @@ fn obeys_the_output_guard() {
         (content.to_str().unwrap(), "content/"),
     ] {
         let run = s.run(&["clean", "--root", root.to_str().unwrap(), "-o", out]);
-        run.failure().stderr_has(why).stderr_has("nothing was removed");
+        run.failure()
+            .stderr_has(why)
+            .stderr_has("nothing was removed");
     }
     let home = std::env::var("HOME").unwrap();
     s.run(&["clean", "--root", root.to_str().unwrap(), "-o", &home])
@@ -134,9 +152,15 @@ fn obeys_the_output_guard() {
     let standby = beside(&s, ".other.fascia-standby");
     std::fs::create_dir_all(&standby).unwrap();
     std::fs::write(standby.join(".fascia-output"), "").unwrap();
-    s.run(&["clean", "--root", root.to_str().unwrap(), "-o", other.to_str().unwrap()])
-        .failure()
-        .stderr_has("fascia did not create it");
+    s.run(&[
+        "clean",
+        "--root",
+        root.to_str().unwrap(),
+        "-o",
+        other.to_str().unwrap(),
+    ])
+    .failure()
+    .stderr_has("fascia did not create it");
     assert!(standby.is_dir());
 }
 

@@ -42,7 +42,11 @@ pub(super) fn clean(args: &CleanArgs, v: Verbosity) -> ExitCode {
                 r.path.display(),
                 r.what,
                 size(r.bytes),
-                plural(usize::try_from(r.files).unwrap_or(usize::MAX), "file", "files")
+                plural(
+                    usize::try_from(r.files).unwrap_or(usize::MAX),
+                    "file",
+                    "files"
+                )
             );
         }
     }

@@ -215,9 +215,7 @@ enum Def<'s> {
 fn definition_start(s: &str) -> Def<'_> {
     if let Some(rest) = s.strip_prefix("[^") {
         return match rest.find("]:") {
-            Some(end) if super::footnotes::plain_label(&rest[..end]) => {
-                Def::Footnote(&rest[..end])
-            }
+            Some(end) if super::footnotes::plain_label(&rest[..end]) => Def::Footnote(&rest[..end]),
             Some(_) => Def::Maybe,
             None => Def::No,
         };

@@ -194,7 +194,11 @@ impl<'f> Notes<'f> {
                 _ => {}
             }
         }
-        if !defs.iter().map(|(i, _)| *i).eq(self.by_piece[piece].iter().copied()) {
+        if !defs
+            .iter()
+            .map(|(i, _)| *i)
+            .eq(self.by_piece[piece].iter().copied())
+        {
             return false;
         }
         for (i, node) in defs {

@@ -33,17 +33,17 @@ mod walker;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use comrak::Options;
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{AstNode, NodeLink, NodeValue, Sourcepos};
-use comrak::Options;
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 pub use embeds::{EMBED_MARKER, file_extension};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
-pub use shortcodes::{ShortcodeCall, ShortcodeError};
 use pass::Pass;
+pub use shortcodes::{ShortcodeCall, ShortcodeError};
 
 /// The prefix of a link placeholder in body HTML.
 pub const LINK_PLACEHOLDER: &str = "fascia:L";

@@ -559,8 +559,18 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
         _ => return false,
     }
-    let mut old = Vec::with_capacity(bytes.len());
-    std::io::Read::read_to_end(&mut f, &mut old).is_ok() && old == bytes
+    // Compared a block at a time: a 50 MB page is not read whole beside
+    // the new one.
+    let mut block = vec![0u8; 64 << 10];
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let n = block.len().min(rest.len());
+        if std::io::Read::read_exact(&mut f, &mut block[..n]).is_err() || block[..n] != rest[..n] {
+            return false;
+        }
+        rest = &rest[n..];
+    }
+    true
 }
 
 #[cfg(test)]

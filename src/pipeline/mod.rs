@@ -182,7 +182,9 @@ pub fn output_and_sources(root: &Path) -> Result<(PathBuf, Vec<PathBuf>), Diagno
         .map_err(|d| {
             fail(
                 Diagnostics::default(),
-                vec![d.with_help("run fascia in a site folder (one with config.toml), or pass --root DIR")],
+                vec![d.with_help(
+                    "run fascia in a site folder (one with config.toml), or pass --root DIR",
+                )],
             )
         })?;
     let config = Config::parse(&src, Path::new("config.toml"))

@@ -169,16 +169,12 @@ pub fn qr_svg(url: &str) -> Option<String> {
     ))
 }
 
-/// `content`: the finished body as a safe string. It is a copy (minijinja
-/// holds strings as `Arc<str>`), so the objects keep it for all the
-/// template's uses of the field.
+/// `content`: the finished body as a safe string. Unless the state shares
+/// it ([`RenderState::content_value`]) it is a copy (minijinja holds
+/// strings as `Arc<str>`), so the objects keep it for all the template's
+/// uses of the field.
 fn content(st: &RenderState, slot: usize, cache: &OnceLock<Value>) -> Value {
-    cache
-        .get_or_init(|| {
-            st.content(slot)
-                .map_or(Value::UNDEFINED, |c| Value::from_safe_string(c.into_owned()))
-        })
-        .clone()
+    cache.get_or_init(|| st.content_value(slot)).clone()
 }
 
 /// Fields shared by pages and sections (but `content`).
