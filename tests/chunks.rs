@@ -228,11 +228,10 @@ fn a_long_body_is_cut_in_many_pieces_and_renders_the_same() {
 #[test]
 fn a_toc_marker_makes_a_body_parse_whole() {
     let options = fascia::markdown::comrak_options(&MarkdownConfig::default());
-    for src in ["[[_TOC_]]\n\n## A\n\nText.\n"] {
-        assert!(chunk::plan(src, 1, &options).is_none(), "{src:?}");
-        let (whole, pieces) = both(src, &MarkdownConfig::default(), None);
-        assert_eq!(whole, pieces);
-    }
+    let src = "[[_TOC_]]\n\n## A\n\nText.\n";
+    assert!(chunk::plan(src, 1, &options).is_none(), "{src:?}");
+    let (whole, pieces) = both(src, &MarkdownConfig::default(), None);
+    assert_eq!(whole, pieces);
 }
 
 /// Blocks with footnotes, `{k}` and `{j}` standing for labels: references
@@ -266,7 +265,7 @@ const NOTE_BLOCKS: &[&str] = &[
 
 fn notes_doc(parts: &[(usize, usize, usize, bool)]) -> String {
     let mut s = String::new();
-    let mut defined = std::collections::HashSet::new();
+    let mut labels_defined = std::collections::HashSet::new();
     for &(b, k, j, blank) in parts {
         let template = NOTE_BLOCKS[b % NOTE_BLOCKS.len()];
         let defines: Vec<usize> = [("[^n{k}]:", k), ("[^n{j}]:", j)]
@@ -274,10 +273,10 @@ fn notes_doc(parts: &[(usize, usize, usize, bool)]) -> String {
             .filter(|(d, _)| template.contains(d) && !template.starts_with("```"))
             .map(|(_, n)| n)
             .collect();
-        if defines.iter().any(|n| defined.contains(n)) || (defines.len() == 2 && k == j) {
+        if defines.iter().any(|n| labels_defined.contains(n)) || (defines.len() == 2 && k == j) {
             continue;
         }
-        defined.extend(defines);
+        labels_defined.extend(defines);
         let block = template
             .replace("{k}", &k.to_string())
             .replace("{j}", &j.to_string());
@@ -397,7 +396,7 @@ fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
     };
     let (mut cut, mut with_notes, total) = (0, 0, 300);
     for _ in 0..total {
-        let parts: Vec<_> = (0..1 + next(39))
+        let parts: Vec<_> = (0..=next(39))
             .map(|_| (next(NOTE_BLOCKS.len()), next(8), next(8), next(100) < 85))
             .collect();
         let src = notes_doc(&parts);

@@ -186,7 +186,7 @@ pub fn render_in_pieces(
     threshold: usize,
     piece: usize,
 ) -> Result<Body, ShortcodeError> {
-    render_with(src, opts, threshold, piece, true).map(|b| b.unwrap_or_default())
+    render_with(src, opts, threshold, piece, true).map(Option::unwrap_or_default)
 }
 
 /// [`render_in_pieces`] of any body, cut in pieces of about `piece` bytes,
