@@ -84,8 +84,9 @@ pub struct Notes<'f> {
     index: HashMap<String, usize>,
     /// Each definition's label as written.
     labels: Vec<String>,
-    /// The definitions of each piece, in order.
+    /// The definitions of each piece, in order, and each one's piece.
     by_piece: Vec<Vec<usize>>,
+    piece_of: Vec<usize>,
     /// Each definition's number, once referenced, and its references.
     ix: Vec<Option<u32>>,
     total: Vec<u32>,
@@ -112,6 +113,7 @@ impl<'f> Notes<'f> {
             index,
             labels: defs.iter().map(|(l, _)| l.clone()).collect(),
             by_piece,
+            piece_of: defs.iter().map(|(_, p)| *p).collect(),
             ix: vec![None; defs.len()],
             total: vec![0; defs.len()],
             next_ix: 0,
@@ -124,7 +126,6 @@ impl<'f> Notes<'f> {
     /// then an HTML comment, so that an indented first line of the piece
     /// cannot continue the last of them. Returns the text and its lines.
     pub fn prefix(&self, piece: usize, text: &str) -> (String, usize) {
-        let own = &self.by_piece[piece];
         let mut seen = HashSet::new();
         let mut out = String::new();
         let mut lines = 0;
@@ -132,7 +133,7 @@ impl<'f> Notes<'f> {
             let Some(&i) = self.index.get(&key(r)) else {
                 continue;
             };
-            if !own.contains(&i) && seen.insert(i) {
+            if self.piece_of[i] != piece && seen.insert(i) {
                 let _ = writeln!(out, "[^{}]: s", self.labels[i]);
                 lines += 1;
             }
