@@ -1,4 +1,4 @@
-//! Command-line interface: `build`, `check`, `init` (and `serve`).
+//! Command-line interface: `build`, `check`, `clean`, `init` (and `serve`).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ use crate::diagnostics::Diagnostics;
 
 mod build;
 mod check;
+mod clean;
 
 pub use crate::report::{Verbosity, plural, print_diagnostics, thousands, use_colour};
 use check::check;
@@ -22,6 +23,7 @@ Examples:
   fascia check --strict             every problem in one run; warnings count as errors
   fascia check --format json        diagnostics for editors and CI
   fascia serve --open               preview with live reload at http://127.0.0.1:1111/
+  fascia clean                      remove what builds leave beside the output folder
   fascia init my-notes              start a new site";
 
 #[derive(Parser, Debug)]
@@ -50,6 +52,12 @@ enum Command {
     /// Serve the site from memory with live reload (127.0.0.1 only by default)
     #[command(after_help = "Example:\n  fascia serve --port 1111 --open")]
     Serve(ServeArgs),
+    /// Remove what builds leave beside the output folder (the standby tree,
+    /// staging folders of killed builds) and, with --cache, the image cache
+    #[command(
+        after_help = "Examples:\n  fascia clean                      beside ./site's output folder\n  fascia clean --root my-site -o out --cache"
+    )]
+    Clean(CleanArgs),
     /// Create a new site that builds with the default theme
     #[command(after_help = "Example:\n  fascia init my-notes && cd my-notes && fascia serve")]
     Init(InitArgs),
@@ -58,6 +66,20 @@ enum Command {
         after_help = "Examples:\n  fascia completions bash > ~/.local/share/bash-completion/completions/fascia\n  fascia completions zsh > ~/.zfunc/_fascia\n  fascia completions fish > ~/.config/fish/completions/fascia.fish"
     )]
     Completions(CompletionsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CleanArgs {
+    #[command(flatten)]
+    root: RootArg,
+    /// Output folder whose leftovers to remove (default: `output_dir` from
+    /// config.toml, relative to the site root)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Also remove the image cache (`.fascia-cache/` under the site root);
+    /// the next build makes its resized images again
+    #[arg(long)]
+    cache: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -170,6 +192,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::build(&args, v),
         Command::Check(args) => check(&args, v),
+        Command::Clean(args) => clean::clean(&args, v),
         Command::Serve(args) => {
             let opts = crate::serve::ServeOptions {
                 root: find_root(args.root.root.as_deref()),

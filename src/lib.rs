@@ -16,7 +16,7 @@
 //! 1. `cli` `init`: the commands: arguments, what is printed, exit codes.
 //! 2. `serve`: the dev server: HTTP, the watcher, live reload, the error overlay.
 //! 3. `pipeline`: the conductor: the stages in order, and the rebuild interface `serve` drives.
-//! 4. `output::write` `output::guard` `output::archive` `output::offline`: the disk: atomic writes, the output guard, the offline edition, the zip.
+//! 4. `output::write` `output::guard` `output::clean` `output::archive` `output::offline`: the disk: atomic writes, the output guard, what builds leave (`clean`), the offline edition, the zip.
 //! 5. `search` `sass`: the search index and the stylesheets, stages of their own.
 //! 6. `render`: templates applied: pages, sections, taxonomies, feeds, aliases, print, the search page.
 //! 7. `templates`: the minijinja environment, theme and template loading, filters.

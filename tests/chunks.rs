@@ -226,14 +226,188 @@ fn a_long_body_is_cut_in_many_pieces_and_renders_the_same() {
 }
 
 #[test]
-fn footnotes_and_a_toc_marker_make_a_body_parse_whole() {
+fn a_toc_marker_makes_a_body_parse_whole() {
     let options = fascia::markdown::comrak_options(&MarkdownConfig::default());
-    for src in [
-        "A note[^1].\n\nMore.\n\n[^1]: The note.\n",
-        "[[_TOC_]]\n\n## A\n\nText.\n",
-    ] {
-        assert!(chunk::plan(src, 1, &options).is_none(), "{src:?}");
-        let (whole, pieces) = both(src, &MarkdownConfig::default(), None);
-        assert_eq!(whole, pieces);
+    let src = "[[_TOC_]]\n\n## A\n\nText.\n";
+    assert!(chunk::plan(src, 1, &options).is_none(), "{src:?}");
+    let (whole, pieces) = both(src, &MarkdownConfig::default(), None);
+    assert_eq!(whole, pieces);
+}
+
+/// Blocks with footnotes, `{k}` and `{j}` standing for labels: references
+/// repeated and in another case, definitions with continuation lines,
+/// references inside definitions, unreferenced and undefined labels.
+/// ([`notes_doc`] defines each label once: a label defined twice, or in a
+/// container, makes the body parse whole, tested below.)
+const NOTE_BLOCKS: &[&str] = &[
+    "A claim[^n{k}] here.\n",
+    "Twice[^n{k}] and in capitals[^N{k}].\n",
+    "## Heading[^n{k}]\n",
+    "- item[^n{k}]\n- other\n",
+    "> quoted[^n{k}]\n",
+    "Fascia, cited[^n{k}], and [a link](@/a.md).\n",
+    "Missing[^nowhere] note.\n",
+    "[^n{k}]: The note {k}.\n",
+    "[^n{k}]: Note {k} cites[^n{j}] another.\n",
+    "[^n{k}]: Note {k}.\n\n    Its second paragraph, with [[Wiki]].\n",
+    "[^n{k}]: Note {k} runs\nlazily on.\n",
+    "[^n{k}]: # A heading in a note\n",
+    "[^n{k}]:\n",
+    "[^n{k}]: With code:\n\n    ```\n    x\n\n    ```\n",
+    "[^n{k}]: First.\n[^n{j}]: Right after.\n",
+    "[^n{k}]: Outer.\n\n    [^n{j}]: Nested in it.\n",
+    "[^n{k}]: ```\n    fenced\n\n    ```\n",
+    "[^n{k}]: Shadowed [guide] definition.\n",
+    "[guide]: https://example.org/g\n",
+    "Plain words, deep friction and fascia.\n",
+    "```\n[^n{k}]: in code\n```\n",
+];
+
+fn notes_doc(parts: &[(usize, usize, usize, bool)]) -> String {
+    let mut s = String::new();
+    let mut labels_defined = std::collections::HashSet::new();
+    for &(b, k, j, blank) in parts {
+        let template = NOTE_BLOCKS[b % NOTE_BLOCKS.len()];
+        let defines: Vec<usize> = [("[^n{k}]:", k), ("[^n{j}]:", j)]
+            .into_iter()
+            .filter(|(d, _)| template.contains(d) && !template.starts_with("```"))
+            .map(|(_, n)| n)
+            .collect();
+        if defines.iter().any(|n| labels_defined.contains(n)) || (defines.len() == 2 && k == j) {
+            continue;
+        }
+        labels_defined.extend(defines);
+        let block = template
+            .replace("{k}", &k.to_string())
+            .replace("{j}", &j.to_string());
+        s.push_str(&block);
+        if blank {
+            s.push('\n');
+        }
     }
+    s
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: std::env::var("CHUNK_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(400),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+        ..Config::default()
+    })]
+
+    #[test]
+    fn footnotes_in_pieces_render_as_one_parse(
+        parts in proptest::collection::vec(
+            (0..NOTE_BLOCKS.len(), 0..8usize, 0..8usize, prop::bool::weighted(0.85)),
+            1..40,
+        ),
+        rich in any::<bool>(),
+        with_glossary in any::<bool>(),
+    ) {
+        let src = notes_doc(&parts);
+        let cfg = &configs()[usize::from(rich)];
+        let g = glossary();
+        let (whole, pieces) = both(&src, cfg, with_glossary.then_some(&g));
+        prop_assert_eq!(whole, pieces, "{:?}", src);
+    }
+}
+
+#[test]
+fn a_long_body_with_footnotes_is_cut_in_pieces_and_renders_the_same() {
+    // Each label defined once, at the top level; references before and
+    // after their definitions, repeated, in capitals, inside notes.
+    let mut src = String::new();
+    for i in 0..300 {
+        let _ = write!(src, "## Part {i}\n\nA claim[^n{i}] about fascia.\n\n");
+        if i % 7 == 0 {
+            let _ = write!(src, "Again[^N{i}] and an earlier one[^n{}].\n\n", i / 2);
+        }
+        if i % 5 == 4 {
+            for k in i - 4..=i {
+                let _ = write!(src, "[^n{k}]: Note {k}");
+                if k % 3 == 0 {
+                    let _ = write!(src, " cites[^n{}]", k + 10);
+                }
+                src.push_str(".\n\n");
+                if k % 4 == 0 {
+                    src.push_str("    A second paragraph.\n\n");
+                }
+            }
+        }
+    }
+    src.push_str("[^unused]: Never referred to.\n\nUndefined[^nope].\n");
+    let g = glossary();
+    for cfg in configs() {
+        let opts = RenderOptions {
+            markdown: &cfg,
+            glossary: Some(&g),
+            folder_depth: 1,
+        };
+        let pieces = fascia::markdown::render_only_in_pieces(&src, &opts, 1)
+            .unwrap()
+            .expect("cut in pieces, not parsed whole");
+        let whole = render(&src, &opts).unwrap();
+        assert!(whole.html.contains("fnref-n0-2") && whole.html.contains("id=\"fn-n299\""));
+        assert!(!whole.html.contains("unused") && whole.html.contains("[^nope]"));
+        assert_eq!(normal(Ok(whole)), normal(Ok(pieces)));
+    }
+}
+
+#[test]
+fn footnote_definitions_the_plan_cannot_follow_make_a_body_parse_whole() {
+    let cfg = MarkdownConfig::default();
+    let opts = RenderOptions {
+        markdown: &cfg,
+        glossary: None,
+        folder_depth: 1,
+    };
+    for src in [
+        // Defined twice: which one comrak keeps is left to one parse.
+        "A[^a].\n\n[^a]: One.\n\n[^A]: Two.\n",
+        // In a container.
+        "A[^a].\n\n> [^a]: Quoted.\n",
+        // A label that inline parsing could change.
+        "A[^a.b].\n\n[^a.b]: Dotted.\n",
+        // Inside an HTML block that runs to a blank line: not a definition.
+        "A[^a].\n\n<div>\n[^a]: In HTML.\n</div>\n",
+    ] {
+        let pieces = fascia::markdown::render_only_in_pieces(src, &opts, 1).unwrap();
+        assert!(pieces.is_none(), "{src:?}");
+        let (whole, pieces) = both(src, &cfg, None);
+        assert_eq!(whole, pieces, "{src:?}");
+    }
+}
+
+#[test]
+fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
+    // The property test above must exercise the pieces, not only the
+    // fallback to one parse: of bodies drawn as it draws them (fixed seed),
+    // many must be cut (those with a definition nested in another are not).
+    let mut seed = 11u64;
+    let mut next = move |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        usize::try_from(seed >> 33).unwrap() % n
+    };
+    let cfg = MarkdownConfig::default();
+    let opts = RenderOptions {
+        markdown: &cfg,
+        glossary: None,
+        folder_depth: 1,
+    };
+    let (mut cut, mut with_notes, total) = (0, 0, 300);
+    for _ in 0..total {
+        let parts: Vec<_> = (0..=next(39))
+            .map(|_| (next(NOTE_BLOCKS.len()), next(8), next(8), next(100) < 85))
+            .collect();
+        let src = notes_doc(&parts);
+        if let Some(body) = fascia::markdown::render_only_in_pieces(&src, &opts, 1).unwrap() {
+            cut += 1;
+            with_notes += usize::from(body.html.contains("footnote-backref"));
+        }
+    }
+    eprintln!("{cut} of {total} cut in pieces, {with_notes} of them with a footnote list");
+    assert!(
+        cut * 3 > total && with_notes * 4 > total,
+        "{cut} cut, {with_notes} with notes"
+    );
 }

@@ -20,11 +20,14 @@
 //!   its paragraph, after a blank line, outside any container) is copied
 //!   into a preamble parsed before every piece, which writes nothing (the
 //!   first definition of a label still wins, as the preamble keeps their
-//!   order). Line numbers of every piece are shifted back to the body's.
+//!   order). Line numbers of every piece are shifted back to the body's;
+//! - footnote definitions at the top level stay in their piece: each piece
+//!   is given stand-ins for the ones it refers to, and [`super::footnotes`]
+//!   numbers the references across pieces and writes one list at the end.
 //!
 //! Whatever the reading cannot be sure of makes the body parse whole: a
-//! footnote definition (comrak numbers footnotes and writes their list per
-//! document), a definition elsewhere (in a container, in code, inside a
+//! footnote definition in a container or with a label that is not plain, a
+//! link definition elsewhere (in a container, in code, inside a
 //! paragraph, a label over lines), a preamble that writes something or is
 //! larger than [`PIECE`], a lone `\r` (a line ending comrak counts), and the
 //! `[[_TOC_]]` marker (it needs every heading). After each piece is parsed,
@@ -62,6 +65,9 @@ pub struct Plan {
     pub preamble_lines: usize,
     /// Byte ranges of the body and the 0-based line each starts on.
     pub pieces: Vec<(Range<usize>, usize)>,
+    /// The footnote definitions at the top level of the body, in order:
+    /// each label as written and the piece it is in ([`super::footnotes`]).
+    pub footnotes: Vec<(String, usize)>,
 }
 
 /// Where to cut `text` into pieces of at least `piece` bytes, or `None` when
@@ -81,7 +87,9 @@ pub fn plan(text: &str, piece: usize, options: &Options<'_>) -> Option<Plan> {
         if scan.inside() {
             // A definition seen inside code: perhaps the code ended before.
             let inner = strip_containers(line);
-            if inner.starts_with('[') && !matches!(definition_start(inner), Def::No) {
+            if inner.starts_with('[')
+                && !matches!(definition_start(inner), Def::No | Def::Footnote(_))
+            {
                 return None;
             }
             scan.close_on(line);
@@ -96,7 +104,10 @@ pub fn plan(text: &str, piece: usize, options: &Options<'_>) -> Option<Plan> {
                 let first_line_def = indent <= 3 && &line[indent..] == inner;
                 match definition_start(inner) {
                     Def::No => {}
-                    Def::Maybe => return None,
+                    Def::Footnote(label) if first_line_def => {
+                        plan.footnotes.push((label.to_string(), plan.pieces.len()));
+                    }
+                    Def::Maybe | Def::Footnote(_) => return None,
                     Def::Yes if !(first_line_def && prev_blank) => return None,
                     Def::Yes => {
                         // The paragraph the definition starts, up to a blank line.
@@ -118,7 +129,10 @@ pub fn plan(text: &str, piece: usize, options: &Options<'_>) -> Option<Plan> {
         i += 1;
     }
     plan.pieces.push((piece_start.0..text.len(), piece_start.1));
-    if plan.preamble.len() > PIECE || !writes_nothing(&plan.preamble, options) {
+    if plan.preamble.len() > PIECE
+        || !writes_nothing(&plan.preamble, options)
+        || !super::footnotes::plain_references(text, &plan.footnotes)
+    {
         return None;
     }
     Some(plan)
@@ -186,21 +200,24 @@ fn strip_containers(line: &str) -> &str {
     }
 }
 
-enum Def {
+enum Def<'s> {
     No,
     Yes,
+    /// A footnote definition with a plain label ([`super::footnotes`]).
+    Footnote(&'s str),
     /// A label that goes on past the line: perhaps a definition.
     Maybe,
 }
 
-/// Whether a line starting with `[` starts a link reference definition (or
-/// a footnote definition, which is [`Def::Maybe`]: the body parses whole).
-fn definition_start(s: &str) -> Def {
-    if s.starts_with("[^") {
-        return if s.contains("]:") {
-            Def::Maybe
-        } else {
-            Def::No
+/// Whether a line starting with `[` starts a link reference definition or
+/// a footnote definition (one whose label is not plain is [`Def::Maybe`]:
+/// the body parses whole).
+fn definition_start(s: &str) -> Def<'_> {
+    if let Some(rest) = s.strip_prefix("[^") {
+        return match rest.find("]:") {
+            Some(end) if super::footnotes::plain_label(&rest[..end]) => Def::Footnote(&rest[..end]),
+            Some(_) => Def::Maybe,
+            None => Def::No,
         };
     }
     if s.contains("]:") {
@@ -217,8 +234,11 @@ fn writes_nothing(preamble: &str, options: &Options<'_>) -> bool {
     if preamble.is_empty() {
         return true;
     }
+    // Footnote definitions pulled in with a link's would vanish unseen.
+    let mut options = options.clone();
+    options.parse.leave_footnote_definitions = true;
     let arena = Arena::new();
-    parse_document(&arena, preamble, options)
+    parse_document(&arena, preamble, &options)
         .first_child()
         .is_none()
 }
@@ -309,7 +329,7 @@ fn contains_ignore_case(hay: &str, needle: &str) -> bool {
 /// Whether the last block of a parsed piece is closed, so that the next
 /// piece could not have continued it: a fence that closed, an HTML block
 /// that reached its end, and none of the blocks that take in what follows
-/// a blank line (a description list, a footnote).
+/// a blank line (a description list).
 pub fn ends_cleanly<'a>(root: &'a AstNode<'a>) -> bool {
     let Some(last) = root.last_child() else {
         return true;
@@ -321,7 +341,10 @@ pub fn ends_cleanly<'a>(root: &'a AstNode<'a>) -> bool {
         | NodeValue::Table(_)
         | NodeValue::BlockQuote
         | NodeValue::List(_)
-        | NodeValue::Alert(_) => true,
+        | NodeValue::Alert(_)
+        // A line at column 0 after a blank line ends a footnote definition
+        // and all it holds.
+        | NodeValue::FootnoteDefinition(_) => true,
         NodeValue::CodeBlock(cb) => !cb.fenced || cb.closed,
         NodeValue::HtmlBlock(h) => match h.block_type {
             1 => ["</script>", "</pre>", "</style>", "</textarea>"]
@@ -383,7 +406,8 @@ mod tests {
         assert_eq!(p.preamble, "[a]: /u\n\n");
         assert_eq!(p.preamble_lines, 2);
         for whole in [
-            "x\n\n[^1]: note\n",
+            "x\n\n> [^1]: note\n",
+            "x\n\n[^a b]: note\n",
             "x\n[a]: /u\n",
             "> [a]: /u\n",
             "[a\nb]: /u\n",

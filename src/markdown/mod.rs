@@ -16,6 +16,7 @@ mod callout_icons;
 mod callouts;
 pub mod chunk;
 mod embeds;
+mod footnotes;
 pub mod glossary_linker;
 pub mod headings;
 pub mod highlight;
@@ -23,6 +24,7 @@ mod images;
 pub mod math;
 pub mod nesting;
 pub mod obsidian;
+mod pass;
 mod plain;
 mod raw_html;
 pub mod shortcodes;
@@ -31,17 +33,17 @@ mod walker;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use comrak::Options;
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{AstNode, NodeLink, NodeValue, Sourcepos};
-use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_document};
 use serde::Serialize;
 
 use crate::config::{AnchorLinks, MarkdownConfig};
 pub use embeds::{EMBED_MARKER, file_extension};
 pub use glossary_linker::GlossaryMatcher;
 pub use headings::{Heading, slugify};
+use pass::Pass;
 pub use shortcodes::{ShortcodeCall, ShortcodeError};
-use walker::Walker;
 
 /// The prefix of a link placeholder in body HTML.
 pub const LINK_PLACEHOLDER: &str = "fascia:L";
@@ -187,6 +189,28 @@ pub fn render_in_pieces(
     threshold: usize,
     piece: usize,
 ) -> Result<Body, ShortcodeError> {
+    render_with(src, opts, threshold, piece, true).map(Option::unwrap_or_default)
+}
+
+/// [`render_in_pieces`] of any body, cut in pieces of about `piece` bytes,
+/// or `None` where it must be parsed whole (for tests that check the cut
+/// was made).
+#[doc(hidden)]
+pub fn render_only_in_pieces(
+    src: &str,
+    opts: &RenderOptions<'_>,
+    piece: usize,
+) -> Result<Option<Body>, ShortcodeError> {
+    render_with(src, opts, 0, piece, false)
+}
+
+fn render_with(
+    src: &str,
+    opts: &RenderOptions<'_>,
+    threshold: usize,
+    piece: usize,
+    whole: bool,
+) -> Result<Option<Body>, ShortcodeError> {
     if let Some((line, column, depth)) = nesting::too_deep(src) {
         return Err(ShortcodeError {
             code: "markdown-too-deep",
@@ -211,160 +235,25 @@ pub fn render_in_pieces(
     let plan = (text.len() > threshold)
         .then(|| chunk::plan(text, piece, &options))
         .flatten();
-    let mut body = plan
-        .and_then(|plan| {
-            let mut pass = Pass::new(opts, &options, text.len());
-            let last = plan.pieces.len() - 1;
-            for (i, (range, first_line)) in plan.pieces.iter().enumerate() {
-                let shift = first_line.cast_signed() - plan.preamble_lines.cast_signed();
-                let piece = if plan.preamble.is_empty() {
-                    std::borrow::Cow::Borrowed(&text[range.clone()])
-                } else {
-                    std::borrow::Cow::Owned(format!("{}{}", plan.preamble, &text[range.clone()]))
-                };
-                if !pass.piece(&piece, shift, i < last) {
-                    return None; // a cut in the wrong place: parse whole
-                }
-            }
-            Some(pass.finish())
-        })
-        .unwrap_or_else(|| {
-            let mut pass = Pass::new(opts, &options, text.len());
-            pass.piece(text, 0, false);
-            pass.finish()
+    let body = plan
+        .and_then(|plan| pass::in_pieces(text, &plan, opts, &options))
+        .or_else(|| {
+            whole.then(|| {
+                let mut pass = Pass::new(opts, &options, text.len(), None);
+                pass.piece(text, (0, 0), 0, false);
+                pass.finish()
+            })
         });
-    images::mark_calls(&extracted.calls, &mut body.images);
-    body.shortcodes = extracted.calls;
-    body.shortcodes_as_text = extracted
-        .as_text
-        .into_iter()
-        .map(|e| (e.line, e.column, e.message))
-        .collect();
-    Ok(body)
-}
-
-/// One render of a body, fed one piece at a time ([`chunk`]): the walk, the
-/// plain text and the HTML run on from piece to piece.
-struct Pass<'o> {
-    opts: &'o RenderOptions<'o>,
-    options: &'o Options<'static>,
-    walk: Walker,
-    plain: plain::PlainStream,
-    glossary_done: std::collections::HashSet<usize>,
-    html: String,
-    external_attrs: Option<String>,
-}
-
-impl<'o> Pass<'o> {
-    fn new(opts: &'o RenderOptions<'o>, options: &'o Options<'static>, len: usize) -> Self {
-        Pass {
-            opts,
-            options,
-            walk: Walker {
-                body: Body::default(),
-                ids: headings::IdSet::default(),
-                block: None,
-                folder_depth: opts.folder_depth,
-            },
-            plain: plain::PlainStream::default(),
-            glossary_done: opts
-                .glossary
-                .map(GlossaryMatcher::done_on_page)
-                .unwrap_or_default(),
-            html: String::with_capacity(len + len / 4),
-            external_attrs: external_link_attrs(opts.markdown),
-        }
-    }
-
-    /// Parse, walk and write `text`, its lines `shift` from the body's. With
-    /// `check`, a piece whose last block could run on ([`chunk::ends_cleanly`])
-    /// is refused: false, and nothing is kept.
-    fn piece(&mut self, text: &str, shift: isize, check: bool) -> bool {
-        let (opts, walk) = (self.opts, &mut self.walk);
-        let arena = Arena::new();
-        let root = parse_document(&arena, text, self.options);
-        if check && !chunk::ends_cleanly(root) {
-            return false;
-        }
-        if shift != 0 {
-            chunk::shift_lines(root, shift);
-        }
-        // Node addresses of the last piece's tree may come again.
-        walk.block = None;
-        if opts.markdown.obsidian {
-            obsidian::link_texts(root);
-        }
-        let first_heading = walk.body.headings.len();
-        walk.headings(root);
-        if opts.markdown.math.unwrap_or(opts.markdown.obsidian) {
-            maths(root, &mut walk.body.math_errors);
-        }
-        let highlighted = opts.markdown.highlight() && code_languages(root, &mut walk.body);
-        if let Some(glossary) = opts.glossary {
-            glossary.link_first_mentions(
-                &arena,
-                root,
-                &mut self.glossary_done,
-                &mut walk.body.links,
-            );
-        }
-        if opts.markdown.obsidian {
-            callouts::callouts(&arena, root);
-            obsidian::block_ids(&arena, root, &mut walk.body.block_ids);
-            embeds::embeds(&arena, root, &mut walk.body);
-            obsidian::tags(&arena, root, &mut walk.body);
-        }
-        embeds::diagrams(root);
-        toc_markers(root, &walk.body.headings);
-        walk.links(root);
-        self.plain.read(root);
-        images::mark(root, &mut walk.body.images);
-
-        let adapter = HeadingIds {
-            ids: walk.body.headings[first_heading..]
-                .iter()
-                .map(|h| h.id.clone())
-                .collect(),
-            next: AtomicUsize::new(0),
-            mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
-        };
-        let mut plugins = Plugins::default();
-        plugins.render.heading_adapter = Some(&adapter);
-        if highlighted {
-            plugins.render.codefence_syntax_highlighter = Some(&highlight::Highlighter);
-        }
-        let mut html = String::with_capacity(text.len() + text.len() / 4);
-        format_html_with_plugins(root, self.options, &mut html, &plugins)
-            .expect("writing to a String cannot fail");
-        if let Some(attrs) = &self.external_attrs {
-            html = html.replace("<a href=\"http", &format!("<a {attrs}href=\"http"));
-        }
-        if opts.markdown.lazy_async_image {
-            html = html.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
-        }
-        // comrak starts a block on a new line; a heading's adapter ends
-        // without one, and the next piece's first block cannot know.
-        if !html.is_empty() && !self.html.is_empty() && !self.html.ends_with('\n') {
-            self.html.push('\n');
-        }
-        self.html.push_str(&html);
-        true
-    }
-
-    fn finish(self) -> Body {
-        let mut body = self.walk.body;
-        body.word_count = self.plain.words;
-        body.text_start = self.plain.start;
-        body.anchor_links = self.opts.markdown.insert_anchor_links.unwrap_or_default();
-        let mut html = self.html;
-        if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
-            body.summary = Some(html[..i].to_string());
-        }
-        // A large site holds every body at once: no slack capacity.
-        html.shrink_to_fit();
-        body.html = html;
+    Ok(body.map(|mut body| {
+        images::mark_calls(&extracted.calls, &mut body.images);
+        body.shortcodes = extracted.calls;
+        body.shortcodes_as_text = extracted
+            .as_text
+            .into_iter()
+            .map(|e| (e.line, e.column, e.message))
+            .collect();
         body
-    }
+    }))
 }
 
 /// The attributes put on external links (`rel`, `target`, `class`), each

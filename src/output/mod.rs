@@ -3,6 +3,7 @@
 //! serves it from memory.
 
 pub mod archive;
+pub mod clean;
 pub mod guard;
 pub mod offline;
 pub mod write;

@@ -402,47 +402,77 @@ fn swap_by_renames(stage: &Path, out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// A folder a build left beside its output: `.NAME.fascia-KIND[-PID]`.
+#[derive(Debug, Clone)]
+pub struct Leftover {
+    /// `standby`, `stage`, `old`, or a kind fascia does not use.
+    pub kind: String,
+    /// The build that made it, for `stage` and `old`.
+    pub pid: Option<u32>,
+    pub path: PathBuf,
+    /// Its build is still running.
+    pub live: bool,
+}
+
+/// What builds left beside `out` (absolute): the standby tree, and the
+/// staging and set-aside folders of builds, live or dead.
+pub fn leftovers(out: &Path) -> Vec<Leftover> {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{}.fascia-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Leftover> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let rest = file_name.strip_prefix(&prefix)?;
+            let (kind, pid) = match rest.rsplit_once('-') {
+                Some((k, p)) if p.parse::<u32>().is_ok() => (k, p.parse().ok()),
+                _ => (rest, None),
+            };
+            Some(Leftover {
+                kind: kind.to_string(),
+                pid,
+                path: entry.path(),
+                live: pid.is_some_and(|p| p != std::process::id() && process_alive(p)),
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+/// Put back an output folder that a fallback swap killed between its two
+/// renames left aside (`.NAME.fascia-old-PID`), if `out` is missing.
+/// Returns the folder it came from.
+pub fn restore_set_aside(out: &Path, found: &[Leftover]) -> Result<Option<PathBuf>, Diagnostic> {
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Ok(None);
+    }
+    let Some(old) = found.iter().find(|l| l.kind == "old" && !l.live) else {
+        return Ok(None);
+    };
+    std::fs::rename(&old.path, out)
+        .map_err(|e| io_err("restore the previous output from", &old.path, &e))?;
+    Ok(Some(old.path.clone()))
+}
+
 /// Before a build: put back an output folder a killed fallback swap left
 /// aside, and remove the staging and old folders of builds that died.
 fn recover(out: &Path) -> Result<(), Diagnostic> {
-    let Some(parent) = out.parent() else {
-        return Ok(());
-    };
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{name}.fascia-");
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return Ok(());
-    };
-    let mut leftovers = Vec::new();
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let (kind, pid) = rest.rsplit_once('-').unwrap_or((rest, ""));
-        let pid: Option<u32> = pid.parse().ok();
-        if pid.is_some_and(|p| p != std::process::id() && process_alive(p)) {
-            continue; // another build, still running
-        }
-        leftovers.push((kind.to_string(), entry.path()));
-    }
-    // An output moved aside and never replaced: put it back first.
-    if std::fs::symlink_metadata(out).is_err()
-        && let Some((_, old)) = leftovers.iter().find(|(k, _)| k == "old")
-    {
-        std::fs::rename(old, out)
-            .map_err(|e| io_err("restore the previous output from", old, &e))?;
-    }
-    for (kind, path) in leftovers {
-        if kind == "standby" || std::fs::symlink_metadata(&path).is_err() {
+    let found: Vec<Leftover> = leftovers(out).into_iter().filter(|l| !l.live).collect();
+    restore_set_aside(out, &found)?;
+    for l in found {
+        if l.kind == "standby" || std::fs::symlink_metadata(&l.path).is_err() {
             continue;
         }
-        if kind == "stage" {
-            keep_as_standby(&path, out); // a half-updated tree: the next build finishes it
+        if l.kind == "stage" {
+            keep_as_standby(&l.path, out); // a half-updated tree: the next build finishes it
         } else {
-            remove_tree(&path);
+            remove_tree(&l.path);
         }
     }
     Ok(())
@@ -460,7 +490,7 @@ fn process_alive(_pid: u32) -> bool {
 
 /// Remove a folder of fascia's own (staging or previous output), its top
 /// entries in parallel. Errors are ignored: a leftover is removed next time.
-fn remove_tree(dir: &Path) {
+pub fn remove_tree(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

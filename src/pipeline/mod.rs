@@ -175,6 +175,31 @@ pub fn render_state(
     Ok((output, diagnostics))
 }
 
+/// For commands that touch the disk without building (`clean`): the output
+/// folder config.toml names (relative to `root`), and the site's folders
+/// beyond the standard ones under it that no output may overlap (every
+/// place its theme may be in, `themes_dir`).
+pub fn output_and_sources(root: &Path) -> Result<(PathBuf, Vec<PathBuf>), Diagnostics> {
+    let src = crate::diagnostics::read_utf8(&root.join("config.toml"), Path::new("config.toml"))
+        .map_err(|d| {
+            fail(
+                Diagnostics::default(),
+                vec![d.with_help(
+                    "run fascia in a site folder (one with config.toml), or pass --root DIR",
+                )],
+            )
+        })?;
+    let config = Config::parse(&src, Path::new("config.toml"))
+        .map_err(|e| fail(Diagnostics::default(), e))?
+        .config;
+    let mut sources: Vec<PathBuf> = config.themes_dir.iter().map(|d| root.join(d)).collect();
+    if let Some(theme) = &config.theme {
+        sources.extend(sources.clone().iter().map(|d| d.join(theme)));
+        sources.push(root.join("..").join("themes").join(theme));
+    }
+    Ok((root.join(&config.output_dir), sources))
+}
+
 /// Template and static folders: the site's first, then the theme's.
 fn theme_dirs(
     root: &Path,

@@ -2,7 +2,7 @@
 //! site (nothing is copied until a template asks for it). Every field is
 //! listed here and documented in `docs/templates.md`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{DynObject, Enumerator, Object, Value};
 use serde::Serialize;
@@ -87,6 +87,8 @@ pub const SECTION_FIELDS: &[&str] = &[
 pub struct PageObj {
     st: Arc<RenderState>,
     idx: usize,
+    /// `content`, made once however often a template asks for it.
+    content: OnceLock<Value>,
 }
 
 impl PageObj {
@@ -94,6 +96,7 @@ impl PageObj {
         Value::from_object(Self {
             st: Arc::clone(st),
             idx,
+            content: OnceLock::new(),
         })
     }
 }
@@ -103,6 +106,8 @@ impl PageObj {
 pub struct SectionObj {
     st: Arc<RenderState>,
     idx: usize,
+    /// `content`, made once however often a template asks for it.
+    content: OnceLock<Value>,
 }
 
 impl SectionObj {
@@ -110,6 +115,7 @@ impl SectionObj {
         Value::from_object(Self {
             st: Arc::clone(st),
             idx,
+            content: OnceLock::new(),
         })
     }
 }
@@ -167,7 +173,15 @@ pub fn qr_svg(url: &str) -> Option<String> {
     ))
 }
 
-/// Fields shared by pages and sections.
+/// `content`: the finished body as a safe string. Unless the state shares
+/// it ([`RenderState::content_value`]) it is a copy (minijinja holds
+/// strings as `Arc<str>`), so the objects keep it for all the template's
+/// uses of the field.
+fn content(st: &RenderState, slot: usize, cache: &OnceLock<Value>) -> Value {
+    cache.get_or_init(|| st.content_value(slot)).clone()
+}
+
+/// Fields shared by pages and sections (but `content`).
 fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Option<Value> {
     let site = &st.site;
     let slot = site.slot(id);
@@ -206,9 +220,6 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
                 })
                 .collect::<Vec<_>>(),
         ),
-        "content" => st.content(slot).map_or(Value::UNDEFINED, |c| {
-            Value::from_safe_string(c.into_owned())
-        }),
         "toc" => crate::render::ser(headings::toc(&doc.body.headings)),
         "word_count" => Value::from(doc.body.word_count),
         "reading_time" => Value::from(doc.body.word_count.div_ceil(200)),
@@ -272,6 +283,9 @@ impl Object for PageObj {
         let slot = site.slot(id);
         let fm = &page.doc.fm;
         let key = key.as_str()?;
+        if key == "content" {
+            return Some(content(st, slot, &self.content));
+        }
         if let Some(v) = common_field(st, id, &page.doc, key) {
             return Some(v);
         }
@@ -365,6 +379,9 @@ impl Object for SectionObj {
         let section = &site.sections[self.idx];
         let id = DocId::Section(self.idx);
         let key = key.as_str()?;
+        if key == "content" {
+            return Some(content(st, site.slot(id), &self.content));
+        }
         if let Some(v) = common_field(st, id, &section.doc, key) {
             return Some(v);
         }

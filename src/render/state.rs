@@ -29,6 +29,11 @@ pub struct RenderState {
     /// holding every finished body besides every linkable one would cost
     /// as much memory again as the bodies themselves.
     pub(super) prefinished: bool,
+    /// In a one-shot build of a site without embedded notes, each body
+    /// finished in place, moved into the template value `content` hands
+    /// out (its `body.html` left empty): a safe string shares its bytes, so
+    /// a 50 MB body is not copied again for the page that prints it.
+    pub(super) shared: Vec<Option<Value>>,
     pub today: jiff::civil::Date,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
     pub(super) related: Vec<Vec<DocId>>,
@@ -68,6 +73,13 @@ impl RenderState {
                 }
             }
         }
+        // Obsidian embeds read other notes' `body.html` while bodies are
+        // finished: those stay where they are.
+        let shared = if prefinished && !site.config.obsidian {
+            share_bodies(&mut site)
+        } else {
+            Vec::new()
+        };
         if std::env::var_os("FASCIA_TIMINGS").is_some() {
             eprintln!("timing: bodies linked{}", crate::timing::memory_note());
         }
@@ -93,6 +105,7 @@ impl RenderState {
             site,
             contents: OnceLock::new(),
             prefinished,
+            shared,
             today: jiff::Zoned::now().date(),
             taxonomies,
             related,
@@ -108,11 +121,27 @@ impl RenderState {
         if let Some(kept) = self.contents.get()?[slot].as_deref() {
             return Some(Cow::Borrowed(kept));
         }
+        if let Some(shared) = self.shared.get(slot).and_then(Option::as_ref) {
+            return Some(Cow::Borrowed(shared.as_str().unwrap_or_default()));
+        }
         let doc = self.doc_at(slot);
         Some(if self.prefinished {
             Cow::Borrowed(doc.body.html.as_str())
         } else {
             Cow::Owned(finish_html(&doc.body.html, slot, &self.site))
+        })
+    }
+
+    /// `content` as templates get it: the shared value of a body finished
+    /// in place, else a safe string made from [`RenderState::content`].
+    pub fn content_value(&self, slot: usize) -> Value {
+        if self.contents.get().is_some()
+            && let Some(shared) = self.shared.get(slot).and_then(Option::as_ref)
+        {
+            return shared.clone();
+        }
+        self.content(slot).map_or(Value::UNDEFINED, |c| {
+            Value::from_safe_string(c.into_owned())
         })
     }
 
@@ -418,4 +447,25 @@ fn split_csv_line(line: &str) -> Vec<String> {
     }
     out.push(cur);
     out
+}
+
+/// Move every finished body without shortcodes out of its document into a
+/// safe string value, by slot (see [`RenderState::shared`]).
+fn share_bodies(site: &mut Site) -> Vec<Option<Value>> {
+    let ids: Vec<DocId> = site.doc_ids().collect();
+    let mut shared = vec![None; ids.len()];
+    for id in ids {
+        let slot = site.slot(id);
+        // Unshared: one-shot builds keep no parse cache.
+        let doc = match id {
+            DocId::Page(i) => Arc::make_mut(&mut site.pages[i].doc),
+            DocId::Section(i) => Arc::make_mut(&mut site.sections[i].doc),
+        };
+        if doc.body.shortcodes.is_empty()
+            && let Some(s) = shared.get_mut(slot)
+        {
+            *s = Some(Value::from_safe_string(std::mem::take(&mut doc.body.html)));
+        }
+    }
+    shared
 }

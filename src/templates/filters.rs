@@ -147,6 +147,15 @@ fn register_builtin_text(env: &mut Environment<'static>) {
 
 pub fn register(env: &mut Environment<'static>) {
     register_builtin_text(env);
+    // A value already safe (a page's body) is passed on as it is:
+    // minijinja's own `safe` copies it twice, and a body may be 50 MB.
+    env.add_filter("safe", |v: Value| {
+        if v.is_safe() {
+            v
+        } else {
+            Value::from_safe_string(v.to_string())
+        }
+    });
     env.add_filter("default", default);
     env.add_filter("d", default);
     env.add_filter("replace", keep_undefined(replace));

@@ -11,10 +11,17 @@ pub fn tera_formatter(out: &mut Output, state: &mut State, value: &Value) -> Res
     let html = matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe();
     let text = match value.kind() {
         ValueKind::Undefined | ValueKind::None => return Ok(()),
-        ValueKind::String => match value.as_str() {
-            Some(s) => s.to_string(),
-            None => value.to_string(),
-        },
+        // Written as it is, not copied first: a page's body may be 50 MB.
+        ValueKind::String if value.as_str().is_some() => {
+            let s = value.as_str().unwrap_or_default();
+            let written = if html {
+                out.write_str(&escape_html(s))
+            } else {
+                out.write_str(s)
+            };
+            return written.map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()));
+        }
+        ValueKind::String => value.to_string(),
         ValueKind::Bool | ValueKind::Number | ValueKind::Seq | ValueKind::Map => tera_text(value),
         _ => return minijinja::escape_formatter(out, state, value),
     };
