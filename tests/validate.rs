@@ -54,12 +54,15 @@ fn every_page_carries_the_disclaimer() {
         "{}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let config = std::fs::read_to_string(root.join("config.toml")).unwrap();
-    let disclaimer = config
-        .lines()
-        .find_map(|l| l.strip_prefix("disclaimer = \""))
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("config.toml")).unwrap()).unwrap();
+    // The English disclaimer ([extra]); French pages carry the French one.
+    let english = config["extra"]["disclaimer"].as_str().unwrap().to_string();
+    let french = config["languages"]["fr"]["translations"]["disclaimer"]
+        .as_str()
         .unwrap()
-        .trim_end_matches('"');
+        .to_string();
+    let fr_dir = out.join("fr");
     let mut pages = 0;
     for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
         if e.path().extension().is_none_or(|x| x != "html") {
@@ -69,8 +72,14 @@ fn every_page_carries_the_disclaimer() {
         if html.contains("http-equiv=\"refresh\"") {
             continue; // an alias that redirects at once
         }
+        let disclaimer = if e.path().starts_with(&fr_dir) {
+            &french
+        } else {
+            &english
+        };
+        let escaped = disclaimer.replace('\'', "&#x27;");
         assert!(
-            html.contains(disclaimer),
+            html.contains(disclaimer.as_str()) || html.contains(&escaped),
             "{} lacks the disclaimer",
             e.path().display()
         );
