@@ -23,6 +23,8 @@ const NOT_IN_SITEMAP = new Map([
   ["/404.html", "the not-found page, served by nginx for missing URLs (checked below)"],
   ["/search/", "search results are not content for search engines"],
   ["/print/", "the print edition repeats every page on one page (a duplicate)"],
+  ["/fr/search/", "the French search page, as /search/"],
+  ["/fr/print/", "the French print edition, as /print/"],
 ]);
 
 let tmp;
