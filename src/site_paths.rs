@@ -110,12 +110,13 @@ impl SitePaths {
             if has_template("print.html") {
                 paths.files.insert(key_of(&format!("{prefix}{PRINT_PATH}")));
             }
+            if has_template("404.html") {
+                let file = format!("{prefix}/404.html");
+                paths.files.insert(file.trim_start_matches('/').to_string());
+            }
         }
         paths.files.insert("sitemap.xml".into());
         paths.files.insert("robots.txt".into());
-        if has_template("404.html") {
-            paths.files.insert("404.html".into());
-        }
         if cfg.search.enabled {
             paths.generated_dirs.push("search/");
         }

@@ -292,6 +292,14 @@ fn nginx_missing_pages_redirects_and_gzip() {
         "the site's 404 page"
     );
     assert!(missing.header("content-security-policy").is_some());
+    assert!(missing.text().contains("<html lang=\"en\""), "English 404");
+    // Below a language's folder, that language's not-found page.
+    let french = nginx.get("/fr/pas/de/page/", "");
+    assert_eq!(french.status, 404);
+    assert!(french.text().contains("<html lang=\"fr\""), "French 404");
+    assert!(french.text().contains("/fr/search/"), "French search form");
+    assert!(french.header("content-security-policy").is_some());
+    assert_eq!(french.header("cache-control"), Some("no-cache"));
     let slashless = nginx.get("/techniques/iastm", "");
     assert_eq!(slashless.status, 301);
     assert!(

@@ -600,3 +600,25 @@ fn output_bytes(out: &fascia::output::Output) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+#[test]
+fn a_missing_page_below_a_language_folder_gets_that_language_404() {
+    let site = Site::fixture("multilingual");
+    site.write(
+        "templates/404.html",
+        "<p>{{ lang }}: {{ trans(key=\"read_more\", lang=lang) }}</p>",
+    );
+    let (s, _) = Server::start_site(site, harness::free_port());
+    let (status, fr) = s.get("/fr/nulle/part/");
+    assert_eq!(status, 404);
+    assert!(fr.contains("<p>fr: Lire la suite</p>"), "{fr}");
+    let (status, ar) = s.get("/ar/x/");
+    assert_eq!(status, 404);
+    assert!(ar.contains("<p>ar: اقرأ المزيد</p>"), "{ar}");
+    // Anywhere else (a section's folder, the root): the default language's.
+    for path in ["/nowhere/", "/notes/none/", "/fra/x/"] {
+        let (status, en) = s.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(en.contains("<p>en: "), "{path}: {en}");
+    }
+}

@@ -308,6 +308,18 @@ fn the_switcher_keeps_the_reader_on_the_same_page() {
     // No French version: the French home page, said in French.
     let cupping = site.read("needles/cupping/index.html");
     assert!(cupping.contains("<a class=\"lang-untranslated\" href=\"https://example.org/fr/\" hreflang=\"fr\" lang=\"fr\" dir=\"ltr\">Français <span class=\"lang-note\">(page non traduite\u{a0}: page d’accueil)</span></a>"), "{cupping}");
+    // A taxonomy's page leads to the same taxonomy in the other language.
+    let tags = site.read("tags/index.html");
+    assert!(tags.contains("<a href=\"https://example.org/fr/tags/\" hreflang=\"fr\" lang=\"fr\" dir=\"ltr\" rel=\"alternate\">Français</a>"), "{tags}");
+    assert!(tags.contains("<a href=\"https://example.org/ar/tags/\" hreflang=\"ar\""));
+    // A term only one language uses: that language's home page, as for a page.
+    let term = site.read("fr/tags/aiguilles/index.html");
+    assert!(
+        term.contains(
+            "<a class=\"lang-untranslated\" href=\"https://example.org/\" hreflang=\"en\""
+        ),
+        "{term}"
+    );
 }
 
 #[test]

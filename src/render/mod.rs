@@ -30,7 +30,9 @@ use crate::templates::{TemplateSet, template_error};
 use context::{PageObj, SectionObj};
 
 mod embeds;
+mod special;
 mod state;
+pub use special::{SEARCH_PAGE, print_page};
 pub use state::RenderState;
 
 /// A template value from anything serialisable.
@@ -405,15 +407,7 @@ pub fn render_site_to(
             Err(d) => diags.push(d),
         }
     }
-    if set.has("404.html") {
-        match env
-            .get_template("404.html")
-            .and_then(|t| t.render(base_context(state)))
-        {
-            Ok(html) => output.insert_bytes("404.html".into(), html.into_bytes()),
-            Err(e) => diags.push(template_error(&e, set, &site.root)),
-        }
-    }
+    diags.extend(special::not_found_pages(state, &mut output, env, set));
     if set.has("print.html") {
         for lang in site.config.language_codes() {
             match (print_page(state, env, lang), to) {
@@ -429,62 +423,9 @@ pub fn render_site_to(
     diags.extend(aliases::add(site, &mut output, env, set));
     feeds::add(state, &mut output);
     for lang in state.site.config.language_codes() {
-        diags.extend(search_page(state, &mut output, env, set, lang));
+        diags.extend(special::search_page(state, &mut output, env, set, lang));
     }
     (output, diags)
-}
-
-/// The print edition (`print.html`) of `lang`: its output path and bytes.
-pub fn print_page(
-    state: &Arc<RenderState>,
-    env: &Environment<'_>,
-    lang: &str,
-) -> Result<(String, Vec<u8>), minijinja::Error> {
-    let path = format!("{}{}", state.site.config.lang_prefix(lang), print::PATH);
-    let ctx = context! {
-        articles => print::articles(state, lang),
-        config => state.config_for(lang),
-        lang => lang,
-        current_url => state.site.config.permalink(&path),
-        current_path => path.clone(),
-    };
-    let html = env.get_template("print.html")?.render(ctx)?;
-    Ok((out_path(&path), html.into_bytes()))
-}
-
-/// Where the search page goes.
-pub const SEARCH_PAGE: &str = "search/index.html";
-
-/// `lang`'s search page (`search/index.html`, `fr/search/index.html`), from
-/// `search.html` with `lang` set, when `lang` has a search index, the
-/// templates have one and no content page is there.
-fn search_page(
-    state: &Arc<RenderState>,
-    output: &mut Output,
-    env: &Environment<'_>,
-    set: &TemplateSet,
-    lang: &str,
-) -> Option<Diagnostic> {
-    let site = &state.site;
-    let path = format!("{}/search/", site.config.lang_prefix(lang));
-    let file = format!("{}index.html", path.trim_start_matches('/'));
-    if !site.config.search_of(lang) || !set.has("search.html") || output.files.contains_key(&file) {
-        return None;
-    }
-    let ctx = minijinja::context! {
-        config => state.config_for(lang),
-        lang => lang,
-        current_url => site.config.permalink(&path),
-        current_path => path,
-        taxonomies => default_taxonomies(state),
-    };
-    match env.get_template("search.html").and_then(|t| t.render(ctx)) {
-        Ok(html) => {
-            output.insert_bytes(file, html.into_bytes());
-            None
-        }
-        Err(e) => Some(template_error(&e, set, &site.root)),
-    }
 }
 
 /// Output files of one render job: (path, bytes).
@@ -498,26 +439,6 @@ enum Job {
     Section(usize),
     TaxonomyList(usize),
     Term(usize, usize),
-}
-
-/// The names of the default language's taxonomies.
-fn default_taxonomies(state: &RenderState) -> Vec<String> {
-    let lang = &state.site.config.default_language;
-    state
-        .taxonomies
-        .iter()
-        .filter(|t| &t.lang == lang)
-        .map(|t| t.name.clone())
-        .collect()
-}
-
-fn base_context(state: &Arc<RenderState>) -> Value {
-    context! {
-        config => state.config_value.clone(),
-        current_url => Value::UNDEFINED,
-        current_path => Value::UNDEFINED,
-        taxonomies => Value::from(default_taxonomies(state)),
-    }
 }
 
 fn render_job(
@@ -582,7 +503,7 @@ fn render_job(
         Job::TaxonomyList(t) => {
             let tax = &state.taxonomies[t];
             let ctx = context! {
-                taxonomy => context! { name => tax.name.clone() },
+                taxonomy => taxonomy::kind_value(state, tax),
                 terms => tax.terms.iter().map(|term| taxonomy::term_value(state, tax, term)).collect::<Vec<_>>(),
             };
             let Some(template) = taxonomy::template(set, &tax.name, "list") else {
@@ -598,7 +519,7 @@ fn render_job(
                 return Ok(Vec::new());
             };
             let ctx = context! {
-                taxonomy => context! { name => tax.name.clone() },
+                taxonomy => taxonomy::kind_value(state, tax),
                 term => taxonomy::term_value(state, tax, term),
             };
             let html = render(&template, with_base(ctx, &term.path, &tax.lang))?;

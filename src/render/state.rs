@@ -321,7 +321,9 @@ impl RenderState {
     pub fn taxonomy_value(self: &Arc<Self>, kind: &str, lang: Option<&str>) -> Option<Value> {
         let t = self.taxonomy(kind, lang)?;
         Some(context! {
-            kind => context! { name => t.name.clone() },
+            kind => taxonomy::kind_value(self, t),
+            lang => t.lang.clone(),
+            permalink => self.site.config.permalink(&t.path),
             items => t.terms.iter().map(|term| taxonomy::term_value(self, t, term)).collect::<Vec<_>>(),
         })
     }

@@ -121,6 +121,27 @@ pub fn term_value(st: &Arc<RenderState>, _tax: &Taxonomy, term: &Term) -> Value 
     }
 }
 
+/// `taxonomy` in a taxonomy's templates, and `kind` in what `get_taxonomy`
+/// returns: Zola's taxonomy settings (`name`, `paginate_by`, `feed`,
+/// `render`, `lang`) plus the list page's `permalink` and `path`.
+pub fn kind_value(st: &RenderState, tax: &Taxonomy) -> Value {
+    let config = &st.site.config;
+    let settings = config
+        .taxonomies_of(&tax.lang)
+        .iter()
+        .find(|t| t.name == tax.name);
+    context! {
+        name => tax.name.clone(),
+        slug => tax.slug.clone(),
+        lang => tax.lang.clone(),
+        paginate_by => settings.and_then(|t| t.paginate_by),
+        feed => settings.is_some_and(|t| t.feed),
+        render => settings.and_then(|t| t.render).unwrap_or(true),
+        path => tax.path.clone(),
+        permalink => config.permalink(&tax.path),
+    }
+}
+
 type RenderFn<'a> = dyn Fn(&str, Value) -> Result<String, Diagnostic> + 'a;
 /// The base context of a page at a URL path, in a language.
 type BaseFn<'a> = dyn Fn(Value, &str, &str) -> Value + 'a;

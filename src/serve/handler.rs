@@ -177,6 +177,20 @@ pub fn answer(state: &Arc<ServerState>, req: &Request) -> Answer {
     Answer::Send(site_file(state, req, path, key))
 }
 
+/// The not-found page for a missing `key`: the one of the language whose
+/// folder `key` is in (`fr/404.html` for `fr/...`), else the site's.
+fn not_found_page<'a, F>(
+    files: &'a std::collections::HashMap<Arc<str>, F>,
+    key: &str,
+) -> Option<(String, &'a F)> {
+    let own = key
+        .split_once('/')
+        .map(|(first, _)| format!("{first}/404.html"))
+        .filter(|k| files.contains_key(k.as_str()));
+    let key = own.unwrap_or_else(|| "404.html".to_string());
+    files.get(key.as_str()).map(|f| (key, f))
+}
+
 /// The file of the current snapshot at `key` (the request's `path`
 /// resolved), a redirect to its folder, or the site's 404 page.
 fn site_file(state: &ServerState, req: &Request, path: &str, key: String) -> Response<Body> {
@@ -191,10 +205,10 @@ fn site_file(state: &ServerState, req: &Request, path: &str, key: String) -> Res
         if !key.ends_with("index.html") && snapshot.files.contains_key(dir_index.as_str()) {
             return text(301, "moved").with_header(header("Location", &format!("{path}/")));
         }
-        let Some(page) = snapshot.files.get("404.html") else {
+        let Some((key, page)) = not_found_page(&snapshot.files, &key) else {
             return text(404, "not found");
         };
-        (404, "404.html".to_string(), page)
+        (404, key, page)
     };
     let ctype = content_type(&key);
     let html = ctype.starts_with("text/html");

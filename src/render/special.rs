@@ -1,0 +1,111 @@
+//! The pages a site gets besides its content: the not-found page of each
+//! language, the print edition and the search page.
+
+use std::sync::Arc;
+
+use minijinja::{Environment, context};
+
+use super::{RenderState, print};
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+use crate::site_paths::out_path;
+use crate::templates::{TemplateSet, template_error};
+
+/// The not-found page (`404.html`) of every language: the default
+/// language's at `404.html`, the others' below their prefix
+/// (`fr/404.html`), each rendered with its `lang` and `config` as that
+/// language sees it. (Zola renders one, in the default language; a reader
+/// who mistypes a French address is better answered in French.)
+pub(super) fn not_found_pages(
+    state: &Arc<RenderState>,
+    output: &mut Output,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+) -> Vec<Diagnostic> {
+    if !set.has("404.html") {
+        return Vec::new();
+    }
+    let site = &state.site;
+    let mut diags = Vec::new();
+    for lang in site.config.language_codes() {
+        let path = format!("{}/404.html", site.config.lang_prefix(lang));
+        let ctx = context! {
+            config => state.config_for(lang),
+            lang => lang,
+            current_url => site.config.permalink(&path),
+            current_path => path.clone(),
+            taxonomies => default_taxonomies(state),
+        };
+        match env.get_template("404.html").and_then(|t| t.render(ctx)) {
+            Ok(html) => {
+                output.insert_bytes(path.trim_start_matches('/').to_string(), html.into_bytes())
+            }
+            Err(e) => diags.push(template_error(&e, set, &site.root)),
+        }
+    }
+    diags
+}
+
+/// The print edition (`print.html`) of `lang`: its output path and bytes.
+pub fn print_page(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    lang: &str,
+) -> Result<(String, Vec<u8>), minijinja::Error> {
+    let path = format!("{}{}", state.site.config.lang_prefix(lang), print::PATH);
+    let ctx = context! {
+        articles => print::articles(state, lang),
+        config => state.config_for(lang),
+        lang => lang,
+        current_url => state.site.config.permalink(&path),
+        current_path => path.clone(),
+    };
+    let html = env.get_template("print.html")?.render(ctx)?;
+    Ok((out_path(&path), html.into_bytes()))
+}
+
+/// Where the search page goes.
+pub const SEARCH_PAGE: &str = "search/index.html";
+
+/// `lang`'s search page (`search/index.html`, `fr/search/index.html`), from
+/// `search.html` with `lang` set, when `lang` has a search index, the
+/// templates have one and no content page is there.
+pub(super) fn search_page(
+    state: &Arc<RenderState>,
+    output: &mut Output,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+    lang: &str,
+) -> Option<Diagnostic> {
+    let site = &state.site;
+    let path = format!("{}/search/", site.config.lang_prefix(lang));
+    let file = format!("{}index.html", path.trim_start_matches('/'));
+    if !site.config.search_of(lang) || !set.has("search.html") || output.files.contains_key(&file) {
+        return None;
+    }
+    let ctx = minijinja::context! {
+        config => state.config_for(lang),
+        lang => lang,
+        current_url => site.config.permalink(&path),
+        current_path => path,
+        taxonomies => default_taxonomies(state),
+    };
+    match env.get_template("search.html").and_then(|t| t.render(ctx)) {
+        Ok(html) => {
+            output.insert_bytes(file, html.into_bytes());
+            None
+        }
+        Err(e) => Some(template_error(&e, set, &site.root)),
+    }
+}
+
+/// The names of the default language's taxonomies.
+fn default_taxonomies(state: &RenderState) -> Vec<String> {
+    let lang = &state.site.config.default_language;
+    state
+        .taxonomies
+        .iter()
+        .filter(|t| &t.lang == lang)
+        .map(|t| t.name.clone())
+        .collect()
+}
