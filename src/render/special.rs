@@ -38,7 +38,7 @@ pub(super) fn not_found_pages(
         };
         match env.get_template("404.html").and_then(|t| t.render(ctx)) {
             Ok(html) => {
-                output.insert_bytes(path.trim_start_matches('/').to_string(), html.into_bytes())
+                output.insert_bytes(path.trim_start_matches('/').to_string(), html.into_bytes());
             }
             Err(e) => diags.push(template_error(&e, set, &site.root)),
         }
