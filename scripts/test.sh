@@ -47,10 +47,14 @@ echo "== lints"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== unit and integration tests"
 cargo test --locked
+# The tests above built the debug binary (integration tests run it); the
+# checks and browser tests below use it too, rather than compiling every
+# dependency a third time in release mode (minutes on a fresh machine). Debug
+# builds also check integer overflow.
+bin="${CARGO_TARGET_DIR:-target}/debug/fascia"
 echo "== the encyclopedia passes its own checks"
-cargo run --release --locked --quiet -- check --root site --strict
+"$bin" check --root site --strict
 echo "== browser tests: theme, search, live reload, offline edition, public site under CSP (headless Chromium)"
-cargo build --release --locked --quiet
 # puppeteer-core downloads no browser; the tests use /usr/bin/chromium.
 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
-FASCIA_BIN="${CARGO_TARGET_DIR:-target}/release/fascia" node --test tests/browser/*.test.js
+FASCIA_BIN="$bin" node --test tests/browser/*.test.js
