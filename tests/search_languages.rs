@@ -348,3 +348,58 @@ fn a_language_without_a_search_index_has_none_and_no_search_page() {
     assert!(m["languages"].get("ar").is_none());
     assert!(m["languages"].get("fr").is_some());
 }
+
+/// The multilingual fixture with `extra` appended to its config.toml.
+fn multilingual_with(extra: &str) -> harness::Site {
+    let site = harness::Site::fixture("multilingual");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write("config.toml", &format!("{config}\n{extra}"));
+    site
+}
+
+#[test]
+fn a_language_s_search_settings_apply_to_its_index_only() {
+    let site = multilingual_with(
+        "[search]\nenabled = true\n\n[languages.fr.search]\nfields = [\"title\", \"headings\"]\n",
+    );
+    site.build().success();
+    let en = LangIndex::read(&site, "search/index.js");
+    let fr = LangIndex::read(&site, "fr/search/index.js");
+    let fields = |i: &LangIndex| -> Vec<String> {
+        i.meta["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(fields(&fr), ["title", "headings"]);
+    assert!(
+        fields(&en).contains(&"body".to_string()),
+        "{:?}",
+        fields(&en)
+    );
+    // The French body is not indexed; the title still is.
+    assert!(page_in(
+        &fr.pages_with("fr", "aiguilles", "title"),
+        "/fr/needles/"
+    ));
+    assert!(page_in(
+        &en.pages_with("en", "needles", "body"),
+        "/needles/dry-needling/"
+    ));
+}
+
+fn page_in(pages: &[String], path: &str) -> bool {
+    pages.iter().any(|p| p == path)
+}
+
+#[test]
+fn a_wrong_language_search_setting_is_an_error_at_its_key() {
+    let site = multilingual_with("[languages.fr.search]\nshard_size = \"big\"\n");
+    site.build()
+        .failure()
+        .stderr_has("config.toml:30:1")
+        .stderr_has("`[languages.fr.search]`")
+        .stderr_has("takes the keys of `[search]`");
+}

@@ -13,7 +13,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Config, TaxonomyConfig};
+use super::{Config, SearchConfig, TaxonomyConfig};
 use crate::diagnostics::Diagnostic;
 
 /// `[languages.xx]`.
@@ -30,9 +30,12 @@ pub struct LanguageConfig {
     /// Zola's switch for this language's search index (on when absent and
     /// the site's search is on).
     pub build_search_index: Option<bool>,
-    /// Zola's per-language search settings: accepted; the site's `[search]`
-    /// applies to every language.
+    /// Zola's per-language search settings (`[languages.xx.search]`): any
+    /// key of `[search]`, over the site's values.
     pub search: Option<toml::Table>,
+    /// `search` merged over the site's `[search]` (set when loading).
+    #[serde(skip)]
+    pub search_settings: Option<SearchConfig>,
     pub taxonomies: Vec<TaxonomyConfig>,
     /// Interface strings for `trans(key=...)`.
     pub translations: IndexMap<String, String>,
@@ -209,6 +212,54 @@ impl Config {
             }
             self.languages.insert(code, lang);
         }
+        self.merge_language_search(src, file, errors);
+    }
+
+    /// Each `[languages.xx.search]` over the site's `[search]`; an unknown
+    /// key or a wrong type is an error at that key.
+    fn merge_language_search(&mut self, src: &str, file: &Path, errors: &mut Vec<Diagnostic>) {
+        let Ok(site) = toml::Table::try_from(&self.search) else {
+            return;
+        };
+        for (code, lang) in &mut self.languages {
+            let Some(own) = &lang.search else { continue };
+            let mut merged = site.clone();
+            merged.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+            match merged.try_into::<SearchConfig>() {
+                Ok(settings) => lang.search_settings = Some(settings),
+                Err(e) => {
+                    // Point at the key whose value is wrong when one alone is.
+                    let bad = own.iter().find(|(k, v)| {
+                        let mut one = site.clone();
+                        one.insert((*k).clone(), (*v).clone());
+                        one.try_into::<SearchConfig>().is_err()
+                    });
+                    let mut path = vec!["languages", code.as_str(), "search"];
+                    path.extend(bad.map(|(k, _)| k.as_str()));
+                    errors.push(crate::toml_pos::at_key(
+                        Diagnostic::error(
+                            "invalid-language-search",
+                            format!("`[languages.{code}.search]`: {}", e.message()),
+                        )
+                        .with_help("it takes the keys of `[search]` (see docs/search.md)"),
+                        file,
+                        src,
+                        src,
+                        0,
+                        &path,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The search settings of `lang`: its `[languages.xx.search]` over the
+    /// site's `[search]`.
+    pub fn search_for(&self, lang: &str) -> &SearchConfig {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.search_settings.as_ref())
+            .unwrap_or(&self.search)
     }
 
     /// True when the site has more than its default language.

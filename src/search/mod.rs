@@ -111,7 +111,11 @@ pub fn add(state: &RenderState, output: &mut Output, files: IndexFiles) -> Vec<D
     if !cfg.enabled {
         return Vec::new();
     }
-    if let Err(d) = check_config(cfg) {
+    let config = &state.site.config;
+    if let Some(d) = config
+        .language_codes()
+        .find_map(|l| check_config(config.search_for(l)).err())
+    {
         return vec![d];
     }
     for (path, bytes) in files {
@@ -128,12 +132,12 @@ pub fn add(state: &RenderState, output: &mut Output, files: IndexFiles) -> Vec<D
 /// `search/search.js` with the manifest of content hashes. None when search
 /// is off.
 pub fn index_files(state: &RenderState) -> IndexFiles {
-    let cfg = &state.site.config.search;
-    if !cfg.enabled || check_config(cfg).is_err() {
+    let config = &state.site.config;
+    let valid = |l: &str| check_config(config.search_for(l)).is_ok();
+    if !config.search.enabled || !config.language_codes().all(valid) {
         return Vec::new();
     }
     let timer = std::time::Instant::now();
-    let config = &state.site.config;
     let mut files = IndexFiles::new();
     let mut default = None;
     let mut others = Vec::new();
@@ -143,7 +147,7 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
         let (built, firsts) = index::build_streamed(
             ids.len(),
             &|i| doc_with_names(state, ids[i], &names),
-            cfg,
+            config.search_for(lang),
             &analyzer,
         );
         let manifest = index::manifest_of(lang, &built, &firsts, &analyzer);
@@ -328,7 +332,7 @@ fn doc_with_names(state: &RenderState, id: DocId, names: &GlossaryNames) -> Sear
 
 fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
     let site = &state.site;
-    let cfg = &site.config.search;
+    let cfg = site.config.search_for(site.lang_of(id));
     let doc = site.doc(id);
     let html = state
         .content(site.slot(id))
