@@ -362,3 +362,36 @@ fn a_one_language_site_has_no_switcher_and_no_alternates() {
     assert!(!en.contains("hreflang=\"x-default\""));
     assert!(!en.contains("og:locale:alternate"));
 }
+
+#[test]
+fn figure_captions_are_worded_in_the_page_language() {
+    let site = fixture();
+    let png = site.root().join("static/needle.png");
+    std::fs::create_dir_all(png.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(8, 6, image::Rgb([40, 90, 160]))
+        .save(&png)
+        .unwrap();
+    let figure = "\n\n{{ figure(src=\"/needle.png\", alt=\"A needle\", caption=\"A needle\", credit=\"The authors\", licence=\"CC0\") }}\n\n![A needle](/needle.png \"A needle\")\n";
+    for file in [
+        "content/needles/dry-needling.md",
+        "content/needles/dry-needling.fr.md",
+    ] {
+        let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+        site.write(file, &format!("{text}{figure}"));
+    }
+    site.build().success();
+    let en = site.read("needles/dry-needling/index.html");
+    assert!(
+        en.contains("<span class=\"figure-credit\">Credit: The authors.</span>"),
+        "{en}"
+    );
+    assert!(en.contains("<span class=\"figure-label\">Figure 2.</span>"));
+    assert!(!en.contains("Figure 3."));
+    let fr = site.read("fr/needles/dry-needling/index.html");
+    assert!(fr.contains("Crédit\u{a0}: The authors."), "{fr}");
+    assert!(fr.contains("Licence\u{a0}: CC0."));
+    assert!(
+        !fr.contains("Credit:") && !fr.contains("fascia:figure"),
+        "{fr}"
+    );
+}

@@ -13,6 +13,32 @@ const MARK: &str = " data-fascia-image=\"";
 
 /// Stands for a figure's number until the body is finished.
 pub const FIGURE_NUMBER: &str = "fascia:figure-number";
+/// Stand for the words of a caption until the page's language is known.
+const FIGURE_WORD: &str = "fascia:figure-word";
+const CREDIT_WORD: &str = "fascia:figure-credit";
+const LICENCE_WORD: &str = "fascia:figure-licence";
+
+/// The words of a caption in a page's language (`trans` keys `figure`,
+/// `figure_credit` and `figure_licence`).
+#[derive(Debug, Clone)]
+pub struct FigureWords {
+    /// "Figure", before the number.
+    pub figure: String,
+    /// "Credit:", before the credit.
+    pub credit: String,
+    /// "Licence:", before the licence.
+    pub licence: String,
+}
+
+impl Default for FigureWords {
+    fn default() -> Self {
+        Self {
+            figure: "Figure".into(),
+            credit: "Credit:".into(),
+            licence: "Licence:".into(),
+        }
+    }
+}
 
 /// An image ready to write: its size and the copies `srcset` offers.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -119,7 +145,7 @@ pub fn picture(p: &Placed) -> String {
 /// A numbered figure around `inner` (numbers are filled by [`number_figures`]).
 pub fn figure(inner: &str, text: &FigureText) -> String {
     let mut out = format!(
-        "<figure class=\"figure\" id=\"figure-{FIGURE_NUMBER}\">{inner}<figcaption><span class=\"figure-label\">Figure {FIGURE_NUMBER}.</span>"
+        "<figure class=\"figure\" id=\"figure-{FIGURE_NUMBER}\">{inner}<figcaption><span class=\"figure-label\">{FIGURE_WORD} {FIGURE_NUMBER}.</span>"
     );
     if !text.caption.is_empty() {
         let _ = write!(out, " {}", escape(&text.caption));
@@ -127,14 +153,14 @@ pub fn figure(inner: &str, text: &FigureText) -> String {
     if let Some(credit) = text.credit.as_deref().filter(|c| !c.is_empty()) {
         let _ = write!(
             out,
-            " <span class=\"figure-credit\">Credit: {}.</span>",
+            " <span class=\"figure-credit\">{CREDIT_WORD} {}.</span>",
             escape(credit.trim_end_matches('.'))
         );
     }
     if let Some(licence) = text.licence.as_deref().filter(|c| !c.is_empty()) {
         let _ = write!(
             out,
-            " <span class=\"figure-licence\">Licence: {}.</span>",
+            " <span class=\"figure-licence\">{LICENCE_WORD} {}.</span>",
             escape(licence.trim_end_matches('.'))
         );
     }
@@ -170,11 +196,18 @@ pub fn substitute(html: &str, placed: &[Option<Placed>]) -> String {
     out
 }
 
-/// Number the figures of a finished body in order: 1, 2, 3.
-pub fn number_figures(html: &str) -> Cow<'_, str> {
+/// Number the figures of a finished body in order (1, 2, 3) and write
+/// their captions' words in the page's language.
+pub fn number_figures<'a>(html: &'a str, words: &FigureWords) -> Cow<'a, str> {
     if !html.contains(FIGURE_NUMBER) {
         return Cow::Borrowed(html);
     }
+    let escaped = |w: &str| escape(w).into_owned();
+    let (figure, credit, licence) = (
+        escaped(&words.figure),
+        escaped(&words.credit),
+        escaped(&words.licence),
+    );
     let mut out = String::with_capacity(html.len());
     let mut n = 0;
     for (i, part) in html.split("<figure").enumerate() {
@@ -184,7 +217,17 @@ pub fn number_figures(html: &str) -> Cow<'_, str> {
                 n += 1;
             }
         }
-        out.push_str(&part.replace(FIGURE_NUMBER, &n.to_string()));
+        if !part.contains("fascia:figure-") {
+            out.push_str(part);
+            continue;
+        }
+        out.push_str(
+            &part
+                .replace(FIGURE_NUMBER, &n.to_string())
+                .replace(FIGURE_WORD, &figure)
+                .replace(CREDIT_WORD, &credit)
+                .replace(LICENCE_WORD, &licence),
+        );
     }
     Cow::Owned(out)
 }
@@ -289,7 +332,7 @@ mod tests {
             figure("<img>", &text),
             figure("<img>", &text)
         );
-        let out = number_figures(&html);
+        let out = number_figures(&html, &FigureWords::default());
         assert!(out.contains("<figure class=\"figure\" id=\"figure-1\"><img><figcaption><span class=\"figure-label\">Figure 1.</span> Strokes <span class=\"figure-credit\">Credit: A. Author.</span> <span class=\"figure-licence\">Licence: CC BY 4.0.</span>"), "{out}");
         assert!(out.contains("id=\"figure-2\""));
         let list = figure_list(&out);
@@ -299,6 +342,16 @@ mod tests {
             list[0].label,
             "Figure 1. Strokes Credit: A. Author. Licence: CC BY 4.0."
         );
-        assert!(!out.contains(FIGURE_NUMBER));
+        assert!(!out.contains("fascia:"));
+        let french = FigureWords {
+            figure: "Figure".into(),
+            credit: "Crédit\u{a0}:".into(),
+            licence: "Licence\u{a0}:".into(),
+        };
+        let fr = number_figures(&html, &french);
+        assert!(
+            fr.contains("<span class=\"figure-credit\">Crédit\u{a0}: A. Author.</span>"),
+            "{fr}"
+        );
     }
 }

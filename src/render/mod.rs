@@ -56,10 +56,32 @@ pub fn finish_html(html: &str, slot: usize, site: &Site) -> String {
         DocId::Section(slot - site.pages.len())
     };
     if site.doc(id).body.shortcodes.is_empty() {
-        crate::images::html::number_figures(&html).into_owned()
+        let words = figure_words(site, site.lang_of(id));
+        crate::images::html::number_figures(&html, &words).into_owned()
     } else {
         html
     }
+}
+
+/// The words of figure captions in `lang` (the `figure`, `figure_credit`
+/// and `figure_licence` strings of the site or its theme; English ones
+/// when neither has them).
+fn figure_words(site: &Site, lang: &str) -> crate::images::html::FigureWords {
+    let mut words = crate::images::html::FigureWords::default();
+    let config = &site.config;
+    for (key, word) in [
+        ("figure", &mut words.figure),
+        ("figure_credit", &mut words.credit),
+        ("figure_licence", &mut words.licence),
+    ] {
+        if let Some(t) = config
+            .trans(key, lang)
+            .or_else(|| config.trans(key, &config.default_language))
+        {
+            *word = t.to_string();
+        }
+    }
+    words
 }
 
 /// Replace link placeholders in `html` (in `href` and `src` values) with
@@ -269,7 +291,8 @@ fn render_shortcodes(
             html = html.replacen(&token, &output, 1);
         }
     }
-    let html = crate::images::html::number_figures(&html).into_owned();
+    let words = figure_words(&state.site, state.site.lang_of(id));
+    let html = crate::images::html::number_figures(&html, &words).into_owned();
     (html, diags)
 }
 
