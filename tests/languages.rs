@@ -309,3 +309,29 @@ fn a_shortcode_whose_arguments_do_not_parse_is_text_with_a_warning() {
     let html = site.read("needles/cupping/index.html");
     assert!(html.contains("<p>{{ note(text=‘it’s’) }}</p>"), "{html}");
 }
+
+#[test]
+fn plural_gives_the_cldr_category_of_a_count_in_the_page_language() {
+    let site = Site::fixture("multilingual");
+    site.write(
+        "templates/page.html",
+        "<p>{% for n in [0, 1, 2, 3, 11, 100] %}{{ plural(n=n, lang=lang) }} {% endfor %}</p>",
+    );
+    site.build().success();
+    let p = |file: &str| {
+        let html = site.read(file);
+        html[html.find("<p>").unwrap() + 3..html.find("</p>").unwrap()].to_string()
+    };
+    assert_eq!(
+        p("needles/dry-needling/index.html"),
+        "other one other other other other "
+    );
+    assert_eq!(
+        p("fr/needles/dry-needling/index.html"),
+        "one one other other other other "
+    );
+    assert_eq!(
+        p("ar/needles/dry-needling/index.html"),
+        "zero one two few many other "
+    );
+}

@@ -69,7 +69,7 @@ fn keys_of_call(args: &str) -> (Vec<String>, bool) {
         .next()
         .unwrap_or("");
     // Literals outside parentheses only: `"value_" ~ (v | replace("-", "_"))`
-    // names no key but the prefix.
+    // names no key but the prefix, and `key ~ "_other"` none.
     let bytes = key_expr.as_bytes();
     let mut keys = Vec::new();
     let mut depth = 0;
@@ -83,7 +83,9 @@ fn keys_of_call(args: &str) -> (Vec<String>, bool) {
                     .find('"')
                     .map_or(key_expr.len(), |e| i + 1 + e);
                 let after = key_expr.get(end + 1..).unwrap_or("");
-                if depth == 0 && !after.trim_start().starts_with('~') {
+                let before = key_expr[..i].trim_end();
+                let joined = after.trim_start().starts_with('~') || before.ends_with('~');
+                if depth == 0 && !joined {
                     keys.push(key_expr[i + 1..end].to_string());
                 }
                 i = end;

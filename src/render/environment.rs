@@ -120,6 +120,14 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         )
     });
     let st = Arc::clone(state);
+    env.add_function("plural", move |kwargs: Kwargs| -> Result<Value, Error> {
+        let n: f64 = kwargs.get("n")?;
+        let lang: Option<String> = kwargs.get("lang")?;
+        kwargs.assert_all_used()?;
+        let lang = lang.unwrap_or_else(|| st.site.config.default_language.clone());
+        Ok(Value::from(super::plural::category(n, &lang)))
+    });
+    let st = Arc::clone(state);
     env.add_function("get_bibliography", move || -> Value {
         st.bibliography_value()
     });

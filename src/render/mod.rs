@@ -30,6 +30,7 @@ use crate::templates::{TemplateSet, template_error};
 use context::{PageObj, SectionObj};
 
 mod embeds;
+mod plural;
 mod special;
 mod state;
 pub use special::{SEARCH_PAGE, print_page};
