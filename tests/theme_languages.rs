@@ -397,3 +397,32 @@ fn figure_captions_are_worded_in_the_page_language() {
         "{fr}"
     );
 }
+
+#[test]
+fn the_diagram_library_is_copied_only_for_a_site_with_a_diagram() {
+    let site = fixture();
+    site.build().success();
+    for file in [
+        "vendor/mermaid.min.js",
+        "vendor/LICENSE-mermaid.txt",
+        "mermaid-init.js",
+    ] {
+        assert!(!site.exists(file), "{file} without a diagram");
+    }
+    // Other static files of the theme are there.
+    assert!(site.exists("fibre.js"));
+    let page = "content/needles/cupping.md";
+    let text = std::fs::read_to_string(site.root().join(page)).unwrap();
+    site.write(
+        page,
+        &format!("{text}\n```mermaid\ngraph TD\n  A --> B\n```\n"),
+    );
+    site.build().success();
+    for file in [
+        "vendor/mermaid.min.js",
+        "vendor/LICENSE-mermaid.txt",
+        "mermaid-init.js",
+    ] {
+        assert!(site.exists(file), "{file} with a diagram");
+    }
+}

@@ -136,6 +136,17 @@ impl Live {
             if !doc.body.images.is_empty() || !old.body.images.is_empty() {
                 return Err(Fallback::Full); // images are placed by a full build (cached)
             }
+            // A theme's on-demand static file may now be needed, or not.
+            let on_demand = site
+                .static_dirs
+                .iter()
+                .filter_map(|d| d.parent())
+                .flat_map(crate::templates::theme::on_demand);
+            for (_, marker) in on_demand {
+                if doc.body.html.contains(&marker) != old.body.html.contains(&marker) {
+                    return Err(Fallback::Full);
+                }
+            }
             edits.push((id, doc));
         }
         if edits.is_empty() {

@@ -161,7 +161,7 @@ pub fn render_state(
     if failed {
         return Err(diagnostics);
     }
-    add_static(&state.site, &mut output);
+    add_static(state, &mut output);
     if state.site.config.compile_sass {
         let site = &state.site;
         let sass = crate::sass::dirs(&site.root, &site.template_dirs);
@@ -347,12 +347,34 @@ fn taxonomy_collisions(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-/// Static files (theme, then site, overriding) and content assets.
-fn add_static(site: &Site, output: &mut Output) {
+/// The on-demand files (path, marker) whose marker no page's finished body
+/// contains.
+fn unneeded_files(state: &RenderState, mut files: Vec<(String, String)>) -> Vec<String> {
+    let slots = state.site.pages.len() + state.site.sections.len();
+    for slot in 0..slots {
+        if files.is_empty() {
+            break;
+        }
+        if let Some(body) = state.content(slot) {
+            files.retain(|(_, marker)| !body.contains(marker.as_str()));
+        }
+    }
+    files.into_iter().map(|(path, _)| path).collect()
+}
+
+/// Static files (theme, then site, overriding) and content assets. A
+/// theme's `[on_demand]` files are left out when no page needs them.
+fn add_static(state: &RenderState, output: &mut Output) {
+    let site = &state.site;
     for dir in &site.static_dirs {
         if !dir.is_dir() {
             continue;
         }
+        let on_demand = dir
+            .parent()
+            .map(crate::templates::theme::on_demand)
+            .unwrap_or_default();
+        let unneeded = unneeded_files(state, on_demand);
         for entry in walkdir::WalkDir::new(dir)
             .sort_by_file_name()
             .into_iter()
@@ -369,6 +391,9 @@ fn add_static(site: &Site, output: &mut Output) {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
+            if unneeded.contains(&rel) {
+                continue;
+            }
             if !output.files.contains_key(&rel)
                 || matches!(
                     output.files.get(&rel),

@@ -25,6 +25,27 @@ pub fn merge_extra(extra: &mut toml::Table, theme_dir: &Path) -> Result<(), Diag
     Ok(())
 }
 
+/// The `[on_demand]` table of `theme_dir/theme.toml`: static files (paths
+/// below the theme's `static/`) to copy only when some page's body contains
+/// the text given, such as a 3.5 MB diagram library that only pages with a
+/// diagram load. Empty when the theme has none or the file does not parse
+/// (the `[extra]` merge reports that).
+pub fn on_demand(theme_dir: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(theme_dir.join("theme.toml")) else {
+        return Vec::new();
+    };
+    let Ok(theme) = toml::from_str::<toml::Table>(&text) else {
+        return Vec::new();
+    };
+    let Some(toml::Value::Table(files)) = theme.get("on_demand") else {
+        return Vec::new();
+    };
+    files
+        .iter()
+        .filter_map(|(path, marker)| Some((path.clone(), marker.as_str()?.to_string())))
+        .collect()
+}
+
 /// Merge the theme's interface strings, `theme_dir/translations/<code>.toml`
 /// (`key = "text"` lines), under each language's `translations` (the
 /// site's own `[translations]` and `[languages.xx.translations]` win).
