@@ -47,10 +47,14 @@ pub fn ser<T: serde::Serialize>(value: T) -> Value {
 pub fn finish_html(html: &str, slot: usize, site: &Site) -> String {
     let html = substitute_links(html, &site.graph.resolved[slot], site);
     let images = site.images.of(slot);
-    if images.is_empty() {
+    let html = if images.is_empty() {
+        html
+    } else {
+        crate::images::html::substitute(&html, images)
+    };
+    if !html.contains(crate::images::html::FIGURE_NUMBER) {
         return html;
     }
-    let html = crate::images::html::substitute(&html, images);
     let id = if slot < site.pages.len() {
         DocId::Page(slot)
     } else {
