@@ -7,7 +7,7 @@
 #   scripts/compat_themes.sh --diff OUT NAME PAGE
 #
 # DIR holds one checkout per theme (a theme repository is usually a site
-# itself: config.toml or zola.toml + content/; otherwise its example site is
+# itself: config.toml + content/; otherwise its example site is
 # used when one is found in example/, exampleSite/ or demo/). FASCIA is the
 # binary (default: target/release/fascia).
 #
@@ -65,11 +65,9 @@ for theme in "$dir"/*/; do
   [ -n "$only" ] && [ "$name" != "$only" ] && continue
   site=""
   for sub in "" example exampleSite demo; do
-    for cfg in config.toml zola.toml; do
-      if [ -z "$site" ] && [ -f "$theme/$sub/$cfg" ] && [ -d "$theme/$sub/content" ]; then
-        site="$theme/$sub"
-      fi
-    done
+    if [ -z "$site" ] && [ -f "$theme/$sub/config.toml" ] && [ -d "$theme/$sub/content" ]; then
+      site="$theme/$sub"
+    fi
   done
   [ -n "$site" ] || { echo "== $name: no config.toml with content/, skipped"; continue; }
   tried=$((tried + 1))
@@ -85,7 +83,7 @@ for theme in "$dir"/*/; do
   for level in error warning; do
     grep -E "(^|: )$level: " "$log" \
       | sed -E "s/^.*$level: //; s/\`[^\`]*\`/\`…\`/g; s/\"[^\"]*\"/\"…\"/g; s/[0-9]+/N/g" \
-      | sort | uniq -c | sort -rn | sed "s/^/   $level /"
+      | sort | uniq -c | sort -rn | head -8 | sed "s/^/   $level /"
   done
   if [ "$status" -eq 0 ] && [ "$errors" -eq 0 ]; then clean=$((clean + 1)); fi
   row="$name: built=$([ "$status" -eq 0 ] && echo yes || echo no) errors=$errors"
