@@ -12,6 +12,11 @@ import re
 import sys
 
 HIDDEN = ("script", "style", "template")
+# Elements a browser lays out as their own box or line: their edges separate
+# words even where the HTML has no whitespace there (`<td>a</td><td>b</td>`).
+BLOCKS = set("""address article aside blockquote br dd details div dl dt fieldset
+figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre
+section summary table tbody td tfoot th thead title tr ul option""".split())
 
 
 class Text(html.parser.HTMLParser):
@@ -23,10 +28,14 @@ class Text(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in HIDDEN:
             self.skip += 1
+        elif tag in BLOCKS:
+            self.out.append(" ")
 
     def handle_endtag(self, tag):
         if tag in HIDDEN and self.skip:
             self.skip -= 1
+        elif tag in BLOCKS:
+            self.out.append(" ")
 
     def handle_data(self, data):
         if not self.skip:

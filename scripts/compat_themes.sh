@@ -24,7 +24,8 @@
 # ([-zola's words-] {+fascia's words+}), e.g.
 #   scripts/compat_themes.sh --diff /tmp/cmp tabi blog/index.html
 #
-# Normalised before comparing (not user-visible): runs of whitespace, and
+# Normalised before comparing (not user-visible): runs of whitespace, the
+# edges of block elements and table cells (a word break either way), and
 # text inside <script>, <style> and <template>.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
