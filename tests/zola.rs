@@ -158,14 +158,37 @@ fn redirect_to_on_a_section_is_a_redirect_page() {
 
 #[test]
 fn insert_anchor_links_left_on_a_section_moves_its_pages_anchors() {
+    // Zola's built-in anchor-link.html, as the fixture has none.
     assert!(page("docs/overview/index.html").contains(
-        "<h2 id=\"getting-started\"><a class=\"anchor\" href=\"#getting-started\" aria-label=\"Link to this section\">#</a> Getting started</h2>"
+        "<h2 id=\"getting-started\"><a class=\"zola-anchor\" href=\"#getting-started\" aria-label=\"Anchor link for: getting-started\">🔗</a>Getting started</h2>"
     ));
     // Pages of other sections keep the config's place (right).
     assert!(
         page("blog/unicode/index.html")
-            .contains("<h2 id=\"привет-мир\">Привет, мир <a class=\"anchor\"")
+            .contains("<h2 id=\"привет-мир\">Привет, мир<a class=\"zola-anchor\"")
     );
+}
+
+#[test]
+fn anchor_link_html_of_the_site_writes_the_anchors_and_smart_punctuation_stays_off() {
+    let site = Site::fixture("zola");
+    site.write(
+        "templates/anchor-link.html",
+        "<a class=\"h{{ level }}\" href=\"#{{ id }}\" lang=\"{{ lang }}\">§</a>",
+    );
+    site.build().success();
+    let html = site.read("docs/overview/index.html");
+    assert!(
+        html.contains(
+            "<h2 id=\"getting-started\"><a class=\"h2\" href=\"#getting-started\" lang=\"en\">§</a>Getting started</h2>"
+        ),
+        "{html}"
+    );
+    // Without `smart_punctuation = true`, quotes stay straight, as in Zola.
+    let site = Site::fixture("zola");
+    site.write("content/quotes.md", "+++\ntitle = \"Q\"\n+++\nIt's \"here\" -- now...\n");
+    site.build().success();
+    assert!(site.read("quotes/index.html").contains("<p>It's &quot;here&quot; -- now...</p>"));
 }
 
 #[test]
