@@ -61,6 +61,11 @@ pub struct Config {
     pub compile_sass: bool,
     /// Build an Obsidian vault as it is (see docs/authoring.md).
     pub obsidian: bool,
+    /// Zola's switches as written (false when absent, as in Zola), for
+    /// templates that read `config.build_search_index` or
+    /// `config.generate_feeds`; what fascia builds is `[search]`/`[feed]`.
+    pub build_search_index: bool,
+    pub generate_feeds: bool,
     /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
     pub link_checker: LinkCheckerConfig,
     /// `[images]`: responsive sizes of Markdown images and link cards.
@@ -93,6 +98,8 @@ impl Default for Config {
             offline: false,
             compile_sass: false,
             obsidian: false,
+            build_search_index: false,
+            generate_feeds: false,
             link_checker: LinkCheckerConfig::default(),
             images: ImagesConfig::default(),
             languages: IndexMap::new(),

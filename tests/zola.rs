@@ -422,3 +422,35 @@ fn the_default_theme_builds_a_site_without_an_about_section() {
             .contains("/about/\">About section</a>")
     );
 }
+
+#[test]
+fn a_paginated_section_redirects_its_page_1_to_itself_as_zola_does() {
+    let site = Site::fixture("zola");
+    site.edit("content/blog/_index.md", "sort_by = \"date\"", "sort_by = \"date\"\npaginate_by = 1");
+    site.build().success();
+    let html = site.read("blog/page/1/index.html");
+    assert!(
+        html.contains("<meta http-equiv=\"refresh\" content=\"0; url=https://zola.example/blog/\">"),
+        "{html}"
+    );
+    // The text of Zola's redirect page.
+    assert!(html.contains("<title>Redirect</title>"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://zola.example/blog/\">Click here</a> to be redirected."),
+        "{html}"
+    );
+    // A section without paginate_by has none.
+    assert!(!site.exists("docs/page/1/index.html"));
+}
+
+#[test]
+fn templates_read_zolas_switches_as_written() {
+    let site = Site::fixture("zola");
+    site.write(
+        "templates/index.html",
+        "search={{ config.build_search_index }} feeds={{ config.generate_feeds }}",
+    );
+    site.build().success();
+    // The fixture sets build_search_index = true and no generate_feeds.
+    assert_eq!(site.read("index.html"), "search=true feeds=false");
+}
