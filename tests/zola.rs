@@ -186,9 +186,15 @@ fn anchor_link_html_of_the_site_writes_the_anchors_and_smart_punctuation_stays_o
     );
     // Without `smart_punctuation = true`, quotes stay straight, as in Zola.
     let site = Site::fixture("zola");
-    site.write("content/quotes.md", "+++\ntitle = \"Q\"\n+++\nIt's \"here\" -- now...\n");
+    site.write(
+        "content/quotes.md",
+        "+++\ntitle = \"Q\"\n+++\nIt's \"here\" -- now...\n",
+    );
     site.build().success();
-    assert!(site.read("quotes/index.html").contains("<p>It's &quot;here&quot; -- now...</p>"));
+    assert!(
+        site.read("quotes/index.html")
+            .contains("<p>It's &quot;here&quot; -- now...</p>")
+    );
 }
 
 #[test]
@@ -426,11 +432,17 @@ fn the_default_theme_builds_a_site_without_an_about_section() {
 #[test]
 fn a_paginated_section_redirects_its_page_1_to_itself_as_zola_does() {
     let site = Site::fixture("zola");
-    site.edit("content/blog/_index.md", "sort_by = \"date\"", "sort_by = \"date\"\npaginate_by = 1");
+    site.edit(
+        "content/blog/_index.md",
+        "sort_by = \"date\"",
+        "sort_by = \"date\"\npaginate_by = 1",
+    );
     site.build().success();
     let html = site.read("blog/page/1/index.html");
     assert!(
-        html.contains("<meta http-equiv=\"refresh\" content=\"0; url=https://zola.example/blog/\">"),
+        html.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://zola.example/blog/\">"
+        ),
         "{html}"
     );
     // The text of Zola's redirect page.

@@ -279,9 +279,19 @@ mod tests {
             "{left}"
         );
         assert!(left.contains("🔗</a>B</h3>"), "{left}");
-        let none = restyle_anchors(&left, &heads, style(AnchorLinks::Left), style(AnchorLinks::None));
+        let none = restyle_anchors(
+            &left,
+            &heads,
+            style(AnchorLinks::Left),
+            style(AnchorLinks::None),
+        );
         assert_eq!(none, "<h2 id=\"a\">A</h2><p>x</p><h3 id=\"b\">B</h3>");
-        let whole = restyle_anchors(&none, &heads, style(AnchorLinks::None), style(AnchorLinks::Heading));
+        let whole = restyle_anchors(
+            &none,
+            &heads,
+            style(AnchorLinks::None),
+            style(AnchorLinks::Heading),
+        );
         assert!(whole.contains(
             "<h3 id=\"b\"><a class=\"zola-anchor\" href=\"#b\" aria-label=\"Anchor link for: b\">B</a></h3>"
         ));
@@ -293,11 +303,23 @@ mod tests {
             format!("<a href=\"#{ANCHOR_ID}\">h1</a>"),
             format!(" <a class=\"anchor\" href=\"#{ANCHOR_ID}\">#</a>"),
         ];
-        let s = AnchorStyle { mode: AnchorLinks::Right, html: Some(&html) };
+        let s = AnchorStyle {
+            mode: AnchorLinks::Right,
+            html: Some(&html),
+        };
         assert_eq!(anchor_markup(s, 1, "x").1, "<a href=\"#x\">h1</a>");
-        assert_eq!(anchor_markup(s, 2, "y").1, " <a class=\"anchor\" href=\"#y\">#</a>");
-        let s = AnchorStyle { mode: AnchorLinks::Heading, ..s };
-        assert_eq!(anchor_markup(s, 2, "y"), ("<a class=\"anchor\" href=\"#y\">".into(), "</a>".into()));
+        assert_eq!(
+            anchor_markup(s, 2, "y").1,
+            " <a class=\"anchor\" href=\"#y\">#</a>"
+        );
+        let s = AnchorStyle {
+            mode: AnchorLinks::Heading,
+            ..s
+        };
+        assert_eq!(
+            anchor_markup(s, 2, "y"),
+            ("<a class=\"anchor\" href=\"#y\">".into(), "</a>".into())
+        );
     }
 
     #[test]

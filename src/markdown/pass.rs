@@ -213,7 +213,8 @@ impl<'o, 'f> Pass<'o, 'f> {
         body.word_count = self.plain.words;
         body.text_start = self.plain.start;
         body.anchor_links = self.opts.markdown.insert_anchor_links.unwrap_or_default();
-        body.anchor_html = self.opts.markdown.anchor_link_html.clone();
+        body.anchor_html
+            .clone_from(&self.opts.markdown.anchor_link_html);
         let mut html = self.html;
         if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
             body.summary = Some(html[..i].to_string());

@@ -583,8 +583,12 @@ fn render_job(
             // the section itself.
             if section.doc.fm.paginate_by.is_some_and(|n| n > 0) {
                 let url = site.config.permalink(&section.path);
-                let html = aliases::redirect_page(site, env, set, &url, site.title_of(DocId::Section(i)))?;
-                files.push((out_path(&format!("{}page/1/", section.path)), html.into_bytes()));
+                let html =
+                    aliases::redirect_page(site, env, set, &url, site.title_of(DocId::Section(i)))?;
+                files.push((
+                    out_path(&format!("{}page/1/", section.path)),
+                    html.into_bytes(),
+                ));
             }
             Ok(files)
         }

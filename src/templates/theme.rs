@@ -46,7 +46,10 @@ pub fn merge_markdown(
     let bad = |key: &str| {
         Diagnostic::error(
             "theme-toml",
-            format!("{}: [markdown] {key} has a value fascia does not know", file.display()),
+            format!(
+                "{}: [markdown] {key} has a value fascia does not know",
+                file.display()
+            ),
         )
         .in_file(&file)
     };
@@ -58,7 +61,10 @@ pub fn merge_markdown(
     if markdown.insert_anchor_links.is_none()
         && let Some(v) = md.get("insert_anchor_links")
     {
-        let mode = v.clone().try_into().map_err(|_| bad("insert_anchor_links"))?;
+        let mode = v
+            .clone()
+            .try_into()
+            .map_err(|_| bad("insert_anchor_links"))?;
         markdown.insert_anchor_links = Some(mode);
     }
     Ok(())
