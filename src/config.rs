@@ -61,6 +61,11 @@ pub struct Config {
     pub compile_sass: bool,
     /// Build an Obsidian vault as it is (see docs/authoring.md).
     pub obsidian: bool,
+    /// Zola's switches as written (false when absent, as in Zola), for
+    /// templates that read `config.build_search_index` or
+    /// `config.generate_feeds`; what fascia builds is `[search]`/`[feed]`.
+    pub build_search_index: bool,
+    pub generate_feeds: bool,
     /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
     pub link_checker: LinkCheckerConfig,
     /// `[images]`: responsive sizes of Markdown images and link cards.
@@ -93,6 +98,8 @@ impl Default for Config {
             offline: false,
             compile_sass: false,
             obsidian: false,
+            build_search_index: false,
+            generate_feeds: false,
             link_checker: LinkCheckerConfig::default(),
             images: ImagesConfig::default(),
             languages: IndexMap::new(),
@@ -107,8 +114,9 @@ impl Default for Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MarkdownConfig {
-    /// Curly quotes, en and em dashes, ellipses.
-    pub smart_punctuation: bool,
+    /// Curly quotes, en and em dashes, ellipses (off unless the site or its
+    /// theme's `theme.toml` `[markdown]` turns it on, as in Zola).
+    pub smart_punctuation: Option<bool>,
     /// Pass raw HTML through (authors are trusted).
     pub unsafe_html: bool,
     /// Open external links in a new tab (adds `rel="noopener"`).
@@ -130,9 +138,14 @@ pub struct MarkdownConfig {
     pub github_alerts: Option<bool>,
     /// Zola's footnote placement switch; fascia always puts footnotes at the bottom.
     pub bottom_footnotes: Option<bool>,
-    /// Where heading anchor links go: `right` (fascia's default), `left`,
-    /// `heading` (the whole heading is the link) or `none`.
+    /// Where heading anchor links go: `right`, `left`, `heading` (the whole
+    /// heading is the link) or `none` (the default, as in Zola).
     pub insert_anchor_links: Option<AnchorLinks>,
+    /// The anchor link's HTML for headings of levels 1 to 6, rendered from
+    /// the site's or theme's `anchor-link.html` with the id left as
+    /// [`ANCHOR_ID`]; `None`: Zola's built-in `🔗` link.
+    #[serde(skip)]
+    pub anchor_link_html: Option<std::sync::Arc<Vec<String>>>,
     /// Zola <= 0.21: `highlight_code = true` turns highlighting on.
     pub highlight_code: Option<bool>,
     /// Zola 0.20-0.21 spelling of `[markdown.highlighting] error_on_missing_language`.
@@ -151,7 +164,7 @@ pub struct MarkdownConfig {
 impl Default for MarkdownConfig {
     fn default() -> Self {
         Self {
-            smart_punctuation: true,
+            smart_punctuation: None,
             unsafe_html: true,
             external_links_target_blank: false,
             external_links_class: None,
@@ -163,6 +176,7 @@ impl Default for MarkdownConfig {
             github_alerts: None,
             bottom_footnotes: None,
             insert_anchor_links: None,
+            anchor_link_html: None,
             highlight_code: None,
             error_on_missing_highlight: None,
             highlighting: None,
@@ -307,12 +321,15 @@ impl Default for ImagesConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnchorLinks {
-    #[default]
     Right,
     Left,
     Heading,
+    #[default]
     None,
 }
+
+/// Stands for the heading's id in [`MarkdownConfig::anchor_link_html`].
+pub const ANCHOR_ID: &str = "\u{E000}";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]

@@ -158,13 +158,42 @@ fn redirect_to_on_a_section_is_a_redirect_page() {
 
 #[test]
 fn insert_anchor_links_left_on_a_section_moves_its_pages_anchors() {
+    // Zola's built-in anchor-link.html, as the fixture has none.
     assert!(page("docs/overview/index.html").contains(
-        "<h2 id=\"getting-started\"><a class=\"anchor\" href=\"#getting-started\" aria-label=\"Link to this section\">#</a> Getting started</h2>"
+        "<h2 id=\"getting-started\"><a class=\"zola-anchor\" href=\"#getting-started\" aria-label=\"Anchor link for: getting-started\">🔗</a>Getting started</h2>"
     ));
     // Pages of other sections keep the config's place (right).
     assert!(
         page("blog/unicode/index.html")
-            .contains("<h2 id=\"привет-мир\">Привет, мир <a class=\"anchor\"")
+            .contains("<h2 id=\"привет-мир\">Привет, мир<a class=\"zola-anchor\"")
+    );
+}
+
+#[test]
+fn anchor_link_html_of_the_site_writes_the_anchors_and_smart_punctuation_stays_off() {
+    let site = Site::fixture("zola");
+    site.write(
+        "templates/anchor-link.html",
+        "<a class=\"h{{ level }}\" href=\"#{{ id }}\" lang=\"{{ lang }}\">§</a>",
+    );
+    site.build().success();
+    let html = site.read("docs/overview/index.html");
+    assert!(
+        html.contains(
+            "<h2 id=\"getting-started\"><a class=\"h2\" href=\"#getting-started\" lang=\"en\">§</a>Getting started</h2>"
+        ),
+        "{html}"
+    );
+    // Without `smart_punctuation = true`, quotes stay straight, as in Zola.
+    let site = Site::fixture("zola");
+    site.write(
+        "content/quotes.md",
+        "+++\ntitle = \"Q\"\n+++\nIt's \"here\" -- now...\n",
+    );
+    site.build().success();
+    assert!(
+        site.read("quotes/index.html")
+            .contains("<p>It's &quot;here&quot; -- now...</p>")
     );
 }
 
@@ -398,4 +427,42 @@ fn the_default_theme_builds_a_site_without_an_about_section() {
         site.read("404.html")
             .contains("/about/\">About section</a>")
     );
+}
+
+#[test]
+fn a_paginated_section_redirects_its_page_1_to_itself_as_zola_does() {
+    let site = Site::fixture("zola");
+    site.edit(
+        "content/blog/_index.md",
+        "sort_by = \"date\"",
+        "sort_by = \"date\"\npaginate_by = 1",
+    );
+    site.build().success();
+    let html = site.read("blog/page/1/index.html");
+    assert!(
+        html.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://zola.example/blog/\">"
+        ),
+        "{html}"
+    );
+    // The text of Zola's redirect page.
+    assert!(html.contains("<title>Redirect</title>"), "{html}");
+    assert!(
+        html.contains("<a href=\"https://zola.example/blog/\">Click here</a> to be redirected."),
+        "{html}"
+    );
+    // A section without paginate_by has none.
+    assert!(!site.exists("docs/page/1/index.html"));
+}
+
+#[test]
+fn templates_read_zolas_switches_as_written() {
+    let site = Site::fixture("zola");
+    site.write(
+        "templates/index.html",
+        "search={{ config.build_search_index }} feeds={{ config.generate_feeds }}",
+    );
+    site.build().success();
+    // The fixture sets build_search_index = true and no generate_feeds.
+    assert_eq!(site.read("index.html"), "search=true feeds=false");
 }

@@ -531,6 +531,10 @@ fn section_anchor_links(sections: &mut [Section], pages: &mut [Page]) {
             return;
         }
         let d = Arc::make_mut(doc);
+        let html = d.body.anchor_html.clone();
+        let html = html.as_deref().map(Vec::as_slice);
+        let from = markdown::headings::AnchorStyle { mode: from, html };
+        let to = markdown::headings::AnchorStyle { mode: to, html };
         let heads = &d.body.headings;
         d.body.html = markdown::headings::restyle_anchors(&d.body.html, heads, from, to);
         if let Some(summary) = &d.body.summary {
@@ -538,7 +542,7 @@ fn section_anchor_links(sections: &mut [Section], pages: &mut [Page]) {
                 summary, heads, from, to,
             ));
         }
-        d.body.anchor_links = to;
+        d.body.anchor_links = to.mode;
     }
     for s in sections.iter_mut() {
         if let Some(to) = s.doc.fm.insert_anchor_links {

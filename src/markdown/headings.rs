@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use comrak::nodes::{AstNode, NodeValue};
 use serde::Serialize;
 
-use crate::config::AnchorLinks;
+use crate::config::{ANCHOR_ID, AnchorLinks};
 
 /// One heading of a body.
 #[derive(Debug, Clone, Serialize)]
@@ -130,28 +130,48 @@ pub fn take_explicit_id<'a>(heading: &'a AstNode<'a>) -> Option<String> {
     Some(id)
 }
 
+/// Zola's built-in `anchor-link.html`, used when neither the site nor its
+/// theme has one.
+const ZOLA_ANCHOR: &str =
+    "<a class=\"zola-anchor\" href=\"#\u{E000}\" aria-label=\"Anchor link for: \u{E000}\">🔗</a>";
+
+/// How heading anchors are written: where (`mode`) and with which HTML
+/// (`html[level - 1]`, the id left as [`ANCHOR_ID`]; `None`: Zola's built-in).
+#[derive(Debug, Clone, Copy)]
+pub struct AnchorStyle<'a> {
+    pub mode: AnchorLinks,
+    pub html: Option<&'a [String]>,
+}
+
 /// The HTML written after `<hN id="...">` and before `</hN>` for an anchor
-/// link in `mode`.
-pub fn anchor_markup(mode: AnchorLinks, id: &str) -> (String, String) {
-    match mode {
-        AnchorLinks::Right => (
-            String::new(),
-            format!(
-                " <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"
-            ),
-        ),
-        AnchorLinks::Left => (
-            format!(
-                "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a> "
-            ),
-            String::new(),
-        ),
-        AnchorLinks::Heading => (
-            format!("<a class=\"anchor-heading\" href=\"#{id}\">"),
-            "</a>".to_string(),
-        ),
+/// link, as Zola writes it: the anchor template's output at the start
+/// (`left`) or the end (`right`), or its opening `<a ...>` tag around the
+/// heading's text (`heading`).
+pub fn anchor_markup(style: AnchorStyle, level: u8, id: &str) -> (String, String) {
+    if style.mode == AnchorLinks::None {
+        return (String::new(), String::new());
+    }
+    let pattern = style
+        .html
+        .and_then(|h| h.get(usize::from(level.clamp(1, 6)) - 1))
+        .map_or(ZOLA_ANCHOR, String::as_str);
+    let link = pattern.replace(ANCHOR_ID, id);
+    match style.mode {
+        AnchorLinks::Right => (String::new(), link),
+        AnchorLinks::Left => (link, String::new()),
+        AnchorLinks::Heading => match opening_a(&link) {
+            Some(open) => (open.to_string(), "</a>".to_string()),
+            None => (String::new(), String::new()),
+        },
         AnchorLinks::None => (String::new(), String::new()),
     }
+}
+
+/// The first `<a ...>` tag of `html` (Zola's `heading` mode keeps only it).
+fn opening_a(html: &str) -> Option<&str> {
+    let start = html.find("<a")?;
+    let end = start + html[start..].find('>')?;
+    Some(&html[start..=end])
 }
 
 /// Rewrite the anchor links of `html` (written in mode `from` for
@@ -159,10 +179,10 @@ pub fn anchor_markup(mode: AnchorLinks, id: &str) -> (String, String) {
 pub fn restyle_anchors(
     html: &str,
     headings: &[Heading],
-    from: AnchorLinks,
-    to: AnchorLinks,
+    from: AnchorStyle,
+    to: AnchorStyle,
 ) -> String {
-    if from == to {
+    if from.mode == to.mode {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len());
@@ -170,8 +190,8 @@ pub fn restyle_anchors(
     for h in headings {
         let start_tag = format!("<h{} id=\"{}\">", h.level, h.id);
         let end_tag = format!("</h{}>", h.level);
-        let (old_open, old_close) = anchor_markup(from, &h.id);
-        let (new_open, new_close) = anchor_markup(to, &h.id);
+        let (old_open, old_close) = anchor_markup(from, h.level, &h.id);
+        let (new_open, new_close) = anchor_markup(to, h.level, &h.id);
         let Some(at) = rest.find(&start_tag) else {
             break;
         };
@@ -240,22 +260,66 @@ mod tests {
         assert_eq!(t[1].children[0].id, "b1");
     }
 
+    fn style(mode: AnchorLinks) -> AnchorStyle<'static> {
+        AnchorStyle { mode, html: None }
+    }
+
     #[test]
     fn anchors_move_left_or_go() {
         let heads = [h(2, "a"), h(3, "b")];
-        let (_, close_a) = anchor_markup(AnchorLinks::Right, "a");
-        let (_, close_b) = anchor_markup(AnchorLinks::Right, "b");
+        let (_, close_a) = anchor_markup(style(AnchorLinks::Right), 2, "a");
+        let (_, close_b) = anchor_markup(style(AnchorLinks::Right), 3, "b");
         let html = format!("<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\">B{close_b}</h3>");
-        let left = restyle_anchors(&html, &heads, AnchorLinks::Right, AnchorLinks::Left);
+        let right = style(AnchorLinks::Right);
+        let left = restyle_anchors(&html, &heads, right, style(AnchorLinks::Left));
         assert!(
-            left.starts_with("<h2 id=\"a\"><a class=\"anchor\" href=\"#a\""),
+            left.starts_with(
+                "<h2 id=\"a\"><a class=\"zola-anchor\" href=\"#a\" aria-label=\"Anchor link for: a\">🔗</a>A</h2>"
+            ),
             "{left}"
         );
-        assert!(left.contains("#</a> B</h3>"), "{left}");
-        let none = restyle_anchors(&left, &heads, AnchorLinks::Left, AnchorLinks::None);
+        assert!(left.contains("🔗</a>B</h3>"), "{left}");
+        let none = restyle_anchors(
+            &left,
+            &heads,
+            style(AnchorLinks::Left),
+            style(AnchorLinks::None),
+        );
         assert_eq!(none, "<h2 id=\"a\">A</h2><p>x</p><h3 id=\"b\">B</h3>");
-        let whole = restyle_anchors(&none, &heads, AnchorLinks::None, AnchorLinks::Heading);
-        assert!(whole.contains("<h3 id=\"b\"><a class=\"anchor-heading\" href=\"#b\">B</a></h3>"));
+        let whole = restyle_anchors(
+            &none,
+            &heads,
+            style(AnchorLinks::None),
+            style(AnchorLinks::Heading),
+        );
+        assert!(whole.contains(
+            "<h3 id=\"b\"><a class=\"zola-anchor\" href=\"#b\" aria-label=\"Anchor link for: b\">B</a></h3>"
+        ));
+    }
+
+    #[test]
+    fn a_theme_anchor_template_gives_the_markup_per_level() {
+        let html = vec![
+            format!("<a href=\"#{ANCHOR_ID}\">h1</a>"),
+            format!(" <a class=\"anchor\" href=\"#{ANCHOR_ID}\">#</a>"),
+        ];
+        let s = AnchorStyle {
+            mode: AnchorLinks::Right,
+            html: Some(&html),
+        };
+        assert_eq!(anchor_markup(s, 1, "x").1, "<a href=\"#x\">h1</a>");
+        assert_eq!(
+            anchor_markup(s, 2, "y").1,
+            " <a class=\"anchor\" href=\"#y\">#</a>"
+        );
+        let s = AnchorStyle {
+            mode: AnchorLinks::Heading,
+            ..s
+        };
+        assert_eq!(
+            anchor_markup(s, 2, "y"),
+            ("<a class=\"anchor\" href=\"#y\">".into(), "</a>".into())
+        );
     }
 
     #[test]

@@ -139,6 +139,9 @@ pub struct Body {
     /// Where the heading anchors were written (a section may move them:
     /// [`headings::restyle_anchors`]).
     pub anchor_links: AnchorLinks,
+    /// The anchor HTML they were written with ([`MarkdownConfig::anchor_link_html`]).
+    #[serde(skip)]
+    pub anchor_html: Option<std::sync::Arc<Vec<String>>>,
 }
 
 /// Options for one body render.
@@ -166,7 +169,7 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.wikilinks_title_after_pipe = true;
     o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;
-    o.parse.smart = cfg.smart_punctuation;
+    o.parse.smart = cfg.smart_punctuation.unwrap_or(false);
     o.parse.relaxed_autolinks = false;
     o.render.r#unsafe = cfg.unsafe_html;
     o.render.tasklist_classes = true;
@@ -477,13 +480,13 @@ pub fn collect_plain<'a>(node: &'a AstNode<'a>) -> String {
 }
 
 /// Writes `<hN id="...">` and an anchor link, taking ids in document order.
-struct HeadingIds {
+struct HeadingIds<'a> {
     ids: Vec<String>,
     next: AtomicUsize,
-    mode: AnchorLinks,
+    style: headings::AnchorStyle<'a>,
 }
 
-impl HeadingAdapter for HeadingIds {
+impl HeadingAdapter for HeadingIds<'_> {
     fn enter(
         &self,
         output: &mut dyn std::fmt::Write,
@@ -492,14 +495,14 @@ impl HeadingAdapter for HeadingIds {
     ) -> std::fmt::Result {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         let id = self.ids.get(i).map_or("", String::as_str);
-        let (open, _) = headings::anchor_markup(self.mode, id);
+        let (open, _) = headings::anchor_markup(self.style, heading.level, id);
         write!(output, "<h{} id=\"{}\">{open}", heading.level, id)
     }
 
     fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
         let i = self.next.load(Ordering::Relaxed).saturating_sub(1);
         let id = self.ids.get(i).map_or("", String::as_str);
-        let (_, close) = headings::anchor_markup(self.mode, id);
+        let (_, close) = headings::anchor_markup(self.style, heading.level, id);
         write!(output, "{close}</h{}>", heading.level)
     }
 }

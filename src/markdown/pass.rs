@@ -171,7 +171,10 @@ impl<'o, 'f> Pass<'o, 'f> {
                 .map(|h| h.id.clone())
                 .collect(),
             next: AtomicUsize::new(0),
-            mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
+            style: headings::AnchorStyle {
+                mode: opts.markdown.insert_anchor_links.unwrap_or_default(),
+                html: opts.markdown.anchor_link_html.as_deref().map(Vec::as_slice),
+            },
         };
         let mut plugins = Plugins::default();
         plugins.render.heading_adapter = Some(&adapter);
@@ -210,6 +213,8 @@ impl<'o, 'f> Pass<'o, 'f> {
         body.word_count = self.plain.words;
         body.text_start = self.plain.start;
         body.anchor_links = self.opts.markdown.insert_anchor_links.unwrap_or_default();
+        body.anchor_html
+            .clone_from(&self.opts.markdown.anchor_link_html);
         let mut html = self.html;
         if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
             body.summary = Some(html[..i].to_string());

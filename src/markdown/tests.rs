@@ -37,12 +37,51 @@ fn headings_get_unique_ids_and_anchors() {
     let b = md("## History\n\ntext\n\n## History\n\n### Notes {#custom}\n");
     let ids: Vec<_> = b.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["history", "history-1", "custom"]);
+    // No anchor link unless asked, as in Zola.
     assert!(
+        b.html.contains("<h2 id=\"history\">History</h2>"),
+        "{}",
         b.html
-            .contains("<h2 id=\"history\">History <a class=\"anchor\" href=\"#history\"")
     );
-    assert!(b.html.contains("<h3 id=\"custom\">Notes <a"), "{}", b.html);
+    assert!(
+        b.html.contains("<h3 id=\"custom\">Notes</h3>"),
+        "{}",
+        b.html
+    );
     assert_eq!(b.headings[2].title, "Notes");
+}
+
+#[test]
+fn anchor_links_are_zolas_unless_a_template_gives_them() {
+    fn opts(cfg: &MarkdownConfig) -> RenderOptions<'_> {
+        RenderOptions {
+            markdown: cfg,
+            glossary: None,
+            folder_depth: 1,
+        }
+    }
+    let mut cfg = MarkdownConfig {
+        insert_anchor_links: Some(AnchorLinks::Right),
+        ..MarkdownConfig::default()
+    };
+    let b = render("## It's here {#here}\n", &opts(&cfg)).unwrap();
+    assert_eq!(
+        b.html.trim(),
+        "<h2 id=\"here\">It's here<a class=\"zola-anchor\" href=\"#here\" aria-label=\"Anchor link for: here\">🔗</a></h2>"
+    );
+    cfg.anchor_link_html = Some(std::sync::Arc::new(vec![
+        format!(
+            " <a href=\"#{}\">§</a>",
+            crate::config::ANCHOR_ID
+        );
+        6
+    ]));
+    cfg.smart_punctuation = Some(true);
+    let b = render("## It's here {#here}\n", &opts(&cfg)).unwrap();
+    assert_eq!(
+        b.html.trim(),
+        "<h2 id=\"here\">It’s here <a href=\"#here\">§</a></h2>"
+    );
 }
 
 #[test]

@@ -68,8 +68,14 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
             .map_err(|d| fail(diags.clone(), vec![d]))?;
         crate::templates::theme::merge_translations(&mut config, theme_dir)
             .map_err(|d| fail(diags.clone(), vec![d]))?;
+        crate::templates::theme::merge_markdown(&mut config.markdown, theme_dir)
+            .map_err(|d| fail(diags.clone(), vec![d]))?;
     }
     let templates = TemplateSet::load(&template_dirs).map_err(|d| fail(diags.clone(), vec![d]))?;
+    config.markdown.anchor_link_html =
+        crate::templates::anchor_link_html(&templates, root, &config.default_language)
+            .map_err(|d| fail(diags.clone(), vec![d]))?
+            .map(std::sync::Arc::new);
     let glossary =
         load_data(root, "glossary.toml", Glossary::parse).map_err(|e| fail(diags.clone(), e))?;
     let mut glossaries = Vec::new();

@@ -142,8 +142,8 @@ fn redirect_url(config: &crate::config::Config, target: &str) -> (String, Option
 }
 
 /// A page that sends readers to `url`: the site's or theme's `alias.html`,
-/// else a plain one.
-fn redirect_page(
+/// else one with the text of Zola's (no script: a meta refresh).
+pub(super) fn redirect_page(
     site: &Site,
     env: &Environment<'_>,
     set: &TemplateSet,
@@ -164,10 +164,9 @@ fn redirect_page(
         .map_err(|e| template_error(&e, set, &site.root))
 }
 
-fn default_alias(url: &str, title: &str) -> String {
+fn default_alias(url: &str, _title: &str) -> String {
     let url = url.replace('"', "&quot;");
-    let title = title.replace('<', "&lt;");
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved: {title}</title><link rel=\"canonical\" href=\"{url}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={url}\"></head><body><p>This page has moved to <a href=\"{url}\">{title}</a>.</p></body></html>\n"
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirect</title><link rel=\"canonical\" href=\"{url}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={url}\"></head><body><p><a href=\"{url}\">Click here</a> to be redirected.</p></body></html>\n"
     )
 }

@@ -525,8 +525,21 @@ fn render_job(
             if !set.has(&template) {
                 return Err(missing(&template, &section.doc));
             }
-            taxonomy::render_section_pages(state, i, &template, &render, &with_base)
-                .map_err(|d| while_rendering(d, &section.doc))
+            let mut files =
+                taxonomy::render_section_pages(state, i, &template, &render, &with_base)
+                    .map_err(|d| while_rendering(d, &section.doc))?;
+            // Zola writes `page/1/` of a paginated section as a redirect to
+            // the section itself.
+            if section.doc.fm.paginate_by.is_some_and(|n| n > 0) {
+                let url = site.config.permalink(&section.path);
+                let html =
+                    aliases::redirect_page(site, env, set, &url, site.title_of(DocId::Section(i)))?;
+                files.push((
+                    out_path(&format!("{}page/1/", section.path)),
+                    html.into_bytes(),
+                ));
+            }
+            Ok(files)
         }
         Job::TaxonomyList(t) => {
             let tax = &state.taxonomies[t];

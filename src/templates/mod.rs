@@ -159,6 +159,62 @@ pub fn template_error(err: &Error, set: &TemplateSet, root: &Path) -> Diagnostic
 /// no site (render adds the functions and filters that read the site:
 /// `crate::render::environment`). Errors name the template, line and column.
 pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, Vec<Diagnostic>> {
+    let mut env = base_env();
+    let mut errors = Vec::new();
+    let imports = translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
+    for (name, (_, src)) in &set.files {
+        let source = translate::translate_in(src, name, &imports).source;
+        if let Err(e) = env.add_template_owned(name.clone(), source) {
+            errors.push(template_error(&e, set, root));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    register_all(&mut env);
+    Ok(env)
+}
+
+/// Zola's `anchor-link.html` of the site or its theme, rendered for heading
+/// levels 1 to 6 with the id left as [`crate::config::ANCHOR_ID`] (Zola
+/// gives it `id`, `level` and `lang`); `None` when there is no such template.
+pub fn anchor_link_html(
+    set: &TemplateSet,
+    root: &Path,
+    lang: &str,
+) -> Result<Option<Vec<String>>, Diagnostic> {
+    const NAME: &str = "anchor-link.html";
+    let Some((_, src)) = set.files.get(NAME) else {
+        return Ok(None);
+    };
+    let mut env = base_env();
+    register_all(&mut env);
+    let source = translate::translate(src).source;
+    env.add_template_owned(NAME, source)
+        .map_err(|e| template_error(&e, set, root))?;
+    let tmpl = env
+        .get_template(NAME)
+        .map_err(|e| template_error(&e, set, root))?;
+    (1..=6)
+        .map(|level| {
+            let ctx = minijinja::context! { id => crate::config::ANCHOR_ID, level, lang };
+            tmpl.render(ctx).map_err(|e| template_error(&e, set, root))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+fn register_all(env: &mut Environment<'static>) {
+    filters::register(env);
+    collections::register(env);
+    testers::register(env);
+    functions::register(env);
+    set_global::register(env);
+    macro_call::register(env);
+}
+
+/// An environment with Tera's undefined, escaping, syntax and printing.
+fn base_env() -> Environment<'static> {
     let mut env = Environment::new();
     // Tera reads an attribute of something undefined as undefined (falsy).
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
@@ -176,24 +232,7 @@ pub fn compile(set: &TemplateSet, root: &Path) -> Result<Environment<'static>, V
             .expect("default syntax is valid"),
     );
     env.set_formatter(printing::tera_formatter);
-    let mut errors = Vec::new();
-    let imports = translate::Imports::gather(set.files.values().map(|(_, s)| s.as_str()));
-    for (name, (_, src)) in &set.files {
-        let source = translate::translate_in(src, name, &imports).source;
-        if let Err(e) = env.add_template_owned(name.clone(), source) {
-            errors.push(template_error(&e, set, root));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    filters::register(&mut env);
-    collections::register(&mut env);
-    testers::register(&mut env);
-    functions::register(&mut env);
-    set_global::register(&mut env);
-    macro_call::register(&mut env);
-    Ok(env)
+    env
 }
 
 pub use filters::strip_tags;

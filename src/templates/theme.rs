@@ -46,6 +46,51 @@ pub fn on_demand(theme_dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The `[markdown]` defaults a theme asks for in its `theme.toml`
+/// (`smart_punctuation`, `insert_anchor_links`), applied where the site's
+/// `config.toml` does not set them (fascia's fibre asks for both; Zola's
+/// defaults, off and `none`, hold otherwise).
+pub fn merge_markdown(
+    markdown: &mut crate::config::MarkdownConfig,
+    theme_dir: &Path,
+) -> Result<(), Diagnostic> {
+    let file = theme_dir.join("theme.toml");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Ok(());
+    };
+    let theme: toml::Table = toml::from_str(&text).map_err(|e| {
+        Diagnostic::error("theme-toml", format!("{}: {e}", file.display())).in_file(&file)
+    })?;
+    let Some(toml::Value::Table(md)) = theme.get("markdown") else {
+        return Ok(());
+    };
+    let bad = |key: &str| {
+        Diagnostic::error(
+            "theme-toml",
+            format!(
+                "{}: [markdown] {key} has a value fascia does not know",
+                file.display()
+            ),
+        )
+        .in_file(&file)
+    };
+    if markdown.smart_punctuation.is_none()
+        && let Some(v) = md.get("smart_punctuation")
+    {
+        markdown.smart_punctuation = Some(v.as_bool().ok_or_else(|| bad("smart_punctuation"))?);
+    }
+    if markdown.insert_anchor_links.is_none()
+        && let Some(v) = md.get("insert_anchor_links")
+    {
+        let mode = v
+            .clone()
+            .try_into()
+            .map_err(|_| bad("insert_anchor_links"))?;
+        markdown.insert_anchor_links = Some(mode);
+    }
+    Ok(())
+}
+
 /// Merge the theme's interface strings, `theme_dir/translations/<code>.toml`
 /// (`key = "text"` lines), under each language's `translations` (the
 /// site's own `[translations]` and `[languages.xx.translations]` win).
