@@ -490,7 +490,9 @@ fn the_diagram_library_is_copied_only_for_a_site_with_a_diagram() {
 /// link to it (the term's address is fascia's slug of the Arabic name).
 fn arabic_term_lead(site: &Site, tags: &str, name: &str) -> String {
     let chip = format!("\">{name}<span class=\"pill\">");
-    let end = tags.find(&chip).unwrap_or_else(|| panic!("no {name} in {tags}"));
+    let end = tags
+        .find(&chip)
+        .unwrap_or_else(|| panic!("no {name} in {tags}"));
     let start = tags[..end].rfind("href=\"").unwrap() + "href=\"".len();
     let path = tags[start..end].trim_start_matches("https://example.org/");
     let page = site.read(&format!("{path}index.html"));
@@ -556,6 +558,18 @@ fn arabic_counts_take_the_dual_and_the_plural_forms() {
     // The Arabic section now holds 13 pages: "13 صفحة" on the home page.
     let home = site.read("ar/index.html");
     assert!(home.contains("class=\"count\">13 صفحة<"), "{home}");
+    // A comparison of two Arabic pages that differ on both facts: the
+    // legend's count in the dual.
+    site.write(
+        "content/needles/compare.ar.md",
+        "+++\ntitle = \"مقارنة\"\nweight = 30\ncompare = [\"@/needles/dry-needling.md\", \"@/needles/safety.md\"]\n+++\n{{ comparison() }}\n",
+    );
+    site.build().success();
+    let compare = site.read("ar/needles/compare/index.html");
+    assert!(
+        compare.contains("عدد الصفحات المقارنة: 2، وعدد البنود: 2؛ 2 بندان مختلفان (في الصفوف المظللة الموسومة بـ«<span class=\"differs-flag\">مختلف</span>»)."),
+        "{compare}"
+    );
     // English keeps its two forms on the same site.
     let en_tags = site.read("tags/index.html");
     assert!(en_tags.contains("<p class=\"lead\">1 term, listing the pages filed under it.</p>"));
