@@ -304,7 +304,8 @@ async function boxStatus(urlPath, q) {
   try {
     await page.click("#q");
     await page.keyboard.type(q);
-    const status = () => page.$eval(".search-form [role=status]", (s) => s.textContent);
+    // The status element comes with search-ui.js, loaded on the first focus.
+    const status = () => page.evaluate(() => (document.querySelector(".search-form [role=status]") || {}).textContent || "");
     await lib.until(async () => /[;؛]/.test(await status()), `the status of the results for ${q}`);
     assert.deepEqual(problems, []);
     return await status();
