@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 
 use harness::Site;
 
-const SHIPPED: &[&str] = &["en", "fr", "es"];
+const SHIPPED: &[&str] = &["en", "fr", "es", "ar"];
+
+/// The plural forms a language may add to a `KEY_one`/`KEY_other` pair of
+/// en.toml (CLDR categories English does not use).
+const EXTRA_PLURALS: &[&str] = &["zero", "two", "few", "many"];
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -166,35 +170,75 @@ fn every_interface_string_has_a_text_in_every_shipped_language() {
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
+/// The `{names}` a text fills in.
+fn placeholders(s: &str) -> BTreeSet<String> {
+    s.split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// `KEY_other` when `key` is `KEY_zero`, `KEY_two`, `KEY_few` or `KEY_many`.
+fn other_form_of(key: &str) -> Option<String> {
+    let (stem, form) = key.rsplit_once('_')?;
+    EXTRA_PLURALS
+        .contains(&form)
+        .then(|| format!("{stem}_other"))
+}
+
 #[test]
 fn the_shipped_languages_have_the_same_keys_and_placeholders() {
     let en = strings("en");
     for code in &SHIPPED[1..] {
         let other = strings(code);
-        let a: BTreeSet<_> = en.keys().collect();
-        let b: BTreeSet<_> = other.keys().collect();
-        assert_eq!(
-            a.symmetric_difference(&b).collect::<Vec<_>>(),
-            Vec::<&&String>::new(),
-            "en.toml and {code}.toml differ in their keys"
+        let missing: Vec<_> = en.keys().filter(|k| !other.contains_key(*k)).collect();
+        assert!(
+            missing.is_empty(),
+            "{code}.toml lacks keys of en.toml: {missing:?}"
         );
-        let placeholders = |s: &str| -> BTreeSet<String> {
-            s.split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_string()))
-                .collect()
-        };
-        for (key, text) in &en {
+        for (key, text) in &other {
+            assert!(!text.trim().is_empty(), "`{key}` is empty in {code}.toml");
+            // A key of en.toml: the same placeholders. Any other key must be
+            // an extra plural form of a count en.toml has, with the
+            // placeholders of its `_other` form.
+            let model = match (en.get(key), other_form_of(key)) {
+                (Some(model), _) => model,
+                (None, Some(other_key)) if en.contains_key(&other_key) => &en[&other_key],
+                _ => panic!(
+                    "{code}.toml has `{key}`, which en.toml has not (only `_zero`, `_two`, `_few` and `_many` forms of a `KEY_other` may be added)"
+                ),
+            };
             assert_eq!(
+                placeholders(model),
                 placeholders(text),
-                placeholders(&other[key]),
                 "`{key}`: {code}.toml has other {{placeholders}} than en.toml"
             );
+        }
+    }
+}
+
+#[test]
+fn arabic_gives_all_six_plural_forms_of_every_count() {
+    let en = strings("en");
+    let ar = strings("ar");
+    let counts: Vec<&str> = en
+        .keys()
+        .filter_map(|k| k.strip_suffix("_other"))
+        .filter(|stem| en.contains_key(&format!("{stem}_one")))
+        .collect();
+    assert!(counts.len() >= 7, "only {} counts in en.toml", counts.len());
+    for stem in counts {
+        for form in ["zero", "one", "two", "few", "many", "other"] {
             assert!(
-                !other[key].trim().is_empty(),
-                "`{key}` is empty in {code}.toml"
+                ar.contains_key(&format!("{stem}_{form}")),
+                "ar.toml lacks `{stem}_{form}`"
             );
         }
+        // The dual and the plural of 3-10 are forms of their own.
+        let two = &ar[&format!("{stem}_two")];
+        let few = &ar[&format!("{stem}_few")];
+        assert_ne!(two, few, "`{stem}`");
+        assert_ne!(few, &ar[&format!("{stem}_other")], "`{stem}`");
     }
 }
 
@@ -202,14 +246,16 @@ fn the_shipped_languages_have_the_same_keys_and_placeholders() {
 fn medical_certainty_words_are_the_usual_ones() {
     let fr = strings("fr");
     let es = strings("es");
-    for (key, french, spanish) in [
-        ("value_very_low", "très faible", "muy baja"),
-        ("value_low", "faible", "baja"),
-        ("value_moderate", "modérée", "moderada"),
-        ("value_high", "élevée", "alta"),
+    let ar = strings("ar");
+    for (key, french, spanish, arabic) in [
+        ("value_very_low", "très faible", "muy baja", "منخفضة جدًا"),
+        ("value_low", "faible", "baja", "منخفضة"),
+        ("value_moderate", "modérée", "moderada", "متوسطة"),
+        ("value_high", "élevée", "alta", "عالية"),
     ] {
         assert_eq!(fr[key], french);
         assert_eq!(es[key], spanish);
+        assert_eq!(ar[key], arabic);
     }
 }
 
@@ -290,11 +336,24 @@ fn the_interface_is_in_the_page_language() {
     let en = site.read("needles/dry-needling/index.html");
     assert!(en.contains("Last reviewed <time datetime=\"2026-11-01\">1 November 2026</time>"));
     assert!(en.contains("<th scope=\"row\">Overall certainty of evidence</th><td>low</td>"));
-    // Arabic: no theme file, so the site's own strings and the theme's
-    // English for the rest.
+    // Arabic: the theme's translations/ar.toml, under the site's own
+    // strings (its `browse` has no shadda, the theme's has).
     let ar = site.read("ar/needles/dry-needling/index.html");
     assert!(ar.contains(">تصفح</h2>") && ar.contains("معلومات عامة لأغراض تعليمية"));
-    assert!(ar.contains(">On this page</h2>"));
+    assert!(!ar.contains(">تصفّح</h2>"));
+    for text in [
+        ">انتقل إلى المحتوى</a>",
+        "روجعت آخر مرة في <time datetime=\"2026-11-01\">1 نوفمبر 2026</time>",
+        "<td>منخفضة</td>",
+        "<span class=\"bool\">نعم</span>",
+        ">في هذه الصفحة</h2>",
+        "<strong>إخلاء مسؤولية:</strong>",
+    ] {
+        assert!(ar.contains(text), "Arabic page lacks {text}");
+    }
+    for english in [">On this page</h2>", "Last reviewed", ">Skip to content<"] {
+        assert!(!ar.contains(english), "Arabic page has {english}");
+    }
     // The print edition of each language.
     let print = site.read("fr/print/index.html");
     assert!(print.contains("<html lang=\"fr\" dir=\"ltr\">"));
@@ -425,4 +484,93 @@ fn the_diagram_library_is_copied_only_for_a_site_with_a_diagram() {
     ] {
         assert!(site.exists(file), "{file} with a diagram");
     }
+}
+
+/// The lead of the Arabic page of tag `name`, found from the tags page's
+/// link to it (the term's address is fascia's slug of the Arabic name).
+fn arabic_term_lead(site: &Site, tags: &str, name: &str) -> String {
+    let chip = format!("\">{name}<span class=\"pill\">");
+    let end = tags
+        .find(&chip)
+        .unwrap_or_else(|| panic!("no {name} in {tags}"));
+    let start = tags[..end].rfind("href=\"").unwrap() + "href=\"".len();
+    let path = tags[start..end].trim_start_matches("https://example.org/");
+    let page = site.read(&format!("{path}index.html"));
+    let lead = page.find("<p class=\"lead\">").expect("a lead");
+    let rest = &page[lead..];
+    rest[..rest.find("</p>").unwrap()].to_string()
+}
+
+#[test]
+fn arabic_counts_take_the_dual_and_the_plural_forms() {
+    let site = fixture();
+    // Eleven Arabic pages: all filed under جماعي, the first three under
+    // ثلاثي, the first two under ثنائي.
+    for i in 1..=11 {
+        let mut tags = vec!["\"جماعي\""];
+        if i <= 3 {
+            tags.push("\"ثلاثي\"");
+        }
+        if i <= 2 {
+            tags.push("\"ثنائي\"");
+        }
+        site.write(
+            &format!("content/needles/n{i}.ar.md"),
+            &format!(
+                "+++\ntitle = \"صفحة {i}\"\nweight = {}\n[taxonomies]\ntags = [{}]\n+++\nنص الصفحة {i}.\n",
+                10 + i,
+                tags.join(", ")
+            ),
+        );
+    }
+    site.build().success();
+    let tags = site.read("ar/tags/index.html");
+    assert_eq!(
+        arabic_term_lead(&site, &tags, "ثنائي"),
+        "<p class=\"lead\">2 صفحتان مصنفتان تحت «ثنائي».",
+        "two: the dual"
+    );
+    assert_eq!(
+        arabic_term_lead(&site, &tags, "ثلاثي"),
+        "<p class=\"lead\">3 صفحات مصنفة تحت «ثلاثي».",
+        "three: the plural of 3-10"
+    );
+    assert_eq!(
+        arabic_term_lead(&site, &tags, "جماعي"),
+        "<p class=\"lead\">11 صفحة مصنفة تحت «جماعي».",
+        "eleven: the singular of 11-99"
+    );
+    assert_eq!(
+        arabic_term_lead(&site, &tags, "إبر"),
+        "<p class=\"lead\">1 صفحة مصنفة تحت «إبر»."
+    );
+    // The list of tags: four terms (few), and each chip's hidden word.
+    assert!(
+        tags.contains("<p class=\"lead\">4 مصطلحات، لكلٍّ منها الصفحات المصنفة تحته.</p>"),
+        "{tags}"
+    );
+    assert!(tags.contains(
+        "ثنائي<span class=\"pill\"><span class=\"visually-hidden\">, </span>2<span class=\"visually-hidden\"> صفحتان</span>"
+    ));
+    assert!(tags.contains(
+        "ثلاثي<span class=\"pill\"><span class=\"visually-hidden\">, </span>3<span class=\"visually-hidden\"> صفحات</span>"
+    ));
+    // The Arabic section now holds 13 pages: "13 صفحة" on the home page.
+    let home = site.read("ar/index.html");
+    assert!(home.contains("class=\"count\">13 صفحة<"), "{home}");
+    // A comparison of two Arabic pages that differ on both facts: the
+    // legend's count in the dual.
+    site.write(
+        "content/needles/compare.ar.md",
+        "+++\ntitle = \"مقارنة\"\nweight = 30\ncompare = [\"@/needles/dry-needling.md\", \"@/needles/safety.md\"]\n+++\n{{ comparison() }}\n",
+    );
+    site.build().success();
+    let compare = site.read("ar/needles/compare/index.html");
+    assert!(
+        compare.contains("عدد الصفحات المقارنة: 2، وعدد البنود: 2؛ 2 بندان مختلفان (في الصفوف المظللة الموسومة بـ«<span class=\"differs-flag\">مختلف</span>»)."),
+        "{compare}"
+    );
+    // English keeps its two forms on the same site.
+    let en_tags = site.read("tags/index.html");
+    assert!(en_tags.contains("<p class=\"lead\">1 term, listing the pages filed under it.</p>"));
 }

@@ -4,7 +4,8 @@
 // keyboard, keeping the reader on the same page; a page with no French
 // version offering the French home page, marked as not translated; links to
 // a page in another language marked in words; axe-core on French and Arabic
-// pages in both colour schemes; the right-to-left layout measured.
+// pages in both colour schemes; the right-to-left layout measured; the
+// search box's count of results in Arabic's plural forms.
 "use strict";
 
 const { test, before, after } = require("node:test");
@@ -295,4 +296,29 @@ test("the search box speaks the page's language", async () => {
   } finally {
     await close();
   }
+});
+
+/** Type `q` into the search box of `urlPath`; the status it then reads out. */
+async function boxStatus(urlPath, q) {
+  const { page, problems, close } = await open(http(urlPath));
+  try {
+    await page.click("#q");
+    await page.keyboard.type(q);
+    // The status element comes with search-ui.js, loaded on the first focus.
+    const status = () => page.evaluate(() => (document.querySelector(".search-form [role=status]") || {}).textContent || "");
+    await lib.until(async () => /[;؛]/.test(await status()), `the status of the results for ${q}`);
+    assert.deepEqual(problems, []);
+    return await status();
+  } finally {
+    await close();
+  }
+}
+
+test("the search box counts results in Arabic's forms (one, two, few), English in its two", async () => {
+  const arrows = "استخدم مفاتيح الأسهم لاختيار إحداها.";
+  // The fixture's Arabic pages: نقطة is on one, الوخز on two, الإبر on four.
+  assert.equal(await boxStatus("/ar/needles/dry-needling/", "نقطة"), `نتيجة واحدة عن «نقطة»؛ ${arrows}`);
+  assert.equal(await boxStatus("/ar/needles/dry-needling/", "الوخز"), `2 نتيجتان عن «الوخز»؛ ${arrows}`);
+  assert.equal(await boxStatus("/ar/needles/dry-needling/", "الإبر"), `4 نتائج عن «الإبر»؛ ${arrows}`);
+  assert.match(await boxStatus("/needles/dry-needling/", "needles"), /^[2-9] results for “needles”; use the arrow keys/);
 });

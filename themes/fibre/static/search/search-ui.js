@@ -699,7 +699,16 @@
   function say(key, vars) {
     return STRINGS[key].replace(/\{(\w+)\}/g, function (m, v) { return vars && v in vars ? String(vars[v]) : m; });
   }
-  function count(n) { return say(n === 1 ? "result_one" : "result_other", { count: n }); }
+  /* "3 results": result_<CLDR category of n in the page's language> when
+     the page gives that form (Arabic has zero, two, few and many), else
+     result_one for 1 and result_other for the rest. */
+  var PLURAL = null;
+  try { PLURAL = new Intl.PluralRules(doc.documentElement.lang || "en"); } catch (e) { /* one/other */ }
+  function count(n) {
+    var form = n === 1 ? "result_one" : "result_" + (PLURAL ? PLURAL.select(n) : "other");
+    if (!STRINGS[form] || (form === "result_one" && n !== 1)) form = "result_other";
+    return say(form, { count: n });
+  }
   function quoted(q) { return say("quoted", { q: q }); }
 
   /* ---------- answering a keystroke ---------- */
