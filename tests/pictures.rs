@@ -204,3 +204,17 @@ fn avif_copies_are_offered_first_and_decode_to_the_picture() {
         }
     }
 }
+
+#[test]
+fn a_remote_image_with_a_title_is_a_numbered_figure() {
+    let site = site("");
+    site.write(
+        "content/maps.md",
+        "+++\ntitle = \"Maps\"\n+++\n\n![Trial sites](https://example.invalid/map.png \"Where the trials ran\")\n",
+    );
+    site.build().success();
+    let html = site.read("maps/index.html");
+    assert!(html.contains("<figure class=\"figure\" id=\"figure-1\">"), "{html}");
+    assert!(html.contains("<span class=\"figure-label\">Figure 1.</span> Where the trials ran"), "{html}");
+    assert!(!html.contains("fascia:"), "{html}");
+}
