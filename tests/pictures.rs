@@ -214,7 +214,13 @@ fn a_remote_image_with_a_title_is_a_numbered_figure() {
     );
     site.build().success();
     let html = site.read("maps/index.html");
-    assert!(html.contains("<figure class=\"figure\" id=\"figure-1\">"), "{html}");
-    assert!(html.contains("<span class=\"figure-label\">Figure 1.</span> Where the trials ran"), "{html}");
+    assert!(
+        html.contains("<figure class=\"figure\" id=\"figure-1\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"figure-label\">Figure 1.</span> Where the trials ran"),
+        "{html}"
+    );
     assert!(!html.contains("fascia:"), "{html}");
 }

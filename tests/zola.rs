@@ -466,3 +466,18 @@ fn templates_read_zolas_switches_as_written() {
     // The fixture sets build_search_index = true and no generate_feeds.
     assert_eq!(site.read("index.html"), "search=true feeds=false");
 }
+
+#[test]
+fn a_site_without_a_404_template_gets_zolas() {
+    let site = Site::fixture("zola");
+    assert!(!site.root().join("templates/404.html").exists());
+    site.build().success();
+    assert_eq!(
+        site.read("404.html"),
+        "<!doctype html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n"
+    );
+    // A site's own wins.
+    site.write("templates/404.html", "<p>gone</p>");
+    site.build().success();
+    assert_eq!(site.read("404.html"), "<p>gone</p>");
+}

@@ -86,6 +86,13 @@ impl TemplateSet {
                     )
                 });
         }
+        // As Zola: a site whose templates have no not-found page gets Zola's.
+        files.entry("404.html".to_string()).or_insert_with(|| {
+            (
+                PathBuf::from("<built-in 404.html>"),
+                include_str!("../builtin/404.html").to_string(),
+            )
+        });
         Ok(Self { files })
     }
 
