@@ -477,6 +477,16 @@ mod tests {
     }
 
     #[test]
+    fn zola_anchor_symbols_are_left_out_and_anchored_heading_text_kept() {
+        // Zola's anchor-link.html, to the left, then wrapping the heading.
+        let html = "<h2 id=\"a\"><a class=\"zola-anchor\" href=\"#a\" aria-label=\"Anchor link for: a\">🔗</a>Alpha</h2><p>x</p><h2 id=\"b\"><a class=\"zola-anchor\" href=\"#b\">Beta words</a></h2><p>y <a href=\"/z/\">Zed</a></p>";
+        let s = html_sections(html);
+        assert_eq!(s[1].heading, "Alpha");
+        assert_eq!(s[2].heading, "Beta words");
+        assert_eq!(s[2].text, "y Zed");
+    }
+
+    #[test]
     fn truncates_across_sections() {
         let mut s = vec![
             DocSection {

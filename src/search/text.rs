@@ -4,8 +4,10 @@
 use super::DocSection;
 
 /// Split finished body HTML into text sections at headings that have an id.
-/// Heading anchor links (`<a class="anchor">`), footnote markers, scripts,
-/// styles and SVG are left out. Whitespace is collapsed to single spaces as
+/// The symbol of a heading's anchor link (`<a class="anchor">#</a>`,
+/// Zola's `<a class="zola-anchor">🔗</a>`), footnote markers, scripts,
+/// styles and SVG are left out; words inside an anchor link (Zola's
+/// `insert_anchor_links = "heading"` wraps the heading's text in one) stay. Whitespace is collapsed to single spaces as
 /// the text is copied (one pass, no allocation per tag).
 pub fn html_sections(html: &str) -> Vec<DocSection> {
     let mut out = vec![DocSection::default()];
@@ -17,15 +19,19 @@ pub fn html_sections(html: &str) -> Vec<DocSection> {
     };
     // An element whose content is left out, and how deep in it we are.
     let mut skip: Option<(&'static str, usize)> = None;
+    // Inside a heading's anchor link: text without a letter or digit is its
+    // symbol, left out.
+    let mut in_anchor = false;
+    let kept = |text: &str, in_anchor: bool| !in_anchor || text.chars().any(char::is_alphanumeric);
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
-            if skip.is_none() {
+            if skip.is_none() && kept(rest, in_anchor) {
                 target(&mut heading, &mut body).push_html(rest);
             }
             break;
         };
-        if skip.is_none() {
+        if skip.is_none() && kept(&rest[..lt], in_anchor) {
             target(&mut heading, &mut body).push_html(&rest[..lt]);
         }
         rest = &rest[lt..];
@@ -70,7 +76,6 @@ pub fn html_sections(html: &str) -> Vec<DocSection> {
                 b"svg" => Some("svg"),
                 b"template" => Some("template"),
                 b"math" => Some("math"),
-                b"a" if has_class(attrs, "anchor") => Some("a"),
                 b"sup" if has_class(attrs, "footnote-ref") => Some("sup"),
                 _ => None,
             };
@@ -78,6 +83,10 @@ pub fn html_sections(html: &str) -> Vec<DocSection> {
                 skip = Some((n, 1));
                 continue;
             }
+        }
+        if name == b"a" {
+            in_anchor = !closing && (has_class(attrs, "anchor") || has_class(attrs, "zola-anchor"));
+            continue;
         }
         let is_heading = name.len() == 2 && name[0] == b'h' && matches!(name[1], b'1'..=b'6');
         if is_heading {
