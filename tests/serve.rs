@@ -622,3 +622,32 @@ fn a_missing_page_below_a_language_folder_gets_that_language_404() {
         assert!(en.contains("<p>en: "), "{path}: {en}");
     }
 }
+
+#[test]
+fn a_diagram_added_while_serving_brings_the_theme_s_diagram_library() {
+    let site = Site::fixture("fibre-languages");
+    let themes = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+    site.edit(
+        "config.toml",
+        "themes_dir = \"../../../themes\"",
+        &format!("themes_dir = {:?}", themes.to_str().unwrap()),
+    );
+    let (s, _) = Server::start_site(site, harness::free_port());
+    assert_eq!(s.get("/vendor/mermaid.min.js").0, 404, "no diagram yet");
+    let rx = s.events();
+    let page = "content/needles/cupping.md";
+    let text = s.read_src(page);
+    s.write(
+        page,
+        &format!("{text}\n```mermaid\ngraph TD\n  A --> B\n```\n"),
+    );
+    wait_for(&rx, |v| {
+        changed(v).contains(&"/needles/cupping/".to_string())
+    });
+    assert_eq!(s.get("/vendor/mermaid.min.js").0, 200);
+    assert!(
+        s.get("/needles/cupping/")
+            .1
+            .contains("vendor/mermaid.min.js")
+    );
+}
