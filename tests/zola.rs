@@ -481,3 +481,30 @@ fn a_site_without_a_404_template_gets_zolas() {
     site.build().success();
     assert_eq!(site.read("404.html"), "<p>gone</p>");
 }
+
+#[test]
+fn code_annotations_number_mark_and_hide_lines_as_zola_does() {
+    let site = Site::fixture("zola");
+    site.write(
+        "content/code.md",
+        "+++\ntitle = \"Code\"\n+++\n\n```rust,linenos,linenostart=5,hl_lines=2 3,hide_lines=4\nfn main() {\n    let x = 1;\n    let y = 2;\n    // hidden\n}\n```\n",
+    );
+    site.build().success();
+    let html = site.read("code/index.html");
+    let block = &html[html
+        .find("<pre class=\"code-lines\">")
+        .expect("an annotated block")..];
+    let block = &block[..block.find("</pre>").unwrap()];
+    let numbers: Vec<&str> = block
+        .split("<span class=\"code-line-number\" aria-hidden=\"true\">")
+        .skip(1)
+        .map(|s| &s[..s.find('<').unwrap()])
+        .collect();
+    assert_eq!(numbers, ["5", "6", "7", "9"], "{block}");
+    assert_eq!(
+        block.matches("<mark class=\"code-line\">").count(),
+        2,
+        "{block}"
+    );
+    assert!(!block.contains("// hidden"), "{block}");
+}

@@ -137,6 +137,35 @@ pub fn highlight(lang: &str, code: &str) -> Option<String> {
     Some(out.finish())
 }
 
+/// `code` in `lang` as HTML, one string per line (without its line end),
+/// each closing the spans it opened; `None` as for [`highlight`].
+pub fn highlight_lines(lang: &str, code: &str) -> Option<Vec<String>> {
+    let syntax = find(lang)?;
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut known: HashMap<Scope, Option<&'static str>> = HashMap::new();
+    let mut lines = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        let mut out = Spans::default();
+        let ops = state.parse_line(line, syntaxes()).ok()?;
+        let text = line.trim_end_matches(['\n', '\r']);
+        let mut pos = 0;
+        for (at, op) in ops {
+            if at > pos {
+                out.push(
+                    &text[pos.min(text.len())..at.min(text.len())],
+                    class_of(&stack, &mut known),
+                );
+                pos = at;
+            }
+            stack.apply(&op).ok()?;
+        }
+        out.push(&text[pos.min(text.len())..], class_of(&stack, &mut known));
+        lines.push(out.finish());
+    }
+    Some(lines)
+}
+
 /// The class of the innermost scope of `stack` that has one.
 fn class_of(
     stack: &ScopeStack,

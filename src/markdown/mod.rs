@@ -15,6 +15,7 @@
 mod callout_icons;
 mod callouts;
 pub mod chunk;
+mod code_lines;
 mod embeds;
 mod footnotes;
 pub mod glossary_linker;

@@ -11,8 +11,8 @@ use comrak::{Arena, Options, format_html_with_plugins, options::Plugins, parse_d
 use super::footnotes::Notes;
 use super::walker::Walker;
 use super::{
-    Body, GlossaryMatcher, HeadingIds, RenderOptions, callouts, chunk, code_languages, embeds,
-    external_link_attrs, headings, highlight, images, maths, obsidian, plain, toc_markers,
+    Body, GlossaryMatcher, HeadingIds, RenderOptions, callouts, chunk, code_languages, code_lines,
+    embeds, external_link_attrs, headings, highlight, images, maths, obsidian, plain, toc_markers,
 };
 
 /// Render `text` in the pieces of `plan`, or `None` when a piece shows a
@@ -160,6 +160,7 @@ impl<'o, 'f> Pass<'o, 'f> {
             obsidian::tags(arena, root, &mut walk.body);
         }
         embeds::diagrams(root);
+        code_lines::annotate(root, opts.markdown.highlight());
         toc_markers(root, &walk.body.headings);
         walk.links(root);
         self.plain.read(root);

@@ -143,7 +143,7 @@ fn gitlab_toc_marker_is_a_table_of_contents() {
 
 #[test]
 fn fenced_code_is_highlighted_with_classes_and_unknown_languages_noted() {
-    let b = md("```rust,linenos\nfn main() {}\n```\n\n```nosuch\nx < y\n```\n\n```\nplain\n```\n");
+    let b = md("```rust,title=x\nfn main() {}\n```\n\n```nosuch\nx < y\n```\n\n```\nplain\n```\n");
     assert!(
         b.html
             .contains("<pre><code class=\"language-rust\"><span class=\"hl-"),
