@@ -350,19 +350,16 @@ fn resize_group(
     jobs: Vec<Job>,
     cache: &Cache,
 ) -> Vec<Result<(String, PathBuf), Failure>> {
-    let decoded: std::sync::OnceLock<Result<image::DynamicImage, String>> =
-        std::sync::OnceLock::new();
-    let decode = || {
-        decoded
-            .get_or_init(|| {
-                image::ImageReader::open(src)
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.with_guessed_format().map_err(|e| e.to_string()))
-                    .and_then(|r| r.decode().map_err(|e| e.to_string()))
-            })
-            .as_ref()
-            .map_err(String::clone)
-    };
+    let mut jobs = jobs;
+    // Largest first: each smaller whole copy is resized from the one before.
+    jobs.sort_by_key(|j| match &j.work {
+        Work::Resize { plan, .. } => {
+            std::cmp::Reverse(u64::from(plan.width) * u64::from(plan.height))
+        }
+        Work::Card { .. } => std::cmp::Reverse(0),
+    });
+    let mut decoded: Option<Result<image::DynamicImage, String>> = None;
+    let mut larger = None;
     jobs.into_iter()
         .map(|job| {
             let Work::Resize {
@@ -375,8 +372,12 @@ fn resize_group(
                 unreachable!("grouped by source")
             };
             let made = cache.get_or_make(&job.name, || {
-                let img = decode()?;
-                encode::encode(&resize::apply(img, plan), format, quality)
+                let img = decoded
+                    .get_or_insert_with(|| decode(src))
+                    .as_ref()
+                    .map_err(String::clone)?;
+                let pixels = resize::from_larger(img, &mut larger, plan);
+                encode::encode(&pixels, format, quality)
             });
             made.map(|p| (job.name.clone(), p))
                 .map_err(|message| Failure {
@@ -386,6 +387,14 @@ fn resize_group(
                 })
         })
         .collect()
+}
+
+/// The pixels of image file `src`.
+pub fn decode(src: &Path) -> Result<image::DynamicImage, String> {
+    image::ImageReader::open(src)
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.with_guessed_format().map_err(|e| e.to_string()))
+        .and_then(|r| r.decode().map_err(|e| e.to_string()))
 }
 
 fn draw_card(job: &Job, cache: &Cache) -> Result<(String, PathBuf), Failure> {

@@ -31,6 +31,7 @@ use context::{PageObj, SectionObj};
 
 mod embeds;
 mod state;
+mod style_ids;
 pub use state::RenderState;
 
 /// A template value from anything serialisable.
