@@ -286,4 +286,39 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn smaller_copies_from_the_next_larger_match_those_from_the_original() {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(900, 600, |x, y| {
+            let stripe = if (x / 4 + y / 7) % 2 == 0 { 30 } else { 0 };
+            image::Rgb([
+                (x * 255 / 900) as u8,
+                ((y * 255 / 600) as u8).saturating_add(stripe),
+                ((x + y) % 97) as u8,
+            ])
+        }));
+        let mut larger = None;
+        for w in [900, 640, 480, 160] {
+            let p = plan(Op::FitWidth(w), 900, 600);
+            let direct = apply(&img, p).to_rgb8();
+            let cascaded = from_larger(&img, &mut larger, p).to_rgb8();
+            assert_eq!(cascaded.dimensions(), (p.width, p.height));
+            let db = psnr(&direct, &cascaded);
+            assert!(db > 45.0, "{w}: {db:.1} dB from the direct copy");
+        }
+        assert_eq!(
+            larger.as_ref().map(|(p, _)| p.width),
+            Some(160),
+            "each made from the last"
+        );
+        // A crop or a stretch is made from the original.
+        let fill = plan(Op::Fill(100, 100), 900, 600);
+        assert!(!is_whole(fill, 900, 600));
+        assert_eq!(
+            from_larger(&img, &mut larger, fill).to_rgb8().dimensions(),
+            (100, 100)
+        );
+        assert!(!is_whole(plan(Op::Scale(300, 300), 900, 600), 900, 600));
+        assert!(is_whole(plan(Op::FitHeight(101), 900, 600), 900, 600));
+    }
 }
