@@ -84,12 +84,12 @@ impl Source {
             .unwrap_or_default();
         // A copy resized again keeps its source's name (`photo`, not
         // `photo.200x100.<hash>`).
-        if let Some((head, hash)) = stem.rsplit_once('.') {
-            if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                if let Some((name, _size)) = head.rsplit_once('.') {
-                    stem = name.to_string();
-                }
-            }
+        if let Some((head, hash)) = stem.rsplit_once('.')
+            && hash.len() == 16
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && let Some((name, _size)) = head.rsplit_once('.')
+        {
+            stem = name.to_string();
         }
         let clean: String = stem
             .chars()

@@ -1,6 +1,6 @@
 //! `#id` selectors of a `<style>` block renamed with the ids of the print
 //! edition (each article's ids get a prefix there). The CSS is tokenised by
-//! `cssparser` (lol_html's own), so a colour such as `#fff` in a
+//! `cssparser` (`lol_html`'s own), so a colour such as `#fff` in a
 //! declaration, a string or a comment is left alone: only the `#name`
 //! tokens of a rule's selector (before its `{`, also inside `:is()`,
 //! `:not()` and nested rules) are renamed. An at-rule's prelude
@@ -89,7 +89,7 @@ fn hashes(p: &mut Parser<'_, '_>, pending: &mut Vec<Edit>) {
         let token = token.clone();
         match token {
             Token::IDHash(name) => {
-                pending.push((start, p.position().byte_index(), name.to_string()))
+                pending.push((start, p.position().byte_index(), name.to_string()));
             }
             Token::Function(_)
             | Token::ParenthesisBlock

@@ -74,10 +74,10 @@ fn locate(f: &ImageFunctions, probed: &Probed, state: &State, path: &str) -> Res
             "resize_image: `{path}` leaves the site folder; name an image below the site root, static/ or content/"
         )));
     }
-    if let Some(name) = processed_name(&rel) {
-        if let Some(source) = f.jobs.planned_source(name, &f.cache_dir) {
-            return Ok(source);
-        }
+    if let Some(name) = processed_name(&rel)
+        && let Some(source) = f.jobs.planned_source(name, &f.cache_dir)
+    {
+        return Ok(source);
     }
     let page_dir = page_folder(state);
     let file = f
