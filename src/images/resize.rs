@@ -289,17 +289,17 @@ mod tests {
 
     #[test]
     fn smaller_copies_from_the_next_larger_match_those_from_the_original() {
-        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(900, 600, |x, y| {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(450, 300, |x, y| {
             let stripe = if (x / 4 + y / 7) % 2 == 0 { 30 } else { 0 };
             image::Rgb([
-                (x * 255 / 900) as u8,
-                ((y * 255 / 600) as u8).saturating_add(stripe),
+                (x * 255 / 450) as u8,
+                ((y * 255 / 300) as u8).saturating_add(stripe),
                 ((x + y) % 97) as u8,
             ])
         }));
         let mut larger = None;
-        for w in [900, 640, 480, 160] {
-            let p = plan(Op::FitWidth(w), 900, 600);
+        for w in [450, 320, 240, 80] {
+            let p = plan(Op::FitWidth(w), 450, 300);
             let direct = apply(&img, p).to_rgb8();
             let cascaded = from_larger(&img, &mut larger, p).to_rgb8();
             assert_eq!(cascaded.dimensions(), (p.width, p.height));
@@ -308,17 +308,17 @@ mod tests {
         }
         assert_eq!(
             larger.as_ref().map(|(p, _)| p.width),
-            Some(160),
+            Some(80),
             "each made from the last"
         );
         // A crop or a stretch is made from the original.
-        let fill = plan(Op::Fill(100, 100), 900, 600);
-        assert!(!is_whole(fill, 900, 600));
+        let fill = plan(Op::Fill(100, 100), 450, 300);
+        assert!(!is_whole(fill, 450, 300));
         assert_eq!(
             from_larger(&img, &mut larger, fill).to_rgb8().dimensions(),
             (100, 100)
         );
-        assert!(!is_whole(plan(Op::Scale(300, 300), 900, 600), 900, 600));
-        assert!(is_whole(plan(Op::FitHeight(101), 900, 600), 900, 600));
+        assert!(!is_whole(plan(Op::Scale(300, 300), 450, 300), 450, 300));
+        assert!(is_whole(plan(Op::FitHeight(101), 450, 300), 450, 300));
     }
 }
