@@ -101,6 +101,6 @@ link_cards = false'
   echo "  ($made files in processed_images/)"
 }
 cards=$(grep -c '' <(find "$ency/content" -name '*.md') || true)
-bench encyclopedia "$ency" "$cards pages, cards" 'link_cards = true'
+bench encyclopedia "$ency" "$cards" 'link_cards = true'
 bench corpus "$corpus" "$n" 'formats = ["webp"]'
 echo "(best of $runs run(s); wall and cpu (user + sys) in seconds; first/b and rebuild/b: wall time over the baseline's)"
