@@ -122,8 +122,8 @@ fn without_the_avif_feature_avif_is_refused_saying_how_to_get_it() {
         .stderr_has("--features avif");
 }
 
-/// The colour Chromium shows at the middle of `file` drawn alone on a page,
-/// or `None` when it cannot show it (an AVIF it cannot decode).
+/// The colour Chromium shows for `file` drawn alone on a page, or `None`
+/// when it shows nothing (an AVIF it cannot decode).
 #[cfg(feature = "avif")]
 fn chromium_colour(file: &Path) -> Option<[u8; 3]> {
     let dir = tempfile::tempdir().unwrap();
@@ -157,9 +157,15 @@ fn chromium_colour(file: &Path) -> Option<[u8; 3]> {
         "no screenshot: {}",
         String::from_utf8_lossy(&status.stderr)
     );
+    // The most frequent colour other than the page's white: headless
+    // Chromium may give the page less height than the window (its own bars),
+    // so the picture is not always at the middle of the screenshot.
     let img = image::open(&shot).unwrap().to_rgb8();
-    let px = img.get_pixel(img.width() / 2, img.height() / 2).0;
-    (px != [255, 255, 255]).then_some(px)
+    let mut counts: std::collections::HashMap<[u8; 3], usize> = std::collections::HashMap::new();
+    for px in img.pixels().filter(|p| p.0 != [255, 255, 255]) {
+        *counts.entry(px.0).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|&(_, n)| n).map(|(px, _)| px)
 }
 
 #[cfg(feature = "avif")]
@@ -202,6 +208,127 @@ fn avif_copies_are_offered_first_and_decode_to_the_picture() {
         for (got, want) in shown.iter().zip(teal) {
             assert!(got.abs_diff(want) <= 6, "{rel}: {shown:?} against {teal:?}");
         }
+    }
+    // For the record (`--nocapture`): the copies' sizes, by format.
+    for entry in std::fs::read_dir(site.out().join("processed_images")).unwrap() {
+        let path = entry.unwrap().path();
+        let (w, h) = image::image_dimensions(&path).unwrap_or((0, 0));
+        eprintln!(
+            "{}: {w} x {h}, {} bytes",
+            path.display(),
+            path.metadata().unwrap().len()
+        );
+    }
+}
+
+fn size_at(site: &Site, url: &str) -> (u32, u32) {
+    let rel = url
+        .strip_prefix("https://example.org/")
+        .unwrap_or_else(|| panic!("a URL of the site: {url}"));
+    image::image_dimensions(site.out().join(rel)).unwrap()
+}
+
+#[test]
+fn resize_image_takes_what_zola_themes_pass() {
+    let site = site("");
+    png(
+        &site.root().join("static/zola.png"),
+        300,
+        380,
+        [10, 120, 200],
+    );
+    png(
+        &site.root().join("content/gallery/pic.png"),
+        200,
+        100,
+        [200, 50, 50],
+    );
+    // A lossy WebP: `format="auto"` makes a JPEG of it, as Zola does.
+    let px = vec![90u8; 64 * 32 * 3];
+    let lossy = webp::Encoder::from_rgb(&px, 64, 32).encode(70.0);
+    std::fs::write(site.root().join("static/lossy.webp"), &*lossy).unwrap();
+    // A theme's shortcode: the page's own folder, Zola's and fascia's ways.
+    site.write(
+        "templates/shortcodes/thumbs.html",
+        "{% for p in [page.colocated_path ~ src, src, \"@/gallery/\" ~ src, \"content/gallery/\" ~ src] %}{% set t = resize_image(path=p, width=50, op=\"fit_width\") %}{{ t.url }} {% endfor %}",
+    )
+    .write(
+        "content/gallery/index.md",
+        "+++\ntitle = \"Gallery\"\n+++\n\n{{ thumbs(src=\"pic.png\") }}\n",
+    );
+    // An earlier result resized again, by its static_path and by its url.
+    let out = probe(
+        &site,
+        "{% set r = resize_image(path=\"static/zola.png\", width=150, op=\"fit_width\", format=\"webp\") %}\
+         {% set s = resize_image(path=r.static_path, width=50, op=\"fit_width\") %}\
+         {% set u = resize_image(path=r.url, width=30, height=30) %}\
+         {% set l = resize_image(path=\"lossy.webp\", width=32, op=\"fit_width\") %}\
+         {{ r.url }} {{ s.url }} {{ s.orig_width }}x{{ s.orig_height }} {{ s.width }}x{{ s.height }} {{ u.url }} {{ l.url }}",
+    );
+    let parts: Vec<&str> = out.split(' ').collect();
+    assert_eq!(parts.len(), 6, "{out}");
+    assert_eq!(size_at(&site, parts[0]), (150, 190));
+    assert_eq!(parts[2], "150x190", "orig_* are the earlier copy's: {out}");
+    assert_eq!(parts[3], "50x63");
+    assert_eq!(size_at(&site, parts[1]), (50, 63));
+    assert!(
+        parts[1].ends_with(".png") && parts[1].contains("/zola."),
+        "auto makes a lossless WebP a PNG, named after the first source: {out}"
+    );
+    assert_eq!(size_at(&site, parts[4]), (30, 30));
+    assert!(
+        parts[5].ends_with(".jpg"),
+        "a lossy WebP becomes a JPEG: {out}"
+    );
+    assert_eq!(size_at(&site, parts[5]), (32, 16));
+    let html = site.read("gallery/index.html");
+    let urls: Vec<&str> = html.split_whitespace().collect();
+    assert_eq!(urls.len(), 4, "{html}");
+    for url in &urls {
+        assert_eq!(url, &urls[0], "the four forms name one file: {html}");
+    }
+    assert_eq!(size_at(&site, urls[0]), (50, 25));
+}
+
+#[test]
+fn resize_image_errors_name_the_template_call_and_what_to_do() {
+    let site = site("");
+    png(&site.root().join("static/zola.png"), 30, 38, [1, 2, 3]);
+    for (call, says, help) in [
+        (
+            "path=\"nope.png\", width=10, height=10",
+            "no image `nope.png`",
+            "give the path from the site root",
+        ),
+        (
+            "path=\"../x.png\", width=10, height=10",
+            "leaves the site folder",
+            "name an image below",
+        ),
+        (
+            "path=\"zola.png\", width=10, op=\"fill\"",
+            "op `fill` needs a height",
+            "docs/templates.md",
+        ),
+        (
+            "path=\"zola.png\", width=10, op=\"fit_width\", format=\"jpg\", quality=0",
+            "quality 0 is outside 1 to 100",
+            "leave it out",
+        ),
+    ] {
+        site.write(
+            "templates/probe.html",
+            &format!("<p>\n  {{{{ resize_image({call}).url }}}}\n</p>"),
+        )
+        .write(
+            "content/probe.md",
+            "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n",
+        );
+        site.build()
+            .failure()
+            .stderr_has("templates/probe.html:2:")
+            .stderr_has(says)
+            .stderr_has(help);
     }
 }
 

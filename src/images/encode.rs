@@ -14,12 +14,31 @@ pub enum Format {
 }
 
 impl Format {
-    /// Zola's `format` argument; `auto` keeps lossy sources lossy
-    /// (JPEG) and the rest lossless (PNG).
-    pub fn parse(name: &str, source: image::ImageFormat) -> Result<Self, String> {
+    /// The `image` crate's name for this format.
+    pub fn image_format(self) -> image::ImageFormat {
+        match self {
+            Format::Webp => image::ImageFormat::WebP,
+            Format::Png => image::ImageFormat::Png,
+            Format::Jpeg => image::ImageFormat::Jpeg,
+            Format::Avif => image::ImageFormat::Avif,
+        }
+    }
+
+    /// Whether a file of this format, made with `quality`, lost detail.
+    pub fn lossy(self, quality: Option<u8>) -> bool {
+        match self {
+            Format::Webp => quality.is_some(),
+            Format::Png => false,
+            Format::Jpeg | Format::Avif => true,
+        }
+    }
+
+    /// Zola's `format` argument; `auto` keeps lossy sources (JPEG, lossy
+    /// WebP) lossy as JPEG and the rest lossless (PNG).
+    pub fn parse(name: &str, lossy_source: bool) -> Result<Self, String> {
         Ok(match name {
             "auto" => {
-                if matches!(source, image::ImageFormat::Jpeg) {
+                if lossy_source {
                     Format::Jpeg
                 } else {
                     Format::Png

@@ -69,17 +69,28 @@ pub struct Source {
     pub height: u32,
     /// `None` for SVG (drawn, never resized).
     pub format: Option<image::ImageFormat>,
+    /// Lossy (JPEG, lossy WebP, AVIF): Zola's `format="auto"` makes a JPEG.
+    pub lossy: bool,
     pub hash: u64,
 }
 
 impl Source {
     /// The file name's stem, for readable output names.
     fn stem(&self) -> String {
-        let stem = self
+        let mut stem = self
             .path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // A copy resized again keeps its source's name (`photo`, not
+        // `photo.200x100.<hash>`).
+        if let Some((head, hash)) = stem.rsplit_once('.')
+            && hash.len() == 16
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            && let Some((name, _size)) = head.rsplit_once('.')
+        {
+            stem = name.to_string();
+        }
         let clean: String = stem
             .chars()
             .map(|c| {
@@ -140,6 +151,7 @@ pub fn probe(path: &Path) -> Result<Source, String> {
             width: size.width(),
             height: size.height(),
             format: None,
+            lossy: false,
             hash,
         });
     }
@@ -165,8 +177,22 @@ pub fn probe(path: &Path) -> Result<Source, String> {
         width,
         height,
         format: Some(format),
+        lossy: is_lossy(format, &bytes),
         hash,
     })
+}
+
+/// Whether an image file of `format` is lossy: JPEG and AVIF are; a WebP is
+/// when its image chunk is `VP8 ` (lossy), not `VP8L` (lossless).
+fn is_lossy(format: image::ImageFormat, bytes: &[u8]) -> bool {
+    match format {
+        image::ImageFormat::Jpeg | image::ImageFormat::Avif => true,
+        image::ImageFormat::WebP => {
+            memchr::memmem::find(bytes, b"VP8 ").is_some()
+                && memchr::memmem::find(bytes, b"VP8L").is_none()
+        }
+        _ => false,
+    }
 }
 
 /// One file to make.
@@ -213,6 +239,31 @@ impl JobQueue {
         })
     }
 
+    /// Queued copy `name` as a source to resize again (`resize_image` of
+    /// an earlier result's `static_path`): read from `cache_dir`, where
+    /// [`process`] makes it before anything made from it.
+    pub fn planned_source(&self, name: &str, cache_dir: &Path) -> Option<Source> {
+        let jobs = self.jobs.lock().ok()?;
+        let Work::Resize {
+            plan,
+            format,
+            quality,
+            ..
+        } = &jobs.get(name)?.work
+        else {
+            return None;
+        };
+        Some(Source {
+            path: cache_dir.join(name),
+            width: plan.width,
+            height: plan.height,
+            format: Some(format.image_format()),
+            lossy: format.lossy(*quality),
+            // The name holds the hash of the source and the settings.
+            hash: crate::hash::fnv1a(name.as_bytes()),
+        })
+    }
+
     /// Every job queued so far, leaving the queue empty.
     pub fn take(&self) -> Vec<Job> {
         self.jobs
@@ -231,8 +282,44 @@ pub struct Failure {
 }
 
 /// Make every job the cache lacks, in parallel (one decode per source):
-/// (name, cached file) for each job done, and the failures.
+/// (name, cached file) for each job done, and the failures. A job whose
+/// source is another job's copy (a template resizing an earlier result)
+/// waits for that copy: the jobs run in rounds.
 pub fn process(jobs: Vec<Job>, cache: &Cache) -> (Vec<(String, PathBuf)>, Vec<Failure>) {
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    let mut pending = jobs;
+    while !pending.is_empty() {
+        let names: std::collections::HashSet<String> =
+            pending.iter().map(|j| j.name.clone()).collect();
+        let waits = |job: &Job| match &job.work {
+            Work::Resize { source, .. } => {
+                source.parent() == Some(cache.dir())
+                    && source
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n != job.name && names.contains(n))
+            }
+            Work::Card { .. } => false,
+        };
+        let (later, now): (Vec<Job>, Vec<Job>) = pending.into_iter().partition(|j| waits(j));
+        if now.is_empty() {
+            // Cannot happen (a name holds the hash of its source): run them anyway.
+            process_round(later, cache, &mut done, &mut failed);
+            break;
+        }
+        process_round(now, cache, &mut done, &mut failed);
+        pending = later;
+    }
+    (done, failed)
+}
+
+fn process_round(
+    jobs: Vec<Job>,
+    cache: &Cache,
+    done: &mut Vec<(String, PathBuf)>,
+    failed: &mut Vec<Failure>,
+) {
     let mut by_source: BTreeMap<Option<PathBuf>, Vec<Job>> = BTreeMap::new();
     for job in jobs {
         let key = match &job.work {
@@ -249,15 +336,12 @@ pub fn process(jobs: Vec<Job>, cache: &Cache) -> (Vec<(String, PathBuf)>, Vec<Fa
             None => jobs.par_iter().map(|j| draw_card(j, cache)).collect(),
         })
         .collect();
-    let mut done = Vec::new();
-    let mut failed = Vec::new();
     for r in results.into_iter().flatten() {
         match r {
             Ok(d) => done.push(d),
             Err(f) => failed.push(f),
         }
     }
-    (done, failed)
 }
 
 /// The copies of one source: decoded once, and only when one is missing.
@@ -266,19 +350,16 @@ fn resize_group(
     jobs: Vec<Job>,
     cache: &Cache,
 ) -> Vec<Result<(String, PathBuf), Failure>> {
-    let decoded: std::sync::OnceLock<Result<image::DynamicImage, String>> =
-        std::sync::OnceLock::new();
-    let decode = || {
-        decoded
-            .get_or_init(|| {
-                image::ImageReader::open(src)
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r.with_guessed_format().map_err(|e| e.to_string()))
-                    .and_then(|r| r.decode().map_err(|e| e.to_string()))
-            })
-            .as_ref()
-            .map_err(String::clone)
-    };
+    let mut jobs = jobs;
+    // Largest first: each smaller whole copy is resized from the one before.
+    jobs.sort_by_key(|j| match &j.work {
+        Work::Resize { plan, .. } => {
+            std::cmp::Reverse(u64::from(plan.width) * u64::from(plan.height))
+        }
+        Work::Card { .. } => std::cmp::Reverse(0),
+    });
+    let mut decoded: Option<Result<image::DynamicImage, String>> = None;
+    let mut larger = None;
     jobs.into_iter()
         .map(|job| {
             let Work::Resize {
@@ -291,8 +372,12 @@ fn resize_group(
                 unreachable!("grouped by source")
             };
             let made = cache.get_or_make(&job.name, || {
-                let img = decode()?;
-                encode::encode(&resize::apply(img, plan), format, quality)
+                let img = decoded
+                    .get_or_insert_with(|| decode(src))
+                    .as_ref()
+                    .map_err(String::clone)?;
+                let pixels = resize::from_larger(img, &mut larger, plan);
+                encode::encode(&pixels, format, quality)
             });
             made.map(|p| (job.name.clone(), p))
                 .map_err(|message| Failure {
@@ -302,6 +387,14 @@ fn resize_group(
                 })
         })
         .collect()
+}
+
+/// The pixels of image file `src`.
+pub fn decode(src: &Path) -> Result<image::DynamicImage, String> {
+    image::ImageReader::open(src)
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.with_guessed_format().map_err(|e| e.to_string()))
+        .and_then(|r| r.decode().map_err(|e| e.to_string()))
 }
 
 fn draw_card(job: &Job, cache: &Cache) -> Result<(String, PathBuf), Failure> {

@@ -134,6 +134,46 @@ pub fn apply(img: &DynamicImage, plan: Plan) -> DynamicImage {
     }
 }
 
+/// Whether `plan` keeps the whole of a `w` x `h` picture at its aspect ratio
+/// (no crop; the sides rounded down as `fit_width` and `fit_height` do).
+pub fn is_whole(plan: Plan, w: u32, h: u32) -> bool {
+    let diff =
+        (u64::from(plan.width) * u64::from(h)).abs_diff(u64::from(plan.height) * u64::from(w));
+    plan.crop.is_none() && diff < u64::from(w.max(h))
+}
+
+/// `plan` applied to `original`, or to the copy in `larger` (the last
+/// whole copy made from it) when that is at least as large: a smaller
+/// `srcset` copy made from the next larger one rather than from the
+/// original, with less to resize and the same quality (measured by
+/// `examples/srcset_cascade.rs`). Ask for the largest first; `larger`
+/// then holds this copy.
+pub fn from_larger<'a>(
+    original: &'a DynamicImage,
+    larger: &'a mut Option<(Plan, DynamicImage)>,
+    plan: Plan,
+) -> std::borrow::Cow<'a, DynamicImage> {
+    use std::borrow::Cow;
+    let (w, h) = (original.width(), original.height());
+    if !is_whole(plan, w, h) {
+        return Cow::Owned(apply(original, plan));
+    }
+    if (plan.width, plan.height) == (w, h) {
+        return Cow::Borrowed(original);
+    }
+    let made = match larger.as_ref() {
+        Some((p, _)) if *p == plan => None,
+        Some((p, img)) if p.width >= plan.width && p.height >= plan.height => {
+            Some(apply(img, Plan { crop: None, ..plan }))
+        }
+        _ => Some(apply(original, plan)),
+    };
+    if let Some(img) = made {
+        *larger = Some((plan, img));
+    }
+    Cow::Borrowed(&larger.as_ref().expect("just made").1)
+}
+
 /// [`apply`] with the `image` crate alone.
 fn slow_apply(img: &DynamicImage, crop: Option<(u32, u32, u32, u32)>, plan: Plan) -> DynamicImage {
     let cropped;
@@ -245,5 +285,40 @@ mod tests {
                 "flat colour and alpha kept: {px:?}"
             );
         }
+    }
+
+    #[test]
+    fn smaller_copies_from_the_next_larger_match_those_from_the_original() {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(450, 300, |x, y| {
+            let stripe = if (x / 4 + y / 7) % 2 == 0 { 30 } else { 0 };
+            image::Rgb([
+                (x * 255 / 450) as u8,
+                ((y * 255 / 300) as u8).saturating_add(stripe),
+                ((x + y) % 97) as u8,
+            ])
+        }));
+        let mut larger = None;
+        for w in [450, 320, 240, 80] {
+            let p = plan(Op::FitWidth(w), 450, 300);
+            let direct = apply(&img, p).to_rgb8();
+            let cascaded = from_larger(&img, &mut larger, p).to_rgb8();
+            assert_eq!(cascaded.dimensions(), (p.width, p.height));
+            let db = psnr(&direct, &cascaded);
+            assert!(db > 45.0, "{w}: {db:.1} dB from the direct copy");
+        }
+        assert_eq!(
+            larger.as_ref().map(|(p, _)| p.width),
+            Some(80),
+            "each made from the last"
+        );
+        // A crop or a stretch is made from the original.
+        let fill = plan(Op::Fill(100, 100), 450, 300);
+        assert!(!is_whole(fill, 450, 300));
+        assert_eq!(
+            from_larger(&img, &mut larger, fill).to_rgb8().dimensions(),
+            (100, 100)
+        );
+        assert!(!is_whole(plan(Op::Scale(300, 300), 450, 300), 450, 300));
+        assert!(is_whole(plan(Op::FitHeight(101), 450, 300), 450, 300));
     }
 }

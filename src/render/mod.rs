@@ -33,6 +33,7 @@ mod embeds;
 mod plural;
 mod special;
 mod state;
+mod style_ids;
 pub use special::{SEARCH_PAGE, print_page};
 pub use state::RenderState;
 

@@ -175,7 +175,8 @@ fn rewrite_article(
                 let mut buf = style_text.borrow_mut();
                 buf.push_str(t.as_str());
                 if t.last_in_text_node() {
-                    let css = ids.urls(&buf).into_owned();
+                    let css = super::style_ids::rename_selector_ids(&buf, &|id| ids.reference(id));
+                    let css = ids.urls(&css).into_owned();
                     t.replace(&css, lol_html::html_content::ContentType::Html);
                     buf.clear();
                 } else {
@@ -398,7 +399,7 @@ mod tests {
 
     #[test]
     fn svg_references_follow_their_renamed_ids() {
-        let html = r##"<svg><defs><path id="outline" d="M0 0"/><linearGradient id="g"/><clipPath id="c"/></defs><use href="#outline" transform="translate(1 0)"/><use xlink:href="#outline"/><rect fill="url(#g)" clip-path="url('#c')" style="stroke: url( #g )"/><style>.a { fill: url(#g); }</style></svg><p id="outline">again</p><td headers="h1 h2"></td><label for="q"></label>"##;
+        let html = r##"<svg><defs><path id="outline" d="M0 0"/><linearGradient id="g"/><clipPath id="c"/></defs><use href="#outline" transform="translate(1 0)"/><use xlink:href="#outline"/><rect fill="url(#g)" clip-path="url('#c')" style="stroke: url( #g )"/><style>.a { fill: url(#g); } #outline:hover, li:not(#c) { color: #fff }</style></svg><p id="outline">again</p><td headers="h1 h2"></td><label for="q"></label>"##;
         let at = ArticleAt {
             prefix: "p-a",
             path: "/a/",
@@ -410,7 +411,7 @@ mod tests {
             r##"<use xlink:href="#p-a--outline" />"##,
             r#"fill="url(#p-a--g)""#,
             r#"clip-path="url('#p-a--c')""#,
-            ".a { fill: url(#p-a--g); }",
+            ".a { fill: url(#p-a--g); } #p-a--outline:hover, li:not(#p-a--c) { color: #fff }",
             r#"<p id="p-a--outline-2">"#,
             r#"headers="p-a--h1 p-a--h2""#,
             r#"for="p-a--q""#,

@@ -87,6 +87,7 @@ pub fn register(env: &mut Environment<'static>, state: &Arc<RenderState>) {
         crate::templates::images::ImageFunctions {
             dirs,
             base_url: site.config.base_url.clone(),
+            cache_dir: root.join(crate::images::cache::DIR),
             site_title: site.config.title.clone(),
             link_cards: site.config.images.link_cards,
             jobs: Arc::clone(&site.images.jobs),

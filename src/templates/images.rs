@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Kwargs, Rest, Value};
-use minijinja::{Environment, Error, ErrorKind};
+use minijinja::{Environment, Error, ErrorKind, State};
 
 use super::filters::Args;
 use crate::images::card::{self, CardText, Colours};
@@ -20,6 +20,9 @@ pub struct ImageFunctions {
     /// static/, content/, the theme's static/).
     pub dirs: Vec<PathBuf>,
     pub base_url: String,
+    /// The image cache, where a copy made earlier in this build is read
+    /// when a template resizes it again.
+    pub cache_dir: PathBuf,
     pub site_title: String,
     /// `[images] link_cards`: `link_card` returns nothing when off.
     pub link_cards: bool,
@@ -38,33 +41,92 @@ pub fn register(env: &mut Environment<'static>, f: ImageFunctions) {
     let f = Arc::new(f);
     let probed: Arc<Probed> = Arc::default();
     let (g, p) = (Arc::clone(&f), Arc::clone(&probed));
-    env.add_function("resize_image", move |rest: Rest<Value>, kw: Kwargs| {
-        resize_image(&g, &p, rest, kw)
-    });
+    env.add_function(
+        "resize_image",
+        move |state: &State, rest: Rest<Value>, kw: Kwargs| resize_image(&g, &p, state, rest, kw),
+    );
     env.add_function("link_card", move |rest: Rest<Value>, kw: Kwargs| {
         link_card(&f, rest, kw)
     });
 }
 
-fn find(f: &ImageFunctions, path: &str) -> Result<PathBuf, Error> {
-    let rel = match path.strip_prefix("@/") {
+/// Where `resize_image` looked, for the error that says so.
+const LOOKED: &str =
+    "looked in the site folder, static/, content/, the theme's static/ and the page's folder";
+
+/// The image `path` names, as a theme may write it: a file below the site
+/// root, `static/`, `content/` or the theme's `static/` (Zola's order);
+/// `@/` for content/; the `url` or `static_path` of an earlier
+/// `resize_image` (made first, then resized again); or, failing those, a
+/// file in the folder of the page being rendered (`img.png` beside
+/// `index.md`).
+fn locate(f: &ImageFunctions, probed: &Probed, state: &State, path: &str) -> Result<Source, Error> {
+    let path = path.trim();
+    let local = path
+        .strip_prefix(f.base_url.trim_end_matches('/'))
+        .unwrap_or(path);
+    let rel = match local.strip_prefix("@/") {
         Some(r) => format!("content/{r}"),
-        None => path.trim_start_matches('/').to_string(),
+        None => local.trim_start_matches('/').to_string(),
     };
-    if rel.split(['/', '\\']).any(|c| c == "..") {
+    if rel.is_empty() || rel.split(['/', '\\']).any(|c| c == "..") {
         return Err(fail(format!(
-            "resize_image: `{path}` leaves the site folder"
+            "resize_image: `{path}` leaves the site folder; name an image below the site root, static/ or content/"
         )));
     }
-    f.dirs
+    if let Some(name) = processed_name(&rel)
+        && let Some(source) = f.jobs.planned_source(name, &f.cache_dir)
+    {
+        return Ok(source);
+    }
+    let page_dir = page_folder(state);
+    let file = f
+        .dirs
         .iter()
         .map(|d| d.join(&rel))
+        .chain(page_dir.map(|d| f.dirs[0].join("content").join(d).join(&rel)))
+        .chain(processed_name(&rel).map(|n| f.cache_dir.join(n)))
         .find(|p| p.is_file())
         .ok_or_else(|| {
             fail(format!(
-                "resize_image: no image `{path}` (looked in the site folder, static/, content/ and the theme's static/)"
+                "resize_image: no image `{path}` ({LOOKED}); check the name, or give the path from the site root (`static/img/x.png`, `@/section/page/x.png`)"
             ))
-        })
+        })?;
+    let cached = probed.lock().ok().and_then(|m| m.get(&file).cloned());
+    if let Some(s) = cached {
+        return Ok(s);
+    }
+    let s = crate::images::probe(&file).map_err(|e| {
+        fail(format!(
+            "resize_image: cannot read `{path}` ({}): {e}; replace it with a PNG, JPEG, GIF or WebP image",
+            file.display()
+        ))
+    })?;
+    if let Ok(mut m) = probed.lock() {
+        m.insert(file, s.clone());
+    }
+    Ok(s)
+}
+
+/// The name of a processed copy that `rel` (a `static_path`, or a URL's
+/// path) names: `[static/]processed_images/NAME`.
+fn processed_name(rel: &str) -> Option<&str> {
+    let rel = rel.strip_prefix("static/").unwrap_or(rel);
+    rel.strip_prefix(OUT_DIR)?
+        .strip_prefix('/')
+        .filter(|n| !n.is_empty() && !n.contains('/'))
+}
+
+/// The folder below content/ of the page or section being rendered.
+fn page_folder(state: &State) -> Option<String> {
+    ["page", "section"].iter().find_map(|var| {
+        let doc = state
+            .lookup(var)
+            .filter(|v| !v.is_undefined() && !v.is_none())?;
+        let rel = doc.get_attr("relative_path").ok()?;
+        let rel = rel.as_str()?;
+        Some(rel.rsplit_once('/').map_or("", |(dir, _)| dir).to_string())
+    })
 }
 
 fn size_arg(args: &Args, at: usize, name: &str) -> Result<Option<u32>, Error> {
@@ -89,6 +151,7 @@ fn size_arg(args: &Args, at: usize, name: &str) -> Result<Option<u32>, Error> {
 fn resize_image(
     f: &ImageFunctions,
     probed: &Probed,
+    state: &State,
     rest: Rest<Value>,
     kw: Kwargs,
 ) -> Result<Value, Error> {
@@ -98,38 +161,32 @@ fn resize_image(
     let height = size_arg(&args, 2, "height")?;
     let op = args.string(3, "op")?.unwrap_or_else(|| "fill".into());
     let format = args.string(4, "format")?.unwrap_or_else(|| "auto".into());
-    let quality = match size_arg(&args, 5, "quality")? {
+    let quality = size_arg(&args, 5, "quality")?;
+    let _ = args.value(6, "speed")?; // Zola's AVIF speed: fascia uses its own.
+    let op = Op::parse(&op, width, height).map_err(|e| {
+        fail(format!(
+            "resize_image: {e}; the ops are listed in docs/templates.md"
+        ))
+    })?;
+    let source = locate(f, probed, state, &path)?;
+    if source.format.is_none() {
+        return Err(fail(format!(
+            "resize_image: `{path}` is an SVG, which scales by itself: use it as it is (an <img> with its width and height)"
+        )));
+    }
+    let format =
+        Format::parse(&format, source.lossy).map_err(|e| fail(format!("resize_image: {e}")))?;
+    // Zola's ranges: WebP 0 to 100, JPEG and AVIF 1 to 100.
+    let lowest = u32::from(format != Format::Webp);
+    let quality = match quality {
         None => None,
-        Some(q @ 1..=100) => Some(q as u8),
+        Some(q) if (lowest..=100).contains(&q) => Some(q as u8),
         Some(q) => {
             return Err(fail(format!(
-                "resize_image: quality {q} is outside 1 to 100"
+                "resize_image: quality {q} is outside {lowest} to 100; leave it out for the default (JPEG 75, AVIF 80, WebP lossless)"
             )));
         }
     };
-    let _ = args.value(6, "speed")?; // Zola's AVIF speed: fascia uses its own.
-    let file = find(f, &path)?;
-    let source = {
-        let cached = probed.lock().ok().and_then(|m| m.get(&file).cloned());
-        if let Some(s) = cached {
-            s
-        } else {
-            let s = crate::images::probe(&file)
-                .map_err(|e| fail(format!("resize_image: cannot read `{path}`: {e}")))?;
-            if let Ok(mut m) = probed.lock() {
-                m.insert(file.clone(), s.clone());
-            }
-            s
-        }
-    };
-    let Some(src_format) = source.format else {
-        return Err(fail(format!(
-            "resize_image: `{path}` is an SVG, which scales by itself: use it as it is"
-        )));
-    };
-    let op = Op::parse(&op, width, height).map_err(|e| fail(format!("resize_image: {e}")))?;
-    let format =
-        Format::parse(&format, src_format).map_err(|e| fail(format!("resize_image: {e}")))?;
     let (job, plan) = source.copy(op, format, quality);
     // As Zola returns them: `static_path` is where Zola keeps the file in
     // the site (fascia keeps it in its cache; `get_image_metadata` knows it).
