@@ -59,6 +59,9 @@ pub struct Config {
     pub offline: bool,
     /// Compile `sass/` of the theme and the site to CSS (see `crate::sass`).
     pub compile_sass: bool,
+    /// Zola's `minify_html`: every HTML page minified as Zola does it
+    /// (minify-html, CSS minified, scripts kept).
+    pub minify_html: bool,
     /// Build an Obsidian vault as it is (see docs/authoring.md).
     pub obsidian: bool,
     /// Zola's switches as written (false when absent, as in Zola), for
@@ -97,6 +100,7 @@ impl Default for Config {
             facts: FactsSchema::default(),
             offline: false,
             compile_sass: false,
+            minify_html: false,
             obsidian: false,
             build_search_index: false,
             generate_feeds: false,
@@ -794,9 +798,9 @@ mod tests {
 
     #[test]
     fn zola_keys_warn() {
-        let loaded = parse("title = \"x\"\nminify_html = false\n").unwrap();
+        let loaded = parse("title = \"x\"\nignored_static = []\n").unwrap();
         assert_eq!(loaded.warnings.len(), 1);
-        assert!(loaded.warnings[0].message.contains("minify_html"));
+        assert!(loaded.warnings[0].message.contains("ignored_static"));
     }
 
     #[test]

@@ -46,7 +46,6 @@ fn a_zola_config_builds_with_one_warning_per_unused_key() {
     assert_eq!(
         warned,
         [
-            "config.toml:7:1",  // minify_html
             "config.toml:8:32", // taxonomies paginate_path
             "config.toml:11:1", // [search] index_format
             "config.toml:13:1", // [search] include_path
@@ -268,7 +267,8 @@ fn fenced_code_is_highlighted_with_classes_not_styles() {
     let html = page("docs/overview/index.html");
     for expected in [
         "<pre><code class=\"language-toml\"><span class=\"hl-tag\">title</span>",
-        "<pre><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> <span class=\"hl-function\">main</span>",
+        // `rust,linenos`: numbered lines.
+        "<pre class=\"code-lines\"><code class=\"language-rust\" data-lang=\"rust\"><span class=\"code-line\"><span class=\"code-line-number\" aria-hidden=\"true\">1</span><span class=\"hl-keyword\">fn</span> <span class=\"hl-function\">main</span>",
         "<span class=\"hl-keyword\">extends</span>",
     ] {
         assert!(html.contains(expected), "{expected}\n{html}");
@@ -507,4 +507,21 @@ fn code_annotations_number_mark_and_hide_lines_as_zola_does() {
         "{block}"
     );
     assert!(!block.contains("// hidden"), "{block}");
+}
+
+#[test]
+fn minify_html_minifies_every_page_as_zola_does() {
+    let site = Site::fixture("zola");
+    site.edit("config.toml", "minify_html = false", "minify_html = true");
+    site.write(
+        "templates/404.html",
+        "<!doctype html>\n<html>\n<head>\n  <title>Gone</title>\n</head>\n<body>\n\n  <p>Not   here</p>\n</body>\n</html>\n",
+    );
+    site.build().success().stderr_lacks("minify_html");
+    assert_eq!(
+        site.read("404.html"),
+        "<!doctype html><html><head><title>Gone</title><body><p>Not here"
+    );
+    let page = site.read("index.html");
+    assert!(!page.contains(">\n<"), "{page}");
 }

@@ -76,7 +76,7 @@ pub const TOP: &[(&str, Rule)] = &[
         Zola("fascia writes one Atom feed, named by [feed] filename"),
     ),
     ("compile_sass", Used),
-    ("minify_html", Zola(IGNORED)),
+    ("minify_html", Used),
     ("hard_link_static", Zola("fascia copies static files")),
     ("languages", Map(LANGUAGE)),
     ("translations", Used),

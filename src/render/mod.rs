@@ -30,6 +30,7 @@ use crate::templates::{TemplateSet, template_error};
 use context::{PageObj, SectionObj};
 
 mod embeds;
+mod minify;
 mod plural;
 mod special;
 mod state;
@@ -400,7 +401,7 @@ pub fn render_site_to(
     let results: Vec<Result<SharedFiles, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let files = render_job(state, env, set, job)?;
+            let files = minify::files(site.config.minify_html, render_job(state, env, set, job)?);
             match to {
                 Destination::Stream(sink) => {
                     for (path, bytes) in files {

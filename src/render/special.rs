@@ -38,7 +38,12 @@ pub(super) fn not_found_pages(
         };
         match env.get_template("404.html").and_then(|t| t.render(ctx)) {
             Ok(html) => {
-                output.insert_bytes(path.trim_start_matches('/').to_string(), html.into_bytes());
+                let file = path.trim_start_matches('/').to_string();
+                let bytes =
+                    super::minify::files(site.config.minify_html, vec![(file, html.into_bytes())]);
+                for (file, bytes) in bytes {
+                    output.insert_bytes(file, bytes);
+                }
             }
             Err(e) => diags.push(template_error(&e, set, &site.root)),
         }

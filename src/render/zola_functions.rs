@@ -356,7 +356,7 @@ fn image_size(b: &[u8]) -> Option<(&'static str, &'static str, u32, u32)> {
     if b.starts_with(b"BM") {
         return Some(("bmp", "image/bmp", le32(18)?, le32(22)?));
     }
-    if b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP") {
+    if b.starts_with(b"RIFF") && b.get(8..12) == Some(&b"WEBP"[..]) {
         let (w, h) = match b.get(12..16)? {
             b"VP8 " => (le16(26)? & 0x3fff, le16(28)? & 0x3fff),
             b"VP8L" => {
