@@ -121,6 +121,10 @@ pub struct MarkdownConfig {
     /// Curly quotes, en and em dashes, ellipses (off unless the site or its
     /// theme's `theme.toml` `[markdown]` turns it on, as in Zola).
     pub smart_punctuation: Option<bool>,
+    /// An image alone in its paragraph with a title (`![alt](a.png "Title")`)
+    /// is a numbered `<figure>` captioned with the title (fascia's; off unless
+    /// the site or its theme turns it on: Zola keeps it an `<img>`).
+    pub image_figures: Option<bool>,
     /// Pass raw HTML through (authors are trusted).
     pub unsafe_html: bool,
     /// Open external links in a new tab (adds `rel="noopener"`).
@@ -169,6 +173,7 @@ impl Default for MarkdownConfig {
     fn default() -> Self {
         Self {
             smart_punctuation: None,
+            image_figures: None,
             unsafe_html: true,
             external_links_target_blank: false,
             external_links_class: None,

@@ -395,6 +395,11 @@ fn get_image_metadata_reads_the_header() {
 #[test]
 fn figures_are_numbered_with_caption_credit_and_licence() {
     let site = site();
+    site.edit(
+        "config.toml",
+        "[images]",
+        "[markdown]\nimage_figures = true\n\n[images]",
+    );
     site.write(
         "content/gallery/index.md",
         "+++\ntitle = \"Gallery\"\n+++\n\n![Wide chart](wide.png \"Where the evidence is\")\n\nText ![Small](small.png \"inline, not a figure\").\n\n{{ figure(src=\"small.png\", alt=\"A small square\", caption=\"A small one\", credit=\"The authors\", licence=\"CC BY 4.0\") }}\n",

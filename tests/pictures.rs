@@ -335,6 +335,11 @@ fn resize_image_errors_name_the_template_call_and_what_to_do() {
 #[test]
 fn a_remote_image_with_a_title_is_a_numbered_figure() {
     let site = site("");
+    site.edit(
+        "config.toml",
+        "[images]",
+        "[markdown]\nimage_figures = true\n\n[images]",
+    );
     site.write(
         "content/maps.md",
         "+++\ntitle = \"Maps\"\n+++\n\n![Trial sites](https://example.invalid/map.png \"Where the trials ran\")\n",

@@ -98,6 +98,7 @@ pub const TOP: &[(&str, Rule)] = &[
 
 const MARKDOWN: &[(&str, Rule)] = &[
     ("smart_punctuation", Used),
+    ("image_figures", Used),
     ("unsafe_html", Used),
     ("external_links_target_blank", Used),
     ("external_links_class", Used),

@@ -14,7 +14,7 @@ use crate::images::{FigureText, ImageRef, is_remote};
 
 /// Mark every local image below `root` and record it in `images` (after
 /// those of earlier pieces of the body: numbers run on).
-pub(super) fn mark<'a>(root: &'a AstNode<'a>, images: &mut Vec<ImageRef>) {
+pub(super) fn mark<'a>(root: &'a AstNode<'a>, images: &mut Vec<ImageRef>, figures: bool) {
     let nodes: Vec<&'a AstNode<'a>> = root
         .descendants()
         .filter(|n| matches!(n.data.borrow().value, NodeValue::Image(_)))
@@ -44,7 +44,7 @@ pub(super) fn mark<'a>(root: &'a AstNode<'a>, images: &mut Vec<ImageRef>) {
             (marked_img(images.len(), &url, &alt), alt)
         };
         let caption = title.trim();
-        let fig = (!caption.is_empty() && para.is_some()).then(|| FigureText {
+        let fig = (figures && !caption.is_empty() && para.is_some()).then(|| FigureText {
             caption: caption.to_string(),
             credit: None,
             licence: None,
@@ -126,7 +126,10 @@ mod tests {
     use crate::markdown::{RenderOptions, render};
 
     fn body(src: &str) -> crate::markdown::Body {
-        let cfg = MarkdownConfig::default();
+        let cfg = MarkdownConfig {
+            image_figures: Some(true),
+            ..MarkdownConfig::default()
+        };
         let opts = RenderOptions {
             markdown: &cfg,
             glossary: None,
@@ -161,6 +164,19 @@ mod tests {
         assert!(b.images[1].figure.is_none());
         assert!(b.html.starts_with("<figure class=\"figure\""), "{}", b.html);
         assert!(!b.html.contains("<p><figure"));
+    }
+
+    #[test]
+    fn without_image_figures_a_titled_image_stays_an_image_as_in_zola() {
+        let cfg = MarkdownConfig::default();
+        let opts = RenderOptions {
+            markdown: &cfg,
+            glossary: None,
+            folder_depth: 0,
+        };
+        let b = render("![Hands](/img/hands.jpg \"Effleurage strokes\")\n", &opts).unwrap();
+        assert!(b.images[0].figure.is_none());
+        assert!(!b.html.contains("<figure"), "{}", b.html);
     }
 
     #[test]

@@ -164,7 +164,11 @@ impl<'o, 'f> Pass<'o, 'f> {
         toc_markers(root, &walk.body.headings);
         walk.links(root);
         self.plain.read(root);
-        images::mark(root, &mut walk.body.images);
+        images::mark(
+            root,
+            &mut walk.body.images,
+            opts.markdown.image_figures.unwrap_or(false),
+        );
 
         let adapter = HeadingIds {
             ids: walk.body.headings[first_heading..]

@@ -47,7 +47,7 @@ pub fn on_demand(theme_dir: &Path) -> Vec<(String, String)> {
 }
 
 /// The `[markdown]` defaults a theme asks for in its `theme.toml`
-/// (`smart_punctuation`, `insert_anchor_links`), applied where the site's
+/// (`smart_punctuation`, `image_figures`, `insert_anchor_links`), applied where the site's
 /// `config.toml` does not set them (fascia's fibre asks for both; Zola's
 /// defaults, off and `none`, hold otherwise).
 pub fn merge_markdown(
@@ -78,6 +78,11 @@ pub fn merge_markdown(
         && let Some(v) = md.get("smart_punctuation")
     {
         markdown.smart_punctuation = Some(v.as_bool().ok_or_else(|| bad("smart_punctuation"))?);
+    }
+    if markdown.image_figures.is_none()
+        && let Some(v) = md.get("image_figures")
+    {
+        markdown.image_figures = Some(v.as_bool().ok_or_else(|| bad("image_figures"))?);
     }
     if markdown.insert_anchor_links.is_none()
         && let Some(v) = md.get("insert_anchor_links")
