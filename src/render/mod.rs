@@ -295,7 +295,14 @@ pub type Earlier<'a> = &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync);
 pub trait PageSink: Sync {
     /// Take one rendered file (`path` relative to the output folder).
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Take one file that `write` writes in pieces, never held whole (the
+    /// print edition: the whole site on one page, 88 MB at 10,000 pages).
+    fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic>;
 }
+
+/// What writes a streamed file ([`PageSink::put_streamed`]) into the writer
+/// it is given.
+pub type WriteWith<'a> = &'a mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic>;
 
 /// Where [`render_site_to`] puts the pages, sections and taxonomy pages.
 #[derive(Clone, Copy)]
@@ -416,13 +423,20 @@ pub fn render_site_to(
     }
     if set.has("print.html") {
         for lang in site.config.language_codes() {
-            match (print_page(state, env, lang), to) {
-                // Handed on at once: the whole site on one page is the largest file.
-                (Ok((path, html)), Destination::Stream(sink)) => {
-                    diags.extend(sink.put(&path, &html).err());
-                }
-                (Ok((path, html)), _) => output.insert_bytes(path, html),
-                (Err(e), _) => diags.push(template_error(&e, set, &site.root)),
+            if let Destination::Stream(sink) = to {
+                // Written as it is rendered: the whole site on one page is
+                // the largest file, and is never held whole.
+                let path = out_path(&print_path(state, lang));
+                let mut write = |w: &mut dyn std::io::Write| {
+                    print_page_to(state, env, lang, w)
+                        .map_err(|e| template_error(&e, set, &site.root))
+                };
+                diags.extend(sink.put_streamed(&path, &mut write).err());
+                continue;
+            }
+            match print_page(state, env, lang) {
+                Ok((path, html)) => output.insert_bytes(path, html),
+                Err(e) => diags.push(template_error(&e, set, &site.root)),
             }
         }
     }
@@ -440,16 +454,35 @@ pub fn print_page(
     env: &Environment<'_>,
     lang: &str,
 ) -> Result<(String, Vec<u8>), minijinja::Error> {
-    let path = format!("{}{}", state.site.config.lang_prefix(lang), print::PATH);
+    let mut html = Vec::new();
+    print_page_to(state, env, lang, &mut html)?;
+    Ok((out_path(&print_path(state, lang)), html))
+}
+
+/// The URL path of `lang`'s print edition (`/print/`, `/fr/print/`).
+fn print_path(state: &RenderState, lang: &str) -> String {
+    format!("{}{}", state.site.config.lang_prefix(lang), print::PATH)
+}
+
+/// The print edition of `lang` written into `w` as it is rendered: each
+/// article's HTML is made when the template writes it and handed on at once.
+pub fn print_page_to(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    lang: &str,
+    w: &mut dyn std::io::Write,
+) -> Result<(), minijinja::Error> {
+    let path = print_path(state, lang);
     let ctx = context! {
         articles => print::articles(state, lang),
         config => state.config_for(lang),
         lang => lang,
         current_url => state.site.config.permalink(&path),
-        current_path => path.clone(),
+        current_path => path,
     };
-    let html = env.get_template("print.html")?.render(ctx)?;
-    Ok((out_path(&path), html.into_bytes()))
+    env.get_template("print.html")?
+        .render_captured_to(ctx, w)
+        .map(drop)
 }
 
 /// Where the search page goes.
