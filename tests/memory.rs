@@ -69,11 +69,17 @@ fn linked_encyclopedia() -> fascia::pipeline::Linked {
 }
 
 #[test]
-fn the_print_edition_reaches_the_sink_in_pieces_never_whole() {
+fn a_streamed_build_holds_neither_the_print_edition_whole_nor_the_sources() {
     let sink = Recorder::default();
     let (state, _output, _diags) =
         fascia::pipeline::render_into(linked_encyclopedia(), Destination::Stream(&sink))
             .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
+    print_edition_came_in_pieces(&sink, &state.site);
+    sources_were_dropped(&state.site);
+}
+
+/// The print edition reached the sink in pieces, never whole.
+fn print_edition_came_in_pieces(sink: &Recorder, site: &fascia::site::Site) {
     let whole = sink.whole.lock().unwrap();
     let pieces = sink.pieces.lock().unwrap();
     assert!(
@@ -81,8 +87,8 @@ fn the_print_edition_reaches_the_sink_in_pieces_never_whole() {
         "pages come whole: {:?}",
         whole.keys().take(5).collect::<Vec<_>>()
     );
-    for lang in state.site.config.language_codes() {
-        let prefix = state.site.config.lang_prefix(lang);
+    for lang in site.config.language_codes() {
+        let prefix = site.config.lang_prefix(lang);
         let path = format!("{prefix}/print/index.html")
             .trim_start_matches('/')
             .to_string();
@@ -98,4 +104,23 @@ fn the_print_edition_reaches_the_sink_in_pieces_never_whole() {
             "{path}: a piece of {largest} bytes of {total}: the page is held whole"
         );
     }
+}
+
+/// A one-shot build drops the sources once linked, and reads one again
+/// when asked.
+fn sources_were_dropped(site: &fascia::site::Site) {
+    assert!(site.pages.len() > 20);
+    for page in &site.pages {
+        assert!(
+            page.doc.file.text.is_empty(),
+            "{}: the source is still held while rendering",
+            page.doc.file.rel
+        );
+    }
+    // What needs a source later (diagnostics, the link health check) reads
+    // the file again.
+    let page = &site.pages[0];
+    let on_disk = std::fs::read_to_string(site.root.join(&page.doc.file.display)).unwrap();
+    assert!(!on_disk.is_empty());
+    assert_eq!(site.source(&page.doc), on_disk);
 }

@@ -254,7 +254,7 @@ fn render_shortcodes(
                         "shortcode",
                         format!("shortcode `{}` failed: {}", call.name, inner.header()),
                     )
-                    .at(&doc.file.display, &doc.file.text, line, call.column),
+                    .at(&doc.file.display, &state.site.source(doc), line, call.column),
                 );
                 String::new()
             }
@@ -662,7 +662,7 @@ fn missing_template(site: &Site, template: &str, doc: &Document) -> Diagnostic {
         "missing-template",
         format!("template `{template}` is not in templates/{theme}"),
     );
-    let text = &doc.file.text;
+    let text = &*site.source(doc);
     let key = ["template", "page_template"].iter().find_map(|key| {
         let mut offset = 0;
         for line in text.lines().take(doc.body_line_offset) {
