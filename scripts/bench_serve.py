@@ -74,7 +74,7 @@ def bench(site, edits, label, full_build=True):
     pages = []
     for dirpath, _, files in os.walk(os.path.join(site, "content")):
         for f in files:
-            if f.endswith(".md") and f != "_index.md":
+            if f.endswith(".md") and not f.startswith("_index."):
                 pages.append(os.path.join(dirpath, f))
     pages.sort()
     rng = random.Random(7)
@@ -99,9 +99,12 @@ def bench(site, edits, label, full_build=True):
         for n in range(edits):
             path = rng.choice(pages)
             rel = os.path.relpath(path, os.path.join(site, "content"))
-            url = base + "/" + rel[:-3].replace(os.sep, "/") + "/"
-            if rel.endswith("index.md"):
-                url = base + "/" + os.path.dirname(rel).replace(os.sep, "/") + "/"
+            # A translation (`name.fr.md`) is served below its language's folder.
+            m = re.match(r"(.+)\.([a-z]{2})\.md$", rel)
+            stem, lang = (m.group(1), m.group(2) + "/") if m else (rel[:-3], "")
+            url = base + "/" + lang + stem.replace(os.sep, "/") + "/"
+            if os.path.basename(stem) == "index":
+                url = base + "/" + lang + os.path.dirname(stem).replace(os.sep, "/") + "/"
             marker = f"fasciabenchmark{n}x{rng.randrange(10**9)}"
             with open(path, encoding="utf-8") as f:
                 text = f.read()
