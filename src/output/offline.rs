@@ -296,7 +296,14 @@ fn check_page<S: BuildHasher>(
     let found: RefCell<Vec<Reference>> = RefCell::new(Vec::new());
     let mut reader = reference_reader(&found);
     let _ = reader.write(html.as_bytes()).and_then(|()| reader.end());
-    judge(found.into_inner(), exists, key, base_url, shown_dir, outside)
+    judge(
+        found.into_inner(),
+        exists,
+        key,
+        base_url,
+        shown_dir,
+        outside,
+    )
 }
 
 /// A reference of a page: (tag, attribute, value).

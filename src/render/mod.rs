@@ -254,7 +254,12 @@ fn render_shortcodes(
                         "shortcode",
                         format!("shortcode `{}` failed: {}", call.name, inner.header()),
                     )
-                    .at(&doc.file.display, &state.site.source(doc), line, call.column),
+                    .at(
+                        &doc.file.display,
+                        &state.site.source(doc),
+                        line,
+                        call.column,
+                    ),
                 );
                 String::new()
             }

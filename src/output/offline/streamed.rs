@@ -27,7 +27,8 @@ pub fn rewrite_file(
     stays: &dyn Fn(&str) -> bool,
     w: &mut dyn Write,
 ) -> Result<Rewritten, Diagnostic> {
-    let failed = |what: String| Diagnostic::error("offline", format!("cannot rewrite {rel}: {what}"));
+    let failed =
+        |what: String| Diagnostic::error("offline", format!("cannot rewrite {rel}: {what}"));
     let mut file = std::fs::File::open(source).map_err(|e| failed(e.to_string()))?;
     let mut hasher = Sha256::new();
     let found = RefCell::new(Vec::new());
