@@ -155,7 +155,7 @@ pub fn render_state(
     // the pages render.
     let handed_over = match to {
         Destination::Stream(sink) => crate::search::hand_over(state, sink, &mut index),
-        _ => Ok(Default::default()),
+        _ => Ok(std::collections::BTreeMap::default()),
     };
     let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
     diags.extend(render_diags);

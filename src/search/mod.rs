@@ -132,7 +132,7 @@ pub fn hand_over(
 ) -> Result<std::collections::BTreeMap<String, usize>, Diagnostic> {
     let cfg = &state.site.config.search;
     if !cfg.enabled || check_config(cfg).is_err() {
-        return Ok(Default::default());
+        return Ok(std::collections::BTreeMap::default());
     }
     std::mem::take(files)
         .into_par_iter()
