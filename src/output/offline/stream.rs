@@ -18,7 +18,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::prelude::*;
 
-use super::streamed::{Rewritten, rewrite_file};
+use super::streamed::{Rewritten, rewrite_file, rewrite_written};
 use super::{Reference, check_page, judge, rewrite_css, rewrite_html, site_key};
 use crate::diagnostics::Diagnostic;
 use crate::output::archive::{MANIFEST, digest, manifest};
@@ -102,14 +102,36 @@ impl<'a> OfflineStream<'a> {
             || lock(&self.streamed).iter().any(|(k, _, _)| k == rel)
     }
 
-    /// One file written in pieces by `write`, never held whole: into the
-    /// public edition (or a file of its own in the offline stage when there
-    /// is none), then rewritten from there in pieces at [`Self::finish`].
+    /// One file written in pieces by `write`, never held whole. Without a
+    /// public edition, an HTML page is rewritten as it is written, unless
+    /// the site has outside addresses on its own host (whether one stays
+    /// depends on every file of the edition): then, as with a public
+    /// edition, it is written first (into the public edition, or a file of
+    /// its own in the offline stage) and rewritten from there in pieces at
+    /// [`Self::finish`].
     pub fn put_streamed(
         &self,
         rel: &str,
         write: crate::render::WriteWith<'_>,
     ) -> Result<(), Diagnostic> {
+        let own_host = || {
+            self.outside
+                .iter()
+                .any(|u| site_key(u, &self.base_url).is_some())
+        };
+        if self.public.is_none() && rel.ends_with(".html") && !own_host() {
+            let stays = |url: &str| self.stays(url, None, &Cell::new(false));
+            let mut done = None;
+            self.offline.put_streamed(rel, &mut |w| {
+                done = Some(rewrite_written(rel, &self.base_url, &stays, w, write)?);
+                Ok(())
+            })?;
+            if let Some(Rewritten { digest, found }) = done {
+                self.note(rel, found);
+                lock(&self.digests).push((rel.to_string(), digest));
+            }
+            return Ok(());
+        }
         let (source, ours) = if let Some(public) = self.public {
             public.put_streamed(rel, write)?;
             (public.staged(rel), false)
