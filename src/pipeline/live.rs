@@ -235,17 +235,24 @@ impl Live {
         let errors = |items| Fallback::Errors(Diagnostics { items });
         // Finished bodies with shortcodes first (other pages' templates may
         // read them; the rest are finished when read)...
+        // The environment is made only when a body has shortcodes to run.
         let mut bodies = Vec::new();
         {
-            let env = crate::render::environment::environment(&self.templates, &self.state)
-                .map_err(errors)?;
+            let mut env = None;
             for &id in &ids {
                 let slot = self.state.site.slot(id);
                 if self.state.site.doc(id).body.shortcodes.is_empty() {
                     bodies.push((slot, None));
                     continue;
                 }
-                let (html, d) = crate::render::finish_body(&self.state, &env, &self.templates, id);
+                if env.is_none() {
+                    env = Some(
+                        crate::render::environment::environment(&self.templates, &self.state)
+                            .map_err(errors)?,
+                    );
+                }
+                let Some(env) = env.as_ref() else { continue };
+                let (html, d) = crate::render::finish_body(&self.state, env, &self.templates, id);
                 if d.iter().any(crate::diagnostics::Diagnostic::is_error) {
                     return Err(errors(d));
                 }
