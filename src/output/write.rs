@@ -622,7 +622,6 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     true
 }
 
-#[path = "write_streamed.rs"]
 mod streamed;
 
 #[cfg(test)]
