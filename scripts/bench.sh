@@ -2,6 +2,8 @@
 # Benchmark `fascia build` on synthetic Zola-layout corpora against a baseline
 # measured in the same run: comrak alone rendering the same Markdown on one thread.
 # Usage: scripts/bench.sh [PAGES...]   (default: 1000 10000)
+# Scale figures with search and the offline edition, the write floor and the
+# comrak baseline at 1,000 / 10,000 / 100,000 pages: scripts/bench_scale.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-1000 10000}")

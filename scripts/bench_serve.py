@@ -3,9 +3,11 @@
 
 For each site: start the server, make N body edits to random pages, and time
 from writing the file to the server answering with the new text (polled every
-millisecond). Reports p50/p95, the server's memory (resident after the edits;
-peak after the first build and after the edits), and the same site's full
-`fascia build` time measured in this run (ratio = p50 / full build).
+millisecond). Reports the start-up time (from starting the server to its
+"serving at" line, the first build done), p50/p95, the server's memory
+(resident after the edits; peak after the first build and after the edits),
+and the same site's full `fascia build` time measured in this run (ratio =
+p50 / full build; --no-full-build leaves it out).
 
 With --load: for each site, the load test's generator (tests/serve_load.rs,
 `load_benchmark`, built in release mode) runs 200 concurrent clients (keep-alive,
@@ -16,13 +18,15 @@ requests/s, p50/p99 latency, errors (must be 0), rebuilds, and the server's
 memory (idle after the first build, after the load, peak).
 
 Usage: scripts/bench_serve.py [--edits 20] [--pages 1000 10000] [--site site]
+       scripts/bench_serve.py --corpus DIR [--no-full-build]   (an existing
+           site, edited in place: e.g. a 100,000-page corpus generated once)
        scripts/bench_serve.py --load [--pages 1000] [--secs 10] [--clients 200]
 """
 import argparse, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
-BIN = os.path.join(TARGET, "release", "fascia")
+BIN = os.environ.get("FASCIA_BIN") or os.path.join(TARGET, "release", "fascia")
 
 
 def free_port():
@@ -66,15 +70,16 @@ def full_build_seconds(site):
         shutil.rmtree(out, ignore_errors=True)
 
 
-def bench(site, edits, label):
+def bench(site, edits, label, full_build=True):
     pages = []
     for dirpath, _, files in os.walk(os.path.join(site, "content")):
         for f in files:
-            if f.endswith(".md") and f != "_index.md":
+            if f.endswith(".md") and not f.startswith("_index."):
                 pages.append(os.path.join(dirpath, f))
     pages.sort()
     rng = random.Random(7)
     port = free_port()
+    started = time.perf_counter()
     proc = subprocess.Popen([BIN, "serve", "--root", site, "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -86,6 +91,7 @@ def bench(site, edits, label):
             m = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
             if m:
                 base = m.group(1)
+        startup = time.perf_counter() - started
         import threading
         threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()
         first_peak = rss_mb(proc.pid, "VmHWM")
@@ -93,9 +99,12 @@ def bench(site, edits, label):
         for n in range(edits):
             path = rng.choice(pages)
             rel = os.path.relpath(path, os.path.join(site, "content"))
-            url = base + "/" + rel[:-3].replace(os.sep, "/") + "/"
-            if rel.endswith("index.md"):
-                url = base + "/" + os.path.dirname(rel).replace(os.sep, "/") + "/"
+            # A translation (`name.fr.md`) is served below its language's folder.
+            m = re.match(r"(.+)\.([a-z]{2})\.md$", rel)
+            stem, lang = (m.group(1), m.group(2) + "/") if m else (rel[:-3], "")
+            url = base + "/" + lang + stem.replace(os.sep, "/") + "/"
+            if os.path.basename(stem) == "index":
+                url = base + "/" + lang + os.path.dirname(stem).replace(os.sep, "/") + "/"
             marker = f"fasciabenchmark{n}x{rng.randrange(10**9)}"
             with open(path, encoding="utf-8") as f:
                 text = f.read()
@@ -113,12 +122,16 @@ def bench(site, edits, label):
     finally:
         proc.terminate()
         proc.wait()
-    full = full_build_seconds(site)
     latencies.sort()
     p50 = statistics.median(latencies)
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
-    print(f"{label:<14} {len(pages):>6} pages  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
-          f"full build {full*1000:8.0f} ms  p50/full {p50/(full*1000):.3f}  "
+    if full_build:
+        full = full_build_seconds(site)
+        full_note = f"full build {full*1000:8.0f} ms  p50/full {p50/(full*1000):.3f}  "
+    else:
+        full_note = ""
+    print(f"{label:<14} {len(pages):>6} pages  start-up {startup:6.2f} s  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+          f"{full_note}"
           f"server RSS {mem:4.0f} MB (peak {first_peak:4.0f} MB after the first build, {peak:4.0f} MB after the edits)")
 
 
@@ -146,6 +159,8 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--pages", type=int, nargs="*", default=None)
     ap.add_argument("--site", default=os.path.join(ROOT, "site"))
+    ap.add_argument("--corpus", help="measure only this site, edited in place")
+    ap.add_argument("--no-full-build", action="store_true", help="do not time full builds")
     ap.add_argument("--load", action="store_true", help="measure under load instead of edit latency")
     ap.add_argument("--secs", type=int, default=10, help="--load: seconds of load")
     ap.add_argument("--clients", type=int, default=200, help="--load: concurrent clients")
@@ -164,20 +179,25 @@ def main():
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if not os.environ.get("BENCH_NO_BUILD"):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if a.corpus:
+        bench(os.path.abspath(a.corpus), a.edits, os.path.basename(a.corpus.rstrip("/")),
+              not a.no_full_build)
+        return
     work = tempfile.mkdtemp(prefix="fascia-bench-serve-")
     try:
         enc = os.path.join(work, "encyclopedia")
         shutil.copytree(a.site, enc, ignore=shutil.ignore_patterns("public"))
         if os.path.isdir(os.path.join(ROOT, "themes")):
             shutil.copytree(os.path.join(ROOT, "themes"), os.path.join(work, "themes"))
-        bench(enc, a.edits, "encyclopedia")
+        bench(enc, a.edits, "encyclopedia", not a.no_full_build)
         for n in a.pages:
             corpus = os.path.join(work, f"corpus-{n}")
             subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_corpus.py"),
                             "--pages", str(n), "--out", corpus, "--layout", "zola"], check=True,
                            stdout=subprocess.DEVNULL)
-            bench(corpus, a.edits, f"corpus-{n}")
+            bench(corpus, a.edits, f"corpus-{n}", not a.no_full_build)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -44,6 +44,34 @@ pub struct Site {
 }
 
 impl Site {
+    /// The source text of `doc`: as read, or read again from disk when a
+    /// one-shot build has dropped it ([`Site::drop_sources`]). Empty for a
+    /// document with no file (a language's home made up).
+    pub fn source<'d>(&self, doc: &'d Document) -> std::borrow::Cow<'d, str> {
+        if !doc.file.text.is_empty() {
+            return std::borrow::Cow::Borrowed(&doc.file.text);
+        }
+        std::fs::read_to_string(self.root.join(&doc.file.display))
+            .map_or(std::borrow::Cow::Borrowed(""), std::borrow::Cow::Owned)
+    }
+
+    /// Drop every document's source text (a one-shot build, once linked:
+    /// what needs it later reads it again with [`Site::source`]). The
+    /// sources are as large as the rendered bodies; `serve` keeps them, to
+    /// tell what an edit changed.
+    pub fn drop_sources(&mut self) {
+        let docs = self
+            .pages
+            .iter_mut()
+            .map(|p| &mut p.doc)
+            .chain(self.sections.iter_mut().map(|s| &mut s.doc));
+        for doc in docs {
+            if let Some(doc) = std::sync::Arc::get_mut(doc) {
+                doc.file.text = String::new();
+            }
+        }
+    }
+
     pub fn doc(&self, id: DocId) -> &Document {
         match id {
             DocId::Page(i) => &self.pages[i].doc,

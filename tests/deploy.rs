@@ -226,6 +226,7 @@ fn nginx_serves_every_internal_link_with_types_headers_and_caching() {
     let mut queue = VecDeque::from([
         "/".to_string(),
         "/search/search-ui.js".to_string(),
+        "/search/search-engine.js".to_string(),
         "/search/index.js".to_string(),
     ]);
     let mut pages = 0;
@@ -400,6 +401,7 @@ fn nginx_caches_every_search_file_the_loader_names_for_a_year() {
     let files = manifest["files"].as_object().unwrap();
     for name in [
         "search-ui.js",
+        "search-engine.js",
         "search.css",
         "index.js",
         "vendor/minisearch-7.2.0.min.js",

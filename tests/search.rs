@@ -387,6 +387,7 @@ fn the_theme_loads_search_lazily_and_writes_the_search_page() {
     for f in [
         "search/search.js",
         "search/search-ui.js",
+        "search/search-engine.js",
         "search/search.css",
         "search/vendor/minisearch-7.2.0.min.js",
         "search/vendor/LICENSE-minisearch.txt",

@@ -68,7 +68,7 @@ fn reviews(site: &Site, out: &mut Vec<Diagnostic>) {
         match doc.fm.last_reviewed {
             None if required => out.push(
                 Diagnostic::error("missing-review-date", format!("pages in {top}/ must carry `last_reviewed`"))
-                    .at(&doc.file.display, &doc.file.text, 2, 1)
+                    .at(&doc.file.display, &site.source(doc), 2, 1)
                     .with_help("add `last_reviewed = 2026-11-01` (the date of the last editorial review) to the front matter"),
             ),
             None => {}
@@ -76,10 +76,11 @@ fn reviews(site: &Site, out: &mut Vec<Diagnostic>) {
                 let days = doc.fm.review_interval_days.unwrap_or(cfg.review_interval_days);
                 let due = d.date().checked_add(jiff::Span::new().days(i64::from(days))).unwrap_or(today);
                 if due < today {
-                    let off = doc.file.text.find("last_reviewed").unwrap_or(0);
+                    let text = site.source(doc);
+                    let off = text.find("last_reviewed").unwrap_or(0);
                     out.push(
                         Diagnostic::warning("review-overdue", format!("review overdue since {due} (last reviewed {d}, every {})", crate::diagnostics::plural(days as usize, "day", "days")))
-                            .at_offset(&doc.file.display, &doc.file.text, off)
+                            .at_offset(&doc.file.display, &text, off)
                             .with_help("review the page against its sources, then update `last_reviewed`"),
                     );
                 }
@@ -95,7 +96,7 @@ fn translations(site: &Site, out: &mut Vec<Diagnostic>) {
     for id in site.doc_ids() {
         let doc = site.doc(id);
         // A language's home made up where it has no `_index.xx.md` has no text.
-        if doc.lang.is_none() || doc.file.text.is_empty() {
+        if doc.lang.is_none() {
             continue;
         }
         let Some(original) = site.in_language(id, default) else {
@@ -113,9 +114,13 @@ fn translations(site: &Site, out: &mut Vec<Diagnostic>) {
         if mine.is_some_and(|m| m.date() >= theirs.date()) {
             continue;
         }
+        let text = site.source(doc);
+        if text.is_empty() {
+            continue;
+        }
         let at = ["last_reviewed", "updated"]
             .iter()
-            .find_map(|k| doc.file.text.find(k))
+            .find_map(|k| text.find(k))
             .unwrap_or(0);
         let mine = mine.map_or("no review date".to_string(), |m| {
             format!("reviewed {}", m.date())
@@ -129,7 +134,7 @@ fn translations(site: &Site, out: &mut Vec<Diagnostic>) {
                     theirs.date()
                 ),
             )
-            .at_offset(&doc.file.display, &doc.file.text, at)
+            .at_offset(&doc.file.display, &text, at)
             .with_help("bring the translation up to date with the original, then update its `last_reviewed`"),
         );
     }
@@ -292,7 +297,7 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
             let linked = &site.graph.outgoing[site.slot(id)];
             let mut reported = std::collections::HashSet::new();
             let mut out = Vec::new();
-            let text = &doc.file.text;
+            let text = site.source(doc);
             let body_start: usize = text
                 .split_inclusive('\n')
                 .take(doc.body_line_offset)
@@ -327,7 +332,7 @@ fn unlinked_mentions(site: &Site) -> Vec<Diagnostic> {
                         "unlinked-mention",
                         format!("`{name}` is mentioned but not linked"),
                     )
-                    .at(&doc.file.display, text, doc.body_line_offset + n + 1, col)
+                    .at(&doc.file.display, &text, doc.body_line_offset + n + 1, col)
                     .with_help(format!(
                         "link it: [{name}](@/{})",
                         site.doc(target).base_rel()

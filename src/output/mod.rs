@@ -34,6 +34,9 @@ pub struct Output {
     pub files: BTreeMap<String, OutputFile>,
     /// Paths written twice, with the later writer (for the duplicate error).
     pub duplicates: Vec<String>,
+    /// Files a streamed build handed to its sink before the rest (the search
+    /// index, not held while the pages render): their sizes, by path.
+    pub handed_over: BTreeMap<String, usize>,
 }
 
 impl Output {

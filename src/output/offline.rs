@@ -26,6 +26,7 @@ use super::{Output, OutputFile};
 use crate::diagnostics::Diagnostic;
 
 mod stream;
+mod streamed;
 pub use stream::OfflineStream;
 
 /// Attributes holding URLs.
@@ -147,60 +148,84 @@ fn rewrite_html(
     base_url: &str,
     stays: &dyn Fn(&str) -> bool,
 ) -> Result<String, lol_html::errors::RewritingError> {
-    let rel = |v: &str| {
+    rewrite_str(html, rewrite_settings(key, base_url, stays))
+}
+
+/// The rewriting [`rewrite_html`] does, as settings for a rewriter that
+/// takes the page in pieces as well as whole.
+fn rewrite_settings<'h>(
+    key: &'h str,
+    base_url: &'h str,
+    stays: &'h dyn Fn(&str) -> bool,
+) -> RewriteStrSettings<'h, 'static> {
+    let rel = move |v: &str| {
         if stays(v) {
             v.to_string()
         } else {
             relativize(v, key, base_url)
         }
     };
-    rewrite_str(
-        html,
-        RewriteStrSettings::new()
-            .append_element_content_handler(element!(
-                "[href], [src], [action], [poster], [data-href]",
-                |el| {
-                    let keep_absolute = el.tag_name() == "link"
-                        && el.get_attribute("rel").is_some_and(|r| {
-                            r.split_whitespace()
-                                .any(|t| t == "canonical" || t == "alternate")
-                        });
-                    if keep_absolute {
-                        return Ok(());
-                    }
-                    for attr in URL_ATTRS {
-                        if let Some(v) = el.get_attribute(attr) {
-                            el.set_attribute(attr, &rel(&v))?;
-                        }
-                    }
-                    Ok(())
+    RewriteStrSettings::new()
+        .append_element_content_handler(element!(
+            "[href], [src], [action], [poster], [data-href]",
+            move |el| {
+                let keep_absolute = el.tag_name() == "link"
+                    && el.get_attribute("rel").is_some_and(|r| {
+                        r.split_whitespace()
+                            .any(|t| t == "canonical" || t == "alternate")
+                    });
+                if keep_absolute {
+                    return Ok(());
                 }
-            ))
-            .append_element_content_handler(element!("[srcset]", |el| {
-                if let Some(v) = el.get_attribute("srcset") {
-                    let parts: Vec<String> = v
-                        .split(',')
-                        .map(|p| {
-                            let p = p.trim();
-                            let (u, d) = p.split_once(' ').unwrap_or((p, ""));
-                            format!("{} {d}", rel(u)).trim().to_string()
-                        })
-                        .collect();
-                    el.set_attribute("srcset", &parts.join(", "))?;
+                for attr in URL_ATTRS {
+                    if let Some(v) = el.get_attribute(attr) {
+                        el.set_attribute(attr, &rel(&v))?;
+                    }
                 }
                 Ok(())
-            }))
-            .append_element_content_handler(element!("meta[http-equiv]", |el| {
-                let refresh = el
-                    .get_attribute("http-equiv")
-                    .is_some_and(|v| v.eq_ignore_ascii_case("refresh"));
-                if let (true, Some(c)) = (refresh, el.get_attribute("content"))
-                    && let Some((delay, url)) = c.split_once("url=")
-                {
-                    el.set_attribute("content", &format!("{delay}url={}", rel(url.trim())))?;
-                }
-                Ok(())
-            })),
+            }
+        ))
+        .append_element_content_handler(element!("[srcset]", move |el| {
+            if let Some(v) = el.get_attribute("srcset") {
+                let parts: Vec<String> = v
+                    .split(',')
+                    .map(|p| {
+                        let p = p.trim();
+                        let (u, d) = p.split_once(' ').unwrap_or((p, ""));
+                        format!("{} {d}", rel(u)).trim().to_string()
+                    })
+                    .collect();
+                el.set_attribute("srcset", &parts.join(", "))?;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("meta[http-equiv]", move |el| {
+            let refresh = el
+                .get_attribute("http-equiv")
+                .is_some_and(|v| v.eq_ignore_ascii_case("refresh"));
+            if let (true, Some(c)) = (refresh, el.get_attribute("content"))
+                && let Some((delay, url)) = c.split_once("url=")
+            {
+                el.set_attribute("content", &format!("{delay}url={}", rel(url.trim())))?;
+            }
+            Ok(())
+        }))
+}
+
+/// A rewriter that takes a page in pieces and hands its rewritten pieces
+/// to `out`: what [`rewrite_html`] makes, never holding the page whole.
+fn html_rewriter<'h, O: lol_html::OutputSink>(
+    key: &'h str,
+    base_url: &'h str,
+    stays: &'h dyn Fn(&str) -> bool,
+    out: O,
+) -> HtmlRewriter<'h, O> {
+    let settings: Settings<'h, 'static> = rewrite_settings(key, base_url, stays).into();
+    HtmlRewriter::new(
+        settings
+            .with_adjust_charset_on_meta_tag(false)
+            .with_encoding(lol_html::AsciiCompatibleEncoding::utf_8()),
+        out,
     )
 }
 
@@ -268,10 +293,27 @@ fn check_page<S: BuildHasher>(
     shown_dir: &str,
     outside: &HashSet<String, S>,
 ) -> Vec<Diagnostic> {
-    let found: RefCell<Vec<(String, String, String)>> = RefCell::new(Vec::new());
-    // Read only: the rewriter's output is dropped as it comes (no copy of
-    // the page is made).
-    let mut reader = HtmlRewriter::new(
+    let found: RefCell<Vec<Reference>> = RefCell::new(Vec::new());
+    let mut reader = reference_reader(&found);
+    let _ = reader.write(html.as_bytes()).and_then(|()| reader.end());
+    judge(
+        found.into_inner(),
+        exists,
+        key,
+        base_url,
+        shown_dir,
+        outside,
+    )
+}
+
+/// A reference of a page: (tag, attribute, value).
+type Reference = (String, String, String);
+
+/// A reader of a page (taken whole or in pieces) noting every reference it
+/// makes into `found`; its output is dropped as it comes (no copy of the
+/// page is made).
+fn reference_reader(found: &RefCell<Vec<Reference>>) -> HtmlRewriter<'_, impl FnMut(&[u8])> {
+    HtmlRewriter::new(
         Settings::new().append_element_content_handler(element!("[href], [src], [srcset]", |el| {
             let meta = el.tag_name() == "link"
                 && el.get_attribute("rel").is_some_and(|r| {
@@ -296,11 +338,21 @@ fn check_page<S: BuildHasher>(
             Ok(())
         })),
         |_: &[u8]| {},
-    );
-    let _ = reader.write(html.as_bytes()).and_then(|()| reader.end());
+    )
+}
+
+/// The broken references among those `found` in the page `key`.
+fn judge<S: BuildHasher>(
+    found: Vec<Reference>,
+    exists: &dyn Fn(&str) -> bool,
+    key: &str,
+    base_url: &str,
+    shown_dir: &str,
+    outside: &HashSet<String, S>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let file = format!("{shown_dir}/{key}");
-    for (tag, attr, value) in found.into_inner() {
+    for (tag, attr, value) in found {
         let problem = if outside.contains(&value) {
             None
         } else if value.starts_with(base_url) && !base_url.is_empty() {

@@ -336,6 +336,14 @@ impl crate::render::PageSink for Sink {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         Sink::put(self, path, bytes)
     }
+
+    fn put_streamed(
+        &self,
+        path: &str,
+        write: crate::render::WriteWith<'_>,
+    ) -> Result<(), Diagnostic> {
+        Sink::put_streamed(self, path, write)
+    }
 }
 
 impl Drop for Sink {
@@ -613,6 +621,8 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
     true
 }
+
+mod streamed;
 
 #[cfg(test)]
 #[path = "write_tests.rs"]

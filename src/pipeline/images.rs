@@ -270,7 +270,7 @@ pub fn produce(site: &Site, output: &mut Output) -> Vec<Diagnostic> {
                     let doc = site.doc(id);
                     d.at(
                         &doc.file.display,
-                        &doc.file.text,
+                        &site.source(doc),
                         o.line + doc.body_line_offset,
                         o.column,
                     )

@@ -150,9 +150,19 @@ pub fn render_state(
             return Err(diagnostics);
         }
     };
-    let index = crate::search::prepare(state);
+    let mut index = crate::search::prepare(state);
+    // A streamed build writes the index at once rather than hold it while
+    // the pages render.
+    let handed_over = match to {
+        Destination::Stream(sink) => crate::search::hand_over(state, sink, &mut index),
+        _ => Ok(std::collections::BTreeMap::default()),
+    };
     let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
     diags.extend(render_diags);
+    match handed_over {
+        Ok(sizes) => output.handed_over = sizes,
+        Err(d) => diags.push(d),
+    }
     diags.extend(crate::search::add(state, &mut output, index));
     diags.extend(images::produce(&state.site, &mut output));
     let failed = diags.iter().any(Diagnostic::is_error);

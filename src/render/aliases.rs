@@ -22,7 +22,8 @@ pub fn add(
         let doc = site.doc(id);
         for alias in &doc.fm.aliases {
             // The alias as written in the front matter, for the error's location.
-            let at = doc.file.text.find(alias.as_str()).unwrap_or(0);
+            let text = site.source(doc);
+            let at = text.find(alias.as_str()).unwrap_or(0);
             let clean = crate::url_path::output_path(alias).unwrap_or_default();
             if clean.is_empty() {
                 diags.push(
@@ -30,7 +31,7 @@ pub fn add(
                         "invalid-alias",
                         format!("alias `{alias}` is not a path inside the site"),
                     )
-                    .at_offset(&doc.file.display, &doc.file.text, at),
+                    .at_offset(&doc.file.display, &text, at),
                 );
                 continue;
             }
@@ -46,7 +47,7 @@ pub fn add(
                         "duplicate-output",
                         format!("alias `{alias}` would overwrite `{path}`"),
                     )
-                    .at_offset(&doc.file.display, &doc.file.text, at)
+                    .at_offset(&doc.file.display, &text, at)
                     .with_help("remove the alias or move the page it collides with"),
                 );
                 continue;

@@ -155,8 +155,33 @@ fn doc_link(st: &RenderState, id: DocId, sentence: Option<&str>) -> Value {
     })
 }
 
-/// A QR code of `url` as inline SVG (for printed handouts).
+/// A QR code of `url` as inline SVG (for printed handouts), from a small
+/// cache of the latest ones: `serve` renders the same pages again on every
+/// edit, and choosing a code's mask is most of the cost of a themed page.
+/// Bounded (cleared when full), so a build of any size holds a few MB at most.
 pub fn qr_svg(url: &str) -> Option<String> {
+    const KEEP: usize = 512;
+    static CACHE: std::sync::Mutex<Option<std::collections::HashMap<String, String>>> =
+        std::sync::Mutex::new(None);
+    let lock = || {
+        CACHE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(svg) = lock().as_ref().and_then(|c| c.get(url)) {
+        return Some(svg.clone());
+    }
+    let svg = make_qr_svg(url)?;
+    let mut cache = lock();
+    let cache = cache.get_or_insert_with(std::collections::HashMap::new);
+    if cache.len() >= KEEP {
+        cache.clear();
+    }
+    cache.insert(url.to_string(), svg.clone());
+    Some(svg)
+}
+
+fn make_qr_svg(url: &str) -> Option<String> {
     let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()

@@ -35,7 +35,7 @@ mod plural;
 mod special;
 mod state;
 mod style_ids;
-pub use special::{SEARCH_PAGE, print_page};
+pub use special::{SEARCH_PAGE, print_page, print_page_to};
 pub use state::RenderState;
 
 /// A template value from anything serialisable.
@@ -285,7 +285,12 @@ fn render_shortcodes(
                         "shortcode",
                         format!("shortcode `{}` failed: {}", call.name, inner.header()),
                     )
-                    .at(&doc.file.display, &doc.file.text, line, call.column),
+                    .at(
+                        &doc.file.display,
+                        &state.site.source(doc),
+                        line,
+                        call.column,
+                    ),
                 );
                 String::new()
             }
@@ -327,7 +332,14 @@ pub type Earlier<'a> = &'a (dyn Fn(&str) -> Option<Arc<Vec<u8>>> + Sync);
 pub trait PageSink: Sync {
     /// Take one rendered file (`path` relative to the output folder).
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Take one file that `write` writes in pieces, never held whole (the
+    /// print edition: the whole site on one page, 88 MB at 10,000 pages).
+    fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic>;
 }
+
+/// What writes a streamed file ([`PageSink::put_streamed`]) into the writer
+/// it is given.
+pub type WriteWith<'a> = &'a mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic>;
 
 /// Where [`render_site_to`] puts the pages, sections and taxonomy pages.
 #[derive(Clone, Copy)]
@@ -440,13 +452,20 @@ pub fn render_site_to(
     diags.extend(special::not_found_pages(state, &mut output, env, set));
     if set.has("print.html") {
         for lang in site.config.language_codes() {
-            match (print_page(state, env, lang), to) {
-                // Handed on at once: the whole site on one page is the largest file.
-                (Ok((path, html)), Destination::Stream(sink)) => {
-                    diags.extend(sink.put(&path, &html).err());
-                }
-                (Ok((path, html)), _) => output.insert_bytes(path, html),
-                (Err(e), _) => diags.push(template_error(&e, set, &site.root)),
+            if let Destination::Stream(sink) = to {
+                // Written as it is rendered: the whole site on one page is
+                // the largest file, and is never held whole.
+                let path = out_path(&special::print_path(state, lang));
+                let mut write = |w: &mut dyn std::io::Write| {
+                    special::print_page_to(state, env, lang, w)
+                        .map_err(|e| template_error(&e, set, &site.root))
+                };
+                diags.extend(sink.put_streamed(&path, &mut write).err());
+                continue;
+            }
+            match print_page(state, env, lang) {
+                Ok((path, html)) => output.insert_bytes(path, html),
+                Err(e) => diags.push(template_error(&e, set, &site.root)),
             }
         }
     }
@@ -593,7 +612,7 @@ fn missing_template(site: &Site, template: &str, doc: &Document) -> Diagnostic {
         "missing-template",
         format!("template `{template}` is not in templates/{theme}"),
     );
-    let text = &doc.file.text;
+    let text = &*site.source(doc);
     let key = ["template", "page_template"].iter().find_map(|key| {
         let mut offset = 0;
         for line in text.lines().take(doc.body_line_offset) {

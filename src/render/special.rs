@@ -57,16 +57,35 @@ pub fn print_page(
     env: &Environment<'_>,
     lang: &str,
 ) -> Result<(String, Vec<u8>), minijinja::Error> {
-    let path = format!("{}{}", state.site.config.lang_prefix(lang), print::PATH);
+    let mut html = Vec::new();
+    print_page_to(state, env, lang, &mut html)?;
+    Ok((out_path(&print_path(state, lang)), html))
+}
+
+/// The URL path of `lang`'s print edition (`/print/`, `/fr/print/`).
+pub(super) fn print_path(state: &RenderState, lang: &str) -> String {
+    format!("{}{}", state.site.config.lang_prefix(lang), print::PATH)
+}
+
+/// The print edition of `lang` written into `w` as it is rendered: each
+/// article's HTML is made when the template writes it and handed on at once.
+pub fn print_page_to(
+    state: &Arc<RenderState>,
+    env: &Environment<'_>,
+    lang: &str,
+    w: &mut dyn std::io::Write,
+) -> Result<(), minijinja::Error> {
+    let path = print_path(state, lang);
     let ctx = context! {
         articles => print::articles(state, lang),
         config => state.config_for(lang),
         lang => lang,
         current_url => state.site.config.permalink(&path),
-        current_path => path.clone(),
+        current_path => path,
     };
-    let html = env.get_template("print.html")?.render(ctx)?;
-    Ok((out_path(&path), html.into_bytes()))
+    env.get_template("print.html")?
+        .render_captured_to(ctx, w)
+        .map(drop)
 }
 
 /// Where the search page goes.

@@ -51,6 +51,9 @@ impl RenderState {
         // finished where it is instead of being copied.
         let prefinished = !site.serving;
         if prefinished {
+            // Linked: what needs a source from here on (diagnostics, the
+            // link health check) reads it again.
+            site.drop_sources();
             // In chunks, so the old and new bodies never coexist in full.
             let ids: Vec<DocId> = site.doc_ids().collect();
             for chunk in ids.chunks(256) {

@@ -124,6 +124,29 @@ pub fn add(state: &RenderState, output: &mut Output, files: IndexFiles) -> Vec<D
     Vec::new()
 }
 
+/// Hand the index `files` ([`prepare`]) to `sink` at once, in parallel,
+/// leaving `files` empty: a streamed build does not hold the index while
+/// the pages render. Returns their sizes by path (for [`summary`]); nothing
+/// is handed over when search is off or its settings are wrong ([`add`]
+/// reports those).
+pub fn hand_over(
+    state: &RenderState,
+    sink: &dyn crate::render::PageSink,
+    files: &mut IndexFiles,
+) -> Result<std::collections::BTreeMap<String, usize>, Diagnostic> {
+    let cfg = &state.site.config.search;
+    if !cfg.enabled || check_config(cfg).is_err() {
+        return Ok(std::collections::BTreeMap::default());
+    }
+    std::mem::take(files)
+        .into_par_iter()
+        .map(|(path, bytes)| {
+            sink.put(&path, &bytes)?;
+            Ok((path, bytes.len()))
+        })
+        .collect()
+}
+
 /// The index files of `state`'s site, without the search page (`serve`
 /// refreshes them after an incremental rebuild): one index per language
 /// (with its shards), the default language's below `search/`, another's
@@ -220,6 +243,7 @@ pub fn summary(output: &Output) -> Option<String> {
     let others: Vec<&str> = output
         .files
         .keys()
+        .chain(output.handed_over.keys())
         .filter_map(|k| k.strip_suffix("/search/index.js"))
         .filter(|lang| !lang.contains('/'))
         .collect();
@@ -238,15 +262,24 @@ fn index_summary(output: &Output, dir: &str, label: &str) -> Option<String> {
         OutputFile::Bytes(b) => b.len(),
         OutputFile::Copy(p) => std::fs::metadata(p).map_or(0, |m| m.len() as usize),
     };
-    let main = size(output.files.get(&format!("{dir}index.js"))?);
+    let main_path = format!("{dir}index.js");
+    let main = match output.files.get(&main_path) {
+        Some(f) => size(f),
+        None => *output.handed_over.get(&main_path)?,
+    };
     let under = |sub: &str| -> Vec<usize> {
         let start = format!("{dir}{sub}");
-        output
+        let kept = output
             .files
             .range(start.clone()..)
             .take_while(|(k, _)| k.starts_with(&start))
-            .map(|(_, f)| size(f))
-            .collect()
+            .map(|(_, f)| size(f));
+        let handed = output
+            .handed_over
+            .range(start.clone()..)
+            .take_while(|(k, _)| k.starts_with(&start))
+            .map(|(_, &n)| n);
+        kept.chain(handed).collect()
     };
     let shards = under("shards/");
     let texts = under("text/");

@@ -18,7 +18,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rayon::prelude::*;
 
-use super::{check_page, rewrite_css, rewrite_html, site_key};
+use super::streamed::{Rewritten, rewrite_file, rewrite_written};
+use super::{Reference, check_page, judge, rewrite_css, rewrite_html, site_key};
 use crate::diagnostics::Diagnostic;
 use crate::output::archive::{MANIFEST, digest, manifest};
 use crate::output::write::Sink;
@@ -43,6 +44,10 @@ pub struct OfflineStream<'a> {
     /// References to the public site (errors whatever the edition holds).
     errors: Mutex<Vec<Diagnostic>>,
     digests: Mutex<Vec<(String, [u8; 32])>>,
+    /// Pages written in pieces ([`OfflineStream::put_streamed`]), rewritten
+    /// once every file is known: (key, where their public bytes are, whether
+    /// that is a file of ours to remove after).
+    streamed: Mutex<Vec<(String, std::path::PathBuf, bool)>>,
 }
 
 impl<'a> OfflineStream<'a> {
@@ -64,6 +69,7 @@ impl<'a> OfflineStream<'a> {
             targets: Mutex::default(),
             errors: Mutex::default(),
             digests: Mutex::default(),
+            streamed: Mutex::default(),
         }
     }
 
@@ -93,6 +99,100 @@ impl<'a> OfflineStream<'a> {
 
     fn is_held(&self, rel: &str) -> bool {
         lock(&self.held).iter().any(|(k, _)| k == rel)
+            || lock(&self.streamed).iter().any(|(k, _, _)| k == rel)
+    }
+
+    /// One file written in pieces by `write`, never held whole. Without a
+    /// public edition, an HTML page is rewritten as it is written, unless
+    /// the site has outside addresses on its own host (whether one stays
+    /// depends on every file of the edition): then, as with a public
+    /// edition, it is written first (into the public edition, or a file of
+    /// its own in the offline stage) and rewritten from there in pieces at
+    /// [`Self::finish`].
+    pub fn put_streamed(
+        &self,
+        rel: &str,
+        write: crate::render::WriteWith<'_>,
+    ) -> Result<(), Diagnostic> {
+        let own_host = || {
+            self.outside
+                .iter()
+                .any(|u| site_key(u, &self.base_url).is_some())
+        };
+        if self.public.is_none() && rel.ends_with(".html") && !own_host() {
+            let stays = |url: &str| self.stays(url, None, &Cell::new(false));
+            let mut done = None;
+            self.offline.put_streamed(rel, &mut |w| {
+                done = Some(rewrite_written(rel, &self.base_url, &stays, w, write)?);
+                Ok(())
+            })?;
+            if let Some(Rewritten { digest, found }) = done {
+                self.note(rel, found);
+                lock(&self.digests).push((rel.to_string(), digest));
+            }
+            return Ok(());
+        }
+        let (source, ours) = if let Some(public) = self.public {
+            public.put_streamed(rel, write)?;
+            (public.staged(rel), false)
+        } else {
+            let tmp = self
+                .offline
+                .staged(&format!(".{}.fascia-streamed", rel.replace('/', "_")));
+            let io = |e: std::io::Error| {
+                Diagnostic::error("io", format!("cannot write {}: {e}", tmp.display()))
+            };
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+            write(&mut w)?;
+            std::io::Write::flush(&mut w).map_err(io)?;
+            (tmp, true)
+        };
+        lock(&self.streamed).push((rel.to_string(), source, ours));
+        Ok(())
+    }
+
+    /// A page written in pieces, rewritten in pieces into the offline
+    /// edition now that `known` tells which files it has.
+    fn finish_streamed(
+        &self,
+        rel: &str,
+        source: &std::path::Path,
+        known: Exists<'_>,
+    ) -> Result<(), Diagnostic> {
+        if !rel.ends_with(".html") {
+            let bytes = std::fs::read(source).map_err(|e| {
+                Diagnostic::error("io", format!("cannot read {}: {e}", source.display()))
+            })?;
+            return self.put_offline(rel, &bytes, Some(known));
+        }
+        let stays = |url: &str| self.stays(url, Some(known), &Cell::new(false));
+        let mut done = None;
+        self.offline.put_streamed(rel, &mut |w| {
+            done = Some(rewrite_file(source, rel, &self.base_url, &stays, w)?);
+            Ok(())
+        })?;
+        if let Some(Rewritten { digest, found }) = done {
+            self.note(rel, found);
+            lock(&self.digests).push((rel.to_string(), digest));
+        }
+        Ok(())
+    }
+
+    /// Whether the address `url` of a page stays as written (an outside
+    /// address that names no file of the edition); `undecided` is set when
+    /// that cannot be told before every file is `known`.
+    fn stays(&self, url: &str, known: Option<Exists<'_>>, undecided: &Cell<bool>) -> bool {
+        if !self.outside.contains(url) {
+            return false;
+        }
+        match (site_key(url, &self.base_url), known) {
+            (None, _) => true,
+            (Some((key, _)), Some(exists)) => !exists(&key),
+            (Some(_), None) => {
+                undecided.set(true);
+                false
+            }
+        }
     }
 
     /// Rewrite one file for the offline edition, check its references and
@@ -106,19 +206,7 @@ impl<'a> OfflineStream<'a> {
     ) -> Result<(), Diagnostic> {
         let out: Cow<[u8]> = if rel.ends_with(".html") {
             let undecided = Cell::new(false);
-            let stays = |url: &str| {
-                if !self.outside.contains(url) {
-                    return false;
-                }
-                match (site_key(url, &self.base_url), known) {
-                    (None, _) => true,
-                    (Some((key, _)), Some(exists)) => !exists(&key),
-                    (Some(_), None) => {
-                        undecided.set(true);
-                        false
-                    }
-                }
-            };
+            let stays = |url: &str| self.stays(url, known, &undecided);
             let html = rewrite_html(&String::from_utf8_lossy(bytes), rel, &self.base_url, &stays)
                 .map_err(|e| {
                 Diagnostic::error("offline", format!("cannot rewrite {rel}: {e}"))
@@ -138,6 +226,27 @@ impl<'a> OfflineStream<'a> {
         self.offline.put(rel, &out)?;
         lock(&self.digests).push((rel.to_string(), digest(&out)));
         Ok(())
+    }
+
+    /// Note the references `found` in a page (see [`Self::check`]).
+    fn note(&self, rel: &str, found: Vec<Reference>) {
+        let seen = RefCell::new(Vec::new());
+        let record = |target: &str| {
+            seen.borrow_mut().push(target.to_string());
+            true
+        };
+        let errors = judge(
+            found,
+            &record,
+            rel,
+            &self.base_url,
+            &self.shown_dir,
+            &self.outside,
+        );
+        if !errors.is_empty() {
+            lock(&self.errors).extend(errors);
+        }
+        lock(&self.targets).extend(seen.into_inner());
     }
 
     /// Note the files a page references (and its links to the public site).
@@ -173,8 +282,20 @@ impl<'a> OfflineStream<'a> {
                 crate::timing::memory_note()
             );
         }
-        let held_keys: HashSet<&str> = held.iter().map(|(k, _)| k.as_str()).collect();
+        let streamed = std::mem::take(&mut *lock(&self.streamed));
+        let held_keys: HashSet<&str> = held
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(streamed.iter().map(|(k, _, _)| k.as_str()))
+            .collect();
         let exists = |key: &str| held_keys.contains(key) || self.offline.has(key);
+        for (rel, source, ours) in &streamed {
+            let done = self.finish_streamed(rel, source, &exists);
+            if *ours {
+                let _ = std::fs::remove_file(source);
+            }
+            done.map_err(|d| vec![d])?;
+        }
         held.par_iter()
             .try_for_each(|(rel, bytes)| self.put_offline(rel, bytes, Some(&exists)))
             .map_err(|d| vec![d])?;
@@ -228,6 +349,14 @@ impl<'a> OfflineStream<'a> {
 impl crate::render::PageSink for OfflineStream<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         OfflineStream::put(self, path, bytes)
+    }
+
+    fn put_streamed(
+        &self,
+        path: &str,
+        write: crate::render::WriteWith<'_>,
+    ) -> Result<(), Diagnostic> {
+        OfflineStream::put_streamed(self, path, write)
     }
 }
 

@@ -1,8 +1,8 @@
 /* fibre search loader, deferred on every page and kept small: nothing of
    search is loaded until the search box gets the focus or "/" is pressed
-   (at once on the /search/ page). It then adds search.css, search-ui.js,
-   the search library and the index, and, as words are typed, the index
-   shards they need, all at once. Everything goes through <link> and
+   (at once on the /search/ page). It then adds search.css, search-ui.js
+   and search-engine.js, the search library and the index, and, as words
+   are typed, the index shards they need, all at once. Everything goes through <link> and
    <script> tags, never fetch/XHR, so search works from file:// as over
    http. The site root is learnt from this script's address
    (<root>/search/search.js), which pages give absolute on the public site
@@ -75,6 +75,7 @@
          and the stemmer of the index's language, when it has one) */
       script("vendor/minisearch-7.2.0.min.js");
       script("terms.js");
+      script("search-engine.js");
       if (INDEX.stemmer) script(INDEX.stemmer);
       data("index.js", INDEX.index);
       ui = script("search-ui.js").then(function () {

@@ -1,0 +1,126 @@
+//! Memory bounded by design (issue 24): structural properties a build keeps,
+//! checked on the encyclopedia, so that a change that holds the largest
+//! things whole again fails here rather than only in a benchmark.
+
+mod harness;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use fascia::diagnostics::Diagnostic;
+use fascia::render::{Destination, PageSink, WriteWith};
+
+/// A sink that keeps, for each file, how it came: whole, or in pieces (with
+/// the largest piece and the total).
+#[derive(Default)]
+struct Recorder {
+    whole: Mutex<HashMap<String, usize>>,
+    /// path -> (largest single write, total bytes)
+    pieces: Mutex<HashMap<String, (usize, usize)>>,
+}
+
+struct Counting {
+    largest: usize,
+    total: usize,
+}
+
+impl std::io::Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.largest = self.largest.max(buf.len());
+        self.total += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl PageSink for Recorder {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.whole
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), bytes.len());
+        Ok(())
+    }
+
+    fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic> {
+        let mut w = Counting {
+            largest: 0,
+            total: 0,
+        };
+        write(&mut w)?;
+        self.pieces
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), (w.largest, w.total));
+        Ok(())
+    }
+}
+
+fn linked_encyclopedia() -> fascia::pipeline::Linked {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    fascia::pipeline::load_and_link(&fascia::pipeline::BuildOptions {
+        root,
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("the encyclopedia does not load: {:#?}", d.items))
+}
+
+#[test]
+fn a_streamed_build_holds_neither_the_print_edition_whole_nor_the_sources() {
+    let sink = Recorder::default();
+    let (state, _output, _diags) =
+        fascia::pipeline::render_into(linked_encyclopedia(), Destination::Stream(&sink))
+            .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
+    print_edition_came_in_pieces(&sink, &state.site);
+    sources_were_dropped(&state.site);
+}
+
+/// The print edition reached the sink in pieces, never whole.
+fn print_edition_came_in_pieces(sink: &Recorder, site: &fascia::site::Site) {
+    let whole = sink.whole.lock().unwrap();
+    let pieces = sink.pieces.lock().unwrap();
+    assert!(
+        whole.contains_key("techniques/index.html"),
+        "pages come whole: {:?}",
+        whole.keys().take(5).collect::<Vec<_>>()
+    );
+    for lang in site.config.language_codes() {
+        let prefix = site.config.lang_prefix(lang);
+        let path = format!("{prefix}/print/index.html")
+            .trim_start_matches('/')
+            .to_string();
+        assert!(!whole.contains_key(&path), "{path} was handed over whole");
+        let &(largest, total) = pieces
+            .get(&path)
+            .unwrap_or_else(|| panic!("{path} was not streamed: {:?}", pieces.keys()));
+        // The whole site on one page, written an article at a time: no
+        // piece comes near the page.
+        assert!(total > 200_000, "{path} is only {total} bytes");
+        assert!(
+            largest * 5 < total,
+            "{path}: a piece of {largest} bytes of {total}: the page is held whole"
+        );
+    }
+}
+
+/// A one-shot build drops the sources once linked, and reads one again
+/// when asked.
+fn sources_were_dropped(site: &fascia::site::Site) {
+    assert!(site.pages.len() > 20);
+    for page in &site.pages {
+        assert!(
+            page.doc.file.text.is_empty(),
+            "{}: the source is still held while rendering",
+            page.doc.file.rel
+        );
+    }
+    // What needs a source later (diagnostics, the link health check) reads
+    // the file again.
+    let page = &site.pages[0];
+    let on_disk = std::fs::read_to_string(site.root.join(&page.doc.file.display)).unwrap();
+    assert!(!on_disk.is_empty());
+    assert_eq!(site.source(&page.doc), on_disk);
+}
