@@ -22,6 +22,7 @@ const UNLINKED = new Map([
   // A host serves it for a missing URL; offline there is no host, and a link
   // to a "not found" page from the encyclopedia would make no sense.
   ["404.html", "the host's not-found page"],
+  ["fr/404.html", "the host's not-found page for addresses below /fr/"],
 ]);
 
 let tmp;
