@@ -36,9 +36,6 @@ pub struct Live {
     /// Set when pages changed since the search index was made: see
     /// [`Live::refresh_search`].
     search_stale: bool,
-    /// Set when pages changed since the print editions were made (they are
-    /// made again with the search index: both hold every page).
-    print_stale: bool,
     /// The glossary matcher, built once per full build.
     matcher: Option<crate::markdown::GlossaryMatcher>,
     /// The other languages with their glossaries' matchers.
@@ -96,7 +93,6 @@ impl Live {
                 output,
                 dirty: false,
                 search_stale: false,
-                print_stale: false,
                 matcher,
                 translations,
             },
@@ -278,10 +274,14 @@ impl Live {
         let (files, feeds) = {
             let env = crate::render::environment::environment(&self.templates, &self.state)
                 .map_err(errors)?;
-            let (files, diags) =
+            let (mut files, diags) =
                 crate::render::render_docs(&self.state, &env, &self.templates, &ids);
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
                 return Err(errors(diags));
+            }
+            // The print edition holds every page's body.
+            if self.templates.has("print.html") {
+                files.extend(self.print_editions(&env)?);
             }
             let mut feeds = Output::default();
             crate::render::feeds::add(&self.state, &mut feeds);
@@ -297,10 +297,6 @@ impl Live {
             return Err(errors(image_errors));
         }
         self.search_stale = true;
-        // The print edition holds every page's body: made again with the
-        // search index, once the editing pauses, not before the edited
-        // page is served.
-        self.print_stale = self.templates.has("print.html");
         Ok(self.take_changed(files.into_iter().chain(feed_files)))
     }
 
@@ -321,31 +317,20 @@ impl Live {
         changed
     }
 
-    /// Whether the search index or the print editions lag behind the pages.
+    /// Whether the search index lags behind the pages.
     pub fn search_stale(&self) -> bool {
-        self.search_stale || self.print_stale
+        self.search_stale
     }
 
-    /// Make the search index and the print editions again after body edits;
-    /// the paths that changed. Both are made from every page, so on a large
-    /// site they cost far more than re-rendering the edited pages: `serve`
-    /// publishes the pages first and calls this once the editing pauses.
-    /// A print edition that fails to render leaves the next change to a
-    /// full build, which reports why.
+    /// Make the search index again after body edits; the paths that changed.
+    /// It is built from every page, so on a large site it costs far more
+    /// than re-rendering the edited pages: `serve` publishes the pages
+    /// first and calls this once the editing pauses.
     pub fn refresh_search(&mut self) -> Vec<String> {
-        let mut files = Vec::new();
-        if std::mem::take(&mut self.print_stale) {
-            let made = crate::render::environment::environment(&self.templates, &self.state)
-                .map_err(|_| Fallback::Full)
-                .and_then(|env| self.print_editions(&env));
-            match made {
-                Ok(print) => files.extend(print),
-                Err(_) => self.dirty = true,
-            }
+        if !std::mem::take(&mut self.search_stale) {
+            return Vec::new();
         }
-        if std::mem::take(&mut self.search_stale) {
-            files.extend(crate::search::index_files(&self.state));
-        }
+        let files = crate::search::index_files(&self.state);
         self.take_changed(files.into_iter())
     }
 }

@@ -40,9 +40,9 @@ pub use handler::MAX_RELOAD_CLIENTS;
 use request_path::url_of_key;
 
 /// After an incremental rebuild, how long no further edit must arrive before
-/// the search index and the print editions are made again. They are made
-/// from every page (seconds on a large site, on this thread): waiting for a
-/// pause in the editing keeps them from delaying the next edit's pages.
+/// the search index is made again. It is made from every page (seconds on a
+/// large site, on this thread): waiting for a pause in the editing keeps it
+/// from delaying the next edit's pages.
 const SEARCH_AFTER: Duration = Duration::from_secs(1);
 
 /// How often the server looks for theme folders made after it started
@@ -371,8 +371,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     }
 }
 
-/// The search index and print editions after incremental rebuilds, published
-/// as a build of their own (pages never wait for them).
+/// The search index after incremental rebuilds, published as a build of its
+/// own (pages never wait for it).
 fn refresh_search(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>) {
     let Some(current) = live.as_mut() else {
         return;
@@ -384,7 +384,7 @@ fn refresh_search(state: &ServerState, live: &mut Option<crate::pipeline::live::
         Ok(keys) => {
             let next = state.snapshot().with_changes(&current.output, &keys);
             let changed = state.publish(next);
-            report_rebuild(state, "search index, print edition", started, &changed);
+            report_rebuild(state, "search index", started, &changed);
         }
         Err(_) => {
             *live = None;
