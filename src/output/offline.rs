@@ -293,17 +293,15 @@ fn check_page<S: BuildHasher>(
     shown_dir: &str,
     outside: &HashSet<String, S>,
 ) -> Vec<Diagnostic> {
+    judge(references(html), exists, key, base_url, shown_dir, outside)
+}
+
+/// Every reference `html` makes (see [`reference_reader`]).
+fn references(html: &str) -> Vec<Reference> {
     let found: RefCell<Vec<Reference>> = RefCell::new(Vec::new());
     let mut reader = reference_reader(&found);
     let _ = reader.write(html.as_bytes()).and_then(|()| reader.end());
-    judge(
-        found.into_inner(),
-        exists,
-        key,
-        base_url,
-        shown_dir,
-        outside,
-    )
+    found.into_inner()
 }
 
 /// A reference of a page: (tag, attribute, value).

@@ -19,7 +19,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rayon::prelude::*;
 
 use super::streamed::{Rewritten, rewrite_file, rewrite_written};
-use super::{Reference, check_page, judge, rewrite_css, rewrite_html, site_key};
+use super::{Reference, check_page, judge, references, rewrite_css, rewrite_html, site_key};
 use crate::diagnostics::Diagnostic;
 use crate::output::archive::{MANIFEST, digest, manifest};
 use crate::output::write::Sink;
@@ -251,23 +251,7 @@ impl<'a> OfflineStream<'a> {
 
     /// Note the files a page references (and its links to the public site).
     fn check(&self, rel: &str, html: &str) {
-        let seen = RefCell::new(Vec::new());
-        let record = |target: &str| {
-            seen.borrow_mut().push(target.to_string());
-            true
-        };
-        let errors = check_page(
-            &record,
-            rel,
-            html,
-            &self.base_url,
-            &self.shown_dir,
-            &self.outside,
-        );
-        if !errors.is_empty() {
-            lock(&self.errors).extend(errors);
-        }
-        lock(&self.targets).extend(seen.into_inner());
+        self.note(rel, references(html));
     }
 
     /// Once every file is in: the held pages, the link check and the
