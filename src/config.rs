@@ -207,15 +207,6 @@ impl Config {
                 "remove the key, or set it to true",
             ));
         }
-        if md.render_emoji == Some(true) {
-            warnings.push(keys::warn_at(
-                src,
-                file,
-                &["markdown", "render_emoji"],
-                "`render_emoji = true`: fascia does not turn :shortcodes: into emoji".into(),
-                "write the emoji itself",
-            ));
-        }
         if let Some(style) = md.highlighting.as_ref().and_then(|h| h.style.as_deref())
             && style != "class"
         {

@@ -525,3 +525,69 @@ fn minify_html_minifies_every_page_as_zola_does() {
     let page = site.read("index.html");
     assert!(!page.contains(">\n<"), "{page}");
 }
+
+// ------------------------------------------------------------ dated names
+
+#[test]
+fn a_dated_file_name_gives_the_date_and_the_slug() {
+    // Zola: `2020-07-08-language-tests.md` is dated 2020-07-08 and
+    // published at language-tests/.
+    let html = page("blog/language-tests/index.html");
+    assert!(html.contains("<time>2020-07-08</time>"), "{html}");
+    assert!(
+        !built()
+            .0
+            .exists("blog/2020-07-08-language-tests/index.html")
+    );
+}
+
+#[test]
+fn front_matter_dates_win_over_a_dated_bundle_folder() {
+    let html = page("blog/trip/index.html");
+    assert!(html.contains("<time>2022-02-02</time>"), "{html}");
+}
+
+// ------------------------------------------------------------ search page
+
+#[test]
+fn a_content_page_at_search_is_the_search_page() {
+    // zola-theme-papermod ships content/search.md with `template =
+    // "search.html"`: that page is the site's search page, and fascia's own
+    // must not be written over it (it was a duplicate-output error).
+    let site = Site::fixture("zola");
+    site.write(
+        "templates/search.html",
+        "{% if page %}<main>{{ page.title }}: {{ page.content | safe }}</main>{% else %}<main>built-in</main>{% endif %}",
+    )
+    .write(
+        "content/search.md",
+        "+++\ntitle = \"Find\"\ntemplate = \"search.html\"\n+++\n\nType a word.\n",
+    );
+    site.build().success();
+    let html = site.read("search/index.html");
+    assert!(html.contains("<main>Find: <p>Type a word.</p>"), "{html}");
+}
+
+// ------------------------------------------------------------ emoji
+
+#[test]
+fn render_emoji_turns_github_names_into_emoji_outside_code() {
+    let site = Site::fixture("zola");
+    site.edit(
+        "config.toml",
+        "[markdown]\n",
+        "[markdown]\nrender_emoji = true\n",
+    )
+    .write(
+        "content/docs/emoji.md",
+        "+++\ntitle = \"Emoji\"\n+++\n\nWell done :tada: and :+1: but :no_such_name: stays; `:tada:` in code stays.\n",
+    );
+    let run = site.build();
+    run.success().stderr_lacks("render_emoji");
+    let html = site.read("docs/emoji/index.html");
+    assert!(
+        html.contains("Well done 🎉 and 👍 but :no_such_name: stays"),
+        "{html}"
+    );
+    assert!(html.contains("<code>:tada:</code>"), "{html}");
+}

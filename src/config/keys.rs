@@ -127,6 +127,11 @@ const MARKDOWN: &[(&str, Rule)] = &[
         "extra_syntaxes_and_themes",
         Zola("fascia highlights the languages it ships"),
     ),
+    // Zola 0.15's name for it, still in older themes' demo configs.
+    (
+        "extra_syntaxes",
+        Zola("fascia highlights the languages it ships"),
+    ),
 ];
 
 const HIGHLIGHTING: &[(&str, Rule)] = &[

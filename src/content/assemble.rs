@@ -180,11 +180,14 @@ fn page_from_doc(
         )
     };
     let section = nearest(&dir, doc.lang.as_deref());
-    let slug = doc
-        .fm
-        .slug
-        .clone()
-        .map_or_else(|| slug_component(&stem), |s| slug_component(&s));
+    let slug = doc.fm.slug.clone().map_or_else(
+        // Zola's dated names: `2024-01-05-first-post.md` is `first-post/`.
+        || match super::date::from_file_name(&stem) {
+            Some((_, Some(rest))) => slug_component(rest),
+            _ => slug_component(&stem),
+        },
+        |s| slug_component(&s),
+    );
     // Front matter paths were checked when parsed (`url_path::output_path`).
     let path = match doc.fm.path.as_deref().map(crate::url_path::output_path) {
         Some(Ok(p)) if p.is_empty() => "/".to_string(),

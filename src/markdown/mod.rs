@@ -171,6 +171,8 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;
     o.parse.smart = cfg.smart_punctuation.unwrap_or(false);
+    // Zola's `render_emoji`: GitHub's `:smile:` names, outside code.
+    o.extension.shortcodes = cfg.render_emoji.unwrap_or(false);
     o.parse.relaxed_autolinks = false;
     o.render.r#unsafe = cfg.unsafe_html;
     o.render.tasklist_classes = true;

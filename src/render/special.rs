@@ -104,7 +104,13 @@ pub(super) fn search_page(
     let site = &state.site;
     let path = format!("{}/search/", site.config.lang_prefix(lang));
     let file = format!("{}index.html", path.trim_start_matches('/'));
-    if !site.config.search_of(lang) || !set.has("search.html") || output.files.contains_key(&file) {
+    // A content page or section at that address is the site's own search
+    // page (its pages may already be on their way to disk, so they are
+    // looked up in the site, not in `output`).
+    let taken = output.files.contains_key(&file)
+        || site.pages.iter().any(|p| p.path == path)
+        || site.sections.iter().any(|s| s.path == path);
+    if !site.config.search_of(lang) || !set.has("search.html") || taken {
         return None;
     }
     let ctx = minijinja::context! {
