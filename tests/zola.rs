@@ -591,3 +591,35 @@ fn render_emoji_turns_github_names_into_emoji_outside_code() {
     );
     assert!(html.contains("<code>:tada:</code>"), "{html}");
 }
+
+// ------------------------------------------------------------ transparent
+
+#[test]
+fn a_transparent_sections_pages_are_listed_and_neighbours_in_its_parent() {
+    // Expected output as zola 0.22 writes it for this site.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let list = "{% for p in section.pages %}[{{ p.title }}]{% endfor %}";
+    site.write("config.toml", "base_url = \"https://example.org\"\ntitle = \"T\"\n")
+        .write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+        .write(
+            "content/posts/_index.md",
+            "+++\ntitle = \"Posts\"\nsort_by = \"date\"\ntransparent = true\n+++\n",
+        )
+        .write("content/posts/old.md", "+++\ntitle = \"Old\"\ndate = 2020-01-01\n+++\n")
+        .write("content/posts/new.md", "+++\ntitle = \"New\"\ndate = 2022-01-01\n+++\n")
+        .write("content/middle.md", "+++\ntitle = \"Middle\"\ndate = 2021-01-01\n+++\n")
+        .write("templates/index.html", list)
+        .write("templates/section.html", list)
+        .write(
+            "templates/page.html",
+            "{{ page.title }} lower={% if page.lower %}{{ page.lower.title }}{% endif %} higher={% if page.higher %}{{ page.higher.title }}{% endif %}",
+        );
+    site.build().success();
+    let read = |rel: &str| site.read(rel).trim().to_string();
+    assert_eq!(read("index.html"), "[New][Middle][Old]");
+    assert_eq!(read("posts/index.html"), "[New][Old]");
+    assert_eq!(read("posts/old/index.html"), "Old lower=Middle higher=");
+    assert_eq!(read("middle/index.html"), "Middle lower=New higher=Old");
+}

@@ -102,6 +102,16 @@ pub fn assemble(
     pages.sort_by(|a, b| a.doc.file.rel.cmp(&b.doc.file.rel));
     for (i, p) in pages.iter().enumerate() {
         sections[p.section].pages.push(i);
+        // Zola's `transparent = true`: the section's pages are also listed
+        // (and paginated, and sorted) in its parent, and on up while that
+        // one is transparent too.
+        let mut s = p.section;
+        while sections[s].doc.fm.transparent
+            && let Some(parent) = sections[s].parent
+        {
+            sections[parent].pages.push(i);
+            s = parent;
+        }
     }
     section_anchor_links(&mut sections, &mut pages);
     for s in 0..sections.len() {

@@ -334,7 +334,15 @@ impl Object for PageObj {
             "authors" => crate::render::ser(&fm.authors),
             "section" => Value::from(site.sections[page.section].doc.file.rel.as_str()),
             "lower" | "higher" => {
-                let list = &site.sections[page.section].pages;
+                // Zola: a transparent section's pages are neighbours in the
+                // first section up that is not transparent.
+                let mut s = page.section;
+                while site.sections[s].doc.fm.transparent
+                    && let Some(parent) = site.sections[s].parent
+                {
+                    s = parent;
+                }
+                let list = &site.sections[s].pages;
                 let pos = list.iter().position(|&p| p == self.idx)?;
                 let other = if key == "lower" {
                     pos.checked_sub(1)
