@@ -64,6 +64,8 @@ pub struct Config {
     /// Zola's `minify_html`: every HTML page minified as Zola does it
     /// (minify-html, CSS minified, scripts kept).
     pub minify_html: bool,
+    /// Zola's `author`: the site's author, for templates (`config.author`).
+    pub author: Option<String>,
     /// Build an Obsidian vault as it is (see docs/authoring.md).
     pub obsidian: bool,
     /// Zola's switches as written (false when absent, as in Zola), for
@@ -103,6 +105,7 @@ impl Default for Config {
             offline: false,
             compile_sass: false,
             minify_html: false,
+            author: None,
             obsidian: false,
             build_search_index: false,
             generate_feeds: false,

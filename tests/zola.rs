@@ -623,3 +623,25 @@ fn a_transparent_sections_pages_are_listed_and_neighbours_in_its_parent() {
     assert_eq!(read("posts/old/index.html"), "Old lower=Middle higher=");
     assert_eq!(read("middle/index.html"), "Middle lower=New higher=Old");
 }
+
+#[test]
+fn config_author_reaches_templates() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "author = \"A. Writer\"\nbase_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("templates/index.html", "by [{{ config.author }}]");
+    site.build().success().stderr_lacks("author");
+    assert_eq!(site.read("index.html"), "by [A. Writer]");
+    // None prints nothing, as in Tera.
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    );
+    site.build().success();
+    assert_eq!(site.read("index.html"), "by []");
+}

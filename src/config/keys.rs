@@ -82,7 +82,7 @@ pub const TOP: &[(&str, Rule)] = &[
     ("translations", Used),
     ("ignored_content", Zola(IGNORED)),
     ("ignored_static", Zola(IGNORED)),
-    ("author", Zola(IGNORED)),
+    ("author", Used),
     ("generate_sitemap", Zola("fascia always writes sitemap.xml")),
     (
         "generate_robots_txt",
