@@ -645,3 +645,34 @@ fn config_author_reaches_templates() {
     site.build().success();
     assert_eq!(site.read("index.html"), "by []");
 }
+
+#[test]
+fn pages_of_the_same_date_are_ordered_by_permalink_as_in_zola() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+    .write(
+        "content/apple.md",
+        "+++\ntitle = \"Zebra\"\ndate = 2023-04-07\n+++\n",
+    )
+    .write(
+        "content/banana.md",
+        "+++\ntitle = \"Aardvark\"\ndate = 2023-04-07\n+++\n",
+    )
+    .write(
+        "content/cherry.md",
+        "+++\ntitle = \"Newer\"\ndate = 2023-04-08\n+++\n",
+    )
+    .write(
+        "templates/index.html",
+        "{% for p in section.pages %}[{{ p.title }}]{% endfor %}",
+    )
+    .write("templates/page.html", "");
+    site.build().success();
+    assert_eq!(site.read("index.html"), "[Newer][Zebra][Aardvark]");
+}

@@ -239,15 +239,16 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
         SortBy::Weight => {
             list.sort_by_key(|&i| (pages[i].doc.fm.weight.unwrap_or(i64::MAX), title(i)));
         }
+        // Newest first; Zola breaks ties by permalink.
         SortBy::Date => list.sort_by(|&a, &b| {
             let (x, y) = (&pages[a].doc.fm.date, &pages[b].doc.fm.date);
-            y.cmp(x).then_with(|| title(a).cmp(&title(b)))
+            y.cmp(x).then_with(|| pages[a].path.cmp(&pages[b].path))
         }),
         SortBy::UpdateDate => list.sort_by(|&a, &b| {
-            let key = |p: &Page| p.doc.fm.updated.or(p.doc.fm.date);
+            let key = |p: &Page| p.doc.fm.updated.max(p.doc.fm.date);
             key(&pages[b])
                 .cmp(&key(&pages[a]))
-                .then_with(|| title(a).cmp(&title(b)))
+                .then_with(|| pages[a].path.cmp(&pages[b].path))
         }),
         SortBy::Title => list.sort_by_key(|&i| title(i)),
         SortBy::Slug => list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug)),

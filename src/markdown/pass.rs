@@ -221,12 +221,23 @@ impl<'o, 'f> Pass<'o, 'f> {
         body.anchor_html
             .clone_from(&self.opts.markdown.anchor_link_html);
         let mut html = self.html;
-        if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
-            body.summary = Some(html[..i].to_string());
-        }
+        summary_cut(&mut html, &mut body);
         // A large site holds every body at once: no slack capacity.
         html.shrink_to_fit();
         body.html = html;
         body
+    }
+}
+
+/// Zola's summary marker: `<!-- more -->` in any case and spacing. What
+/// comes before it is the summary (trailing space trimmed); in the content
+/// it becomes `<span id="continue-reading"></span>`, which themes link to.
+fn summary_cut(html: &mut String, body: &mut Body) {
+    static MORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<!--\s*more\s*-->").expect("a valid pattern")
+    });
+    if let Some(m) = MORE.find(html) {
+        body.summary = Some(html[..m.start()].trim_end().to_string());
+        html.replace_range(m.range(), r#"<span id="continue-reading"></span>"#);
     }
 }
