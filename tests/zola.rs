@@ -676,3 +676,29 @@ fn pages_of_the_same_date_are_ordered_by_permalink_as_in_zola() {
     site.build().success();
     assert_eq!(site.read("index.html"), "[Newer][Zebra][Aardvark]");
 }
+
+#[test]
+fn pages_group_by_year_and_month_as_in_zolas_archive_templates() {
+    // zola-theme-papermod's archive; expected output as zola 0.22 writes it.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write("config.toml", "base_url = \"https://example.org\"\ntitle = \"T\"\n")
+        .write("content/_index.md", "+++\n+++\n")
+        .write("content/posts/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+        .write("content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2023-04-07\n+++\n")
+        .write("content/posts/b.md", "+++\ntitle = \"B\"\ndate = 2019-02-04\n+++\n")
+        .write("content/posts/c.md", "+++\ntitle = \"C\"\ndate = 2023-02-04\n+++\n")
+        .write(
+            "templates/index.html",
+            "{% set s = get_section(path=\"posts/_index.md\") %}{% set y = s.pages | group_by(attribute=\"year\") %}{% for year, posts in y %}[{{ year }}:{% set m = posts | group_by(attribute=\"month\") %}{% for month, ps in m %}{{ month }}={{ ps | length }}/{{ ps[0].date | date(format=\"%B\") }};{% endfor %}]{% endfor %}",
+        )
+        .write("templates/section.html", "")
+        .write("templates/page.html", "{{ page.year }}-{{ page.month }}-{{ page.day }}");
+    site.build().success();
+    assert_eq!(
+        site.read("index.html").trim(),
+        "[2023:4=1/April;2=1/February;][2019:2=1/February;]"
+    );
+    assert_eq!(site.read("posts/a/index.html"), "2023-4-7");
+}

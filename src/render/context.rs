@@ -18,6 +18,9 @@ pub const PAGE_FIELDS: &[&str] = &[
     "description",
     "date",
     "updated",
+    "year",
+    "month",
+    "day",
     "weight",
     "draft",
     "slug",
@@ -322,6 +325,16 @@ impl Object for PageObj {
             "updated" => fm
                 .updated
                 .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
+            // Zola's: the parts of `date`, as numbers (`group_by(attribute="year")`).
+            "year" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.date().year())),
+            "month" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.date().month())),
+            "day" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.date().day())),
             "draft" => Value::from(fm.draft),
             "slug" => Value::from(page.slug.as_str()),
             "summary" => page
