@@ -201,15 +201,6 @@ impl Config {
     /// Zola values fascia reads but cannot follow, warned at their key.
     fn zola_values(&self, src: &str, file: &Path, warnings: &mut Vec<Diagnostic>) {
         let md = &self.markdown;
-        if md.bottom_footnotes == Some(false) {
-            warnings.push(keys::warn_at(
-                src,
-                file,
-                &["markdown", "bottom_footnotes"],
-                "`bottom_footnotes = false`: fascia always puts footnotes at the bottom".into(),
-                "remove the key, or set it to true",
-            ));
-        }
         if let Some(style) = md.highlighting.as_ref().and_then(|h| h.style.as_deref())
             && style != "class"
         {

@@ -238,7 +238,8 @@ fn render_with(
     drop(src);
     let options = comrak_options(opts.markdown);
     let text = extracted.text.as_str();
-    let plan = (text.len() > threshold)
+    // Footnotes left in place are numbered by one walk of the whole body.
+    let plan = (text.len() > threshold && opts.markdown.footnotes_at_bottom())
         .then(|| chunk::plan(text, piece, &options))
         .flatten();
     let body = plan

@@ -12,7 +12,8 @@ use super::footnotes::Notes;
 use super::walker::Walker;
 use super::{
     Body, GlossaryMatcher, HeadingIds, RenderOptions, callouts, chunk, code_languages, code_lines,
-    embeds, external_link_attrs, headings, highlight, images, maths, obsidian, plain, toc_markers,
+    embeds, external_link_attrs, footnotes, headings, highlight, images, maths, obsidian, plain,
+    toc_markers,
 };
 
 /// Render `text` in the pieces of `plan`, or `None` when a piece shows a
@@ -59,6 +60,8 @@ pub(super) struct Pass<'o, 'f> {
     glossary_done: std::collections::HashSet<usize>,
     html: String,
     external_attrs: Option<String>,
+    /// Footnote numbers by label, when they are left in place.
+    footnote_numbers: std::collections::HashMap<String, usize>,
 }
 
 impl<'o, 'f> Pass<'o, 'f> {
@@ -69,7 +72,8 @@ impl<'o, 'f> Pass<'o, 'f> {
         notes: Option<Notes<'f>>,
     ) -> Self {
         let mut parse_options = options.clone();
-        parse_options.parse.leave_footnote_definitions = notes.is_some();
+        parse_options.parse.leave_footnote_definitions =
+            notes.is_some() || !opts.markdown.footnotes_at_bottom();
         Pass {
             opts,
             options,
@@ -88,6 +92,7 @@ impl<'o, 'f> Pass<'o, 'f> {
                 .unwrap_or_default(),
             html: String::with_capacity(len + len / 4),
             external_attrs: external_link_attrs(opts.markdown),
+            footnote_numbers: std::collections::HashMap::new(),
         }
     }
 
@@ -162,6 +167,9 @@ impl<'o, 'f> Pass<'o, 'f> {
         embeds::diagrams(root);
         code_lines::annotate(root, opts.markdown.highlight());
         toc_markers(root, &walk.body.headings);
+        if !opts.markdown.footnotes_at_bottom() {
+            footnotes::in_place(arena, root, &mut self.footnote_numbers);
+        }
         walk.links(root);
         self.plain.read(root);
         images::mark(
