@@ -433,9 +433,10 @@ fn footnotes_left_in_place_number_the_whole_body_at_once() {
     };
     let mut src = String::new();
     for i in 0..200 {
-        src.push_str(&format!(
+        let _ = write!(
+            src,
             "Para {i} with a note[^n{i}].\n\n[^n{i}]: Note {i}.\n\n"
-        ));
+        );
     }
     assert!(
         fascia::markdown::render_only_in_pieces(&src, &opts, 1)
