@@ -702,3 +702,46 @@ fn pages_group_by_year_and_month_as_in_zolas_archive_templates() {
     );
     assert_eq!(site.read("posts/a/index.html"), "2023-4-7");
 }
+
+#[test]
+fn a_language_naming_no_taxonomies_gets_their_pages_only_when_it_uses_them() {
+    // anemone: `[languages.fr]` names no taxonomies and no French page has
+    // tags; Zola writes no fr/tags/, and neither does fascia. Terms list
+    // their pages newest first, ties by permalink, as in Zola.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let list = "{% for t in terms %}{{ t.name }}:{% for p in t.pages %}[{{ p.title }}]{% endfor %}{% endfor %}";
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n\n[languages.fr]\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("content/_index.fr.md", "+++\n+++\n")
+    .write(
+        "content/zed.md",
+        "+++\ntitle = \"Zed\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+    )
+    .write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+    )
+    .write("content/alpha.fr.md", "+++\ntitle = \"Alpha FR\"\n+++\n")
+    .write("templates/index.html", "")
+    .write("templates/page.html", "")
+    .write("templates/tags/list.html", list)
+    .write(
+        "templates/tags/single.html",
+        "{% for p in term.pages %}[{{ p.title }}]{% endfor %}",
+    );
+    site.build().success();
+    assert_eq!(site.read("tags/index.html"), "x:[Alpha][Zed]");
+    assert!(!site.exists("fr/tags/index.html"));
+    // A French page with a tag: fascia, more lenient than Zola, lists it.
+    site.write(
+        "content/alpha.fr.md",
+        "+++\ntitle = \"Alpha FR\"\n[taxonomies]\ntags = [\"y\"]\n+++\n",
+    );
+    site.build().success();
+    assert_eq!(site.read("fr/tags/index.html"), "y:[Alpha FR]");
+}

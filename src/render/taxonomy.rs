@@ -50,7 +50,10 @@ pub fn collect(site: &Site) -> Vec<Taxonomy> {
     for lang in langs {
         let prefix = config.lang_prefix(lang);
         for t in config.taxonomies_of(lang) {
-            all.push(collect_one(site, lang, &prefix, &t.name));
+            let taxonomy = collect_one(site, lang, &prefix, &t.name);
+            if !(t.inherited && taxonomy.terms.is_empty()) {
+                all.push(taxonomy);
+            }
         }
     }
     all
@@ -78,13 +81,14 @@ fn collect_one(site: &Site, lang: &str, prefix: &str, name: &str) -> Taxonomy {
     }
     let mut terms: Vec<Term> = terms.into_values().collect();
     for term in &mut terms {
+        // Zola's order: newest first, ties by permalink, undated last.
         term.pages.sort_by(|&a, &b| {
             let (x, y) = (&site.pages[a], &site.pages[b]);
             y.doc
                 .fm
                 .date
                 .cmp(&x.doc.fm.date)
-                .then_with(|| x.title().cmp(y.title()))
+                .then_with(|| x.path.cmp(&y.path))
         });
     }
     let slug = slugify(name);
