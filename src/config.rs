@@ -158,7 +158,6 @@ impl Config {
                 feed: false,
                 lang: None,
                 render: None,
-                inherited: false,
             });
         }
         let top = toml_pos::top_level_keys(src).unwrap_or_default();

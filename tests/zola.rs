@@ -704,9 +704,9 @@ fn pages_group_by_year_and_month_as_in_zolas_archive_templates() {
 }
 
 #[test]
-fn a_language_naming_no_taxonomies_gets_their_pages_only_when_it_uses_them() {
-    // anemone: `[languages.fr]` names no taxonomies and no French page has
-    // tags; Zola writes no fr/tags/, and neither does fascia. Terms list
+fn a_taxonomy_without_terms_writes_no_page_as_in_zola() {
+    // anemone, blow: no French page has tags, and Zola writes no fr/tags/
+    // (`render_taxonomy` skips a taxonomy without terms). Terms list
     // their pages newest first, ties by permalink, as in Zola.
     let site = Site {
         dir: tempfile::tempdir().unwrap(),
@@ -737,7 +737,9 @@ fn a_language_naming_no_taxonomies_gets_their_pages_only_when_it_uses_them() {
     site.build().success();
     assert_eq!(site.read("tags/index.html"), "x:[Alpha][Zed]");
     assert!(!site.exists("fr/tags/index.html"));
-    // A French page with a tag: fascia, more lenient than Zola, lists it.
+    assert!(!site.read("sitemap.xml").contains("/fr/tags/"));
+    // A French page with a tag: `[languages.fr]` names no taxonomies, and
+    // fascia, more lenient than Zola, lists it under the site's.
     site.write(
         "content/alpha.fr.md",
         "+++\ntitle = \"Alpha FR\"\n[taxonomies]\ntags = [\"y\"]\n+++\n",

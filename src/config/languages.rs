@@ -209,9 +209,6 @@ impl Config {
                 // fascia's choice where Zola has none: a language that
                 // names no taxonomies shares the site's.
                 lang.taxonomies.clone_from(&self.taxonomies);
-                for t in &mut lang.taxonomies {
-                    t.inherited = true;
-                }
             }
             self.languages.insert(code, lang);
         }

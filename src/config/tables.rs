@@ -311,12 +311,6 @@ pub struct TaxonomyConfig {
     pub lang: Option<String>,
     #[serde(default)]
     pub render: Option<bool>,
-    /// Shared from the site's by a language that names no taxonomies
-    /// (fascia's leniency): its pages are written only when some page of
-    /// that language has a term, so a language without any gets none, as
-    /// in Zola.
-    #[serde(skip)]
-    pub inherited: bool,
 }
 
 /// The knowledge-base layer's settings.

@@ -48,7 +48,7 @@ pub fn add(st: &RenderState, output: &mut Output) {
             alternates,
         });
     }
-    for t in &st.taxonomies {
+    for t in st.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
         urls.push(SitemapUrl::plain(cfg.permalink(&t.path)));
         for term in &t.terms {
             urls.push(SitemapUrl::plain(cfg.permalink(&term.path)));

@@ -50,10 +50,7 @@ pub fn collect(site: &Site) -> Vec<Taxonomy> {
     for lang in langs {
         let prefix = config.lang_prefix(lang);
         for t in config.taxonomies_of(lang) {
-            let taxonomy = collect_one(site, lang, &prefix, &t.name);
-            if !(t.inherited && taxonomy.terms.is_empty()) {
-                all.push(taxonomy);
-            }
+            all.push(collect_one(site, lang, &prefix, &t.name));
         }
     }
     all
