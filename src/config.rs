@@ -66,6 +66,9 @@ pub struct Config {
     pub minify_html: bool,
     /// Zola's `author`: the site's author, for templates (`config.author`).
     pub author: Option<String>,
+    /// Zola's switches for `sitemap.xml` and `robots.txt` (both on).
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
     /// Build an Obsidian vault as it is (see docs/authoring.md).
     pub obsidian: bool,
     /// Zola's switches as written (false when absent, as in Zola), for
@@ -106,6 +109,8 @@ impl Default for Config {
             compile_sass: false,
             minify_html: false,
             author: None,
+            generate_sitemap: true,
+            generate_robots_txt: true,
             obsidian: false,
             build_search_index: false,
             generate_feeds: false,

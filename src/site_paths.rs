@@ -120,8 +120,12 @@ impl SitePaths {
                 paths.files.insert(file.trim_start_matches('/').to_string());
             }
         }
-        paths.files.insert("sitemap.xml".into());
-        paths.files.insert("robots.txt".into());
+        if cfg.generate_sitemap {
+            paths.files.insert("sitemap.xml".into());
+        }
+        if cfg.generate_robots_txt {
+            paths.files.insert("robots.txt".into());
+        }
         if cfg.search.enabled {
             paths.generated_dirs.push("search/");
         }

@@ -747,3 +747,40 @@ fn a_taxonomy_without_terms_writes_no_page_as_in_zola() {
     site.build().success();
     assert_eq!(site.read("fr/tags/index.html"), "y:[Alpha FR]");
 }
+
+// ------------------------------------------------------------ robots, sitemap
+
+#[test]
+fn robots_txt_is_zolas_or_the_sites_template_and_both_files_can_be_turned_off() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("templates/index.html", "home");
+    site.build().success();
+    // Zola's built-in robots.txt, as zola 0.22 writes it.
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nDisallow:\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
+    );
+    assert!(site.exists("sitemap.xml"));
+    site.write(
+        "templates/robots.txt",
+        "User-agent: *\nDisallow: /private/\n# {{ config.title }}\n",
+    );
+    site.build().success();
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nDisallow: /private/\n# T\n"
+    );
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\ngenerate_sitemap = false\ngenerate_robots_txt = false\n",
+    );
+    site.build().success().stderr_lacks("generate_");
+    assert!(!site.exists("robots.txt") && !site.exists("sitemap.xml"));
+}

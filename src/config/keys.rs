@@ -83,11 +83,8 @@ pub const TOP: &[(&str, Rule)] = &[
     ("ignored_content", Zola(IGNORED)),
     ("ignored_static", Zola(IGNORED)),
     ("author", Used),
-    ("generate_sitemap", Zola("fascia always writes sitemap.xml")),
-    (
-        "generate_robots_txt",
-        Zola("fascia always writes robots.txt"),
-    ),
+    ("generate_sitemap", Used),
+    ("generate_robots_txt", Used),
     ("preserve_dotfiles_in_output", Zola(IGNORED)),
     ("slugify", Zola(IGNORED)),
     ("link_checker", Table(LINK_CHECKER)),

@@ -474,6 +474,7 @@ pub fn render_site_to(
     }
     diags.extend(aliases::add(site, &mut output, env, set));
     feeds::add(state, &mut output);
+    diags.extend(special::robots_txt(state, &mut output, env, set));
     for lang in state.site.config.language_codes() {
         diags.extend(special::search_page(state, &mut output, env, set, lang));
     }

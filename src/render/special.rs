@@ -139,3 +139,27 @@ fn default_taxonomies(state: &RenderState) -> Vec<String> {
         .map(|t| t.name.clone())
         .collect()
 }
+
+/// `robots.txt` from the template of that name (the site's, the theme's or
+/// Zola's built-in one), unless `generate_robots_txt = false` or a static
+/// file is there.
+pub(super) fn robots_txt(
+    state: &Arc<RenderState>,
+    output: &mut Output,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+) -> Option<Diagnostic> {
+    let config = &state.site.config;
+    if !config.generate_robots_txt || output.files.contains_key("robots.txt") {
+        return None;
+    }
+    let lang = config.default_language.as_str();
+    let ctx = context! { config => state.config_for(lang), lang => lang };
+    match env.get_template("robots.txt").and_then(|t| t.render(ctx)) {
+        Ok(text) => {
+            output.insert_bytes("robots.txt".into(), text.into_bytes());
+            None
+        }
+        Err(e) => Some(template_error(&e, set, &state.site.root)),
+    }
+}
