@@ -160,6 +160,7 @@ impl Config {
             config.taxonomies.push(TaxonomyConfig {
                 name: "tags".to_string(),
                 paginate_by: None,
+                paginate_path: None,
                 feed: false,
                 lang: None,
                 render: None,

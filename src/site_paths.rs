@@ -70,9 +70,13 @@ impl SitePaths {
                     continue;
                 }
                 if let Some(per) = doc.fm.paginate_by.filter(|&n| n > 0) {
-                    for n in 2..=section.pages.len().div_ceil(per) {
-                        let key = key_of(&format!("{}page/{n}/", section.path));
-                        paths.docs.insert(key, id);
+                    let pp = doc.fm.paginate_path.as_deref().unwrap_or("page");
+                    let pager = |n: usize| match pp {
+                        "" => format!("{}{n}/", section.path),
+                        _ => format!("{}{pp}/{n}/", section.path),
+                    };
+                    for n in 1..=section.pages.len().div_ceil(per) {
+                        paths.docs.insert(key_of(&pager(n)), id);
                     }
                 }
             }

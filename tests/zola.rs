@@ -46,7 +46,6 @@ fn a_zola_config_builds_with_one_warning_per_unused_key() {
     assert_eq!(
         warned,
         [
-            "config.toml:8:32", // taxonomies paginate_path
             "config.toml:11:1", // [search] index_format
             "config.toml:13:1", // [search] include_path
             "config.toml:24:1", // [markdown.highlighting] theme
@@ -783,4 +782,64 @@ fn robots_txt_is_zolas_or_the_sites_template_and_both_files_can_be_turned_off() 
     );
     site.build().success().stderr_lacks("generate_");
     assert!(!site.exists("robots.txt") && !site.exists("sitemap.xml"));
+}
+
+// ------------------------------------------------------------ pagination
+
+#[test]
+fn sections_and_terms_paginate_with_paginate_path_as_in_zola() {
+    // Pagers, their pages and links as zola 0.22 writes them for this site.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let pager = "{{ paginator.current_index }}/{{ paginator.number_pagers }} of {{ paginator.total_pages }}: {% for p in paginator.pages %}[{{ p.title }}]{% endfor %} prev={{ paginator.previous }} next={{ paginator.next }} base={{ paginator.base_url }}";
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\", paginate_by = 2, paginate_path = \"p\" }]\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 2\npaginate_path = \"seite\"\npaginate_reversed = true\n+++\n",
+    )
+    .write("templates/index.html", "")
+    .write("templates/page.html", "")
+    .write("templates/section.html", pager)
+    .write("templates/tags/list.html", "")
+    .write("templates/tags/single.html", &format!("{{{{ term.name }}}} {pager}"));
+    for i in 1..=3 {
+        site.write(
+            &format!("content/blog/p{i}.md"),
+            &format!(
+                "+++\ntitle = \"P{i}\"\ndate = 2020-01-0{i}\n[taxonomies]\ntags = [\"x\"]\n+++\n"
+            ),
+        );
+    }
+    site.build().success();
+    let o = "https://example.org";
+    assert_eq!(
+        site.read("blog/index.html"),
+        format!("1/2 of 3: [P1][P2] prev= next={o}/blog/seite/2/ base={o}/blog/seite/")
+    );
+    assert_eq!(
+        site.read("blog/seite/2/index.html"),
+        format!("2/2 of 3: [P3] prev={o}/blog/ next= base={o}/blog/seite/")
+    );
+    assert!(
+        site.read("blog/seite/1/index.html")
+            .contains(&format!("url={o}/blog/"))
+    );
+    assert_eq!(
+        site.read("tags/x/index.html"),
+        format!("x 1/2 of 3: [P3][P2] prev= next={o}/tags/x/p/2/ base={o}/tags/x/p/")
+    );
+    assert_eq!(
+        site.read("tags/x/p/2/index.html"),
+        format!("x 2/2 of 3: [P1] prev={o}/tags/x/ next= base={o}/tags/x/p/")
+    );
+    assert!(
+        site.read("tags/x/p/1/index.html")
+            .contains(&format!("url={o}/tags/x/"))
+    );
+    assert!(!site.exists("blog/page/2/index.html"));
 }

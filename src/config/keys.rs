@@ -199,7 +199,7 @@ const TAXONOMY: &[(&str, Rule)] = &[
     ("feed", Used),
     ("lang", Used),
     ("render", Used),
-    ("paginate_path", Zola(IGNORED)),
+    ("paginate_path", Used),
     ("slug", Zola(IGNORED)),
 ];
 

@@ -304,6 +304,9 @@ pub struct TaxonomyConfig {
     pub name: String,
     #[serde(default)]
     pub paginate_by: Option<usize>,
+    /// Zola's: the folder of a term's pagers after the first (`page`).
+    #[serde(default)]
+    pub paginate_path: Option<String>,
     #[serde(default)]
     pub feed: bool,
     /// Zola compatibility: accepted and ignored.

@@ -42,6 +42,8 @@ const SECTION_KEYS: &[&str] = &[
     "draft",
     "sort_by",
     "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
     "transparent",
     "render",
     "template",
@@ -58,18 +60,15 @@ const SECTION_KEYS: &[&str] = &[
 ];
 
 /// Zola fields fascia accepts without acting on them.
-const ZOLA_ONLY_KEYS: &[&str] = &[
-    "paginate_reversed",
-    "paginate_path",
-    "generate_feeds",
-    "lang",
-];
+const ZOLA_ONLY_KEYS: &[&str] = &["generate_feeds", "lang"];
 
 /// Section fields a page may carry: Zola ignores them on a page (its page
 /// front matter takes any key), so fascia warns instead of failing.
 const SECTION_KEYS_IGNORED_ON_PAGES: &[&str] = &[
     "sort_by",
     "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
     "transparent",
     "page_template",
     "insert_anchor_links",
@@ -122,6 +121,10 @@ pub struct FrontMatter {
     // Section-only fields.
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
+    /// Zola's: the folder of the pagers after the first (`page`).
+    pub paginate_path: Option<String>,
+    /// Zola's: paginate the pages in reverse order.
+    pub paginate_reversed: bool,
     pub transparent: bool,
     pub render: Option<bool>,
     pub page_template: Option<String>,
@@ -136,6 +139,8 @@ impl FrontMatter {
     fn clear_section_fields(&mut self) {
         self.sort_by = SortBy::None;
         self.paginate_by = None;
+        self.paginate_path = None;
+        self.paginate_reversed = false;
         self.transparent = false;
         self.page_template = None;
         self.insert_anchor_links = None;

@@ -31,6 +31,7 @@ use context::{PageObj, SectionObj};
 
 mod embeds;
 mod minify;
+mod paginate;
 mod plural;
 mod special;
 mod state;
@@ -550,19 +551,29 @@ fn render_job(
             if !set.has(&template) {
                 return Err(missing(&template, &section.doc));
             }
-            let mut files =
-                taxonomy::render_section_pages(state, i, &template, &render, &with_base)
-                    .map_err(|d| while_rendering(d, &section.doc))?;
-            // Zola writes `page/1/` of a paginated section as a redirect to
-            // the section itself.
-            if section.doc.fm.paginate_by.is_some_and(|n| n > 0) {
+            let pagination = taxonomy::section_pagination(site, i);
+            let lang = site.lang_of(DocId::Section(i));
+            let ctx = |paginator: Option<Value>| {
+                let section = SectionObj::value(state, i);
+                if let Some(p) = paginator {
+                    context! { section => section, paginator => p }
+                } else {
+                    context! { section => section }
+                }
+            };
+            let mut files = taxonomy::render_pagers(
+                state,
+                (&section.path, lang),
+                pagination.as_ref(),
+                &ctx,
+                (&template, &render, &with_base),
+            )
+            .map_err(|d| while_rendering(d, &section.doc))?;
+            if let Some(p) = &pagination {
                 let url = site.config.permalink(&section.path);
-                let html =
-                    aliases::redirect_page(site, env, set, &url, site.title_of(DocId::Section(i)))?;
-                files.push((
-                    out_path(&format!("{}page/1/", section.path)),
-                    html.into_bytes(),
-                ));
+                let title = site.title_of(DocId::Section(i));
+                let html = aliases::redirect_page(site, env, set, &url, title)?;
+                files.push((out_path(&p.first_redirect_path()), html.into_bytes()));
             }
             Ok(files)
         }
@@ -584,12 +595,31 @@ fn render_job(
             let Some(template) = taxonomy::template(set, &tax.name, "single") else {
                 return Ok(Vec::new());
             };
-            let ctx = context! {
-                taxonomy => taxonomy::kind_value(state, tax),
-                term => taxonomy::term_value(state, tax, term),
+            let pagination = taxonomy::term_pagination(site, tax, term);
+            let ctx = |paginator: Option<Value>| {
+                let (kind, term) = (
+                    taxonomy::kind_value(state, tax),
+                    taxonomy::term_value(state, tax, term),
+                );
+                if let Some(p) = paginator {
+                    context! { taxonomy => kind, term => term, paginator => p }
+                } else {
+                    context! { taxonomy => kind, term => term }
+                }
             };
-            let html = render(&template, with_base(ctx, &term.path, &tax.lang))?;
-            Ok(vec![(out_path(&term.path), html.into_bytes())])
+            let mut files = taxonomy::render_pagers(
+                state,
+                (&term.path, &tax.lang),
+                pagination.as_ref(),
+                &ctx,
+                (&template, &render, &with_base),
+            )?;
+            if let Some(p) = &pagination {
+                let url = site.config.permalink(&term.path);
+                let html = aliases::redirect_page(site, env, set, &url, &term.name)?;
+                files.push((out_path(&p.first_redirect_path()), html.into_bytes()));
+            }
+            Ok(files)
         }
     }
 }

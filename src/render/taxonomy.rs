@@ -8,7 +8,8 @@ use minijinja::context;
 use minijinja::value::Value;
 use serde::Serialize;
 
-use super::context::{PageObj, SectionObj};
+use super::context::PageObj;
+use super::paginate::Pagination;
 use super::{RenderState, out_path};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::slugify;
@@ -147,57 +148,59 @@ type RenderFn<'a> = dyn Fn(&str, Value) -> Result<String, Diagnostic> + 'a;
 /// The base context of a page at a URL path, in a language.
 type BaseFn<'a> = dyn Fn(Value, &str, &str) -> Value + 'a;
 
-/// Render a section, split into pages of `paginate_by` when set.
-pub fn render_section_pages(
+/// A section's pagination, when it has `paginate_by`.
+pub fn section_pagination(site: &Site, i: usize) -> Option<Pagination<'_>> {
+    let section = &site.sections[i];
+    let per = section.doc.fm.paginate_by.filter(|&n| n > 0)?;
+    let mut pages = section.pages.clone();
+    if section.doc.fm.paginate_reversed {
+        pages.reverse();
+    }
+    Some(Pagination {
+        root: &section.path,
+        paginate_path: section.doc.fm.paginate_path.as_deref().unwrap_or("page"),
+        per,
+        pages,
+    })
+}
+
+/// A term's pagination, when its taxonomy has `paginate_by`.
+pub fn term_pagination<'a>(
+    site: &'a Site,
+    tax: &Taxonomy,
+    term: &'a Term,
+) -> Option<Pagination<'a>> {
+    let settings = site
+        .config
+        .taxonomies_of(&tax.lang)
+        .iter()
+        .find(|t| t.name == tax.name)?;
+    Some(Pagination {
+        root: &term.path,
+        paginate_path: settings.paginate_path.as_deref().unwrap_or("page"),
+        per: settings.paginate_by.filter(|&n| n > 0)?,
+        pages: term.pages.clone(),
+    })
+}
+
+/// Render a list (a section or a term) with `ctx`, once per pager when it
+/// is paginated.
+pub fn render_pagers(
     st: &Arc<RenderState>,
-    i: usize,
-    template: &str,
-    render: &RenderFn<'_>,
-    with_base: &BaseFn<'_>,
+    (root, lang): (&str, &str),
+    pagination: Option<&Pagination<'_>>,
+    ctx: &dyn Fn(Option<Value>) -> Value,
+    (template, render, with_base): (&str, &RenderFn<'_>, &BaseFn<'_>),
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let section = &st.site.sections[i];
-    let lang = st.site.lang_of(crate::site::DocId::Section(i));
-    let per = section.doc.fm.paginate_by.filter(|&n| n > 0);
-    let Some(per) = per else {
-        let html = render(
-            template,
-            with_base(
-                context! { section => SectionObj::value(st, i) },
-                &section.path,
-                lang,
-            ),
-        )?;
-        return Ok(vec![(out_path(&section.path), html.into_bytes())]);
-    };
-    let chunks: Vec<&[usize]> = section.pages.chunks(per).collect();
-    let count = chunks.len().max(1);
-    let url = |n: usize| {
-        if n == 1 {
-            section.path.clone()
-        } else {
-            format!("{}page/{n}/", section.path)
-        }
+    let Some(p) = pagination else {
+        let html = render(template, with_base(ctx(None), root, lang))?;
+        return Ok(vec![(out_path(root), html.into_bytes())]);
     };
     let mut files = Vec::new();
-    for n in 1..=count {
-        let pages: Vec<Value> = chunks.get(n - 1).map_or(Vec::new(), |c| {
-            c.iter().map(|&p| PageObj::value(st, p)).collect()
-        });
-        let link = |k: usize| st.site.config.permalink(&url(k));
-        let paginator = context! {
-            paginate_by => per,
-            pages => pages,
-            current_index => n,
-            number_pagers => count,
-            total_pages => section.pages.len(),
-            first => link(1),
-            last => link(count),
-            previous => if n > 1 { Value::from(link(n - 1)) } else { Value::UNDEFINED },
-            next => if n < count { Value::from(link(n + 1)) } else { Value::UNDEFINED },
-        };
-        let ctx = context! { section => SectionObj::value(st, i), paginator => paginator };
-        let html = render(template, with_base(ctx, &url(n), lang))?;
-        files.push((out_path(&url(n)), html.into_bytes()));
+    for n in 1..=p.count() {
+        let url = p.path(n);
+        let html = render(template, with_base(ctx(Some(p.value(st, n))), &url, lang))?;
+        files.push((out_path(&url), html.into_bytes()));
     }
     Ok(files)
 }
