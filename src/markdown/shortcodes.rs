@@ -9,9 +9,13 @@
 //! `{% extends "base.html" %}` or `{{ x() | safe }}` are text. A call whose
 //! arguments do not parse is an error (Zola would print it as text, and the
 //! author would not know). `{{/* name() */}}` and `{%/* name() */%}` write
-//! the braces without the comment marks, everywhere, code included. Inside
+//! the braces without the comment marks, everywhere, code included (see
+//! [`escapes`] for which ones Zola reads as escapes). Inside
 //! fenced code and inline code nothing else is touched: a call there is text.
 
+mod escapes;
+
+use escapes::{escaped, unescape_into};
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -231,36 +235,6 @@ fn code_span_end(src: &str, start: usize, run: usize) -> Option<usize> {
                 i += 1;
             }
             _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Copy `text`, writing `{{/* x */}}` as `{{ x }}` and `{%/* x */%}` as `{% x %}`.
-fn unescape_into(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        if let Some((consumed, lit)) = escaped(&rest[i..]) {
-            out.push_str(&lit);
-            rest = &rest[i + consumed..];
-        } else {
-            out.push('{');
-            rest = &rest[i + 1..];
-        }
-    }
-    out.push_str(rest);
-}
-
-/// `{{/* x */}}` or `{%/* x */%}`: the bytes consumed and the literal text.
-fn escaped(s: &str) -> Option<(usize, String)> {
-    for (open, close, lit_open, lit_close) in
-        [("{{/*", "*/}}", "{{", "}}"), ("{%/*", "*/%}", "{%", "%}")]
-    {
-        if let Some(rest) = s.strip_prefix(open) {
-            let end = rest.find(close)?;
-            let consumed = open.len() + end + close.len();
-            return Some((consumed, format!("{lit_open}{}{lit_close}", &rest[..end])));
         }
     }
     None

@@ -1,0 +1,102 @@
+//! Zola's shortcode escapes: `{{/* name(args) */}}` is written as
+//! `{{ name(args) }}`, and `{%/* name(args) */%}` … `{%/* end */%}` as
+//! `{% name(args) %}` … `{% end %}`.
+//!
+//! As in Zola's grammar (`ignored_inline_shortcode`, `ignored_sc_body_start`
+//! and `ignored_sc_body_end` in `components/markdown/src/content.pest`), only
+//! a call (a name, `(`, keyword arguments with literal values, `)`) or `end`
+//! between the marks is an escape: `{%/* extends "base.html" */%}` or
+//! `{{/* get_url(path=some_variable) */}}` keep their comment marks, as Zola
+//! prints them.
+
+use super::ArgParser;
+
+/// Copy `text`, writing each escape without its comment marks.
+pub(super) fn unescape_into(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        if let Some((consumed, lit)) = escaped(&rest[i..]) {
+            out.push_str(&lit);
+            rest = &rest[i + consumed..];
+        } else {
+            out.push('{');
+            rest = &rest[i + 1..];
+        }
+    }
+    out.push_str(rest);
+}
+
+/// The escape `s` starts with: the bytes consumed and the literal text.
+pub(super) fn escaped(s: &str) -> Option<(usize, String)> {
+    for (open, close, lit_open, lit_close) in
+        [("{{/*", "*/}}", "{{", "}}"), ("{%/*", "*/%}", "{%", "%}")]
+    {
+        if let Some(rest) = s.strip_prefix(open) {
+            let end = rest.find(close)?;
+            let inner = &rest[..end];
+            let end_tag = lit_open == "{%" && inner.trim() == "end";
+            if !end_tag && !is_call(inner) {
+                return None;
+            }
+            let consumed = open.len() + end + close.len();
+            return Some((consumed, format!("{lit_open}{inner}{lit_close}")));
+        }
+    }
+    None
+}
+
+/// `name(key=literal, …)` and nothing else (Zola's `sc_def`).
+fn is_call(inner: &str) -> bool {
+    let mut p = ArgParser { s: inner, i: 0 };
+    if p.ident().is_none() || !p.eat('(') || p.args().is_err() {
+        return false;
+    }
+    p.skip_ws();
+    p.i == p.s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unescape(s: &str) -> String {
+        let mut out = String::new();
+        unescape_into(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn calls_and_end_lose_their_comment_marks() {
+        // Zola 0.22 writes these (its documentation's shortcodes page).
+        assert_eq!(
+            unescape("{{/* youtube(id=\"dQw4w9WgXcQ\", autoplay=true) */}}"),
+            "{{ youtube(id=\"dQw4w9WgXcQ\", autoplay=true) }}"
+        );
+        assert_eq!(
+            unescape("{%/* quote(author=\"Vincent\") */%}\nA quote\n{%/* end */%}"),
+            "{% quote(author=\"Vincent\") %}\nA quote\n{% end %}"
+        );
+        assert_eq!(
+            unescape("href=\"{{/* get_url(path=\"blog.css\") */}}\">"),
+            "href=\"{{ get_url(path=\"blog.css\") }}\">"
+        );
+    }
+
+    #[test]
+    fn anything_but_a_call_keeps_them() {
+        // What Zola 0.22 prints for the same text in a code block: not a
+        // call (a tag, a variable argument, an expression), so not an escape.
+        for s in [
+            "{%/* extends \"anatole-zola/templates/basic.html\" */%}",
+            "{%/* block extra_head */%}",
+            "{%/* endblock */%}",
+            "{{/* get_url(path=rss_path, trailing_slash=false) */}}",
+            "{{/* trans(key=\"title\", lang=lang) */}}",
+            "{{/* page.title */}}",
+            "{{/* end */}}",
+        ] {
+            assert_eq!(unescape(s), s);
+        }
+    }
+}
