@@ -82,7 +82,11 @@ fn glossary() -> GlossaryMatcher {
 }
 
 fn configs() -> Vec<MarkdownConfig> {
-    let plain = MarkdownConfig::default();
+    // GitHub alerts on, as fibre has them (Zola's default is off).
+    let plain = MarkdownConfig {
+        github_alerts: Some(true),
+        ..MarkdownConfig::default()
+    };
     let mut rich = MarkdownConfig {
         math: Some(true),
         lazy_async_image: true,

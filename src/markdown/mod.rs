@@ -166,7 +166,8 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.footnotes = true;
     o.extension.description_lists = cfg.definition_list.unwrap_or(true);
     // Obsidian's callouts (every kind, foldable) are read by `callouts`.
-    o.extension.alerts = cfg.github_alerts.unwrap_or(true) && !cfg.obsidian;
+    // GitHub's alerts: off unless the site or its theme asks, as in Zola.
+    o.extension.alerts = cfg.github_alerts.unwrap_or(false) && !cfg.obsidian;
     o.extension.wikilinks_title_after_pipe = true;
     o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;

@@ -87,6 +87,9 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
     let mut calls = Vec::new();
     let mut as_text = Vec::new();
     let mut fence: Option<String> = None;
+    // Where the open fenced block's text starts: unescaped whole when it
+    // closes, as an escape may run over lines.
+    let mut fenced = 0;
     let mut pos = 0;
     while pos < src.len() {
         let line_end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
@@ -95,8 +98,8 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
         if let Some(f) = &fence {
             if trimmed.starts_with(f.as_str()) {
                 fence = None;
+                unescape_into(&src[fenced..line_end], &mut out);
             }
-            unescape_into(line, &mut out);
             pos = line_end;
             continue;
         }
@@ -106,9 +109,13 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
             fence = Some(ch.to_string().repeat(n));
             out.push_str(line);
             pos = line_end;
+            fenced = pos;
             continue;
         }
         pos = scan_line(src, pos, line_end, &mut out, (&mut calls, &mut as_text))?;
+    }
+    if fence.is_some() {
+        unescape_into(&src[fenced..], &mut out);
     }
     Ok(Extracted {
         text: out,

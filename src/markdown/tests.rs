@@ -112,10 +112,25 @@ fn links_become_placeholders_with_positions_and_sentences() {
 
 #[test]
 fn gfm_features_render() {
-    let b = md(
-        "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1].\n\n[^1]: The note.\n",
-    );
+    let src = "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1].\n\n[^1]: The note.\n";
+    let cfg = MarkdownConfig {
+        github_alerts: Some(true),
+        ..MarkdownConfig::default()
+    };
+    let opts = RenderOptions {
+        markdown: &cfg,
+        glossary: None,
+        folder_depth: 1,
+    };
+    let b = render(src, &opts).unwrap();
     assert!(b.html.contains("markdown-alert-warning"), "{}", b.html);
+    // Without `github_alerts`, as in Zola, the alert stays a quote.
+    let plain = md(src);
+    assert!(
+        plain.html.contains("<blockquote>\n<p>[!WARNING]"),
+        "{}",
+        plain.html
+    );
     assert!(b.html.contains("<table>"));
     assert!(b.html.contains("<del>old</del>"));
     assert!(b.html.contains("footnote"));

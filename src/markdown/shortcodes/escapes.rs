@@ -84,6 +84,17 @@ mod tests {
     }
 
     #[test]
+    fn an_escape_in_a_code_block_may_run_over_lines() {
+        // Zola 0.22 writes `{{ img(path="a.jpg",\n  alt="b") }}` here.
+        let src = "```js\n{{/* img(path=\"a.jpg\",\n       alt=\"b\") */}}\n```\n";
+        let ex = super::super::extract(src).unwrap();
+        assert_eq!(ex.text, "```js\n{{ img(path=\"a.jpg\",\n       alt=\"b\") }}\n```\n");
+        // A block left open runs to the end, unescaped too.
+        let ex = super::super::extract("```\n{{/* a() */}}\n").unwrap();
+        assert_eq!(ex.text, "```\n{{ a() }}\n");
+    }
+
+    #[test]
     fn anything_but_a_call_keeps_them() {
         // What Zola 0.22 prints for the same text in a code block: not a
         // call (a tag, a variable argument, an expression), so not an escape.
