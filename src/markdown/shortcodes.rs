@@ -86,7 +86,7 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
     let mut out = String::with_capacity(src.len());
     let mut calls = Vec::new();
     let mut as_text = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut fence: Option<(String, usize)> = None;
     // Where the open fenced block's text starts: unescaped whole when it
     // closes, as an escape may run over lines.
     let mut fenced = 0;
@@ -95,18 +95,25 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
         let line_end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
         let line = &src[pos..line_end];
         let trimmed = line.trim_start();
-        if let Some(f) = &fence {
-            if trimmed.starts_with(f.as_str()) {
+        let indent = line.len() - trimmed.len();
+        if let Some((f, fence_indent)) = &fence {
+            // A fence in a list item ends with it: at a line indented less.
+            if !trimmed.trim().is_empty() && indent < *fence_indent {
                 fence = None;
-                unescape_into(&src[fenced..line_end], &mut out);
+                unescape_into(&src[fenced..pos], &mut out);
+            } else {
+                if trimmed.starts_with(f.as_str()) {
+                    fence = None;
+                    unescape_into(&src[fenced..line_end], &mut out);
+                }
+                pos = line_end;
+                continue;
             }
-            pos = line_end;
-            continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let ch = trimmed.chars().next().unwrap_or('`');
             let n = trimmed.chars().take_while(|c| *c == ch).count();
-            fence = Some(ch.to_string().repeat(n));
+            fence = Some((ch.to_string().repeat(n), indent));
             out.push_str(line);
             pos = line_end;
             fenced = pos;
@@ -161,6 +168,10 @@ fn scan_line(
         if let Some(lit) = escaped(here) {
             out.push_str(&lit.1);
             pos += lit.0;
+            if pos > line_end {
+                // The escape ran over lines: finish the line it ended on.
+                line_end = src[pos..].find('\n').map_or(src.len(), |j| pos + j + 1);
+            }
             continue;
         }
         if (here.starts_with("{{") || here.starts_with("{%")) && is_call(here) {

@@ -95,6 +95,18 @@ mod tests {
     }
 
     #[test]
+    fn a_fence_in_a_list_item_ends_with_it() {
+        // CommonMark: the item's code block ends at the heading below it,
+        // so the next fence opens a block (Zola writes `{{ a() }}` there).
+        let src = "1. Item\n\n   ```toml\n   x = 1\n\n## Next\n\n```\n{{/* a(\n) */}}\n```\n";
+        let ex = super::super::extract(src).unwrap();
+        assert!(ex.text.ends_with("```\n{{ a(\n) }}\n```\n"), "{}", ex.text);
+        // Outside code too, an escape over lines is written once.
+        let ex = super::super::extract("x {{/* a(b=1,\n c=2) */}} y\nz\n").unwrap();
+        assert_eq!(ex.text, "x {{ a(b=1,\n c=2) }} y\nz\n");
+    }
+
+    #[test]
     fn anything_but_a_call_keeps_them() {
         // What Zola 0.22 prints for the same text in a code block: not a
         // call (a tag, a variable argument, an expression), so not an escape.
