@@ -483,7 +483,8 @@ pub fn collect_plain<'a>(node: &'a AstNode<'a>) -> String {
 
 /// Writes `<hN id="...">` and an anchor link, taking ids in document order.
 struct HeadingIds<'a> {
-    ids: Vec<String>,
+    /// Each heading's id and classes (space-separated, or empty).
+    ids: Vec<(String, String)>,
     next: AtomicUsize,
     style: headings::AnchorStyle<'a>,
 }
@@ -496,14 +497,23 @@ impl HeadingAdapter for HeadingIds<'_> {
         _sourcepos: Option<Sourcepos>,
     ) -> std::fmt::Result {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        let id = self.ids.get(i).map_or("", String::as_str);
+        let (id, classes) = self
+            .ids
+            .get(i)
+            .map_or(("", ""), |(id, c)| (id.as_str(), c.as_str()));
         let (open, _) = headings::anchor_markup(self.style, heading.level, id);
-        write!(output, "<h{} id=\"{}\">{open}", heading.level, id)
+        write!(output, "<h{} id=\"{}\"", heading.level, id)?;
+        if !classes.is_empty() {
+            // As Zola writes them: after the id.
+            let classes = callouts::escape(classes);
+            write!(output, " class=\"{classes}\"")?;
+        }
+        write!(output, ">{open}")
     }
 
     fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
         let i = self.next.load(Ordering::Relaxed).saturating_sub(1);
-        let id = self.ids.get(i).map_or("", String::as_str);
+        let id = self.ids.get(i).map_or("", |(id, _)| id.as_str());
         let (_, close) = headings::anchor_markup(self.style, heading.level, id);
         write!(output, "{close}</h{}>", heading.level)
     }

@@ -232,3 +232,25 @@ fn counts_words_and_cuts_summary() {
     assert_eq!(b.word_count, 5);
     assert!(b.summary.unwrap().contains("One two three."));
 }
+
+#[test]
+fn heading_attributes_give_ids_and_classes_as_zola_does() {
+    // What Zola 0.22 writes for the same headings.
+    let b = md(
+        "#### On GitHub {#gh .centered-text .wide data-x=1}\n\n## Sets {1, 2}\n\n## Plain {.c}\n\n\
+         ## A {}\n\n## C {#}\n\n## D{.e}\n\n## E {#a #z .x.y}\n\n## F {.a} {.b}\n",
+    );
+    for h in [
+        "<h4 id=\"gh\" class=\"centered-text wide\">On GitHub</h4>",
+        "<h2 id=\"sets\">Sets</h2>",
+        "<h2 id=\"plain\" class=\"c\">Plain</h2>",
+        "<h2 id=\"a\">A</h2>",
+        "<h2 id=\"c\">C</h2>",
+        "<h2 id=\"d\" class=\"e\">D</h2>",
+        "<h2 id=\"z\" class=\"x.y\">E</h2>",
+        "<h2 id=\"f-a\" class=\"b\">F {.a}</h2>",
+    ] {
+        assert!(b.html.contains(h), "{h} in {}", b.html);
+    }
+    assert_eq!(b.headings[1].title, "Sets");
+}
