@@ -286,9 +286,8 @@ mod tests {
         let heads = [h(2, "a"), h(3, "b")];
         let (_, close_a) = anchor_markup(style(AnchorLinks::Right), 2, "a");
         let (_, close_b) = anchor_markup(style(AnchorLinks::Right), 3, "b");
-        let html = format!(
-            "<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\" class=\"c\">B{close_b}</h3>"
-        );
+        let html =
+            format!("<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\" class=\"c\">B{close_b}</h3>");
         let right = style(AnchorLinks::Right);
         let left = restyle_anchors(&html, &heads, right, style(AnchorLinks::Left));
         assert!(
@@ -298,7 +297,10 @@ mod tests {
             "{left}"
         );
         // A heading with classes (`{.c}`) too.
-        assert!(left.contains("<h3 id=\"b\" class=\"c\"><a class=\"zola-anchor\""), "{left}");
+        assert!(
+            left.contains("<h3 id=\"b\" class=\"c\"><a class=\"zola-anchor\""),
+            "{left}"
+        );
         assert!(left.contains("🔗</a>B</h3>"), "{left}");
         let left = left.replace(" class=\"c\"", "");
         let none = restyle_anchors(

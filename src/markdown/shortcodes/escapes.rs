@@ -88,7 +88,10 @@ mod tests {
         // Zola 0.22 writes `{{ img(path="a.jpg",\n  alt="b") }}` here.
         let src = "```js\n{{/* img(path=\"a.jpg\",\n       alt=\"b\") */}}\n```\n";
         let ex = super::super::extract(src).unwrap();
-        assert_eq!(ex.text, "```js\n{{ img(path=\"a.jpg\",\n       alt=\"b\") }}\n```\n");
+        assert_eq!(
+            ex.text,
+            "```js\n{{ img(path=\"a.jpg\",\n       alt=\"b\") }}\n```\n"
+        );
         // A block left open runs to the end, unescaped too.
         let ex = super::super::extract("```\n{{/* a() */}}\n").unwrap();
         assert_eq!(ex.text, "```\n{{ a() }}\n");
