@@ -28,6 +28,7 @@ pub mod obsidian;
 mod pass;
 mod plain;
 mod raw_html;
+pub mod reading;
 pub mod shortcodes;
 mod walker;
 
@@ -111,6 +112,7 @@ pub struct Body {
     /// (a feed entry's summary when the page has no description). Only the
     /// start is kept: a large site holds every body at once.
     pub text_start: String,
+    /// Words of the raw Markdown, as Zola counts them ([`reading`]).
     pub word_count: usize,
     /// HTML before `<!-- more -->`, if the marker is present.
     pub summary: Option<String>,
@@ -228,6 +230,7 @@ fn render_with(
             help: Some("flatten the nesting, or put the text in a code block".to_string()),
         });
     }
+    let raw = src;
     let src = if opts.markdown.obsidian {
         obsidian::strip_comments(src)
     } else {
@@ -250,6 +253,7 @@ fn render_with(
             })
         });
     Ok(body.map(|mut body| {
+        body.word_count = reading::word_count(raw);
         images::mark_calls(&extracted.calls, &mut body.images);
         body.shortcodes = extracted.calls;
         body.shortcodes_as_text = extracted
