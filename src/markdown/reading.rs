@@ -91,9 +91,15 @@ mod tests {
     #[test]
     fn counts_as_zola_does() {
         // Zola's own test: fenced code is left out.
-        assert_eq!(word_count("hello world ``` code goes here ``` goodbye world"), 4);
+        assert_eq!(
+            word_count("hello world ``` code goes here ``` goodbye world"),
+            4
+        );
         assert_eq!(word_count("  "), 0);
-        assert_eq!(word_count("[A link](https://example.org/a-b) and {{ youtube(id=\"x\") }}"), 10);
+        assert_eq!(
+            word_count("[A link](https://example.org/a-b) and {{ youtube(id=\"x\") }}"),
+            10
+        );
         assert_eq!(word_count("Привет, мир 日本"), 4);
     }
 
@@ -111,7 +117,11 @@ mod tests {
             "_",
         ];
         for s in samples {
-            assert_eq!(ascii_words(s.as_bytes()), s.unicode_words().count(), "{s:?}");
+            assert_eq!(
+                ascii_words(s.as_bytes()),
+                s.unicode_words().count(),
+                "{s:?}"
+            );
         }
         // Every short string over an alphabet of the classes.
         let alphabet = [b'a', b'1', b'_', b':', b'.', b'\'', b',', b' ', b'-'];
@@ -121,7 +131,11 @@ mod tests {
                     .map(|d| alphabet[k / alphabet.len().pow(d) % alphabet.len()])
                     .collect();
                 let s = String::from_utf8(s).unwrap();
-                assert_eq!(ascii_words(s.as_bytes()), s.unicode_words().count(), "{s:?}");
+                assert_eq!(
+                    ascii_words(s.as_bytes()),
+                    s.unicode_words().count(),
+                    "{s:?}"
+                );
             }
         }
     }

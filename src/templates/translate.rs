@@ -15,6 +15,7 @@
 //! | `` `text` ``, `"a\b"` (Tera strings have no escapes) | `"text"`, `"a\\b"` |
 //! | `{% for k, v in map %}` | `{% for k, v in map \| __tera_pairs %}` |
 //! | `{% set_global x = e %}` | `{% set x = __tera_put("x", e) %}`, reads of `x` as `__tera_get("x", x)` |
+//! | `{% include "x" %}` | the same in `{% with %}` and a `set_global` frame: what it sets stays in it |
 //!
 //! `set_global` (see [`super::set_global`]): Tera's assignments inside a
 //! `for` loop last one iteration, `set_global` writes the template's (or
@@ -151,6 +152,20 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
         if !globals.is_empty() && keyword == Some("endmacro") {
             w.insert(tag.start, frame_call("__tera_pop", tag.trim_left));
         }
+        // Tera renders an include in a frame of its own, so what it sets,
+        // even with `set_global`, stays there (minijinja's `set` would land
+        // in the includer's).
+        let include = keyword == Some("include");
+        if include {
+            w.insert(
+                tag.start,
+                if tag.trim_left {
+                    "{%- with %}{{ __tera_push() }}"
+                } else {
+                    "{% with %}{{ __tera_push() }}"
+                },
+            );
+        }
         let edits = rewrite(src, tag, &globals, &borrowed, &mut scopes);
         let mut at = tag.start;
         for e in edits {
@@ -159,6 +174,16 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             at = e.range.end;
         }
         w.copy(at..tag.end);
+        if include {
+            w.insert(
+                tag.end,
+                if tag.trim_right {
+                    "{{ __tera_pop() }}{% endwith -%}"
+                } else {
+                    "{{ __tera_pop() }}{% endwith %}"
+                },
+            );
+        }
         if !globals.is_empty() && keyword == Some("macro") {
             w.insert(tag.end, frame_call("__tera_push", tag.trim_right));
         }
