@@ -102,7 +102,7 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
                 fence = None;
                 unescape_into(&src[fenced..pos], &mut out);
             } else {
-                if trimmed.starts_with(f.as_str()) {
+                if closes_fence(trimmed, f) {
                     fence = None;
                     unescape_into(&src[fenced..line_end], &mut out);
                 }
@@ -217,6 +217,14 @@ fn scan_line(
         pos += 1;
     }
     Ok(line_end)
+}
+
+/// A line that closes the fence `f`: at least as many of its characters
+/// and nothing else (CommonMark: "```rust" inside a block is code).
+fn closes_fence(trimmed: &str, f: &str) -> bool {
+    let ch = f.chars().next().unwrap_or('`');
+    let run = trimmed.chars().take_while(|c| *c == ch).count();
+    run >= f.len() && trimmed[run..].trim().is_empty()
 }
 
 /// `{{` or `{%`, spaces, a name and `(`: the start of a call (Zola's `sc_def`).

@@ -110,6 +110,16 @@ mod tests {
     }
 
     #[test]
+    fn a_fence_with_an_info_string_does_not_close_a_block() {
+        // "```rust" inside a block is code (CommonMark), so the call after
+        // the block's real end is a call (tabi's shortcodes page).
+        let src = "```\n{{/* a() */}}\n```rust\n```\n\n{{ b() }}\n";
+        let ex = super::super::extract(src).unwrap();
+        assert_eq!(ex.calls.len(), 1, "{}", ex.text);
+        assert!(ex.text.starts_with("```\n{{ a() }}\n```rust\n```\n"), "{}", ex.text);
+    }
+
+    #[test]
     fn anything_but_a_call_keeps_them() {
         // What Zola 0.22 prints for the same text in a code block: not a
         // call (a tag, a variable argument, an expression), so not an escape.
