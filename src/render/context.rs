@@ -17,6 +17,9 @@ pub const PAGE_FIELDS: &[&str] = &[
     "title",
     "description",
     "date",
+    "year",
+    "month",
+    "day",
     "updated",
     "weight",
     "draft",
@@ -322,6 +325,15 @@ impl Object for PageObj {
             "updated" => fm
                 .updated
                 .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
+            // Zola's parts of `date` as numbers (none without a date).
+            "year" | "month" | "day" => fm.date.map_or(Value::from(()), |d| {
+                let d = d.date();
+                Value::from(match key {
+                    "year" => i32::from(d.year()),
+                    "month" => i32::from(d.month()),
+                    _ => i32::from(d.day()),
+                })
+            }),
             "draft" => Value::from(fm.draft),
             "slug" => Value::from(page.slug.as_str()),
             "summary" => page
