@@ -154,16 +154,20 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
         }
         // Tera renders an include in a frame of its own, so what it sets,
         // even with `set_global`, stays there (minijinja's `set` would land
-        // in the includer's).
+        // in the includer's); it sees the includer's `set_global` values.
         let include = keyword == Some("include");
         if include {
+            let seen: Vec<String> = globals
+                .iter()
+                .map(|g| format!("{g} = __tera_get(\"{g}\", {g})"))
+                .collect();
+            let dash = if tag.trim_left { "-" } else { "" };
             w.insert(
                 tag.start,
-                if tag.trim_left {
-                    "{%- with %}{{ __tera_push() }}"
-                } else {
-                    "{% with %}{{ __tera_push() }}"
-                },
+                &format!(
+                    "{{%{dash} with {} %}}{{{{ __tera_push() }}}}",
+                    seen.join(", ")
+                ),
             );
         }
         let edits = rewrite(src, tag, &globals, &borrowed, &mut scopes);

@@ -116,7 +116,11 @@ mod tests {
         let src = "```\n{{/* a() */}}\n```rust\n```\n\n{{ b() }}\n";
         let ex = super::super::extract(src).unwrap();
         assert_eq!(ex.calls.len(), 1, "{}", ex.text);
-        assert!(ex.text.starts_with("```\n{{ a() }}\n```rust\n```\n"), "{}", ex.text);
+        assert!(
+            ex.text.starts_with("```\n{{ a() }}\n```rust\n```\n"),
+            "{}",
+            ex.text
+        );
     }
 
     #[test]
