@@ -64,6 +64,11 @@ pub struct Config {
     /// Zola's `minify_html`: every HTML page minified as Zola does it
     /// (minify-html, CSS minified, scripts kept).
     pub minify_html: bool,
+    /// Zola's `author`: the site's author, for templates (`config.author`).
+    pub author: Option<String>,
+    /// Zola's switches for `sitemap.xml` and `robots.txt` (both on).
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
     /// Build an Obsidian vault as it is (see docs/authoring.md).
     pub obsidian: bool,
     /// Zola's switches as written (false when absent, as in Zola), for
@@ -103,6 +108,9 @@ impl Default for Config {
             offline: false,
             compile_sass: false,
             minify_html: false,
+            author: None,
+            generate_sitemap: true,
+            generate_robots_txt: true,
             obsidian: false,
             build_search_index: false,
             generate_feeds: false,
@@ -198,24 +206,6 @@ impl Config {
     /// Zola values fascia reads but cannot follow, warned at their key.
     fn zola_values(&self, src: &str, file: &Path, warnings: &mut Vec<Diagnostic>) {
         let md = &self.markdown;
-        if md.bottom_footnotes == Some(false) {
-            warnings.push(keys::warn_at(
-                src,
-                file,
-                &["markdown", "bottom_footnotes"],
-                "`bottom_footnotes = false`: fascia always puts footnotes at the bottom".into(),
-                "remove the key, or set it to true",
-            ));
-        }
-        if md.render_emoji == Some(true) {
-            warnings.push(keys::warn_at(
-                src,
-                file,
-                &["markdown", "render_emoji"],
-                "`render_emoji = true`: fascia does not turn :shortcodes: into emoji".into(),
-                "write the emoji itself",
-            ));
-        }
         if let Some(style) = md.highlighting.as_ref().and_then(|h| h.style.as_deref())
             && style != "class"
         {

@@ -92,7 +92,7 @@ impl SitePaths {
             let prefix = cfg.lang_prefix(lang);
             for t in cfg.taxonomies_of(lang) {
                 let slug = crate::markdown::slugify(&t.name);
-                paths.files.insert(key_of(&format!("{prefix}/{slug}/")));
+                let mut any_term = false;
                 for (i, p) in site.pages.iter().enumerate() {
                     if site.lang_of(DocId::Page(i)) != lang {
                         continue;
@@ -100,7 +100,12 @@ impl SitePaths {
                     for term in p.doc.fm.taxonomies.get(&t.name).into_iter().flatten() {
                         let path = format!("{prefix}{}", term_path(&t.name, term));
                         paths.files.insert(key_of(&path));
+                        any_term = true;
                     }
+                }
+                // As in Zola, a taxonomy without terms has no page.
+                if any_term {
+                    paths.files.insert(key_of(&format!("{prefix}/{slug}/")));
                 }
             }
             if cfg.feed_of(lang) {
@@ -115,8 +120,12 @@ impl SitePaths {
                 paths.files.insert(file.trim_start_matches('/').to_string());
             }
         }
-        paths.files.insert("sitemap.xml".into());
-        paths.files.insert("robots.txt".into());
+        if cfg.generate_sitemap {
+            paths.files.insert("sitemap.xml".into());
+        }
+        if cfg.generate_robots_txt {
+            paths.files.insert("robots.txt".into());
+        }
         if cfg.search.enabled {
             paths.generated_dirs.push("search/");
         }

@@ -81,17 +81,26 @@ fn glossary() -> GlossaryMatcher {
     )
 }
 
+/// fascia's footnotes at the bottom (fibre's setting): the placement
+/// whose numbering the pieces must carry on.
+fn bottom() -> MarkdownConfig {
+    MarkdownConfig {
+        bottom_footnotes: Some(true),
+        ..MarkdownConfig::default()
+    }
+}
+
 fn configs() -> Vec<MarkdownConfig> {
     // GitHub alerts on, as fibre has them (Zola's default is off).
     let plain = MarkdownConfig {
         github_alerts: Some(true),
-        ..MarkdownConfig::default()
+        ..bottom()
     };
     let mut rich = MarkdownConfig {
         math: Some(true),
         lazy_async_image: true,
         external_links_target_blank: true,
-        ..MarkdownConfig::default()
+        ..bottom()
     };
     rich.obsidian = true;
     vec![plain, rich]
@@ -204,7 +213,7 @@ fn a_long_body_is_cut_in_many_pieces_and_renders_the_same() {
             src.push('\n');
         }
     }
-    let cfg = MarkdownConfig::default();
+    let cfg = bottom();
     let options = fascia::markdown::comrak_options(&cfg);
     let plan = chunk::plan(&src, 1, &options).expect("nothing here needs one parse");
     assert!(plan.pieces.len() > 200, "{} pieces", plan.pieces.len());
@@ -231,10 +240,10 @@ fn a_long_body_is_cut_in_many_pieces_and_renders_the_same() {
 
 #[test]
 fn a_toc_marker_makes_a_body_parse_whole() {
-    let options = fascia::markdown::comrak_options(&MarkdownConfig::default());
+    let options = fascia::markdown::comrak_options(&bottom());
     let src = "[[_TOC_]]\n\n## A\n\nText.\n";
     assert!(chunk::plan(src, 1, &options).is_none(), "{src:?}");
-    let (whole, pieces) = both(src, &MarkdownConfig::default(), None);
+    let (whole, pieces) = both(src, &bottom(), None);
     assert_eq!(whole, pieces);
 }
 
@@ -359,7 +368,7 @@ fn a_long_body_with_footnotes_is_cut_in_pieces_and_renders_the_same() {
 
 #[test]
 fn footnote_definitions_the_plan_cannot_follow_make_a_body_parse_whole() {
-    let cfg = MarkdownConfig::default();
+    let cfg = bottom();
     let opts = RenderOptions {
         markdown: &cfg,
         glossary: None,
@@ -392,7 +401,7 @@ fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         usize::try_from(seed >> 33).unwrap() % n
     };
-    let cfg = MarkdownConfig::default();
+    let cfg = bottom();
     let opts = RenderOptions {
         markdown: &cfg,
         glossary: None,
@@ -414,4 +423,32 @@ fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
         cut * 3 > total && with_notes * 4 > total,
         "{cut} cut, {with_notes} with notes"
     );
+}
+
+#[test]
+fn footnotes_left_in_place_number_the_whole_body_at_once() {
+    // Zola's default placement: a long body with footnotes is parsed whole,
+    // so that its numbers run through it.
+    let cfg = MarkdownConfig::default();
+    let opts = RenderOptions {
+        markdown: &cfg,
+        glossary: None,
+        folder_depth: 1,
+    };
+    let mut src = String::new();
+    for i in 0..200 {
+        let _ = write!(
+            src,
+            "Para {i} with a note[^n{i}].\n\n[^n{i}]: Note {i}.\n\n"
+        );
+    }
+    assert!(
+        fascia::markdown::render_only_in_pieces(&src, &opts, 1)
+            .unwrap()
+            .is_none()
+    );
+    let html = render(&src, &opts).unwrap().html;
+    assert!(html.contains(
+        "Para 150 with a note<sup class=\"footnote-reference\"><a href=\"#n150\">151</a></sup>.</p>\n<div class=\"footnote-definition\" id=\"n150\"><sup class=\"footnote-definition-label\">151</sup>\n<p>Note 150.</p>\n</div>"
+    ), "{html}");
 }

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use harness::pictures::probe;
 use harness::{Run, Site};
 
 /// A PNG of `w` x `h` with a gradient (so encoders have something to do).
@@ -39,21 +40,10 @@ fn size_of(path: &Path) -> (u32, u32) {
     image::image_dimensions(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-const PAGE: &str = "{{ page.content | safe }}";
-
 /// A small site with its own templates and a page bundle of images.
 fn site() -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let site = Site { dir };
+    let site = harness::pictures::site("widths = [480, 960, 1440]");
     site.write(
-        "config.toml",
-        "title = \"Pictures\"\nbase_url = \"https://example.org\"\n\n[images]\nwidths = [480, 960, 1440]\n",
-    )
-    .write("templates/page.html", PAGE)
-    .write("templates/section.html", "{{ section.content | safe }}")
-    .write("templates/index.html", "{{ section.content | safe }}")
-    .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n")
-    .write(
         "content/gallery/index.md",
         "+++\ntitle = \"Gallery\"\n+++\n\nA wide chart:\n\n![Wide chart](wide.png)\n\nA photo ![A photo](/pics/photo.jpg) inline.\n\n![Small](small.png)\n",
     );
@@ -305,16 +295,6 @@ fn a_missing_image_is_an_error_at_its_line() {
         .failure()
         .stderr_has("content/gallery/index.md:5:1")
         .stderr_has("gone.png");
-}
-
-/// A page whose template prints what `template` renders to.
-fn probe(site: &Site, template: &str) -> String {
-    site.write("templates/probe.html", template).write(
-        "content/probe.md",
-        "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n",
-    );
-    site.build().success();
-    site.read("probe/index.html").trim().to_string()
 }
 
 #[test]

@@ -8,40 +8,13 @@ mod harness;
 use std::path::Path;
 
 use harness::Site;
+use harness::pictures::{probe, site};
 
 fn png(path: &Path, w: u32, h: u32, colour: [u8; 3]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     image::RgbImage::from_pixel(w, h, image::Rgb(colour))
         .save(path)
         .unwrap();
-}
-
-/// A small site with its own templates; `images` is its `[images]` table.
-fn site(images: &str) -> Site {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write(
-        "config.toml",
-        &format!(
-            "title = \"Pictures\"\nbase_url = \"https://example.org\"\n\n[images]\n{images}\n"
-        ),
-    )
-    .write("templates/page.html", "{{ page.content | safe }}")
-    .write("templates/section.html", "{{ section.content | safe }}")
-    .write("templates/index.html", "{{ section.content | safe }}")
-    .write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
-    site
-}
-
-/// The output of template `probe.html` on a page of its own.
-fn probe(site: &Site, template: &str) -> String {
-    site.write("templates/probe.html", template).write(
-        "content/probe.md",
-        "+++\ntitle = \"Probe\"\ntemplate = \"probe.html\"\n+++\n",
-    );
-    site.build().success();
-    site.read("probe/index.html").trim().to_string()
 }
 
 #[test]

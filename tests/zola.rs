@@ -525,3 +525,262 @@ fn minify_html_minifies_every_page_as_zola_does() {
     let page = site.read("index.html");
     assert!(!page.contains(">\n<"), "{page}");
 }
+
+// ------------------------------------------------------------ dated names
+
+#[test]
+fn a_dated_file_name_gives_the_date_and_the_slug() {
+    // Zola: `2020-07-08-language-tests.md` is dated 2020-07-08 and
+    // published at language-tests/.
+    let html = page("blog/language-tests/index.html");
+    assert!(html.contains("<time>2020-07-08</time>"), "{html}");
+    assert!(
+        !built()
+            .0
+            .exists("blog/2020-07-08-language-tests/index.html")
+    );
+}
+
+#[test]
+fn front_matter_dates_win_over_a_dated_bundle_folder() {
+    let html = page("blog/trip/index.html");
+    assert!(html.contains("<time>2022-02-02</time>"), "{html}");
+}
+
+// ------------------------------------------------------------ search page
+
+#[test]
+fn a_content_page_at_search_is_the_search_page() {
+    // zola-theme-papermod ships content/search.md with `template =
+    // "search.html"`: that page is the site's search page, and fascia's own
+    // must not be written over it (it was a duplicate-output error).
+    let site = Site::fixture("zola");
+    site.write(
+        "templates/search.html",
+        "{% if page %}<main>{{ page.title }}: {{ page.content | safe }}</main>{% else %}<main>built-in</main>{% endif %}",
+    )
+    .write(
+        "content/search.md",
+        "+++\ntitle = \"Find\"\ntemplate = \"search.html\"\n+++\n\nType a word.\n",
+    );
+    site.build().success();
+    let html = site.read("search/index.html");
+    assert!(html.contains("<main>Find: <p>Type a word.</p>"), "{html}");
+}
+
+// ------------------------------------------------------------ emoji
+
+#[test]
+fn render_emoji_turns_github_names_into_emoji_outside_code() {
+    let site = Site::fixture("zola");
+    site.edit(
+        "config.toml",
+        "[markdown]\n",
+        "[markdown]\nrender_emoji = true\n",
+    )
+    .write(
+        "content/docs/emoji.md",
+        "+++\ntitle = \"Emoji\"\n+++\n\nWell done :tada: and :+1: but :no_such_name: stays; `:tada:` in code stays.\n",
+    );
+    let run = site.build();
+    run.success().stderr_lacks("render_emoji");
+    let html = site.read("docs/emoji/index.html");
+    assert!(
+        html.contains("Well done 🎉 and 👍 but :no_such_name: stays"),
+        "{html}"
+    );
+    assert!(html.contains("<code>:tada:</code>"), "{html}");
+}
+
+// ------------------------------------------------------------ transparent
+
+#[test]
+fn a_transparent_sections_pages_are_listed_and_neighbours_in_its_parent() {
+    // Expected output as zola 0.22 writes it for this site.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let list = "{% for p in section.pages %}[{{ p.title }}]{% endfor %}";
+    site.write("config.toml", "base_url = \"https://example.org\"\ntitle = \"T\"\n")
+        .write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+        .write(
+            "content/posts/_index.md",
+            "+++\ntitle = \"Posts\"\nsort_by = \"date\"\ntransparent = true\n+++\n",
+        )
+        .write("content/posts/old.md", "+++\ntitle = \"Old\"\ndate = 2020-01-01\n+++\n")
+        .write("content/posts/new.md", "+++\ntitle = \"New\"\ndate = 2022-01-01\n+++\n")
+        .write("content/middle.md", "+++\ntitle = \"Middle\"\ndate = 2021-01-01\n+++\n")
+        .write("templates/index.html", list)
+        .write("templates/section.html", list)
+        .write(
+            "templates/page.html",
+            "{{ page.title }} lower={% if page.lower %}{{ page.lower.title }}{% endif %} higher={% if page.higher %}{{ page.higher.title }}{% endif %}",
+        );
+    site.build().success();
+    let read = |rel: &str| site.read(rel).trim().to_string();
+    assert_eq!(read("index.html"), "[New][Middle][Old]");
+    assert_eq!(read("posts/index.html"), "[New][Old]");
+    assert_eq!(read("posts/old/index.html"), "Old lower=Middle higher=");
+    assert_eq!(read("middle/index.html"), "Middle lower=New higher=Old");
+}
+
+#[test]
+fn config_author_reaches_templates() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "author = \"A. Writer\"\nbase_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("templates/index.html", "by [{{ config.author }}]");
+    site.build().success().stderr_lacks("author");
+    assert_eq!(site.read("index.html"), "by [A. Writer]");
+    // None prints nothing, as in Tera.
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    );
+    site.build().success();
+    assert_eq!(site.read("index.html"), "by []");
+}
+
+#[test]
+fn pages_of_the_same_date_are_ordered_by_permalink_as_in_zola() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+    .write(
+        "content/apple.md",
+        "+++\ntitle = \"Zebra\"\ndate = 2023-04-07\n+++\n",
+    )
+    .write(
+        "content/banana.md",
+        "+++\ntitle = \"Aardvark\"\ndate = 2023-04-07\n+++\n",
+    )
+    .write(
+        "content/cherry.md",
+        "+++\ntitle = \"Newer\"\ndate = 2023-04-08\n+++\n",
+    )
+    .write(
+        "templates/index.html",
+        "{% for p in section.pages %}[{{ p.title }}]{% endfor %}",
+    )
+    .write("templates/page.html", "");
+    site.build().success();
+    assert_eq!(site.read("index.html"), "[Newer][Zebra][Aardvark]");
+}
+
+#[test]
+fn pages_group_by_year_and_month_as_in_zolas_archive_templates() {
+    // zola-theme-papermod's archive; expected output as zola 0.22 writes it.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write("config.toml", "base_url = \"https://example.org\"\ntitle = \"T\"\n")
+        .write("content/_index.md", "+++\n+++\n")
+        .write("content/posts/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+        .write("content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2023-04-07\n+++\n")
+        .write("content/posts/b.md", "+++\ntitle = \"B\"\ndate = 2019-02-04\n+++\n")
+        .write("content/posts/c.md", "+++\ntitle = \"C\"\ndate = 2023-02-04\n+++\n")
+        .write(
+            "templates/index.html",
+            "{% set s = get_section(path=\"posts/_index.md\") %}{% set y = s.pages | group_by(attribute=\"year\") %}{% for year, posts in y %}[{{ year }}:{% set m = posts | group_by(attribute=\"month\") %}{% for month, ps in m %}{{ month }}={{ ps | length }}/{{ ps[0].date | date(format=\"%B\") }};{% endfor %}]{% endfor %}",
+        )
+        .write("templates/section.html", "")
+        .write("templates/page.html", "{{ page.year }}-{{ page.month }}-{{ page.day }}");
+    site.build().success();
+    assert_eq!(
+        site.read("index.html").trim(),
+        "[2023:4=1/April;2=1/February;][2019:2=1/February;]"
+    );
+    assert_eq!(site.read("posts/a/index.html"), "2023-4-7");
+}
+
+#[test]
+fn a_taxonomy_without_terms_writes_no_page_as_in_zola() {
+    // anemone, blow: no French page has tags, and Zola writes no fr/tags/
+    // (`render_taxonomy` skips a taxonomy without terms). Terms list
+    // their pages newest first, ties by permalink, as in Zola.
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let list = "{% for t in terms %}{{ t.name }}:{% for p in t.pages %}[{{ p.title }}]{% endfor %}{% endfor %}";
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n\n[languages.fr]\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("content/_index.fr.md", "+++\n+++\n")
+    .write(
+        "content/zed.md",
+        "+++\ntitle = \"Zed\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+    )
+    .write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+    )
+    .write("content/alpha.fr.md", "+++\ntitle = \"Alpha FR\"\n+++\n")
+    .write("templates/index.html", "")
+    .write("templates/page.html", "")
+    .write("templates/tags/list.html", list)
+    .write(
+        "templates/tags/single.html",
+        "{% for p in term.pages %}[{{ p.title }}]{% endfor %}",
+    );
+    site.build().success();
+    assert_eq!(site.read("tags/index.html"), "x:[Alpha][Zed]");
+    assert!(!site.exists("fr/tags/index.html"));
+    assert!(!site.read("sitemap.xml").contains("/fr/tags/"));
+    // A French page with a tag: `[languages.fr]` names no taxonomies, and
+    // fascia, more lenient than Zola, lists it under the site's.
+    site.write(
+        "content/alpha.fr.md",
+        "+++\ntitle = \"Alpha FR\"\n[taxonomies]\ntags = [\"y\"]\n+++\n",
+    );
+    site.build().success();
+    assert_eq!(site.read("fr/tags/index.html"), "y:[Alpha FR]");
+}
+
+// ------------------------------------------------------------ robots, sitemap
+
+#[test]
+fn robots_txt_is_zolas_or_the_sites_template_and_both_files_can_be_turned_off() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("templates/index.html", "home");
+    site.build().success();
+    // Zola's built-in robots.txt, as zola 0.22 writes it.
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nDisallow:\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
+    );
+    assert!(site.exists("sitemap.xml"));
+    site.write(
+        "templates/robots.txt",
+        "User-agent: *\nDisallow: /private/\n# {{ config.title }}\n",
+    );
+    site.build().success();
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nDisallow: /private/\n# T\n"
+    );
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\ngenerate_sitemap = false\ngenerate_robots_txt = false\n",
+    );
+    site.build().success().stderr_lacks("generate_");
+    assert!(!site.exists("robots.txt") && !site.exists("sitemap.xml"));
+}

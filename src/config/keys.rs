@@ -82,12 +82,9 @@ pub const TOP: &[(&str, Rule)] = &[
     ("translations", Used),
     ("ignored_content", Zola(IGNORED)),
     ("ignored_static", Zola(IGNORED)),
-    ("author", Zola(IGNORED)),
-    ("generate_sitemap", Zola("fascia always writes sitemap.xml")),
-    (
-        "generate_robots_txt",
-        Zola("fascia always writes robots.txt"),
-    ),
+    ("author", Used),
+    ("generate_sitemap", Used),
+    ("generate_robots_txt", Used),
     ("preserve_dotfiles_in_output", Zola(IGNORED)),
     ("slugify", Zola(IGNORED)),
     ("link_checker", Table(LINK_CHECKER)),
@@ -125,6 +122,11 @@ const MARKDOWN: &[(&str, Rule)] = &[
     ),
     (
         "extra_syntaxes_and_themes",
+        Zola("fascia highlights the languages it ships"),
+    ),
+    // Zola 0.15's name for it, still in older themes' demo configs.
+    (
+        "extra_syntaxes",
         Zola("fascia highlights the languages it ships"),
     ),
 ];

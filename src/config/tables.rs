@@ -38,7 +38,8 @@ pub struct MarkdownConfig {
     pub definition_list: Option<bool>,
     /// `> [!NOTE]` callouts.
     pub github_alerts: Option<bool>,
-    /// Zola's footnote placement switch; fascia always puts footnotes at the bottom.
+    /// Zola's footnote placement: `true` puts them in one list at the
+    /// bottom; off (Zola's default) leaves each where it is written.
     pub bottom_footnotes: Option<bool>,
     /// Where heading anchor links go: `right`, `left`, `heading` (the whole
     /// heading is the link) or `none` (the default, as in Zola).
@@ -95,6 +96,12 @@ impl MarkdownConfig {
     /// `highlight_code = false` (the stylesheet colours it, light and dark).
     pub fn highlight(&self) -> bool {
         self.highlight_code.unwrap_or(true)
+    }
+
+    /// Footnotes at the bottom, in one list: `bottom_footnotes`, else on in
+    /// an Obsidian vault (as Obsidian shows them) and off as in Zola.
+    pub fn footnotes_at_bottom(&self) -> bool {
+        self.bottom_footnotes.unwrap_or(self.obsidian)
     }
 
     /// A fence naming a language fascia does not know is an error, not a warning.

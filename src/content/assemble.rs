@@ -102,6 +102,16 @@ pub fn assemble(
     pages.sort_by(|a, b| a.doc.file.rel.cmp(&b.doc.file.rel));
     for (i, p) in pages.iter().enumerate() {
         sections[p.section].pages.push(i);
+        // Zola's `transparent = true`: the section's pages are also listed
+        // (and paginated, and sorted) in its parent, and on up while that
+        // one is transparent too.
+        let mut s = p.section;
+        while sections[s].doc.fm.transparent
+            && let Some(parent) = sections[s].parent
+        {
+            sections[parent].pages.push(i);
+            s = parent;
+        }
     }
     section_anchor_links(&mut sections, &mut pages);
     for s in 0..sections.len() {
@@ -180,11 +190,14 @@ fn page_from_doc(
         )
     };
     let section = nearest(&dir, doc.lang.as_deref());
-    let slug = doc
-        .fm
-        .slug
-        .clone()
-        .map_or_else(|| slug_component(&stem), |s| slug_component(&s));
+    let slug = doc.fm.slug.clone().map_or_else(
+        // Zola's dated names: `2024-01-05-first-post.md` is `first-post/`.
+        || match super::date::from_file_name(&stem) {
+            Some((_, Some(rest))) => slug_component(rest),
+            _ => slug_component(&stem),
+        },
+        |s| slug_component(&s),
+    );
     // Front matter paths were checked when parsed (`url_path::output_path`).
     let path = match doc.fm.path.as_deref().map(crate::url_path::output_path) {
         Some(Ok(p)) if p.is_empty() => "/".to_string(),
@@ -226,15 +239,16 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
         SortBy::Weight => {
             list.sort_by_key(|&i| (pages[i].doc.fm.weight.unwrap_or(i64::MAX), title(i)));
         }
+        // Newest first; Zola breaks ties by permalink.
         SortBy::Date => list.sort_by(|&a, &b| {
             let (x, y) = (&pages[a].doc.fm.date, &pages[b].doc.fm.date);
-            y.cmp(x).then_with(|| title(a).cmp(&title(b)))
+            y.cmp(x).then_with(|| pages[a].path.cmp(&pages[b].path))
         }),
         SortBy::UpdateDate => list.sort_by(|&a, &b| {
-            let key = |p: &Page| p.doc.fm.updated.or(p.doc.fm.date);
+            let key = |p: &Page| p.doc.fm.updated.max(p.doc.fm.date);
             key(&pages[b])
                 .cmp(&key(&pages[a]))
-                .then_with(|| title(a).cmp(&title(b)))
+                .then_with(|| pages[a].path.cmp(&pages[b].path))
         }),
         SortBy::Title => list.sort_by_key(|&i| title(i)),
         SortBy::Slug => list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug)),

@@ -99,6 +99,23 @@ impl<'de> Deserialize<'de> for SiteDate {
     }
 }
 
+/// Zola's dated file names: `2024-01-05-first-post.md` (or a bundle folder
+/// so named) is dated 2024-01-05 when its front matter gives no date, and
+/// its slug is `first-post`. The date may carry an RFC 3339 time; the rest
+/// follows a `-` or `_`, optionally after one space. Zola's pattern
+/// (`components/content/src/page.rs`, `RFC3339_DATE`).
+pub fn from_file_name(name: &str) -> Option<(SiteDate, Option<&str>)> {
+    static DATED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?P<datetime>(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)([01][0-9]|2[0-3]):([0-5][0-9])))?)(\s?(_|-)(?P<slug>.+$))?",
+        )
+        .expect("a valid pattern")
+    });
+    let caps = DATED.captures(name)?;
+    let date = SiteDate::parse(caps.name("datetime")?.as_str()).ok()?;
+    Some((date, caps.name("slug").map(|m| m.as_str())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +139,30 @@ mod tests {
         }
         let t: T = toml::from_str("d = 2026-11-01").unwrap();
         assert_eq!(t.d.to_string(), "2026-11-01");
+    }
+
+    #[test]
+    fn dated_file_names_as_zola_reads_them() {
+        let (d, slug) = from_file_name("2020-07-08-language-tests").unwrap();
+        assert_eq!(
+            (d.to_string().as_str(), slug),
+            ("2020-07-08", Some("language-tests"))
+        );
+        let (d, slug) = from_file_name("2020-07-08_notes").unwrap();
+        assert_eq!(
+            (d.to_string().as_str(), slug),
+            ("2020-07-08", Some("notes"))
+        );
+        let (d, slug) = from_file_name("2024-03-05T10:00:00Z-launch").unwrap();
+        assert_eq!(
+            (d.rfc3339().as_str(), slug),
+            ("2024-03-05T10:00:00Z", Some("launch"))
+        );
+        // A date alone names the page by its date.
+        assert_eq!(from_file_name("2024-01-05").unwrap().1, None);
+        // Not a date: an impossible month, or a number that only starts like one.
+        assert!(from_file_name("2024-13-05-x").is_none());
+        assert!(from_file_name("20240105-x").is_none());
+        assert!(from_file_name("first-post").is_none());
     }
 }

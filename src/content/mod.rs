@@ -200,6 +200,9 @@ pub fn parse_file(
             .find(|(c, _)| c == l)
             .and_then(|(_, m)| m.as_ref()),
     };
+    if !is_section && fm.date.is_none() {
+        fm.date = date::from_file_name(&page_stem(&base_rel(&file.rel, lang))).map(|(d, _)| d);
+    }
     let lang = lang.map(str::to_string);
     let page_glossary = glossary
         .filter(|_| fm.glossary != Some(false))
@@ -331,6 +334,18 @@ pub fn parse_file(
         },
         warnings,
     ))
+}
+
+/// The name a page's slug comes from: its file name without `.md`, or its
+/// folder's name for a bundle (`a/b/index.md` -> `b`).
+fn page_stem(base_rel: &str) -> String {
+    let rel = base_rel.strip_suffix(".md").unwrap_or(base_rel);
+    let rel = match rel.strip_suffix("/index") {
+        Some(dir) => dir,
+        None if rel == "index" => return rel.to_string(),
+        None => rel,
+    };
+    rel.rsplit('/').next().unwrap_or(rel).to_string()
 }
 
 /// The code of a well-known language in a file name (`b.de.md` -> `de`).

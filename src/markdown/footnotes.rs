@@ -259,3 +259,65 @@ fn copy_tree<'a, 'f>(arena: &'f Arena<'f>, node: &'a AstNode<'a>) -> &'f AstNode
     }
     top
 }
+
+/// Footnotes left where they are written, as Zola writes them when
+/// `bottom_footnotes` is off (pulldown-cmark's HTML): a reference is
+/// `<sup class="footnote-reference"><a href="#label">n</a></sup>` and a
+/// definition `<div class="footnote-definition" id="label">` with its
+/// number first. Numbers follow the first appearance of each label,
+/// reference or definition, in document order (`numbers` carries them
+/// on); a definition nobody refers to is kept.
+pub fn in_place<'a>(
+    arena: &'a Arena<'a>,
+    root: &'a AstNode<'a>,
+    numbers: &mut HashMap<String, usize>,
+) {
+    let mut number = |name: &str| {
+        let next = numbers.len() + 1;
+        *numbers.entry(name.to_string()).or_insert(next)
+    };
+    let raw = |html: String| arena.alloc(AstNode::from(NodeValue::Raw(html)));
+    // Collected first: the tree changes as they are replaced.
+    let nodes: Vec<_> = root
+        .descendants()
+        .filter(|n| {
+            matches!(
+                n.data.borrow().value,
+                NodeValue::FootnoteReference(_) | NodeValue::FootnoteDefinition(_)
+            )
+        })
+        .collect();
+    for node in nodes {
+        let value = node.data.borrow().value.clone();
+        match value {
+            NodeValue::FootnoteReference(r) => {
+                let label = escape(&r.name);
+                let n = number(&r.name);
+                node.data.borrow_mut().value = NodeValue::Raw(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{label}\">{n}</a></sup>"
+                ));
+            }
+            NodeValue::FootnoteDefinition(d) => {
+                let n = number(&d.name);
+                let open = raw(format!(
+                    "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>\n",
+                    escape(&d.name)
+                ));
+                node.insert_before(open);
+                while let Some(child) = node.first_child() {
+                    node.insert_before(child);
+                }
+                node.insert_before(raw("</div>\n".to_string()));
+                node.detach();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

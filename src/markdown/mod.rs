@@ -174,6 +174,8 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;
     o.parse.smart = cfg.smart_punctuation.unwrap_or(false);
+    // Zola's `render_emoji`: GitHub's `:smile:` names, outside code.
+    o.extension.shortcodes = cfg.render_emoji.unwrap_or(false);
     o.parse.relaxed_autolinks = false;
     o.render.r#unsafe = cfg.unsafe_html;
     o.render.tasklist_classes = true;
@@ -240,7 +242,8 @@ fn render_with(
     drop(src);
     let options = comrak_options(opts.markdown);
     let text = extracted.text.as_str();
-    let plan = (text.len() > threshold)
+    // Footnotes left in place are numbered by one walk of the whole body.
+    let plan = (text.len() > threshold && opts.markdown.footnotes_at_bottom())
         .then(|| chunk::plan(text, piece, &options))
         .flatten();
     let body = plan

@@ -12,7 +12,8 @@ use super::footnotes::Notes;
 use super::walker::Walker;
 use super::{
     Body, GlossaryMatcher, HeadingIds, RenderOptions, callouts, chunk, code_languages, code_lines,
-    embeds, external_link_attrs, headings, highlight, images, maths, obsidian, plain, toc_markers,
+    embeds, external_link_attrs, footnotes, headings, highlight, images, maths, obsidian, plain,
+    toc_markers,
 };
 
 /// Render `text` in the pieces of `plan`, or `None` when a piece shows a
@@ -59,6 +60,8 @@ pub(super) struct Pass<'o, 'f> {
     glossary_done: std::collections::HashSet<usize>,
     html: String,
     external_attrs: Option<String>,
+    /// Footnote numbers by label, when they are left in place.
+    footnote_numbers: std::collections::HashMap<String, usize>,
 }
 
 impl<'o, 'f> Pass<'o, 'f> {
@@ -69,7 +72,8 @@ impl<'o, 'f> Pass<'o, 'f> {
         notes: Option<Notes<'f>>,
     ) -> Self {
         let mut parse_options = options.clone();
-        parse_options.parse.leave_footnote_definitions = notes.is_some();
+        parse_options.parse.leave_footnote_definitions =
+            notes.is_some() || !opts.markdown.footnotes_at_bottom();
         Pass {
             opts,
             options,
@@ -89,6 +93,7 @@ impl<'o, 'f> Pass<'o, 'f> {
                 .unwrap_or_default(),
             html: String::with_capacity(len + len / 4),
             external_attrs: external_link_attrs(opts.markdown),
+            footnote_numbers: std::collections::HashMap::new(),
         }
     }
 
@@ -163,6 +168,9 @@ impl<'o, 'f> Pass<'o, 'f> {
         embeds::diagrams(root);
         code_lines::annotate(root, opts.markdown.highlight());
         toc_markers(root, &walk.body.headings);
+        if !opts.markdown.footnotes_at_bottom() {
+            footnotes::in_place(arena, root, &mut self.footnote_numbers);
+        }
         walk.links(root);
         self.plain.read(root);
         images::mark(
@@ -223,12 +231,23 @@ impl<'o, 'f> Pass<'o, 'f> {
         body.anchor_html
             .clone_from(&self.opts.markdown.anchor_link_html);
         let mut html = self.html;
-        if let Some(i) = memchr::memmem::find(html.as_bytes(), b"<!-- more -->") {
-            body.summary = Some(html[..i].to_string());
-        }
+        summary_cut(&mut html, &mut body);
         // A large site holds every body at once: no slack capacity.
         html.shrink_to_fit();
         body.html = html;
         body
+    }
+}
+
+/// Zola's summary marker: `<!-- more -->` in any case and spacing. What
+/// comes before it is the summary (trailing space trimmed); in the content
+/// it becomes `<span id="continue-reading"></span>`, which themes link to.
+fn summary_cut(html: &mut String, body: &mut Body) {
+    static MORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<!--\s*more\s*-->").expect("a valid pattern")
+    });
+    if let Some(m) = MORE.find(html) {
+        body.summary = Some(html[..m.start()].trim_end().to_string());
+        html.replace_range(m.range(), r#"<span id="continue-reading"></span>"#);
     }
 }

@@ -255,3 +255,23 @@ fn heading_attributes_give_ids_and_classes_as_zola_does() {
     }
     assert_eq!(b.headings[1].title, "Sets");
 }
+
+#[test]
+fn the_summary_marker_is_zolas_in_any_spelling() {
+    // As zola 0.22 writes it: the summary trimmed, the marker a span.
+    for more in [
+        "<!-- more -->",
+        "<!--more-->",
+        "<!-- MORE -->",
+        "<!--\t MoRe \t-->",
+    ] {
+        let b = md(&format!("First para.\n\n{more}\n\nSecond para.\n"));
+        assert_eq!(b.summary.as_deref(), Some("<p>First para.</p>"), "{more}");
+        assert_eq!(
+            b.html,
+            "<p>First para.</p>\n<span id=\"continue-reading\"></span>\n<p>Second para.</p>\n",
+            "{more}"
+        );
+    }
+    assert_eq!(md("No marker.\n").summary, None);
+}

@@ -17,10 +17,10 @@ pub const PAGE_FIELDS: &[&str] = &[
     "title",
     "description",
     "date",
+    "updated",
     "year",
     "month",
     "day",
-    "updated",
     "weight",
     "draft",
     "slug",
@@ -325,15 +325,16 @@ impl Object for PageObj {
             "updated" => fm
                 .updated
                 .map_or(Value::UNDEFINED, |d| Value::from(d.to_string())),
-            // Zola's parts of `date` as numbers (none without a date).
-            "year" | "month" | "day" => fm.date.map_or(Value::from(()), |d| {
-                let d = d.date();
-                Value::from(match key {
-                    "year" => i32::from(d.year()),
-                    "month" => i32::from(d.month()),
-                    _ => i32::from(d.day()),
-                })
-            }),
+            // Zola's: the parts of `date`, as numbers (`group_by(attribute="year")`).
+            "year" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.date().year())),
+            "month" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.date().month())),
+            "day" => fm
+                .date
+                .map_or(Value::UNDEFINED, |d| Value::from(d.date().day())),
             "draft" => Value::from(fm.draft),
             "slug" => Value::from(page.slug.as_str()),
             "summary" => page
@@ -346,7 +347,15 @@ impl Object for PageObj {
             "authors" => crate::render::ser(&fm.authors),
             "section" => Value::from(site.sections[page.section].doc.file.rel.as_str()),
             "lower" | "higher" => {
-                let list = &site.sections[page.section].pages;
+                // Zola: a transparent section's pages are neighbours in the
+                // first section up that is not transparent.
+                let mut s = page.section;
+                while site.sections[s].doc.fm.transparent
+                    && let Some(parent) = site.sections[s].parent
+                {
+                    s = parent;
+                }
+                let list = &site.sections[s].pages;
                 let pos = list.iter().position(|&p| p == self.idx)?;
                 let other = if key == "lower" {
                     pos.checked_sub(1)

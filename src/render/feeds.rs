@@ -26,7 +26,7 @@ fn lastmod(doc: &Document) -> Option<String> {
         .map(|d| d.date().to_string())
 }
 
-/// Add sitemap, feed and robots.txt.
+/// Add the sitemap and the feeds (robots.txt is a template: [`super::special`]).
 pub fn add(st: &RenderState, output: &mut Output) {
     let site = &st.site;
     let cfg = &site.config;
@@ -48,7 +48,7 @@ pub fn add(st: &RenderState, output: &mut Output) {
             alternates,
         });
     }
-    for t in &st.taxonomies {
+    for t in st.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
         urls.push(SitemapUrl::plain(cfg.permalink(&t.path)));
         for term in &t.terms {
             urls.push(SitemapUrl::plain(cfg.permalink(&term.path)));
@@ -56,13 +56,8 @@ pub fn add(st: &RenderState, output: &mut Output) {
     }
     urls.sort_by(|a, b| a.loc.cmp(&b.loc));
     urls.dedup_by(|a, b| a.loc == b.loc);
-    write_sitemaps(output, &urls, &cfg.base_url);
-    if !output.files.contains_key("robots.txt") {
-        let robots = format!(
-            "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
-            cfg.base_url
-        );
-        output.insert_bytes("robots.txt".into(), robots.into_bytes());
+    if cfg.generate_sitemap {
+        write_sitemaps(output, &urls, &cfg.base_url);
     }
     for lang in cfg.language_codes() {
         if cfg.feed_of(lang) {

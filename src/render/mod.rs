@@ -387,9 +387,9 @@ pub fn render_site_to(
     let site = &state.site;
     let mut jobs: Vec<Job> = Vec::new();
     // A taxonomy's list page wins over a document at its URL, as in Zola
-    // (the link stage warns).
+    // (the link stage warns). A taxonomy without terms writes nothing.
     let mut taken: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for t in &state.taxonomies {
+    for t in state.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
         if taxonomy::template(set, &t.name, "list").is_some() {
             taken.insert(&t.path);
         }
@@ -408,6 +408,9 @@ pub fn render_site_to(
             .map(Job::Section),
     );
     for (t, tax) in state.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
         jobs.push(Job::TaxonomyList(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
     }
@@ -472,6 +475,7 @@ pub fn render_site_to(
     }
     diags.extend(aliases::add(site, &mut output, env, set));
     feeds::add(state, &mut output);
+    diags.extend(special::robots_txt(state, &mut output, env, set));
     for lang in state.site.config.language_codes() {
         diags.extend(special::search_page(state, &mut output, env, set, lang));
     }

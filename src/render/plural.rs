@@ -4,6 +4,9 @@
 //! "1,5 page", Arabic has six forms. The rules are CLDR's, through
 //! `intl_pluralrules` (the Fluent project's).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
 use unic_langid::LanguageIdentifier;
 
@@ -11,20 +14,37 @@ use unic_langid::LanguageIdentifier;
 /// no rules for, and `one`/`other` by English rules for a code that does
 /// not parse.
 pub fn category(n: f64, lang: &str) -> &'static str {
+    thread_local! {
+        // One set of rules per language and thread: a theme asks for the
+        // same few languages on every page.
+        static RULES: RefCell<HashMap<String, Option<PluralRules>>> =
+            RefCell::new(HashMap::new());
+    }
+    RULES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let rules = cache
+            .entry(lang.to_string())
+            .or_insert_with(|| rules_for(lang));
+        match rules {
+            Some(rules) => select(rules, n),
+            None => "other",
+        }
+    })
+}
+
+/// The rules of `lang`: `pt-BR` has its own when CLDR gives it some, else
+/// `pt`'s; English's for a code that does not parse.
+fn rules_for(lang: &str) -> Option<PluralRules> {
     let create = |code: &str| {
         let id: LanguageIdentifier = code.parse().ok()?;
         PluralRules::create(id, PluralRuleType::CARDINAL).ok()
     };
-    // `pt-BR` has its own rules when CLDR gives it some, else `pt`'s.
-    let rules = create(lang)
+    create(lang)
         .or_else(|| create(lang.split(['-', '_']).next().unwrap_or(lang)))
-        .or_else(|| {
-            let en: LanguageIdentifier = "en".parse().ok()?;
-            PluralRules::create(en, PluralRuleType::CARDINAL).ok()
-        });
-    let Some(rules) = rules else {
-        return "other";
-    };
+        .or_else(|| create("en"))
+}
+
+fn select(rules: &PluralRules, n: f64) -> &'static str {
     let cat = if n.fract() == 0.0 && n.abs() < 1e15 {
         rules.select(n as i64)
     } else {

@@ -40,7 +40,15 @@ pub fn reading_order(site: &Site, lang: &str) -> Vec<DocId> {
         if section.doc.fm.render != Some(false) {
             out.push(DocId::Section(s));
         }
-        out.extend(section.pages.iter().map(|&p| DocId::Page(p)));
+        // A transparent section's pages are listed in its parent too: each
+        // is printed once, with its own section.
+        out.extend(
+            section
+                .pages
+                .iter()
+                .filter(|&&p| site.pages[p].section == s)
+                .map(|&p| DocId::Page(p)),
+        );
         for &sub in &section.subsections {
             visit(site, sub, out);
         }

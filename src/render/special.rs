@@ -104,7 +104,13 @@ pub(super) fn search_page(
     let site = &state.site;
     let path = format!("{}/search/", site.config.lang_prefix(lang));
     let file = format!("{}index.html", path.trim_start_matches('/'));
-    if !site.config.search_of(lang) || !set.has("search.html") || output.files.contains_key(&file) {
+    // A content page or section at that address is the site's own search
+    // page (its pages may already be on their way to disk, so they are
+    // looked up in the site, not in `output`).
+    let taken = output.files.contains_key(&file)
+        || site.pages.iter().any(|p| p.path == path)
+        || site.sections.iter().any(|s| s.path == path);
+    if !site.config.search_of(lang) || !set.has("search.html") || taken {
         return None;
     }
     let ctx = minijinja::context! {
@@ -132,4 +138,28 @@ fn default_taxonomies(state: &RenderState) -> Vec<String> {
         .filter(|t| &t.lang == lang)
         .map(|t| t.name.clone())
         .collect()
+}
+
+/// `robots.txt` from the template of that name (the site's, the theme's or
+/// Zola's built-in one), unless `generate_robots_txt = false` or a static
+/// file is there.
+pub(super) fn robots_txt(
+    state: &Arc<RenderState>,
+    output: &mut Output,
+    env: &Environment<'_>,
+    set: &TemplateSet,
+) -> Option<Diagnostic> {
+    let config = &state.site.config;
+    if !config.generate_robots_txt || output.files.contains_key("robots.txt") {
+        return None;
+    }
+    let lang = config.default_language.as_str();
+    let ctx = context! { config => state.config_for(lang), lang => lang };
+    match env.get_template("robots.txt").and_then(|t| t.render(ctx)) {
+        Ok(text) => {
+            output.insert_bytes("robots.txt".into(), text.into_bytes());
+            None
+        }
+        Err(e) => Some(template_error(&e, set, &state.site.root)),
+    }
 }

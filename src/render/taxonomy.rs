@@ -99,7 +99,7 @@ fn collect_one(site: &Site, lang: &str, prefix: &str, name: &str) -> Taxonomy {
     }
 }
 
-/// Newest first; undated pages, and pages of the same date, by title.
+/// Zola's order: newest first, ties by permalink, undated last.
 fn sort_by_date(site: &Site, pages: &mut [usize]) {
     pages.sort_by(|&a, &b| {
         let (x, y) = (&site.pages[a], &site.pages[b]);
@@ -107,7 +107,7 @@ fn sort_by_date(site: &Site, pages: &mut [usize]) {
             .fm
             .date
             .cmp(&x.doc.fm.date)
-            .then_with(|| x.title().cmp(y.title()))
+            .then_with(|| x.path.cmp(&y.path))
     });
 }
 

@@ -94,6 +94,13 @@ impl TemplateSet {
                 include_str!("../builtin/404.html").to_string(),
             )
         });
+        // And Zola's robots.txt, unless the site or theme has its own.
+        files.entry("robots.txt".to_string()).or_insert_with(|| {
+            (
+                PathBuf::from("<built-in robots.txt>"),
+                include_str!("../builtin/robots.txt").to_string(),
+            )
+        });
         Ok(Self { files })
     }
 

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod pictures;
+
 /// A fixture site copied into a temporary folder.
 pub struct Site {
     pub dir: tempfile::TempDir,
