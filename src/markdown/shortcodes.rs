@@ -220,7 +220,8 @@ fn scan_line(
 }
 
 /// A line that closes the fence `f`: at least as many of its characters
-/// and nothing else (CommonMark: "```rust" inside a block is code).
+/// and nothing else (as `CommonMark` has it: a fence with an info string in a
+/// block is code).
 fn closes_fence(trimmed: &str, f: &str) -> bool {
     let ch = f.chars().next().unwrap_or('`');
     let run = trimmed.chars().take_while(|c| *c == ch).count();

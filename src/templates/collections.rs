@@ -19,7 +19,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("group_by", group_by);
     env.add_filter("filter", filter);
     env.add_filter("map", map);
-    env.add_filter("sort", sort);
+    env.add_filter("sort", |state: &State, value: Value, kw: Kwargs| {
+        sort(state, value, &kw)
+    });
 }
 
 fn items(args: &Args, v: &Value) -> Result<Vec<Value>, Error> {
@@ -213,7 +215,7 @@ impl Object for OrderedMap {
 
 /// `sort(attribute=)`: as Tera, case-sensitive (`B` before `a`), where
 /// minijinja's own ignores case.
-fn sort(state: &State, value: Value, kw: Kwargs) -> Result<Value, Error> {
+fn sort(state: &State, value: Value, kw: &Kwargs) -> Result<Value, Error> {
     let mut args: Vec<(String, Value)> = Vec::new();
     for key in kw.args() {
         args.push((key.to_string(), kw.get::<Value>(key)?));
