@@ -38,7 +38,7 @@ enum Class {
     Other,
 }
 
-fn class(b: u8) -> Class {
+const fn class_of(b: u8) -> Class {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
         b'0'..=b'9' => Class::Digit,
@@ -48,6 +48,21 @@ fn class(b: u8) -> Class {
         b',' | b';' => Class::MidNum,
         _ => Class::Other,
     }
+}
+
+/// [`class_of`] of every byte, looked up rather than matched.
+const CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = class_of(b as u8);
+        b += 1;
+    }
+    table
+};
+
+fn class(b: u8) -> Class {
+    CLASSES[usize::from(b)]
 }
 
 /// UAX #29's word rules for ASCII: a run of letters, digits and `_`, with
