@@ -24,14 +24,36 @@ class Text(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out = []
         self.skip = 0
+        # Inside a role="menu" element: its tag, nesting depth, and the
+        # menu items with a lang attribute, (lang, text) (see `menu_items`).
+        self.menu = None
+        self.items = []
+        self.item = None
 
     def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.menu is None and a.get("role") == "menu":
+            self.menu = [tag, 0]
+        if self.menu is not None and tag == self.menu[0]:
+            self.menu[1] += 1
+        if self.menu is not None and tag == "a" and a.get("role") == "menuitem" and "lang" in a:
+            self.item = (a["lang"], len(self.out))
         if tag in HIDDEN:
             self.skip += 1
         elif tag in BLOCKS:
             self.out.append(" ")
 
     def handle_endtag(self, tag):
+        if tag == "a" and self.item is not None:
+            lang, at = self.item
+            self.items.append((lang, "".join(self.out[at:])))
+            del self.out[at:]
+            self.item = None
+        if self.menu is not None and tag == self.menu[0]:
+            self.menu[1] -= 1
+            if self.menu[1] == 0:
+                self.out.extend(text for _, text in sorted(self.items))
+                self.menu, self.items = None, []
         if tag in HIDDEN and self.skip:
             self.skip -= 1
         elif tag in BLOCKS:

@@ -25,8 +25,11 @@
 #   scripts/compat_themes.sh --diff /tmp/cmp tabi blog/index.html
 #
 # Normalised before comparing (not user-visible): runs of whitespace, the
-# edges of block elements and table cells (a word break either way), and
-# text inside <script>, <style> and <template>.
+# edges of block elements and table cells (a word break either way),
+# text inside <script>, <style> and <template>, and the order of a menu's
+# language links (`role="menuitem"` links with a `lang` inside a
+# `role="menu"` element, e.g. tabi's language switcher: Zola lists
+# `config.languages` in a random order, different from one run to the next).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 

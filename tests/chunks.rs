@@ -91,7 +91,11 @@ fn bottom() -> MarkdownConfig {
 }
 
 fn configs() -> Vec<MarkdownConfig> {
-    let plain = bottom();
+    // GitHub alerts on, as fibre has them (Zola's default is off).
+    let plain = MarkdownConfig {
+        github_alerts: Some(true),
+        ..bottom()
+    };
     let mut rich = MarkdownConfig {
         math: Some(true),
         lazy_async_image: true,

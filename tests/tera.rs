@@ -64,6 +64,18 @@ fn set_in_a_for_loop_lasts_one_iteration() {
 }
 
 #[test]
+fn what_an_include_sets_stays_in_it() {
+    // Zola 0.22 writes the same: neither `set` nor `set_global` in the
+    // included template reaches the includer; trimming stays the include's;
+    // the included template sees what the includer set with `set_global`
+    // (tabi's comments partial reads its page's `comment_system`).
+    assert_eq!(
+        probe("include_scope"),
+        "inner;[outer][unset] ainner;b<from-loop>"
+    );
+}
+
+#[test]
 fn for_key_value_over_a_map() {
     assert_eq!(probe("for_key_value"), "blue=#00f;red=#f00;");
 }

@@ -359,6 +359,12 @@ impl Config {
             }
             c.taxonomies.clone_from(&l.taxonomies);
             c.translations.clone_from(&l.translations);
+            if lang != self.default_language {
+                // Zola's switches of another language are its own
+                // (`[languages.xx] build_search_index`), false unless set.
+                c.build_search_index = l.build_search_index.unwrap_or(false);
+                c.generate_feeds = l.generate_feeds.unwrap_or(false);
+            }
         }
         // A theme reads `config.feed.enabled` to link the language's feed.
         c.feed.enabled = self.feed_of(lang);

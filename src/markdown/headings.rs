@@ -109,25 +109,38 @@ impl IdSet {
     }
 }
 
-/// Remove a trailing `{#id}` from a heading's last text node and return the id.
-pub fn take_explicit_id<'a>(heading: &'a AstNode<'a>) -> Option<String> {
+/// A heading's attributes written after its text, `{#id .class}`.
+#[derive(Debug, Default, PartialEq)]
+pub struct HeadingAttrs {
+    pub id: Option<String>,
+    pub classes: Vec<String>,
+}
+
+/// Remove a trailing attribute block from a heading's last text node and
+/// return it, as Zola does (pulldown-cmark's heading attributes): any
+/// `{...}` ending the heading goes; in it, `#id` sets the id (the last
+/// one wins), `.class` adds a class, and anything else (`key=value`,
+/// words) is dropped.
+pub fn take_attributes<'a>(heading: &'a AstNode<'a>) -> Option<HeadingAttrs> {
     let last = heading.last_child()?;
     let mut data = last.data.borrow_mut();
     let NodeValue::Text(text) = &mut data.value else {
         return None;
     };
     let trimmed = text.trim_end();
-    if !trimmed.ends_with('}') {
-        return None;
-    }
-    let open = trimmed.rfind("{#")?;
-    let id = trimmed[open + 2..trimmed.len() - 1].trim().to_string();
-    if id.is_empty() || id.contains(char::is_whitespace) {
-        return None;
+    let inner = trimmed.strip_suffix('}')?;
+    let open = inner.rfind('{')?;
+    let mut attrs = HeadingAttrs::default();
+    for token in inner[open + 1..].split_whitespace() {
+        if let Some(id) = token.strip_prefix('#').filter(|i| !i.is_empty()) {
+            attrs.id = Some(id.to_string());
+        } else if let Some(class) = token.strip_prefix('.').filter(|c| !c.is_empty()) {
+            attrs.classes.push(class.to_string());
+        }
     }
     let kept = trimmed[..open].trim_end().to_string();
     *text = kept.into();
-    Some(id)
+    Some(attrs)
 }
 
 /// Zola's built-in `anchor-link.html`, used when neither the site nor its
@@ -188,14 +201,18 @@ pub fn restyle_anchors(
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     for h in headings {
-        let start_tag = format!("<h{} id=\"{}\">", h.level, h.id);
+        // `<hN id="x">`, or `<hN id="x" class="...">`.
+        let start_tag = format!("<h{} id=\"{}\"", h.level, h.id);
         let end_tag = format!("</h{}>", h.level);
         let (old_open, old_close) = anchor_markup(from, h.level, &h.id);
         let (new_open, new_close) = anchor_markup(to, h.level, &h.id);
         let Some(at) = rest.find(&start_tag) else {
             break;
         };
-        let inner_start = at + start_tag.len();
+        let Some(gt) = rest[at..].find('>') else {
+            break;
+        };
+        let inner_start = at + gt + 1;
         let Some(end_rel) = rest[inner_start..].find(&end_tag) else {
             break;
         };
@@ -269,7 +286,8 @@ mod tests {
         let heads = [h(2, "a"), h(3, "b")];
         let (_, close_a) = anchor_markup(style(AnchorLinks::Right), 2, "a");
         let (_, close_b) = anchor_markup(style(AnchorLinks::Right), 3, "b");
-        let html = format!("<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\">B{close_b}</h3>");
+        let html =
+            format!("<h2 id=\"a\">A{close_a}</h2><p>x</p><h3 id=\"b\" class=\"c\">B{close_b}</h3>");
         let right = style(AnchorLinks::Right);
         let left = restyle_anchors(&html, &heads, right, style(AnchorLinks::Left));
         assert!(
@@ -278,7 +296,13 @@ mod tests {
             ),
             "{left}"
         );
+        // A heading with classes (`{.c}`) too.
+        assert!(
+            left.contains("<h3 id=\"b\" class=\"c\"><a class=\"zola-anchor\""),
+            "{left}"
+        );
         assert!(left.contains("🔗</a>B</h3>"), "{left}");
+        let left = left.replace(" class=\"c\"", "");
         let none = restyle_anchors(
             &left,
             &heads,

@@ -28,6 +28,7 @@ pub mod obsidian;
 mod pass;
 mod plain;
 mod raw_html;
+pub mod reading;
 pub mod shortcodes;
 mod walker;
 
@@ -111,6 +112,7 @@ pub struct Body {
     /// (a feed entry's summary when the page has no description). Only the
     /// start is kept: a large site holds every body at once.
     pub text_start: String,
+    /// Words of the raw Markdown, as Zola counts them ([`reading`]).
     pub word_count: usize,
     /// HTML before `<!-- more -->`, if the marker is present.
     pub summary: Option<String>,
@@ -166,7 +168,8 @@ pub fn comrak_options(cfg: &MarkdownConfig) -> Options<'static> {
     o.extension.footnotes = true;
     o.extension.description_lists = cfg.definition_list.unwrap_or(true);
     // Obsidian's callouts (every kind, foldable) are read by `callouts`.
-    o.extension.alerts = cfg.github_alerts.unwrap_or(true) && !cfg.obsidian;
+    // GitHub's alerts: off unless the site or its theme asks, as in Zola.
+    o.extension.alerts = cfg.github_alerts.unwrap_or(false) && !cfg.obsidian;
     o.extension.wikilinks_title_after_pipe = true;
     o.extension.math_dollars = cfg.math.unwrap_or(cfg.obsidian);
     o.extension.highlight = cfg.obsidian;
@@ -229,6 +232,7 @@ fn render_with(
             help: Some("flatten the nesting, or put the text in a code block".to_string()),
         });
     }
+    let raw = src;
     let src = if opts.markdown.obsidian {
         obsidian::strip_comments(src)
     } else {
@@ -252,6 +256,7 @@ fn render_with(
             })
         });
     Ok(body.map(|mut body| {
+        body.word_count = reading::word_count(raw);
         images::mark_calls(&extracted.calls, &mut body.images);
         body.shortcodes = extracted.calls;
         body.shortcodes_as_text = extracted
@@ -485,7 +490,8 @@ pub fn collect_plain<'a>(node: &'a AstNode<'a>) -> String {
 
 /// Writes `<hN id="...">` and an anchor link, taking ids in document order.
 struct HeadingIds<'a> {
-    ids: Vec<String>,
+    /// Each heading's id and classes (space-separated, or empty).
+    ids: Vec<(String, String)>,
     next: AtomicUsize,
     style: headings::AnchorStyle<'a>,
 }
@@ -498,14 +504,23 @@ impl HeadingAdapter for HeadingIds<'_> {
         _sourcepos: Option<Sourcepos>,
     ) -> std::fmt::Result {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        let id = self.ids.get(i).map_or("", String::as_str);
+        let (id, classes) = self
+            .ids
+            .get(i)
+            .map_or(("", ""), |(id, c)| (id.as_str(), c.as_str()));
         let (open, _) = headings::anchor_markup(self.style, heading.level, id);
-        write!(output, "<h{} id=\"{}\">{open}", heading.level, id)
+        write!(output, "<h{} id=\"{}\"", heading.level, id)?;
+        if !classes.is_empty() {
+            // As Zola writes them: after the id.
+            let classes = callouts::escape(classes);
+            write!(output, " class=\"{classes}\"")?;
+        }
+        write!(output, ">{open}")
     }
 
     fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
         let i = self.next.load(Ordering::Relaxed).saturating_sub(1);
-        let id = self.ids.get(i).map_or("", String::as_str);
+        let id = self.ids.get(i).map_or("", |(id, _)| id.as_str());
         let (_, close) = headings::anchor_markup(self.style, heading.level, id);
         write!(output, "{close}</h{}>", heading.level)
     }

@@ -82,6 +82,7 @@ impl<'o, 'f> Pass<'o, 'f> {
             walk: Walker {
                 body: Body::default(),
                 ids: headings::IdSet::default(),
+                heading_classes: Vec::new(),
                 block: None,
                 folder_depth: opts.folder_depth,
             },
@@ -181,7 +182,8 @@ impl<'o, 'f> Pass<'o, 'f> {
         let adapter = HeadingIds {
             ids: walk.body.headings[first_heading..]
                 .iter()
-                .map(|h| h.id.clone())
+                .zip(&walk.heading_classes[first_heading..])
+                .map(|(h, classes)| (h.id.clone(), classes.clone()))
                 .collect(),
             next: AtomicUsize::new(0),
             style: headings::AnchorStyle {

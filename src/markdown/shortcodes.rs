@@ -9,9 +9,13 @@
 //! `{% extends "base.html" %}` or `{{ x() | safe }}` are text. A call whose
 //! arguments do not parse is an error (Zola would print it as text, and the
 //! author would not know). `{{/* name() */}}` and `{%/* name() */%}` write
-//! the braces without the comment marks, everywhere, code included. Inside
+//! the braces without the comment marks, everywhere, code included (see
+//! [`escapes`] for which ones Zola reads as escapes). Inside
 //! fenced code and inline code nothing else is touched: a call there is text.
 
+mod escapes;
+
+use escapes::{escaped, unescape_into};
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -82,29 +86,43 @@ pub fn extract(src: &str) -> Result<Extracted, ShortcodeError> {
     let mut out = String::with_capacity(src.len());
     let mut calls = Vec::new();
     let mut as_text = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut fence: Option<(String, usize)> = None;
+    // Where the open fenced block's text starts: unescaped whole when it
+    // closes, as an escape may run over lines.
+    let mut fenced = 0;
     let mut pos = 0;
     while pos < src.len() {
         let line_end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
         let line = &src[pos..line_end];
         let trimmed = line.trim_start();
-        if let Some(f) = &fence {
-            if trimmed.starts_with(f.as_str()) {
+        let indent = line.len() - trimmed.len();
+        if let Some((f, fence_indent)) = &fence {
+            // A fence in a list item ends with it: at a line indented less.
+            if !trimmed.trim().is_empty() && indent < *fence_indent {
                 fence = None;
+                unescape_into(&src[fenced..pos], &mut out);
+            } else {
+                if closes_fence(trimmed, f) {
+                    fence = None;
+                    unescape_into(&src[fenced..line_end], &mut out);
+                }
+                pos = line_end;
+                continue;
             }
-            unescape_into(line, &mut out);
-            pos = line_end;
-            continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let ch = trimmed.chars().next().unwrap_or('`');
             let n = trimmed.chars().take_while(|c| *c == ch).count();
-            fence = Some(ch.to_string().repeat(n));
+            fence = Some((ch.to_string().repeat(n), indent));
             out.push_str(line);
             pos = line_end;
+            fenced = pos;
             continue;
         }
         pos = scan_line(src, pos, line_end, &mut out, (&mut calls, &mut as_text))?;
+    }
+    if fence.is_some() {
+        unescape_into(&src[fenced..], &mut out);
     }
     Ok(Extracted {
         text: out,
@@ -150,6 +168,10 @@ fn scan_line(
         if let Some(lit) = escaped(here) {
             out.push_str(&lit.1);
             pos += lit.0;
+            if pos > line_end {
+                // The escape ran over lines: finish the line it ended on.
+                line_end = src[pos..].find('\n').map_or(src.len(), |j| pos + j + 1);
+            }
             continue;
         }
         if (here.starts_with("{{") || here.starts_with("{%")) && is_call(here) {
@@ -197,6 +219,15 @@ fn scan_line(
     Ok(line_end)
 }
 
+/// A line that closes the fence `f`: at least as many of its characters
+/// and nothing else (as `CommonMark` has it: a fence with an info string in a
+/// block is code).
+fn closes_fence(trimmed: &str, f: &str) -> bool {
+    let ch = f.chars().next().unwrap_or('`');
+    let run = trimmed.chars().take_while(|c| *c == ch).count();
+    run >= f.len() && trimmed[run..].trim().is_empty()
+}
+
 /// `{{` or `{%`, spaces, a name and `(`: the start of a call (Zola's `sc_def`).
 fn is_call(s: &str) -> bool {
     let rest = s[2..].trim_start();
@@ -231,36 +262,6 @@ fn code_span_end(src: &str, start: usize, run: usize) -> Option<usize> {
                 i += 1;
             }
             _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Copy `text`, writing `{{/* x */}}` as `{{ x }}` and `{%/* x */%}` as `{% x %}`.
-fn unescape_into(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        if let Some((consumed, lit)) = escaped(&rest[i..]) {
-            out.push_str(&lit);
-            rest = &rest[i + consumed..];
-        } else {
-            out.push('{');
-            rest = &rest[i + 1..];
-        }
-    }
-    out.push_str(rest);
-}
-
-/// `{{/* x */}}` or `{%/* x */%}`: the bytes consumed and the literal text.
-fn escaped(s: &str) -> Option<(usize, String)> {
-    for (open, close, lit_open, lit_close) in
-        [("{{/*", "*/}}", "{{", "}}"), ("{%/*", "*/%}", "{%", "%}")]
-    {
-        if let Some(rest) = s.strip_prefix(open) {
-            let end = rest.find(close)?;
-            let consumed = open.len() + end + close.len();
-            return Some((consumed, format!("{lit_open}{}{lit_close}", &rest[..end])));
         }
     }
     None

@@ -112,10 +112,25 @@ fn links_become_placeholders_with_positions_and_sentences() {
 
 #[test]
 fn gfm_features_render() {
-    let b = md(
-        "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1].\n\n[^1]: The note.\n",
-    );
+    let src = "> [!WARNING]\n> Careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1].\n\n[^1]: The note.\n";
+    let cfg = MarkdownConfig {
+        github_alerts: Some(true),
+        ..MarkdownConfig::default()
+    };
+    let opts = RenderOptions {
+        markdown: &cfg,
+        glossary: None,
+        folder_depth: 1,
+    };
+    let b = render(src, &opts).unwrap();
     assert!(b.html.contains("markdown-alert-warning"), "{}", b.html);
+    // Without `github_alerts`, as in Zola, the alert stays a quote.
+    let plain = md(src);
+    assert!(
+        plain.html.contains("<blockquote>\n<p>[!WARNING]"),
+        "{}",
+        plain.html
+    );
     assert!(b.html.contains("<table>"));
     assert!(b.html.contains("<del>old</del>"));
     assert!(b.html.contains("footnote"));
@@ -214,8 +229,31 @@ fn maths_become_mathml_when_switched_on() {
 #[test]
 fn counts_words_and_cuts_summary() {
     let b = md("One two three.\n\n<!-- more -->\n\nFour five.\n");
-    assert_eq!(b.word_count, 5);
+    // Zola counts the raw Markdown's words, the marker's `more` too.
+    assert_eq!(b.word_count, 6);
     assert!(b.summary.unwrap().contains("One two three."));
+}
+
+#[test]
+fn heading_attributes_give_ids_and_classes_as_zola_does() {
+    // What Zola 0.22 writes for the same headings.
+    let b = md(
+        "#### On GitHub {#gh .centered-text .wide data-x=1}\n\n## Sets {1, 2}\n\n## Plain {.c}\n\n\
+         ## A {}\n\n## C {#}\n\n## D{.e}\n\n## E {#a #z .x.y}\n\n## F {.a} {.b}\n",
+    );
+    for h in [
+        "<h4 id=\"gh\" class=\"centered-text wide\">On GitHub</h4>",
+        "<h2 id=\"sets\">Sets</h2>",
+        "<h2 id=\"plain\" class=\"c\">Plain</h2>",
+        "<h2 id=\"a\">A</h2>",
+        "<h2 id=\"c\">C</h2>",
+        "<h2 id=\"d\" class=\"e\">D</h2>",
+        "<h2 id=\"z\" class=\"x.y\">E</h2>",
+        "<h2 id=\"f-a\" class=\"b\">F {.a}</h2>",
+    ] {
+        assert!(b.html.contains(h), "{h} in {}", b.html);
+    }
+    assert_eq!(b.headings[1].title, "Sets");
 }
 
 #[test]

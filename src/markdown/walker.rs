@@ -8,6 +8,9 @@ pub(super) struct Walker {
     pub(super) body: Body,
     pub(super) folder_depth: usize,
     pub(super) ids: headings::IdSet,
+    /// Each heading's classes (`{.class}`), space-separated, in step with
+    /// `body.headings`.
+    pub(super) heading_classes: Vec<String>,
     /// The plain text of the block the last link was in, kept for the
     /// block's other links.
     pub(super) block: Option<BlockText>,
@@ -32,11 +35,12 @@ impl Walker {
                     _ => continue,
                 }
             };
-            let explicit = headings::take_explicit_id(node);
+            let attrs = headings::take_attributes(node).unwrap_or_default();
             let title = collect_plain(node).trim().to_string();
             let id = self
                 .ids
-                .unique(explicit.unwrap_or_else(|| headings::heading_id(&title)));
+                .unique(attrs.id.unwrap_or_else(|| headings::heading_id(&title)));
+            self.heading_classes.push(attrs.classes.join(" "));
             self.body.headings.push(Heading {
                 level,
                 id,

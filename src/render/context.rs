@@ -251,7 +251,7 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
         "toc" => crate::render::ser(headings::toc(&doc.body.headings)),
         "word_count" => Value::from(doc.body.word_count),
         "reading_time" => Value::from(doc.body.word_count.div_ceil(200)),
-        "extra" => crate::render::ser(&doc.fm.extra),
+        "extra" => crate::render::toml_plain::table(&doc.fm.extra),
         "weight" => doc.fm.weight.map_or(Value::UNDEFINED, Value::from),
         "backlinks" => Value::from(
             site.graph.backlinks[slot]

@@ -36,6 +36,7 @@ mod plural;
 mod special;
 mod state;
 mod style_ids;
+pub(crate) mod toml_plain;
 pub use special::{SEARCH_PAGE, print_page, print_page_to};
 pub use state::RenderState;
 

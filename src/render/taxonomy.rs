@@ -58,36 +58,37 @@ pub fn collect(site: &Site) -> Vec<Taxonomy> {
 }
 
 fn collect_one(site: &Site, lang: &str, prefix: &str, name: &str) -> Taxonomy {
-    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+    // As Zola does: pages gathered per term as written, each term's pages
+    // sorted, then terms with the same slug (`Blog`, `blog`) merged into
+    // the first by name, its pages first.
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         if site.lang_of(crate::site::DocId::Page(i)) != lang {
             continue;
         }
         for term in p.doc.fm.taxonomies.get(name).into_iter().flatten() {
-            let slug = slugify(term);
-            terms
-                .entry(slug.clone())
-                .or_insert_with(|| Term {
-                    name: term.clone(),
-                    path: format!("{prefix}{}", term_path(name, term)),
-                    slug,
-                    pages: Vec::new(),
-                })
-                .pages
-                .push(i);
+            by_name.entry(term).or_default().push(i);
         }
     }
-    let mut terms: Vec<Term> = terms.into_values().collect();
-    for term in &mut terms {
-        // Zola's order: newest first, ties by permalink, undated last.
-        term.pages.sort_by(|&a, &b| {
-            let (x, y) = (&site.pages[a], &site.pages[b]);
-            y.doc
-                .fm
-                .date
-                .cmp(&x.doc.fm.date)
-                .then_with(|| x.path.cmp(&y.path))
-        });
+    let mut named: Vec<(String, &str, Vec<usize>)> = by_name
+        .into_iter()
+        .map(|(term, mut pages)| {
+            sort_by_date(site, &mut pages);
+            (slugify(term), term, pages)
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    let mut terms: Vec<Term> = Vec::new();
+    for (slug, term, pages) in named {
+        match terms.last_mut() {
+            Some(last) if last.slug == slug => last.pages.extend(pages),
+            _ => terms.push(Term {
+                name: term.to_string(),
+                path: format!("{prefix}{}", term_path(name, term)),
+                slug,
+                pages,
+            }),
+        }
     }
     let slug = slugify(name);
     Taxonomy {
@@ -97,6 +98,18 @@ fn collect_one(site: &Site, lang: &str, prefix: &str, name: &str) -> Taxonomy {
         lang: lang.to_string(),
         terms,
     }
+}
+
+/// Zola's order: newest first, ties by permalink, undated last.
+fn sort_by_date(site: &Site, pages: &mut [usize]) {
+    pages.sort_by(|&a, &b| {
+        let (x, y) = (&site.pages[a], &site.pages[b]);
+        y.doc
+            .fm
+            .date
+            .cmp(&x.doc.fm.date)
+            .then_with(|| x.path.cmp(&y.path))
+    });
 }
 
 /// The template of a taxonomy's `kind` page (`list` or `single`): Zola's

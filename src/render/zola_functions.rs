@@ -288,7 +288,7 @@ fn load_data(st: &RenderState, rest: Rest<Value>, kw: Kwargs) -> Result<Value, E
 fn parse_literal(text: &str, format: &str) -> Result<Value, Error> {
     match format {
         "toml" => toml::from_str::<toml::Value>(text)
-            .map(|v| super::super::ser(&v))
+            .map(|v| super::super::toml_plain::value(&v))
             .map_err(|e| fail(format!("load_data: {e}"))),
         "json" => serde_json::from_str::<serde_json::Value>(text)
             .map(|v| super::super::ser(&v))

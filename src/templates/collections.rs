@@ -1,11 +1,11 @@
 //! Tera's filters on arrays and maps: `join(sep=)`, `slice(start=, end=)`,
 //! `concat(with=)`, `nth(n=)`, `get(key=, default=)`, `group_by`, `filter`
-//! and `map` by a dotted `attribute`.
+//! and `map` by a dotted `attribute`, and `sort(attribute=)`.
 
 use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Kwargs, Object, ObjectRepr, Rest, Value, ValueKind};
-use minijinja::{Environment, Error};
+use minijinja::{Environment, Error, State};
 
 use super::filters::Args;
 use super::printing::tera_text;
@@ -19,6 +19,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("group_by", group_by);
     env.add_filter("filter", filter);
     env.add_filter("map", map);
+    env.add_filter("sort", |state: &State, value: Value, kw: Kwargs| {
+        sort(state, value, &kw)
+    });
 }
 
 fn items(args: &Args, v: &Value) -> Result<Vec<Value>, Error> {
@@ -207,5 +210,38 @@ impl Object for OrderedMap {
                 .map(|(k, _)| Value::from(k.as_str()))
                 .collect(),
         )
+    }
+}
+
+/// `sort(attribute=)`: as Tera, case-sensitive (`B` before `a`), where
+/// minijinja's own ignores case.
+fn sort(state: &State, value: Value, kw: &Kwargs) -> Result<Value, Error> {
+    let mut args: Vec<(String, Value)> = Vec::new();
+    for key in kw.args() {
+        args.push((key.to_string(), kw.get::<Value>(key)?));
+    }
+    args.push(("case_sensitive".to_string(), Value::from(true)));
+    minijinja::filters::sort(state, value, args.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sort_is_case_sensitive_as_in_tera() {
+        // What Zola 0.22 (Tera) writes for the same template.
+        let mut env = minijinja::Environment::new();
+        super::register(&mut env);
+        let out = env
+            .render_str(
+                "{{ [\"b\", \"Rust\", \"a\", \"PWA\", \"CLI\", \"automation\"] | sort | join(sep=\",\") }}|\
+                 {% for x in xs | sort(attribute=\"n\") %}{{ x.n }}{% endfor %}",
+                minijinja::context! { xs => vec![
+                    minijinja::context! { n => "b" },
+                    minijinja::context! { n => "C" },
+                    minijinja::context! { n => "a" },
+                ] },
+            )
+            .unwrap();
+        assert_eq!(out, "CLI,PWA,Rust,a,automation,b|Cab");
     }
 }

@@ -18,6 +18,7 @@ use walkdir::WalkDir;
 use crate::diagnostics::Diagnostic;
 
 pub mod collections;
+mod date_locales;
 pub mod dates;
 pub mod filters;
 pub mod functions;

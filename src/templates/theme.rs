@@ -47,9 +47,10 @@ pub fn on_demand(theme_dir: &Path) -> Vec<(String, String)> {
 }
 
 /// The `[markdown]` defaults a theme asks for in its `theme.toml`
-/// (`smart_punctuation`, `image_figures`, `insert_anchor_links`), applied where the site's
-/// `config.toml` does not set them (fascia's fibre asks for both; Zola's
-/// defaults, off and `none`, hold otherwise).
+/// (`smart_punctuation`, `image_figures`, `github_alerts`,
+/// `insert_anchor_links`), applied where the site's `config.toml` does not
+/// set them (fascia's fibre asks for all; Zola's defaults, off and `none`,
+/// hold otherwise).
 pub fn merge_markdown(
     markdown: &mut crate::config::MarkdownConfig,
     theme_dir: &Path,
@@ -83,6 +84,11 @@ pub fn merge_markdown(
         && let Some(v) = md.get("image_figures")
     {
         markdown.image_figures = Some(v.as_bool().ok_or_else(|| bad("image_figures"))?);
+    }
+    if markdown.github_alerts.is_none()
+        && let Some(v) = md.get("github_alerts")
+    {
+        markdown.github_alerts = Some(v.as_bool().ok_or_else(|| bad("github_alerts"))?);
     }
     if markdown.insert_anchor_links.is_none()
         && let Some(v) = md.get("insert_anchor_links")

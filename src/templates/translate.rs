@@ -15,6 +15,7 @@
 //! | `` `text` ``, `"a\b"` (Tera strings have no escapes) | `"text"`, `"a\\b"` |
 //! | `{% for k, v in map %}` | `{% for k, v in map \| __tera_pairs %}` |
 //! | `{% set_global x = e %}` | `{% set x = __tera_put("x", e) %}`, reads of `x` as `__tera_get("x", x)` |
+//! | `{% include "x" %}` | the same in `{% with %}` and a `set_global` frame: what it sets stays in it |
 //!
 //! `set_global` (see [`super::set_global`]): Tera's assignments inside a
 //! `for` loop last one iteration, `set_global` writes the template's (or
@@ -151,6 +152,24 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
         if !globals.is_empty() && keyword == Some("endmacro") {
             w.insert(tag.start, frame_call("__tera_pop", tag.trim_left));
         }
+        // Tera renders an include in a frame of its own, so what it sets,
+        // even with `set_global`, stays there (minijinja's `set` would land
+        // in the includer's); it sees the includer's `set_global` values.
+        let include = keyword == Some("include");
+        if include {
+            let seen: Vec<String> = globals
+                .iter()
+                .map(|g| format!("{g} = __tera_get(\"{g}\", {g})"))
+                .collect();
+            let dash = if tag.trim_left { "-" } else { "" };
+            w.insert(
+                tag.start,
+                &format!(
+                    "{{%{dash} with {} %}}{{{{ __tera_push() }}}}",
+                    seen.join(", ")
+                ),
+            );
+        }
         let edits = rewrite(src, tag, &globals, &borrowed, &mut scopes);
         let mut at = tag.start;
         for e in edits {
@@ -159,6 +178,16 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             at = e.range.end;
         }
         w.copy(at..tag.end);
+        if include {
+            w.insert(
+                tag.end,
+                if tag.trim_right {
+                    "{{ __tera_pop() }}{% endwith -%}"
+                } else {
+                    "{{ __tera_pop() }}{% endwith %}"
+                },
+            );
+        }
         if !globals.is_empty() && keyword == Some("macro") {
             w.insert(tag.end, frame_call("__tera_push", tag.trim_right));
         }
