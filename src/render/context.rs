@@ -346,14 +346,19 @@ impl Object for PageObj {
             "taxonomies" => crate::render::ser(&fm.taxonomies),
             "authors" => crate::render::ser(&fm.authors),
             "section" => Value::from(site.sections[page.section].doc.file.rel.as_str()),
+            // Zola links siblings only in a sorted, non-transparent section.
             "lower" | "higher" => {
                 // Zola: a transparent section's pages are neighbours in the
-                // first section up that is not transparent.
+                // first section up that is not transparent, and pages have
+                // neighbours only in a sorted section.
                 let mut s = page.section;
                 while site.sections[s].doc.fm.transparent
                     && let Some(parent) = site.sections[s].parent
                 {
                     s = parent;
+                }
+                if site.sections[s].doc.fm.sort_by == crate::content::SortBy::None {
+                    return Some(Value::UNDEFINED);
                 }
                 let list = &site.sections[s].pages;
                 let pos = list.iter().position(|&p| p == self.idx)?;

@@ -1,0 +1,35 @@
+//! What real Zola themes rely on, in miniature: the site in
+//! `tests/fixtures/zola-themes/`, each expected output being what
+//! `zola build` 0.22 writes for the same files.
+
+mod harness;
+
+use std::sync::OnceLock;
+
+use harness::Site;
+
+/// The fixture, built once for every test that only reads the output.
+fn built() -> &'static Site {
+    static BUILT: OnceLock<Site> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let site = Site::fixture("zola-themes");
+        site.build().success();
+        site
+    })
+}
+
+#[track_caller]
+fn page(rel: &str) -> String {
+    built().read(rel).trim().to_string()
+}
+
+#[test]
+fn siblings_only_in_a_sorted_section() {
+    // `sort_by` unset: Zola links no siblings (terminimal's "Thanks for
+    // reading" footer is shown only when a page has one).
+    assert_eq!(page("unsorted/a/index.html"), "A|lower=-|higher=-");
+    assert_eq!(page("unsorted/b/index.html"), "B|lower=-|higher=-");
+    // `sort_by = "date"`: newest first, `lower` is the newer page.
+    assert_eq!(page("dated/old/index.html"), "Old|lower=New|higher=-");
+    assert_eq!(page("dated/new/index.html"), "New|lower=-|higher=Old");
+}
