@@ -33,3 +33,14 @@ fn siblings_only_in_a_sorted_section() {
     assert_eq!(page("dated/old/index.html"), "Old|lower=New|higher=-");
     assert_eq!(page("dated/new/index.html"), "New|lower=-|higher=Old");
 }
+
+#[test]
+fn a_shortcode_argument_named_body() {
+    // apollo's `{{ note(header=..., body="...") }}`: without a `{% end %}`
+    // body, the argument is what the template sees.
+    assert_eq!(
+        page("shortcodes/body-argument/index.html"),
+        "<div class=\"note\">Inline: given as an argument</div>\n\
+         <div class=\"note\">Block: from the body</div>"
+    );
+}
