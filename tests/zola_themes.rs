@@ -44,3 +44,9 @@ fn a_shortcode_argument_named_body() {
          <div class=\"note\">Block: from the body</div>"
     );
 }
+
+#[test]
+fn equal_weights_are_ordered_by_permalink() {
+    // apollo's projects: two cards of weight 1, Zola lists them by URL.
+    assert_eq!(page("weighted/index.html"), "[First;Zed;Alpha;]");
+}
