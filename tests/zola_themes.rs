@@ -50,3 +50,15 @@ fn equal_weights_are_ordered_by_permalink() {
     // apollo's projects: two cards of weight 1, Zola lists them by URL.
     assert_eq!(page("weighted/index.html"), "[First;Zed;Alpha;]");
 }
+
+#[test]
+fn a_set_inside_a_block_is_seen_by_later_blocks_and_the_parent() {
+    // adidoks: `base.html` sets `title_separator` in block `seo`, the page
+    // template's `seo` calls `{{ super() }}` and then reads it; a child's
+    // block sets `page_class`, which `base.html` reads after the block. A
+    // `set` inside a `for` loop still lasts one iteration.
+    assert_eq!(
+        page("templates/blocks/index.html"),
+        "<title>Blocks | Zola themes</title><body class=\"page\">page</body>"
+    );
+}

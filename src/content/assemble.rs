@@ -249,14 +249,12 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
         }),
         SortBy::UpdateDate => list.sort_by(|&a, &b| {
             let key = |p: &Page| p.doc.fm.updated.max(p.doc.fm.date);
-            key(&pages[b])
-                .cmp(&key(&pages[a]))
-                .then_with(|| path(a, b))
+            key(&pages[b]).cmp(&key(&pages[a])).then_with(|| path(a, b))
         }),
         SortBy::Title => list.sort_by(|&a, &b| title(a).cmp(&title(b)).then_with(|| path(a, b))),
-        SortBy::Slug => list.sort_by(|&a, &b| {
-            pages[a].slug.cmp(&pages[b].slug).then_with(|| path(a, b))
-        }),
+        SortBy::Slug => {
+            list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug).then_with(|| path(a, b)))
+        }
         SortBy::None => {}
     }
 }

@@ -17,6 +17,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 
+pub mod block_sets;
 pub mod collections;
 mod date_locales;
 pub mod dates;

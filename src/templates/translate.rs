@@ -23,11 +23,14 @@
 //! top-level write of `x` goes to a render-local store and every read of
 //! `x` that no loop variable or loop-local `set` shadows reads the store
 //! (falling back to the ordinary variable while the store has none).
-//! Macros in such templates open and close a frame of their own.
+//! Macros in such templates open and close a frame of their own. A name
+//! `set` inside a `{% block %}` anywhere in the theme is handled the same
+//! way, as Tera's blocks have no scope of their own ([`super::block_sets`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use super::block_sets::names_set_in_blocks;
 use super::tera_lex::{Tag, TagKind, Tok, Token, scan};
 
 /// minijinja source plus the way back to the original offsets.
@@ -66,18 +69,26 @@ impl Translated {
 #[derive(Debug, Default)]
 pub struct Imports {
     by_namespace: BTreeMap<String, String>,
+    /// Names `set` inside a block in any template ([`super::block_sets`]).
+    block_sets: BTreeSet<String>,
 }
 
 impl Imports {
     /// The `{% import "file" as ns %}` of every source (the first file wins).
     pub fn gather<'a>(sources: impl IntoIterator<Item = &'a str>) -> Self {
         let mut by_namespace = BTreeMap::new();
+        let mut block_sets = BTreeSet::new();
         for src in sources {
-            for (file, ns) in imports_of(src, &scan(src)) {
+            let tags = scan(src);
+            for (file, ns) in imports_of(src, &tags) {
                 by_namespace.entry(ns).or_insert(file);
             }
+            block_sets.extend(names_set_in_blocks(src, &tags));
         }
-        Self { by_namespace }
+        Self {
+            by_namespace,
+            block_sets,
+        }
     }
 }
 
@@ -123,11 +134,14 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             }
         }
     }
+    let own_block_sets = names_set_in_blocks(src, &tags);
     let globals: BTreeSet<&str> = tags
         .iter()
         .filter(|t| t.kind == TagKind::Stmt && t.keyword(src) == Some("set_global"))
         .filter_map(|t| t.toks.get(1).filter(|x| x.kind == Tok::Ident))
         .map(|x| &src[x.range()])
+        .chain(imports.block_sets.iter().map(String::as_str))
+        .chain(own_block_sets.iter().map(String::as_str))
         .collect();
     let mut w = Writer {
         src,
@@ -390,10 +404,15 @@ fn rewrite(
             edits.extend(read_edits(src, toks, 3..toks.len(), globals, scopes));
             if globals.contains(target) {
                 if kw == "set_global" || !scopes.in_loop() {
-                    edits.push(Edit {
-                        range: toks[3].start..toks[3].start,
-                        text: format!("__tera_put(\"{target}\", "),
-                    });
+                    // First at its offset: it wraps the whole value,
+                    // parentheses `filter_operands` adds included.
+                    edits.insert(
+                        0,
+                        Edit {
+                            range: toks[3].start..toks[3].start,
+                            text: format!("__tera_put(\"{target}\", "),
+                        },
+                    );
                     let end = toks[toks.len() - 1].end;
                     edits.push(Edit {
                         range: end..end,
