@@ -76,6 +76,9 @@ pub struct Config {
     /// `config.generate_feeds`; what fascia builds is `[search]`/`[feed]`.
     pub build_search_index: bool,
     pub generate_feeds: bool,
+    /// Zola's feed names (default `["atom.xml"]`); without a `[feed]` table
+    /// the first names fascia's feed. Templates read `config.feed_filenames`.
+    pub feed_filenames: Vec<String>,
     /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
     pub link_checker: LinkCheckerConfig,
     /// `[images]`: responsive sizes of Markdown images and link cards.
@@ -114,6 +117,7 @@ impl Default for Config {
             obsidian: false,
             build_search_index: false,
             generate_feeds: false,
+            feed_filenames: vec!["atom.xml".into()],
             link_checker: LinkCheckerConfig::default(),
             images: ImagesConfig::default(),
             languages: IndexMap::new(),
@@ -269,7 +273,27 @@ impl Config {
             }
         }
         if table.contains_key("feed") {
+            if !table.contains_key("feed_filenames") {
+                self.feed_filenames = vec![self.feed.filename.clone()];
+            }
             return;
+        }
+        if let Some(first) = self.feed_filenames.first() {
+            self.feed.filename.clone_from(first);
+        }
+        if self.feed_filenames.len() > 1
+            && let Some((_, offset)) = keys.iter().find(|(k, _)| k == "feed_filenames")
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    "unsupported-config-key",
+                    format!(
+                        "fascia writes one Atom feed, `{}`; the other `feed_filenames` are not written",
+                        self.feed.filename
+                    ),
+                )
+                .at_offset(file, src, *offset),
+            );
         }
         if let Some(limit) = table
             .get("feed_limit")

@@ -62,3 +62,17 @@ fn a_set_inside_a_block_is_seen_by_later_blocks_and_the_parent() {
         "<title>Blocks | Zola themes</title><body class=\"page\">page</body>"
     );
 }
+
+#[test]
+fn a_section_with_generate_feeds_has_its_own_feed() {
+    // serene links `section.path ~ config.feed_filenames.0` when the blog
+    // section sets `generate_feeds = true`; the feed is written there.
+    assert_eq!(
+        page("dated/index.html"),
+        "[New;Old;] https://example.org/dated/rss.xml"
+    );
+    let feed = built().read("dated/rss.xml");
+    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+    assert!(feed.contains("https://example.org/dated/new/"), "{feed}");
+    assert!(!built().exists("weighted/rss.xml"));
+}

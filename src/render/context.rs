@@ -83,6 +83,10 @@ pub const SECTION_FIELDS: &[&str] = &[
     "kind",
     "lang",
     "translations",
+    "draft",
+    "generate_feeds",
+    "transparent",
+    "paginate_by",
 ];
 
 /// A page, as templates see it.
@@ -438,6 +442,14 @@ impl Object for SectionObj {
         }
         Some(match key {
             "kind" => Value::from("section"),
+            "draft" => Value::from(section.doc.fm.draft),
+            "generate_feeds" => Value::from(section.doc.fm.generate_feeds),
+            "transparent" => Value::from(section.doc.fm.transparent),
+            "paginate_by" => section
+                .doc
+                .fm
+                .paginate_by
+                .map_or(Value::from(()), Value::from),
             "pages" => Value::from(
                 section
                     .pages
