@@ -76,3 +76,13 @@ fn a_section_with_generate_feeds_has_its_own_feed() {
     assert!(feed.contains("https://example.org/dated/new/"), "{feed}");
     assert!(!built().exists("weighted/rss.xml"));
 }
+
+#[test]
+fn the_more_marker_becomes_an_anchor_and_ends_the_summary() {
+    // Themes link "Read more" to `#continue-reading`.
+    assert_eq!(
+        page("shortcodes/summary/index.html"),
+        "[<p>Before the cut.</p>]\n<p>Before the cut.</p>\n\
+         <span id=\"continue-reading\"></span>\n<p>After the cut.</p>"
+    );
+}
