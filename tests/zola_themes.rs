@@ -86,3 +86,14 @@ fn the_more_marker_becomes_an_anchor_and_ends_the_summary() {
          <span id=\"continue-reading\"></span>\n<p>After the cut.</p>"
     );
 }
+
+#[test]
+fn get_url_of_a_plain_path_has_no_trailing_slash_unless_asked() {
+    // serene's back link: `get_url(path=section.path)` is `.../posts`.
+    assert_eq!(
+        page("templates/urls/index.html"),
+        "https://example.org|https://example.org/posts|https://example.org/posts|\
+         https://example.org/posts/|https://example.org/app.css|\
+         https://example.org/dated/|https://example.org/rss.xml"
+    );
+}
