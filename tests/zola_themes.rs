@@ -97,3 +97,14 @@ fn get_url_of_a_plain_path_has_no_trailing_slash_unless_asked() {
          https://example.org/dated/|https://example.org/rss.xml"
     );
 }
+
+#[test]
+fn toc_entries_have_their_permalink() {
+    // adidoks' "On this page" links to `h.permalink`.
+    assert_eq!(
+        page("templates/toc/index.html"),
+        "2 First part https://example.org/templates/toc/#first-part \
+         / 3 A detail https://example.org/templates/toc/#a-detail;\
+         2 Second part https://example.org/templates/toc/#second-part;"
+    );
+}

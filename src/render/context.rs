@@ -252,7 +252,11 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
                 })
                 .collect::<Vec<_>>(),
         ),
-        "toc" => crate::render::ser(headings::toc(&doc.body.headings)),
+        "toc" => {
+            let mut toc = headings::toc(&doc.body.headings);
+            headings::set_permalinks(&mut toc, &site.permalink_of(id));
+            crate::render::ser(toc)
+        }
         "word_count" => Value::from(doc.body.word_count),
         "reading_time" => Value::from(doc.body.word_count.div_ceil(200)),
         "extra" => crate::render::toml_plain::table(&doc.fm.extra),

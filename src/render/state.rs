@@ -285,7 +285,10 @@ impl RenderState {
         };
         // Zola's rule for a path that is not `@/`: no trailing slash (even
         // one written in the path) unless `trailing_slash=true` asks for it.
-        let is_feed = cfg.feed_filenames.iter().any(|f| clean.ends_with(f.as_str()));
+        let is_feed = cfg
+            .feed_filenames
+            .iter()
+            .any(|f| clean.ends_with(f.as_str()));
         if trailing_slash && !url.ends_with('/') && !clean.contains('#') && !is_feed {
             url.push('/');
         } else if !trailing_slash && url.ends_with('/') {
