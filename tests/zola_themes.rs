@@ -108,3 +108,14 @@ fn toc_entries_have_their_permalink() {
          2 Second part https://example.org/templates/toc/#second-part;"
     );
 }
+
+#[test]
+fn dates_keep_the_offset_they_were_written_with() {
+    // adidoks prints `page.updated` in its meta tags; `date` formats a time
+    // in the offset written, as Tera does.
+    assert_eq!(
+        page("templates/dates/index.html"),
+        "2021-05-01T23:19:42+08:00|2021-05-01T09:19:42Z|2021-05-01 23:19 +0800|09:19|\
+         2021-05-01T09:19:42-05:30|09:19"
+    );
+}
