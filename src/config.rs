@@ -46,6 +46,10 @@ pub const SEARCH_FIELDS: &[&str] = &[
 pub struct Config {
     pub title: String,
     pub base_url: String,
+    /// `base_url` as written (with its trailing slash, if any), which
+    /// templates see as `config.base_url`, as in Zola.
+    #[serde(skip)]
+    pub base_url_written: String,
     pub description: String,
     pub theme: Option<String>,
     pub themes_dir: Option<PathBuf>,
@@ -97,6 +101,7 @@ impl Default for Config {
         Self {
             title: String::new(),
             base_url: "http://127.0.0.1:1111".into(),
+            base_url_written: String::new(),
             description: String::new(),
             theme: None,
             themes_dir: None,
@@ -157,6 +162,7 @@ impl Config {
         let Some(mut config) = config else {
             return Err(errors);
         };
+        config.base_url_written.clone_from(&config.base_url);
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         config.markdown.obsidian = config.obsidian;
         if config.obsidian && config.taxonomy("tags").is_none() {

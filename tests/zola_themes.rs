@@ -92,9 +92,29 @@ fn get_url_of_a_plain_path_has_no_trailing_slash_unless_asked() {
     // serene's back link: `get_url(path=section.path)` is `.../posts`.
     assert_eq!(
         page("templates/urls/index.html"),
-        "https://example.org|https://example.org/posts|https://example.org/posts|\
-         https://example.org/posts/|https://example.org/app.css|\
+        "https://example.org|https://example.org|https://example.org/posts|\
+         https://example.org/posts|https://example.org/posts/|https://example.org/app.css|\
          https://example.org/dated/|https://example.org/rss.xml"
+    );
+}
+
+#[test]
+fn config_base_url_is_as_written() {
+    // apollo's `<meta name="base" content="{{ config.base_url }}">` keeps
+    // the slash its config.toml ends the URL with.
+    let site = Site::fixture("zola-themes");
+    site.edit(
+        "config.toml",
+        "base_url = \"https://example.org\"",
+        "base_url = \"https://example.org/sub/\"",
+    );
+    site.build().success();
+    assert_eq!(
+        site.read("templates/urls/index.html").trim(),
+        "https://example.org/sub/|https://example.org/sub|https://example.org/sub/posts|\
+         https://example.org/sub/posts|https://example.org/sub/posts/|\
+         https://example.org/sub/app.css|https://example.org/sub/dated/|\
+         https://example.org/sub/rss.xml"
     );
 }
 
