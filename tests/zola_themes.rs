@@ -139,3 +139,12 @@ fn dates_keep_the_offset_they_were_written_with() {
          2021-05-01T09:19:42-05:30|09:19"
     );
 }
+
+#[test]
+fn title_splits_words_as_tera_does() {
+    // adidoks' breadcrumbs: `"404.html" | title` is `404.Html` in Tera.
+    assert_eq!(
+        page("templates/filters/index.html"),
+        "404.Html|Foo's Bar-Baz|elan-vital-c-est-ca|hello-world-2-o"
+    );
+}
