@@ -253,7 +253,7 @@ fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
         }),
         SortBy::Title => list.sort_by(|&a, &b| title(a).cmp(&title(b)).then_with(|| path(a, b))),
         SortBy::Slug => {
-            list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug).then_with(|| path(a, b)))
+            list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug).then_with(|| path(a, b)));
         }
         SortBy::None => {}
     }
