@@ -30,7 +30,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::block_sets::names_set_in_blocks;
+use super::block_sets::shared_names;
 use super::tera_lex::{Tag, TagKind, Tok, Token, scan};
 
 /// minijinja source plus the way back to the original offsets.
@@ -69,7 +69,7 @@ impl Translated {
 #[derive(Debug, Default)]
 pub struct Imports {
     by_namespace: BTreeMap<String, String>,
-    /// Names `set` inside a block in any template ([`super::block_sets`]).
+    /// Names `set` inside a block and read outside it ([`super::block_sets`]).
     block_sets: BTreeSet<String>,
 }
 
@@ -77,14 +77,13 @@ impl Imports {
     /// The `{% import "file" as ns %}` of every source (the first file wins).
     pub fn gather<'a>(sources: impl IntoIterator<Item = &'a str>) -> Self {
         let mut by_namespace = BTreeMap::new();
-        let mut block_sets = BTreeSet::new();
-        for src in sources {
-            let tags = scan(src);
-            for (file, ns) in imports_of(src, &tags) {
+        let scanned: Vec<(&str, Vec<Tag>)> = sources.into_iter().map(|s| (s, scan(s))).collect();
+        for (src, tags) in &scanned {
+            for (file, ns) in imports_of(src, tags) {
                 by_namespace.entry(ns).or_insert(file);
             }
-            block_sets.extend(names_set_in_blocks(src, &tags));
         }
+        let block_sets = shared_names(scanned.iter().map(|(s, t)| (*s, t.as_slice())));
         Self {
             by_namespace,
             block_sets,
@@ -109,7 +108,7 @@ fn imports_of(src: &str, tags: &[Tag]) -> Vec<(String, String)> {
 
 /// Translate one template's Tera source, on its own.
 pub fn translate(src: &str) -> Translated {
-    translate_in(src, "", &Imports::default())
+    translate_in(src, "", &Imports::gather([src]))
 }
 
 /// Translate template `name`, resolving namespaces it does not import
@@ -134,14 +133,26 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             }
         }
     }
-    let own_block_sets = names_set_in_blocks(src, &tags);
+    // Names set in other templates' blocks matter here only where this
+    // template uses them (else its macros need no frame of their own).
+    let idents: BTreeSet<&str> = tags
+        .iter()
+        .flat_map(|t| t.toks.iter())
+        .filter(|x| x.kind == Tok::Ident)
+        .map(|x| &src[x.range()])
+        .collect();
     let globals: BTreeSet<&str> = tags
         .iter()
         .filter(|t| t.kind == TagKind::Stmt && t.keyword(src) == Some("set_global"))
         .filter_map(|t| t.toks.get(1).filter(|x| x.kind == Tok::Ident))
         .map(|x| &src[x.range()])
-        .chain(imports.block_sets.iter().map(String::as_str))
-        .chain(own_block_sets.iter().map(String::as_str))
+        .chain(
+            imports
+                .block_sets
+                .iter()
+                .map(String::as_str)
+                .filter(|n| idents.contains(n)),
+        )
         .collect();
     let mut w = Writer {
         src,
