@@ -57,9 +57,10 @@ fn a_set_inside_a_block_is_seen_by_later_blocks_and_the_parent() {
     // template's `seo` calls `{{ super() }}` and then reads it; a child's
     // block sets `page_class`, which `base.html` reads after the block. A
     // `set` inside a `for` loop still lasts one iteration.
+    // An included template sees it too, though its includer never names it.
     assert_eq!(
         page("templates/blocks/index.html"),
-        "<title>Blocks | Zola themes</title><body class=\"page\">page</body>"
+        "<title>Blocks | Zola themes</title><body class=\"page\">page[from a block]\n</body>"
     );
 }
 

@@ -190,7 +190,7 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             w.insert(
                 tag.start,
                 &format!(
-                    "{{%{dash} with {} %}}{{{{ __tera_push() }}}}",
+                    "{{%{dash} with {} %}}{{{{ __tera_push_inherit() }}}}",
                     seen.join(", ")
                 ),
             );
