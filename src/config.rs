@@ -471,8 +471,7 @@ mod tests {
             at,
             [
                 (3, "`taxonomy_root`"),
-                (4, "`[taxonomies]"),
-                (4, "`[taxonomies]"),
+                (4, "`[taxonomies]"), // slug (paginate_path is used)
                 (7, "`[search]"),
                 (8, "`[search]"),
                 (15, "`[markdown]"),
