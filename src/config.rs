@@ -46,6 +46,10 @@ pub const SEARCH_FIELDS: &[&str] = &[
 pub struct Config {
     pub title: String,
     pub base_url: String,
+    /// `base_url` as written (with its trailing slash, if any), which
+    /// templates see as `config.base_url`, as in Zola.
+    #[serde(skip)]
+    pub base_url_written: String,
     pub description: String,
     pub theme: Option<String>,
     pub themes_dir: Option<PathBuf>,
@@ -76,6 +80,9 @@ pub struct Config {
     /// `config.generate_feeds`; what fascia builds is `[search]`/`[feed]`.
     pub build_search_index: bool,
     pub generate_feeds: bool,
+    /// Zola's feed names (default `["atom.xml"]`); without a `[feed]` table
+    /// the first names fascia's feed. Templates read `config.feed_filenames`.
+    pub feed_filenames: Vec<String>,
     /// Zola's `[link_checker]`: `internal_level = "warn"` is honoured.
     pub link_checker: LinkCheckerConfig,
     /// `[images]`: responsive sizes of Markdown images and link cards.
@@ -94,6 +101,7 @@ impl Default for Config {
         Self {
             title: String::new(),
             base_url: "http://127.0.0.1:1111".into(),
+            base_url_written: String::new(),
             description: String::new(),
             theme: None,
             themes_dir: None,
@@ -114,6 +122,7 @@ impl Default for Config {
             obsidian: false,
             build_search_index: false,
             generate_feeds: false,
+            feed_filenames: vec!["atom.xml".into()],
             link_checker: LinkCheckerConfig::default(),
             images: ImagesConfig::default(),
             languages: IndexMap::new(),
@@ -153,6 +162,7 @@ impl Config {
         let Some(mut config) = config else {
             return Err(errors);
         };
+        config.base_url_written.clone_from(&config.base_url);
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         config.markdown.obsidian = config.obsidian;
         if config.obsidian && config.taxonomy("tags").is_none() {
@@ -269,7 +279,27 @@ impl Config {
             }
         }
         if table.contains_key("feed") {
+            if !table.contains_key("feed_filenames") {
+                self.feed_filenames = vec![self.feed.filename.clone()];
+            }
             return;
+        }
+        if let Some(first) = self.feed_filenames.first() {
+            self.feed.filename.clone_from(first);
+        }
+        if self.feed_filenames.len() > 1
+            && let Some((_, offset)) = keys.iter().find(|(k, _)| k == "feed_filenames")
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    "unsupported-config-key",
+                    format!(
+                        "fascia writes one Atom feed, `{}`; the other `feed_filenames` are not written",
+                        self.feed.filename
+                    ),
+                )
+                .at_offset(file, src, *offset),
+            );
         }
         if let Some(limit) = table
             .get("feed_limit")

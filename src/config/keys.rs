@@ -67,10 +67,7 @@ pub const TOP: &[(&str, Rule)] = &[
     ("generate_feeds", Used),
     ("generate_feed", Used),
     ("feed_limit", Used),
-    (
-        "feed_filenames",
-        Zola("fascia writes one Atom feed, named by [feed] filename"),
-    ),
+    ("feed_filenames", Used),
     (
         "feed_filename",
         Zola("fascia writes one Atom feed, named by [feed] filename"),

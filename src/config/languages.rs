@@ -350,6 +350,9 @@ impl Config {
     #[must_use]
     pub fn for_language(&self, lang: &str) -> Config {
         let mut c = self.clone();
+        if !self.base_url_written.is_empty() {
+            c.base_url.clone_from(&self.base_url_written);
+        }
         if let Some(l) = self.languages.get(lang) {
             if let Some(t) = &l.title {
                 c.title.clone_from(t);

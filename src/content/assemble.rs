@@ -233,25 +233,28 @@ fn page_from_doc(
     }
 }
 
+/// Zola's order; ties are broken by path, as Zola breaks them by permalink.
+/// Pages Zola cannot sort (no weight, no date) come last, by path.
 fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
     let title = |i: usize| pages[i].title().to_lowercase();
+    let path = |a: usize, b: usize| pages[a].path.cmp(&pages[b].path);
     match by {
-        SortBy::Weight => {
-            list.sort_by_key(|&i| (pages[i].doc.fm.weight.unwrap_or(i64::MAX), title(i)));
-        }
-        // Newest first; Zola breaks ties by permalink.
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            let w = |i: usize| pages[i].doc.fm.weight.unwrap_or(i64::MAX);
+            w(a).cmp(&w(b)).then_with(|| path(a, b))
+        }),
         SortBy::Date => list.sort_by(|&a, &b| {
             let (x, y) = (&pages[a].doc.fm.date, &pages[b].doc.fm.date);
-            y.cmp(x).then_with(|| pages[a].path.cmp(&pages[b].path))
+            y.cmp(x).then_with(|| path(a, b))
         }),
         SortBy::UpdateDate => list.sort_by(|&a, &b| {
             let key = |p: &Page| p.doc.fm.updated.max(p.doc.fm.date);
-            key(&pages[b])
-                .cmp(&key(&pages[a]))
-                .then_with(|| pages[a].path.cmp(&pages[b].path))
+            key(&pages[b]).cmp(&key(&pages[a])).then_with(|| path(a, b))
         }),
-        SortBy::Title => list.sort_by_key(|&i| title(i)),
-        SortBy::Slug => list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug)),
+        SortBy::Title => list.sort_by(|&a, &b| title(a).cmp(&title(b)).then_with(|| path(a, b))),
+        SortBy::Slug => {
+            list.sort_by(|&a, &b| pages[a].slug.cmp(&pages[b].slug).then_with(|| path(a, b)));
+        }
         SortBy::None => {}
     }
 }

@@ -13,6 +13,50 @@ pub struct SiteDate {
     /// UTC date and time (midnight when only a date was given).
     pub datetime: civil::DateTime,
     pub has_time: bool,
+    /// The offset the time was written with, so that templates see it as
+    /// written (as Zola gives `page.date`).
+    pub zone: Zone,
+}
+
+/// How a date's time was written: without an offset, with `Z`, or with
+/// `+hh:mm` / `-hh:mm` (seconds east of UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Zone {
+    #[default]
+    Unspecified,
+    Z,
+    Fixed(i32),
+}
+
+impl Zone {
+    /// The offset at the end of an RFC 3339 date-time.
+    fn of(text: &str) -> Self {
+        if text.ends_with(['Z', 'z']) {
+            return Self::Z;
+        }
+        let Some(tail) = text.len().checked_sub(6).and_then(|i| text.get(i..)) else {
+            return Self::Unspecified;
+        };
+        let num = |r: std::ops::Range<usize>| tail.get(r).and_then(|t| t.parse::<i32>().ok());
+        let sign = match tail.as_bytes()[0] {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return Self::Unspecified,
+        };
+        match (num(1..3), tail.as_bytes()[3], num(4..6)) {
+            (Some(h), b':', Some(m)) => Self::Fixed(sign * (h * 3600 + m * 60)),
+            _ => Self::Unspecified,
+        }
+    }
+
+    /// jiff's time zone for it (UTC when none was written).
+    pub fn time_zone(self) -> jiff::tz::TimeZone {
+        match self {
+            Self::Fixed(secs) => jiff::tz::Offset::from_seconds(secs)
+                .map_or(jiff::tz::TimeZone::UTC, jiff::tz::TimeZone::fixed),
+            _ => jiff::tz::TimeZone::UTC,
+        }
+    }
 }
 
 impl SiteDate {
@@ -24,6 +68,7 @@ impl SiteDate {
             return Ok(Self {
                 datetime: d.to_datetime(civil::Time::midnight()),
                 has_time: false,
+                zone: Zone::Unspecified,
             });
         }
         if let Ok(ts) = s.parse::<jiff::Timestamp>() {
@@ -31,12 +76,14 @@ impl SiteDate {
             return Ok(Self {
                 datetime: dt,
                 has_time: true,
+                zone: Zone::of(s),
             });
         }
         if let Ok(dt) = s.replace(' ', "T").parse::<civil::DateTime>() {
             return Ok(Self {
                 datetime: dt,
                 has_time: true,
+                zone: Zone::Unspecified,
             });
         }
         Err(format!(
@@ -60,12 +107,29 @@ impl SiteDate {
     }
 }
 
+/// As written (Zola's `page.date`): the date, or the date and time in the
+/// offset it was written with, followed by that offset.
 impl fmt::Display for SiteDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.has_time {
-            write!(f, "{}", self.rfc3339())
-        } else {
-            write!(f, "{}", self.date())
+        if !self.has_time {
+            return write!(f, "{}", self.date());
+        }
+        let local = match self.zone {
+            Zone::Fixed(secs) => self
+                .datetime
+                .checked_add(jiff::SignedDuration::from_secs(i64::from(secs)))
+                .unwrap_or(self.datetime),
+            _ => self.datetime,
+        };
+        write!(f, "{}", local.strftime("%Y-%m-%dT%H:%M:%S"))?;
+        match self.zone {
+            Zone::Unspecified => Ok(()),
+            Zone::Z => f.write_str("Z"),
+            Zone::Fixed(secs) => {
+                let sign = if secs < 0 { '-' } else { '+' };
+                let m = secs.unsigned_abs() / 60;
+                write!(f, "{sign}{:02}:{:02}", m / 60, m % 60)
+            }
         }
     }
 }
@@ -128,6 +192,16 @@ mod tests {
         );
         let dt = SiteDate::parse("2024-03-05T10:00:00+02:00").unwrap();
         assert_eq!(dt.rfc3339(), "2024-03-05T08:00:00Z");
+        // Shown as written, as Zola shows `page.date`.
+        assert_eq!(dt.to_string(), "2024-03-05T10:00:00+02:00");
+        for written in [
+            "2021-05-01T09:19:42+00:00",
+            "2021-05-01T09:19:42Z",
+            "2021-05-01T09:19:42-05:30",
+            "2021-05-01T09:19:42",
+        ] {
+            assert_eq!(SiteDate::parse(written).unwrap().to_string(), written);
+        }
         assert!(SiteDate::parse("March").is_err());
     }
 

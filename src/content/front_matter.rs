@@ -57,10 +57,11 @@ const SECTION_KEYS: &[&str] = &[
     "taxonomies",
     "insert_anchor_links",
     "redirect_to",
+    "generate_feeds",
 ];
 
 /// Zola fields fascia accepts without acting on them.
-const ZOLA_ONLY_KEYS: &[&str] = &["generate_feeds", "lang"];
+const ZOLA_ONLY_KEYS: &[&str] = &["lang"];
 
 /// Section fields a page may carry: Zola ignores them on a page (its page
 /// front matter takes any key), so fascia warns instead of failing.
@@ -74,6 +75,7 @@ const SECTION_KEYS_IGNORED_ON_PAGES: &[&str] = &[
     "insert_anchor_links",
     "redirect_to",
     "render",
+    "generate_feeds",
 ];
 
 /// How a section orders its pages.
@@ -132,6 +134,8 @@ pub struct FrontMatter {
     pub insert_anchor_links: Option<crate::config::AnchorLinks>,
     /// The section's page redirects here (a site path or a full URL).
     pub redirect_to: Option<String>,
+    /// Zola's: a feed of the section's pages beside its index.
+    pub generate_feeds: bool,
 }
 
 impl FrontMatter {
@@ -146,6 +150,7 @@ impl FrontMatter {
         self.insert_anchor_links = None;
         self.redirect_to = None;
         self.render = None;
+        self.generate_feeds = false;
     }
 }
 

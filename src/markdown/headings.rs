@@ -22,8 +22,19 @@ pub struct Heading {
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
+    /// Zola's: the page's permalink and `#id` (set by [`set_permalinks`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub permalink: String,
     pub title: String,
     pub children: Vec<TocEntry>,
+}
+
+/// Give every entry its permalink on the page at `page_permalink`.
+pub fn set_permalinks(entries: &mut [TocEntry], page_permalink: &str) {
+    for e in entries {
+        e.permalink = format!("{page_permalink}#{}", e.id);
+        set_permalinks(&mut e.children, page_permalink);
+    }
 }
 
 /// Lowercase ASCII words joined by hyphens (`Deep Friction!` -> `deep-friction`).
@@ -248,6 +259,7 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
             TocEntry {
                 level: h.level,
                 id: h.id.clone(),
+                permalink: String::new(),
                 title: h.title.clone(),
                 children: Vec::new(),
             },

@@ -232,6 +232,15 @@ fn counts_words_and_cuts_summary() {
     // Zola counts the raw Markdown's words, the marker's `more` too.
     assert_eq!(b.word_count, 6);
     assert!(b.summary.unwrap().contains("One two three."));
+    // Zola's anchor in place of the marker, which it reads in any case.
+    assert!(
+        b.html
+            .contains("<span id=\"continue-reading\"></span>\n<p>Four five.</p>"),
+        "{}",
+        b.html
+    );
+    let upper = md("One.\n\n<!--MORE-->\n\nTwo.\n");
+    assert_eq!(upper.summary.as_deref(), Some("<p>One.</p>"));
 }
 
 #[test]

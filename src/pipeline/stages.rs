@@ -60,6 +60,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
     let mut config = loaded.config;
     if let Some(b) = &opts.base_url {
         config.base_url = b.trim_end_matches('/').to_string();
+        config.base_url_written.clone_from(b);
     }
     let (template_dirs, static_dirs) =
         theme_dirs(root, &config, &src).map_err(|d| fail(diags.clone(), vec![d]))?;

@@ -83,6 +83,10 @@ pub const SECTION_FIELDS: &[&str] = &[
     "kind",
     "lang",
     "translations",
+    "draft",
+    "generate_feeds",
+    "transparent",
+    "paginate_by",
 ];
 
 /// A page, as templates see it.
@@ -248,7 +252,11 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
                 })
                 .collect::<Vec<_>>(),
         ),
-        "toc" => crate::render::ser(headings::toc(&doc.body.headings)),
+        "toc" => {
+            let mut toc = headings::toc(&doc.body.headings);
+            headings::set_permalinks(&mut toc, &site.permalink_of(id));
+            crate::render::ser(toc)
+        }
         "word_count" => Value::from(doc.body.word_count),
         "reading_time" => Value::from(doc.body.word_count.div_ceil(200)),
         "extra" => crate::render::toml_plain::table(&doc.fm.extra),
@@ -346,14 +354,19 @@ impl Object for PageObj {
             "taxonomies" => crate::render::ser(&fm.taxonomies),
             "authors" => crate::render::ser(&fm.authors),
             "section" => Value::from(site.sections[page.section].doc.file.rel.as_str()),
+            // Zola links siblings only in a sorted, non-transparent section.
             "lower" | "higher" => {
                 // Zola: a transparent section's pages are neighbours in the
-                // first section up that is not transparent.
+                // first section up that is not transparent, and pages have
+                // neighbours only in a sorted section.
                 let mut s = page.section;
                 while site.sections[s].doc.fm.transparent
                     && let Some(parent) = site.sections[s].parent
                 {
                     s = parent;
+                }
+                if site.sections[s].doc.fm.sort_by == crate::content::SortBy::None {
+                    return Some(Value::UNDEFINED);
                 }
                 let list = &site.sections[s].pages;
                 let pos = list.iter().position(|&p| p == self.idx)?;
@@ -433,6 +446,14 @@ impl Object for SectionObj {
         }
         Some(match key {
             "kind" => Value::from("section"),
+            "draft" => Value::from(section.doc.fm.draft),
+            "generate_feeds" => Value::from(section.doc.fm.generate_feeds),
+            "transparent" => Value::from(section.doc.fm.transparent),
+            "paginate_by" => section
+                .doc
+                .fm
+                .paginate_by
+                .map_or(Value::from(()), Value::from),
             "pages" => Value::from(
                 section
                     .pages

@@ -67,7 +67,20 @@ pub fn add(st: &RenderState, output: &mut Output) {
             } else {
                 format!("{}/{}", prefix.trim_start_matches('/'), cfg.feed.filename)
             };
-            output.insert_bytes(path, atom(st, lang).into_bytes());
+            output.insert_bytes(path, atom(st, lang, None).into_bytes());
+        }
+    }
+    // Zola's `generate_feeds = true` in a section's front matter: a feed of
+    // that section's pages beside its index.
+    for (i, s) in site.sections.iter().enumerate() {
+        if s.doc.fm.generate_feeds && s.doc.fm.render != Some(false) {
+            let lang = site.lang_of(DocId::Section(i));
+            let path = format!(
+                "{}{}",
+                site.path_of(DocId::Section(i)).trim_start_matches('/'),
+                cfg.feed.filename
+            );
+            output.insert_bytes(path, atom(st, lang, Some(i)).into_bytes());
         }
     }
 }
@@ -145,15 +158,25 @@ pub fn write_sitemaps(output: &mut Output, urls: &[SitemapUrl], base_url: &str) 
     output.insert_bytes("sitemap.xml".into(), index.into_bytes());
 }
 
-/// The Atom feed of `lang`: its most recently updated or reviewed pages.
-fn atom(st: &RenderState, lang: &str) -> String {
+/// The Atom feed of `lang` (or of `section`'s pages): its most recently
+/// updated or reviewed pages.
+fn atom(st: &RenderState, lang: &str, section: Option<usize>) -> String {
     let site = &st.site;
     let cfg = &site.config;
-    let prefix = cfg.lang_prefix(lang);
     let language = cfg.language(lang);
-    let title = language
+    let site_title = language
         .and_then(|l| l.title.as_deref())
         .unwrap_or(&cfg.title);
+    let (title, home) = match section {
+        Some(s) => (
+            format!("{site_title} - {}", site.title_of(DocId::Section(s))),
+            site.path_of(DocId::Section(s)).to_string(),
+        ),
+        None => (
+            site_title.to_string(),
+            format!("{}/", cfg.lang_prefix(lang)),
+        ),
+    };
     let description = language
         .and_then(|l| l.description.as_deref())
         .unwrap_or(&cfg.description);
@@ -162,6 +185,7 @@ fn atom(st: &RenderState, lang: &str) -> String {
         .iter()
         .enumerate()
         .filter(|(i, _)| site.lang_of(DocId::Page(*i)) == lang)
+        .filter(|(i, _)| section.is_none_or(|s| site.sections[s].pages.contains(i)))
         .filter_map(|(i, p)| {
             let fm = &p.doc.fm;
             [fm.updated, fm.last_reviewed, fm.date]
@@ -180,12 +204,12 @@ fn atom(st: &RenderState, lang: &str) -> String {
         || "1970-01-01T00:00:00Z".to_string(),
         |(d, _)| format!("{}Z", d.strftime("%Y-%m-%dT%H:%M:%S")),
     );
-    let feed_url = format!("{}{prefix}/{}", cfg.base_url, cfg.feed.filename);
+    let feed_url = format!("{}{home}{}", cfg.base_url, cfg.feed.filename);
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
     let _ = writeln!(x, " xml:lang=\"{}\">", xml_escape(lang));
-    let _ = writeln!(x, "  <title>{}</title>", xml_escape(title));
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&title));
     if !description.is_empty() {
         let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(description));
     }
@@ -196,7 +220,7 @@ fn atom(st: &RenderState, lang: &str) -> String {
     );
     let _ = writeln!(
         x,
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}{prefix}/\"/>",
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}{home}\"/>",
         xml_escape(&cfg.base_url)
     );
     let _ = writeln!(

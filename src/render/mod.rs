@@ -262,10 +262,10 @@ fn render_shortcodes(
             .iter()
             .map(|(k, v)| (k.clone(), crate::render::ser(v)))
             .collect();
-        ctx.insert(
-            "body".into(),
-            call.body.clone().map_or(Value::UNDEFINED, Value::from),
-        );
+        // As in Zola, an argument named `body` stays when there is no body.
+        if let Some(body) = &call.body {
+            ctx.insert("body".into(), Value::from(body.as_str()));
+        }
         ctx.insert("nth".into(), Value::from(nth));
         ctx.insert("page".into(), page.clone());
         ctx.insert("section".into(), section.clone());

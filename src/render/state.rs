@@ -283,8 +283,16 @@ impl RenderState {
             Some(l) => format!("{}/{l}/{}", cfg.base_url, clean),
             None => format!("{}/{}", cfg.base_url, clean),
         };
-        if trailing_slash && !url.ends_with('/') {
+        // Zola's rule for a path that is not `@/`: no trailing slash (even
+        // one written in the path) unless `trailing_slash=true` asks for it.
+        let is_feed = cfg
+            .feed_filenames
+            .iter()
+            .any(|f| clean.ends_with(f.as_str()));
+        if trailing_slash && !url.ends_with('/') && !clean.contains('#') && !is_feed {
             url.push('/');
+        } else if !trailing_slash && url.ends_with('/') {
+            url.pop();
         }
         if cachebust
             && !self.site.serving

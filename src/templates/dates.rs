@@ -28,9 +28,11 @@ pub fn date(value: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Erro
     } else {
         let date = crate::content::date::SiteDate::parse(&tera_text(value))
             .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
+        // In the offset it was written with, as Tera reads RFC 3339 text.
         date.datetime
             .to_zoned(utc)
             .map_err(|e| args.error(e.to_string()))?
+            .with_time_zone(date.zone.time_zone())
     };
     let zoned = match args.string(2, "timezone")? {
         Some(name) => {

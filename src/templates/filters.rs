@@ -134,7 +134,7 @@ fn register_builtin_text(env: &mut Environment<'static>) {
         if v.is_undefined() {
             Value::UNDEFINED
         } else {
-            Value::from(mj::title(text(v).into()))
+            Value::from(super::title_case::title(&text(v)))
         }
     });
     env.add_filter("trim", |state: &State, v: &Value, chars: Option<String>| {

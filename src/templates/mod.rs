@@ -17,6 +17,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 
+pub mod block_sets;
 pub mod collections;
 mod date_locales;
 pub mod dates;
@@ -29,6 +30,7 @@ pub mod set_global;
 pub mod tera_lex;
 pub mod testers;
 pub mod theme;
+pub mod title_case;
 pub mod translate;
 
 /// Shortcodes fascia provides when neither the site nor the theme has one.

@@ -6,6 +6,7 @@
 //! - `__tera_put("x", v)` stores `v` as `x` in the top frame and returns it;
 //! - `__tera_get("x", fallback)` is the stored `x`, else `fallback`;
 //! - `__tera_push()` / `__tera_pop()` open and close a macro's frame;
+//!   `__tera_push_inherit()` an include's, starting from the includer's;
 //! - the filter `__tera_pairs` turns a map into `[key, value]` pairs for
 //!   Tera's `{% for k, v in map %}` (sequences pass through).
 
@@ -27,6 +28,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("__tera_put", put);
     env.add_function("__tera_get", get);
     env.add_function("__tera_push", push);
+    env.add_function("__tera_push_inherit", push_inherit);
     env.add_function("__tera_pop", pop);
     env.add_filter("__tera_pairs", pairs);
 }
@@ -53,6 +55,15 @@ fn push(state: &mut State) -> &'static str {
         .get_or_insert_extension(Frames::default())
         .0
         .push(BTreeMap::new());
+    ""
+}
+
+/// An include's frame: it starts with what the includer's frame holds
+/// (Tera's include sees the whole context), and what it sets stays in it.
+fn push_inherit(state: &mut State) -> &'static str {
+    let frames = state.get_or_insert_extension(Frames::default());
+    let top = frames.0.last().cloned().unwrap_or_default();
+    frames.0.push(top);
     ""
 }
 

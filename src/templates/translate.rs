@@ -23,11 +23,14 @@
 //! top-level write of `x` goes to a render-local store and every read of
 //! `x` that no loop variable or loop-local `set` shadows reads the store
 //! (falling back to the ordinary variable while the store has none).
-//! Macros in such templates open and close a frame of their own.
+//! Macros in such templates open and close a frame of their own. A name
+//! `set` inside a `{% block %}` anywhere in the theme is handled the same
+//! way, as Tera's blocks have no scope of their own ([`super::block_sets`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use super::block_sets::shared_names;
 use super::tera_lex::{Tag, TagKind, Tok, Token, scan};
 
 /// minijinja source plus the way back to the original offsets.
@@ -66,18 +69,25 @@ impl Translated {
 #[derive(Debug, Default)]
 pub struct Imports {
     by_namespace: BTreeMap<String, String>,
+    /// Names `set` inside a block and read outside it ([`super::block_sets`]).
+    block_sets: BTreeSet<String>,
 }
 
 impl Imports {
     /// The `{% import "file" as ns %}` of every source (the first file wins).
     pub fn gather<'a>(sources: impl IntoIterator<Item = &'a str>) -> Self {
         let mut by_namespace = BTreeMap::new();
-        for src in sources {
-            for (file, ns) in imports_of(src, &scan(src)) {
+        let scanned: Vec<(&str, Vec<Tag>)> = sources.into_iter().map(|s| (s, scan(s))).collect();
+        for (src, tags) in &scanned {
+            for (file, ns) in imports_of(src, tags) {
                 by_namespace.entry(ns).or_insert(file);
             }
         }
-        Self { by_namespace }
+        let block_sets = shared_names(scanned.iter().map(|(s, t)| (*s, t.as_slice())));
+        Self {
+            by_namespace,
+            block_sets,
+        }
     }
 }
 
@@ -98,7 +108,7 @@ fn imports_of(src: &str, tags: &[Tag]) -> Vec<(String, String)> {
 
 /// Translate one template's Tera source, on its own.
 pub fn translate(src: &str) -> Translated {
-    translate_in(src, "", &Imports::default())
+    translate_in(src, "", &Imports::gather([src]))
 }
 
 /// Translate template `name`, resolving namespaces it does not import
@@ -123,11 +133,26 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             }
         }
     }
+    // Names set in other templates' blocks matter here only where this
+    // template uses them (else its macros need no frame of their own).
+    let idents: BTreeSet<&str> = tags
+        .iter()
+        .flat_map(|t| t.toks.iter())
+        .filter(|x| x.kind == Tok::Ident)
+        .map(|x| &src[x.range()])
+        .collect();
     let globals: BTreeSet<&str> = tags
         .iter()
         .filter(|t| t.kind == TagKind::Stmt && t.keyword(src) == Some("set_global"))
         .filter_map(|t| t.toks.get(1).filter(|x| x.kind == Tok::Ident))
         .map(|x| &src[x.range()])
+        .chain(
+            imports
+                .block_sets
+                .iter()
+                .map(String::as_str)
+                .filter(|n| idents.contains(n)),
+        )
         .collect();
     let mut w = Writer {
         src,
@@ -165,7 +190,7 @@ pub fn translate_in(src: &str, name: &str, imports: &Imports) -> Translated {
             w.insert(
                 tag.start,
                 &format!(
-                    "{{%{dash} with {} %}}{{{{ __tera_push() }}}}",
+                    "{{%{dash} with {} %}}{{{{ __tera_push_inherit() }}}}",
                     seen.join(", ")
                 ),
             );
@@ -390,10 +415,15 @@ fn rewrite(
             edits.extend(read_edits(src, toks, 3..toks.len(), globals, scopes));
             if globals.contains(target) {
                 if kw == "set_global" || !scopes.in_loop() {
-                    edits.push(Edit {
-                        range: toks[3].start..toks[3].start,
-                        text: format!("__tera_put(\"{target}\", "),
-                    });
+                    // First at its offset: it wraps the whole value,
+                    // parentheses `filter_operands` adds included.
+                    edits.insert(
+                        0,
+                        Edit {
+                            range: toks[3].start..toks[3].start,
+                            text: format!("__tera_put(\"{target}\", "),
+                        },
+                    );
                     let end = toks[toks.len() - 1].end;
                     edits.push(Edit {
                         range: end..end,
