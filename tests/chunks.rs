@@ -103,7 +103,8 @@ fn configs() -> Vec<MarkdownConfig> {
         ..bottom()
     };
     rich.obsidian = true;
-    vec![plain, rich]
+    // Zola's default: footnotes left where they are written.
+    vec![plain, rich, MarkdownConfig::default()]
 }
 
 /// The two renders of `src`, as text (`Body` is `Debug`).
@@ -360,8 +361,19 @@ fn a_long_body_with_footnotes_is_cut_in_pieces_and_renders_the_same() {
             .unwrap()
             .expect("cut in pieces, not parsed whole");
         let whole = render(&src, &opts).unwrap();
-        assert!(whole.html.contains("fnref-n0-2") && whole.html.contains("id=\"fn-n299\""));
-        assert!(!whole.html.contains("unused") && whole.html.contains("[^nope]"));
+        if cfg.footnotes_at_bottom() {
+            assert!(whole.html.contains("fnref-n0-2") && whole.html.contains("id=\"fn-n299\""));
+            assert!(!whole.html.contains("unused"));
+        } else {
+            // In place, as Zola: unreferenced definitions are kept too.
+            assert!(
+                whole
+                    .html
+                    .contains("class=\"footnote-definition\" id=\"n299\"")
+            );
+            assert!(whole.html.contains("id=\"unused\""));
+        }
+        assert!(whole.html.contains("[^nope]"));
         assert_eq!(normal(Ok(whole)), normal(Ok(pieces)));
     }
 }
@@ -426,9 +438,9 @@ fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
 }
 
 #[test]
-fn footnotes_left_in_place_number_the_whole_body_at_once() {
-    // Zola's default placement: a long body with footnotes is parsed whole,
-    // so that its numbers run through it.
+fn footnotes_left_in_place_are_numbered_across_pieces() {
+    // Zola's placement: each definition where it is written, numbered in
+    // order of first appearance through the whole body, pieces or not.
     let cfg = MarkdownConfig::default();
     let opts = RenderOptions {
         markdown: &cfg,
@@ -439,16 +451,17 @@ fn footnotes_left_in_place_number_the_whole_body_at_once() {
     for i in 0..200 {
         let _ = write!(
             src,
-            "Para {i} with a note[^n{i}].\n\n[^n{i}]: Note {i}.\n\n"
+            "Para {i} with a note[^n{i}] and an early one[^n{}].\n\n[^n{i}]: Note {i}.\n\n",
+            (i + 7) % 200
         );
     }
-    assert!(
-        fascia::markdown::render_only_in_pieces(&src, &opts, 1)
-            .unwrap()
-            .is_none()
-    );
-    let html = render(&src, &opts).unwrap().html;
-    assert!(html.contains(
-        "Para 150 with a note<sup class=\"footnote-reference\"><a href=\"#n150\">151</a></sup>.</p>\n<div class=\"footnote-definition\" id=\"n150\"><sup class=\"footnote-definition-label\">151</sup>\n<p>Note 150.</p>\n</div>"
-    ), "{html}");
+    let pieces = fascia::markdown::render_only_in_pieces(&src, &opts, 1)
+        .unwrap()
+        .expect("cut in pieces, not parsed whole");
+    let whole = render(&src, &opts).unwrap();
+    assert!(whole.html.contains(
+        "<div class=\"footnote-definition\" id=\"n150\"><sup class=\"footnote-definition-label\">"
+    ), "{}", whole.html);
+    assert!(!whole.html.contains("footnote-backref"));
+    assert_eq!(normal(Ok(whole)), normal(Ok(pieces)));
 }

@@ -843,3 +843,22 @@ fn sections_and_terms_paginate_with_paginate_path_as_in_zola() {
     );
     assert!(!site.exists("blog/page/2/index.html"));
 }
+
+#[test]
+fn get_url_ignores_arguments_it_does_not_know_as_zola_does() {
+    // zola-theme-papermod writes `trailingslash=false` (a typo Zola ignores).
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write(
+        "templates/index.html",
+        "{{ get_url(path=\"atom.xml\", trailingslash=false) }}",
+    );
+    site.build().success();
+    assert_eq!(site.read("index.html"), "https://example.org/atom.xml");
+}

@@ -93,6 +93,9 @@ pub struct Notes<'f> {
     next_ix: u32,
     /// Each definition's tree, once its piece is parsed.
     held: Vec<Option<&'f AstNode<'f>>>,
+    /// Definitions stay where they are written ([`in_place`]): only the
+    /// stand-ins are dropped, and there is no list at the end.
+    pub in_place: bool,
 }
 
 impl<'f> Notes<'f> {
@@ -118,6 +121,7 @@ impl<'f> Notes<'f> {
             total: vec![0; defs.len()],
             next_ix: 0,
             held: vec![None; defs.len()],
+            in_place: false,
         })
     }
 
@@ -202,9 +206,11 @@ impl<'f> Notes<'f> {
         {
             return false;
         }
-        for (i, node) in defs {
-            node.detach();
-            self.held[i] = Some(copy_tree(self.arena, node));
+        if !self.in_place {
+            for (i, node) in defs {
+                node.detach();
+                self.held[i] = Some(copy_tree(self.arena, node));
+            }
         }
         true
     }
@@ -217,7 +223,7 @@ impl<'f> Notes<'f> {
     /// The referenced definitions in number order, under a document of
     /// their own, or `None` when nothing was referenced.
     pub fn list(&self) -> Option<&'f AstNode<'f>> {
-        if self.next_ix == 0 {
+        if self.next_ix == 0 || self.in_place {
             return None;
         }
         let mut order: Vec<(u32, usize)> = self

@@ -242,8 +242,7 @@ fn render_with(
     drop(src);
     let options = comrak_options(opts.markdown);
     let text = extracted.text.as_str();
-    // Footnotes left in place are numbered by one walk of the whole body.
-    let plan = (text.len() > threshold && opts.markdown.footnotes_at_bottom())
+    let plan = (text.len() > threshold)
         .then(|| chunk::plan(text, piece, &options))
         .flatten();
     let body = plan

@@ -28,7 +28,8 @@ pub(super) fn in_pieces(
     let notes_arena = Arena::new();
     // Even with no definitions foreseen: a piece holding one the plan did
     // not see (inside what looked like code) must send the body whole.
-    let notes = Notes::new(&notes_arena, &plan.footnotes, plan.pieces.len())?;
+    let mut notes = Notes::new(&notes_arena, &plan.footnotes, plan.pieces.len())?;
+    notes.in_place = !opts.markdown.footnotes_at_bottom();
     let mut pass = Pass::new(opts, options, text.len(), Some(notes));
     let last = plan.pieces.len() - 1;
     for (i, (range, first_line)) in plan.pieces.iter().enumerate() {

@@ -44,7 +44,11 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
         let trailing: Option<bool> = kwargs.get("trailing_slash")?;
         let cachebust: Option<bool> = kwargs.get("cachebust")?;
         let lang: Option<String> = kwargs.get("lang")?;
-        kwargs.assert_all_used()?;
+        // Zola reads the arguments it knows and ignores others (themes
+        // carry typos such as `trailingslash=false`), so does fascia.
+        for key in kwargs.args() {
+            let _: Value = kwargs.get(key)?;
+        }
         st.get_url_in(
             &path,
             trailing.unwrap_or(false),
