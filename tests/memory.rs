@@ -124,3 +124,86 @@ fn sources_were_dropped(site: &fascia::site::Site) {
     assert!(!on_disk.is_empty());
     assert_eq!(site.source(&page.doc), on_disk);
 }
+
+/// A one-shot build drops each source as soon as its file is parsed: the
+/// linked site holds none (the whole site's sources are never held at
+/// once), while `serve`, which compares an edit with the text it had,
+/// keeps them.
+#[test]
+fn sources_are_dropped_as_each_file_is_parsed_except_when_serving() {
+    let linked = linked_encyclopedia();
+    let site = &linked.site;
+    let docs = site.pages.iter().map(|p| &p.doc).chain(site.sections.iter().map(|s| &s.doc));
+    for doc in docs {
+        assert!(
+            doc.file.text.is_empty(),
+            "{}: the source is still held after linking",
+            doc.file.rel
+        );
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    let serving = fascia::pipeline::load_and_link(&fascia::pipeline::BuildOptions {
+        root,
+        serving: true,
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("the encyclopedia does not load: {:#?}", d.items));
+    let page = &serving.site.pages[0];
+    let on_disk = std::fs::read_to_string(serving.site.root.join(&page.doc.file.display)).unwrap();
+    assert_eq!(page.doc.file.text, on_disk, "serve keeps the sources");
+}
+
+/// A sink that keeps the order in which files arrive, with their sizes.
+#[derive(Default)]
+struct Arrivals(Mutex<Vec<(String, usize)>>);
+
+impl PageSink for Arrivals {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0.lock().unwrap().push((path.to_string(), bytes.len()));
+        Ok(())
+    }
+
+    fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic> {
+        let mut w = Counting {
+            largest: 0,
+            total: 0,
+        };
+        write(&mut w)?;
+        self.0.lock().unwrap().push((path.to_string(), w.total));
+        Ok(())
+    }
+}
+
+/// The pages' snippet files of a split search index reach the sink as they
+/// are made, while the pages are tokenised: the index holds no more of them
+/// at once than `split_index_above` (after which it knows it is split).
+/// Those held arrive with the rest of the index, which is made once every
+/// page is tokenised: after the first term shard or `search/index.js`.
+#[test]
+fn search_page_texts_are_handed_over_as_they_are_made() {
+    let mut linked = linked_encyclopedia();
+    let limit = 20_000;
+    linked.site.config.search.split_index_above = limit;
+    let sink = Arrivals::default();
+    fascia::pipeline::render_into(linked, Destination::Stream(&sink))
+        .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
+    let arrivals = sink.0.lock().unwrap();
+    let is_text = |p: &str| p.starts_with("search/text/");
+    let texts: usize = arrivals.iter().filter(|(p, _)| is_text(p)).map(|(_, n)| n).sum();
+    let index_at = arrivals
+        .iter()
+        .position(|(p, _)| p == "search/index.js" || p.starts_with("search/shards/"))
+        .expect("the index is written");
+    let held: usize = arrivals[index_at..]
+        .iter()
+        .filter(|(p, _)| is_text(p))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(texts > 5 * limit, "too few page texts to tell: {texts} bytes");
+    // A file is a text's bytes plus its head (under 200 bytes).
+    let pages = arrivals[index_at..].iter().filter(|(p, _)| is_text(p)).count();
+    assert!(
+        held <= limit + 200 * pages,
+        "{held} bytes of page texts were held until the index was done (limit {limit})"
+    );
+}

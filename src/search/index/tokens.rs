@@ -399,12 +399,13 @@ const CHUNK: usize = 128;
 /// chunks of [`CHUNK`] documents, and merge each batch of chunks into one
 /// term table as soon as it is done, so that only a batch of documents'
 /// text is held at once. `keep` turns each document into what the index
-/// needs of it afterwards (its snippet text), before its text is dropped.
+/// needs of it afterwards (its snippet text), before its text is dropped;
+/// it is given each document's number.
 pub(super) fn tokenize_streamed<T: Send>(
     n: usize,
     fields: &[&str],
     make: &(dyn Fn(usize) -> SearchDoc + Sync),
-    keep: &(dyn Fn(SearchDoc) -> T + Sync),
+    keep: &(dyn Fn(usize, SearchDoc) -> T + Sync),
     analyzer: &Analyzer,
 ) -> Merged<T> {
     use rayon::prelude::*;
@@ -425,7 +426,8 @@ pub(super) fn tokenize_streamed<T: Send>(
                 let hi = (lo + CHUNK).min(end);
                 let docs: Vec<SearchDoc> = (lo..hi).map(make).collect();
                 let chunk = tokenize(&docs, lo, fields, analyzer);
-                (chunk, docs.into_iter().map(keep).collect())
+                let kept = (lo..).zip(docs).map(|(k, d)| keep(k, d)).collect();
+                (chunk, kept)
             })
             .collect();
         for (chunk, k) in chunks {
