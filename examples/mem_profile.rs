@@ -62,14 +62,14 @@ fn fields(site: &fascia::site::Site) {
             .sum::<usize>();
         *t.entry("body.links sentence").or_default() +=
             d.body.links.iter().map(|l| s(&l.sentence)).sum::<usize>();
-        *t.entry("fm.taxonomies").or_default() += d
-            .fm
-            .taxonomies
-            .values()
-            .flatten()
-            .map(|x| s(x) + 24)
-            .sum::<usize>();
-        *t.entry("Document struct").or_default() += std::mem::size_of::<fascia::content::Document>();
+        *t.entry("fm.taxonomies").or_default() +=
+            d.fm.taxonomies
+                .values()
+                .flatten()
+                .map(|x| s(x) + 24)
+                .sum::<usize>();
+        *t.entry("Document struct").or_default() +=
+            std::mem::size_of::<fascia::content::Document>();
     }
     let g = &site.graph;
     t.insert(
@@ -122,7 +122,9 @@ fn fields(site: &fascia::site::Site) {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("usage: mem_profile SITE_DIR");
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: mem_profile SITE_DIR");
     let opts = fascia::pipeline::BuildOptions {
         root: dir.into(),
         ..Default::default()

@@ -70,9 +70,11 @@ fn linked_encyclopedia() -> fascia::pipeline::Linked {
 
 #[test]
 fn a_streamed_build_holds_neither_the_print_edition_whole_nor_the_sources() {
+    let linked = linked_encyclopedia();
+    sources_were_dropped_when_parsed(&linked.site);
     let sink = Recorder::default();
     let (state, _output, _diags) =
-        fascia::pipeline::render_into(linked_encyclopedia(), Destination::Stream(&sink))
+        fascia::pipeline::render_into(linked, Destination::Stream(&sink))
             .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
     print_edition_came_in_pieces(&sink, &state.site);
     sources_were_dropped(&state.site);
@@ -106,6 +108,24 @@ fn print_edition_came_in_pieces(sink: &Recorder, site: &fascia::site::Site) {
     }
 }
 
+/// A one-shot build drops each source as soon as its file is parsed: the
+/// linked site holds none, so the whole site's sources are never held at
+/// once (`serve`, which compares an edit with the text it had, keeps them).
+fn sources_were_dropped_when_parsed(site: &fascia::site::Site) {
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .chain(site.sections.iter().map(|s| &s.doc));
+    for doc in docs {
+        assert!(
+            doc.file.text.is_empty(),
+            "{}: the source is still held after parsing",
+            doc.file.rel
+        );
+    }
+}
+
 /// A one-shot build drops the sources once linked, and reads one again
 /// when asked.
 fn sources_were_dropped(site: &fascia::site::Site) {
@@ -123,34 +143,6 @@ fn sources_were_dropped(site: &fascia::site::Site) {
     let on_disk = std::fs::read_to_string(site.root.join(&page.doc.file.display)).unwrap();
     assert!(!on_disk.is_empty());
     assert_eq!(site.source(&page.doc), on_disk);
-}
-
-/// A one-shot build drops each source as soon as its file is parsed: the
-/// linked site holds none (the whole site's sources are never held at
-/// once), while `serve`, which compares an edit with the text it had,
-/// keeps them.
-#[test]
-fn sources_are_dropped_as_each_file_is_parsed_except_when_serving() {
-    let linked = linked_encyclopedia();
-    let site = &linked.site;
-    let docs = site.pages.iter().map(|p| &p.doc).chain(site.sections.iter().map(|s| &s.doc));
-    for doc in docs {
-        assert!(
-            doc.file.text.is_empty(),
-            "{}: the source is still held after linking",
-            doc.file.rel
-        );
-    }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
-    let serving = fascia::pipeline::load_and_link(&fascia::pipeline::BuildOptions {
-        root,
-        serving: true,
-        ..Default::default()
-    })
-    .unwrap_or_else(|d| panic!("the encyclopedia does not load: {:#?}", d.items));
-    let page = &serving.site.pages[0];
-    let on_disk = std::fs::read_to_string(serving.site.root.join(&page.doc.file.display)).unwrap();
-    assert_eq!(page.doc.file.text, on_disk, "serve keeps the sources");
 }
 
 /// A sink that keeps the order in which files arrive, with their sizes.
@@ -189,7 +181,11 @@ fn search_page_texts_are_handed_over_as_they_are_made() {
         .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
     let arrivals = sink.0.lock().unwrap();
     let is_text = |p: &str| p.starts_with("search/text/");
-    let texts: usize = arrivals.iter().filter(|(p, _)| is_text(p)).map(|(_, n)| n).sum();
+    let texts: usize = arrivals
+        .iter()
+        .filter(|(p, _)| is_text(p))
+        .map(|(_, n)| n)
+        .sum();
     let index_at = arrivals
         .iter()
         .position(|(p, _)| p == "search/index.js" || p.starts_with("search/shards/"))
@@ -199,9 +195,15 @@ fn search_page_texts_are_handed_over_as_they_are_made() {
         .filter(|(p, _)| is_text(p))
         .map(|(_, n)| n)
         .sum();
-    assert!(texts > 5 * limit, "too few page texts to tell: {texts} bytes");
+    assert!(
+        texts > 5 * limit,
+        "too few page texts to tell: {texts} bytes"
+    );
     // A file is a text's bytes plus its head (under 200 bytes).
-    let pages = arrivals[index_at..].iter().filter(|(p, _)| is_text(p)).count();
+    let pages = arrivals[index_at..]
+        .iter()
+        .filter(|(p, _)| is_text(p))
+        .count();
     assert!(
         held <= limit + 200 * pages,
         "{held} bytes of page texts were held until the index was done (limit {limit})"

@@ -73,7 +73,12 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     let mut sources = load(opts, &mut diags)?;
     clock.lap("load");
     let files = std::mem::take(&mut sources.tree.files);
-    let docs = parse(&sources, files, (cache, opts.serving || cache.is_on()), &mut diags)?;
+    let docs = parse(
+        &sources,
+        files,
+        (cache, opts.serving || cache.is_on()),
+        &mut diags,
+    )?;
     clock.lap("parse");
     let Sources {
         config,
@@ -161,7 +166,7 @@ pub fn render_state(
             });
             (index, handed)
         }
-        _ => (crate::search::prepare(state), Ok(Default::default())),
+        _ => (crate::search::prepare(state), Ok(crate::search::HandedOver::default())),
     };
     let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
     diags.extend(render_diags);
