@@ -166,7 +166,10 @@ pub fn render_state(
             });
             (index, handed)
         }
-        _ => (crate::search::prepare(state), Ok(crate::search::HandedOver::default())),
+        _ => (
+            crate::search::prepare(state),
+            Ok(crate::search::HandedOver::default()),
+        ),
     };
     let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
     diags.extend(render_diags);
