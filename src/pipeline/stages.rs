@@ -18,7 +18,8 @@ use crate::templates::TemplateSet;
 
 type ParseResult = Result<(Arc<Document>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// Everything read from disk before parsing.
+/// Everything loaded before parsing (content files are only found: each is
+/// read as it is parsed).
 pub struct Sources {
     pub config: Config,
     pub templates: TemplateSet,
