@@ -24,8 +24,8 @@ pub use crate::links::{Backlink, LinkGraph, LinkIndex, ResolvedLink};
 /// What one document's resolved links contribute to the graph.
 struct Edges {
     outgoing: Vec<DocId>,
-    /// (target, sentence) for each distinct target.
-    backlinks: Vec<(DocId, String)>,
+    /// (target, index of the first link to it) for each distinct target.
+    backlinks: Vec<(DocId, u32)>,
     references: Vec<usize>,
 }
 
@@ -37,7 +37,7 @@ fn edges(id: DocId, resolved: &[ResolvedLink], links: &[LinkRef]) -> Edges {
     };
     let mut seen_targets = HashSet::new();
     let mut seen_works = HashSet::new();
-    for (r, l) in resolved.iter().zip(links) {
+    for (i, r) in resolved.iter().enumerate().take(links.len()) {
         if let Some(w) = r.work
             && seen_works.insert(w)
         {
@@ -51,7 +51,7 @@ fn edges(id: DocId, resolved: &[ResolvedLink], links: &[LinkRef]) -> Edges {
         // A page in another language lists no backlink from here: each
         // language's pages list their own (see `same_language`).
         if r.hreflang.is_none() {
-            e.backlinks.push((t, l.sentence.clone()));
+            e.backlinks.push((t, u32::try_from(i).unwrap_or(u32::MAX)));
         }
     }
     e
@@ -70,12 +70,9 @@ pub fn relink_doc(site: &mut Site, id: DocId, old_out: &[DocId], old_refs: &[usi
     for &w in old_refs {
         site.graph.cited_by[w].retain(|&d| d != id);
     }
-    for (t, sentence) in e.backlinks {
+    for (t, link) in e.backlinks {
         let ts = site.slot(t);
-        site.graph.backlinks[ts].push(Backlink {
-            source: id,
-            sentence,
-        });
+        site.graph.backlinks[ts].push(Backlink { source: id, link });
         let mut list = std::mem::take(&mut site.graph.backlinks[ts]);
         list.sort_by_key(|b| site.slot(b.source));
         site.graph.backlinks[ts] = list;
@@ -227,11 +224,8 @@ pub fn link(site: &mut Site) -> Vec<Diagnostic> {
         for &w in &e.references {
             cited_by[w].push(id);
         }
-        for (t, sentence) in e.backlinks {
-            backlinks[site.slot(t)].push(Backlink {
-                source: id,
-                sentence,
-            });
+        for (t, link) in e.backlinks {
+            backlinks[site.slot(t)].push(Backlink { source: id, link });
         }
         outgoing[slot] = e.outgoing;
         references[slot] = e.references;
@@ -337,8 +331,9 @@ pub fn resolve_doc_with(
                     d.severity = crate::diagnostics::Severity::Warning;
                 }
                 let line = l.line + doc.body_line_offset;
-                let col = byte_col_to_char_col(&doc.file.text, line, l.column);
-                diags.push(d.at(&doc.file.display, &doc.file.text, line, col));
+                let source = site.source(doc);
+                let col = byte_col_to_char_col(&source, line, l.column);
+                diags.push(d.at(&doc.file.display, &source, line, col));
                 out.push(ResolvedLink {
                     target: None,
                     anchor: None,
@@ -364,15 +359,15 @@ fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
         if doc.fm.facts.is_empty() {
             continue;
         }
-        let Ok(split) = crate::content::front_matter::split(&doc.file.text, &doc.file.display)
-        else {
+        let source = site.source(doc);
+        let Ok(split) = crate::content::front_matter::split(&source, &doc.file.display) else {
             continue;
         };
         match facts::validate(
             &doc.fm.facts,
             &site.config.facts,
             &doc.file.display,
-            &doc.file.text,
+            &source,
             split.front,
             split.front_line_offset,
         ) {
@@ -396,8 +391,8 @@ fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
                 targets.push(t);
                 continue;
             }
-            let Ok(split) = crate::content::front_matter::split(&doc.file.text, &doc.file.display)
-            else {
+            let source = site.source(doc);
+            let Ok(split) = crate::content::front_matter::split(&source, &doc.file.display) else {
                 continue;
             };
             let (line, col) = facts::compare_entry_position(split.front, i).unwrap_or((1, 1));
@@ -409,7 +404,7 @@ fn knowledge(site: &mut Site) -> Vec<Diagnostic> {
                 )
                 .at(
                     &doc.file.display,
-                    &doc.file.text,
+                    &source,
                     line + split.front_line_offset,
                     col,
                 )

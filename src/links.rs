@@ -55,12 +55,26 @@ pub struct ResolvedLink {
     pub hreflang: Option<String>,
 }
 
-/// A page that links here, and the sentence where it does.
-#[derive(Debug, Clone, Serialize)]
+/// A page that links here, and which of its links does: the sentence
+/// around that link is read from the linking page ([`Backlink::sentence`])
+/// rather than copied (a large site has a sentence per link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backlink {
-    #[serde(skip)]
     pub source: DocId,
-    pub sentence: String,
+    /// The link's index in the source's `body.links`.
+    pub link: u32,
+}
+
+impl Backlink {
+    /// The sentence where the source links here (empty if the source's
+    /// links changed since).
+    pub fn sentence<'s>(&self, site: &'s crate::site::Site) -> &'s str {
+        site.doc(self.source)
+            .body
+            .links
+            .get(self.link as usize)
+            .map_or("", |l| l.sentence.as_str())
+    }
 }
 
 /// Everything the link stage learns, indexed by document slot.
@@ -290,7 +304,7 @@ pub fn embed_cycles(site: &crate::site::Site) -> Vec<crate::diagnostics::Diagnos
                                 l.target
                             ),
                         )
-                        .at(&doc.file.display, &doc.file.text, l.line + doc.body_line_offset, l.column)
+                        .at(&doc.file.display, &site.source(doc), l.line + doc.body_line_offset, l.column)
                         .with_help("embed a part of the note, or link the deeper notes instead"),
                     );
                 }
@@ -310,7 +324,7 @@ pub fn embed_cycles(site: &crate::site::Site) -> Vec<crate::diagnostics::Diagnos
                         names.join(" → ")
                     ),
                 )
-                .at(&doc.file.display, &doc.file.text, l.line + doc.body_line_offset, l.column)
+                .at(&doc.file.display, &site.source(doc), l.line + doc.body_line_offset, l.column)
                 .with_help("embed another part of the note (![[Note#Heading]]) or link it ([[Note]])"),
             );
         }

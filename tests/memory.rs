@@ -70,9 +70,11 @@ fn linked_encyclopedia() -> fascia::pipeline::Linked {
 
 #[test]
 fn a_streamed_build_holds_neither_the_print_edition_whole_nor_the_sources() {
+    let linked = linked_encyclopedia();
+    sources_were_dropped_when_parsed(&linked.site);
     let sink = Recorder::default();
     let (state, _output, _diags) =
-        fascia::pipeline::render_into(linked_encyclopedia(), Destination::Stream(&sink))
+        fascia::pipeline::render_into(linked, Destination::Stream(&sink))
             .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
     print_edition_came_in_pieces(&sink, &state.site);
     sources_were_dropped(&state.site);
@@ -106,6 +108,24 @@ fn print_edition_came_in_pieces(sink: &Recorder, site: &fascia::site::Site) {
     }
 }
 
+/// A one-shot build drops each source as soon as its file is parsed: the
+/// linked site holds none, so the whole site's sources are never held at
+/// once (`serve`, which compares an edit with the text it had, keeps them).
+fn sources_were_dropped_when_parsed(site: &fascia::site::Site) {
+    let docs = site
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .chain(site.sections.iter().map(|s| &s.doc));
+    for doc in docs {
+        assert!(
+            doc.file.text.is_empty(),
+            "{}: the source is still held after parsing",
+            doc.file.rel
+        );
+    }
+}
+
 /// A one-shot build drops the sources once linked, and reads one again
 /// when asked.
 fn sources_were_dropped(site: &fascia::site::Site) {
@@ -123,4 +143,69 @@ fn sources_were_dropped(site: &fascia::site::Site) {
     let on_disk = std::fs::read_to_string(site.root.join(&page.doc.file.display)).unwrap();
     assert!(!on_disk.is_empty());
     assert_eq!(site.source(&page.doc), on_disk);
+}
+
+/// A sink that keeps the order in which files arrive, with their sizes.
+#[derive(Default)]
+struct Arrivals(Mutex<Vec<(String, usize)>>);
+
+impl PageSink for Arrivals {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0.lock().unwrap().push((path.to_string(), bytes.len()));
+        Ok(())
+    }
+
+    fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic> {
+        let mut w = Counting {
+            largest: 0,
+            total: 0,
+        };
+        write(&mut w)?;
+        self.0.lock().unwrap().push((path.to_string(), w.total));
+        Ok(())
+    }
+}
+
+/// The pages' snippet files of a split search index reach the sink as they
+/// are made, while the pages are tokenised: the index holds no more of them
+/// at once than `split_index_above` (after which it knows it is split).
+/// Those held arrive with the rest of the index, which is made once every
+/// page is tokenised: after the first term shard or `search/index.js`.
+#[test]
+fn search_page_texts_are_handed_over_as_they_are_made() {
+    let mut linked = linked_encyclopedia();
+    let limit = 20_000;
+    linked.site.config.search.split_index_above = limit;
+    let sink = Arrivals::default();
+    fascia::pipeline::render_into(linked, Destination::Stream(&sink))
+        .unwrap_or_else(|d| panic!("render failed: {:#?}", d.items));
+    let arrivals = sink.0.lock().unwrap();
+    let is_text = |p: &str| p.starts_with("search/text/");
+    let texts: usize = arrivals
+        .iter()
+        .filter(|(p, _)| is_text(p))
+        .map(|(_, n)| n)
+        .sum();
+    let index_at = arrivals
+        .iter()
+        .position(|(p, _)| p == "search/index.js" || p.starts_with("search/shards/"))
+        .expect("the index is written");
+    let held: usize = arrivals[index_at..]
+        .iter()
+        .filter(|(p, _)| is_text(p))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(
+        texts > 5 * limit,
+        "too few page texts to tell: {texts} bytes"
+    );
+    // A file is a text's bytes plus its head (under 200 bytes).
+    let pages = arrivals[index_at..]
+        .iter()
+        .filter(|(p, _)| is_text(p))
+        .count();
+    assert!(
+        held <= limit + 200 * pages,
+        "{held} bytes of page texts were held until the index was done (limit {limit})"
+    );
 }

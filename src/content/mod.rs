@@ -13,7 +13,6 @@ pub use assemble::assemble;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
@@ -30,10 +29,35 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// A Markdown file found by the content walk, not read yet: each is read
+/// right before it is parsed, so that a build never holds every source at
+/// once (see `pipeline::parse`).
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// Where it is on disk.
+    pub abs: PathBuf,
+    /// Path below `content/`, with `/` separators.
+    pub rel: String,
+}
+
+impl FoundFile {
+    /// Read the file (UTF-8): what [`parse_file`] takes.
+    pub fn read(self) -> Result<SourceFile, Diagnostic> {
+        let display = Path::new("content").join(&self.rel);
+        let text = crate::diagnostics::read_utf8(&self.abs, &display)?;
+        Ok(SourceFile {
+            rel: self.rel,
+            display,
+            text,
+        })
+    }
+}
+
 /// What the content walk found.
 #[derive(Debug, Default)]
 pub struct ContentTree {
-    pub files: Vec<SourceFile>,
+    /// The Markdown files, in the order of their paths (read later).
+    pub files: Vec<FoundFile>,
     /// Non-Markdown files below `content/`: (absolute path, path below content/).
     pub assets: Vec<(PathBuf, String)>,
 }
@@ -60,8 +84,8 @@ pub fn is_editor_junk(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Walk `content_dir` and read every Markdown file (in parallel). Every file
-/// that cannot be read is reported, not only the first.
+/// Walk `content_dir`: its Markdown files (read one by one as they are
+/// parsed, [`FoundFile::read`]) and its other files (assets).
 pub fn load(content_dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
     let mut md_paths = Vec::new();
     let mut assets = Vec::new();
@@ -81,31 +105,19 @@ pub fn load(content_dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
         }
         let rel = rel_path(content_dir, entry.path());
         if entry.path().extension().is_some_and(|e| e == "md") {
-            md_paths.push((entry.path().to_path_buf(), rel));
+            md_paths.push(FoundFile {
+                abs: entry.path().to_path_buf(),
+                rel,
+            });
         } else {
             assets.push((entry.path().to_path_buf(), rel));
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
-        .into_par_iter()
-        .map(|(abs, rel)| {
-            let display = Path::new("content").join(&rel);
-            let text = crate::diagnostics::read_utf8(&abs, &display)?;
-            Ok(SourceFile { rel, display, text })
-        })
-        .collect();
-    let (mut files, mut errors) = (Vec::with_capacity(read.len()), Vec::new());
-    for r in read {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    files.shrink_to_fit();
-    Ok(ContentTree { files, assets })
+    md_paths.shrink_to_fit();
+    Ok(ContentTree {
+        files: md_paths,
+        assets,
+    })
 }
 
 /// `path` below `base`, with `/` separators whatever the platform.

@@ -38,15 +38,15 @@ pub fn check(site: &Site, all: &[Vec<RatingSet>]) -> Vec<Diagnostic> {
             continue;
         }
         let doc = site.doc(id);
-        let Ok(split) = crate::content::front_matter::split(&doc.file.text, &doc.file.display)
-        else {
+        let source = site.source(doc);
+        let Ok(split) = crate::content::front_matter::split(&source, &doc.file.display) else {
             continue;
         };
         let at = |d: Diagnostic, path: &[&str]| {
             toml_pos::at_key(
                 d,
                 &doc.file.display,
-                &doc.file.text,
+                &source,
                 split.front,
                 split.front_line_offset,
                 path,

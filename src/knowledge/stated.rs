@@ -299,7 +299,8 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for id in site.doc_ids() {
         let doc = site.doc(id);
-        let text = &doc.file.text;
+        let source = site.source(doc);
+        let text = &*source;
         let start = crate::content::front_matter::split(text, &doc.file.display)
             .map_or(0, |s| text.len() - s.body.len());
         for f in scan(text, start, &figures) {

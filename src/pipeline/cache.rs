@@ -34,6 +34,12 @@ impl ParseCache {
         }
     }
 
+    /// Whether this cache keeps documents (it then compares sources: the
+    /// documents it keeps hold theirs).
+    pub(super) fn is_on(&self) -> bool {
+        self.enabled
+    }
+
     pub(super) fn get(&self, rel: &str, text: &str, settings: u64) -> Option<Arc<Document>> {
         if !self.enabled {
             return None;

@@ -82,7 +82,7 @@ fn unreadable(
     )
     .at(
         &doc.file.display,
-        &doc.file.text,
+        &site.source(doc),
         r.line + doc.body_line_offset,
         r.column,
     )
@@ -176,7 +176,7 @@ fn missing_figure(site: &Site, id: DocId, r: &ImageRef) -> Diagnostic {
     Diagnostic::error("missing-image", what)
         .at(
             &doc.file.display,
-            &doc.file.text,
+            &site.source(doc),
             r.line + doc.body_line_offset,
             r.column,
         )

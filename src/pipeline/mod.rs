@@ -73,7 +73,12 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     let mut sources = load(opts, &mut diags)?;
     clock.lap("load");
     let files = std::mem::take(&mut sources.tree.files);
-    let docs = parse(&sources, files, cache, &mut diags)?;
+    let docs = parse(
+        &sources,
+        files,
+        (cache, opts.serving || cache.is_on()),
+        &mut diags,
+    )?;
     clock.lap("parse");
     let Sources {
         config,
@@ -150,12 +155,21 @@ pub fn render_state(
             return Err(diagnostics);
         }
     };
-    let mut index = crate::search::prepare(state);
-    // A streamed build writes the index at once rather than hold it while
-    // the pages render.
-    let handed_over = match to {
-        Destination::Stream(sink) => crate::search::hand_over(state, sink, &mut index),
-        _ => Ok(std::collections::BTreeMap::default()),
+    // A streamed build writes the index as it is made (the pages' snippet
+    // files) and the rest at once, rather than hold it while the pages render.
+    let (index, handed_over) = match to {
+        Destination::Stream(sink) => {
+            let (mut index, written) = crate::search::prepare_streamed(state, sink);
+            let handed = written.and_then(|mut sizes| {
+                sizes.extend(crate::search::hand_over(state, sink, &mut index)?);
+                Ok(sizes)
+            });
+            (index, handed)
+        }
+        _ => (
+            crate::search::prepare(state),
+            Ok(crate::search::HandedOver::default()),
+        ),
     };
     let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
     diags.extend(render_diags);

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::{BuildOptions, ParseCache, load_data, theme_dirs};
 use crate::config::Config;
-use crate::content::{self, ContentTree, Document, ParseContext, SourceFile};
+use crate::content::{self, ContentTree, Document, FoundFile, ParseContext};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::knowledge::glossary::Glossary;
 use crate::knowledge::references::Bibliography;
@@ -18,7 +18,8 @@ use crate::templates::TemplateSet;
 
 type ParseResult = Result<(Arc<Document>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// Everything read from disk before parsing.
+/// Everything loaded before parsing (content files are only found: each is
+/// read as it is parsed).
 pub struct Sources {
     pub config: Config,
     pub templates: TemplateSet,
@@ -100,13 +101,18 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
     })
 }
 
-/// Parse every content file (in parallel), reusing what `cache` holds for
-/// files whose text and settings are unchanged. Warnings go to `diags`; any
-/// file that does not parse stops the run with every such error.
+/// Read and parse every content file (in parallel, each read right before
+/// it is parsed), reusing what `cache` holds for files whose text and
+/// settings are unchanged. Unless `keep_sources` (`serve`, which compares
+/// an edit with the text it had), each document's source is dropped as soon
+/// as it is parsed: a build never holds every source at once, and what
+/// needs one later reads it again ([`Site::source`]). Warnings go to
+/// `diags`; any file that cannot be read or does not parse stops the run
+/// with every such error.
 pub fn parse(
     sources: &Sources,
-    files: Vec<SourceFile>,
-    cache: &ParseCache,
+    files: Vec<FoundFile>,
+    (cache, keep_sources): (&ParseCache, bool),
     diags: &mut Diagnostics,
 ) -> Result<Vec<Arc<Document>>, Diagnostics> {
     let Sources {
@@ -138,11 +144,16 @@ pub fn parse(
     );
     let parsed: Vec<ParseResult> = files
         .into_par_iter()
-        .map(|f| {
+        .map(|found| {
+            let f = found.read().map_err(|d| vec![d])?;
             if let Some(doc) = cache.get(&f.rel, &f.text, settings) {
                 return Ok((doc, Vec::new()));
             }
-            content::parse_file(f, &cx).map(|(doc, warnings)| (Arc::new(doc), warnings))
+            let (mut doc, warnings) = content::parse_file(f, &cx)?;
+            if !keep_sources {
+                doc.file.text = String::new();
+            }
+            Ok((Arc::new(doc), warnings))
         })
         .collect();
     cache.replace(

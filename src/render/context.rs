@@ -264,7 +264,7 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
         "backlinks" => Value::from(
             site.graph.backlinks[slot]
                 .iter()
-                .map(|b| doc_link(st, b.source, Some(&b.sentence)))
+                .map(|b| doc_link(st, b.source, Some(b.sentence(site))))
                 .collect::<Vec<_>>(),
         ),
         "references" => {

@@ -9,8 +9,6 @@ use std::sync::{Arc, OnceLock};
 use minijinja::context;
 use minijinja::value::Value;
 
-use rayon::prelude::*;
-
 use super::{finish_html, ser, taxonomy};
 use crate::content::Document;
 use crate::site::{DocId, Site};
@@ -23,17 +21,6 @@ pub struct RenderState {
     /// bodies with shortcodes; `None` for the others (see
     /// [`RenderState::content`]).
     pub(super) contents: OnceLock<Vec<Option<String>>>,
-    /// Bodies without shortcodes had their links substituted in place by
-    /// [`RenderState::new`] (one-shot builds, which never re-link). In
-    /// `serve`, which re-links, they are finished when asked for instead:
-    /// holding every finished body besides every linkable one would cost
-    /// as much memory again as the bodies themselves.
-    pub(super) prefinished: bool,
-    /// In a one-shot build of a site without embedded notes, each body
-    /// finished in place, moved into the template value `content` hands
-    /// out (its `body.html` left empty): a safe string shares its bytes, so
-    /// a 50 MB body is not copied again for the page that prints it.
-    pub(super) shared: Vec<Option<Value>>,
     pub today: jiff::civil::Date,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
     pub(super) related: Vec<Vec<DocId>>,
@@ -47,42 +34,16 @@ pub struct RenderState {
 
 impl RenderState {
     pub fn new(mut site: Site) -> Self {
-        // A one-shot build never re-links, so a body without shortcodes is
-        // finished where it is instead of being copied.
-        let prefinished = !site.serving;
-        if prefinished {
+        // Bodies without shortcodes are finished (links filled in) each
+        // time they are read ([`RenderState::content`]), not once for all:
+        // finishing them all in place made a second copy of every body
+        // while the first was freed, which the allocator kept (a third more
+        // memory at 100,000 pages), for a step that costs little each time.
+        if !site.serving {
             // Linked: what needs a source from here on (diagnostics, the
             // link health check) reads it again.
             site.drop_sources();
-            // In chunks, so the old and new bodies never coexist in full.
-            let ids: Vec<DocId> = site.doc_ids().collect();
-            for chunk in ids.chunks(256) {
-                let finished: Vec<(DocId, String)> = chunk
-                    .par_iter()
-                    .filter(|&&id| site.doc(id).body.shortcodes.is_empty())
-                    .map(|&id| {
-                        let html = finish_html(&site.doc(id).body.html, site.slot(id), &site);
-                        (id, html)
-                    })
-                    .collect();
-                for (id, html) in finished {
-                    match id {
-                        // Unshared: one-shot builds keep no parse cache.
-                        DocId::Page(i) => Arc::make_mut(&mut site.pages[i].doc).body.html = html,
-                        DocId::Section(i) => {
-                            Arc::make_mut(&mut site.sections[i].doc).body.html = html;
-                        }
-                    }
-                }
-            }
         }
-        // Obsidian embeds read other notes' `body.html` while bodies are
-        // finished: those stay where they are.
-        let shared = if prefinished && !site.config.obsidian {
-            share_bodies(&mut site)
-        } else {
-            Vec::new()
-        };
         if std::env::var_os("FASCIA_TIMINGS").is_some() {
             eprintln!("timing: bodies linked{}", crate::timing::memory_note());
         }
@@ -107,8 +68,6 @@ impl RenderState {
         Self {
             site,
             contents: OnceLock::new(),
-            prefinished,
-            shared,
             today: jiff::Zoned::now().date(),
             taxonomies,
             related,
@@ -118,31 +77,19 @@ impl RenderState {
         }
     }
 
-    /// A document's finished body (after step 1 of rendering): kept, or
-    /// its own `body.html` when finished in place, or finished now.
+    /// A document's finished body (after step 1 of rendering): kept (a
+    /// body with shortcodes), or finished now.
     pub fn content(&self, slot: usize) -> Option<Cow<'_, str>> {
         if let Some(kept) = self.contents.get()?[slot].as_deref() {
             return Some(Cow::Borrowed(kept));
         }
-        if let Some(shared) = self.shared.get(slot).and_then(Option::as_ref) {
-            return Some(Cow::Borrowed(shared.as_str().unwrap_or_default()));
-        }
         let doc = self.doc_at(slot);
-        Some(if self.prefinished {
-            Cow::Borrowed(doc.body.html.as_str())
-        } else {
-            Cow::Owned(finish_html(&doc.body.html, slot, &self.site))
-        })
+        Some(Cow::Owned(finish_html(&doc.body.html, slot, &self.site)))
     }
 
-    /// `content` as templates get it: the shared value of a body finished
-    /// in place, else a safe string made from [`RenderState::content`].
+    /// `content` as templates get it: a safe string made from
+    /// [`RenderState::content`].
     pub fn content_value(&self, slot: usize) -> Value {
-        if self.contents.get().is_some()
-            && let Some(shared) = self.shared.get(slot).and_then(Option::as_ref)
-        {
-            return shared.clone();
-        }
         self.content(slot).map_or(Value::UNDEFINED, |c| {
             Value::from_safe_string(c.into_owned())
         })
@@ -460,25 +407,4 @@ fn split_csv_line(line: &str) -> Vec<String> {
     }
     out.push(cur);
     out
-}
-
-/// Move every finished body without shortcodes out of its document into a
-/// safe string value, by slot (see [`RenderState::shared`]).
-fn share_bodies(site: &mut Site) -> Vec<Option<Value>> {
-    let ids: Vec<DocId> = site.doc_ids().collect();
-    let mut shared = vec![None; ids.len()];
-    for id in ids {
-        let slot = site.slot(id);
-        // Unshared: one-shot builds keep no parse cache.
-        let doc = match id {
-            DocId::Page(i) => Arc::make_mut(&mut site.pages[i].doc),
-            DocId::Section(i) => Arc::make_mut(&mut site.sections[i].doc),
-        };
-        if doc.body.shortcodes.is_empty()
-            && let Some(s) = shared.get_mut(slot)
-        {
-            *s = Some(Value::from_safe_string(std::mem::take(&mut doc.body.html)));
-        }
-    }
-    shared
 }

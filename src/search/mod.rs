@@ -93,7 +93,44 @@ pub const PAGE_FILE: &str = crate::render::SEARCH_PAGE;
 /// loader's hash. Called before the pages are rendered.
 pub fn prepare(state: &RenderState) -> IndexFiles {
     let files = index_files(state);
-    // What a template may link with `cachebust=true`: the loader and the index.
+    record_hashes(state, &files);
+    files
+}
+
+/// Sizes of the files handed to a sink, by path (for [`summary`]).
+pub type HandedOver = std::collections::BTreeMap<String, usize>;
+
+/// [`prepare`] for a build that streams its output into `sink`: the pages'
+/// snippet files of a split index are handed to `sink` as soon as each is
+/// made, never held all at once. Returns the files left to hand over
+/// ([`hand_over`]) and the sizes of those written, or the first error
+/// writing them.
+pub fn prepare_streamed(
+    state: &RenderState,
+    sink: &dyn crate::render::PageSink,
+) -> (IndexFiles, Result<HandedOver, Diagnostic>) {
+    let written: std::sync::Mutex<(HandedOver, Option<Diagnostic>)> = std::sync::Mutex::default();
+    let out = |path: String, bytes: Vec<u8>| {
+        let result = sink.put(&path, &bytes);
+        if let Ok(mut w) = written.lock() {
+            match result {
+                Ok(()) => {
+                    w.0.insert(path, bytes.len());
+                }
+                Err(d) => {
+                    w.1.get_or_insert(d);
+                }
+            }
+        }
+    };
+    let files = index_files_to(state, Some(&out));
+    record_hashes(state, &files);
+    let (sizes, error) = written.into_inner().unwrap_or_default();
+    (files, error.map_or(Ok(sizes), Err))
+}
+
+/// What a template may link with `cachebust=true`: the loader and the index.
+fn record_hashes(state: &RenderState, files: &IndexFiles) {
     state.set_generated_hashes(
         files
             .iter()
@@ -101,7 +138,6 @@ pub fn prepare(state: &RenderState) -> IndexFiles {
             .map(|(path, bytes)| (path.clone(), short_hash(bytes)))
             .collect(),
     );
-    files
 }
 
 /// Add the index `files` ([`prepare`]) to `output` (the search page itself
@@ -133,10 +169,10 @@ pub fn hand_over(
     state: &RenderState,
     sink: &dyn crate::render::PageSink,
     files: &mut IndexFiles,
-) -> Result<std::collections::BTreeMap<String, usize>, Diagnostic> {
+) -> Result<HandedOver, Diagnostic> {
     let cfg = &state.site.config.search;
     if !cfg.enabled || check_config(cfg).is_err() {
-        return Ok(std::collections::BTreeMap::default());
+        return Ok(HandedOver::default());
     }
     std::mem::take(files)
         .into_par_iter()
@@ -155,6 +191,12 @@ pub fn hand_over(
 /// `search/search.js` with the manifest of content hashes. None when search
 /// is off.
 pub fn index_files(state: &RenderState) -> IndexFiles {
+    index_files_to(state, None)
+}
+
+/// [`index_files`], the pages' snippet files of a split index going to
+/// `texts` as they are made rather than among the files returned.
+fn index_files_to(state: &RenderState, texts: Option<index::TextOut<'_>>) -> IndexFiles {
     let config = &state.site.config;
     let valid = |l: &str| check_config(config.search_for(l)).is_ok();
     if !config.search.enabled || !config.language_codes().all(valid) {
@@ -167,23 +209,30 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
     for lang in config.language_codes().filter(|l| config.search_of(l)) {
         let (ids, names) = doc_ids(state, lang);
         let analyzer = Analyzer::new(lang);
+        let dir = index_dir(config, lang);
+        let to_dir = |path: String, bytes: Vec<u8>| {
+            if let Some(out) = texts {
+                out(relocate(&dir, &path), bytes);
+            }
+        };
         let (built, firsts) = index::build_streamed(
             ids.len(),
             &|i| doc_with_names(state, ids[i], &names),
             config.search_for(lang),
             &analyzer,
+            texts.map(|_| &to_dir as index::TextOut<'_>),
         );
         let manifest = index::manifest_of(lang, &built, &firsts, &analyzer);
         if lang == config.default_language {
             default = Some(manifest);
             files.extend(built);
         } else {
-            let dir = index_dir(config, lang);
-            others.push((dir.clone(), manifest));
-            files.extend(built.into_iter().map(|(path, bytes)| {
-                let below = path.strip_prefix("search/").unwrap_or(&path);
-                (format!("{dir}{below}"), bytes)
-            }));
+            files.extend(
+                built
+                    .into_iter()
+                    .map(|(path, bytes)| (relocate(&dir, &path), bytes)),
+            );
+            others.push((dir, manifest));
         }
     }
     if let Some(loader) = index::loader(&state.site.static_dirs, default.as_ref(), &others) {
@@ -197,6 +246,13 @@ pub fn index_files(state: &RenderState) -> IndexFiles {
         );
     }
     files
+}
+
+/// `path` of an index file (`search/text/3.js`) in the folder of its
+/// language's index (`fr/search/`: `fr/search/text/3.js`).
+fn relocate(dir: &str, path: &str) -> String {
+    let below = path.strip_prefix("search/").unwrap_or(path);
+    format!("{dir}{below}")
 }
 
 /// Where `lang`'s index goes: `search/` for the default language,
@@ -441,7 +497,7 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
         links: site.graph.backlinks[site.slot(id)]
             .iter()
             .filter(|b| b.source != id)
-            .map(|b| b.sentence.clone())
+            .map(|b| b.sentence(site).to_string())
             .collect(),
     }
 }

@@ -280,6 +280,9 @@ pub(crate) struct Page {
     /// `[description, [[anchor, heading, excerpt], ...]]`, quoted for a
     /// data file (see [`text_json`]).
     pub(super) text: Vec<u8>,
+    /// Its file was written as soon as it was made (a streamed build of a
+    /// split index): nothing of it is kept.
+    pub(super) written: bool,
 }
 
 impl Page {
@@ -293,6 +296,19 @@ impl Page {
             section: d.section,
             section_path: d.section_path,
             text,
+            written: false,
+        }
+    }
+
+    /// What is kept of a page whose file was written at once.
+    pub(super) fn written() -> Self {
+        Self {
+            path: String::new(),
+            title: String::new(),
+            section: None,
+            section_path: None,
+            text: Vec::new(),
+            written: true,
         }
     }
 

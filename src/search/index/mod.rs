@@ -20,6 +20,7 @@
 use std::fmt::Write as _;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -52,6 +53,41 @@ pub const TF_SCALE: f64 = 8.0;
 /// The loader file fascia completes with the manifest of hashes.
 pub const LOADER_FILE: &str = "search/search.js";
 
+/// Takes a page's snippet file (path, bytes) as soon as the index is known
+/// to be split: a streamed build writes each at once rather than hold them
+/// all until the index is done (they are most of its bytes).
+pub type TextOut<'a> = &'a (dyn Fn(String, Vec<u8>) + Sync);
+
+/// What tokenising keeps of each page: its snippet text, or nothing once
+/// its file is handed to [`TextOut`]. The texts kept so far are counted: when
+/// they alone pass `split_index_above`, the index is certain to be split
+/// and every later page's file goes out as soon as it is made (the few kept
+/// before are written with the term shards).
+struct TextKeeper<'a> {
+    out: Option<TextOut<'a>>,
+    limit: usize,
+    /// Bytes of texts made so far, each counted as the index counts it.
+    made: AtomicUsize,
+    /// Bytes of texts handed out, likewise.
+    written: AtomicUsize,
+}
+
+impl TextKeeper<'_> {
+    fn keep(&self, k: usize, d: SearchDoc) -> Page {
+        let page = Page::of(d);
+        let Some(out) = self.out else {
+            return page;
+        };
+        let size = page.text.len() + 1;
+        if self.made.fetch_add(size, Ordering::Relaxed) + size <= self.limit {
+            return page;
+        }
+        out(format!("{TEXT_DIR}{k}.js"), page.file(k));
+        self.written.fetch_add(size, Ordering::Relaxed);
+        Page::written()
+    }
+}
+
 /// The index files for `docs`, in English.
 pub fn build(docs: &[SearchDoc], cfg: &SearchConfig) -> IndexFiles {
     build_with_shards(docs, cfg).0
@@ -70,18 +106,21 @@ pub fn build_in(
     docs: &[SearchDoc],
     cfg: &SearchConfig,
 ) -> (IndexFiles, Vec<String>) {
-    build_streamed(docs.len(), &|i| docs[i].clone(), cfg, analyzer)
+    build_streamed(docs.len(), &|i| docs[i].clone(), cfg, analyzer, None)
 }
 
 /// The index files for documents `0..n`, each made by `make` when its chunk
 /// is tokenised and dropped right after (only its snippet excerpt is kept),
 /// so that the whole text of every page is indexed without all of it being
-/// held at once; and the first term of each term shard.
+/// held at once; and the first term of each term shard. With `texts`, the
+/// pages' snippet files of a split index go there as they are made (see
+/// [`TextKeeper`]) and are not among the files returned.
 pub fn build_streamed(
     n: usize,
     make: &(dyn Fn(usize) -> SearchDoc + Sync),
     cfg: &SearchConfig,
     analyzer: &Analyzer,
+    texts: Option<TextOut<'_>>,
 ) -> (IndexFiles, Vec<String>) {
     let fields: Vec<&str> = FIELDS
         .iter()
@@ -92,12 +131,23 @@ pub fn build_streamed(
         .collect();
     let nf = fields.len();
     let clock = crate::timing::Clock::new();
+    let written_size;
     let Merged {
         vocab,
         postings,
         lengths,
         kept: pages,
-    } = tokenize_streamed(n, &fields, make, &Page::of, analyzer);
+    } = {
+        let keeper = TextKeeper {
+            out: texts,
+            limit: cfg.split_index_above,
+            made: AtomicUsize::new(0),
+            written: AtomicUsize::new(0),
+        };
+        let merged = tokenize_streamed(n, &fields, make, &|k, d| keeper.keep(k, d), analyzer);
+        written_size = keeper.written.into_inner();
+        merged
+    };
     clock.lap("  search tokenise");
     let vocab: Vec<&str> = vocab.iter().map(|t| &**t).collect();
     let n = pages.len().max(1) as f64;
@@ -127,7 +177,12 @@ pub fn build_streamed(
         .collect();
     clock.lap("  search postings");
     let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
-    let texts_size: usize = pages.iter().map(|p| p.text.len() + 1).sum();
+    let texts_size: usize = written_size
+        + pages
+            .iter()
+            .filter(|p| !p.written)
+            .map(|p| p.text.len() + 1)
+            .sum::<usize>();
     let meta = Meta::new(&pages, &fields, &boosts, &avg, analyzer);
     if meta.size_hint() + terms_size + texts_size <= cfg.split_index_above {
         return (vec![one_file(&meta, &entries, &pages)], Vec::new());
@@ -181,6 +236,7 @@ pub fn build_streamed(
     let text_files: Vec<(String, Vec<u8>)> = pages
         .into_par_iter()
         .enumerate()
+        .filter(|(_, p)| !p.written)
         .map(|(k, p)| (format!("{TEXT_DIR}{k}.js"), p.file(k)))
         .collect();
     clock.lap("  search text files");

@@ -395,16 +395,27 @@ pub(super) struct Merged<T> {
 /// returns).
 const CHUNK: usize = 128;
 
+/// Append `more` to `list`, growing it by a quarter at least rather than
+/// doubling it: the postings of a large site are its index's largest part,
+/// and doubling left up to half of each list unused.
+fn append(list: &mut Vec<u64>, more: &[u64]) {
+    if list.len() + more.len() > list.capacity() {
+        list.reserve_exact(more.len().max(list.len() / 4));
+    }
+    list.extend_from_slice(more);
+}
+
 /// Tokenise documents `0..n`, made one at a time by `make`, in parallel
 /// chunks of [`CHUNK`] documents, and merge each batch of chunks into one
 /// term table as soon as it is done, so that only a batch of documents'
 /// text is held at once. `keep` turns each document into what the index
-/// needs of it afterwards (its snippet text), before its text is dropped.
+/// needs of it afterwards (its snippet text), before its text is dropped;
+/// it is given each document's number.
 pub(super) fn tokenize_streamed<T: Send>(
     n: usize,
     fields: &[&str],
     make: &(dyn Fn(usize) -> SearchDoc + Sync),
-    keep: &(dyn Fn(SearchDoc) -> T + Sync),
+    keep: &(dyn Fn(usize, SearchDoc) -> T + Sync),
     analyzer: &Analyzer,
 ) -> Merged<T> {
     use rayon::prelude::*;
@@ -425,19 +436,21 @@ pub(super) fn tokenize_streamed<T: Send>(
                 let hi = (lo + CHUNK).min(end);
                 let docs: Vec<SearchDoc> = (lo..hi).map(make).collect();
                 let chunk = tokenize(&docs, lo, fields, analyzer);
-                (chunk, docs.into_iter().map(keep).collect())
+                let kept = (lo..).zip(docs).map(|(k, d)| keep(k, d)).collect();
+                (chunk, kept)
             })
             .collect();
         for (chunk, k) in chunks {
             kept.extend(k);
             lengths.extend_from_slice(&chunk.lengths);
-            for (term, list) in chunk.terms.into_iter().zip(chunk.postings) {
+            for (term, mut list) in chunk.terms.into_iter().zip(chunk.postings) {
                 if let Some(&id) = ids.get(&term) {
-                    postings[id as usize].extend_from_slice(&list);
+                    append(&mut postings[id as usize], &list);
                 } else {
                     let id = u32::try_from(terms.len()).unwrap_or(u32::MAX);
                     ids.insert(term.clone(), id);
                     terms.push(term);
+                    list.shrink_to_fit();
                     postings.push(list);
                 }
             }
