@@ -70,6 +70,9 @@ pub struct Config {
     pub minify_html: bool,
     /// Zola's `author`: the site's author, for templates (`config.author`).
     pub author: Option<String>,
+    /// Zola's globs of files below `content/` and `static/` to leave out.
+    pub ignored_content: Vec<String>,
+    pub ignored_static: Vec<String>,
     /// Zola's switches for `sitemap.xml` and `robots.txt` (both on).
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
@@ -117,6 +120,8 @@ impl Default for Config {
             compile_sass: false,
             minify_html: false,
             author: None,
+            ignored_content: Vec::new(),
+            ignored_static: Vec::new(),
             generate_sitemap: true,
             generate_robots_txt: true,
             obsidian: false,
@@ -312,6 +317,27 @@ impl Config {
 
     fn validate(&self, src: &str, file: &Path) -> Result<(), Vec<Diagnostic>> {
         let mut errors = Vec::new();
+        for (key, patterns) in [
+            ("ignored_content", &self.ignored_content),
+            ("ignored_static", &self.ignored_static),
+        ] {
+            for p in patterns {
+                if let Err(e) = globset::Glob::new(p) {
+                    errors.push(toml_pos::at_key(
+                        Diagnostic::error(
+                            "invalid-glob",
+                            format!("`{p}` in {key} is not a glob pattern: {}", e.kind()),
+                        )
+                        .with_help("write a glob such as \"*.xlsx\" or \"drafts/**\""),
+                        file,
+                        src,
+                        src,
+                        0,
+                        &[key],
+                    ));
+                }
+            }
+        }
         for (name, field) in &self.facts.fields {
             if field.kind == FactKind::Enum && field.values.is_empty() {
                 errors.push(toml_pos::at_key(
@@ -393,6 +419,17 @@ impl Config {
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
+}
+
+/// Zola's matcher of `ignored_content` or `ignored_static`: the globs are
+/// matched against a file's whole path, as Zola matches them (`*` crosses
+/// folders). Patterns were checked when the config was read.
+pub fn ignore_globs(patterns: &[String]) -> globset::GlobSet {
+    let mut set = globset::GlobSetBuilder::new();
+    for glob in patterns.iter().filter_map(|p| globset::Glob::new(p).ok()) {
+        set.add(glob);
+    }
+    set.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 #[cfg(test)]

@@ -862,3 +862,48 @@ fn get_url_ignores_arguments_it_does_not_know_as_zola_does() {
     site.build().success();
     assert_eq!(site.read("index.html"), "https://example.org/atom.xml");
 }
+
+// ------------------------------------------------------------ ignored files
+
+#[test]
+fn ignored_content_and_ignored_static_leave_files_out_as_in_zola() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\nignored_content = [\"*.xlsx\", \"**/drafts/**\"]\nignored_static = [\"*.psd\"]\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("content/kept.md", "+++\ntitle = \"Kept\"\n+++\n")
+    .write("content/drafts/secret.md", "+++\ntitle = \"Secret\"\n+++\n")
+    .write("content/kept/sheet.xlsx", "not published")
+    .write("static/logo.psd", "layers")
+    .write("static/site.css", "body{}")
+    .write("templates/index.html", "{% for p in section.pages %}[{{ p.title }}]{% endfor %}")
+    .write("templates/page.html", "")
+    .write("templates/section.html", "");
+    site.build().success().stderr_lacks("ignored_");
+    assert_eq!(site.read("index.html"), "[Kept]");
+    assert!(!site.exists("drafts/secret/index.html"));
+    assert!(!site.exists("kept/sheet.xlsx"));
+    assert!(!site.exists("logo.psd") && site.exists("site.css"));
+}
+
+#[test]
+fn a_bad_ignore_glob_is_an_error_at_its_key() {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"T\"\nignored_content = [\"a[b\"]\n",
+    )
+    .write("content/_index.md", "+++\n+++\n")
+    .write("templates/index.html", "");
+    site.build()
+        .failure()
+        .stderr_has("config.toml:3:1")
+        .stderr_has("`a[b` in ignored_content is not a glob pattern")
+        .stderr_has("help: write a glob");
+}

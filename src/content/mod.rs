@@ -86,7 +86,10 @@ pub fn is_editor_junk(name: &str) -> bool {
 
 /// Walk `content_dir`: its Markdown files (read one by one as they are
 /// parsed, [`FoundFile::read`]) and its other files (assets).
-pub fn load(content_dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
+pub fn load(
+    content_dir: &Path,
+    ignored: &globset::GlobSet,
+) -> Result<ContentTree, Vec<Diagnostic>> {
     let mut md_paths = Vec::new();
     let mut assets = Vec::new();
     let walker = WalkDir::new(content_dir).sort_by_file_name().into_iter();
@@ -100,7 +103,8 @@ pub fn load(content_dir: &Path) -> Result<ContentTree, Vec<Diagnostic>> {
                     .in_file(path),
             ]
         })?;
-        if !entry.file_type().is_file() {
+        // Zola's `ignored_content`.
+        if !entry.file_type().is_file() || ignored.is_match(entry.path()) {
             continue;
         }
         let rel = rel_path(content_dir, entry.path());

@@ -390,6 +390,8 @@ fn unneeded_files(state: &RenderState, mut files: Vec<(String, String)>) -> Vec<
 /// theme's `[on_demand]` files are left out when no page needs them.
 fn add_static(state: &RenderState, output: &mut Output) {
     let site = &state.site;
+    // Zola's `ignored_static`, matched against the path below `static/`.
+    let ignored = crate::config::ignore_globs(&site.config.ignored_static);
     for dir in &site.static_dirs {
         if !dir.is_dir() {
             continue;
@@ -415,7 +417,7 @@ fn add_static(state: &RenderState, output: &mut Output) {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if unneeded.contains(&rel) {
+            if unneeded.contains(&rel) || ignored.is_match(&rel) {
                 continue;
             }
             if !output.files.contains_key(&rel)

@@ -88,7 +88,9 @@ pub fn load(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<Sources, Dia
     }
     let bibliography = load_data(root, "references.toml", Bibliography::parse)
         .map_err(|e| fail(diags.clone(), e))?;
-    let tree = content::load(&root.join("content")).map_err(|d| fail(diags.clone(), d))?;
+    let ignored = crate::config::ignore_globs(&config.ignored_content);
+    let tree =
+        content::load(&root.join("content"), &ignored).map_err(|d| fail(diags.clone(), d))?;
     Ok(Sources {
         config,
         templates,
