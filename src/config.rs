@@ -479,9 +479,13 @@ mod tests {
 
     #[test]
     fn zola_keys_warn() {
-        let loaded = parse("title = \"x\"\nignored_static = []\n").unwrap();
+        let loaded = parse("title = \"x\"\npreserve_dotfiles_in_output = true\n").unwrap();
         assert_eq!(loaded.warnings.len(), 1);
-        assert!(loaded.warnings[0].message.contains("ignored_static"));
+        assert!(
+            loaded.warnings[0]
+                .message
+                .contains("preserve_dotfiles_in_output")
+        );
     }
 
     #[test]
