@@ -245,7 +245,8 @@ fn each_review_is_quoted_with_the_same_figures_everywhere() {
     let mut problems = Vec::new();
     for id in s.doc_ids() {
         let doc = s.doc(id);
-        let body = doc.file.text.split("+++").nth(2).unwrap_or(&doc.file.text);
+        let source = s.source(doc);
+        let body = source.split("+++").nth(2).unwrap_or(&source);
         for (text, keys) in cited_passages(body) {
             let tracked: Vec<_> = REVIEW_FIGURES
                 .iter()

@@ -340,7 +340,7 @@ fn every_evidence_rating_is_what_its_condition_page_says() {
                     page == format!("conditions/{}.md", r.key),
                     "{see} is not on the rated page"
                 );
-                let text = expand_figures(section(&doc.file.text, anchor), &figures)
+                let text = expand_figures(section(&s.source(doc), anchor), &figures)
                     .to_lowercase()
                     .replace(['-', '*'], " ");
                 if text.is_empty() {
