@@ -10,18 +10,7 @@
 use std::time::{Duration, Instant};
 
 use fascia::images::encode::{Format, encode};
-use fascia::images::resize::{Op, Plan, apply, from_larger, plan};
-
-fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
-    let sum: f64 = a
-        .as_raw()
-        .iter()
-        .zip(b.as_raw())
-        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-        .sum();
-    let mse = sum / a.as_raw().len() as f64;
-    10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
-}
+use fascia::images::resize::{Op, Plan, apply, from_larger, plan, psnr};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -24,6 +24,18 @@ struct Counting {
     total: usize,
 }
 
+impl Counting {
+    /// What a streamed file's writer wrote: its largest piece and total.
+    fn of(write: WriteWith<'_>) -> Result<Self, Diagnostic> {
+        let mut w = Counting {
+            largest: 0,
+            total: 0,
+        };
+        write(&mut w)?;
+        Ok(w)
+    }
+}
+
 impl std::io::Write for Counting {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.largest = self.largest.max(buf.len());
@@ -46,11 +58,7 @@ impl PageSink for Recorder {
     }
 
     fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic> {
-        let mut w = Counting {
-            largest: 0,
-            total: 0,
-        };
-        write(&mut w)?;
+        let w = Counting::of(write)?;
         self.pieces
             .lock()
             .unwrap()
@@ -156,11 +164,7 @@ impl PageSink for Arrivals {
     }
 
     fn put_streamed(&self, path: &str, write: WriteWith<'_>) -> Result<(), Diagnostic> {
-        let mut w = Counting {
-            largest: 0,
-            total: 0,
-        };
-        write(&mut w)?;
+        let w = Counting::of(write)?;
         self.0.lock().unwrap().push((path.to_string(), w.total));
         Ok(())
     }

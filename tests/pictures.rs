@@ -49,12 +49,7 @@ fn remote_images_load_lazily_at_the_size_their_author_wrote() {
 #[test]
 fn get_image_metadata_knows_a_resized_copy_by_its_static_path() {
     let site = site("");
-    png(
-        &site.root().join("static/zola.png"),
-        300,
-        380,
-        [10, 120, 200],
-    );
+    zola_png(&site);
     // Zola's value, and a theme sizing the copy through it before it is made.
     let out = probe(
         &site,
@@ -194,6 +189,16 @@ fn avif_copies_are_offered_first_and_decode_to_the_picture() {
     }
 }
 
+/// The 300 x 380 image of Zola's `resize_image` examples, at `static/zola.png`.
+fn zola_png(site: &Site) {
+    png(
+        &site.root().join("static/zola.png"),
+        300,
+        380,
+        [10, 120, 200],
+    );
+}
+
 fn size_at(site: &Site, url: &str) -> (u32, u32) {
     let rel = url
         .strip_prefix("https://example.org/")
@@ -204,12 +209,7 @@ fn size_at(site: &Site, url: &str) -> (u32, u32) {
 #[test]
 fn resize_image_takes_what_zola_themes_pass() {
     let site = site("");
-    png(
-        &site.root().join("static/zola.png"),
-        300,
-        380,
-        [10, 120, 200],
-    );
+    zola_png(&site);
     png(
         &site.root().join("content/gallery/pic.png"),
         200,

@@ -34,6 +34,19 @@ fn warnings_at(file: &str) -> Vec<String> {
         .collect()
 }
 
+/// A site of its own, with no content yet: config.toml holds the base URL
+/// and title, then `config`.
+fn bare(config: &str) -> Site {
+    let site = Site {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    site.write(
+        "config.toml",
+        &format!("base_url = \"https://example.org\"\ntitle = \"T\"\n{config}"),
+    );
+    site
+}
+
 // ------------------------------------------------------------ config.toml
 
 #[test]
@@ -596,11 +609,9 @@ fn render_emoji_turns_github_names_into_emoji_outside_code() {
 #[test]
 fn a_transparent_sections_pages_are_listed_and_neighbours_in_its_parent() {
     // Expected output as zola 0.22 writes it for this site.
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
     let list = "{% for p in section.pages %}[{{ p.title }}]{% endfor %}";
-    site.write("config.toml", "base_url = \"https://example.org\"\ntitle = \"T\"\n")
+    let site = bare("");
+    site
         .write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
         .write(
             "content/posts/_index.md",
@@ -647,31 +658,25 @@ fn config_author_reaches_templates() {
 
 #[test]
 fn pages_of_the_same_date_are_ordered_by_permalink_as_in_zola() {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
-    )
-    .write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
-    .write(
-        "content/apple.md",
-        "+++\ntitle = \"Zebra\"\ndate = 2023-04-07\n+++\n",
-    )
-    .write(
-        "content/banana.md",
-        "+++\ntitle = \"Aardvark\"\ndate = 2023-04-07\n+++\n",
-    )
-    .write(
-        "content/cherry.md",
-        "+++\ntitle = \"Newer\"\ndate = 2023-04-08\n+++\n",
-    )
-    .write(
-        "templates/index.html",
-        "{% for p in section.pages %}[{{ p.title }}]{% endfor %}",
-    )
-    .write("templates/page.html", "");
+    let site = bare("");
+    site.write("content/_index.md", "+++\nsort_by = \"date\"\n+++\n")
+        .write(
+            "content/apple.md",
+            "+++\ntitle = \"Zebra\"\ndate = 2023-04-07\n+++\n",
+        )
+        .write(
+            "content/banana.md",
+            "+++\ntitle = \"Aardvark\"\ndate = 2023-04-07\n+++\n",
+        )
+        .write(
+            "content/cherry.md",
+            "+++\ntitle = \"Newer\"\ndate = 2023-04-08\n+++\n",
+        )
+        .write(
+            "templates/index.html",
+            "{% for p in section.pages %}[{{ p.title }}]{% endfor %}",
+        )
+        .write("templates/page.html", "");
     site.build().success();
     assert_eq!(site.read("index.html"), "[Newer][Zebra][Aardvark]");
 }
@@ -679,10 +684,8 @@ fn pages_of_the_same_date_are_ordered_by_permalink_as_in_zola() {
 #[test]
 fn pages_group_by_year_and_month_as_in_zolas_archive_templates() {
     // zola-theme-papermod's archive; expected output as zola 0.22 writes it.
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write("config.toml", "base_url = \"https://example.org\"\ntitle = \"T\"\n")
+    let site = bare("");
+    site
         .write("content/_index.md", "+++\n+++\n")
         .write("content/posts/_index.md", "+++\nsort_by = \"date\"\n+++\n")
         .write("content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2023-04-07\n+++\n")
@@ -707,32 +710,26 @@ fn a_taxonomy_without_terms_writes_no_page_as_in_zola() {
     // anemone, blow: no French page has tags, and Zola writes no fr/tags/
     // (`render_taxonomy` skips a taxonomy without terms). Terms list
     // their pages newest first, ties by permalink, as in Zola.
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
     let list = "{% for t in terms %}{{ t.name }}:{% for p in t.pages %}[{{ p.title }}]{% endfor %}{% endfor %}";
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\" }]\n\n[languages.fr]\ntitle = \"T\"\n",
-    )
-    .write("content/_index.md", "+++\n+++\n")
-    .write("content/_index.fr.md", "+++\n+++\n")
-    .write(
-        "content/zed.md",
-        "+++\ntitle = \"Zed\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
-    )
-    .write(
-        "content/alpha.md",
-        "+++\ntitle = \"Alpha\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
-    )
-    .write("content/alpha.fr.md", "+++\ntitle = \"Alpha FR\"\n+++\n")
-    .write("templates/index.html", "")
-    .write("templates/page.html", "")
-    .write("templates/tags/list.html", list)
-    .write(
-        "templates/tags/single.html",
-        "{% for p in term.pages %}[{{ p.title }}]{% endfor %}",
-    );
+    let site = bare("taxonomies = [{ name = \"tags\" }]\n\n[languages.fr]\ntitle = \"T\"\n");
+    site.write("content/_index.md", "+++\n+++\n")
+        .write("content/_index.fr.md", "+++\n+++\n")
+        .write(
+            "content/zed.md",
+            "+++\ntitle = \"Zed\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+        )
+        .write(
+            "content/alpha.md",
+            "+++\ntitle = \"Alpha\"\ndate = 2023-01-01\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+        )
+        .write("content/alpha.fr.md", "+++\ntitle = \"Alpha FR\"\n+++\n")
+        .write("templates/index.html", "")
+        .write("templates/page.html", "")
+        .write("templates/tags/list.html", list)
+        .write(
+            "templates/tags/single.html",
+            "{% for p in term.pages %}[{{ p.title }}]{% endfor %}",
+        );
     site.build().success();
     assert_eq!(site.read("tags/index.html"), "x:[Alpha][Zed]");
     assert!(!site.exists("fr/tags/index.html"));
@@ -751,15 +748,9 @@ fn a_taxonomy_without_terms_writes_no_page_as_in_zola() {
 
 #[test]
 fn robots_txt_is_zolas_or_the_sites_template_and_both_files_can_be_turned_off() {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
-    )
-    .write("content/_index.md", "+++\n+++\n")
-    .write("templates/index.html", "home");
+    let site = bare("");
+    site.write("content/_index.md", "+++\n+++\n")
+        .write("templates/index.html", "home");
     site.build().success();
     // Zola's built-in robots.txt, as zola 0.22 writes it.
     assert_eq!(
@@ -789,14 +780,9 @@ fn robots_txt_is_zolas_or_the_sites_template_and_both_files_can_be_turned_off() 
 #[test]
 fn sections_and_terms_paginate_with_paginate_path_as_in_zola() {
     // Pagers, their pages and links as zola 0.22 writes them for this site.
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
     let pager = "{{ paginator.current_index }}/{{ paginator.number_pagers }} of {{ paginator.total_pages }}: {% for p in paginator.pages %}[{{ p.title }}]{% endfor %} prev={{ paginator.previous }} next={{ paginator.next }} base={{ paginator.base_url }}";
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\ntaxonomies = [{ name = \"tags\", paginate_by = 2, paginate_path = \"p\" }]\n",
-    )
+    let site = bare("taxonomies = [{ name = \"tags\", paginate_by = 2, paginate_path = \"p\" }]\n");
+    site
     .write("content/_index.md", "+++\n+++\n")
     .write(
         "content/blog/_index.md",
@@ -847,15 +833,8 @@ fn sections_and_terms_paginate_with_paginate_path_as_in_zola() {
 #[test]
 fn get_url_ignores_arguments_it_does_not_know_as_zola_does() {
     // zola-theme-papermod writes `trailingslash=false` (a typo Zola ignores).
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\n",
-    )
-    .write("content/_index.md", "+++\n+++\n")
-    .write(
+    let site = bare("");
+    site.write("content/_index.md", "+++\n+++\n").write(
         "templates/index.html",
         "{{ get_url(path=\"atom.xml\", trailingslash=false) }}",
     );
@@ -867,22 +846,20 @@ fn get_url_ignores_arguments_it_does_not_know_as_zola_does() {
 
 #[test]
 fn ignored_content_and_ignored_static_leave_files_out_as_in_zola() {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\nignored_content = [\"*.xlsx\", \"**/drafts/**\"]\nignored_static = [\"*.psd\"]\n",
-    )
-    .write("content/_index.md", "+++\n+++\n")
-    .write("content/kept.md", "+++\ntitle = \"Kept\"\n+++\n")
-    .write("content/drafts/secret.md", "+++\ntitle = \"Secret\"\n+++\n")
-    .write("content/kept/sheet.xlsx", "not published")
-    .write("static/logo.psd", "layers")
-    .write("static/site.css", "body{}")
-    .write("templates/index.html", "{% for p in section.pages %}[{{ p.title }}]{% endfor %}")
-    .write("templates/page.html", "")
-    .write("templates/section.html", "");
+    let site =
+        bare("ignored_content = [\"*.xlsx\", \"**/drafts/**\"]\nignored_static = [\"*.psd\"]\n");
+    site.write("content/_index.md", "+++\n+++\n")
+        .write("content/kept.md", "+++\ntitle = \"Kept\"\n+++\n")
+        .write("content/drafts/secret.md", "+++\ntitle = \"Secret\"\n+++\n")
+        .write("content/kept/sheet.xlsx", "not published")
+        .write("static/logo.psd", "layers")
+        .write("static/site.css", "body{}")
+        .write(
+            "templates/index.html",
+            "{% for p in section.pages %}[{{ p.title }}]{% endfor %}",
+        )
+        .write("templates/page.html", "")
+        .write("templates/section.html", "");
     site.build().success().stderr_lacks("ignored_");
     assert_eq!(site.read("index.html"), "[Kept]");
     assert!(!site.exists("drafts/secret/index.html"));
@@ -892,15 +869,9 @@ fn ignored_content_and_ignored_static_leave_files_out_as_in_zola() {
 
 #[test]
 fn a_bad_ignore_glob_is_an_error_at_its_key() {
-    let site = Site {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    site.write(
-        "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"T\"\nignored_content = [\"a[b\"]\n",
-    )
-    .write("content/_index.md", "+++\n+++\n")
-    .write("templates/index.html", "");
+    let site = bare("ignored_content = [\"a[b\"]\n");
+    site.write("content/_index.md", "+++\n+++\n")
+        .write("templates/index.html", "");
     site.build()
         .failure()
         .stderr_has("config.toml:3:1")

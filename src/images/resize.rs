@@ -187,6 +187,20 @@ fn slow_apply(img: &DynamicImage, crop: Option<(u32, u32, u32, u32)>, plan: Plan
     src.resize_exact(plan.width, plan.height, FilterType::Lanczos3)
 }
 
+/// Peak signal-to-noise ratio of `a` against `b`, in decibels: how close
+/// two resizes of one picture are (the tests here, `examples/srcset_cascade`).
+#[doc(hidden)]
+pub fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    let sum: f64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
+    let mse = sum / a.as_raw().len() as f64;
+    10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,18 +241,6 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown op")
         );
-    }
-
-    /// Peak signal-to-noise ratio of `a` against `b`, in decibels.
-    fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
-        let sum: f64 = a
-            .as_raw()
-            .iter()
-            .zip(b.as_raw())
-            .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
-            .sum();
-        let mse = sum / a.as_raw().len() as f64;
-        10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
     }
 
     #[test]

@@ -321,9 +321,9 @@ pub fn in_place<'a>(
     }
 }
 
+/// `s` escaped for HTML text and attributes, as comrak escapes.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    let _ = comrak::html::escape(&mut out, s);
+    out
 }
