@@ -64,6 +64,38 @@ pub fn is_normal_file_path(rel: &str) -> bool {
     !rel.is_empty() && output_path(rel).is_ok_and(|p| p == rel)
 }
 
+/// The link from the page at URL path `from` to URL path `to` (both from
+/// the site's root, as a page's `path`): `../techniques/iastm/` from
+/// `/references/`. It works whatever the site's base URL (a folder below a
+/// domain too) and from a folder or `file://`, and is a third the length of
+/// a permalink. A `from` ending in `/` is a folder; otherwise its last part
+/// is a file. `to`'s query and fragment are kept; a `to` that is not a path
+/// from the root (a full URL, `#x`) is returned as it is.
+pub fn relative_url(to: &str, from: &str) -> String {
+    if !to.starts_with('/') || to.starts_with("//") {
+        return to.to_string();
+    }
+    let split = to.find(['?', '#']).unwrap_or(to.len());
+    let (to_path, tail) = to.split_at(split);
+    let dir = &from[..from.rfind('/').map_or(0, |i| i + 1)];
+    let dirs: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> = to_path.split('/').skip(1).collect();
+    // `to`'s folders (all but its last part, the file or "" after a `/`).
+    let (file, folders) = parts.split_last().unwrap_or((&"", &[]));
+    let common = dirs.iter().zip(folders).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(dirs.len() - common);
+    for f in &folders[common..] {
+        out.push_str(f);
+        out.push('/');
+    }
+    out.push_str(file);
+    if out.is_empty() {
+        out.push_str("./");
+    }
+    out.push_str(tail);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +122,29 @@ mod tests {
         assert!(!is_normal_file_path("/a/b"));
         assert!(!is_normal_file_path("a/./b"));
         assert!(!is_normal_file_path(""));
+    }
+
+    #[test]
+    fn relative_urls() {
+        let cases = [
+            ("/techniques/iastm/", "/references/", "../techniques/iastm/"),
+            ("/fr/comparisons/x/", "/references/", "../fr/comparisons/x/"),
+            ("/references/", "/references/", "./"),
+            ("/references/#ref-a", "/citations/", "../references/#ref-a"),
+            ("/references/#ref-a", "/references/", "./#ref-a"),
+            ("/a/b/c/", "/a/b/", "c/"),
+            ("/a/", "/a/b/", "../"),
+            ("/", "/a/b/", "../../"),
+            ("/", "/", "./"),
+            ("/x.html", "/a/page.html", "../x.html"),
+            ("/a/x.html?q=1", "/a/page.html", "x.html?q=1"),
+            ("/a/b", "/a/b/", "../b"),
+            ("https://e.org/a/", "/b/", "https://e.org/a/"),
+            ("//e.org/a/", "/b/", "//e.org/a/"),
+            ("#top", "/b/", "#top"),
+        ];
+        for (to, from, want) in cases {
+            assert_eq!(relative_url(to, from), want, "{to} from {from}");
+        }
     }
 }

@@ -129,7 +129,7 @@ fn site_key(url: &str, base_url: &str) -> Option<(String, String)> {
 /// site (absolute under `base_url`, or root-relative); else unchanged.
 pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
     let Some((target, suffix)) = site_key(url, base_url) else {
-        return url.to_string();
+        return with_index(url);
     };
     let from: Vec<&str> = dir_of(from_key)
         .split('/')
@@ -140,6 +140,24 @@ pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
     let mut rel = "../".repeat(from.len() - common);
     rel.push_str(&to[common..].join("/"));
     format!("{rel}{suffix}")
+}
+
+/// A relative link to a folder (`../a/`, `./#x`, `..`) with the folder's
+/// `index.html` named, as a browser needs from `file://`; any other `url`
+/// unchanged.
+fn with_index(url: &str) -> String {
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, suffix) = url.split_at(split);
+    if path.is_empty() || path.starts_with('/') || path.contains(':') {
+        return url.to_string();
+    }
+    if path.ends_with('/') {
+        format!("{path}index.html{suffix}")
+    } else if path == "." || path == ".." || path.ends_with("/..") || path.ends_with("/.") {
+        format!("{path}/index.html{suffix}")
+    } else {
+        url.to_string()
+    }
 }
 
 fn rewrite_html(
@@ -458,119 +476,4 @@ pub fn edition_from(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const BASE: &str = "https://ex.org";
-
-    #[test]
-    fn relativizes_site_urls() {
-        let from = "techniques/iastm/index.html";
-        assert_eq!(
-            relativize("https://ex.org/", from, BASE),
-            "../../index.html"
-        );
-        assert_eq!(relativize("https://ex.org", from, BASE), "../../index.html");
-        assert_eq!(
-            relativize("https://ex.org/conditions/neck-pain/#evidence", from, BASE),
-            "../../conditions/neck-pain/index.html#evidence"
-        );
-        assert_eq!(
-            relativize("https://ex.org/techniques/iastm/#x", from, BASE),
-            "index.html#x"
-        );
-        assert_eq!(
-            relativize("https://ex.org/fibre.css?h=1", from, BASE),
-            "../../fibre.css?h=1"
-        );
-        assert_eq!(
-            relativize("/search/?q=a", from, BASE),
-            "../../search/index.html?q=a"
-        );
-        assert_eq!(
-            relativize("https://ex.org/techniques", from, BASE),
-            "../index.html"
-        );
-        assert_eq!(
-            relativize("https://ex.org.evil/x", from, BASE),
-            "https://ex.org.evil/x"
-        );
-        assert_eq!(
-            relativize("https://other.org/x", from, BASE),
-            "https://other.org/x"
-        );
-        assert_eq!(relativize("#top", from, BASE), "#top");
-        assert_eq!(relativize("pic.png", from, BASE), "pic.png");
-        assert_eq!(
-            relativize("https://ex.org/404.html", "index.html", BASE),
-            "404.html"
-        );
-    }
-
-    #[test]
-    fn rewrites_html_but_keeps_metadata_absolute() {
-        let html = r#"<link rel="canonical" href="https://ex.org/a/"><link rel="stylesheet" href="https://ex.org/s.css"><a href="https://ex.org/b/">b</a><img src="/i.png" srcset="/i.png 1x, /i2.png 2x"><meta http-equiv="refresh" content="0; url=https://ex.org/b/">"#;
-        let out = rewrite_html(html, "a/index.html", BASE, &|_| false).unwrap();
-        assert!(out.contains(r#"<link rel="canonical" href="https://ex.org/a/">"#));
-        assert!(out.contains(r#"href="../s.css""#));
-        assert!(out.contains(r#"<a href="../b/index.html">"#));
-        assert!(out.contains(r#"src="../i.png" srcset="../i.png 1x, ../i2.png 2x""#));
-        assert!(out.contains(r#"content="0; url=../b/index.html""#));
-    }
-
-    #[test]
-    fn outside_addresses_stay_unless_they_name_a_file() {
-        let mut o = Output::default();
-        o.insert_bytes(
-            "index.html".into(),
-            br#"<a href="https://ex.org/work">ref</a><a href="https://ex.org/a/">own page written in full</a><a href="https://ex.org/a/">nav</a>"#.to_vec(),
-        );
-        o.insert_bytes("a/index.html".into(), b"a".to_vec());
-        let outside: HashSet<String> = ["https://ex.org/work", "https://ex.org/a/"]
-            .map(String::from)
-            .into();
-        make_offline(&mut o, BASE, &outside).unwrap();
-        let OutputFile::Bytes(b) = &o.files["index.html"] else {
-            panic!("bytes")
-        };
-        let html = String::from_utf8_lossy(b);
-        assert!(
-            html.contains(r#"<a href="https://ex.org/work">ref</a>"#),
-            "{html}"
-        );
-        assert!(!html.contains(r#"href="https://ex.org/a/""#), "{html}");
-        assert!(check_links(&o, BASE, "out", &outside).is_empty());
-        assert_eq!(check_links(&o, BASE, "out", &HashSet::new()).len(), 1);
-    }
-
-    #[test]
-    fn css_urls() {
-        let css = "a{background:url(\"https://ex.org/img/x.svg\")} b{background:url(/y.png)} c{background:url(data:image/png;base64,AA)}";
-        let out = rewrite_css(css, "fibre.css", BASE);
-        assert_eq!(
-            out,
-            "a{background:url(\"img/x.svg\")} b{background:url(y.png)} c{background:url(data:image/png;base64,AA)}"
-        );
-    }
-
-    #[test]
-    fn link_check_finds_missing_targets() {
-        let mut o = Output::default();
-        o.insert_bytes("index.html".into(), br#"<a href="a/index.html">a</a><img src="missing.png"><a href="https://ex.org/a/">x</a><a href="https://else.org">e</a>"#.to_vec());
-        o.insert_bytes(
-            "a/index.html".into(),
-            br#"<a href="../index.html#top">home</a>"#.to_vec(),
-        );
-        let d = check_links(&o, BASE, "out", &HashSet::new());
-        assert_eq!(d.len(), 2, "{d:?}");
-        assert!(
-            d[0].message
-                .contains("<img src=\"missing.png\"> points to `missing.png`")
-        );
-        assert!(d[1].message.contains("points at the public site"));
-        assert_eq!(
-            d[0].file.as_deref(),
-            Some(std::path::Path::new("out/index.html"))
-        );
-    }
-}
+mod tests;

@@ -331,14 +331,12 @@ impl RenderState {
             .iter()
             .enumerate()
             .map(|(i, w)| {
-                let cited_by: Vec<Value> = site.graph.cited_by[i]
-                    .iter()
-                    .map(|&d| context! { title => site.title_of(d), permalink => site.permalink_of(d), path => site.path_of(d) })
-                    .collect();
+                let cited_by = self.cited_by_value(&site.graph.cited_by[i]);
                 context! {
                     key => w.key.clone(),
                     id => format!("ref-{}", w.key),
                     citation => w.citation_text(),
+                    label => w.short_label(),
                     href => w.href(),
                     work => ser(w),
                     cited_by => cited_by,
@@ -346,6 +344,35 @@ impl RenderState {
             })
             .collect();
         Value::from(works)
+    }
+
+    /// The pages citing a work, for `get_bibliography()`: each with the
+    /// translations of it that cite the work too (`translations`), and
+    /// those translations marked `translated`, so a theme can list a page
+    /// once with its other languages beside it.
+    fn cited_by_value(&self, citing: &[DocId]) -> Vec<Value> {
+        let site = &self.site;
+        let default = site.config.default_language.as_str();
+        let original = |d: DocId| {
+            (site.lang_of(d) != default)
+                .then(|| site.in_language(d, default))
+                .flatten()
+                .filter(|o| citing.contains(o))
+        };
+        let item = |d: DocId| {
+            context! { title => site.title_of(d), permalink => site.permalink_of(d), path => site.path_of(d), lang => site.lang_of(d) }
+        };
+        citing
+            .iter()
+            .map(|&d| {
+                let translations: Vec<Value> = citing
+                    .iter()
+                    .filter(|&&t| t != d && original(t) == Some(d))
+                    .map(|&t| item(t))
+                    .collect();
+                context! { ..item(d), ..context! { translations => translations, translated => original(d).is_some() } }
+            })
+            .collect()
     }
 
     /// `load_data(path=...)`: TOML, JSON or CSV below the site root or data/.

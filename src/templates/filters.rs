@@ -201,6 +201,15 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("base64_decode", base64_decode);
     env.add_filter("regex_replace", regex_replace);
     env.add_filter("num_format", num_format);
+    env.add_filter("relative_url", relative_url);
+}
+
+/// fascia's `relative_url(from=page.path)`: a path from the site's root
+/// (a page's `path`) as a link relative to the page at `from`.
+fn relative_url(v: &Value, rest: Rest<Value>, kw: Kwargs) -> Result<String, Error> {
+    let args = Args::new("relative_url", rest, kw);
+    let from = args.required_string(0, "from")?;
+    Ok(crate::url_path::relative_url(&text(v), &from))
 }
 
 /// Tera's `urlencode`: everything but unreserved characters and `/`.

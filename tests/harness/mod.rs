@@ -227,6 +227,18 @@ pub fn build_encyclopedia(out: &Path, extra: &[&str]) {
 }
 
 /// The encyclopedia in `site/`, loaded and linked in this process.
+/// The encyclopedia built into `out` (public edition): its HTML files.
+pub fn encyclopedia_html(out: &Path) -> Vec<PathBuf> {
+    build_encyclopedia(out, &[]);
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(files.len() > 40, "only {} HTML pages built", files.len());
+    files
+}
+
 pub fn encyclopedia() -> fascia::site::Site {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
     match fascia::pipeline::load_and_link(&fascia::pipeline::BuildOptions {
