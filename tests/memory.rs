@@ -213,3 +213,78 @@ fn search_page_texts_are_handed_over_as_they_are_made() {
         "{held} bytes of page texts were held until the index was done (limit {limit})"
     );
 }
+
+/// The search index's postings (a term's pages and fields, the largest part
+/// of a large site's index while it is made) are held packed: under 3 bytes
+/// each on a site of common words (they were 8).
+#[test]
+fn search_postings_are_held_in_under_three_bytes_each() {
+    // 2,000 pages of 300 words drawn from 800 made-up ones.
+    let words: Vec<String> = (0..800u32)
+        .map(|i| format!("q{}x{}", char::from(b'a' + (i % 26) as u8), i / 26))
+        .collect();
+    let mut seed = 12_345u64;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize
+    };
+    let docs: Vec<fascia::search::SearchDoc> = (0..2000)
+        .map(|i| {
+            let text: Vec<&str> = (0..300)
+                .map(|_| words[next() % words.len()].as_str())
+                .collect();
+            fascia::search::SearchDoc {
+                path: format!("/p{i}/"),
+                title: format!("{} {}", words[i % 800], words[(i * 7) % 800]),
+                sections: vec![fascia::search::DocSection {
+                    text: text.join(" "),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }
+        })
+        .collect();
+    let cfg = fascia::config::SearchConfig::default();
+    let (bytes, postings) = fascia::search::postings_footprint(&docs, &cfg);
+    assert!(postings > 500_000, "too few postings to tell: {postings}");
+    assert!(
+        bytes * 10 < postings * 30,
+        "{bytes} bytes for {postings} postings: {:.2} bytes each",
+        bytes as f64 / postings as f64
+    );
+}
+
+/// A one-shot build holds each rendered body compressed from the moment it
+/// is parsed (every body is held until its page is written), and reads it
+/// back as it was.
+#[test]
+fn a_one_shot_build_holds_its_bodies_packed() {
+    let linked = linked_encyclopedia();
+    let site = &linked.site;
+    let (mut held, mut whole) = (0, 0);
+    for id in site.doc_ids() {
+        let body = &site.doc(id).body;
+        let html = body.html();
+        if html.len() >= 1000 {
+            assert!(body.packed.is_some(), "{id:?}: the body is not packed");
+            assert!(body.html.is_empty(), "{id:?}: the body is held twice");
+        }
+        held += body.html_bytes();
+        whole += html.len();
+    }
+    assert!(whole > 500_000, "only {whole} bytes of bodies");
+    assert!(held * 2 < whole, "{held} bytes held for {whole} of HTML");
+    // `serve` keeps its bodies as they are: the same HTML.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+    let served = fascia::pipeline::load_and_link(&fascia::pipeline::BuildOptions {
+        root,
+        serving: true,
+        ..Default::default()
+    })
+    .unwrap_or_else(|d| panic!("the encyclopedia does not load: {:#?}", d.items));
+    for id in site.doc_ids() {
+        let kept = &served.site.doc(id).body;
+        assert!(kept.packed.is_none(), "{id:?}: packed while serving");
+        assert_eq!(kept.html, site.doc(id).body.html(), "{id:?}");
+    }
+}

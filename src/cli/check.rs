@@ -58,7 +58,8 @@ fn accepted(site: &crate::site::Site) -> Vec<(&'static str, usize)> {
         }
         blocks += body.block_ids.len();
         shortcodes += body.shortcodes.len();
-        let count = |needle: &str| body.html.matches(needle).count();
+        let html = body.html();
+        let count = |needle: &str| html.matches(needle).count();
         callouts +=
             count("<div class=\"callout callout-") + count("<details class=\"callout callout-");
         diagrams += count("<pre class=\"mermaid\">");

@@ -149,11 +149,15 @@ fn section_anchor_links(sections: &mut [Section], pages: &mut [Page]) {
         let from = markdown::headings::AnchorStyle { mode: from, html };
         let to = markdown::headings::AnchorStyle { mode: to, html };
         let heads = &d.body.headings;
-        d.body.html = markdown::headings::restyle_anchors(&d.body.html, heads, from, to);
-        if let Some(summary) = &d.body.summary {
-            d.body.summary = Some(markdown::headings::restyle_anchors(
-                summary, heads, from, to,
-            ));
+        let html = markdown::headings::restyle_anchors(&d.body.html(), heads, from, to);
+        let summary = d
+            .body
+            .summary
+            .as_ref()
+            .map(|s| markdown::headings::restyle_anchors(s, heads, from, to));
+        d.body.set_html(html);
+        if summary.is_some() {
+            d.body.summary = summary;
         }
         d.body.anchor_links = to.mode;
     }

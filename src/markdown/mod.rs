@@ -25,6 +25,7 @@ mod images;
 pub mod math;
 pub mod nesting;
 pub mod obsidian;
+mod packed;
 mod pass;
 mod plain;
 mod raw_html;
@@ -104,7 +105,12 @@ pub const TEXT_START_CHARS: usize = 280;
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Body {
+    /// The HTML, with link placeholders. Empty once packed: read it with
+    /// [`Body::html`], change it with [`Body::set_html`].
     pub html: String,
+    /// `html` compressed by [`Body::pack`] (a one-shot build), else none.
+    #[serde(skip)]
+    pub packed: Option<Box<[u8]>>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub shortcodes: Vec<ShortcodeCall>,

@@ -154,6 +154,9 @@ pub fn parse(
             let (mut doc, warnings) = content::parse_file(f, &cx)?;
             if !keep_sources {
                 doc.file.text = String::new();
+                // Held compressed until its page is written (read a few
+                // times: the index, the page, the print edition).
+                doc.body.pack();
             }
             Ok((Arc::new(doc), warnings))
         })
@@ -221,13 +224,13 @@ fn print_sizes(parsed: &[ParseResult]) {
     for d in parsed.iter().flatten() {
         let d = &d.0;
         sizes[0] += d.file.text.len();
-        sizes[1] += d.body.html.len();
+        sizes[1] += d.body.html_bytes();
         sizes[2] += d.body.text_start.len();
         sizes[3] += d.body.summary.as_ref().map_or(0, String::len);
         sizes[4] += d.body.headings.len() + d.body.links.len();
     }
     eprintln!(
-        "sizes: text {} html {} plain (start) {} summary {} headings+links {}",
+        "sizes: text {} html (as held) {} plain (start) {} summary {} headings+links {}",
         sizes[0] >> 20,
         sizes[1] >> 20,
         sizes[2] >> 20,

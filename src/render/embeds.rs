@@ -45,7 +45,7 @@ pub fn expand(
         }
         stack.push((t, anchor));
         let inner_links = &site.graph.resolved[site.slot(t)];
-        let inner = super::substitute_only(&site.doc(t).body.html, inner_links, site);
+        let inner = super::substitute_only(&site.doc(t).body.html(), inner_links, site);
         let part = match links[n].anchor.as_deref() {
             Some(a) => cut(&inner, a).map(str::to_string),
             None => Some(inner),

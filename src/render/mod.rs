@@ -171,7 +171,7 @@ pub fn finish_body(
 ) -> (String, Vec<Diagnostic>) {
     let site = &state.site;
     let doc = site.doc(id);
-    let html = finish_html(&doc.body.html, site.slot(id), site);
+    let html = finish_html(&doc.body.html(), site.slot(id), site);
     if doc.body.shortcodes.is_empty() {
         return (html, Vec::new());
     }
@@ -222,7 +222,7 @@ fn finish_bodies(
             if doc.body.shortcodes.is_empty() {
                 return (None, Vec::new());
             }
-            let html = finish_html(&doc.body.html, site.slot(id), site);
+            let html = finish_html(&doc.body.html(), site.slot(id), site);
             let (html, diags) = render_shortcodes(state, env, set, id, html);
             (Some(html), diags)
         })

@@ -84,7 +84,7 @@ impl RenderState {
             return Some(Cow::Borrowed(kept));
         }
         let doc = self.doc_at(slot);
-        Some(Cow::Owned(finish_html(&doc.body.html, slot, &self.site)))
+        Some(Cow::Owned(finish_html(&doc.body.html(), slot, &self.site)))
     }
 
     /// `content` as templates get it: a safe string made from

@@ -35,7 +35,7 @@ mod text;
 pub use lang::{Analyzer, fold};
 pub use text::html_sections;
 
-pub use index::{build, build_in, build_with_shards, short_hash};
+pub use index::{build, build_in, build_with_shards, postings_footprint, short_hash};
 
 /// Every field the index can hold, in the order of their ids (the config
 /// owns the list: it validates `[search] fields`).
@@ -425,7 +425,7 @@ fn one_doc(state: &RenderState, id: DocId) -> SearchDoc {
     let doc = site.doc(id);
     let html = state
         .content(site.slot(id))
-        .unwrap_or(std::borrow::Cow::Borrowed(&doc.body.html));
+        .unwrap_or_else(|| doc.body.html());
     let mut sections = html_sections(&html);
     if cfg.include_content {
         if cfg.truncate_content_length > 0 {

@@ -19,15 +19,19 @@
 
 use std::fmt::Write as _;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 mod encode;
+mod manifest;
+mod postings;
 mod tokens;
 
+pub use manifest::{IndexManifest, loader, manifest_of};
+
 use encode::{DATA_TAIL, Norms, Page, data_file, data_head, entry, push_js_quoted, runs};
+use postings::Packed;
 use tokens::{FxMap, Merged, tokenize_streamed};
 pub use tokens::{each_term, each_word, short_hash};
 
@@ -122,13 +126,7 @@ pub fn build_streamed(
     analyzer: &Analyzer,
     texts: Option<TextOut<'_>>,
 ) -> (IndexFiles, Vec<String>) {
-    let fields: Vec<&str> = FIELDS
-        .iter()
-        .copied()
-        .filter(|f| cfg.fields.iter().any(|g| g == f))
-        .filter(|f| *f != "body" || cfg.include_content)
-        .filter(|f| *f != "description" || cfg.include_description)
-        .collect();
+    let fields = fields_of(cfg);
     let nf = fields.len();
     let clock = crate::timing::Clock::new();
     let written_size;
@@ -148,7 +146,11 @@ pub fn build_streamed(
         written_size = keeper.written.into_inner();
         merged
     };
-    clock.lap("  search tokenise");
+    let held: usize = postings.iter().map(Packed::capacity).sum();
+    clock.lap(&format!(
+        "  search tokenise ({} MB of postings)",
+        held >> 20
+    ));
     let vocab: Vec<&str> = vocab.iter().map(|t| &**t).collect();
     let n = pages.len().max(1) as f64;
     let avg: Vec<f64> = (0..nf)
@@ -173,7 +175,7 @@ pub fn build_streamed(
     let entries: Vec<(Vec<u8>, usize)> = postings
         .into_par_iter()
         .zip(vocab.par_iter())
-        .map(|(list, term)| entry(term, list, limit, &norms))
+        .map(|(list, term)| entry(term, list.unpack(), limit, &norms))
         .collect();
     clock.lap("  search postings");
     let terms_size: usize = entries.iter().map(|(e, _)| e.len() + 1).sum();
@@ -245,6 +247,34 @@ pub fn build_streamed(
     files.extend(text_files);
     files.push((INDEX_FILE.to_string(), data_file("index", &json)));
     (files, firsts)
+}
+
+/// The fields `cfg` indexes, in the order of their ids.
+fn fields_of(cfg: &SearchConfig) -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .copied()
+        .filter(|f| cfg.fields.iter().any(|g| g == f))
+        .filter(|f| *f != "body" || cfg.include_content)
+        .filter(|f| *f != "description" || cfg.include_description)
+        .collect()
+}
+
+/// What the postings of `docs` (in English) take while their index is
+/// made: the bytes held, and how many postings (page and field of a term)
+/// they are. For `tests/memory.rs`: the largest part of a large site's index.
+pub fn postings_footprint(docs: &[SearchDoc], cfg: &SearchConfig) -> (usize, usize) {
+    let fields = fields_of(cfg);
+    let merged = tokenize_streamed(
+        docs.len(),
+        &fields,
+        &|i| docs[i].clone(),
+        &|_, _| (),
+        &Analyzer::new("en"),
+    );
+    let bytes = merged.postings.iter().map(Packed::capacity).sum();
+    let count = merged.postings.iter().map(|p| p.unpack().len()).sum();
+    (bytes, count)
 }
 
 /// A small site's index in one file: pages, terms and snippet texts.
@@ -416,128 +446,6 @@ fn vocabulary(vocab: &[&str], entries: &[(Vec<u8>, usize)]) -> (String, String) 
 
 pub fn boost_of(field: &str) -> f64 {
     BOOSTS[FIELDS.iter().position(|g| *g == field).unwrap_or(0)]
-}
-
-/// What the loader's manifest says of one language's index: the content
-/// hash of its `index.js`, the first term and hash of each term shard, and
-/// the client's stemmer file for the language (when it has one).
-pub struct IndexManifest {
-    /// The language's code (`fr`).
-    code: String,
-    index: Option<String>,
-    terms: Vec<(String, String)>,
-    stemmer: Option<String>,
-}
-
-/// The manifest entry of an index built as `files` (paths below `search/`),
-/// whose term shards start with `firsts`, in language `code`, whose terms
-/// `analyzer` made.
-pub fn manifest_of(
-    code: &str,
-    files: &IndexFiles,
-    firsts: &[String],
-    analyzer: &Analyzer,
-) -> IndexManifest {
-    let index = files
-        .iter()
-        .find(|(p, _)| p == INDEX_FILE)
-        .map(|(_, bytes)| short_hash(bytes));
-    let terms = firsts
-        .iter()
-        .enumerate()
-        .filter_map(|(k, first)| {
-            let name = format!("{SHARD_DIR}t-{k}.js");
-            let (_, bytes) = files.iter().rev().find(|(p, _)| *p == name)?;
-            Some((first.clone(), short_hash(bytes)))
-        })
-        .collect();
-    IndexManifest {
-        code: code.to_string(),
-        index,
-        terms,
-        stemmer: analyzer.stemmer_file(),
-    }
-}
-
-/// `search/search.js` with the manifest in front: the content hashes of the
-/// theme's other files below `search/`, and of the default language's
-/// index (`default`) the hash of `index.js`, the first term of each term
-/// shard (so the loader can fetch the shard a query needs while the index
-/// loads), its stemmer and its language (`lang`); then, under `languages`,
-/// the same of each other language's index (`others`: the folder it is in,
-/// `fr/search/`, and its entry). `None` when no static folder has the loader.
-pub fn loader(
-    static_dirs: &[PathBuf],
-    default: Option<&IndexManifest>,
-    others: &[(String, IndexManifest)],
-) -> Option<(String, Vec<u8>)> {
-    let mut found: Option<Vec<u8>> = None;
-    let mut hashes: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    // Later static folders override earlier ones (the site's own over the theme's).
-    for dir in static_dirs {
-        let base = dir.join("search");
-        if !base.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&base).into_iter().flatten() {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let Ok(bytes) = std::fs::read(entry.path()) else {
-                continue;
-            };
-            if rel == "search.js" {
-                found = Some(bytes);
-            } else if rel.ends_with(".js") || rel.ends_with(".css") {
-                hashes.insert(rel, format!("{:016x}", crate::hash::fnv1a(&bytes)));
-            }
-        }
-    }
-    let src = found?;
-    // A stemmer the theme does not have is left out (the client then
-    // reports the index unusable rather than searching unstemmed).
-    let stemmer = |m: &IndexManifest| m.stemmer.clone().filter(|f| hashes.contains_key(f));
-    let mut manifest = serde_json::json!({ "files": hashes, "terms": [] });
-    if let Some(d) = default {
-        manifest["lang"] = serde_json::Value::from(d.code.as_str());
-        if let Some(h) = &d.index {
-            manifest["files"]["index.js"] = serde_json::Value::from(h.as_str());
-        }
-        manifest["terms"] = serde_json::json!(d.terms);
-        if let Some(file) = stemmer(d) {
-            manifest["stemmer"] = serde_json::Value::from(file);
-        }
-    }
-    if !others.is_empty() {
-        let languages: serde_json::Map<String, serde_json::Value> = others
-            .iter()
-            .map(|(dir, m)| {
-                let mut entry =
-                    serde_json::json!({ "dir": dir, "index": m.index, "terms": m.terms });
-                if let Some(file) = stemmer(m) {
-                    entry["stemmer"] = serde_json::Value::from(file);
-                }
-                (m.code.clone(), entry)
-            })
-            .collect();
-        manifest["languages"] = serde_json::Value::Object(languages);
-    }
-    let manifest = manifest.to_string();
-    let mut out = Vec::with_capacity(src.len() + 128 + manifest.len());
-    out.extend_from_slice(
-        b"/* generated by `fascia build`: content hashes of the search files (docs/search.md) */\n",
-    );
-    out.extend_from_slice(b"self.fasciaSearchFiles=");
-    out.extend_from_slice(manifest.as_bytes());
-    out.extend_from_slice(b";\n");
-    out.extend_from_slice(&src);
-    Some((LOADER_FILE.to_string(), out))
 }
 
 #[cfg(test)]

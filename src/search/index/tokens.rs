@@ -4,6 +4,7 @@
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::super::{Analyzer, SearchDoc};
+use super::postings::Packed;
 
 // ---------------------------------------------------------------------------
 // Hashing
@@ -383,7 +384,7 @@ pub(super) struct Merged<T> {
     /// Terms in sorted order.
     pub(super) vocab: Vec<Box<str>>,
     /// Per term of `vocab`: its postings, by document then field.
-    pub(super) postings: Vec<Vec<u64>>,
+    pub(super) postings: Vec<Packed>,
     /// Unique terms per document and field (`fields` numbers per document).
     pub(super) lengths: Vec<u32>,
     /// What `keep` made of each document, in order.
@@ -394,16 +395,6 @@ pub(super) struct Merged<T> {
 /// thread (the rest of the build holds only the postings and what `keep`
 /// returns).
 const CHUNK: usize = 128;
-
-/// Append `more` to `list`, growing it by a quarter at least rather than
-/// doubling it: the postings of a large site are its index's largest part,
-/// and doubling left up to half of each list unused.
-fn append(list: &mut Vec<u64>, more: &[u64]) {
-    if list.len() + more.len() > list.capacity() {
-        list.reserve_exact(more.len().max(list.len() / 4));
-    }
-    list.extend_from_slice(more);
-}
 
 /// Tokenise documents `0..n`, made one at a time by `make`, in parallel
 /// chunks of [`CHUNK`] documents, and merge each batch of chunks into one
@@ -421,31 +412,35 @@ pub(super) fn tokenize_streamed<T: Send>(
     use rayon::prelude::*;
     let mut ids: FxMap<Box<str>, u32> = FxMap::default();
     let mut terms: Vec<Box<str>> = Vec::new();
-    let mut postings: Vec<Vec<u64>> = Vec::new();
+    let mut postings: Vec<Packed> = Vec::new();
     let mut lengths: Vec<u32> = Vec::with_capacity(n * fields.len());
     let mut kept: Vec<T> = Vec::with_capacity(n);
     let batch = CHUNK * rayon::current_num_threads().max(1) * 2;
     let mut start = 0;
     while start < n {
         let end = (start + batch).min(n);
-        let chunks: Vec<(Chunk, Vec<T>)> = (start..end)
+        let chunks: Vec<(Chunk, Vec<Packed>, Vec<T>)> = (start..end)
             .step_by(CHUNK)
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|lo| {
                 let hi = (lo + CHUNK).min(end);
                 let docs: Vec<SearchDoc> = (lo..hi).map(make).collect();
-                let chunk = tokenize(&docs, lo, fields, analyzer);
+                let mut chunk = tokenize(&docs, lo, fields, analyzer);
                 let kept = (lo..).zip(docs).map(|(k, d)| keep(k, d)).collect();
-                (chunk, kept)
+                let packed = std::mem::take(&mut chunk.postings)
+                    .iter()
+                    .map(|list| Packed::of(list))
+                    .collect();
+                (chunk, packed, kept)
             })
             .collect();
-        for (chunk, k) in chunks {
+        for (chunk, packed, k) in chunks {
             kept.extend(k);
             lengths.extend_from_slice(&chunk.lengths);
-            for (term, mut list) in chunk.terms.into_iter().zip(chunk.postings) {
+            for (term, mut list) in chunk.terms.into_iter().zip(packed) {
                 if let Some(&id) = ids.get(&term) {
-                    append(&mut postings[id as usize], &list);
+                    postings[id as usize].append(&list);
                 } else {
                     let id = u32::try_from(terms.len()).unwrap_or(u32::MAX);
                     ids.insert(term.clone(), id);
@@ -461,7 +456,7 @@ pub(super) fn tokenize_streamed<T: Send>(
     let mut order: Vec<u32> = (0..u32::try_from(terms.len()).unwrap_or(u32::MAX)).collect();
     order.par_sort_unstable_by(|&a, &b| terms[a as usize].cmp(&terms[b as usize]));
     let mut terms: Vec<Option<Box<str>>> = terms.into_iter().map(Some).collect();
-    let mut lists: Vec<Option<Vec<u64>>> = postings.into_iter().map(Some).collect();
+    let mut lists: Vec<Option<Packed>> = postings.into_iter().map(Some).collect();
     let vocab = order
         .iter()
         .map(|&i| terms[i as usize].take().unwrap_or_default())
