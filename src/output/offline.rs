@@ -166,15 +166,30 @@ fn rewrite_html(
     base_url: &str,
     stays: &dyn Fn(&str) -> bool,
 ) -> Result<String, lol_html::errors::RewritingError> {
-    rewrite_str(html, rewrite_settings(key, base_url, stays))
+    rewrite_str(html, rewrite_settings(key, base_url, stays, None))
+}
+
+/// [`rewrite_html`], and every reference the rewritten page makes (what
+/// [`references`] finds in it), noted in the same pass.
+fn rewrite_html_noting(
+    html: &str,
+    key: &str,
+    base_url: &str,
+    stays: &dyn Fn(&str) -> bool,
+) -> Result<(String, Vec<Reference>), lol_html::errors::RewritingError> {
+    let found = RefCell::new(Vec::new());
+    let out = rewrite_str(html, rewrite_settings(key, base_url, stays, Some(&found)))?;
+    Ok((out, found.into_inner()))
 }
 
 /// The rewriting [`rewrite_html`] does, as settings for a rewriter that
-/// takes the page in pieces as well as whole.
+/// takes the page in pieces as well as whole; with `found`, every reference
+/// of the rewritten page is noted there as well (see [`noting`]).
 fn rewrite_settings<'h>(
     key: &'h str,
     base_url: &'h str,
     stays: &'h dyn Fn(&str) -> bool,
+    found: Option<&'h RefCell<Vec<Reference>>>,
 ) -> RewriteStrSettings<'h, 'static> {
     let rel = move |v: &str| {
         if stays(v) {
@@ -183,7 +198,7 @@ fn rewrite_settings<'h>(
             relativize(v, key, base_url)
         }
     };
-    RewriteStrSettings::new()
+    let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!(
             "[href], [src], [action], [poster], [data-href]",
             move |el| {
@@ -227,7 +242,11 @@ fn rewrite_settings<'h>(
                 el.set_attribute("content", &format!("{delay}url={}", rel(url.trim())))?;
             }
             Ok(())
-        }))
+        }));
+    match found {
+        Some(found) => settings.append_element_content_handler(noting(found, true)),
+        None => settings,
+    }
 }
 
 /// A rewriter that takes a page in pieces and hands its rewritten pieces
@@ -236,9 +255,10 @@ fn html_rewriter<'h, O: lol_html::OutputSink>(
     key: &'h str,
     base_url: &'h str,
     stays: &'h dyn Fn(&str) -> bool,
+    found: Option<&'h RefCell<Vec<Reference>>>,
     out: O,
 ) -> HtmlRewriter<'h, O> {
-    let settings: Settings<'h, 'static> = rewrite_settings(key, base_url, stays).into();
+    let settings: Settings<'h, 'static> = rewrite_settings(key, base_url, stays, found).into();
     HtmlRewriter::new(
         settings
             .with_adjust_charset_on_meta_tag(false)
@@ -330,31 +350,54 @@ type Reference = (String, String, String);
 /// page is made).
 fn reference_reader(found: &RefCell<Vec<Reference>>) -> HtmlRewriter<'_, impl FnMut(&[u8])> {
     HtmlRewriter::new(
-        Settings::new().append_element_content_handler(element!("[href], [src], [srcset]", |el| {
-            let meta = el.tag_name() == "link"
-                && el.get_attribute("rel").is_some_and(|r| {
-                    r.split_whitespace()
-                        .any(|t| t == "canonical" || t == "alternate")
-                });
-            if meta {
-                return Ok(());
-            }
-            let tag = el.tag_name();
-            for attr in ["href", "src"] {
-                if let Some(v) = el.get_attribute(attr) {
-                    found.borrow_mut().push((tag.clone(), attr.to_string(), v));
-                }
-            }
-            if let Some(v) = el.get_attribute("srcset") {
-                for part in v.split(',') {
-                    let u = part.split_whitespace().next().unwrap_or("").to_string();
-                    found.borrow_mut().push((tag.clone(), "srcset".into(), u));
-                }
-            }
-            Ok(())
-        })),
+        Settings::new().append_element_content_handler(noting(found, false)),
         |_: &[u8]| {},
     )
+}
+
+/// The handler noting each reference an element makes into `found`.
+/// `rewritten`: it runs after the rewriting handlers of the same pass,
+/// whose new values it reads as a reader of the written page would (they
+/// are written with `"` as `&quot;`, which a reader gets as it is).
+fn noting(
+    found: &RefCell<Vec<Reference>>,
+    rewritten: bool,
+) -> (
+    std::borrow::Cow<'static, lol_html::Selector>,
+    lol_html::ElementContentHandlers<'_>,
+) {
+    let value = move |v: String| {
+        if rewritten && v.contains('"') {
+            v.replace('"', "&quot;")
+        } else {
+            v
+        }
+    };
+    element!("[href], [src], [srcset]", move |el| {
+        let meta = el.tag_name() == "link"
+            && el.get_attribute("rel").is_some_and(|r| {
+                r.split_whitespace()
+                    .any(|t| t == "canonical" || t == "alternate")
+            });
+        if meta {
+            return Ok(());
+        }
+        let tag = el.tag_name();
+        for attr in ["href", "src"] {
+            if let Some(v) = el.get_attribute(attr) {
+                found
+                    .borrow_mut()
+                    .push((tag.clone(), attr.to_string(), value(v)));
+            }
+        }
+        if let Some(v) = el.get_attribute("srcset") {
+            for part in value(v).split(',') {
+                let u = part.split_whitespace().next().unwrap_or("").to_string();
+                found.borrow_mut().push((tag.clone(), "srcset".into(), u));
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The broken references among those `found` in the page `key`.

@@ -19,7 +19,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rayon::prelude::*;
 
 use super::streamed::{Rewritten, rewrite_file, rewrite_written};
-use super::{Reference, check_page, judge, references, rewrite_css, rewrite_html, site_key};
+use super::{Reference, check_page, judge, rewrite_css, rewrite_html_noting, site_key};
 use crate::diagnostics::Diagnostic;
 use crate::output::archive::{MANIFEST, digest, manifest};
 use crate::output::write::Sink;
@@ -207,15 +207,14 @@ impl<'a> OfflineStream<'a> {
         let out: Cow<[u8]> = if rel.ends_with(".html") {
             let undecided = Cell::new(false);
             let stays = |url: &str| self.stays(url, known, &undecided);
-            let html = rewrite_html(&String::from_utf8_lossy(bytes), rel, &self.base_url, &stays)
-                .map_err(|e| {
-                Diagnostic::error("offline", format!("cannot rewrite {rel}: {e}"))
-            })?;
+            let text = String::from_utf8_lossy(bytes);
+            let (html, found) = rewrite_html_noting(&text, rel, &self.base_url, &stays)
+                .map_err(|e| Diagnostic::error("offline", format!("cannot rewrite {rel}: {e}")))?;
             if undecided.get() {
                 lock(&self.held).push((rel.to_string(), bytes.to_vec()));
                 return Ok(());
             }
-            self.check(rel, &html);
+            self.note(rel, found);
             Cow::Owned(html.into_bytes())
         } else if rel.ends_with(".css") {
             let css = rewrite_css(&String::from_utf8_lossy(bytes), rel, &self.base_url);
@@ -247,11 +246,6 @@ impl<'a> OfflineStream<'a> {
             lock(&self.errors).extend(errors);
         }
         lock(&self.targets).extend(seen.into_inner());
-    }
-
-    /// Note the files a page references (and its links to the public site).
-    fn check(&self, rel: &str, html: &str) {
-        self.note(rel, references(html));
     }
 
     /// Once every file is in: the held pages, the link check and the

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::{Reference, html_rewriter, reference_reader};
+use super::{Reference, html_rewriter};
 use crate::diagnostics::Diagnostic;
 
 /// What a rewrite in pieces gives besides the bytes it wrote: their SHA-256
@@ -74,8 +74,8 @@ impl Write for Pushing<'_> {
 }
 
 /// The rewrite itself: `feed` hands the page's pieces to the push it is
-/// given; the rewritten pieces go to `w`, the digest and the reference
-/// reader as they come.
+/// given; the rewritten pieces go to `w` and the digest as they come, and
+/// the references of the rewritten page are noted in the same pass.
 fn rewrite_stream(
     rel: &str,
     base_url: &str,
@@ -85,7 +85,6 @@ fn rewrite_stream(
 ) -> Result<Rewritten, Diagnostic> {
     let mut hasher = Sha256::new();
     let found = RefCell::new(Vec::new());
-    let mut reader = reference_reader(&found);
     let mut write_error: Option<std::io::Error> = None;
     let sink = |chunk: &[u8]| {
         hasher.update(chunk);
@@ -94,13 +93,10 @@ fn rewrite_stream(
         {
             write_error = Some(e);
         }
-        // Reading only: it cannot fail on what the rewriter wrote.
-        let _ = reader.write(chunk);
     };
-    let mut rewriter = html_rewriter(rel, base_url, stays, sink);
+    let mut rewriter = html_rewriter(rel, base_url, stays, Some(&found), sink);
     feed(&mut |piece: &[u8]| rewriter.write(piece).map_err(|e| e.to_string()))?;
     rewriter.end().map_err(|e| failed(rel, &e.to_string()))?;
-    let _ = reader.end();
     if let Some(e) = write_error {
         return Err(failed(rel, &e.to_string()));
     }

@@ -136,3 +136,29 @@ fn link_check_finds_missing_targets() {
         Some(std::path::Path::new("out/index.html"))
     );
 }
+
+/// The references noted while a page is rewritten are those a reader of
+/// the rewritten page finds (the streamed build notes them in one pass).
+#[test]
+fn references_noted_while_rewriting_are_those_of_the_page_written() {
+    let page = r##"<!doctype html><html><head>
+<link rel="canonical" href="https://ex.org/a/"><link rel="stylesheet" href="/style.css?h=1">
+<meta http-equiv="refresh" content="0; url=/b/"></head><body>
+<a href="https://ex.org/b/#x">b</a> <a href='/q"uote/'>odd</a> <a href="&quot;/x">ent</a>
+<img src="/i.png" srcset="/i-1.png 1x, /i-2.png 2x"><a href="https://other.org/">o</a>
+<form action="/search/"><video poster="/p.png" src="/v.mp4"></video></form>
+<a href="#top">top</a><a href="mailto:a@b.c">m</a><template><a href="/t/">t</a></template>
+<svg><a href="/s/">s</a></svg><script src="/s.js"></script></body></html>"##;
+    for stays in [&(|_: &str| false) as &dyn Fn(&str) -> bool, &|u: &str| {
+        u.contains("b/")
+    }] {
+        let (out, noted) = rewrite_html_noting(page, "a/index.html", BASE, stays).unwrap();
+        assert_eq!(
+            out,
+            rewrite_html(page, "a/index.html", BASE, stays).unwrap()
+        );
+        let read = references(&out);
+        assert!(read.len() >= 10, "{read:?}");
+        assert_eq!(noted, read);
+    }
+}
