@@ -13,8 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use lol_html::{RewriteStrSettings, element, rewrite_str, text};
-use minijinja::value::Value;
-use serde::Serialize;
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value};
 
 use super::RenderState;
 use super::context::{PageObj, SectionObj};
@@ -60,19 +59,6 @@ pub fn reading_order(site: &Site, lang: &str) -> Vec<DocId> {
         visit(site, root, &mut out);
     }
     out
-}
-
-/// One article of the print edition (its content is a [`Content`]).
-#[derive(Debug, Serialize)]
-struct Article {
-    anchor: String,
-    kind: &'static str,
-    depth: usize,
-    title: String,
-    template: Option<String>,
-    references_prefix: String,
-    /// The article's numbered figures (ids as prefixed here).
-    figures: Vec<crate::images::html::FigureEntry>,
 }
 
 /// An article's content, rewritten for the edition only when the template
@@ -316,7 +302,10 @@ impl<'a> IdRewriter<'a> {
     }
 }
 
-/// The template value of every article, in reading order.
+/// The template value of every article, in reading order: a sequence
+/// whose articles are made when the template reads them, and each field of
+/// an article when it is asked for (the edition never holds every
+/// article's values at once: at 100,000 pages they were 250 MB).
 pub fn articles(state: &Arc<RenderState>, lang: &str) -> Value {
     let site = &state.site;
     let order = reading_order(site, lang);
@@ -326,48 +315,107 @@ pub fn articles(state: &Arc<RenderState>, lang: &str) -> Value {
             .map(|&id| (site.path_of(id).to_string(), anchor(site.path_of(id))))
             .collect(),
     );
-    let list: Vec<Value> = order
-        .iter()
-        .map(|&id| {
-            let path = site.path_of(id);
-            let prefix = anchor(path);
-            let depth = path
-                .trim_matches('/')
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .count();
-            // Every id of the article is prefixed (see `rewrite_article`).
-            let html = state.content(site.slot(id)).unwrap_or_default();
-            let mut figures = crate::images::html::figure_list(&html);
-            for f in &mut figures {
-                f.id = format!("{prefix}--{}", f.id);
+    Value::from_object(Articles {
+        state: Arc::clone(state),
+        order,
+        anchors,
+    })
+}
+
+/// The articles of the edition, as a sequence made on demand.
+#[derive(Debug)]
+struct Articles {
+    state: Arc<RenderState>,
+    order: Vec<DocId>,
+    anchors: Arc<HashMap<String, String>>,
+}
+
+impl Object for Articles {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let id = *self.order.get(key.as_usize()?)?;
+        Some(Value::from_object(Article {
+            list: Arc::clone(self),
+            id,
+        }))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.order.len())
+    }
+}
+
+/// One article of the print edition: its fields are made when read (its
+/// content is a [`Content`], rendered when written).
+#[derive(Debug)]
+struct Article {
+    list: Arc<Articles>,
+    id: DocId,
+}
+
+const ARTICLE_FIELDS: &[&str] = &[
+    "anchor",
+    "kind",
+    "depth",
+    "title",
+    "template",
+    "references_prefix",
+    "figures",
+    "doc",
+    "content",
+];
+
+impl Object for Article {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let state = &self.list.state;
+        let site = &state.site;
+        let id = self.id;
+        let path = site.path_of(id);
+        Some(match key.as_str()? {
+            "anchor" => Value::from(anchor(path)),
+            "kind" => Value::from(if matches!(id, DocId::Page(_)) {
+                "page"
+            } else {
+                "section"
+            }),
+            "depth" => Value::from(
+                path.trim_matches('/')
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .count(),
+            ),
+            "title" => Value::from(site.title_of(id)),
+            "template" => super::ser(&site.doc(id).fm.template),
+            "references_prefix" => Value::from(format!("{}--", anchor(path))),
+            "figures" => {
+                // Every id of the article is prefixed (see `rewrite_article`).
+                let prefix = anchor(path);
+                let html = state.content(site.slot(id)).unwrap_or_default();
+                let mut figures = crate::images::html::figure_list(&html);
+                for f in &mut figures {
+                    f.id = format!("{prefix}--{}", f.id);
+                }
+                super::ser(&figures)
             }
-            let article = Article {
-                anchor: prefix.clone(),
-                kind: if matches!(id, DocId::Page(_)) {
-                    "page"
-                } else {
-                    "section"
-                },
-                depth,
-                title: site.title_of(id).to_string(),
-                figures,
-                template: site.doc(id).fm.template.clone(),
-                references_prefix: format!("{prefix}--"),
-            };
-            let doc = match id {
+            "doc" => match id {
                 DocId::Page(i) => PageObj::value(state, i),
                 DocId::Section(i) => SectionObj::value(state, i),
-            };
-            let content = Value::from_object(Content {
+            },
+            "content" => Value::from_object(Content {
                 state: Arc::clone(state),
                 id,
-                anchors: Arc::clone(&anchors),
-            });
-            minijinja::context! { doc => doc, content => content, ..super::ser(&article) }
+                anchors: Arc::clone(&self.list.anchors),
+            }),
+            _ => return None,
         })
-        .collect();
-    Value::from(list)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(ARTICLE_FIELDS)
+    }
 }
 
 #[cfg(test)]
