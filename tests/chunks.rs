@@ -128,7 +128,8 @@ fn normal(body: Result<Body, ShortcodeError>) -> String {
         return format!("{body:?}");
     };
     let mut html = String::new();
-    let mut rest = body.html.as_str();
+    let source = body.html().into_owned();
+    let mut rest = source.as_str();
     while let Some(at) = rest.find(LINK_PLACEHOLDER) {
         let digits = rest[at + LINK_PLACEHOLDER.len()..]
             .bytes()
@@ -143,7 +144,7 @@ fn normal(body: Result<Body, ShortcodeError>) -> String {
         rest = &rest[at + LINK_PLACEHOLDER.len() + digits..];
     }
     html.push_str(rest);
-    body.html = html;
+    body.set_html(html);
     body.summary = None; // cut from the HTML, compared there
     body.links.sort_by_key(|l| {
         (
@@ -362,18 +363,18 @@ fn a_long_body_with_footnotes_is_cut_in_pieces_and_renders_the_same() {
             .expect("cut in pieces, not parsed whole");
         let whole = render(&src, &opts).unwrap();
         if cfg.footnotes_at_bottom() {
-            assert!(whole.html.contains("fnref-n0-2") && whole.html.contains("id=\"fn-n299\""));
-            assert!(!whole.html.contains("unused"));
+            assert!(whole.html().contains("fnref-n0-2") && whole.html().contains("id=\"fn-n299\""));
+            assert!(!whole.html().contains("unused"));
         } else {
             // In place, as Zola: unreferenced definitions are kept too.
             assert!(
                 whole
-                    .html
+                    .html()
                     .contains("class=\"footnote-definition\" id=\"n299\"")
             );
-            assert!(whole.html.contains("id=\"unused\""));
+            assert!(whole.html().contains("id=\"unused\""));
         }
-        assert!(whole.html.contains("[^nope]"));
+        assert!(whole.html().contains("[^nope]"));
         assert_eq!(normal(Ok(whole)), normal(Ok(pieces)));
     }
 }
@@ -427,7 +428,7 @@ fn many_footnoted_bodies_of_the_property_test_are_cut_in_pieces() {
         let src = notes_doc(&parts);
         if let Some(body) = fascia::markdown::render_only_in_pieces(&src, &opts, 1).unwrap() {
             cut += 1;
-            with_notes += usize::from(body.html.contains("footnote-backref"));
+            with_notes += usize::from(body.html().contains("footnote-backref"));
         }
     }
     eprintln!("{cut} of {total} cut in pieces, {with_notes} of them with a footnote list");
@@ -459,9 +460,9 @@ fn footnotes_left_in_place_are_numbered_across_pieces() {
         .unwrap()
         .expect("cut in pieces, not parsed whole");
     let whole = render(&src, &opts).unwrap();
-    assert!(whole.html.contains(
+    assert!(whole.html().contains(
         "<div class=\"footnote-definition\" id=\"n150\"><sup class=\"footnote-definition-label\">"
-    ), "{}", whole.html);
-    assert!(!whole.html.contains("footnote-backref"));
+    ), "{}", whole.html());
+    assert!(!whole.html().contains("footnote-backref"));
     assert_eq!(normal(Ok(whole)), normal(Ok(pieces)));
 }

@@ -107,7 +107,7 @@ pub const TEXT_START_CHARS: usize = 280;
 pub struct Body {
     /// The HTML, with link placeholders. Empty once packed: read it with
     /// [`Body::html`], change it with [`Body::set_html`].
-    pub html: String,
+    pub(in crate::markdown) html: String,
     /// `html` compressed by [`Body::pack`] (a one-shot build), else none.
     #[serde(skip)]
     pub packed: Option<Box<[u8]>>,

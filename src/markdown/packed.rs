@@ -39,6 +39,11 @@ impl Body {
         self.html = String::new();
     }
 
+    /// Whether the plain HTML is held (a packed body holds none).
+    pub fn holds_plain(&self) -> bool {
+        !self.html.is_empty()
+    }
+
     /// Bytes the HTML takes as held (packed or not).
     pub fn html_bytes(&self) -> usize {
         self.packed

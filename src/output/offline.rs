@@ -131,14 +131,7 @@ pub fn relativize(url: &str, from_key: &str, base_url: &str) -> String {
     let Some((target, suffix)) = site_key(url, base_url) else {
         return with_index(url);
     };
-    let from: Vec<&str> = dir_of(from_key)
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let to: Vec<&str> = target.split('/').collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut rel = "../".repeat(from.len() - common);
-    rel.push_str(&to[common..].join("/"));
+    let rel = crate::url_path::relative_url(&format!("/{target}"), &format!("/{from_key}"));
     format!("{rel}{suffix}")
 }
 
@@ -158,6 +151,17 @@ fn with_index(url: &str) -> String {
     } else {
         url.to_string()
     }
+}
+
+/// A `<link rel="canonical">` or `rel="alternate"`: metadata whose
+/// address stays absolute in the offline edition (and is not a reference
+/// the edition must hold).
+fn is_metadata_link(el: &lol_html::html_content::Element<'_, '_>) -> bool {
+    el.tag_name() == "link"
+        && el.get_attribute("rel").is_some_and(|r| {
+            r.split_whitespace()
+                .any(|t| t == "canonical" || t == "alternate")
+        })
 }
 
 fn rewrite_html(
@@ -202,12 +206,7 @@ fn rewrite_settings<'h>(
         .append_element_content_handler(element!(
             "[href], [src], [action], [poster], [data-href]",
             move |el| {
-                let keep_absolute = el.tag_name() == "link"
-                    && el.get_attribute("rel").is_some_and(|r| {
-                        r.split_whitespace()
-                            .any(|t| t == "canonical" || t == "alternate")
-                    });
-                if keep_absolute {
+                if is_metadata_link(el) {
                     return Ok(());
                 }
                 for attr in URL_ATTRS {
@@ -374,12 +373,7 @@ fn noting(
         }
     };
     element!("[href], [src], [srcset]", move |el| {
-        let meta = el.tag_name() == "link"
-            && el.get_attribute("rel").is_some_and(|r| {
-                r.split_whitespace()
-                    .any(|t| t == "canonical" || t == "alternate")
-            });
-        if meta {
+        if is_metadata_link(el) {
             return Ok(());
         }
         let tag = el.tag_name();

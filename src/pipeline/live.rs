@@ -143,7 +143,7 @@ impl Live {
                 .filter_map(|d| d.parent())
                 .flat_map(crate::templates::theme::on_demand);
             for (_, marker) in on_demand {
-                if doc.body.html.contains(&marker) != old.body.html.contains(&marker) {
+                if doc.body.html().contains(&marker) != old.body.html().contains(&marker) {
                     return Err(Fallback::Full);
                 }
             }

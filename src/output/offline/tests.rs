@@ -7,7 +7,6 @@ const BASE: &str = "https://ex.org";
 #[test]
 fn names_the_index_of_relative_folder_links() {
     let from = "references/index.html";
-    let base = "https://ex.org";
     for (url, want) in [
         ("../techniques/iastm/", "../techniques/iastm/index.html"),
         ("./#ref-a", "./index.html#ref-a"),
@@ -22,7 +21,7 @@ fn names_the_index_of_relative_folder_links() {
         ("//other.org/a/", "//other.org/a/"),
         ("", ""),
     ] {
-        assert_eq!(relativize(url, from, base), want, "{url}");
+        assert_eq!(relativize(url, from, BASE), want, "{url}");
     }
 }
 
