@@ -701,6 +701,25 @@ impl Served {
         self.status("Threads")
     }
 
+    /// The niceness of each of the server's threads, by thread name
+    /// (`/proc/PID/task/TID/stat`: the name in parentheses, then the
+    /// fields from the state on; niceness is the 19th field of the line).
+    fn niceness_by_thread(&self) -> Vec<(String, i32)> {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid)) else {
+            return Vec::new();
+        };
+        tasks
+            .flatten()
+            .filter_map(|t| {
+                let text = std::fs::read_to_string(t.path().join("stat")).ok()?;
+                let (head, rest) = text.rsplit_once(')')?;
+                let name = head.split_once('(')?.1.to_string();
+                let nice = rest.split_whitespace().nth(16)?.parse().ok()?;
+                Some((name, nice))
+            })
+            .collect()
+    }
+
     /// CPU seconds the server used so far.
     fn cpu_seconds(&self) -> Option<f64> {
         cpu_seconds(&format!("/proc/{}/stat", self.pid))
@@ -1075,7 +1094,10 @@ fn start_load(served: &Arc<Served>, plan: &Arc<Plan>) -> Load {
             };
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
-                .spawn(move || client(&served, &plan, style, i as u64 + 1, &stop))
+                .spawn(move || {
+                    like_a_connection_thread();
+                    client(&served, &plan, style, i as u64 + 1, &stop)
+                })
                 .unwrap()
         })
         .collect();
@@ -1086,6 +1108,20 @@ fn start_load(served: &Arc<Served>, plan: &Arc<Plan>) -> Load {
         editor,
         last_written,
         cpu_before,
+    }
+}
+
+/// Run this client thread at the niceness of the server's connection
+/// threads. The clients stand for browsers, which a desktop schedules in
+/// sessions of their own, apart from the server; here they share its
+/// session, and at full priority 200 of them would take the CPU from the
+/// server's threads ten to one, and from its rebuilds.
+fn like_a_connection_thread() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let now = getpriority_process(None).unwrap();
+        setpriority_process(None, (now + fascia::serve::REQUEST_NICENESS).min(19)).unwrap();
     }
 }
 
@@ -1286,6 +1322,7 @@ fn serves_whole_pages_under_load_while_rebuilding() {
         }
     }
     let mid_threads = served.threads();
+    let niceness = served.niceness_by_thread();
     // A freed slot is reusable: close two streams, open one.
     std::thread::sleep(Duration::from_secs(2));
     for s in streams.drain(..2) {
@@ -1377,6 +1414,36 @@ fn serves_whole_pages_under_load_while_rebuilding() {
         "generations with two versions: {conflicts:?}"
     );
     assert!(requests > 2_000, "only {requests} requests");
+    // Rebuilds come first: connection threads run at a lower priority than
+    // the thread that rebuilds and the one that accepts.
+    #[cfg(target_os = "linux")]
+    {
+        let of = |name: &str| -> Vec<i32> {
+            niceness
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| *v)
+                .collect()
+        };
+        // "fascia": the main thread, which rebuilds, and its workers.
+        let (main, accept, connections) =
+            (of("fascia"), of("fascia-accept"), of("fascia-connecti"));
+        assert!(
+            !main.is_empty() && main.iter().all(|&n| n == main[0]),
+            "{niceness:?}"
+        );
+        assert_eq!(accept, [main[0]], "the accept thread keeps the priority");
+        assert!(connections.len() > 50, "connection threads: {niceness:?}");
+        let lower = (main[0] + fascia::serve::REQUEST_NICENESS).min(19);
+        // A thread lowers its own priority when it first runs: one just
+        // started may not have yet.
+        let lowered = connections.iter().filter(|&&n| n == lower).count();
+        assert!(
+            connections.iter().all(|&n| n == lower || n == main[0])
+                && lowered * 10 >= connections.len() * 9,
+            "connection threads not at niceness {lower}: {connections:?}"
+        );
+    }
     assert!(last >= 20, "only {last} edits");
     assert!(
         rebuilds >= MIN_REBUILDS,

@@ -30,6 +30,9 @@ pub struct Live {
     /// Shared only while rendering; uniquely owned between rebuilds.
     pub state: Arc<RenderState>,
     pub templates: TemplateSet,
+    /// The templates compiled, for every incremental render until the next
+    /// full build (template changes are full builds).
+    compiled: minijinja::Environment<'static>,
     pub output: Output,
     /// Set when an incremental update failed half-way: rebuild fully next time.
     pub dirty: bool,
@@ -70,7 +73,7 @@ impl Live {
         let linked = pipeline::load_and_link_cached(opts, cache)?;
         let templates = linked.templates.clone();
         let to = earlier.map_or(Destination::Memory, Destination::MemoryReusing);
-        let (state, mut output, diags) = pipeline::render_into(linked, to)?;
+        let (state, mut output, diags, compiled) = pipeline::render_keeping(linked, to)?;
         // The rest (feeds, search index, print edition, 404) likewise.
         if let Some(earlier) = earlier {
             for (path, file) in &mut output.files {
@@ -90,6 +93,7 @@ impl Live {
             Self {
                 state,
                 templates,
+                compiled,
                 output,
                 dirty: false,
                 search_stale: false,
@@ -253,10 +257,10 @@ impl Live {
                     continue;
                 }
                 if env.is_none() {
-                    env = Some(
-                        crate::render::environment::environment(&self.templates, &self.state)
-                            .map_err(errors)?,
-                    );
+                    env = Some(crate::render::environment::environment_from(
+                        &self.compiled,
+                        &self.state,
+                    ));
                 }
                 let Some(env) = env.as_ref() else { continue };
                 let (html, d) = crate::render::finish_body(&self.state, env, &self.templates, id);
@@ -272,8 +276,7 @@ impl Live {
         }
         // ...then the pages that show them.
         let (files, feeds) = {
-            let env = crate::render::environment::environment(&self.templates, &self.state)
-                .map_err(errors)?;
+            let env = crate::render::environment::environment_from(&self.compiled, &self.state);
             let (mut files, diags) =
                 crate::render::render_docs(&self.state, &env, &self.templates, &ids);
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {

@@ -14,6 +14,8 @@ use stages::{Sources, assemble, fail, load, parse};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use minijinja::Environment;
+
 use crate::config::Config;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -129,13 +131,40 @@ pub fn render_into(
     linked: Linked,
     to: Destination<'_>,
 ) -> Result<(Arc<RenderState>, Output, Diagnostics), Diagnostics> {
+    render_keeping(linked, to).map(|(state, output, diags, _)| (state, output, diags))
+}
+
+/// [`render_into`], also handing back the compiled templates (`serve`
+/// renders its edits with them until the next full build).
+pub fn render_keeping(
+    linked: Linked,
+    to: Destination<'_>,
+) -> Result<(Arc<RenderState>, Output, Diagnostics, Environment<'static>), Diagnostics> {
     let Linked {
         site,
         templates,
         diagnostics,
     } = linked;
+    let (compiled, diagnostics) = compile(&templates, &site.root, diagnostics)?;
     let state = Arc::new(RenderState::new(site));
-    render_state(&state, &templates, diagnostics, to).map(|(o, d)| (state, o, d))
+    render_state_compiled(&state, &templates, &compiled, diagnostics, to)
+        .map(|(o, d)| (state, o, d, compiled))
+}
+
+/// The templates compiled, or their errors added to `diagnostics`.
+fn compile(
+    templates: &TemplateSet,
+    root: &std::path::Path,
+    mut diagnostics: Diagnostics,
+) -> Result<(Environment<'static>, Diagnostics), Diagnostics> {
+    match crate::templates::compile(templates, root) {
+        Ok(env) => Ok((env, diagnostics)),
+        Err(e) => {
+            diagnostics.extend(e);
+            diagnostics.sort();
+            Err(diagnostics)
+        }
+    }
 }
 
 /// render, with the search index as a stage of its own between its two
@@ -144,17 +173,22 @@ pub fn render_into(
 pub fn render_state(
     state: &Arc<RenderState>,
     templates: &TemplateSet,
+    diagnostics: Diagnostics,
+    to: Destination<'_>,
+) -> Result<(Output, Diagnostics), Diagnostics> {
+    let (compiled, diagnostics) = compile(templates, &state.site.root, diagnostics)?;
+    render_state_compiled(state, templates, &compiled, diagnostics, to)
+}
+
+/// [`render_state`] with the templates compiled.
+fn render_state_compiled(
+    state: &Arc<RenderState>,
+    templates: &TemplateSet,
+    compiled: &Environment<'static>,
     mut diagnostics: Diagnostics,
     to: Destination<'_>,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
-    let (env, mut diags) = match crate::render::prepare(state, templates) {
-        Ok(x) => x,
-        Err(e) => {
-            diagnostics.extend(e);
-            diagnostics.sort();
-            return Err(diagnostics);
-        }
-    };
+    let (env, mut diags) = crate::render::prepare(state, templates, compiled);
     // A streamed build writes the index as it is made (the pages' snippet
     // files) and the rest at once, rather than hold it while the pages render.
     let (index, handed_over) = match to {

@@ -28,13 +28,25 @@ pub fn environment(
     set: &TemplateSet,
     state: &Arc<RenderState>,
 ) -> Result<Environment<'static>, Vec<Diagnostic>> {
-    let mut env = crate::templates::compile(set, &state.site.root)?;
+    let compiled = crate::templates::compile(set, &state.site.root)?;
+    Ok(environment_from(&compiled, state))
+}
+
+/// [`environment`] from templates compiled before (by
+/// [`crate::templates::compile`]): a clone shares the compiled templates,
+/// so `serve` compiles them once per full build, not on every edit (a
+/// tenth of an incremental rebuild of the encyclopedia).
+pub fn environment_from(
+    compiled: &Environment<'static>,
+    state: &Arc<RenderState>,
+) -> Environment<'static> {
+    let mut env = compiled.clone();
     // Zola gives every template the language being rendered: each render's
     // context sets `lang`; this is what templates rendered without one see.
     env.add_global("lang", state.site.config.default_language.clone());
     register_functions(&mut env, state);
     register_site_filters(&mut env, state);
-    Ok(env)
+    env
 }
 
 fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) {

@@ -364,8 +364,9 @@ pub enum Destination<'a> {
 pub fn prepare(
     state: &Arc<RenderState>,
     set: &TemplateSet,
-) -> Result<(Environment<'static>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let env = crate::render::environment::environment(set, state)?;
+    compiled: &Environment<'static>,
+) -> (Environment<'static>, Vec<Diagnostic>) {
+    let env = crate::render::environment::environment_from(compiled, state);
     let timing = crate::timing::Clock::new();
     if timing.on {
         eprintln!("timing: render starts{}", crate::timing::memory_note());
@@ -375,7 +376,7 @@ pub fn prepare(
         eprintln!("timing: bodies finished{}", crate::timing::memory_note());
     }
     let _ = state.contents.set(contents);
-    Ok((env, diags))
+    (env, diags)
 }
 
 /// Render every page, section, taxonomy page, the 404 and print pages,

@@ -14,6 +14,10 @@ use crate::content::Document;
 use crate::site::{DocId, Site};
 
 /// The site being rendered plus what rendering computes once.
+/// Print-edition articles by slot: the hash of the body each was made
+/// from, and the article.
+pub(super) type PrintArticles = std::sync::Mutex<std::collections::HashMap<usize, (u64, Arc<str>)>>;
+
 #[derive(Debug)]
 pub struct RenderState {
     pub site: Site,
@@ -30,10 +34,17 @@ pub struct RenderState {
     /// Content hashes of generated assets (the search files), by output
     /// path, for `get_url(..., cachebust=true)`.
     pub(super) generated: OnceLock<std::collections::HashMap<String, String>>,
+    /// `serve` only: each article as the print edition last wrote it, by
+    /// slot, with a hash of the body it was made from. An edit then
+    /// rewrites only the articles whose bodies changed (the rewrite of
+    /// every article was half of an incremental rebuild of the
+    /// encyclopedia). A one-shot build holds none: it writes each once.
+    pub(super) print_articles: Option<PrintArticles>,
 }
 
 impl RenderState {
     pub fn new(mut site: Site) -> Self {
+        let serving = site.serving;
         // Bodies without shortcodes are finished (links filled in) each
         // time they are read ([`RenderState::content`]), not once for all:
         // finishing them all in place made a second copy of every body
@@ -74,6 +85,7 @@ impl RenderState {
             config_value,
             config_values,
             generated: OnceLock::new(),
+            print_articles: serving.then(Default::default),
         }
     }
 

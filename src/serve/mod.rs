@@ -37,6 +37,8 @@ use crate::output::{Output, OutputFile};
 use crate::pipeline::{BuildOptions, ParseCache};
 use crate::report::Verbosity;
 pub use handler::MAX_RELOAD_CLIENTS;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use listener::REQUEST_NICENESS;
 use request_path::url_of_key;
 
 /// After an incremental rebuild, how long no further edit must arrive before
