@@ -78,6 +78,7 @@ def bench(site, edits, label, full_build=True):
                 pages.append(os.path.join(dirpath, f))
     pages.sort()
     rng = random.Random(7)
+    run_id = f"{os.getpid()}{time.time_ns() % 10**9}"
     port = free_port()
     started = time.perf_counter()
     proc = subprocess.Popen([BIN, "serve", "--root", site, "--port", str(port)],
@@ -105,13 +106,17 @@ def bench(site, edits, label, full_build=True):
             url = base + "/" + lang + stem.replace(os.sep, "/") + "/"
             if os.path.basename(stem) == "index":
                 url = base + "/" + lang + os.path.dirname(stem).replace(os.sep, "/") + "/"
-            marker = f"fasciabenchmark{n}x{rng.randrange(10**9)}"
+            # Unique to this run: a corpus edited by an earlier run already
+            # holds that run's markers, which would look served at once.
+            marker = f"fasciabenchmark{run_id}x{n}x{rng.randrange(10**9)}"
             with open(path, encoding="utf-8") as f:
                 text = f.read()
             text = text.rstrip("\n") + f"\n\nEdited paragraph {marker}.\n"
             t0 = time.perf_counter()
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
+            if marker in get(url):
+                sys.exit(f"marker {marker} was served before the edit")
             while marker not in get(url):
                 if time.perf_counter() - t0 > 30:
                     sys.exit(f"edit {n} of {rel} never appeared at {url}")

@@ -241,8 +241,12 @@ pub struct FigureEntry {
 }
 
 /// The numbered figures of finished `html`, in order.
+/// How [`figure_list`] finds a figure: the markup the figure template
+/// writes. A body without it has no figure to list.
+pub const FIGURE_OPEN: &str = "<figure class=\"figure\" id=\"";
+
 pub fn figure_list(html: &str) -> Vec<FigureEntry> {
-    const OPEN: &str = "<figure class=\"figure\" id=\"";
+    const OPEN: &str = FIGURE_OPEN;
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(at) = rest.find(OPEN) {

@@ -409,6 +409,12 @@ impl Object for Article {
             "figures" => {
                 // Every id of the article is prefixed (see `rewrite_article`).
                 let prefix = anchor(path);
+                // Finishing a body (its links filled in) costs far more
+                // than looking for a figure in it unfinished: most have
+                // none, and filling links in makes none.
+                if !state.may_have_figures(site.slot(id)) {
+                    return Some(Value::from(Vec::<Value>::new()));
+                }
                 let html = state.content(site.slot(id)).unwrap_or_default();
                 let mut figures = crate::images::html::figure_list(&html);
                 for f in &mut figures {

@@ -99,6 +99,21 @@ impl RenderState {
         Some(Cow::Owned(finish_html(&doc.body.html(), slot, &self.site)))
     }
 
+    /// Whether a document's finished body may hold a figure, known without
+    /// finishing it: finishing fills in link addresses and places the
+    /// images (which may make figures), so a body without images and
+    /// without a figure as parsed has none when finished.
+    pub fn may_have_figures(&self, slot: usize) -> bool {
+        let open = crate::images::html::FIGURE_OPEN;
+        match self.contents.get().and_then(|c| c[slot].as_deref()) {
+            Some(kept) => kept.contains(open),
+            None => {
+                !self.site.images.of(slot).is_empty()
+                    || self.doc_at(slot).body.html().contains(open)
+            }
+        }
+    }
+
     /// `content` as templates get it: a safe string made from
     /// [`RenderState::content`].
     pub fn content_value(&self, slot: usize) -> Value {
