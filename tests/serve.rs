@@ -508,7 +508,7 @@ fn incremental_rebuilds_equal_full_builds() {
             .apply_body_edits(&[rel_content])
             .unwrap_or_else(|_| panic!("edit {n} left the fast path"));
         assert!(!changed.is_empty(), "edit {n} changed nothing");
-        live.refresh_search();
+        live.catch_up();
         let (full, _) =
             Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
         let (inc, fresh) = (output_bytes(&live.output), output_bytes(&full.output));
@@ -540,6 +540,23 @@ fn incremental_rebuilds_equal_full_builds() {
 /// edition, taxonomies, search and feeds) equal full builds, byte for byte.
 #[test]
 fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
+    // The print edition made with each edit, as on a small site...
+    let (on_edit, later) = edit_the_encyclopedia(fascia::pipeline::live::PRINT_ON_EDIT_MAX);
+    assert!(on_edit.iter().any(|k| k == PRINT), "{on_edit:?}");
+    assert!(!later.iter().any(|k| k == PRINT), "{later:?}");
+    // ...and after the pause, as on a large one.
+    let (on_edit, later) = edit_the_encyclopedia(0);
+    assert!(!on_edit.iter().any(|k| k == PRINT), "{on_edit:?}");
+    assert!(later.iter().any(|k| k == PRINT), "{later:?}");
+}
+
+const PRINT: &str = "print/index.html";
+
+/// Edit a page of a copy of the encyclopedia in memory, with the print
+/// edition made on the edit up to `print_on_edit_max` pages, then let the
+/// server catch up; assert the result equals a full build. The paths the
+/// edit changed, and those catching up changed.
+fn edit_the_encyclopedia(print_on_edit_max: usize) -> (Vec<String>, Vec<String>) {
     use fascia::pipeline::live::Live;
     use fascia::pipeline::{BuildOptions, ParseCache};
 
@@ -556,6 +573,7 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
     };
     let cache = ParseCache::default();
     let (mut live, _) = Live::build(&opts, &cache).unwrap_or_else(|d| panic!("{:?}", d.items));
+    live.print_on_edit_max = print_on_edit_max;
     let rel = "techniques/graston-technique.md";
     let path = root.join("content").join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -566,13 +584,13 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
     );
     assert_ne!(text, edited);
     std::fs::write(&path, edited).unwrap();
-    let mut changed = live
+    let on_edit = live
         .apply_body_edits(&[rel.to_string()])
         .unwrap_or_else(|_| panic!("the edit left the fast path"));
-    assert!(!changed.is_empty());
-    assert!(live.search_stale());
-    changed.extend(live.refresh_search());
-    assert!(!live.search_stale());
+    assert!(!on_edit.is_empty());
+    assert!(live.lagging());
+    let later = live.catch_up();
+    assert!(!live.lagging());
     let (full, _) =
         Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
     let (inc, fresh) = (output_bytes(&live.output), output_bytes(&full.output));
@@ -585,8 +603,9 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
         .collect();
     assert!(
         differing.is_empty(),
-        "incremental output differs from a full build in {differing:?} (changed: {changed:?})"
+        "incremental output differs from a full build in {differing:?} (changed: {on_edit:?}, then {later:?})"
     );
+    (on_edit, later)
 }
 
 /// Every file of a build, read into memory, by output path.

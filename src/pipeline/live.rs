@@ -7,7 +7,8 @@
 //! pages they touch, and re-renders only the pages whose output can change:
 //! the edited pages, the pages they linked to before or link to now, their
 //! sections, the bibliography and the print edition (with the feeds); the
-//! search index, made from every page, follows in [`Live::refresh_search`].
+//! search index, made from every page, follows in [`Live::catch_up`], as
+//! does the print edition of a site over [`PRINT_ON_EDIT_MAX`] pages.
 //! Anything else is a full rebuild (which still re-parses only files whose
 //! text changed).
 //! Every incremental result equals a full build; `tests/serve.rs` compares
@@ -37,13 +38,25 @@ pub struct Live {
     /// Set when an incremental update failed half-way: rebuild fully next time.
     pub dirty: bool,
     /// Set when pages changed since the search index was made: see
-    /// [`Live::refresh_search`].
+    /// [`Live::catch_up`].
     search_stale: bool,
+    /// Set when pages changed since the print edition was made, on a site
+    /// too large to make it again on every edit (see [`PRINT_ON_EDIT_MAX`]).
+    print_stale: bool,
+    /// [`PRINT_ON_EDIT_MAX`], unless changed (tests).
+    pub print_on_edit_max: usize,
     /// The glossary matcher, built once per full build.
     matcher: Option<crate::markdown::GlossaryMatcher>,
     /// The other languages with their glossaries' matchers.
     translations: Vec<(String, Option<crate::markdown::GlossaryMatcher>)>,
 }
+
+/// Up to this many pages, an edit makes the print edition again before its
+/// pages are served (every page served is of one version of the site). On a
+/// larger site the print edition, which holds every page, follows with the
+/// search index once the editing pauses: at 10,000 pages it is 88 MB of
+/// HTML, seconds to make, which no edit should wait for.
+pub const PRINT_ON_EDIT_MAX: usize = 2_000;
 
 /// Why the fast path could not be taken, or the errors it found.
 pub enum Fallback {
@@ -97,6 +110,8 @@ impl Live {
                 output,
                 dirty: false,
                 search_stale: false,
+                print_stale: false,
+                print_on_edit_max: PRINT_ON_EDIT_MAX,
                 matcher,
                 translations,
             },
@@ -284,7 +299,11 @@ impl Live {
             }
             // The print edition holds every page's body.
             if self.templates.has("print.html") {
-                files.extend(self.print_editions(&env)?);
+                if self.state.site.pages.len() <= self.print_on_edit_max {
+                    files.extend(self.print_editions(&env)?);
+                } else {
+                    self.print_stale = true;
+                }
             }
             let mut feeds = Output::default();
             crate::render::feeds::add(&self.state, &mut feeds);
@@ -320,20 +339,30 @@ impl Live {
         changed
     }
 
-    /// Whether the search index lags behind the pages.
-    pub fn search_stale(&self) -> bool {
-        self.search_stale
+    /// Whether the search index (or, on a large site, the print edition)
+    /// lags behind the pages.
+    pub fn lagging(&self) -> bool {
+        self.search_stale || self.print_stale
     }
 
-    /// Make the search index again after body edits; the paths that changed.
-    /// It is built from every page, so on a large site it costs far more
-    /// than re-rendering the edited pages: `serve` publishes the pages
-    /// first and calls this once the editing pauses.
-    pub fn refresh_search(&mut self) -> Vec<String> {
-        if !std::mem::take(&mut self.search_stale) {
-            return Vec::new();
+    /// Make the search index again after body edits (and, on a large site,
+    /// the print edition); the paths that changed. Both are made from every
+    /// page, so on a large site they cost far more than re-rendering the
+    /// edited pages: `serve` publishes the pages first and calls this once
+    /// the editing pauses.
+    pub fn catch_up(&mut self) -> Vec<String> {
+        let mut files = Vec::new();
+        if std::mem::take(&mut self.search_stale) {
+            files.extend(crate::search::index_files(&self.state));
         }
-        let files = crate::search::index_files(&self.state);
+        if std::mem::take(&mut self.print_stale) {
+            let env = crate::render::environment::environment_from(&self.compiled, &self.state);
+            match self.print_editions(&env) {
+                Ok(editions) => files.extend(editions),
+                // A full build reports the error properly.
+                Err(_) => self.dirty = true,
+            }
+        }
         self.take_changed(files.into_iter())
     }
 }

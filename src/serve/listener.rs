@@ -22,6 +22,9 @@
 //!    wait in the client's own socket. An answer is abandoned, and the
 //!    connection closed, when 64 KiB of it take longer than
 //!    [`WRITE_TIMEOUT`] to write (see [`super::connection`]).
+//! 5. Connection threads run [`REQUEST_NICENESS`] steps nicer than the rest
+//!    of the process (Linux), so a crowd of clients cannot starve the
+//!    rebuild an edit is waiting for; the accept thread keeps its priority.
 //!
 //! Why not `tiny_http`'s own connections: its accept thread ends at its
 //! first error; it gives every connection a thread with no bound on their

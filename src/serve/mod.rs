@@ -42,9 +42,9 @@ pub use listener::REQUEST_NICENESS;
 use request_path::url_of_key;
 
 /// After an incremental rebuild, how long no further edit must arrive before
-/// the search index is made again. It is made from every page (seconds on a
-/// large site, on this thread): waiting for a pause in the editing keeps it
-/// from delaying the next edit's pages.
+/// the search index (and a large site's print edition) is made again. It is
+/// made from every page (seconds on a large site, on this thread): waiting
+/// for a pause in the editing keeps it from delaying the next edit's pages.
 const SEARCH_AFTER: Duration = Duration::from_secs(1);
 
 /// How often the server looks for theme folders made after it started
@@ -333,14 +333,10 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     }
     loop {
         // A stale search index is made again only when no edit is waiting.
-        let search_stale = live
+        let lagging = live
             .as_ref()
-            .is_some_and(crate::pipeline::live::Live::search_stale);
-        let wait = if search_stale {
-            SEARCH_AFTER
-        } else {
-            ROOTS_EVERY
-        };
+            .is_some_and(crate::pipeline::live::Live::lagging);
+        let wait = if lagging { SEARCH_AFTER } else { ROOTS_EVERY };
         match watcher.next_batch(watch::Debounce::default(), Some(wait)) {
             Ok(Some(batch)) => rebuild(
                 &state,
@@ -350,7 +346,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
                 Some(&batch),
                 &watcher.writes,
             ),
-            Ok(None) if search_stale => refresh_search(&state, &mut live),
+            Ok(None) if lagging => catch_up(&state, &mut live),
             Ok(None) => {
                 let now = watch::WatchRoots::for_site(&opts.root);
                 if now.themes != roots.themes {
@@ -375,12 +371,12 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
 
 /// The search index after incremental rebuilds, published as a build of its
 /// own (pages never wait for it).
-fn refresh_search(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>) {
+fn catch_up(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>) {
     let Some(current) = live.as_mut() else {
         return;
     };
     let started = Instant::now();
-    let run = std::panic::AssertUnwindSafe(|| current.refresh_search());
+    let run = std::panic::AssertUnwindSafe(|| current.catch_up());
     match std::panic::catch_unwind(run) {
         Ok(keys) if keys.is_empty() => {}
         Ok(keys) => {
