@@ -540,23 +540,41 @@ fn incremental_rebuilds_equal_full_builds() {
 /// edition, taxonomies, search and feeds) equal full builds, byte for byte.
 #[test]
 fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
+    use fascia::pipeline::live::PRINT_ON_EDIT_MAX;
+    // An edit to a sentence with a link (shown on the linked page)...
+    let link = (
+        "a traditional scraping practice.",
+        "a traditional scraping practice, edited.",
+    );
+    // ...and to one without (the linked pages stay as they were).
+    let plain = (
+        "Few trials have tested the Graston",
+        "Few trials have yet tested the Graston",
+    );
     // The print edition made with each edit, as on a small site...
-    let (on_edit, later) = edit_the_encyclopedia(fascia::pipeline::live::PRINT_ON_EDIT_MAX);
-    assert!(on_edit.iter().any(|k| k == PRINT), "{on_edit:?}");
-    assert!(!later.iter().any(|k| k == PRINT), "{later:?}");
+    for edit in [link, plain] {
+        let (on_edit, later) = edit_the_encyclopedia(edit, PRINT_ON_EDIT_MAX);
+        assert!(on_edit.iter().any(|k| k == PRINT), "{on_edit:?}");
+        assert!(!later.iter().any(|k| k == PRINT), "{later:?}");
+        let gua_sha = on_edit.iter().any(|k| k == "techniques/gua-sha/index.html");
+        assert_eq!(gua_sha, edit == link, "{on_edit:?}");
+    }
     // ...and after the pause, as on a large one.
-    let (on_edit, later) = edit_the_encyclopedia(0);
+    let (on_edit, later) = edit_the_encyclopedia(link, 0);
     assert!(!on_edit.iter().any(|k| k == PRINT), "{on_edit:?}");
     assert!(later.iter().any(|k| k == PRINT), "{later:?}");
 }
 
 const PRINT: &str = "print/index.html";
 
-/// Edit a page of a copy of the encyclopedia in memory, with the print
+/// Edit a page of a copy of the encyclopedia in memory (`from` -> `to`), with the print
 /// edition made on the edit up to `print_on_edit_max` pages, then let the
 /// server catch up; assert the result equals a full build. The paths the
 /// edit changed, and those catching up changed.
-fn edit_the_encyclopedia(print_on_edit_max: usize) -> (Vec<String>, Vec<String>) {
+fn edit_the_encyclopedia(
+    (from, to): (&str, &str),
+    print_on_edit_max: usize,
+) -> (Vec<String>, Vec<String>) {
     use fascia::pipeline::live::Live;
     use fascia::pipeline::{BuildOptions, ParseCache};
 
@@ -577,11 +595,7 @@ fn edit_the_encyclopedia(print_on_edit_max: usize) -> (Vec<String>, Vec<String>)
     let rel = "techniques/graston-technique.md";
     let path = root.join("content").join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
-    let edited = text.replacen(
-        "a traditional scraping practice.",
-        "a traditional scraping practice, edited.",
-        1,
-    );
+    let edited = text.replacen(from, to, 1);
     assert_ne!(text, edited);
     std::fs::write(&path, edited).unwrap();
     let on_edit = live

@@ -222,6 +222,7 @@ impl Live {
         for (id, doc) in edits {
             let site = state.site_mut();
             let (resolved, _) = crate::graph::resolve_doc_with(site, id, &doc);
+            let shown_before = shown_on_targets(site, id);
             match id {
                 DocId::Page(i) => site.pages[i].doc = Arc::new(doc),
                 DocId::Section(i) => site.sections[i].doc = Arc::new(doc),
@@ -234,7 +235,19 @@ impl Live {
             let new_out = site.graph.outgoing[slot].clone();
             refs_changed |= old_refs != site.graph.references[slot];
             affected.insert(id);
-            affected.extend(old_out.iter().chain(&new_out).copied());
+            if old_out == new_out {
+                // The same pages linked: of them, only those whose
+                // backlinks from this page now read differently change.
+                let shown_after = shown_on_targets(site, id);
+                affected.extend(
+                    shown_after
+                        .into_iter()
+                        .filter(|t| !shown_before.contains(t))
+                        .map(|(t, _)| t),
+                );
+            } else {
+                affected.extend(old_out.iter().chain(&new_out).copied());
+            }
             if let DocId::Page(i) = id {
                 affected.insert(DocId::Section(site.pages[i].section));
             }
@@ -365,6 +378,23 @@ impl Live {
         }
         self.take_changed(files.into_iter())
     }
+}
+
+/// What each page `id` links to shows of it: the sentences of its
+/// backlinks from `id` (the rest a backlink shows, title and description,
+/// is front matter, which a body edit leaves as it was).
+fn shown_on_targets(site: &crate::site::Site, id: DocId) -> Vec<(DocId, Vec<String>)> {
+    site.graph.outgoing[site.slot(id)]
+        .iter()
+        .map(|&t| {
+            let sentences = site.graph.backlinks[site.slot(t)]
+                .iter()
+                .filter(|b| b.source == id)
+                .map(|b| b.sentence(site).to_string())
+                .collect();
+            (t, sentences)
+        })
+        .collect()
 }
 
 impl Live {
