@@ -77,29 +77,31 @@ impl minijinja::value::Object for Content {
         let path = site.path_of(self.id);
         let prefix = anchor(path);
         let slot = site.slot(self.id);
-        let html = self.state.content(slot).unwrap_or_default();
         let at = ArticleAt {
             prefix: &prefix,
             path,
         };
-        let rewrite = || rewrite_article(&html, &at, &site.config.base_url, &self.anchors);
+        let rewrite = || {
+            let html = self.state.content(slot).unwrap_or_default();
+            rewrite_article(&html, &at, &site.config.base_url, &self.anchors)
+        };
         let Some(memo) = &self.state.print_articles else {
             return f.write_str(&rewrite());
         };
         // The anchors and the base URL stay as they are for the state's
         // life (a change to either is a full rebuild, with a new state).
-        let hash = crate::hash::fnv1a(html.as_bytes());
-        let known = memo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        let from = self.state.made_from(slot);
+        let lock = || {
+            memo.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let known = lock()
             .get(&slot)
-            .filter(|(h, _)| *h == hash)
+            .filter(|(made, _)| made.same(&from))
             .map(|(_, text)| Arc::clone(text));
         let text = known.unwrap_or_else(|| {
             let text: Arc<str> = rewrite().into();
-            memo.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(slot, (hash, Arc::clone(&text)));
+            lock().insert(slot, (from, Arc::clone(&text)));
             text
         });
         f.write_str(&text)

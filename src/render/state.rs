@@ -14,9 +14,32 @@ use crate::content::Document;
 use crate::site::{DocId, Site};
 
 /// The site being rendered plus what rendering computes once.
-/// Print-edition articles by slot: the hash of the body each was made
-/// from, and the article.
-pub(super) type PrintArticles = std::sync::Mutex<std::collections::HashMap<usize, (u64, Arc<str>)>>;
+/// Print-edition articles by slot: what each was made from, and the article.
+pub(super) type PrintArticles =
+    std::sync::Mutex<std::collections::HashMap<usize, (MadeFrom, Arc<str>)>>;
+
+/// What a print-edition article was made from.
+#[derive(Debug)]
+pub(super) enum MadeFrom {
+    /// A body without shortcodes: its document. Finishing such a body reads
+    /// only the document, its resolved links and images, which a body edit
+    /// changes only with a new document (held here, so that its address is
+    /// not reused while it is compared).
+    Document(Arc<Document>),
+    /// A body with shortcodes, kept finished: a hash of that (a shortcode's
+    /// output may read other pages).
+    Finished(u64),
+}
+
+impl MadeFrom {
+    pub(super) fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Document(a), Self::Document(b)) => Arc::ptr_eq(a, b),
+            (Self::Finished(a), Self::Finished(b)) => a == b,
+            _ => false,
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct RenderState {
@@ -112,6 +135,19 @@ impl RenderState {
                     || self.doc_at(slot).body.html().contains(open)
             }
         }
+    }
+
+    /// What the print edition's article of `slot` is made from now.
+    pub(super) fn made_from(&self, slot: usize) -> MadeFrom {
+        if let Some(kept) = self.contents.get().and_then(|c| c[slot].as_deref()) {
+            return MadeFrom::Finished(crate::hash::fnv1a(kept.as_bytes()));
+        }
+        let pages = self.site.pages.len();
+        MadeFrom::Document(Arc::clone(if slot < pages {
+            &self.site.pages[slot].doc
+        } else {
+            &self.site.sections[slot - pages].doc
+        }))
     }
 
     /// `content` as templates get it: a safe string made from
