@@ -12,8 +12,6 @@ use minijinja::{Environment, Error, ErrorKind};
 
 use super::RenderState;
 use super::context::{PageObj, SectionObj};
-use crate::diagnostics::Diagnostic;
-use crate::templates::TemplateSet;
 
 // A file of its own beside this one (`render/zola_functions.rs`), kept a
 // child of the environment that registers it.
@@ -23,17 +21,8 @@ mod zola_functions;
 #[path = "fact_functions.rs"]
 mod fact_functions;
 
-/// Compile every template into an environment whose functions see `state`.
-pub fn environment(
-    set: &TemplateSet,
-    state: &Arc<RenderState>,
-) -> Result<Environment<'static>, Vec<Diagnostic>> {
-    let compiled = crate::templates::compile(set, &state.site.root)?;
-    Ok(environment_from(&compiled, state))
-}
-
-/// [`environment`] from templates compiled before (by
-/// [`crate::templates::compile`]): a clone shares the compiled templates,
+/// The environment whose functions see `state`, from templates compiled
+/// before (by [`crate::templates::compile`]): a clone shares the compiled templates,
 /// so `serve` compiles them once per full build, not on every edit (a
 /// tenth of an incremental rebuild of the encyclopedia).
 pub fn environment_from(

@@ -142,12 +142,7 @@ impl RenderState {
         if let Some(kept) = self.contents.get().and_then(|c| c[slot].as_deref()) {
             return MadeFrom::Finished(crate::hash::fnv1a(kept.as_bytes()));
         }
-        let pages = self.site.pages.len();
-        MadeFrom::Document(Arc::clone(if slot < pages {
-            &self.site.pages[slot].doc
-        } else {
-            &self.site.sections[slot - pages].doc
-        }))
+        MadeFrom::Document(Arc::clone(self.doc_arc_at(slot)))
     }
 
     /// `content` as templates get it: a safe string made from
@@ -159,6 +154,11 @@ impl RenderState {
     }
 
     fn doc_at(&self, slot: usize) -> &Document {
+        self.doc_arc_at(slot)
+    }
+
+    /// The document of `slot`: pages first, then sections.
+    fn doc_arc_at(&self, slot: usize) -> &Arc<Document> {
         let pages = self.site.pages.len();
         if slot < pages {
             &self.site.pages[slot].doc
