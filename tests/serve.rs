@@ -536,6 +536,84 @@ fn incremental_rebuilds_equal_full_builds() {
     );
 }
 
+/// A body edit remakes a feed only when the feed lists the edited page
+/// (without a description, its entry's summary is the body's start), and
+/// never the sitemap; the result equals a full build.
+#[test]
+fn a_body_edit_remakes_only_the_feeds_listing_the_page() {
+    use fascia::pipeline::live::Live;
+    use fascia::pipeline::{BuildOptions, ParseCache};
+
+    let site = Site::fixture("basic");
+    site.edit("config.toml", "[extra]", "[feed]\nlimit = 3\n\n[extra]");
+    for (name, date) in [
+        ("new", "2026-06-01"),
+        ("newer", "2026-07-01"),
+        ("old", "2001-01-01"),
+    ] {
+        site.write(
+            &format!("content/notes/{name}.md"),
+            &format!(
+                "+++\ntitle = \"{name}\"\ndate = {date}\n+++\n\nThe {name} page opens here.\n"
+            ),
+        );
+    }
+    let opts = BuildOptions {
+        root: site.root(),
+        base_url: Some("http://127.0.0.1:1111".into()),
+        drafts: false,
+        serving: true,
+    };
+    let (mut live, _) =
+        Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
+    let feed = |live: &Live| {
+        let (_, bytes) = output_bytes(&live.output)
+            .into_iter()
+            .find(|(k, _)| k == "atom.xml")
+            .expect("a feed");
+        String::from_utf8(bytes).unwrap()
+    };
+    assert!(feed(&live).contains("The new page opens here."));
+    assert!(!feed(&live).contains("The old page"), "{}", feed(&live));
+    for (name, listed) in [("old", false), ("new", true)] {
+        let rel = format!("notes/{name}.md");
+        site.edit(
+            &format!("content/{rel}"),
+            "opens here.",
+            "opens here, edited.",
+        );
+        let changed = live
+            .apply_body_edits(&[rel])
+            .unwrap_or_else(|_| panic!("the edit of {name} left the fast path"));
+        assert!(
+            changed
+                .iter()
+                .any(|k| k == &format!("notes/{name}/index.html"))
+        );
+        assert_eq!(
+            changed.iter().any(|k| k == "atom.xml"),
+            listed,
+            "{name}: {changed:?}"
+        );
+        assert!(
+            !changed.iter().any(|k| k.starts_with("sitemap")),
+            "{changed:?}"
+        );
+        assert_eq!(
+            feed(&live).contains(&format!("The {name} page opens here, edited.")),
+            listed
+        );
+        live.catch_up();
+        let (full, _) =
+            Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
+        assert_eq!(
+            output_bytes(&live.output),
+            output_bytes(&full.output),
+            "after editing {name}"
+        );
+    }
+}
+
 /// Incremental rebuilds of the encyclopedia itself (its theme has a print
 /// edition, taxonomies, search and feeds) equal full builds, byte for byte.
 #[test]

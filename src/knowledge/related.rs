@@ -7,22 +7,54 @@ use rayon::prelude::*;
 
 use crate::site::{DocId, Site};
 
-/// Page indices by (taxonomy, term).
-pub type TermIndex<'a> = HashMap<(&'a str, &'a str), Vec<usize>>;
+/// Page indices by taxonomy and term. Owned, so that `serve` keeps it
+/// from edit to edit: body edits leave front matter, and so the terms, as
+/// they were (making it again was a fifth of an edit at 100,000 pages).
+#[derive(Debug, Default)]
+pub struct TermIndex(HashMap<String, HashMap<String, Vec<usize>>>);
+
+impl TermIndex {
+    /// Pages by taxonomy term, indexed once (no all-pairs scan).
+    pub fn new(site: &Site) -> Self {
+        let mut by_term: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
+        for (i, p) in site.pages.iter().enumerate() {
+            for (tax, terms) in &p.doc.fm.taxonomies {
+                let of_tax = match by_term.get_mut(tax.as_str()) {
+                    Some(m) => m,
+                    None => by_term.entry(tax.clone()).or_default(),
+                };
+                for t in terms {
+                    match of_tax.get_mut(t.as_str()) {
+                        Some(v) => v.push(i),
+                        None => {
+                            of_tax.insert(t.clone(), vec![i]);
+                        }
+                    }
+                }
+            }
+        }
+        Self(by_term)
+    }
+
+    fn get(&self, tax: &str, term: &str) -> Option<&[usize]> {
+        self.0.get(tax)?.get(term).map(Vec::as_slice)
+    }
+}
 
 /// Pages sharing a term above this count say little about each other; the
 /// term is skipped (this also keeps the work linear on large sites).
 const COMMON_TERM: usize = 200;
 
-/// Up to `config.knowledge.related_pages` related pages per document slot.
-pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
+/// Up to `config.knowledge.related_pages` related pages per document slot,
+/// with the term index they were ranked with.
+pub fn compute(site: &Site) -> (Vec<Vec<DocId>>, TermIndex) {
     let n = site.doc_count();
     let limit = site.config.knowledge.related_pages;
     let mut out = vec![Vec::new(); n];
     if limit == 0 || site.graph.outgoing.len() != n {
-        return out;
+        return (out, TermIndex::default());
     }
-    let by_term = term_index(site);
+    let by_term = TermIndex::new(site);
     let per_page: Vec<Vec<DocId>> = (0..site.pages.len())
         .into_par_iter()
         .map_init(Scores::default, |scores, i| {
@@ -32,23 +64,7 @@ pub fn compute(site: &Site) -> Vec<Vec<DocId>> {
     for (i, related) in per_page.into_iter().enumerate() {
         out[site.slot(DocId::Page(i))] = related;
     }
-    out
-}
-
-/// Pages by taxonomy term, indexed once (no all-pairs scan).
-pub fn term_index(site: &Site) -> TermIndex<'_> {
-    let mut by_term: TermIndex<'_> = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        for (tax, terms) in &p.doc.fm.taxonomies {
-            for t in terms {
-                by_term
-                    .entry((tax.as_str(), t.as_str()))
-                    .or_default()
-                    .push(i);
-            }
-        }
-    }
-    by_term
+    (out, by_term)
 }
 
 /// Scores by document slot, reused from page to page (no hashing, and only
@@ -75,7 +91,7 @@ impl Scores {
 pub fn for_page(
     site: &Site,
     i: usize,
-    by_term: &TermIndex<'_>,
+    by_term: &TermIndex,
     limit: usize,
     scores: &mut Scores,
 ) -> Vec<DocId> {
@@ -90,7 +106,7 @@ pub fn for_page(
     }
     for (tax, terms) in &p.doc.fm.taxonomies {
         for t in terms {
-            let Some(sharers) = by_term.get(&(tax.as_str(), t.as_str())) else {
+            let Some(sharers) = by_term.get(tax, t) else {
                 continue;
             };
             if sharers.len() > COMMON_TERM {

@@ -122,6 +122,7 @@ impl Live {
     /// Apply body-only edits of existing pages. Returns the output paths
     /// that changed.
     pub fn apply_body_edits(&mut self, rels: &[String]) -> Result<Vec<String>, Fallback> {
+        let clock = crate::timing::Clock::new();
         let mut edits: Vec<(DocId, Document)> = Vec::new();
         for rel in rels {
             let site = &self.state.site;
@@ -171,12 +172,16 @@ impl Live {
         if edits.is_empty() {
             return Ok(Vec::new());
         }
+        clock.lap("edit: parsed");
         self.check_links(&edits)?;
         let affected = self.apply(edits)?;
-        self.rerender(&affected).map_err(|_| {
+        clock.lap("edit: links and graph updated");
+        let changed = self.rerender(&affected, &clock).map_err(|_| {
             self.dirty = true;
             Fallback::Full
-        })
+        });
+        clock.lap("edit: changed files taken");
+        changed
     }
 
     fn reparse(&self, old: &Document, text: String) -> Result<Document, Fallback> {
@@ -252,8 +257,11 @@ impl Live {
                 affected.insert(DocId::Section(site.pages[i].section));
             }
         }
-        if refs_changed && let Some(b) = state.site.graph.bibliography_page {
-            affected.insert(b);
+        if refs_changed {
+            state.forget_citing();
+            if let Some(b) = state.site.graph.bibliography_page {
+                affected.insert(b);
+            }
         }
         let pages: Vec<usize> = affected
             .iter()
@@ -269,7 +277,11 @@ impl Live {
         Ok(affected)
     }
 
-    fn rerender(&mut self, affected: &BTreeSet<DocId>) -> Result<Vec<String>, Fallback> {
+    fn rerender(
+        &mut self,
+        affected: &BTreeSet<DocId>,
+        clock: &crate::timing::Clock,
+    ) -> Result<Vec<String>, Fallback> {
         let ids: Vec<DocId> = affected.iter().copied().collect();
         let errors = |items| Fallback::Errors(Diagnostics { items });
         // Finished bodies with shortcodes first (other pages' templates may
@@ -310,6 +322,7 @@ impl Live {
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
                 return Err(errors(diags));
             }
+            clock.lap(&format!("edit: {} pages rendered", ids.len()));
             // The print edition holds every page's body.
             if self.templates.has("print.html") {
                 if self.state.site.pages.len() <= self.print_on_edit_max {
@@ -318,8 +331,19 @@ impl Live {
                     self.print_stale = true;
                 }
             }
+            clock.lap("edit: print edition");
+            // The sitemap is made from front matter: only a feed listing
+            // an edited page can change.
             let mut feeds = Output::default();
-            crate::render::feeds::add(&self.state, &mut feeds);
+            let pages: Vec<usize> = ids
+                .iter()
+                .filter_map(|id| match *id {
+                    DocId::Page(i) => Some(i),
+                    DocId::Section(_) => None,
+                })
+                .collect();
+            crate::render::feeds::add_feeds(&self.state, &mut feeds, Some(&pages));
+            clock.lap("edit: feeds");
             (files, feeds)
         };
         let feed_files = feeds.files.into_iter().filter_map(|(k, f)| match f {

@@ -139,17 +139,6 @@ pub struct DocLink<'a> {
     pub sentence: Option<&'a str>,
 }
 
-/// A cited work with its number on this page.
-#[derive(Debug, Serialize)]
-struct CitedWork<'a> {
-    number: usize,
-    key: &'a str,
-    id: String,
-    citation: String,
-    href: Option<String>,
-    work: &'a crate::knowledge::references::Work,
-}
-
 fn doc_link(st: &RenderState, id: DocId, sentence: Option<&str>) -> Value {
     let site = &st.site;
     let s = sentence.filter(|s| !s.is_empty());
@@ -271,17 +260,7 @@ fn common_field(st: &RenderState, id: DocId, doc: &Document, key: &str) -> Optio
             let works: Vec<Value> = site.graph.references[slot]
                 .iter()
                 .enumerate()
-                .map(|(n, &w)| {
-                    let work = &site.bibliography.works[w];
-                    crate::render::ser(CitedWork {
-                        number: n + 1,
-                        key: &work.key,
-                        id: format!("ref-{}", work.key),
-                        citation: work.citation_text(),
-                        href: work.href(),
-                        work,
-                    })
-                })
+                .map(|(n, &w)| st.cited_work(w, n + 1))
                 .collect();
             Value::from(works)
         }

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use jiff::civil::DateTime;
+
 use crate::content::Document;
 use crate::output::Output;
 use crate::render::RenderState;
@@ -28,6 +30,13 @@ fn lastmod(doc: &Document) -> Option<String> {
 
 /// Add the sitemap and the feeds (robots.txt is a template: [`super::special`]).
 pub fn add(st: &RenderState, output: &mut Output) {
+    sitemap(st, output);
+    add_feeds(st, output, None);
+}
+
+/// The sitemap: made from front matter and the site's shape, which a body
+/// edit leaves as they were.
+fn sitemap(st: &RenderState, output: &mut Output) {
     let site = &st.site;
     let cfg = &site.config;
     let mut urls: Vec<SitemapUrl> = Vec::new();
@@ -59,6 +68,20 @@ pub fn add(st: &RenderState, output: &mut Output) {
     if cfg.generate_sitemap {
         write_sitemaps(output, &urls, &cfg.base_url);
     }
+}
+
+/// The Atom feeds, or with `showing`, those of them that list one of
+/// those pages: after a body edit, only a feed listing an edited page can
+/// read differently (which pages a feed lists depends on their dates).
+pub fn add_feeds(st: &RenderState, output: &mut Output, showing: Option<&[usize]>) {
+    let site = &st.site;
+    let cfg = &site.config;
+    let mut add = |path: String, lang: &str, section: Option<usize>| {
+        let entries = entries(st, lang, section);
+        if showing.is_none_or(|pages| entries.iter().any(|(_, i)| pages.contains(i))) {
+            output.insert_bytes(path, atom(st, lang, section, entries).into_bytes());
+        }
+    };
     for lang in cfg.language_codes() {
         if cfg.feed_of(lang) {
             let prefix = cfg.lang_prefix(lang);
@@ -67,7 +90,7 @@ pub fn add(st: &RenderState, output: &mut Output) {
             } else {
                 format!("{}/{}", prefix.trim_start_matches('/'), cfg.feed.filename)
             };
-            output.insert_bytes(path, atom(st, lang, None).into_bytes());
+            add(path, lang, None);
         }
     }
     // Zola's `generate_feeds = true` in a section's front matter: a feed of
@@ -80,7 +103,7 @@ pub fn add(st: &RenderState, output: &mut Output) {
                 site.path_of(DocId::Section(i)).trim_start_matches('/'),
                 cfg.feed.filename
             );
-            output.insert_bytes(path, atom(st, lang, Some(i)).into_bytes());
+            add(path, lang, Some(i));
         }
     }
 }
@@ -158,9 +181,59 @@ pub fn write_sitemaps(output: &mut Output, urls: &[SitemapUrl], base_url: &str) 
     output.insert_bytes("sitemap.xml".into(), index.into_bytes());
 }
 
-/// The Atom feed of `lang` (or of `section`'s pages): its most recently
-/// updated or reviewed pages.
-fn atom(st: &RenderState, lang: &str, section: Option<usize>) -> String {
+/// The pages of `lang`'s feed (or of `section`'s): the most recently
+/// updated or reviewed, newest first, with that date.
+fn entries(st: &RenderState, lang: &str, section: Option<usize>) -> Vec<(DateTime, usize)> {
+    let site = &st.site;
+    let dated = |i: usize| {
+        let fm = &site.pages[i].doc.fm;
+        [fm.updated, fm.last_reviewed, fm.date]
+            .into_iter()
+            .flatten()
+            .max()
+            .map(|d| (d.datetime, i))
+    };
+    let in_lang = |i: &usize| site.lang_of(DocId::Page(*i)) == lang;
+    let mut dated: Vec<(DateTime, usize)> = match section {
+        Some(s) => site.sections[s]
+            .pages
+            .iter()
+            .copied()
+            .filter(in_lang)
+            .filter_map(dated)
+            .collect(),
+        None => (0..site.pages.len())
+            .filter(in_lang)
+            .filter_map(dated)
+            .collect(),
+    };
+    // A total order: the newest `limit` picked first, then sorted, are the
+    // first `limit` of the whole list sorted (linear, not n log n, on a
+    // large site).
+    let order = |a: &(DateTime, usize), b: &(DateTime, usize)| {
+        b.0.cmp(&a.0)
+            .then_with(|| site.pages[a.1].path.cmp(&site.pages[b.1].path))
+            .then_with(|| a.1.cmp(&b.1))
+    };
+    let limit = site.config.feed.limit;
+    if limit == 0 {
+        return Vec::new();
+    }
+    if dated.len() > limit {
+        dated.select_nth_unstable_by(limit - 1, order);
+        dated.truncate(limit);
+    }
+    dated.sort_by(order);
+    dated
+}
+
+/// The Atom feed of `lang` (or of `section`'s pages) listing `dated`.
+fn atom(
+    st: &RenderState,
+    lang: &str,
+    section: Option<usize>,
+    dated: Vec<(DateTime, usize)>,
+) -> String {
     let site = &st.site;
     let cfg = &site.config;
     let language = cfg.language(lang);
@@ -180,26 +253,6 @@ fn atom(st: &RenderState, lang: &str, section: Option<usize>) -> String {
     let description = language
         .and_then(|l| l.description.as_deref())
         .unwrap_or(&cfg.description);
-    let mut dated: Vec<(jiff::civil::DateTime, usize)> = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| site.lang_of(DocId::Page(*i)) == lang)
-        .filter(|(i, _)| section.is_none_or(|s| site.sections[s].pages.contains(i)))
-        .filter_map(|(i, p)| {
-            let fm = &p.doc.fm;
-            [fm.updated, fm.last_reviewed, fm.date]
-                .into_iter()
-                .flatten()
-                .max()
-                .map(|d| (d.datetime, i))
-        })
-        .collect();
-    dated.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| site.pages[a.1].path.cmp(&site.pages[b.1].path))
-    });
-    dated.truncate(cfg.feed.limit);
     let updated = dated.first().map_or_else(
         || "1970-01-01T00:00:00Z".to_string(),
         |(d, _)| format!("{}Z", d.strftime("%Y-%m-%dT%H:%M:%S")),

@@ -38,6 +38,7 @@ mod special;
 mod state;
 mod style_ids;
 pub(crate) mod toml_plain;
+mod works;
 pub use special::{SEARCH_PAGE, print_page, print_page_to};
 pub use state::RenderState;
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use minijinja::context;
 use minijinja::value::Value;
 
-use super::{finish_html, ser, taxonomy};
+use super::{finish_html, taxonomy};
 use crate::content::Document;
 use crate::site::{DocId, Site};
 
@@ -63,6 +63,11 @@ pub struct RenderState {
     /// every article was half of an incremental rebuild of the
     /// encyclopedia). A one-shot build holds none: it writes each once.
     pub(super) print_articles: Option<PrintArticles>,
+    /// The bibliography's works as templates see them.
+    pub(super) works: super::works::Works,
+    /// `serve` only: the pages of each taxonomy term, for ranking related
+    /// pages again after an edit.
+    term_index: Option<crate::knowledge::related::TermIndex>,
 }
 
 impl RenderState {
@@ -84,7 +89,9 @@ impl RenderState {
         let clock = crate::timing::Clock::new();
         let taxonomies = taxonomy::collect(&site);
         clock.lap("taxonomies collected");
-        let related = crate::knowledge::related::compute(&site);
+        let (related, term_index) = crate::knowledge::related::compute(&site);
+        // Kept only to rank again after `serve`'s edits.
+        let term_index = site.serving.then_some(term_index);
         clock.lap("related computed");
         let config_value =
             crate::render::ser(site.config.for_language(&site.config.default_language));
@@ -99,6 +106,7 @@ impl RenderState {
                 )
             })
             .collect();
+        let works = super::works::Works::new(site.bibliography.works.len());
         Self {
             site,
             contents: OnceLock::new(),
@@ -109,6 +117,8 @@ impl RenderState {
             config_values,
             generated: OnceLock::new(),
             print_articles: serving.then(Default::default),
+            works,
+            term_index,
         }
     }
 
@@ -186,7 +196,13 @@ impl RenderState {
 
     /// Recompute the related pages of the given pages.
     pub fn refresh_related(&mut self, pages: &[usize]) {
-        let by_term = crate::knowledge::related::term_index(&self.site);
+        let made;
+        let by_term = if let Some(kept) = &self.term_index {
+            kept
+        } else {
+            made = crate::knowledge::related::TermIndex::new(&self.site);
+            &made
+        };
         let limit = self.site.config.knowledge.related_pages;
         let mut scores = crate::knowledge::related::Scores::default();
         let lists: Vec<(usize, Vec<DocId>)> = pages
@@ -194,17 +210,10 @@ impl RenderState {
             .map(|&i| {
                 (
                     self.site.slot(DocId::Page(i)),
-                    crate::knowledge::related::for_page(
-                        &self.site,
-                        i,
-                        &by_term,
-                        limit,
-                        &mut scores,
-                    ),
+                    crate::knowledge::related::for_page(&self.site, i, by_term, limit, &mut scores),
                 )
             })
             .collect();
-        drop(by_term);
         for (slot, list) in lists {
             self.related[slot] = list;
         }
@@ -386,27 +395,38 @@ impl RenderState {
     }
 
     /// `get_bibliography()`: every work with the pages citing it.
+    /// Made once, and again after an edit changes which pages cite what
+    /// ([`RenderState::forget_citing`]).
     pub fn bibliography_value(&self) -> Value {
-        let site = &self.site;
-        let works: Vec<Value> = site
-            .bibliography
-            .works
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let cited_by = self.cited_by_value(&site.graph.cited_by[i]);
-                context! {
-                    key => w.key.clone(),
-                    id => format!("ref-{}", w.key),
-                    citation => w.citation_text(),
-                    label => w.short_label(),
-                    href => w.href(),
-                    work => ser(w),
-                    cited_by => cited_by,
-                }
-            })
-            .collect();
-        Value::from(works)
+        self.works.bibliography(|| {
+            let site = &self.site;
+            let all = &site.bibliography.works;
+            let works: Vec<Value> = (0..all.len())
+                .map(|i| {
+                    let v = self.works.of(all, i);
+                    context! {
+                        key => v.key.clone(),
+                        id => v.id.clone(),
+                        citation => v.citation.clone(),
+                        label => v.label.clone(),
+                        href => v.href.clone(),
+                        work => v.work.clone(),
+                        cited_by => self.cited_by_value(&site.graph.cited_by[i]),
+                    }
+                })
+                .collect();
+            Value::from(works)
+        })
+    }
+
+    /// Work `w` cited as the `number`th reference of a page.
+    pub(super) fn cited_work(&self, w: usize, number: usize) -> Value {
+        super::works::cited(self.works.of(&self.site.bibliography.works, w), number)
+    }
+
+    /// Which pages cite which works changed (`serve`, after an edit).
+    pub fn forget_citing(&mut self) {
+        self.works.forget_citing();
     }
 
     /// The pages citing a work, for `get_bibliography()`: each with the

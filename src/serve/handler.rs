@@ -179,10 +179,10 @@ pub fn answer(state: &Arc<ServerState>, req: &Request) -> Answer {
 
 /// The not-found page for a missing `key`: the one of the language whose
 /// folder `key` is in (`fr/404.html` for `fr/...`), else the site's.
-fn not_found_page<'a, F>(
-    files: &'a std::collections::HashMap<Arc<str>, F>,
+fn not_found_page<'a>(
+    files: &'a super::snapshot::Files,
     key: &str,
-) -> Option<(String, &'a F)> {
+) -> Option<(String, &'a super::ServedFile)> {
     let own = key
         .split_once('/')
         .map(|(first, _)| format!("{first}/404.html"))

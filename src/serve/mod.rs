@@ -21,10 +21,10 @@ pub mod listener;
 pub mod poll;
 pub mod request_path;
 pub mod slots;
+pub mod snapshot;
 pub mod watch;
 pub mod watcher;
 
-use std::collections::HashMap;
 use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, Mutex, RwLock};
@@ -33,13 +33,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostics;
-use crate::output::{Output, OutputFile};
 use crate::pipeline::{BuildOptions, ParseCache};
 use crate::report::Verbosity;
 pub use handler::MAX_RELOAD_CLIENTS;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use listener::REQUEST_NICENESS;
-use request_path::url_of_key;
+pub use snapshot::{ServedFile, Snapshot};
 
 /// After an incremental rebuild, how long no further edit must arrive before
 /// the search index (and a large site's print edition) is made again. It is
@@ -51,103 +50,6 @@ const SEARCH_AFTER: Duration = Duration::from_secs(1);
 /// (`site/themes/NAME` for a theme that was missing): the watcher only
 /// knows the folders that existed when it began.
 const ROOTS_EVERY: Duration = Duration::from_secs(1);
-
-/// One file of the served site.
-#[derive(Debug, Clone)]
-pub struct ServedFile {
-    pub bytes: Arc<Vec<u8>>,
-    /// FNV-1a of `bytes`: what changed between builds, and the `ETag`.
-    pub hash: u64,
-}
-
-impl ServedFile {
-    fn new(bytes: Arc<Vec<u8>>) -> Self {
-        let hash = crate::hash::fnv1a(&bytes);
-        Self { bytes, hash }
-    }
-}
-
-/// One complete build, served as a whole.
-#[derive(Debug, Default)]
-pub struct Snapshot {
-    /// Incremented on every successful build.
-    pub generation: u64,
-    /// By output key (`a/index.html`). The bytes are shared with the build
-    /// that made them, and keys and bytes with the previous snapshot after an
-    /// incremental rebuild: nothing is copied per build or per request.
-    pub files: HashMap<Arc<str>, ServedFile>,
-}
-
-impl Snapshot {
-    /// Take an [`Output`] into memory (files to copy are read), as the
-    /// build after `previous`: files whose bytes it shares (see
-    /// [`crate::pipeline::live::Live::build_reusing`]) keep their key and hash.
-    pub fn from_output(output: &Output, previous: &Snapshot) -> Self {
-        let mut files = HashMap::with_capacity(output.files.len());
-        for (key, file) in &output.files {
-            let old = previous.files.get_key_value(key.as_str());
-            let served = match file {
-                OutputFile::Bytes(b) => match old {
-                    Some((_, f)) if Arc::ptr_eq(&f.bytes, b) => f.clone(),
-                    _ => ServedFile::new(Arc::clone(b)),
-                },
-                OutputFile::Copy(path) => match std::fs::read(path) {
-                    Ok(b) => match old {
-                        Some((_, f)) if *f.bytes == b => f.clone(),
-                        _ => ServedFile::new(Arc::new(b)),
-                    },
-                    Err(_) => continue,
-                },
-            };
-            let key = old.map_or_else(|| Arc::from(key.as_str()), |(k, _)| Arc::clone(k));
-            files.insert(key, served);
-        }
-        Self {
-            generation: previous.generation + 1,
-            files,
-        }
-    }
-
-    /// The next snapshot after an incremental rebuild: this one with the
-    /// files under `keys` taken from `output`.
-    #[must_use]
-    pub fn with_changes(&self, output: &Output, keys: &[String]) -> Self {
-        let mut files = self.files.clone();
-        for key in keys {
-            if let Some(OutputFile::Bytes(b)) = output.files.get(key) {
-                let file = ServedFile::new(Arc::clone(b));
-                match files.get_mut(key.as_str()) {
-                    Some(slot) => *slot = file,
-                    None => {
-                        files.insert(Arc::from(key.as_str()), file);
-                    }
-                }
-            }
-        }
-        Self {
-            generation: self.generation + 1,
-            files,
-        }
-    }
-
-    /// URL paths whose content differs between `self` and `newer`.
-    pub fn changed_urls(&self, newer: &Snapshot) -> Vec<String> {
-        let mut urls: Vec<String> = newer
-            .files
-            .iter()
-            .filter(|(k, f)| self.files.get(*k).map(|o| o.hash) != Some(f.hash))
-            .map(|(k, _)| url_of_key(k))
-            .chain(
-                self.files
-                    .keys()
-                    .filter(|k| !newer.files.contains_key(*k))
-                    .map(|k| url_of_key(k)),
-            )
-            .collect();
-        urls.sort();
-        urls
-    }
-}
 
 /// A build error as the overlay shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +109,12 @@ impl ServerState {
     /// Install a successful build and tell every open page what changed.
     pub fn publish(&self, snapshot: Snapshot) -> Vec<String> {
         let changed = self.snapshot().changed_urls(&snapshot);
+        self.publish_changed(snapshot, changed)
+    }
+
+    /// [`ServerState::publish`] when what changed is known
+    /// ([`Snapshot::with_changes`]).
+    pub fn publish_changed(&self, snapshot: Snapshot, changed: Vec<String>) -> Vec<String> {
         *self.snapshot.write().expect("snapshot lock") = Arc::new(snapshot);
         self.errors.write().expect("errors lock").clear();
         self.broadcast(&changed);
@@ -380,8 +288,8 @@ fn catch_up(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>)
     match std::panic::catch_unwind(run) {
         Ok(keys) if keys.is_empty() => {}
         Ok(keys) => {
-            let next = state.snapshot().with_changes(&current.output, &keys);
-            let changed = state.publish(next);
+            let (next, changed) = state.snapshot().with_changes(&current.output, &keys);
+            let changed = state.publish_changed(next, changed);
             report_rebuild(state, "search index", started, &changed);
         }
         Err(_) => {
@@ -442,8 +350,11 @@ fn rebuild_inner(
     {
         match current.apply_body_edits(&rels) {
             Ok(keys) => {
-                let next = state.snapshot().with_changes(&current.output, &keys);
-                let changed = state.publish(next);
+                let clock = crate::timing::Clock::new();
+                let (next, changed) = state.snapshot().with_changes(&current.output, &keys);
+                clock.lap("edit: next snapshot");
+                let changed = state.publish_changed(next, changed);
+                clock.lap("edit: published");
                 report_rebuild(state, "incremental", started, &changed);
                 return;
             }
