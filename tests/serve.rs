@@ -508,7 +508,7 @@ fn incremental_rebuilds_equal_full_builds() {
             .apply_body_edits(&[rel_content])
             .unwrap_or_else(|_| panic!("edit {n} left the fast path"));
         assert!(!changed.is_empty(), "edit {n} changed nothing");
-        live.catch_up();
+        live.catch_up().unwrap_or_else(|d| panic!("{:?}", d.items));
         let (full, _) =
             Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
         let (inc, fresh) = (output_bytes(&live.output), output_bytes(&full.output));
@@ -603,7 +603,7 @@ fn a_body_edit_remakes_only_the_feeds_listing_the_page() {
             feed(&live).contains(&format!("The {name} page opens here, edited.")),
             listed
         );
-        live.catch_up();
+        live.catch_up().unwrap_or_else(|d| panic!("{:?}", d.items));
         let (full, _) =
             Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
         assert_eq!(
@@ -645,6 +645,54 @@ fn incremental_rebuilds_of_the_encyclopedia_equal_full_builds() {
 
 const PRINT: &str = "print/index.html";
 
+/// A site over the size limit is built without its search index and print
+/// edition, so that its pages are served sooner; they follow, and the
+/// result equals a full build.
+#[test]
+fn a_large_site_s_search_index_and_print_edition_follow_its_pages() {
+    use fascia::pipeline::live::Live;
+    use fascia::pipeline::{BuildOptions, ParseCache};
+
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    harness::copy_dir(&repo.join("site"), &dir.path().join("site"));
+    harness::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    let opts = BuildOptions {
+        root: dir.path().join("site"),
+        base_url: Some("http://127.0.0.1:1111".into()),
+        drafts: false,
+        serving: true,
+    };
+    // Every site is "large" with a limit of 0 pages.
+    let (mut live, _) = Live::build_reusing(&opts, &ParseCache::default(), None, 0)
+        .unwrap_or_else(|d| panic!("{:?}", d.items));
+    // The index's files (the theme's search scripts are static files).
+    let is_index = |k: &str| {
+        k == "search/index.js" || k.starts_with("search/shards/") || k.starts_with("search/text/")
+    };
+    assert!(live.lagging());
+    assert!(!live.output.files.contains_key(PRINT));
+    assert!(!live.output.files.keys().any(|k| is_index(k)));
+    assert!(
+        live.output.files.contains_key("search/index.html"),
+        "the search page is a page"
+    );
+    assert!(live.made_later(PRINT) && live.made_later("search/index.js"));
+    assert!(!live.made_later("techniques/gua-sha/index.html"));
+    let later = live.catch_up().unwrap_or_else(|d| panic!("{:?}", d.items));
+    assert!(later.iter().any(|k| k == PRINT), "{later:?}");
+    assert!(later.iter().any(|k| k == "search/index.js"), "{later:?}");
+    assert!(!live.lagging());
+    let (full, _) =
+        Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));
+    let (inc, fresh) = (output_bytes(&live.output), output_bytes(&full.output));
+    assert_eq!(inc.len(), fresh.len(), "file sets differ");
+    assert!(
+        inc == fresh,
+        "the pages with what followed differ from a full build"
+    );
+}
+
 /// Edit a page of a copy of the encyclopedia in memory (`from` -> `to`), with the print
 /// edition made on the edit up to `print_on_edit_max` pages, then let the
 /// server catch up; assert the result equals a full build. The paths the
@@ -681,7 +729,7 @@ fn edit_the_encyclopedia(
         .unwrap_or_else(|_| panic!("the edit left the fast path"));
     assert!(!on_edit.is_empty());
     assert!(live.lagging());
-    let later = live.catch_up();
+    let later = live.catch_up().unwrap_or_else(|d| panic!("{:?}", d.items));
     assert!(!live.lagging());
     let (full, _) =
         Live::build(&opts, &ParseCache::default()).unwrap_or_else(|d| panic!("{:?}", d.items));

@@ -72,21 +72,28 @@ impl Live {
         opts: &BuildOptions,
         cache: &ParseCache,
     ) -> Result<(Self, Diagnostics), Diagnostics> {
-        Self::build_reusing(opts, cache, None)
+        Self::build_reusing(opts, cache, None, PRINT_ON_EDIT_MAX)
     }
 
     /// A full build into memory that shares the bytes of `earlier` (the
     /// build being served) for every file that comes out the same: while
-    /// both are held, only the changed files are held twice.
+    /// both are held, only the changed files are held twice. A site over
+    /// `site_wide_max` pages is built without its search index and print
+    /// edition, which follow in [`Live::catch_up`] (at 100,000 pages they
+    /// were 30 of the 55 seconds before the first page could be served);
+    /// that size is also the largest whose print edition is made again on
+    /// every edit ([`Live::print_on_edit_max`]).
     pub fn build_reusing(
         opts: &BuildOptions,
         cache: &ParseCache,
         earlier: Option<Earlier<'_>>,
+        site_wide_max: usize,
     ) -> Result<(Self, Diagnostics), Diagnostics> {
         let linked = pipeline::load_and_link_cached(opts, cache)?;
+        let later = linked.site.pages.len() > site_wide_max;
         let templates = linked.templates.clone();
         let to = earlier.map_or(Destination::Memory, Destination::MemoryReusing);
-        let (state, mut output, diags, compiled) = pipeline::render_keeping(linked, to)?;
+        let (state, mut output, diags, compiled) = pipeline::render_keeping(linked, to, later)?;
         // The rest (feeds, search index, print edition, 404) likewise.
         if let Some(earlier) = earlier {
             for (path, file) in &mut output.files {
@@ -99,6 +106,7 @@ impl Live {
                 }
             }
         }
+        let print_stale = later && templates.has("print.html");
         let site = &state.site;
         let matcher = super::stages::glossary_matcher(&site.config, &site.glossary);
         let translations = super::stages::translation_matchers(&site.config, &site.glossaries);
@@ -109,9 +117,9 @@ impl Live {
                 compiled,
                 output,
                 dirty: false,
-                search_stale: false,
-                print_stale: false,
-                print_on_edit_max: PRINT_ON_EDIT_MAX,
+                search_stale: later,
+                print_stale,
+                print_on_edit_max: site_wide_max,
                 matcher,
                 translations,
             },
@@ -376,6 +384,19 @@ impl Live {
         changed
     }
 
+    /// Whether `key` is a file of the search index or the print edition
+    /// while they lag behind the pages: a full build of a large site
+    /// leaves them out (see [`Live::build_reusing`]), and `serve` keeps
+    /// serving the last ones made meanwhile.
+    pub fn made_later(&self, key: &str) -> bool {
+        let config = &self.state.site.config;
+        let mut langs = config.language_codes();
+        langs.any(|l| {
+            (self.search_stale && key.starts_with(&crate::search::index_dir(config, l)))
+                || (self.print_stale && key == crate::render::print_output_path(&self.state, l))
+        })
+    }
+
     /// Whether the search index (or, on a large site, the print edition)
     /// lags behind the pages.
     pub fn lagging(&self) -> bool {
@@ -387,20 +408,30 @@ impl Live {
     /// page, so on a large site they cost far more than re-rendering the
     /// edited pages: `serve` publishes the pages first and calls this once
     /// the editing pauses.
-    pub fn catch_up(&mut self) -> Vec<String> {
+    ///
+    /// A print edition that fails to render is an error like any other
+    /// (it may be the first time it is made since its template changed):
+    /// the pages already served stay, and the next change rebuilds in full.
+    pub fn catch_up(&mut self) -> Result<Vec<String>, Diagnostics> {
         let mut files = Vec::new();
         if std::mem::take(&mut self.search_stale) {
             files.extend(crate::search::index_files(&self.state));
         }
         if std::mem::take(&mut self.print_stale) {
             let env = crate::render::environment::environment_from(&self.compiled, &self.state);
-            match self.print_editions(&env) {
-                Ok(editions) => files.extend(editions),
-                // A full build reports the error properly.
-                Err(_) => self.dirty = true,
+            let site = &self.state.site;
+            for lang in site.config.language_codes() {
+                match crate::render::print_page(&self.state, &env, lang) {
+                    Ok(edition) => files.push(edition),
+                    Err(e) => {
+                        self.dirty = true;
+                        let d = crate::templates::template_error(&e, &self.templates, &site.root);
+                        return Err(Diagnostics { items: vec![d] });
+                    }
+                }
             }
         }
-        self.take_changed(files.into_iter())
+        Ok(self.take_changed(files.into_iter()))
     }
 }
 

@@ -131,14 +131,17 @@ pub fn render_into(
     linked: Linked,
     to: Destination<'_>,
 ) -> Result<(Arc<RenderState>, Output, Diagnostics), Diagnostics> {
-    render_keeping(linked, to).map(|(state, output, diags, _)| (state, output, diags))
+    render_keeping(linked, to, false).map(|(state, output, diags, _)| (state, output, diags))
 }
 
 /// [`render_into`], also handing back the compiled templates (`serve`
-/// renders its edits with them until the next full build).
+/// renders its edits with them until the next full build); with
+/// `site_wide_later`, without the search index and the print edition (see
+/// [`RenderState::site_wide_later`]).
 pub fn render_keeping(
     linked: Linked,
     to: Destination<'_>,
+    site_wide_later: bool,
 ) -> Result<(Arc<RenderState>, Output, Diagnostics, Environment<'static>), Diagnostics> {
     let Linked {
         site,
@@ -146,7 +149,9 @@ pub fn render_keeping(
         diagnostics,
     } = linked;
     let (compiled, diagnostics) = compile(&templates, &site.root, diagnostics)?;
-    let state = Arc::new(RenderState::new(site));
+    let mut state = RenderState::new(site);
+    state.site_wide_later = site_wide_later;
+    let state = Arc::new(state);
     render_state_compiled(&state, &templates, &compiled, diagnostics, to)
         .map(|(o, d)| (state, o, d, compiled))
 }
@@ -200,6 +205,8 @@ fn render_state_compiled(
             });
             (index, handed)
         }
+        // Made once the pages are served (its settings are checked below).
+        _ if state.site_wide_later => (Vec::new(), Ok(crate::search::HandedOver::default())),
         _ => (
             crate::search::prepare(state),
             Ok(crate::search::HandedOver::default()),

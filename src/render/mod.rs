@@ -39,7 +39,7 @@ mod state;
 mod style_ids;
 pub(crate) mod toml_plain;
 mod works;
-pub use special::{SEARCH_PAGE, print_page, print_page_to};
+pub use special::{SEARCH_PAGE, print_output_path, print_page, print_page_to};
 pub use state::RenderState;
 
 /// A template value from anything serialisable.
@@ -458,7 +458,7 @@ pub fn render_site_to(
         }
     }
     diags.extend(special::not_found_pages(state, &mut output, env, set));
-    if set.has("print.html") {
+    if set.has("print.html") && !state.site_wide_later {
         for lang in site.config.language_codes() {
             if let Destination::Stream(sink) = to {
                 // Written as it is rendered: the whole site on one page is

@@ -59,7 +59,12 @@ pub fn print_page(
 ) -> Result<(String, Vec<u8>), minijinja::Error> {
     let mut html = Vec::new();
     print_page_to(state, env, lang, &mut html)?;
-    Ok((out_path(&print_path(state, lang)), html))
+    Ok((print_output_path(state, lang), html))
+}
+
+/// The output path of `lang`'s print edition (`print/index.html`).
+pub fn print_output_path(state: &RenderState, lang: &str) -> String {
+    out_path(&print_path(state, lang))
 }
 
 /// The URL path of `lang`'s print edition (`/print/`, `/fr/print/`).

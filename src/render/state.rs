@@ -68,6 +68,10 @@ pub struct RenderState {
     /// `serve` only: the pages of each taxonomy term, for ranking related
     /// pages again after an edit.
     term_index: Option<crate::knowledge::related::TermIndex>,
+    /// `serve` on a large site: the search index and the print edition,
+    /// each made from every page, are left out of the build, to be made
+    /// once its pages are served (`pipeline::live::Live::catch_up`).
+    pub site_wide_later: bool,
 }
 
 impl RenderState {
@@ -119,6 +123,7 @@ impl RenderState {
             print_articles: serving.then(Default::default),
             works,
             term_index,
+            site_wide_later: false,
         }
     }
 

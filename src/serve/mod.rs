@@ -286,8 +286,9 @@ fn catch_up(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>)
     let started = Instant::now();
     let run = std::panic::AssertUnwindSafe(|| current.catch_up());
     match std::panic::catch_unwind(run) {
-        Ok(keys) if keys.is_empty() => {}
-        Ok(keys) => {
+        Ok(Ok(keys)) if keys.is_empty() => {}
+        Ok(Err(diags)) => report_failure(state, &diags),
+        Ok(Ok(keys)) => {
             let (next, changed) = state.snapshot().with_changes(&current.output, &keys);
             let changed = state.publish_changed(next, changed);
             report_rebuild(state, "search index", started, &changed);
@@ -373,10 +374,18 @@ fn rebuild_inner(
     *live = None;
     let previous = state.snapshot();
     let earlier = |path: &str| previous.files.get(path).map(|f| Arc::clone(&f.bytes));
-    let built = crate::pipeline::live::Live::build_reusing(opts, cache, Some(&earlier));
+    let built = crate::pipeline::live::Live::build_reusing(
+        opts,
+        cache,
+        Some(&earlier),
+        crate::pipeline::live::PRINT_ON_EDIT_MAX,
+    );
     match built {
         Ok((built, diags)) => {
-            let next = Snapshot::from_output(&built.output, &previous);
+            let mut next = Snapshot::from_output(&built.output, &previous);
+            if built.lagging() {
+                next.carry(&previous, |key| built.made_later(key));
+            }
             drop(previous);
             let changed = state.publish(next);
             *live = Some(built);

@@ -136,6 +136,21 @@ impl Snapshot {
         }
     }
 
+    /// Keep `previous`'s files that this one lacks and `keep` names (the
+    /// search index and print edition of a large site, until they are made
+    /// again: see [`crate::pipeline::live::Live::made_later`]).
+    pub fn carry(&mut self, previous: &Snapshot, keep: impl Fn(&str) -> bool) {
+        let carried: Vec<(Arc<str>, ServedFile)> = previous
+            .files
+            .iter()
+            .filter(|(k, _)| keep(k) && !self.files.contains_key(k))
+            .map(|(k, f)| (Arc::clone(k), f.clone()))
+            .collect();
+        if !carried.is_empty() {
+            Arc::make_mut(&mut self.files.base).extend(carried);
+        }
+    }
+
     /// The next snapshot after an incremental rebuild: this one with the
     /// files under `keys` taken from `output`; and the URL paths whose
     /// content changed, sorted (as [`Snapshot::changed_urls`] would find
@@ -223,5 +238,25 @@ mod tests {
         assert_eq!(&**snap.files.get("b/index.html").unwrap().bytes, b"b");
         assert!(snap.files.contains_key("p0/index.html"));
         assert!(!snap.files.contains_key("zz/index.html"));
+    }
+
+    #[test]
+    fn a_full_build_carries_only_the_named_files_it_lacks() {
+        let before = output(&[
+            ("a/index.html", "a"),
+            ("search/x.js", "x"),
+            ("gone/index.html", "g"),
+        ]);
+        let first = Snapshot::from_output(&before, &Snapshot::default());
+        let after = output(&[("a/index.html", "a2")]);
+        let mut next = Snapshot::from_output(&after, &first);
+        next.carry(&first, |k| k.starts_with("search/"));
+        assert_eq!(&**next.files.get("search/x.js").unwrap().bytes, b"x");
+        assert_eq!(&**next.files.get("a/index.html").unwrap().bytes, b"a2");
+        assert!(!next.files.contains_key("gone/index.html"));
+        assert_eq!(
+            first.changed_urls(&next),
+            vec!["/a/".to_string(), "/gone/".to_string()]
+        );
     }
 }
