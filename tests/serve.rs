@@ -679,6 +679,19 @@ fn a_large_site_s_search_index_and_print_edition_follow_its_pages() {
     );
     assert!(live.made_later(PRINT) && live.made_later("search/index.js"));
     assert!(!live.made_later("techniques/gua-sha/index.html"));
+    // An edit waiting: the work gives way, and is still to be done.
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let edit_waiting = || {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        true
+    };
+    let gave_way = live
+        .catch_up_unless(&edit_waiting)
+        .unwrap_or_else(|d| panic!("{:?}", d.items));
+    assert!(gave_way.is_empty(), "{gave_way:?}");
+    assert!(asked.into_inner() > 0);
+    assert!(live.lagging());
+    assert!(!live.output.files.contains_key("search/index.js"));
     let later = live.catch_up().unwrap_or_else(|d| panic!("{:?}", d.items));
     assert!(later.iter().any(|k| k == PRINT), "{later:?}");
     assert!(later.iter().any(|k| k == "search/index.js"), "{later:?}");

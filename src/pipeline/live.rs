@@ -413,25 +413,107 @@ impl Live {
     /// (it may be the first time it is made since its template changed):
     /// the pages already served stay, and the next change rebuilds in full.
     pub fn catch_up(&mut self) -> Result<Vec<String>, Diagnostics> {
+        self.catch_up_unless(&|| false)
+    }
+
+    /// [`Live::catch_up`], giving way as soon as `give_way` says so (an
+    /// edit is waiting): what was not finished then stays to be made
+    /// ([`Live::lagging`]), and what was is returned.
+    pub fn catch_up_unless(
+        &mut self,
+        give_way: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Vec<String>, Diagnostics> {
         let mut files = Vec::new();
-        if std::mem::take(&mut self.search_stale) {
-            files.extend(crate::search::index_files(&self.state));
+        if self.search_stale
+            && let Some(index) = crate::search::index_files_unless(&self.state, give_way)
+        {
+            self.search_stale = false;
+            files.extend(index);
         }
-        if std::mem::take(&mut self.print_stale) {
-            let env = crate::render::environment::environment_from(&self.compiled, &self.state);
-            let site = &self.state.site;
-            for lang in site.config.language_codes() {
-                match crate::render::print_page(&self.state, &env, lang) {
-                    Ok(edition) => files.push(edition),
-                    Err(e) => {
-                        self.dirty = true;
-                        let d = crate::templates::template_error(&e, &self.templates, &site.root);
-                        return Err(Diagnostics { items: vec![d] });
-                    }
+        if self.print_stale && !self.search_stale {
+            match self.print_editions_unless(give_way) {
+                Ok(Some(editions)) => {
+                    self.print_stale = false;
+                    files.extend(editions);
+                }
+                Ok(None) => {}
+                Err(d) => {
+                    self.dirty = true;
+                    self.print_stale = false;
+                    return Err(Diagnostics { items: vec![d] });
                 }
             }
         }
         Ok(self.take_changed(files.into_iter()))
+    }
+
+    /// The print edition of each language, unless `give_way` stops it
+    /// (`None`), or the error rendering it.
+    fn print_editions_unless(
+        &self,
+        give_way: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<crate::render::RenderedFiles>, crate::diagnostics::Diagnostic> {
+        let env = crate::render::environment::environment_from(&self.compiled, &self.state);
+        let site = &self.state.site;
+        let mut editions = Vec::new();
+        for lang in site.config.language_codes() {
+            let mut out = EditionOut::new(give_way);
+            match crate::render::print_page_to(&self.state, &env, lang, &mut out) {
+                Ok(()) => {
+                    editions.push((
+                        crate::render::print_output_path(&self.state, lang),
+                        out.bytes,
+                    ));
+                }
+                Err(_) if out.gave_way => return Ok(None),
+                Err(e) => {
+                    return Err(crate::templates::template_error(
+                        &e,
+                        &self.templates,
+                        &site.root,
+                    ));
+                }
+            }
+        }
+        Ok(Some(editions))
+    }
+}
+
+/// A print edition being written, which fails (ending the template's run)
+/// once `give_way` says so; asked every 64 KB.
+struct EditionOut<'a> {
+    bytes: Vec<u8>,
+    give_way: &'a (dyn Fn() -> bool + Sync),
+    ask_at: usize,
+    gave_way: bool,
+}
+
+impl<'a> EditionOut<'a> {
+    fn new(give_way: &'a (dyn Fn() -> bool + Sync)) -> Self {
+        Self {
+            bytes: Vec::new(),
+            give_way,
+            ask_at: 0,
+            gave_way: false,
+        }
+    }
+}
+
+impl std::io::Write for EditionOut<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() >= self.ask_at {
+            if (self.give_way)() {
+                self.gave_way = true;
+                return Err(std::io::Error::other("an edit is waiting"));
+            }
+            self.ask_at = self.bytes.len() + (64 << 10);
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

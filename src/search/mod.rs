@@ -123,7 +123,7 @@ pub fn prepare_streamed(
             }
         }
     };
-    let files = index_files_to(state, Some(&out));
+    let files = index_files_to(state, Some(&out), &|| false);
     record_hashes(state, &files);
     let (sizes, error) = written.into_inner().unwrap_or_default();
     (files, error.map_or(Ok(sizes), Err))
@@ -191,12 +191,41 @@ pub fn hand_over(
 /// `search/search.js` with the manifest of content hashes. None when search
 /// is off.
 pub fn index_files(state: &RenderState) -> IndexFiles {
-    index_files_to(state, None)
+    index_files_to(state, None, &|| false)
+}
+
+/// [`index_files`], unless `give_way` says so while it is made (it is
+/// asked once per page): then none. `serve` makes the index while no edit
+/// waits, and gives way to the next edit.
+pub fn index_files_unless(
+    state: &RenderState,
+    give_way: &(dyn Fn() -> bool + Sync),
+) -> Option<IndexFiles> {
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let stop = || {
+        use std::sync::atomic::Ordering::Relaxed;
+        if stopped.load(Relaxed) {
+            return true;
+        }
+        let stop = give_way();
+        if stop {
+            stopped.store(true, Relaxed);
+        }
+        stop
+    };
+    let files = index_files_to(state, None, &stop);
+    (!stopped.into_inner()).then_some(files)
 }
 
 /// [`index_files`], the pages' snippet files of a split index going to
-/// `texts` as they are made rather than among the files returned.
-fn index_files_to(state: &RenderState, texts: Option<index::TextOut<'_>>) -> IndexFiles {
+/// `texts` as they are made rather than among the files returned; once
+/// `stop` says so, the pages left are indexed empty (the result is then
+/// of no use, and is made at once).
+fn index_files_to(
+    state: &RenderState,
+    texts: Option<index::TextOut<'_>>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> IndexFiles {
     let config = &state.site.config;
     let valid = |l: &str| check_config(config.search_for(l)).is_ok();
     if !config.search.enabled || !config.language_codes().all(valid) {
@@ -217,7 +246,13 @@ fn index_files_to(state: &RenderState, texts: Option<index::TextOut<'_>>) -> Ind
         };
         let (built, firsts) = index::build_streamed(
             ids.len(),
-            &|i| doc_with_names(state, ids[i], &names),
+            &|i| {
+                if stop() {
+                    SearchDoc::default()
+                } else {
+                    doc_with_names(state, ids[i], &names)
+                }
+            },
             config.search_for(lang),
             &analyzer,
             texts.map(|_| &to_dir as index::TextOut<'_>),

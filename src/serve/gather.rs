@@ -26,6 +26,9 @@ struct WriteState {
     open: HashSet<PathBuf>,
     /// Writes begun so far.
     begun: u64,
+    /// Changes to the site's files seen so far (writes, closes after
+    /// writing, renames, removals).
+    seen: u64,
 }
 
 impl Writes {
@@ -36,6 +39,17 @@ impl Writes {
             // Events were lost, closes among them: start afresh.
             s.open.clear();
             idle.notify_all();
+            s.seen += 1;
+        }
+        let changes = matches!(
+            event.kind,
+            EventKind::Create(_)
+                | EventKind::Modify(_)
+                | EventKind::Remove(_)
+                | EventKind::Access(AccessKind::Close(AccessMode::Write))
+        );
+        if changes && event.paths.iter().any(|p| classify(roots, p).is_some()) {
+            s.seen += 1;
         }
         match event.kind {
             EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
@@ -65,6 +79,13 @@ impl Writes {
         let (state, idle) = &*self.0;
         let s = state.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = idle.wait_timeout_while(s, max, |s| !s.open.is_empty());
+    }
+
+    /// How many changes to the site's files were seen so far: work that
+    /// can wait (the search index after edits) gives way when it moves.
+    pub fn seen(&self) -> u64 {
+        let (state, _) = &*self.0;
+        state.lock().unwrap_or_else(PoisonError::into_inner).seen
     }
 
     /// How many writes have begun so far.
@@ -280,8 +301,14 @@ mod tests {
         let event = |e: notify::Result<Event>| e.unwrap();
         writes.note(&roots(), &event(modify("/s/content/.a.md.swp")));
         assert_eq!(writes.begun(), 0, "junk is not the site");
+        assert_eq!(writes.seen(), 0, "junk is not a change to the site");
+        let read = notify::Event::new(EventKind::Access(AccessKind::Close(AccessMode::Read)))
+            .add_path("/s/content/a.md".into());
+        writes.note(&roots(), &read);
+        assert_eq!(writes.seen(), 0, "reading changes nothing");
         writes.note(&roots(), &event(modify("/s/content/a.md")));
         assert_eq!(writes.begun(), 1);
+        assert_eq!(writes.seen(), 1);
         let t = Instant::now();
         writes.wait_idle(Duration::from_millis(60));
         assert!(t.elapsed() >= Duration::from_millis(60), "a.md is open");
@@ -296,6 +323,7 @@ mod tests {
         writes.wait_idle(Duration::from_secs(5));
         assert!(t.elapsed() < Duration::from_secs(2), "woken by the close");
         closer.join().unwrap();
+        assert_eq!(writes.seen(), 2, "the close after writing is a change too");
     }
 
     #[test]

@@ -254,7 +254,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
                 Some(&batch),
                 &watcher.writes,
             ),
-            Ok(None) if lagging => catch_up(&state, &mut live),
+            Ok(None) if lagging => catch_up(&state, &mut live, &watcher.writes),
             Ok(None) => {
                 let now = watch::WatchRoots::for_site(&opts.root);
                 if now.themes != roots.themes {
@@ -278,13 +278,21 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
 }
 
 /// The search index after incremental rebuilds, published as a build of its
-/// own (pages never wait for it).
-fn catch_up(state: &ServerState, live: &mut Option<crate::pipeline::live::Live>) {
+/// own (pages never wait for it). It gives way to the next change to the
+/// site: an edit waits for the page it is in, not for tens of seconds of
+/// index on a large site; the index is made again at the next pause.
+fn catch_up(
+    state: &ServerState,
+    live: &mut Option<crate::pipeline::live::Live>,
+    writes: &watch::Writes,
+) {
     let Some(current) = live.as_mut() else {
         return;
     };
     let started = Instant::now();
-    let run = std::panic::AssertUnwindSafe(|| current.catch_up());
+    let seen = writes.seen();
+    let give_way = || writes.seen() != seen;
+    let run = std::panic::AssertUnwindSafe(|| current.catch_up_unless(&give_way));
     match std::panic::catch_unwind(run) {
         Ok(Ok(keys)) if keys.is_empty() => {}
         Ok(Err(diags)) => report_failure(state, &diags),
