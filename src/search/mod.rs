@@ -256,7 +256,11 @@ fn index_files_to(
             config.search_for(lang),
             &analyzer,
             texts.map(|_| &to_dir as index::TextOut<'_>),
+            stop,
         );
+        if stop() {
+            return Vec::new();
+        }
         let manifest = index::manifest_of(lang, &built, &firsts, &analyzer);
         if lang == config.default_language {
             default = Some(manifest);

@@ -110,7 +110,14 @@ pub fn build_in(
     docs: &[SearchDoc],
     cfg: &SearchConfig,
 ) -> (IndexFiles, Vec<String>) {
-    build_streamed(docs.len(), &|i| docs[i].clone(), cfg, analyzer, None)
+    build_streamed(
+        docs.len(),
+        &|i| docs[i].clone(),
+        cfg,
+        analyzer,
+        None,
+        &|| false,
+    )
 }
 
 /// The index files for documents `0..n`, each made by `make` when its chunk
@@ -125,6 +132,7 @@ pub fn build_streamed(
     cfg: &SearchConfig,
     analyzer: &Analyzer,
     texts: Option<TextOut<'_>>,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> (IndexFiles, Vec<String>) {
     let fields = fields_of(cfg);
     let nf = fields.len();
@@ -142,10 +150,14 @@ pub fn build_streamed(
             made: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
         };
-        let merged = tokenize_streamed(n, &fields, make, &|k, d| keeper.keep(k, d), analyzer);
+        let merged = tokenize_streamed(n, &fields, make, &|k, d| keeper.keep(k, d), analyzer, stop);
         written_size = keeper.written.into_inner();
         merged
     };
+    if stop() {
+        // Stopped part-way (see `search::index_files_unless`): of no use.
+        return (Vec::new(), Vec::new());
+    }
     let held: usize = postings.iter().map(Packed::capacity).sum();
     clock.lap(&format!(
         "  search tokenise ({} MB of postings)",
@@ -271,6 +283,7 @@ pub fn postings_footprint(docs: &[SearchDoc], cfg: &SearchConfig) -> (usize, usi
         &|i| docs[i].clone(),
         &|_, _| (),
         &Analyzer::new("en"),
+        &|| false,
     );
     let bytes = merged.postings.iter().map(Packed::capacity).sum();
     let count = merged.postings.iter().map(|p| p.unpack().len()).sum();

@@ -408,6 +408,7 @@ pub(super) fn tokenize_streamed<T: Send>(
     make: &(dyn Fn(usize) -> SearchDoc + Sync),
     keep: &(dyn Fn(usize, SearchDoc) -> T + Sync),
     analyzer: &Analyzer,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Merged<T> {
     use rayon::prelude::*;
     let mut ids: FxMap<Box<str>, u32> = FxMap::default();
@@ -417,7 +418,7 @@ pub(super) fn tokenize_streamed<T: Send>(
     let mut kept: Vec<T> = Vec::with_capacity(n);
     let batch = CHUNK * rayon::current_num_threads().max(1) * 2;
     let mut start = 0;
-    while start < n {
+    while start < n && !stop() {
         let end = (start + batch).min(n);
         let chunks: Vec<(Chunk, Vec<Packed>, Vec<T>)> = (start..end)
             .step_by(CHUNK)
