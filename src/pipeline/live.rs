@@ -161,8 +161,11 @@ impl Live {
             if ids(&doc) != ids(old) {
                 return Err(Fallback::Full); // anchors others link to may have changed
             }
-            if !doc.body.images.is_empty() || !old.body.images.is_empty() {
-                return Err(Fallback::Full); // images are placed by a full build (cached)
+            // Images are placed by a full build (cached): an edit keeps the
+            // placements only if it keeps the images, in order, as they were
+            // (where they stand in the text does not matter).
+            if !same_images(&doc.body.images, &old.body.images) {
+                return Err(Fallback::Full);
             }
             // A theme's on-demand static file may now be needed, or not.
             let on_demand = site
@@ -515,6 +518,15 @@ impl std::io::Write for EditionOut<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Whether two bodies' images are placed alike: the same sources, alt
+/// texts, figures and shortcodes, in the same order.
+fn same_images(a: &[crate::images::ImageRef], b: &[crate::images::ImageRef]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.src == y.src && x.alt == y.alt && x.figure == y.figure && x.shortcode == y.shortcode
+        })
 }
 
 /// What each page `id` links to shows of it: the sentences of its
