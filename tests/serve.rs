@@ -692,8 +692,10 @@ fn a_large_site_s_search_index_and_print_edition_follow_its_pages() {
         live.output.files.contains_key("search/index.html"),
         "the search page is a page"
     );
-    assert!(live.made_later(PRINT) && live.made_later("search/index.js"));
-    assert!(!live.made_later("techniques/gua-sha/index.html"));
+    let made_later = live.made_later();
+    assert!(made_later(PRINT) && made_later("search/index.js"));
+    assert!(made_later("fr/search/index.js") && made_later("fr/print/index.html"));
+    assert!(!made_later("techniques/gua-sha/index.html"));
     // An edit waiting: the work gives way, and is still to be done.
     let asked = std::sync::atomic::AtomicUsize::new(0);
     let edit_waiting = || {

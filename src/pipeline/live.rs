@@ -107,6 +107,8 @@ impl Live {
             }
         }
         let print_stale = later && templates.has("print.html");
+        let config = &state.site.config;
+        let search_stale = later && config.language_codes().any(|l| config.search_of(l));
         let site = &state.site;
         let matcher = super::stages::glossary_matcher(&site.config, &site.glossary);
         let translations = super::stages::translation_matchers(&site.config, &site.glossaries);
@@ -117,7 +119,7 @@ impl Live {
                 compiled,
                 output,
                 dirty: false,
-                search_stale: later,
+                search_stale,
                 print_stale,
                 print_on_edit_max: site_wide_max,
                 matcher,
@@ -391,13 +393,21 @@ impl Live {
     /// while they lag behind the pages: a full build of a large site
     /// leaves them out (see [`Live::build_reusing`]), and `serve` keeps
     /// serving the last ones made meanwhile.
-    pub fn made_later(&self, key: &str) -> bool {
+    pub fn made_later(&self) -> impl Fn(&str) -> bool + use<> {
         let config = &self.state.site.config;
-        let mut langs = config.language_codes();
-        langs.any(|l| {
-            (self.search_stale && key.starts_with(&crate::search::index_dir(config, l)))
-                || (self.print_stale && key == crate::render::print_output_path(&self.state, l))
-        })
+        let search: Vec<String> = config
+            .language_codes()
+            .filter(|l| self.search_stale && config.search_of(l))
+            .map(|l| crate::search::index_dir(config, l))
+            .collect();
+        let print: Vec<String> = config
+            .language_codes()
+            .filter(|_| self.print_stale)
+            .map(|l| crate::render::print_output_path(&self.state, l))
+            .collect();
+        move |key| {
+            search.iter().any(|d| key.starts_with(d.as_str())) || print.iter().any(|p| p == key)
+        }
     }
 
     /// Whether the search index (or, on a large site, the print edition)

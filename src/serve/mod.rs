@@ -392,7 +392,7 @@ fn rebuild_inner(
         Ok((built, diags)) => {
             let mut next = Snapshot::from_output(&built.output, &previous);
             if built.lagging() {
-                next.carry(&previous, |key| built.made_later(key));
+                next.carry(&previous, built.made_later());
             }
             drop(previous);
             let changed = state.publish(next);
