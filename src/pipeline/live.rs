@@ -330,21 +330,25 @@ impl Live {
         // ...then the pages that show them.
         let (files, feeds) = {
             let env = crate::render::environment::environment_from(&self.compiled, &self.state);
-            let (mut files, diags) =
-                crate::render::render_docs(&self.state, &env, &self.templates, &ids);
+            // The print edition holds every page's body; it is made beside
+            // the pages (the larger part of an edit of the encyclopedia).
+            let print = self.templates.has("print.html");
+            let print_now = print && self.state.site.pages.len() <= self.print_on_edit_max;
+            let ((mut files, diags), editions) = rayon::join(
+                || crate::render::render_docs(&self.state, &env, &self.templates, &ids),
+                || print_now.then(|| self.print_editions(&env)),
+            );
             if diags.iter().any(crate::diagnostics::Diagnostic::is_error) {
                 return Err(errors(diags));
             }
-            clock.lap(&format!("edit: {} pages rendered", ids.len()));
-            // The print edition holds every page's body.
-            if self.templates.has("print.html") {
-                if self.state.site.pages.len() <= self.print_on_edit_max {
-                    files.extend(self.print_editions(&env)?);
-                } else {
-                    self.print_stale = true;
-                }
+            if let Some(editions) = editions {
+                files.extend(editions?);
             }
-            clock.lap("edit: print edition");
+            self.print_stale |= print && !print_now;
+            clock.lap(&format!(
+                "edit: {} pages and the print edition rendered",
+                ids.len()
+            ));
             // The sitemap is made from front matter: only a feed listing
             // an edited page can change.
             let mut feeds = Output::default();
@@ -563,9 +567,11 @@ impl Live {
         &self,
         env: &minijinja::Environment<'_>,
     ) -> Result<Vec<(String, Vec<u8>)>, Fallback> {
+        use rayon::prelude::*;
         let config = &self.state.site.config;
-        config
-            .language_codes()
+        let langs: Vec<&str> = config.language_codes().collect();
+        langs
+            .par_iter()
             .map(|lang| {
                 crate::render::print_page(&self.state, env, lang).map_err(|_| Fallback::Full)
             })
