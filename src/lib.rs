@@ -28,7 +28,7 @@
 //! 13. `markdown` `markdown::chunk`: comrak, shortcodes, headings, links; huge bodies parsed in pieces.
 //! 14. `output` `images`: the in-memory output, path -> bytes; images: sizes, resized copies, link cards, their cache.
 //! 15. `config`: `config.toml`, validated.
-//! 16. `diagnostics` `report` `toml_pos` `url_path` `swar` `timing` `hash`: the byte tools: errors and their printing, positions, paths, hashing, timing.
+//! 16. `diagnostics` `report` `toml_pos` `url_path` `swar` `timing` `hash` `sorting`: the byte tools: errors and their printing, positions, paths, hashing, timing, picking the first of many.
 //! <!-- /layers -->
 //!
 //! Architecture invariants: render never touches the disk (it hands files to
@@ -55,6 +55,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod site_paths;
+pub mod sorting;
 pub mod swar;
 pub mod templates;
 pub mod timing;

@@ -132,13 +132,6 @@ pub fn for_page(
             .then_with(|| site.title_of(a.0).cmp(site.title_of(b.0)))
             .then_with(|| a.0.cmp(&b.0))
     };
-    if limit == 0 {
-        return Vec::new();
-    }
-    if ranked.len() > limit {
-        ranked.select_nth_unstable_by(limit - 1, order);
-        ranked.truncate(limit);
-    }
-    ranked.sort_by(order);
+    crate::sorting::keep_first(&mut ranked, limit, order);
     ranked.into_iter().map(|(d, _)| d).collect()
 }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use jiff::civil::DateTime;
 
 use crate::content::Document;
+use crate::content::date::SiteDate;
 use crate::output::Output;
 use crate::render::RenderState;
 use crate::site::DocId;
@@ -19,13 +20,17 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn lastmod(doc: &Document) -> Option<String> {
+/// A document's newest date: updated, reviewed or published.
+fn latest(doc: &Document) -> Option<SiteDate> {
     let fm = &doc.fm;
     [fm.updated, fm.last_reviewed, fm.date]
         .into_iter()
         .flatten()
         .max()
-        .map(|d| d.date().to_string())
+}
+
+fn lastmod(doc: &Document) -> Option<String> {
+    latest(doc).map(|d| d.date().to_string())
 }
 
 /// Add the sitemap and the feeds (robots.txt is a template: [`super::special`]).
@@ -185,14 +190,7 @@ pub fn write_sitemaps(output: &mut Output, urls: &[SitemapUrl], base_url: &str) 
 /// updated or reviewed, newest first, with that date.
 fn entries(st: &RenderState, lang: &str, section: Option<usize>) -> Vec<(DateTime, usize)> {
     let site = &st.site;
-    let dated = |i: usize| {
-        let fm = &site.pages[i].doc.fm;
-        [fm.updated, fm.last_reviewed, fm.date]
-            .into_iter()
-            .flatten()
-            .max()
-            .map(|d| (d.datetime, i))
-    };
+    let dated = |i: usize| latest(&site.pages[i].doc).map(|d| (d.datetime, i));
     let in_lang = |i: &usize| site.lang_of(DocId::Page(*i)) == lang;
     let mut dated: Vec<(DateTime, usize)> = match section {
         Some(s) => site.sections[s]
@@ -215,15 +213,7 @@ fn entries(st: &RenderState, lang: &str, section: Option<usize>) -> Vec<(DateTim
             .then_with(|| site.pages[a.1].path.cmp(&site.pages[b.1].path))
             .then_with(|| a.1.cmp(&b.1))
     };
-    let limit = site.config.feed.limit;
-    if limit == 0 {
-        return Vec::new();
-    }
-    if dated.len() > limit {
-        dated.select_nth_unstable_by(limit - 1, order);
-        dated.truncate(limit);
-    }
-    dated.sort_by(order);
+    crate::sorting::keep_first(&mut dated, site.config.feed.limit, order);
     dated
 }
 
