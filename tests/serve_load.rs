@@ -704,7 +704,22 @@ impl Served {
     /// The niceness of each of the server's threads, by thread name
     /// (`/proc/PID/task/TID/stat`: the name in parentheses, then the
     /// fields from the state on; niceness is the 19th field of the line).
+    /// A thread just made carries its maker's name until it names itself
+    /// (a connection thread shows as "fascia-accept" for its first
+    /// instants), so a thread counts only once it shows the same name in
+    /// two readings 200 ms apart.
     fn niceness_by_thread(&self) -> Vec<(String, i32)> {
+        let first = self.thread_stats();
+        std::thread::sleep(Duration::from_millis(200));
+        self.thread_stats()
+            .into_iter()
+            .filter(|(tid, name, _)| first.iter().any(|(t, n, _)| t == tid && n == name))
+            .map(|(_, name, nice)| (name, nice))
+            .collect()
+    }
+
+    /// Each of the server's threads: its id, name and niceness.
+    fn thread_stats(&self) -> Vec<(String, String, i32)> {
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.pid)) else {
             return Vec::new();
         };
@@ -715,7 +730,7 @@ impl Served {
                 let (head, rest) = text.rsplit_once(')')?;
                 let name = head.split_once('(')?.1.to_string();
                 let nice = rest.split_whitespace().nth(16)?.parse().ok()?;
-                Some((name, nice))
+                Some((t.file_name().to_string_lossy().into_owned(), name, nice))
             })
             .collect()
     }
