@@ -268,10 +268,60 @@ pub(super) fn sentence_at(before: &str, after: &str) -> String {
             }
         })
         .map_or(after.len(), |(i, c)| i + c.len_utf8());
-    let mut sentence = format!("{}{}", &before[start..], &after[..end]);
-    sentence = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-    if sentence.chars().count() > 300 {
-        sentence = sentence.chars().take(297).collect::<String>() + "…";
+    // Runs of white space made one space, and none at either end.
+    let (before, after) = (&before[start..], &after[..end]);
+    let mut sentence = String::with_capacity(before.len() + after.len());
+    let mut chars = 0;
+    let mut space = false;
+    for c in before.chars().chain(after.chars()) {
+        if c.is_whitespace() {
+            space = chars > 0;
+            continue;
+        }
+        if space {
+            sentence.push(' ');
+            chars += 1;
+            space = false;
+        }
+        sentence.push(c);
+        chars += 1;
+    }
+    if chars > 300
+        && let Some((cut, _)) = sentence.char_indices().nth(297)
+    {
+        sentence.truncate(cut);
+        sentence.push('…');
     }
     sentence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_at;
+
+    #[test]
+    fn a_sentence_is_cut_at_full_stops_with_its_white_space_made_single() {
+        assert_eq!(
+            sentence_at("First one. The  second\n", "links here! Third."),
+            "The second links here!"
+        );
+        assert_eq!(sentence_at("  lead\u{a0}", " tail  "), "lead tail");
+        assert_eq!(sentence_at("No stop", " at all"), "No stop at all");
+        assert_eq!(sentence_at("", ""), "");
+        assert_eq!(sentence_at("Ends. ", "   "), "");
+        // e.g. is not an end: no space after its first full stop.
+        assert_eq!(sentence_at("See e.g.", "x. Next."), "See e.g.x.");
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut_to_300_characters() {
+        let long = "é ".repeat(400);
+        let s = sentence_at(&long, "end.");
+        assert_eq!(s.chars().count(), 298);
+        assert!(s.ends_with('…') && s.starts_with("é é"), "{s}");
+        let exactly = "x".repeat(300);
+        assert_eq!(sentence_at(&exactly, ""), exactly);
+        let over = "x".repeat(301);
+        assert_eq!(sentence_at(&over, "").chars().count(), 298);
+    }
 }

@@ -390,12 +390,16 @@ fn rebuild_inner(
     );
     match built {
         Ok((built, diags)) => {
+            let clock = crate::timing::Clock::new();
+            clock.lap("full: built");
             let mut next = Snapshot::from_output(&built.output, &previous);
             if built.lagging() {
                 next.carry(&previous, built.made_later());
             }
             drop(previous);
+            clock.lap("full: next snapshot");
             let changed = state.publish(next);
+            clock.lap("full: published");
             *live = Some(built);
             crate::report::print_diagnostics(
                 &Diagnostics {

@@ -56,7 +56,7 @@ fn entry(path: &Path, meta: &std::fs::Metadata, now: SystemTime) -> Entry {
     let modified = meta.modified().ok();
     let recent = modified.is_some_and(|m| now.duration_since(m).map_or(true, |d| d < RECENT));
     let hash = (meta.is_file() && recent && meta.len() <= MAX_HASHED)
-        .then(|| std::fs::read(path).ok().map(|b| crate::hash::fnv1a(&b)))
+        .then(|| std::fs::read(path).ok().map(|b| crate::hash::xxh3(&b)))
         .flatten();
     Entry {
         folder: meta.is_dir(),
@@ -298,7 +298,7 @@ mod tests {
         std::fs::write(dir.path().join("a.md"), "one").unwrap();
         let listing = read_listing(dir.path()).unwrap();
         let a = &listing[&OsString::from("a.md")];
-        assert_eq!(a.hash, Some(crate::hash::fnv1a(b"one")));
+        assert_eq!(a.hash, Some(crate::hash::xxh3(b"one")));
         assert_eq!(a.len, 3);
     }
 }

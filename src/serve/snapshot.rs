@@ -11,13 +11,13 @@ use crate::output::{Output, OutputFile};
 #[derive(Debug, Clone)]
 pub struct ServedFile {
     pub bytes: Arc<Vec<u8>>,
-    /// FNV-1a of `bytes`: what changed between builds, and the `ETag`.
+    /// XXH3 of `bytes`: what changed between builds, and the `ETag`.
     pub hash: u64,
 }
 
 impl ServedFile {
     fn new(bytes: Arc<Vec<u8>>) -> Self {
-        let hash = crate::hash::fnv1a(&bytes);
+        let hash = crate::hash::xxh3(&bytes);
         Self { bytes, hash }
     }
 }
