@@ -418,36 +418,44 @@ pub fn render_site_to(
         jobs.push(Job::TaxonomyList(t));
         jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
     }
-    let results: Vec<Result<SharedFiles, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let files = minify::files(site.config.minify_html, render_job(state, env, set, job)?);
-            match to {
-                Destination::Stream(sink) => {
-                    for (path, bytes) in files {
-                        sink.put(&path, &bytes)?;
-                    }
-                    Ok(Vec::new())
+    let render_one = |job: &Job| -> Result<SharedFiles, Diagnostic> {
+        let files = minify::files(site.config.minify_html, render_job(state, env, set, job)?);
+        match to {
+            Destination::Stream(sink) => {
+                for (path, bytes) in files {
+                    sink.put(&path, &bytes)?;
                 }
-                Destination::Memory => Ok(files
-                    .into_iter()
-                    .map(|(path, bytes)| (path, crate::output::shared(bytes)))
-                    .collect()),
-                Destination::MemoryReusing(earlier) => Ok(files
-                    .into_iter()
-                    .map(|(path, bytes)| {
-                        let shared = earlier(&path)
-                            .filter(|old| **old == bytes)
-                            .unwrap_or_else(|| crate::output::shared(bytes));
-                        (path, shared)
-                    })
-                    .collect()),
+                Ok(Vec::new())
             }
-        })
+            Destination::Memory => Ok(files
+                .into_iter()
+                .map(|(path, bytes)| (path, crate::output::shared(bytes)))
+                .collect()),
+            Destination::MemoryReusing(earlier) => Ok(files
+                .into_iter()
+                .map(|(path, bytes)| {
+                    let shared = earlier(&path)
+                        .filter(|old| **old == bytes)
+                        .unwrap_or_else(|| crate::output::shared(bytes));
+                    (path, shared)
+                })
+                .collect()),
+        }
+    };
+    // The lists (sections, taxonomy pages) are rendered first: each lists
+    // many pages, and one left for last kept one thread busy while the
+    // other had nothing left to do (0.7 s at 100,000 pages). Their files
+    // are still merged in the jobs' order.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| matches!(jobs[i], Job::Page(_)));
+    let mut results: Vec<(usize, Result<SharedFiles, Diagnostic>)> = order
+        .par_iter()
+        .map(|&i| (i, render_one(&jobs[i])))
         .collect();
+    results.sort_unstable_by_key(|&(i, _)| i);
     let mut output = Output::default();
     let mut diags = Vec::new();
-    for r in results {
+    for (_, r) in results {
         match r {
             Ok(files) => {
                 for (path, bytes) in files {
