@@ -100,13 +100,17 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         (glossary, glossaries, bibliography),
         (template_dirs, static_dirs),
     );
-    let collisions = check_paths(&site);
+    // Side by side: three passes over every document, each on one thread.
+    let (paths, (collisions, taxonomy_diags)) = rayon::join(
+        || crate::site_paths::SitePaths::build(&site, &|t| templates.has(t)),
+        || (check_paths(&site), taxonomy_collisions(&site)),
+    );
     if !collisions.is_empty() {
         return Err(fail(diags, collisions));
     }
-    diags.extend(taxonomy_collisions(&site));
+    diags.extend(taxonomy_diags);
+    site.graph.paths = paths;
     clock.lap("assemble");
-    site.graph.paths = crate::site_paths::SitePaths::build(&site, &|t| templates.has(t));
     diags.extend(crate::graph::link(&mut site));
     clock.lap("link");
     let (site_images, image_diags) = images::survey(&site, images::builtin_figure(&templates));

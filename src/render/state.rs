@@ -91,12 +91,15 @@ impl RenderState {
             eprintln!("timing: bodies linked{}", crate::timing::memory_note());
         }
         let clock = crate::timing::Clock::new();
-        let taxonomies = taxonomy::collect(&site);
-        clock.lap("taxonomies collected");
-        let (related, term_index) = crate::knowledge::related::compute(&site);
+        // Side by side: each starts with work on one thread (sorting the
+        // terms' pages; the related pages' term index).
+        let (taxonomies, (related, term_index)) = rayon::join(
+            || taxonomy::collect(&site),
+            || crate::knowledge::related::compute(&site),
+        );
         // Kept only to rank again after `serve`'s edits.
         let term_index = site.serving.then_some(term_index);
-        clock.lap("related computed");
+        clock.lap("taxonomies and related pages");
         let config_value =
             crate::render::ser(site.config.for_language(&site.config.default_language));
         let config_values = site
