@@ -345,10 +345,10 @@ impl Live {
                 files.extend(editions?);
             }
             self.print_stale |= print && !print_now;
-            clock.lap(&format!(
-                "edit: {} pages and the print edition rendered",
-                ids.len()
-            ));
+            if clock.on {
+                let lap = format!("edit: {} pages and the print edition rendered", ids.len());
+                clock.lap(&lap);
+            }
             // The sitemap is made from front matter: only a feed listing
             // an edited page can change.
             let mut feeds = Output::default();

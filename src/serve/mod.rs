@@ -382,6 +382,7 @@ fn rebuild_inner(
     *live = None;
     let previous = state.snapshot();
     let earlier = |path: &str| previous.files.get(path).map(|f| Arc::clone(&f.bytes));
+    let clock = crate::timing::Clock::new();
     let built = crate::pipeline::live::Live::build_reusing(
         opts,
         cache,
@@ -390,7 +391,6 @@ fn rebuild_inner(
     );
     match built {
         Ok((built, diags)) => {
-            let clock = crate::timing::Clock::new();
             clock.lap("full: built");
             let mut next = Snapshot::from_output(&built.output, &previous);
             if built.lagging() {

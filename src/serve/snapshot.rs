@@ -58,19 +58,6 @@ impl Files {
         )
     }
 
-    pub fn len(&self) -> usize {
-        self.base.len()
-            + self
-                .top
-                .keys()
-                .filter(|k| !self.base.contains_key(k.as_ref()))
-                .count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.top.is_empty() && self.base.is_empty()
-    }
-
     /// These files with `changes` over them. The changes are folded into
     /// a new base once they outgrow an eighth of it, so lookups stay two
     /// probes and the copying stays proportional to what changed.
@@ -230,7 +217,6 @@ mod tests {
             assert_eq!(next.generation, snap.generation + 1);
             snap = next;
         }
-        assert_eq!(snap.files.len(), 72);
         assert_eq!(snap.files.iter().count(), 72);
         // Folded into the base at least once, and the layer on top bounded.
         assert!(snap.files.base.len() > 2);
