@@ -14,9 +14,12 @@
 # Usage: scripts/bench_write_floor.sh [PAGES] [RUNS]   (default 10000 5)
 #   BENCH_SEARCH=1 gives the corpus fascia's search (as scripts/bench_search.sh does);
 #   BENCH_WORK=DIR keeps the corpus and outputs there (default: a temporary folder);
-#   FASCIA_BIN=path measures another fascia binary.
+#   FASCIA_BIN=path measures another fascia binary;
+#   each timed run writes into a new ext4 file system of its own when it can
+#   (root and a loop device: see scripts/fresh_fs.sh; BENCH_FRESH_FS=0 not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/fresh_fs.sh
 pages="${1:-10000}"
 runs="${2:-5}"
 if [ -n "${BENCH_WORK:-}" ]; then
@@ -24,8 +27,10 @@ if [ -n "${BENCH_WORK:-}" ]; then
   mkdir -p "$work"
 else
   work=$(mktemp -d /tmp/fascia-floor.XXXXXX)
-  trap 'rm -rf "$work"' EXIT
 fi
+fresh_fs_on "$work"
+trap 'fresh_fs_off; [ -n "${BENCH_WORK:-}" ] || rm -rf "$work"' EXIT
+dest="${FS:-$work}"   # where the timed runs write
 target="${CARGO_TARGET_DIR:-target}"
 if [ -z "${BENCH_NO_BUILD:-}" ]; then   # BENCH_NO_BUILD=1: use the binaries as built
   cargo build --release --quiet --example write_floor
@@ -52,19 +57,19 @@ t() { # NAME CMD...: one timed run appended to the log
 }
 for _ in $(seq "$runs"); do
   for th in 1 2 4; do
-    rm -rf "$work/floor"
+    if [ -n "$FS" ]; then fresh_fs; else rm -rf "$dest/floor"; fi
     sync
-    t "floor-$th" "$floor" "$work/ref" "$work/floor" "$th"
+    t "floor-$th" "$floor" "$work/ref" "$dest/floor" "$th"
   done
-  rm -rf "$work/out" "$work/.out.fascia-"*
+  if [ -n "$FS" ]; then fresh_fs; else rm -rf "$dest/out" "$dest/.out.fascia-"*; fi
   sync
-  t fresh "$bin" build --root "$site" -o "$work/out"
+  t fresh "$bin" build --root "$site" -o "$dest/out"
   sync
-  t existing-first "$bin" build --root "$site" -o "$work/out"
+  t existing-first "$bin" build --root "$site" -o "$dest/out"
   sync
-  t existing-standby "$bin" build --root "$site" -o "$work/out"
+  t existing-standby "$bin" build --root "$site" -o "$dest/out"
 done
-rm -rf "$work/floor" "$work/out" "$work/.out.fascia-"*
+rm -rf "$dest/floor" "$dest/out" "$dest/.out.fascia-"*
 python3 - "$log" "$pages" "$runs" "$(du -sb "$work/ref" | cut -f1)" "$(find "$work/ref" -type f | wc -l)" <<'PY'
 import statistics, sys
 log, pages, runs, size, nfiles = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
@@ -87,3 +92,4 @@ for n in ("fresh", "existing-first", "existing-standby"):
           f"{med(n, 4):8.0f} {med(n, 0) / floor:8.2f}")
 print("blocks: 512-byte file system outputs (/usr/bin/time %O); x_floor = wall / floor's writing time")
 PY
+[ -n "$FS" ] && echo "(each timed run into a new ext4 file system on a loop device)" || true

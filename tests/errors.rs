@@ -145,6 +145,28 @@ fn error_duplicate_output_path() {
 }
 
 #[test]
+fn error_page_at_the_print_editions_url() {
+    // Without a print edition, a page may have the URL /print/.
+    let s = built();
+    s.write(
+        "content/print.md",
+        "+++\ntitle = \"Printing\"\n+++\nOn [alpha](@/notes/alpha.md).\n",
+    );
+    s.build().success();
+    assert!(s.out().join("print/index.html").is_file());
+    // With one, that page is an error naming it, before anything is written.
+    s.write(
+        "templates/print.html",
+        "<h1>All</h1>{% for a in articles %}{{ a.title }}{% endfor %}\n",
+    );
+    assert_error_keeps_output(
+        &s,
+        "content/print.md: error: content/print.md writes the URL /print/, where the print edition goes",
+        "give it a different `slug` or `path`",
+    );
+}
+
+#[test]
 fn error_unknown_citation_and_facts() {
     let s = built();
     s.edit("content/notes/alpha.md", "ref:jones2019", "ref:jones2018");

@@ -103,7 +103,10 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     // Side by side: three passes over every document, each on one thread.
     let (paths, (collisions, taxonomy_diags)) = rayon::join(
         || crate::site_paths::SitePaths::build(&site, &|t| templates.has(t)),
-        || (check_paths(&site), taxonomy_collisions(&site)),
+        || {
+            let has_print = templates.has("print.html");
+            (check_paths(&site, has_print), taxonomy_collisions(&site))
+        },
     );
     if !collisions.is_empty() {
         return Err(fail(diags, collisions));
@@ -339,10 +342,20 @@ where
     parse(&src, &display)
 }
 
-/// Two documents writing the same URL is an error naming both.
-fn check_paths(site: &Site) -> Vec<Diagnostic> {
+/// Two documents writing the same URL is an error naming both; so is a
+/// document at the URL of a print edition (`has_print`: the templates have
+/// `print.html`), which would meet it only while the pages are written.
+fn check_paths(site: &Site, has_print: bool) -> Vec<Diagnostic> {
     let mut seen: std::collections::HashMap<&str, crate::site::DocId> =
         std::collections::HashMap::new();
+    let print_paths: Vec<String> = if has_print {
+        let cfg = &site.config;
+        cfg.language_codes()
+            .map(|lang| format!("{}{}", cfg.lang_prefix(lang), crate::site_paths::PRINT_PATH))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut errors = Vec::new();
     for id in site.doc_ids() {
         if let crate::site::DocId::Section(i) = id
@@ -351,6 +364,20 @@ fn check_paths(site: &Site) -> Vec<Diagnostic> {
             continue;
         }
         let path = site.path_of(id);
+        if print_paths.iter().any(|p| p == path) {
+            let doc = site.doc(id);
+            errors.push(
+                Diagnostic::error(
+                    "duplicate-output",
+                    format!(
+                        "{} writes the URL {path}, where the print edition goes (the templates have print.html)",
+                        doc.file.display.display()
+                    ),
+                )
+                .in_file(&doc.file.display)
+                .with_help("give it a different `slug` or `path`"),
+            );
+        }
         if let Some(other) = seen.insert(path, id) {
             let doc = site.doc(id);
             errors.push(
