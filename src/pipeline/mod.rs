@@ -203,7 +203,7 @@ fn render_state_compiled(
     let (env, mut diags) = crate::render::prepare(state, templates, compiled);
     // A streamed build writes the index as it is made (the pages' snippet
     // files) and the rest at once, rather than hold it while the pages render.
-    let (index, handed_over) = match to {
+    let search_index = || match to {
         Destination::Stream(sink) => {
             let (mut index, written) = crate::search::prepare_streamed(state, sink);
             let handed = written.and_then(|mut sizes| {
@@ -219,7 +219,8 @@ fn render_state_compiled(
             Ok(crate::search::HandedOver::default()),
         ),
     };
-    let (mut output, render_diags) = crate::render::render_site_to(state, &env, templates, to);
+    let (mut output, render_diags, (index, handed_over)) =
+        crate::render::render_site_to(state, &env, templates, to, search_index);
     diags.extend(render_diags);
     match handed_over {
         Ok(sizes) => output.handed_over = sizes,

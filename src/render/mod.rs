@@ -381,13 +381,16 @@ pub fn prepare(
 }
 
 /// Render every page, section, taxonomy page, the 404 and print pages,
-/// aliases, feeds and the search page into `to` (see [`prepare`]).
-pub fn render_site_to(
+/// aliases, feeds and the search page into `to` (see [`prepare`]). `first`
+/// (the search index) runs before the pages, while the print edition is
+/// rendered beside both; what it gives is handed back.
+pub fn render_site_to<T: Send>(
     state: &Arc<RenderState>,
     env: &Environment<'_>,
     set: &TemplateSet,
     to: Destination<'_>,
-) -> (Output, Vec<Diagnostic>) {
+    first: impl FnOnce() -> T + Send,
+) -> (Output, Vec<Diagnostic>, T) {
     let site = &state.site;
     let mut jobs: Vec<Job> = Vec::new();
     // A taxonomy's list page wins over a document at its URL, as in Zola
@@ -449,17 +452,19 @@ pub fn render_site_to(
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| matches!(jobs[i], Job::Page(_)));
     let render_all = || {
+        let made_first = first();
         let mut results: Vec<(usize, Result<SharedFiles, Diagnostic>)> = order
             .par_iter()
             .map(|&i| (i, render_one(&jobs[i])))
             .collect();
         results.sort_unstable_by_key(|&(i, _)| i);
-        results
+        (made_first, results)
     };
     // The print edition (the whole site on one page, on one thread) is
-    // rendered beside the pages rather than after them, where it kept one
-    // thread busy alone (about 1 s at 10,000 pages).
-    let (results, printed) = rayon::join(render_all, || print_editions(state, env, set, to));
+    // rendered beside the search index and the pages rather than after
+    // them, where it kept one thread busy alone (about 1 s at 10,000 pages).
+    let ((made_first, results), printed) =
+        rayon::join(render_all, || print_editions(state, env, set, to));
     let mut output = Output::default();
     let mut diags = Vec::new();
     for (_, r) in results {
@@ -486,7 +491,7 @@ pub fn render_site_to(
     for lang in state.site.config.language_codes() {
         diags.extend(special::search_page(state, &mut output, env, set, lang));
     }
-    (output, diags)
+    (output, diags, made_first)
 }
 
 /// Every language's print edition: streamed into `to`'s sink (then
