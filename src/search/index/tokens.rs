@@ -261,7 +261,10 @@ const NO_TERM: u32 = u32::MAX;
 
 /// The index term of each lowercase word met so far, shared by the chunks
 /// of one index: a chunk meets most of the vocabulary again, and stemming
-/// and folding each word once per chunk was a sixth of the tokenising.
+/// and folding each word once per chunk was a sixth of the tokenising. It
+/// lives as long as the index is being made and holds each distinct word
+/// once (its words and terms about twice the vocabulary the index keeps).
+/// Two threads missing the same word both make its term, which is the same.
 #[derive(Default)]
 pub(super) struct TermCache(std::sync::RwLock<FxMap<Box<str>, Option<Box<str>>>>);
 
