@@ -50,13 +50,23 @@ pub fn array_item_offset(src: &str, path: &[&str], index: usize) -> Option<usize
 /// Top-level keys of a TOML document with their byte offsets, in source order.
 pub fn top_level_keys(src: &str) -> Result<Vec<(String, usize)>, toml::de::Error> {
     let root = DeTable::parse(src)?;
-    let mut keys: Vec<(String, usize)> = root
+    Ok(keys_of(&root)
+        .into_iter()
+        .map(|(k, o)| (k.to_string(), o))
+        .collect())
+}
+
+/// Top-level keys of a parsed TOML document ([`DeTable::parse`]) with their
+/// byte offsets, in source order: the document can then be deserialised
+/// without being parsed again (`toml::de::Deserializer::from`).
+pub fn keys_of<'t>(root: &'t toml::Spanned<DeTable<'_>>) -> Vec<(&'t str, usize)> {
+    let mut keys: Vec<(&str, usize)> = root
         .get_ref()
         .iter()
-        .map(|(k, _)| (k.get_ref().to_string(), k.span().start))
+        .map(|(k, _)| (k.get_ref().as_ref(), k.span().start))
         .collect();
     keys.sort_by_key(|(_, o)| *o);
-    Ok(keys)
+    keys
 }
 
 /// Keys of the table at `path`, with offsets.

@@ -411,18 +411,21 @@ fn parse_toml(
     obsidian: bool,
 ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     let off = split.front_line_offset;
-    let keys = toml_pos::top_level_keys(split.front)
-        .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
-    let located = keys.iter().map(|(k, o)| {
-        let (l, c) = line_col(split.front, *o);
-        (k.as_str(), l + off, c)
+    let toml_error =
+        |e: &toml::de::Error| vec![toml_pos::toml_error(file, full, split.front, off, e)];
+    // Parsed once: the keys' places are read from the parsed document, and
+    // the same document is then deserialised.
+    let root = toml::de::DeTable::parse(split.front).map_err(|e| toml_error(&e))?;
+    let located = toml_pos::keys_of(&root).into_iter().map(|(k, o)| {
+        let (l, c) = line_col(split.front, o);
+        (k, l + off, c)
     });
     let (errors, warnings) = check_keys(located, full, file, is_section, obsidian);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut fm: FrontMatter = toml::from_str(split.front)
-        .map_err(|e| vec![toml_pos::toml_error(file, full, split.front, off, &e)])?;
+    let mut fm =
+        FrontMatter::deserialize(toml::de::Deserializer::from(root)).map_err(|e| toml_error(&e))?;
     if !is_section {
         fm.clear_section_fields();
     }
