@@ -75,7 +75,7 @@ for n in "${sizes[@]}"; do
     if [ -z "$fl" ] || awk "BEGIN{exit !($s < $fl)}"; then fl=$s; fi
   done
   rm -rf "$dest/floor"
-  [ -n "$FS" ] && rm -rf "$ref"
+  if [ -n "$FS" ]; then rm -rf "$ref"; fi
   cm=$("$base" "$site" | secs)
   awk -v n="$n" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v o="$out_bytes" \
     -v f="$fl" -v c="$cm" -v l="$load" 'BEGIN{

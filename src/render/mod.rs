@@ -506,9 +506,10 @@ fn print_editions(
         return Vec::new();
     }
     let root = &state.site.root;
-    let langs = state.site.config.language_codes();
-    langs
-        .into_iter()
+    state
+        .site
+        .config
+        .language_codes()
         .map(|lang| {
             if let Destination::Stream(sink) = to {
                 // Written as it is rendered: the whole site on one page is
