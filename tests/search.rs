@@ -500,7 +500,7 @@ fn a_large_index_is_split_into_term_shards_and_one_text_file_per_page() {
     assert_eq!(path, "search/search.js");
     // ... and the stemmer of the index's language, which the loader fetches with the index.
     let stemmer = manifest(&loader)["stemmer"].as_str().unwrap().to_string();
-    assert_eq!(stemmer, "vendor/snowball-english-0.6.0.min.js");
+    assert_eq!(stemmer, "vendor/snowball-english-3.1.1.min.js");
     assert!(theme.join("search").join(&stemmer).is_file());
     assert!(
         manifest(&loader)["files"][&stemmer].is_string(),

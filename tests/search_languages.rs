@@ -274,14 +274,14 @@ fn the_loader_names_every_language_s_index_and_each_has_a_search_page() {
     let loader = site.read("search/search.js");
     let m = manifest(loader.as_bytes());
     assert_eq!(m["lang"], "en");
-    assert_eq!(m["stemmer"], "vendor/snowball-english-0.6.0.min.js");
+    assert_eq!(m["stemmer"], "vendor/snowball-english-3.1.1.min.js");
     assert_eq!(
         m["files"]["index.js"],
         search::short_hash(site.read("search/index.js").as_bytes())
     );
     let fr = &m["languages"]["fr"];
     assert_eq!(fr["dir"], "fr/search/");
-    assert_eq!(fr["stemmer"], "vendor/snowball-french-0.6.0.min.js");
+    assert_eq!(fr["stemmer"], "vendor/snowball-french-3.1.1.min.js");
     assert_eq!(
         fr["index"],
         search::short_hash(site.read("fr/search/index.js").as_bytes())

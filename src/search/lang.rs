@@ -4,7 +4,7 @@
 //! (accents and ligatures: `É` -> `e`, `œ` -> `oe`, Arabic vowel marks
 //! dropped). The search client (`themes/fibre/static/search/terms.js`) makes
 //! query terms with the same rules and the same algorithms (the vendored
-//! `vendor/snowball-<language>-0.6.0.min.js`), reading the stop words and the
+//! `vendor/snowball-<language>-3.1.1.min.js`), reading the stop words and the
 //! stemmer's name from the index; `tests/data/search-terms/` holds the terms
 //! both must make of the same words (see docs/search.md, "Languages").
 
@@ -15,7 +15,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 /// A language the index stems: its code (the primary subtag of
 /// `default_language` or `[languages.xx]`), its Snowball algorithm, the
-/// client's name for it (`vendor/snowball-<name>-0.6.0.min.js`) and its stop
+/// client's name for it (`vendor/snowball-<name>-3.1.1.min.js`) and its stop
 /// words, written folded.
 struct Language {
     code: &'static str,
@@ -51,8 +51,9 @@ const LANGUAGES: &[Language] = &[
     },
 ];
 
-/// The version of the vendored client stemmers (the npm package `snowball-stemmers`).
-pub const CLIENT_STEMMERS_VERSION: &str = "0.6.0";
+/// The version of the Snowball compiler that made the vendored client stemmers
+/// from rust-stemmers' own algorithms (scripts/vendor_stemmers.js).
+pub const CLIENT_STEMMERS_VERSION: &str = "3.1.1";
 
 /// English: words too common to be worth indexing.
 pub const EN_STOP: &[&str] = &[

@@ -1,6 +1,6 @@
 // The browser makes the same search terms as the index (issue 23): the
 // fibre theme's terms.js with each vendored Snowball stemmer
-// (themes/fibre/static/search/vendor/snowball-<language>-0.6.0.min.js),
+// (themes/fibre/static/search/vendor/snowball-<language>-3.1.1.min.js),
 // run in a plain JavaScript context, must give every line of
 // tests/data/search-terms/<lang>.tsv the terms fascia's index gives it
 // (tests/search_languages.rs checks the Rust side against the same lists).
@@ -24,7 +24,7 @@ function client(stemmer) {
   vm.createContext(ctx);
   vm.runInContext(fs.readFileSync(path.join(SEARCH, "terms.js"), "utf8"), ctx, { filename: "terms.js" });
   if (stemmer !== "none") {
-    const file = path.join(SEARCH, "vendor", `snowball-${stemmer}-0.6.0.min.js`);
+    const file = path.join(SEARCH, "vendor", `snowball-${stemmer}-3.1.1.min.js`);
     vm.runInContext(fs.readFileSync(file, "utf8"), ctx, { filename: file });
   }
   return ctx;
@@ -74,10 +74,16 @@ test("without a stemmer, words are folded only, and stop words are the index's",
 test("every vendored stemmer has its licence and names it", () => {
   const vendor = path.join(SEARCH, "vendor");
   const licence = fs.readFileSync(path.join(vendor, "LICENSE-snowball.txt"), "utf8");
-  assert.match(licence, /ISC License/);
+  assert.match(licence, /BSD 3-Clause License/);
+  // made from the algorithms of the rust-stemmers that Cargo.lock pins (a
+  // new version of the crate means running scripts/vendor_stemmers.js again)
+  const lock = fs.readFileSync(path.join(ROOT, "Cargo.lock"), "utf8");
+  const pinned = (lock.match(/name = "rust-stemmers"\nversion = "([^"]+)"/) || [])[1];
+  assert.ok(pinned, "Cargo.lock pins rust-stemmers");
+  assert.ok(licence.includes(`rust-stemmers ${pinned} ships`), `LICENSE-snowball.txt names rust-stemmers ${pinned}`);
   assert.match(licence, /Redistribution and use in source and binary forms/);
   const files = fs.readdirSync(vendor).filter((f) => f.startsWith("snowball-"));
-  assert.deepEqual(files.sort(), ["arabic", "english", "french", "spanish"].map((l) => `snowball-${l}-0.6.0.min.js`));
+  assert.deepEqual(files.sort(), ["arabic", "english", "french", "spanish"].map((l) => `snowball-${l}-3.1.1.min.js`));
   for (const f of files) {
     assert.match(fs.readFileSync(path.join(vendor, f), "utf8").slice(0, 300), /LICENSE-snowball\.txt/, f);
   }

@@ -326,7 +326,7 @@ struct Meta<'a> {
     /// The stop words of the index's language, folded.
     stop: &'static [&'static str],
     /// The client's name of the language's stemmer (its file is
-    /// `vendor/snowball-<name>-0.6.0.min.js`); none: terms are not stemmed.
+    /// `vendor/snowball-<name>-3.1.1.min.js`); none: terms are not stemmed.
     #[serde(skip_serializing_if = "Option::is_none")]
     stemmer: Option<&'static str>,
     /// How many pages the index has.

@@ -17,7 +17,7 @@
   var FILE = location.protocol === "file:";
   var LIB = "vendor/minisearch-7.2.0.min.js", TERMS = "terms.js";
   /* the vendored Snowball stemmers: vendor/snowball-<language>-<this>.min.js */
-  var STEMMERS = "0.6.0";
+  var STEMMERS = "3.1.1";
   var DROPDOWN = 8, PAGE = 10, MIN_CHARS = 2;
   /* the engine (search-engine.js), made once it has loaded */
   var ENGINE = "search-engine.js", E = null;

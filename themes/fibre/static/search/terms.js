@@ -1,7 +1,7 @@
 /* fibre search: how words become index terms, by the rules fascia indexes
    with (src/search/lang.rs): split on anything that is not a letter or a
    digit, lowercased, the language's stop words dropped (compared folded),
-   stemmed with its Snowball stemmer (vendor/snowball-<language>-0.6.0.min.js,
+   stemmed with its Snowball stemmer (vendor/snowball-<language>-3.1.1.min.js,
    the algorithms of the Rust crate fascia uses), then folded: accents,
    Hebrew points and Arabic vowel marks dropped, ligatures spelled out
    (œ -> oe). The index names its stop words and its stemmer.
