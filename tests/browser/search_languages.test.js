@@ -116,7 +116,7 @@ for (const mode of ["http", "file"]) {
         // An English word of the English page only is not in the French index.
         assert.deepEqual(await search(page, mode, "cupping"), []);
         const stemmers = requests.filter((u) => /vendor\/snowball-/.test(u));
-        assert.ok(stemmers.length === 1 && /snowball-french-0\.6\.0\.min\.js\?h=/.test(stemmers[0]), `the French stemmer only: ${stemmers}`);
+        assert.ok(stemmers.length === 1 && /snowball-french-3\.1\.1\.min\.js\?h=/.test(stemmers[0]), `the French stemmer only: ${stemmers}`);
         assert.ok(requests.some((u) => /\/fr\/search\/index\.js\?h=[0-9a-f]{8}$/.test(u)), "the French index, with its hash");
         assert.ok(!requests.some((u) => /\/search\/index\.js/.test(u) && !/\/fr\/search\//.test(u)), "not the English index");
         assert.deepEqual(problems, [], problems.join("\n"));

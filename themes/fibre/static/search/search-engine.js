@@ -415,6 +415,7 @@
           self.pages[id] = rec;
           self.texts[id] = rec[4];
           delete window.fasciaSearchData[key];
+          self.prepare(id);
         });
       }));
     };
@@ -476,6 +477,20 @@
         this.words.set(key, s);
       }
       return s;
+    };
+
+    /* The word sets describe() reads for page id, made as soon as its text
+       is in: the other pages' texts are still on their way meanwhile, so
+       stemming their words costs a first query (every word cold) next to
+       nothing. */
+    Engine.prototype.prepare = function (id) {
+      var self = this, rec = this.texts[id];
+      if (!rec) return;
+      if (rec[0]) this.wordSet(id + ":d", rec[0]);
+      rec[1].forEach(function (s, i) {
+        if (s[1]) self.wordSet(id + ":" + i + ":1", s[1]);
+        if (s[2]) self.wordSet(id + ":" + i + ":2", s[2]);
+      });
     };
 
     /* Where a hit points and what it shows. Terms the page's own names (title,
