@@ -52,7 +52,7 @@ const LANGUAGES: &[Language] = &[
 ];
 
 /// The version of the Snowball compiler that made the vendored client stemmers
-/// from rust-stemmers' own algorithms (scripts/vendor_stemmers.js).
+/// from rust-stemmers' own algorithms (`scripts/vendor_stemmers.js`).
 pub const CLIENT_STEMMERS_VERSION: &str = "3.1.1";
 
 /// English: words too common to be worth indexing.

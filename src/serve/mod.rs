@@ -20,6 +20,7 @@ pub mod incremental;
 pub mod listener;
 pub mod poll;
 pub mod request_path;
+pub mod since;
 pub mod slots;
 pub mod snapshot;
 pub mod watch;
@@ -210,19 +211,21 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         drafts: opts.drafts,
         serving: true,
     };
-    // Watch before the first build, so no edit made meanwhile is missed.
+    // Watch after the first build (a watch sees every file the build opens:
+    // see `since`); what was saved meanwhile is built once serving starts.
     let mut roots = watch::WatchRoots::for_site(&opts.root);
-    let mut watcher = watch::SiteWatcher::start(roots.clone())?;
     let cache = ParseCache::default();
     let mut live = None;
+    let stamps = since::Stamps::take(&roots);
     rebuild(
         &state,
         &mut live,
         &build_opts,
         &cache,
         None,
-        &watcher.writes,
+        &watch::Writes::default(),
     );
+    let mut watcher = watch::SiteWatcher::start(roots.clone())?;
     let handle: connection::Handler = {
         let state = Arc::clone(&state);
         Arc::new(move |req| handler::answer(&state, req))
@@ -238,6 +241,17 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         let _ = std::process::Command::new("xdg-open")
             .arg(format!("{base_url}/"))
             .spawn();
+    }
+    // Build everything again (re-parsing only the files whose text changed).
+    let rescan = |live: &mut Option<_>, writes: &watch::Writes| {
+        let batch = [watch::Change::Rescan];
+        rebuild(&state, live, &build_opts, &cache, Some(&batch), writes);
+    };
+    if let Some(path) = stamps.changed(&roots) {
+        if opts.verbosity.verbose() {
+            eprintln!("{} changed during the first build", path.display());
+        }
+        rescan(&mut live, &watcher.writes);
     }
     loop {
         // A stale search index is made again only when no edit is waiting.
@@ -261,15 +275,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
                     // A theme folder appeared (or went): watch it and build.
                     watcher = watch::SiteWatcher::start(now.clone())?;
                     roots = now;
-                    let batch = [watch::Change::Rescan];
-                    rebuild(
-                        &state,
-                        &mut live,
-                        &build_opts,
-                        &cache,
-                        Some(&batch),
-                        &watcher.writes,
-                    );
+                    rescan(&mut live, &watcher.writes);
                 }
             }
             Err(watch::Stopped) => return Ok(()),

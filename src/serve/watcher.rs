@@ -19,7 +19,8 @@ use notify::{Config as NotifyConfig, Event, RecommendedWatcher, RecursiveMode, W
 
 use super::gather::{Debounce, Stopped, Writes, gather};
 use super::poll::{POLL_EVERY, Poller};
-use super::watch::{Change, FolderRole, WatchRoots, folder_changes, folder_role};
+use super::since::folders_read;
+use super::watch::{Change, WatchRoots, folder_changes};
 
 /// The folders watched, natively or by polling.
 struct Folders {
@@ -54,47 +55,8 @@ impl Folders {
 
     /// Watch `dir` and the folders below it that the build reads.
     fn add_tree(&mut self, dir: &Path) {
-        match folder_role(&self.roots, dir) {
-            None => {}
-            Some(FolderRole::Own) => {
-                if !dir.is_dir() {
-                    return;
-                }
-                self.add(dir);
-                let children: Vec<PathBuf> = std::fs::read_dir(dir)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.is_dir())
-                    .collect();
-                for child in children {
-                    self.add_tree(&child);
-                }
-            }
-            Some(role) => {
-                let link = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_symlink());
-                if role == FolderRole::Inside && link {
-                    return;
-                }
-                // As the build walks: its starting folder followed if a
-                // link, no link below it followed.
-                let roots = &self.roots;
-                let folders: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-                    .into_iter()
-                    .filter_entry(|e| {
-                        e.depth() == 0
-                            || (e.file_type().is_dir() && folder_role(roots, e.path()).is_some())
-                    })
-                    .flatten()
-                    // The starting folder reports itself as a link, if it is one.
-                    .filter(|e| e.depth() == 0 || e.file_type().is_dir())
-                    .map(walkdir::DirEntry::into_path)
-                    .collect();
-                for folder in folders {
-                    self.add(&folder);
-                }
-            }
+        for folder in folders_read(&self.roots, dir) {
+            self.add(&folder);
         }
     }
 
