@@ -216,7 +216,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
     let mut roots = watch::WatchRoots::for_site(&opts.root);
     let cache = ParseCache::default();
     let mut live = None;
+    let clock = crate::timing::Clock::new();
     let stamps = since::Stamps::take(&roots);
+    clock.lap("modification times");
     rebuild(
         &state,
         &mut live,
@@ -225,7 +227,9 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         None,
         &watch::Writes::default(),
     );
+    clock.lap("first build");
     let mut watcher = watch::SiteWatcher::start(roots.clone())?;
+    clock.lap("watching");
     let handle: connection::Handler = {
         let state = Arc::clone(&state);
         Arc::new(move |req| handler::answer(&state, req))

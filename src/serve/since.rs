@@ -8,10 +8,13 @@
 //! saved while it ran, which is then built.
 
 use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::watch::{FolderRole, WatchRoots, classify, folder_role};
+use crate::content::is_editor_junk;
 
 /// `dir` and the folders below it that the build reads, as it walks them:
 /// a folder of its own is read for its files and each subfolder has a role
@@ -73,12 +76,7 @@ impl Stamps {
     /// Take them now.
     #[must_use]
     pub fn take(roots: &WatchRoots) -> Self {
-        let mut stamps = HashMap::new();
-        visit(roots, &mut |path, time| {
-            stamps.insert(path.to_path_buf(), time);
-            true
-        });
-        Self(stamps)
+        Self(stamps(roots).into_iter().collect())
     }
 
     /// The first file or folder whose time differs now, or that appeared
@@ -86,56 +84,62 @@ impl Stamps {
     /// time), if any.
     #[must_use]
     pub fn changed(&self, roots: &WatchRoots) -> Option<PathBuf> {
-        let mut seen = 0;
-        let mut found = None;
-        visit(roots, &mut |path, time| {
-            seen += 1;
-            if self.0.get(path) == Some(&time) {
-                return true;
-            }
-            found = Some(path.to_path_buf());
-            false
-        });
-        if found.is_none() && seen != self.0.len() {
-            // Something went and nothing else changed: a folder's time
-            // shows it, unless the folder went too.
-            found = Some(roots.site.clone());
-        }
-        found
+        let now = stamps(roots);
+        let differs = now
+            .iter()
+            .find(|(path, time)| self.0.get(path) != Some(time))
+            .map(|(path, _)| path.clone());
+        // Something went and nothing else changed: a folder's time shows
+        // it, unless the folder went too.
+        differs.or_else(|| (now.len() != self.0.len()).then(|| roots.site.clone()))
     }
 }
 
-/// Show `each` every folder the build reads and every file in them that
-/// matters to it (not editor junk or the output), with its modification
-/// time, until it returns false. A folder reachable twice is shown once.
-fn visit(roots: &WatchRoots, each: &mut dyn FnMut(&Path, Option<SystemTime>) -> bool) {
+/// Every folder the build reads (once, though reachable twice) and every
+/// file in them that matters to it (not editor junk or the output), with
+/// its modification time: each folder, then its files. The folders are
+/// read on the thread pool.
+fn stamps(roots: &WatchRoots) -> Vec<(PathBuf, Option<SystemTime>)> {
     let time = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let mut done = HashSet::new();
-    let tops = std::iter::once(roots.site.clone()).chain(roots.themes.iter().cloned());
-    for top in tops {
-        for folder in folders_read(roots, &top) {
-            if !done.insert(folder.clone()) {
-                continue;
-            }
-            if !each(&folder, time(&folder)) {
-                return;
-            }
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+    let folders: Vec<PathBuf> = std::iter::once(roots.site.clone())
+        .chain(roots.themes.iter().cloned())
+        .flat_map(|top| folders_read(roots, &top))
+        .filter(|folder| done.insert(folder.clone()))
+        .collect();
+    let per_folder: Vec<Vec<(PathBuf, Option<SystemTime>)>> = folders
+        .into_par_iter()
+        .map(|folder| {
+            // Below a folder of its own only some files matter (config.toml,
+            // theme.toml); in a walked folder, all but editor junk.
+            let own = folder_role(roots, &folder) == Some(FolderRole::Own);
+            let matters = |e: &std::fs::DirEntry| {
+                if own {
+                    classify(roots, &e.path()).is_some()
+                } else {
+                    !is_editor_junk(&e.file_name().to_string_lossy())
+                }
+            };
+            let files: Vec<(PathBuf, Option<SystemTime>)> = std::fs::read_dir(&folder)
                 .into_iter()
                 .flatten()
                 .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
-                .map(|e| e.path())
-                .filter(|p| classify(roots, p).is_some())
+                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()) && matters(e))
+                .map(|e| {
+                    // The link's target's time, as the build reads it.
+                    let stamp = if e.file_type().is_ok_and(|t| t.is_symlink()) {
+                        time(&e.path())
+                    } else {
+                        e.metadata().and_then(|m| m.modified()).ok()
+                    };
+                    (e.path(), stamp)
+                })
                 .collect();
-            files.sort();
-            for file in files {
-                if !each(&file, time(&file)) {
-                    return;
-                }
-            }
-        }
-    }
+            let stamp = time(&folder);
+            std::iter::once((folder, stamp)).chain(files).collect()
+        })
+        .collect();
+    per_folder.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
