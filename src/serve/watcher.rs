@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use notify::event::{AccessKind, AccessMode};
-use notify::{
-    Config as NotifyConfig, Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher,
-};
+use notify::{Config as NotifyConfig, Event, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::gather::{Debounce, Stopped, Writes, gather};
 use super::poll::{POLL_EVERY, Poller};
@@ -184,12 +181,6 @@ impl SiteWatcher {
             let (tx, writes, roots) = (tx.clone(), writes.clone(), roots.clone());
             move |event: notify::Result<Event>| {
                 if let Ok(e) = &event {
-                    // Opens and reads change nothing (a full rebuild opens
-                    // every file): only a close after writing is kept.
-                    if matches!(e.kind, EventKind::Access(k) if k != AccessKind::Close(AccessMode::Write))
-                    {
-                        return;
-                    }
                     writes.note(&roots, e);
                 }
                 let _ = tx.send(event);
