@@ -8,10 +8,10 @@
 //! saved while it ran, which is then built.
 
 use std::collections::{HashMap, HashSet};
-
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
+
+use rayon::prelude::*;
 
 use super::watch::{FolderRole, WatchRoots, classify, folder_role};
 use crate::content::is_editor_junk;
@@ -69,7 +69,7 @@ fn collect(roots: &WatchRoots, dir: &Path, out: &mut Vec<PathBuf>) {
 /// The modification time of every file and folder the build reads, taken
 /// before a build: what differs afterwards ([`Stamps::changed`]) was saved,
 /// made, removed or renamed while it ran.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Stamps(HashMap<PathBuf, Option<SystemTime>>);
 
 impl Stamps {
