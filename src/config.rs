@@ -60,6 +60,7 @@ pub struct Config {
     pub feed: FeedConfig,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub knowledge: KnowledgeConfig,
+    pub print: PrintConfig,
     pub facts: FactsSchema,
     /// Build the offline edition (relative links, explicit `index.html`).
     pub offline: bool,
@@ -115,6 +116,7 @@ impl Default for Config {
             feed: FeedConfig::default(),
             taxonomies: Vec::new(),
             knowledge: KnowledgeConfig::default(),
+            print: PrintConfig::default(),
             facts: FactsSchema::default(),
             offline: false,
             compile_sass: false,

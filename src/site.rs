@@ -146,6 +146,29 @@ impl Site {
             .unwrap_or(&self.config.default_language)
     }
 
+    /// Whether `lang` gets a print edition (when the templates have
+    /// `print.html`): it has at most `[print] max_pages` pages and sections.
+    pub fn prints(&self, lang: &str) -> bool {
+        let max = self.config.print.max_pages;
+        max > 0 && self.docs_in(lang, max + 1) <= max
+    }
+
+    /// The languages that get a print edition (see [`Site::prints`]).
+    pub fn print_languages(&self) -> Vec<&str> {
+        self.config
+            .language_codes()
+            .filter(|l| self.prints(l))
+            .collect()
+    }
+
+    /// How many pages and sections `lang` has, counted up to `limit`.
+    pub fn docs_in(&self, lang: &str, limit: usize) -> usize {
+        self.doc_ids()
+            .filter(|&id| self.lang_of(id) == lang)
+            .take(limit)
+            .count()
+    }
+
     /// The version of `id` in `lang`: itself, its translation, or the
     /// original it translates. None when that language has no version.
     pub fn in_language(&self, id: DocId, lang: &str) -> Option<DocId> {

@@ -116,7 +116,7 @@ impl SitePaths {
                 let feed = format!("{prefix}/{}", cfg.feed.filename);
                 paths.files.insert(feed.trim_start_matches('/').to_string());
             }
-            if has_template("print.html") {
+            if has_template("print.html") && site.prints(lang) {
                 paths.files.insert(key_of(&format!("{prefix}{PRINT_PATH}")));
             }
             if has_template("404.html") {

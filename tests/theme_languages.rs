@@ -574,3 +574,70 @@ fn arabic_counts_take_the_dual_and_the_plural_forms() {
     let en_tags = site.read("tags/index.html");
     assert!(en_tags.contains("<p class=\"lead\">1 term, listing the pages filed under it.</p>"));
 }
+
+/// `[print] max_pages`: a language with more pages and sections gets no
+/// print edition, a warning naming the setting, and no link to it from its
+/// home page; the others keep theirs. 0 makes none and says nothing.
+#[test]
+fn a_language_over_print_max_pages_has_no_print_edition_and_says_why() {
+    let site = fixture();
+    // English has 6 pages and sections, French 5, Arabic 4.
+    site.edit(
+        "config.toml",
+        "[search]\n",
+        "[print]\nmax_pages = 5\n\n[search]\n",
+    );
+    // Without an English edition, a page may have its URL.
+    site.write(
+        "content/print.md",
+        "+++\ntitle = \"Printing\"\n+++\nHow to print.\n",
+    );
+    let run = site.build();
+    run.success().stderr_has(
+        "config.toml: warning: the print edition (/print/) is not made: the site has 7 pages and sections in `en`, more than `[print] max_pages` (5)",
+    );
+    run.stderr_has("raise `max_pages` under `[print]` in config.toml")
+        .stderr_lacks("(/fr/print/) is not made")
+        .stderr_lacks("(/ar/print/) is not made");
+    assert!(!site.read("print/index.html").contains("print-edition"));
+    assert!(site.read("print/index.html").contains("How to print."));
+    for lang in ["fr", "ar"] {
+        let edition = site.read(&format!("{lang}/print/index.html"));
+        assert!(edition.contains("class=\"print-edition\""), "{lang}");
+        let home = site.read(&format!("{lang}/index.html"));
+        assert!(
+            home.contains(&format!("href=\"https://example.org/{lang}/print/\"")),
+            "{lang} home lacks its print link"
+        );
+    }
+    let home = site.read("index.html");
+    assert!(!home.contains("class=\"home-print\""), "{home}");
+    assert!(site.read("fr/index.html").contains("class=\"home-print\""));
+
+    site.edit("config.toml", "max_pages = 5", "max_pages = 0");
+    site.build().success().stderr_lacks("print edition");
+    for lang in ["", "fr/", "ar/"] {
+        assert!(
+            !site
+                .read(&format!("{lang}index.html"))
+                .contains("home-print")
+        );
+    }
+    assert!(!site.exists("fr/print/index.html"));
+    assert!(!site.exists("ar/print/index.html"));
+
+    // The default (1,000) makes every language's edition.
+    site.edit("config.toml", "[print]\nmax_pages = 0\n", "");
+    site.remove("content/print.md");
+    site.build().success().stderr_lacks("print edition");
+    for lang in ["", "fr/", "ar/"] {
+        assert!(
+            site.read(&format!("{lang}print/index.html"))
+                .contains("class=\"print-edition\"")
+        );
+        assert!(
+            site.read(&format!("{lang}index.html"))
+                .contains("class=\"home-print\"")
+        );
+    }
+}

@@ -59,6 +59,7 @@ pub const TOP: &[(&str, Rule)] = &[
     ("extra", Used),
     ("facts", Used),
     ("knowledge", Table(KNOWLEDGE)),
+    ("print", Table(PRINT)),
     ("images", Table(IMAGES)),
     ("offline", Used),
     ("obsidian", Used),
@@ -187,6 +188,8 @@ const LINK_CHECKER: &[(&str, Rule)] = &[
     ("skip_anchor_prefixes", Zola(NO_EXTERNAL)),
     ("ignored_files", Zola(IGNORED)),
 ];
+
+const PRINT: &[(&str, Rule)] = &[("max_pages", Used)];
 
 const FEED: &[(&str, Rule)] = &[("enabled", Used), ("filename", Used), ("limit", Used)];
 

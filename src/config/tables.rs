@@ -350,6 +350,24 @@ impl Default for KnowledgeConfig {
     }
 }
 
+/// `[print]`: the print edition (the whole site on one page, made when the
+/// templates have `print.html`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrintConfig {
+    /// A language's print edition is made when it has at most this many
+    /// pages and sections; 0 makes none. Headless Chromium took about two
+    /// minutes to print the edition of 1,000 generated pages (3,521
+    /// sheets), twelve for 2,000, and did not finish 3,000 in ten.
+    pub max_pages: usize,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        Self { max_pages: 1_000 }
+    }
+}
+
 /// `[facts.fields.*]`: the structured facts a page may carry, in order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

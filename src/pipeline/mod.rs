@@ -101,17 +101,26 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
         (template_dirs, static_dirs),
     );
     // Side by side: three passes over every document, each on one thread.
-    let (paths, (collisions, taxonomy_diags)) = rayon::join(
+    let (paths, (collisions, (taxonomy_diags, left_out))) = rayon::join(
         || crate::site_paths::SitePaths::build(&site, &|t| templates.has(t)),
         || {
             let has_print = templates.has("print.html");
-            (check_paths(&site, has_print), taxonomy_collisions(&site))
+            let left_out = if has_print {
+                prints_left_out(&site)
+            } else {
+                Vec::new()
+            };
+            (
+                check_paths(&site, has_print),
+                (taxonomy_collisions(&site), left_out),
+            )
         },
     );
     if !collisions.is_empty() {
         return Err(fail(diags, collisions));
     }
     diags.extend(taxonomy_diags);
+    diags.extend(left_out);
     site.graph.paths = paths;
     clock.lap("assemble");
     diags.extend(crate::graph::link(&mut site));
@@ -343,6 +352,36 @@ where
     parse(&src, &display)
 }
 
+/// A warning for each language whose print edition is not made because it
+/// has more pages than `[print] max_pages` (0, set on purpose, says nothing).
+fn prints_left_out(site: &Site) -> Vec<Diagnostic> {
+    let max = site.config.print.max_pages;
+    if max == 0 {
+        return Vec::new();
+    }
+    let cfg = &site.config;
+    cfg.language_codes()
+        .filter(|l| !site.prints(l))
+        .map(|lang| {
+            let n = site.docs_in(lang, usize::MAX);
+            let edition = format!("{}{}", cfg.lang_prefix(lang), crate::site_paths::PRINT_PATH);
+            Diagnostic::warning(
+                "print-edition-left-out",
+                format!(
+                    "the print edition ({edition}) is not made: the site has {} pages and sections in `{lang}`, more than `[print] max_pages` ({})",
+                    crate::diagnostics::thousands(n),
+                    crate::diagnostics::thousands(max)
+                ),
+            )
+            .in_file(Path::new("config.toml"))
+            .with_help(format!(
+                "a browser takes minutes to print a page of {} articles; to make it anyway, raise `max_pages` under `[print]` in config.toml, or set it to 0 to make none without this warning",
+                crate::diagnostics::thousands(n)
+            ))
+        })
+        .collect()
+}
+
 /// Two documents writing the same URL is an error naming both; so is a
 /// document at the URL of a print edition (`has_print`: the templates have
 /// `print.html`), which would meet it only while the pages are written.
@@ -351,7 +390,7 @@ fn check_paths(site: &Site, has_print: bool) -> Vec<Diagnostic> {
         std::collections::HashMap::new();
     let print_paths: Vec<String> = if has_print {
         let cfg = &site.config;
-        cfg.language_codes()
+        (site.print_languages().into_iter())
             .map(|lang| format!("{}{}", cfg.lang_prefix(lang), crate::site_paths::PRINT_PATH))
             .collect()
     } else {

@@ -140,7 +140,9 @@ fn register_functions(env: &mut Environment<'static>, state: &Arc<RenderState>) 
 
 /// `get_language(code=)` (fascia): a language of the site as a theme needs
 /// it: its code, its own name, its writing direction (`ltr`/`rtl`), its
-/// Open Graph locale, whether it is the default, and its home page.
+/// Open Graph locale, whether it is the default, its home page, and its
+/// print edition's address (`print`: none when the language has more pages
+/// than `[print] max_pages`).
 fn language_value(st: &RenderState, code: &str) -> Result<Value, Error> {
     let config = &st.site.config;
     let Some(lang) = config.language(code) else {
@@ -161,6 +163,9 @@ fn language_value(st: &RenderState, code: &str) -> Result<Value, Error> {
         default => code == config.default_language,
         title => lang.title.clone().unwrap_or_else(|| config.title.clone()),
         home => config.permalink(&format!("{}/", config.lang_prefix(code))),
+        print => st.print_languages.iter().any(|l| l == code).then(|| {
+            config.permalink(&format!("{}{}", config.lang_prefix(code), crate::site_paths::PRINT_PATH))
+        }),
     })
 }
 

@@ -508,8 +508,8 @@ fn print_editions(
     let root = &state.site.root;
     state
         .site
-        .config
-        .language_codes()
+        .print_languages()
+        .into_iter()
         .map(|lang| {
             if let Destination::Stream(sink) = to {
                 // Written as it is rendered: the whole site on one page is

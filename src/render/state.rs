@@ -72,6 +72,9 @@ pub struct RenderState {
     /// each made from every page, are left out of the build, to be made
     /// once its pages are served (`pipeline::live::Live::catch_up`).
     pub site_wide_later: bool,
+    /// The languages that get a print edition ([`Site::print_languages`]),
+    /// for `get_language()`, which every page may ask.
+    pub(super) print_languages: Vec<String>,
 }
 
 impl RenderState {
@@ -114,6 +117,9 @@ impl RenderState {
             })
             .collect();
         let works = super::works::Works::new(site.bibliography.works.len());
+        let print_languages = (site.print_languages().into_iter())
+            .map(str::to_string)
+            .collect();
         Self {
             site,
             contents: OnceLock::new(),
@@ -127,6 +133,7 @@ impl RenderState {
             works,
             term_index,
             site_wide_later: false,
+            print_languages,
         }
     }
 
