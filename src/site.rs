@@ -150,7 +150,7 @@ impl Site {
     /// `print.html`): it has at most `[print] max_pages` pages and sections.
     pub fn prints(&self, lang: &str) -> bool {
         let max = self.config.print.max_pages;
-        max > 0 && self.docs_in(lang, max + 1) <= max
+        max > 0 && self.docs_in(lang, max.saturating_add(1)) <= max
     }
 
     /// The languages that get a print edition (see [`Site::prints`]).
