@@ -22,6 +22,11 @@ use crate::site::{DocId, Site};
 /// The URL path of the print edition.
 pub const PRINT_PATH: &str = "/print/";
 
+/// The URL path of `lang`'s print edition (`/print/`, `/fr/print/`).
+pub fn print_path(cfg: &crate::config::Config, lang: &str) -> String {
+    format!("{}{PRINT_PATH}", cfg.lang_prefix(lang))
+}
+
 /// `/a/b/` -> `a/b/index.html`.
 pub fn out_path(url_path: &str) -> String {
     let p = url_path.trim_start_matches('/');
@@ -117,7 +122,7 @@ impl SitePaths {
                 paths.files.insert(feed.trim_start_matches('/').to_string());
             }
             if has_template("print.html") && site.prints(lang) {
-                paths.files.insert(key_of(&format!("{prefix}{PRINT_PATH}")));
+                paths.files.insert(key_of(&print_path(cfg, lang)));
             }
             if has_template("404.html") {
                 let file = format!("{prefix}/404.html");

@@ -107,7 +107,7 @@ impl Live {
             }
         }
         let print_stale =
-            later && templates.has("print.html") && !state.site.print_languages().is_empty();
+            later && templates.has("print.html") && !state.print_languages().is_empty();
         let config = &state.site.config;
         let search_stale = later && config.language_codes().any(|l| config.search_of(l));
         let site = &state.site;
@@ -334,7 +334,7 @@ impl Live {
             // The print edition holds every page's body; it is made beside
             // the pages (the larger part of an edit of the encyclopedia).
             let print =
-                self.templates.has("print.html") && !self.state.site.print_languages().is_empty();
+                self.templates.has("print.html") && !self.state.print_languages().is_empty();
             let print_now = print && self.state.site.pages.len() <= self.print_on_edit_max;
             let ((mut files, diags), editions) = rayon::join(
                 || crate::render::render_docs(&self.state, &env, &self.templates, &ids),
@@ -406,7 +406,7 @@ impl Live {
             .filter(|l| self.search_stale && config.search_of(l))
             .map(|l| crate::search::index_dir(config, l))
             .collect();
-        let print: Vec<String> = (self.state.site.print_languages().into_iter())
+        let print: Vec<String> = (self.state.print_languages().iter())
             .filter(|_| self.print_stale)
             .map(|l| crate::render::print_output_path(&self.state, l))
             .collect();
@@ -474,7 +474,7 @@ impl Live {
         let env = crate::render::environment::environment_from(&self.compiled, &self.state);
         let site = &self.state.site;
         let mut editions = Vec::new();
-        for lang in site.print_languages() {
+        for lang in self.state.print_languages() {
             let mut out = EditionOut::new(give_way);
             match crate::render::print_page_to(&self.state, &env, lang, &mut out) {
                 Ok(()) => {
@@ -570,7 +570,6 @@ impl Live {
     ) -> Result<Vec<(String, Vec<u8>)>, Fallback> {
         use rayon::prelude::*;
         self.state
-            .site
             .print_languages()
             .par_iter()
             .map(|lang| {

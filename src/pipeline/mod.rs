@@ -104,14 +104,15 @@ fn load_and_link_inner(opts: &BuildOptions, cache: &ParseCache) -> Result<Linked
     let (paths, (collisions, (taxonomy_diags, left_out))) = rayon::join(
         || crate::site_paths::SitePaths::build(&site, &|t| templates.has(t)),
         || {
-            let has_print = templates.has("print.html");
-            let left_out = if has_print {
-                prints_left_out(&site)
+            let (prints, left_out) = if templates.has("print.html") {
+                let prints = site.print_languages();
+                let left_out = prints_left_out(&site, &prints);
+                (prints, left_out)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
             (
-                check_paths(&site, has_print),
+                check_paths(&site, &prints),
                 (taxonomy_collisions(&site), left_out),
             )
         },
@@ -354,17 +355,18 @@ where
 
 /// A warning for each language whose print edition is not made because it
 /// has more pages than `[print] max_pages` (0, set on purpose, says nothing).
-fn prints_left_out(site: &Site) -> Vec<Diagnostic> {
+/// `prints` are the languages that get one.
+fn prints_left_out(site: &Site, prints: &[&str]) -> Vec<Diagnostic> {
     let max = site.config.print.max_pages;
     if max == 0 {
         return Vec::new();
     }
     let cfg = &site.config;
     cfg.language_codes()
-        .filter(|l| !site.prints(l))
+        .filter(|l| !prints.contains(l))
         .map(|lang| {
             let n = site.docs_in(lang, usize::MAX);
-            let edition = format!("{}{}", cfg.lang_prefix(lang), crate::site_paths::PRINT_PATH);
+            let edition = crate::site_paths::print_path(cfg, lang);
             Diagnostic::warning(
                 "print-edition-left-out",
                 format!(
@@ -383,19 +385,14 @@ fn prints_left_out(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Two documents writing the same URL is an error naming both; so is a
-/// document at the URL of a print edition (`has_print`: the templates have
-/// `print.html`), which would meet it only while the pages are written.
-fn check_paths(site: &Site, has_print: bool) -> Vec<Diagnostic> {
+/// document at the URL of a print edition (`prints`: the languages that get
+/// one), which would meet it only while the pages are written.
+fn check_paths(site: &Site, prints: &[&str]) -> Vec<Diagnostic> {
     let mut seen: std::collections::HashMap<&str, crate::site::DocId> =
         std::collections::HashMap::new();
-    let print_paths: Vec<String> = if has_print {
-        let cfg = &site.config;
-        (site.print_languages().into_iter())
-            .map(|lang| format!("{}{}", cfg.lang_prefix(lang), crate::site_paths::PRINT_PATH))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let print_paths: Vec<String> = (prints.iter())
+        .map(|lang| crate::site_paths::print_path(&site.config, lang))
+        .collect();
     let mut errors = Vec::new();
     for id in site.doc_ids() {
         if let crate::site::DocId::Section(i) = id

@@ -163,9 +163,8 @@ fn language_value(st: &RenderState, code: &str) -> Result<Value, Error> {
         default => code == config.default_language,
         title => lang.title.clone().unwrap_or_else(|| config.title.clone()),
         home => config.permalink(&format!("{}/", config.lang_prefix(code))),
-        print => st.print_languages.iter().any(|l| l == code).then(|| {
-            config.permalink(&format!("{}{}", config.lang_prefix(code), crate::site_paths::PRINT_PATH))
-        }),
+        print => st.print_languages().iter().any(|l| l == code)
+            .then(|| config.permalink(&super::special::print_path(st, code))),
     })
 }
 

@@ -507,9 +507,8 @@ fn print_editions(
     }
     let root = &state.site.root;
     state
-        .site
         .print_languages()
-        .into_iter()
+        .iter()
         .map(|lang| {
             if let Destination::Stream(sink) = to {
                 // Written as it is rendered: the whole site on one page is

@@ -69,7 +69,7 @@ pub fn print_output_path(state: &RenderState, lang: &str) -> String {
 
 /// The URL path of `lang`'s print edition (`/print/`, `/fr/print/`).
 pub(super) fn print_path(state: &RenderState, lang: &str) -> String {
-    format!("{}{}", state.site.config.lang_prefix(lang), print::PATH)
+    crate::site_paths::print_path(&state.site.config, lang)
 }
 
 /// The print edition of `lang` written into `w` as it is rendered: each

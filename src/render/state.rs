@@ -74,7 +74,7 @@ pub struct RenderState {
     pub site_wide_later: bool,
     /// The languages that get a print edition ([`Site::print_languages`]),
     /// for `get_language()`, which every page may ask.
-    pub(super) print_languages: Vec<String>,
+    print_languages: Vec<String>,
 }
 
 impl RenderState {
@@ -117,7 +117,9 @@ impl RenderState {
             })
             .collect();
         let works = super::works::Works::new(site.bibliography.works.len());
-        let print_languages = (site.print_languages().into_iter())
+        let print_languages = site
+            .print_languages()
+            .into_iter()
             .map(str::to_string)
             .collect();
         Self {
@@ -135,6 +137,12 @@ impl RenderState {
             site_wide_later: false,
             print_languages,
         }
+    }
+
+    /// The languages that get a print edition, as the site was when this
+    /// state was made ([`Site::print_languages`]).
+    pub fn print_languages(&self) -> &[String] {
+        &self.print_languages
     }
 
     /// A document's finished body (after step 1 of rendering): kept (a
