@@ -253,3 +253,48 @@ fn both_editions_streamed_together_equal_each_built_alone() {
         "the offline edition has its manifest"
     );
 }
+
+/// The offline rewrite's fast path writes what `lol_html` writes, and takes
+/// every page, on the whole encyclopedia (its SVG icons, `<noscript>`,
+/// scripts and styles) and the fixtures' themes.
+#[test]
+fn the_fast_rewrite_matches_lol_html_on_every_real_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut pages: Vec<(String, String)> = Vec::new();
+    let out = tmp.path().join("encyclopedia");
+    for file in harness::encyclopedia_html(&out) {
+        let key = file
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        pages.push((key, std::fs::read_to_string(&file).unwrap()));
+    }
+    let themes = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+    for fixture in ["basic", "fibre-languages"] {
+        let s = Site::fixture(fixture);
+        if fixture == "fibre-languages" {
+            let dir = format!("themes_dir = {:?}", themes.to_str().unwrap());
+            s.edit("config.toml", "themes_dir = \"../../../themes\"", &dir);
+        }
+        s.build().success();
+        for (key, bytes) in snapshot(&s.out()) {
+            if key.ends_with(".html") {
+                pages.push((
+                    format!("{fixture}:{key}"),
+                    String::from_utf8(bytes).unwrap(),
+                ));
+            }
+        }
+    }
+    assert!(pages.len() > 150, "only {} pages", pages.len());
+    for (key, html) in &pages {
+        let path = key.split_once(':').map_or(key.as_str(), |(_, k)| k);
+        for base in ["https://encyclopedia.example.org", "https://example.org"] {
+            let (fast, slow) = fascia::output::offline::rewrite_both(html, path, base);
+            let fast = fast.unwrap_or_else(|| panic!("the fast path left {key} to lol_html"));
+            assert_eq!(fast.0, slow.0, "{key}: the rewritten pages differ");
+            assert_eq!(fast.1, slow.1, "{key}: the noted references differ");
+        }
+    }
+}

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use super::{Output, OutputFile};
 use crate::diagnostics::Diagnostic;
 
+mod scan;
 mod stream;
 mod streamed;
 pub use stream::OfflineStream;
@@ -170,7 +171,34 @@ fn rewrite_html(
     base_url: &str,
     stays: &dyn Fn(&str) -> bool,
 ) -> Result<String, lol_html::errors::RewritingError> {
+    let rel = |v: &str| rel_in(v, key, base_url, stays);
+    if let Some(out) = scan::rewrite(html, &rel, None) {
+        return Ok(out);
+    }
     rewrite_str(html, rewrite_settings(key, base_url, stays, None))
+}
+
+/// What the rewrite makes of the address `v` of the page `key`: relative,
+/// unless it `stays` as written.
+fn rel_in(v: &str, key: &str, base_url: &str, stays: &dyn Fn(&str) -> bool) -> String {
+    if stays(v) {
+        v.to_string()
+    } else {
+        relativize(v, key, base_url)
+    }
+}
+
+/// A `srcset` with each of its addresses made `rel`.
+fn rewrite_srcset(v: &str, rel: scan::Rel<'_>) -> String {
+    let parts: Vec<String> = v
+        .split(',')
+        .map(|p| {
+            let p = p.trim();
+            let (u, d) = p.split_once(' ').unwrap_or((p, ""));
+            format!("{} {d}", rel(u)).trim().to_string()
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// [`rewrite_html`], and every reference the rewritten page makes (what
@@ -181,10 +209,34 @@ fn rewrite_html_noting(
     base_url: &str,
     stays: &dyn Fn(&str) -> bool,
 ) -> Result<(String, Vec<Reference>), lol_html::errors::RewritingError> {
+    let rel = |v: &str| rel_in(v, key, base_url, stays);
+    let mut noted = Vec::new();
+    if let Some(out) = scan::rewrite(html, &rel, Some(&mut noted)) {
+        return Ok((out, noted));
+    }
     let found = RefCell::new(Vec::new());
     let out = rewrite_str(html, rewrite_settings(key, base_url, stays, Some(&found)))?;
     Ok((out, found.into_inner()))
 }
+
+/// The offline rewrite of the page `html` (the file `key` of a site at
+/// `base_url`, with no outside addresses) by each of its two paths: the
+/// fast one (`None` where it leaves the page to `lol_html`) and `lol_html`'s,
+/// each with the references it notes. For tests that compare them.
+#[doc(hidden)]
+pub fn rewrite_both(html: &str, key: &str, base_url: &str) -> (Option<Rewrite>, Rewrite) {
+    let stays = |_: &str| false;
+    let rel = |v: &str| rel_in(v, key, base_url, &stays);
+    let mut noted = Vec::new();
+    let fast = scan::rewrite(html, &rel, Some(&mut noted)).map(|out| (out, noted));
+    let found = RefCell::new(Vec::new());
+    let slow = rewrite_str(html, rewrite_settings(key, base_url, &stays, Some(&found)))
+        .unwrap_or_else(|e| format!("lol_html: {e}"));
+    (fast, (slow, found.into_inner()))
+}
+
+/// A page rewritten, and the references it makes: (tag, attribute, value).
+pub type Rewrite = (String, Vec<(String, String, String)>);
 
 /// The rewriting [`rewrite_html`] does, as settings for a rewriter that
 /// takes the page in pieces as well as whole; with `found`, every reference
@@ -195,13 +247,7 @@ fn rewrite_settings<'h>(
     stays: &'h dyn Fn(&str) -> bool,
     found: Option<&'h RefCell<Vec<Reference>>>,
 ) -> RewriteStrSettings<'h, 'static> {
-    let rel = move |v: &str| {
-        if stays(v) {
-            v.to_string()
-        } else {
-            relativize(v, key, base_url)
-        }
-    };
+    let rel = move |v: &str| rel_in(v, key, base_url, stays);
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!(
             "[href], [src], [action], [poster], [data-href]",
@@ -219,15 +265,7 @@ fn rewrite_settings<'h>(
         ))
         .append_element_content_handler(element!("[srcset]", move |el| {
             if let Some(v) = el.get_attribute("srcset") {
-                let parts: Vec<String> = v
-                    .split(',')
-                    .map(|p| {
-                        let p = p.trim();
-                        let (u, d) = p.split_once(' ').unwrap_or((p, ""));
-                        format!("{} {d}", rel(u)).trim().to_string()
-                    })
-                    .collect();
-                el.set_attribute("srcset", &parts.join(", "))?;
+                el.set_attribute("srcset", &rewrite_srcset(&v, &rel))?;
             }
             Ok(())
         }))
@@ -512,5 +550,7 @@ pub fn edition_from(
     Ok(out)
 }
 
+#[cfg(test)]
+mod scan_tests;
 #[cfg(test)]
 mod tests;
