@@ -16,6 +16,9 @@ struct Server {
     port: u16,
     _site: Site,
     root: std::path::PathBuf,
+    /// The lines the server printed after those [`Server::start_site`]
+    /// returned.
+    stderr: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -76,6 +79,7 @@ impl Server {
             port,
             _site: site,
             root,
+            stderr: rx,
         };
         (server, printed)
     }
@@ -524,6 +528,33 @@ fn incremental_rebuilds_equal_full_builds() {
             "edit {n}: incremental output differs from a full build in {differing:?}"
         );
     }
+    // An edit's own warnings are kept for the terminal, and only its own.
+    site.edit(
+        "content/notes/alpha.md",
+        "Alpha opens",
+        "```zzlang\nx\n```\n\nAlpha opens",
+    );
+    live.apply_body_edits(&["notes/alpha.md".to_string()])
+        .unwrap_or_else(|_| panic!("the code block left the fast path"));
+    let warned: Vec<String> = live
+        .edit_warnings
+        .items
+        .iter()
+        .map(|d| d.render(false))
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with("content/notes/alpha.md:"),
+        "{warned:?}"
+    );
+    assert!(
+        warned[0].contains("cannot highlight `zzlang`"),
+        "{warned:?}"
+    );
+    site.edit("content/notes/alpha.md", "```zzlang\nx\n```\n\n", "");
+    live.apply_body_edits(&["notes/alpha.md".to_string()])
+        .unwrap_or_else(|_| panic!("removing the block left the fast path"));
+    assert!(live.edit_warnings.items.is_empty());
     // A front matter edit is not a body edit: the fast path declines it.
     site.edit(
         "content/notes/alpha.md",
@@ -898,4 +929,67 @@ fn save_during_first_build(delay: Duration) -> Option<Server> {
     let serving_at = Instant::now();
     let save_at = editor.join().unwrap();
     (save_at < serving_at).then_some(server)
+}
+
+/// The server's terminal lines, until one has `until` (all of them, and
+/// that one, in order).
+fn lines_until(s: &Server, until: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut lines = Vec::new();
+    loop {
+        let line = s
+            .stderr
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no {until:?} line; printed:\n{}", lines.join("\n")));
+        let done = line.contains(until);
+        lines.push(line);
+        if done {
+            return lines;
+        }
+    }
+}
+
+/// The terminal shows the site's warnings: all at the first build, then
+/// each once, when an edit or a rebuild first raises it, and a full
+/// rebuild says how many are gone.
+#[test]
+fn serve_prints_each_warning_once_and_says_when_they_are_gone() {
+    let (s, printed) = Server::start_site(Site::fixture("basic"), harness::free_port());
+    let count = |lines: &[String], text: &str| lines.iter().filter(|l| l.contains(text)).count();
+    assert_eq!(count(&printed, "has no inbound links"), 3, "{printed:#?}");
+    assert_eq!(count(&printed, "is cited nowhere"), 1, "{printed:#?}");
+    // A body edit re-renders its page and reports that page's new warning.
+    let good = s.read_src("content/notes/alpha.md");
+    let code = format!("{good}\n```zzlang\nx\n```\n");
+    s.write("content/notes/alpha.md", &code);
+    // (Incremental when the machine is quiet, or full when the save came
+    // too soon after the start to tell from the first build.)
+    let mut edit = lines_until(&s, "cannot highlight `zzlang`");
+    assert!(
+        edit[edit.len() - 1].starts_with("content/notes/alpha.md:"),
+        "{edit:#?}"
+    );
+    if !edit.iter().any(|l| l.starts_with("Rebuilt (")) {
+        edit.extend(lines_until(&s, "Rebuilt ("));
+    }
+    assert_eq!(count(&edit, "warning:"), 1, "{edit:#?}");
+    // A full rebuild prints none of the warnings printed already.
+    s.write(
+        "content/notes/alpha.md",
+        &code.replace("weight = 2", "weight = 3"),
+    );
+    let full = lines_until(&s, "Rebuilt (full)");
+    assert_eq!(count(&full, "warning:"), 0, "{full:#?}");
+    // Without the block, the next full rebuild says one warning is gone.
+    s.write(
+        "content/notes/alpha.md",
+        &good.replace("weight = 2", "weight = 4"),
+    );
+    let fixed = lines_until(&s, "Rebuilt (full)");
+    assert_eq!(count(&fixed, "warning:"), 0, "{fixed:#?}");
+    assert_eq!(
+        count(&fixed, "1 warning printed before no longer raised"),
+        1,
+        "{fixed:#?}"
+    );
 }

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::content::{self, Document, ParseContext, SourceFile, front_matter};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Output, OutputFile};
 use crate::pipeline::{self, BuildOptions, ParseCache};
 use crate::render::{Destination, Earlier, RenderState};
@@ -49,6 +49,9 @@ pub struct Live {
     matcher: Option<crate::markdown::GlossaryMatcher>,
     /// The other languages with their glossaries' matchers.
     translations: Vec<(String, Option<crate::markdown::GlossaryMatcher>)>,
+    /// The warnings the last [`Live::apply_body_edits`] raised: its pages'
+    /// own (Markdown and links), not the site-wide checks a full build makes.
+    pub edit_warnings: Diagnostics,
 }
 
 /// Up to this many pages, an edit makes the print edition again before its
@@ -125,6 +128,7 @@ impl Live {
                 print_on_edit_max: site_wide_max,
                 matcher,
                 translations,
+                edit_warnings: Diagnostics::default(),
             },
             diags,
         ))
@@ -134,6 +138,7 @@ impl Live {
     /// that changed.
     pub fn apply_body_edits(&mut self, rels: &[String]) -> Result<Vec<String>, Fallback> {
         let clock = crate::timing::Clock::new();
+        self.edit_warnings = Diagnostics::default();
         let mut edits: Vec<(DocId, Document)> = Vec::new();
         for rel in rels {
             let site = &self.state.site;
@@ -153,7 +158,8 @@ impl Live {
             if new_front != old_front {
                 return Err(Fallback::Full);
             }
-            let doc = self.reparse(old, text)?;
+            let (doc, warnings) = self.reparse(old, text)?;
+            self.edit_warnings.extend(warnings);
             let ids = |d: &Document| {
                 d.body
                     .headings
@@ -198,7 +204,11 @@ impl Live {
         changed
     }
 
-    fn reparse(&self, old: &Document, text: String) -> Result<Document, Fallback> {
+    fn reparse(
+        &self,
+        old: &Document,
+        text: String,
+    ) -> Result<(Document, Vec<Diagnostic>), Fallback> {
         let site = &self.state.site;
         let cfg = &site.config;
         let has = |name: &str| self.templates.has_shortcode(name);
@@ -214,21 +224,22 @@ impl Live {
             text,
         };
         match content::parse_file(file, &cx) {
-            Ok((doc, _)) => Ok(doc),
+            Ok(parsed) => Ok(parsed),
             Err(e) => Err(Fallback::Errors(Diagnostics { items: e })),
         }
     }
 
-    fn check_links(&self, edits: &[(DocId, Document)]) -> Result<(), Fallback> {
+    fn check_links(&mut self, edits: &[(DocId, Document)]) -> Result<(), Fallback> {
         let mut diags = Diagnostics::default();
         for (id, doc) in edits {
             let (_, d) = crate::graph::resolve_doc_with(&self.state.site, *id, doc);
             diags.extend(d);
         }
+        diags.sort();
         if diags.has_errors() {
-            diags.sort();
             return Err(Fallback::Errors(diags));
         }
+        self.edit_warnings.extend(diags.items);
         Ok(())
     }
 

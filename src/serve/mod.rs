@@ -23,6 +23,7 @@ pub mod request_path;
 pub mod since;
 pub mod slots;
 pub mod snapshot;
+pub mod warnings;
 pub mod watch;
 pub mod watcher;
 
@@ -78,6 +79,8 @@ pub struct ServerState {
     pub port: u16,
     /// What the terminal is told (`-q`, `-v`).
     pub verbosity: Verbosity,
+    /// The warnings printed in the terminal so far.
+    warnings: warnings::Printed,
 }
 
 impl ServerState {
@@ -90,6 +93,7 @@ impl ServerState {
             interface: interface.to_string(),
             port,
             verbosity: Verbosity::Normal,
+            warnings: warnings::Printed::default(),
         }
     }
 
@@ -375,6 +379,7 @@ fn rebuild_inner(
                 let changed = state.publish_changed(next, changed);
                 clock.lap("edit: published");
                 report_rebuild(state, "incremental", started, &changed);
+                state.warnings.edit(&current.edit_warnings, state.verbosity);
                 return;
             }
             // A save began meanwhile: judge the file once it is written.
@@ -410,17 +415,13 @@ fn rebuild_inner(
             clock.lap("full: next snapshot");
             let changed = state.publish(next);
             clock.lap("full: published");
+            // The knowledge-base checks `fascia build` makes beside its
+            // render, made once the pages are served.
+            let mut diags = diags;
+            diags.extend(crate::knowledge::health::check(&built.state.site));
+            diags.sort();
             *live = Some(built);
-            crate::report::print_diagnostics(
-                &Diagnostics {
-                    items: diags
-                        .items
-                        .into_iter()
-                        .filter(crate::diagnostics::Diagnostic::is_error)
-                        .collect(),
-                },
-                state.verbosity,
-            );
+            state.warnings.full(&diags, state.verbosity);
             report_rebuild(
                 state,
                 if batch.is_some() { "full" } else { "initial" },
