@@ -298,3 +298,24 @@ fn the_fast_rewrite_matches_lol_html_on_every_real_page() {
         }
     }
 }
+
+/// The search page's `<noscript>` note (what a browser without scripts
+/// shows) links to the glossary inside the offline edition, not to the
+/// public site.
+#[test]
+fn noscript_links_of_the_offline_encyclopedia_stay_in_the_edition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("offline");
+    harness::build_encyclopedia(&out, &["--offline"]);
+    let search = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    let note = search
+        .split("<noscript>")
+        .nth(1)
+        .and_then(|rest| rest.split("</noscript>").next())
+        .expect("the search page has a <noscript> note");
+    assert!(
+        note.contains(r#"<a href="../glossary/index.html">"#),
+        "{note}"
+    );
+    assert!(!note.contains("encyclopedia.example.org"), "{note}");
+}

@@ -3,7 +3,7 @@
 //!
 //! Every internal URL in HTML (`href`, `src`, `srcset`, `action`, `poster`,
 //! meta refresh) and CSS (`url(...)`) becomes relative to the file holding it,
-//! with an explicit `index.html`. Metadata that must name the public site
+//! with an explicit `index.html`, the content of `<noscript>` included. Metadata that must name the public site
 //! (`<link rel="canonical">`, feed links, `<meta>` content, JSON-LD) stays
 //! absolute. [`check_links`] then proves every relative reference resolves to
 //! a file of the output.
@@ -280,10 +280,42 @@ fn rewrite_settings<'h>(
             }
             Ok(())
         }));
+    let settings = settings.append_element_content_handler(noscript_text(rel, found));
     match found {
         Some(found) => settings.append_element_content_handler(noting(found, true)),
         None => settings,
     }
+}
+
+/// The handler rewriting the content of each `<noscript>` (raw text to
+/// `lol_html`) as [`scan::noscript`] does, noting its references into
+/// `found`.
+fn noscript_text<'h>(
+    rel: impl Fn(&str) -> String + 'h,
+    found: Option<&'h RefCell<Vec<Reference>>>,
+) -> (
+    std::borrow::Cow<'static, lol_html::Selector>,
+    lol_html::ElementContentHandlers<'h>,
+) {
+    let mut text = String::new();
+    lol_html::text!("noscript", move |t| {
+        text.push_str(t.as_str());
+        if !t.last_in_text_node() {
+            t.remove();
+            return Ok(());
+        }
+        let mut noted = Vec::new();
+        let inner = scan::noscript(&text, &rel, found.map(|_| &mut noted));
+        if let Some(found) = found {
+            found.borrow_mut().append(&mut noted);
+        }
+        t.replace(
+            inner.as_deref().unwrap_or(&text),
+            lol_html::html_content::ContentType::Html,
+        );
+        text.clear();
+        Ok(())
+    })
 }
 
 /// A rewriter that takes a page in pieces and hands its rewritten pieces
@@ -387,7 +419,9 @@ type Reference = (String, String, String);
 /// page is made).
 fn reference_reader(found: &RefCell<Vec<Reference>>) -> HtmlRewriter<'_, impl FnMut(&[u8])> {
     HtmlRewriter::new(
-        Settings::new().append_element_content_handler(noting(found, false)),
+        Settings::new()
+            .append_element_content_handler(noting(found, false))
+            .append_element_content_handler(noscript_text(str::to_string, Some(found))),
         |_: &[u8]| {},
     )
 }

@@ -245,6 +245,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
             opts.root.display()
         );
     }
+    report_warnings(&state, live.as_ref());
     if opts.open {
         let _ = std::process::Command::new("xdg-open")
             .arg(format!("{base_url}/"))
@@ -353,6 +354,9 @@ fn rebuild(
             text: format!("fascia panicked while rebuilding (a bug: please report it); {serving}"),
         }]);
     }
+    if batch.is_some() {
+        report_warnings(state, live.as_ref());
+    }
 }
 
 /// Rebuild after `batch` (or initially): incrementally when the changes
@@ -415,13 +419,8 @@ fn rebuild_inner(
             clock.lap("full: next snapshot");
             let changed = state.publish(next);
             clock.lap("full: published");
-            // The knowledge-base checks `fascia build` makes beside its
-            // render, made once the pages are served.
-            let mut diags = diags;
-            diags.extend(crate::knowledge::health::check(&built.state.site));
-            diags.sort();
             *live = Some(built);
-            state.warnings.full(&diags, state.verbosity);
+            state.warnings.due(diags);
             report_rebuild(
                 state,
                 if batch.is_some() { "full" } else { "initial" },
@@ -446,6 +445,12 @@ fn report_failure(state: &ServerState, diags: &Diagnostics) {
         );
     }
     state.fail(diags);
+}
+
+/// Print the warnings of the last full build (see [`warnings`]).
+fn report_warnings(state: &ServerState, live: Option<&crate::pipeline::live::Live>) {
+    let site = live.map(|l| &l.state.site);
+    state.warnings.report_due(site, state.verbosity);
 }
 
 fn report_rebuild(state: &ServerState, kind: &str, started: Instant, changed: &[String]) {

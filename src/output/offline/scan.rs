@@ -15,8 +15,10 @@
 //! `<frameset>` (`lol_html`'s ambiguity guard), `<plaintext>`, `<!--` in a
 //! script (escaped script data), a doctype with quotes, `<font>` in SVG,
 //! `attr=>`, and a page that ends inside a tag, comment or raw text. The
-//! unit tests compare both on hand-made and generated pages, and
-//! `tests/offline.rs` on every page of the encyclopedia and a fixture.
+//! content of a `<noscript>` is rewritten as a page of its own by both
+//! paths (see [`noscript`]). The unit tests compare both on hand-made and
+//! generated pages, and `tests/offline.rs` on every page of the
+//! encyclopedia and two fixtures.
 
 use memchr::{memchr, memmem};
 
@@ -83,7 +85,18 @@ pub(super) fn rewrite(
                 }
                 match start_feedback(html, name, &tag, &attrs, &mut ns)? {
                     Text::Data => {}
-                    mode => pos = raw_text_end(html, pos, name, &mode, &mut ns)?,
+                    mode => {
+                        let (text_end, end) = raw_text_end(html, pos, name, &mode, &mut ns)?;
+                        if name.eq_ignore_ascii_case("noscript")
+                            && let Some(inner) =
+                                noscript(&html[pos..text_end], rel, found.as_deref_mut())
+                        {
+                            out.push_str(&html[copied..pos]);
+                            out.push_str(&inner);
+                            copied = text_end;
+                        }
+                        pos = end;
+                    }
                 }
             }
             b'/' => pos = end_tag_or_comment(html, lt, &mut ns)?,
@@ -320,7 +333,7 @@ fn raw_text_end(
     name: &str,
     mode: &Text,
     ns: &mut Vec<Ns>,
-) -> Option<usize> {
+) -> Option<(usize, usize)> {
     let s = html.as_bytes();
     let mut p = pos;
     loop {
@@ -340,10 +353,34 @@ fn raw_text_end(
             }
             let tag = lex_tag(s, n0, None)?;
             end_feedback(name, ns);
-            return Some(tag.end);
+            return Some((lt, tag.end));
         }
         p = lt + 2;
     }
+}
+
+/// The content of a `<noscript>` rewritten as a page of its own, with its
+/// references noted into `found`; `None` when that is left as it is (it
+/// has nothing to rewrite, or it is more than [`rewrite`] reads).
+///
+/// A browser that runs scripts never shows it, and `lol_html` reads it as
+/// raw text (as such a browser does); a browser without scripts (the
+/// reader it is written for) reads it as markup, whose links must then
+/// work from a folder too. Both paths of the rewrite do this the same way.
+pub(super) fn noscript(
+    text: &str,
+    rel: Rel<'_>,
+    found: Option<&mut Vec<Reference>>,
+) -> Option<String> {
+    if !text.contains('<') {
+        return None;
+    }
+    let mut noted = Vec::new();
+    let out = rewrite(text, rel, Some(&mut noted))?;
+    if let Some(found) = found {
+        found.append(&mut noted);
+    }
+    Some(out)
 }
 
 /// Past `</...`: an end tag, `</>` or a bogus comment.

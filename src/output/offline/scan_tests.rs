@@ -187,6 +187,33 @@ fn follows_lol_html_in_and_out_of_svg_for_every_tag() {
     }
 }
 
+/// A `<noscript>` holds markup for a browser without scripts: its links
+/// are rewritten by both paths (`lol_html` alone reads it as raw text).
+#[test]
+fn rewrites_the_links_of_noscript_content_on_both_paths() {
+    let page = r#"<p><noscript><p>See the <a href="/glossary/">glossary</a>.</p></noscript><a href="/x/">"#;
+    for html in [page.to_string(), format!("<math></math>{page}")] {
+        let (fast, (slow, noted)) = rewrite_both(&html, "a/b/index.html", BASE);
+        assert!(
+            slow.contains(r#"<a href="../../glossary/index.html">glossary</a>"#),
+            "{slow}"
+        );
+        let urls: Vec<&str> = noted.iter().map(|r| r.2.as_str()).collect();
+        assert_eq!(urls, ["../../glossary/index.html", "../../x/index.html"]);
+        if let Some(fast) = fast {
+            assert_eq!(fast, (slow.clone(), noted.clone()));
+        }
+    }
+    // Content that is not markup, or that the fast path does not read,
+    // stays as it is.
+    for inner in ["no tags here", "<a href=\"/open/"] {
+        let html = format!("<noscript>{inner}</noscript>");
+        assert!(agree(&html));
+        let (_, (slow, _)) = rewrite_both(&html, "a/b/index.html", BASE);
+        assert_eq!(slow, html);
+    }
+}
+
 #[test]
 fn leaves_to_lol_html_what_its_model_lacks() {
     for html in [

@@ -147,7 +147,8 @@ fn references_noted_while_rewriting_are_those_of_the_page_written() {
 <img src="/i.png" srcset="/i-1.png 1x, /i-2.png 2x"><a href="https://other.org/">o</a>
 <form action="/search/"><video poster="/p.png" src="/v.mp4"></video></form>
 <a href="#top">top</a><a href="mailto:a@b.c">m</a><template><a href="/t/">t</a></template>
-<svg><a href="/s/">s</a></svg><script src="/s.js"></script></body></html>"##;
+<svg><a href="/s/">s</a></svg><script src="/s.js"></script>
+<noscript><a href="/n/">n</a> <img src='/n.png'></noscript></body></html>"##;
     for stays in [&(|_: &str| false) as &dyn Fn(&str) -> bool, &|u: &str| {
         u.contains("b/")
     }] {
