@@ -415,3 +415,20 @@ fn takes_most_ordinary_generated_pages() {
         "the fast path took {taken} of {all} pages"
     );
 }
+
+proptest! {
+    #![proptest_config(Config {
+        cases: std::env::var("SCAN_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(4000),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+        ..Config::default()
+    })]
+
+    /// On any text made of markup's characters (and others), the fast path
+    /// never panics, and agrees with `lol_html` wherever it takes the text.
+    #[test]
+    fn agrees_with_lol_html_on_arbitrary_text(
+        text in r#"([<>/="'!?\[\]a-zA-Z0-9 \n\t\x0Cé€-]|<a href=|<svg>|<style>|</style>|<noscript>|</noscript>|<script>|</script>|<title>|</title>|<!--|-->|<!\[CDATA\[|\]\]>){0,80}"#,
+    ) {
+        agree(&text);
+    }
+}
