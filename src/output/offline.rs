@@ -2,8 +2,9 @@
 //! a zip opened with `file://`, with no server and no network.
 //!
 //! Every internal URL in HTML (`href`, `src`, `srcset`, `action`, `poster`,
-//! meta refresh) and CSS (`url(...)`) becomes relative to the file holding it,
-//! with an explicit `index.html`, the content of `<noscript>` included. Metadata that must name the public site
+//! meta refresh, the content of `<noscript>` included) and CSS (`url(...)`)
+//! becomes relative to the file holding it, with an explicit `index.html`.
+//! Metadata that must name the public site
 //! (`<link rel="canonical">`, feed links, `<meta>` content, JSON-LD) stays
 //! absolute. [`check_links`] then proves every relative reference resolves to
 //! a file of the output.
