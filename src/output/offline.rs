@@ -159,11 +159,33 @@ fn with_index(url: &str) -> String {
 /// address stays absolute in the offline edition (and is not a reference
 /// the edition must hold).
 fn is_metadata_link(el: &lol_html::html_content::Element<'_, '_>) -> bool {
-    el.tag_name() == "link"
-        && el.get_attribute("rel").is_some_and(|r| {
+    is_metadata(&el.tag_name(), el.get_attribute("rel").as_deref())
+}
+
+/// [`is_metadata_link`] of a tag named `tag` (any case) with the `rel`
+/// attribute `rel`.
+fn is_metadata(tag: &str, rel: Option<&str>) -> bool {
+    tag.eq_ignore_ascii_case("link")
+        && rel.is_some_and(|r| {
             r.split_whitespace()
                 .any(|t| t == "canonical" || t == "alternate")
         })
+}
+
+/// The `content` of a `<meta http-equiv>` with its address made `rel`,
+/// when it is a refresh (`0; url=...`); else `None` (left as it is).
+fn refresh_content(http_equiv: &str, content: &str, rel: scan::Rel<'_>) -> Option<String> {
+    if !http_equiv.eq_ignore_ascii_case("refresh") {
+        return None;
+    }
+    let (delay, url) = content.split_once("url=")?;
+    Some(format!("{delay}url={}", rel(url.trim())))
+}
+
+/// The addresses of a `srcset` as the link check reads them.
+fn srcset_urls(v: &str) -> impl Iterator<Item = &str> {
+    v.split(',')
+        .map(|part| part.split_whitespace().next().unwrap_or(""))
 }
 
 fn rewrite_html(
@@ -172,11 +194,7 @@ fn rewrite_html(
     base_url: &str,
     stays: &dyn Fn(&str) -> bool,
 ) -> Result<String, lol_html::errors::RewritingError> {
-    let rel = |v: &str| rel_in(v, key, base_url, stays);
-    if let Some(out) = scan::rewrite(html, &rel, None) {
-        return Ok(out);
-    }
-    rewrite_str(html, rewrite_settings(key, base_url, stays, None))
+    rewrite_page(html, key, base_url, stays, None)
 }
 
 /// What the rewrite makes of the address `v` of the page `key`: relative,
@@ -210,14 +228,32 @@ fn rewrite_html_noting(
     base_url: &str,
     stays: &dyn Fn(&str) -> bool,
 ) -> Result<(String, Vec<Reference>), lol_html::errors::RewritingError> {
-    let rel = |v: &str| rel_in(v, key, base_url, stays);
     let mut noted = Vec::new();
-    if let Some(out) = scan::rewrite(html, &rel, Some(&mut noted)) {
-        return Ok((out, noted));
+    let out = rewrite_page(html, key, base_url, stays, Some(&mut noted))?;
+    Ok((out, noted))
+}
+
+/// A whole page rewritten (its references noted into `noted`): by the
+/// fast path where it takes the page, else by `lol_html`.
+fn rewrite_page(
+    html: &str,
+    key: &str,
+    base_url: &str,
+    stays: &dyn Fn(&str) -> bool,
+    noted: Option<&mut Vec<Reference>>,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let rel = |v: &str| rel_in(v, key, base_url, stays);
+    let mut noted = noted;
+    if let Some(out) = scan::rewrite(html, &rel, noted.as_deref_mut()) {
+        return Ok(out);
     }
     let found = RefCell::new(Vec::new());
-    let out = rewrite_str(html, rewrite_settings(key, base_url, stays, Some(&found)))?;
-    Ok((out, found.into_inner()))
+    let settings = rewrite_settings(key, base_url, stays, noted.is_some().then_some(&found));
+    let out = rewrite_str(html, settings)?;
+    if let Some(noted) = noted {
+        noted.append(&mut found.into_inner());
+    }
+    Ok(out)
 }
 
 /// The offline rewrite of the page `html` (the file `key` of a site at
@@ -251,8 +287,8 @@ pub fn rewrite_lol_html(html: &str, key: &str, base_url: &str) -> Rewrite {
     (out, found.into_inner())
 }
 
-/// A page rewritten, and the references it makes: (tag, attribute, value).
-pub type Rewrite = (String, Vec<(String, String, String)>);
+/// A page rewritten, and the references it makes.
+pub type Rewrite = (String, Vec<Reference>);
 
 /// The rewriting [`rewrite_html`] does, as settings for a rewriter that
 /// takes the page in pieces as well as whole; with `found`, every reference
@@ -286,13 +322,11 @@ fn rewrite_settings<'h>(
             Ok(())
         }))
         .append_element_content_handler(element!("meta[http-equiv]", move |el| {
-            let refresh = el
-                .get_attribute("http-equiv")
-                .is_some_and(|v| v.eq_ignore_ascii_case("refresh"));
-            if let (true, Some(c)) = (refresh, el.get_attribute("content"))
-                && let Some((delay, url)) = c.split_once("url=")
+            if let (Some(equiv), Some(content)) =
+                (el.get_attribute("http-equiv"), el.get_attribute("content"))
+                && let Some(new) = refresh_content(&equiv, &content, &rel)
             {
-                el.set_attribute("content", &format!("{delay}url={}", rel(url.trim())))?;
+                el.set_attribute("content", &new)?;
             }
             Ok(())
         }));
@@ -428,7 +462,7 @@ fn references(html: &str) -> Vec<Reference> {
 }
 
 /// A reference of a page: (tag, attribute, value).
-type Reference = (String, String, String);
+pub type Reference = (String, String, String);
 
 /// A reader of a page (taken whole or in pieces) noting every reference it
 /// makes into `found`; its output is dropped as it comes (no copy of the
@@ -473,9 +507,10 @@ fn noting(
             }
         }
         if let Some(v) = el.get_attribute("srcset") {
-            for part in value(v).split(',') {
-                let u = part.split_whitespace().next().unwrap_or("").to_string();
-                found.borrow_mut().push((tag.clone(), "srcset".into(), u));
+            for u in srcset_urls(&value(v)) {
+                found
+                    .borrow_mut()
+                    .push((tag.clone(), "srcset".into(), u.to_string()));
             }
         }
         Ok(())

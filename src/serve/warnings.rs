@@ -50,14 +50,15 @@ impl Printed {
         let now: HashSet<String> = warnings(&diags).map(|d| d.render(false)).collect();
         let mut printed = self.printed.lock().unwrap_or_else(PoisonError::into_inner);
         let before = printed.take();
-        let seen = before.clone().unwrap_or_default();
+        let first = before.is_none();
+        let seen = before.unwrap_or_default();
         let new = print_new(&diags, &seen, v);
         let gone = seen.difference(&now).count();
         if !v.quiet() {
             let count = plural(now.len(), "warning", "warnings");
-            match before {
-                None if !now.is_empty() => eprintln!("{count}"),
-                Some(_) if new + gone > 0 => {
+            match first {
+                true if !now.is_empty() => eprintln!("{count}"),
+                false if new + gone > 0 => {
                     eprintln!("{count} now: {new} new, {gone} no longer raised");
                 }
                 _ => {}

@@ -58,8 +58,21 @@ enum Text {
 
 /// The page `html` rewritten as `lol_html` rewrites it with `rel` (each
 /// reference of the rewritten page noted into `found`), or `None` where
-/// `lol_html` must do it (see the module's note).
+/// `lol_html` must do it (see the module's note; `found` is then as it was).
 pub(super) fn rewrite(
+    html: &str,
+    rel: Rel<'_>,
+    mut found: Option<&mut Vec<Reference>>,
+) -> Option<String> {
+    let had = found.as_deref().map(Vec::len);
+    let out = rewrite_noting(html, rel, found.as_deref_mut());
+    if let (None, Some(found), Some(had)) = (&out, found, had) {
+        found.truncate(had);
+    }
+    out
+}
+
+fn rewrite_noting(
     html: &str,
     rel: Rel<'_>,
     mut found: Option<&mut Vec<Reference>>,
@@ -215,6 +228,19 @@ fn is(html: &str, range: (usize, usize), name: &str) -> bool {
     html[range.0..range.1].eq_ignore_ascii_case(name)
 }
 
+/// Whether the tag `name` is one of `names` (any case).
+fn named(name: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// SVG's HTML integration points (`lol_html`'s list).
+const INTEGRATION: &[&str] = &["desc", "title", "foreignobject"];
+
+/// Start tags whose text is raw (`lol_html`'s text types, scripting on).
+const RAW_TEXT: &[&str] = &[
+    "title", "textarea", "style", "iframe", "xmp", "noembed", "noframes", "noscript",
+];
+
 fn find(html: &str, attrs: &[Attr], name: &str) -> Option<usize> {
     attrs.iter().position(|a| is(html, a.name, name))
 }
@@ -229,7 +255,7 @@ fn start_feedback(
     attrs: &[Attr],
     ns: &mut Vec<Ns>,
 ) -> Option<Text> {
-    let one_of = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
+    let one_of = |names: &[&str]| named(name, names);
     if one_of(&["select", "frameset", "math", "plaintext"]) {
         return None;
     }
@@ -242,7 +268,7 @@ fn start_feedback(
             return None;
         } else if one_of(BREAKOUT) {
             ns.pop();
-        } else if one_of(&["desc", "title", "foreignobject"]) {
+        } else if one_of(INTEGRATION) {
             if !tag.self_closing {
                 ns.push(Ns::Html);
             }
@@ -253,9 +279,7 @@ fn start_feedback(
         {
             ns.pop();
         }
-    } else if one_of(&["title", "textarea", "style", "iframe", "xmp", "noembed"])
-        || one_of(&["noframes", "noscript"])
-    {
+    } else if one_of(RAW_TEXT) {
         return Some(Text::Raw);
     } else if one_of(&["script"]) {
         return Some(Text::Script);
@@ -313,15 +337,12 @@ const BREAKOUT: &[&str] = &[
 
 /// What the tree builder does after the end tag `name`.
 fn end_feedback(name: &str, ns: &mut Vec<Ns>) {
-    let one_of = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
     match ns.last() {
-        Some(Ns::Svg) if one_of(&["svg", "p", "br"]) => {
+        Some(Ns::Svg) if named(name, &["svg", "p", "br"]) => {
             ns.pop();
         }
         Some(Ns::Html)
-            if ns.len() >= 2
-                && ns[ns.len() - 2] == Ns::Svg
-                && one_of(&["desc", "title", "foreignobject"]) =>
+            if ns.len() >= 2 && ns[ns.len() - 2] == Ns::Svg && named(name, INTEGRATION) =>
         {
             ns.pop();
         }
@@ -379,12 +400,7 @@ pub(super) fn noscript(
     if !text.contains('<') {
         return None;
     }
-    let mut noted = Vec::new();
-    let out = rewrite(text, rel, Some(&mut noted))?;
-    if let Some(found) = found {
-        found.append(&mut noted);
-    }
-    Some(out)
+    rewrite(text, rel, found)
 }
 
 /// Past `</...`: an end tag, `</>` or a bogus comment.
@@ -458,12 +474,7 @@ fn rewrite_tag(
                 .map_or_else(String::new, |v| html[v.0..v.1].to_string())
         })
     };
-    let metadata = name.eq_ignore_ascii_case("link")
-        && at("rel").is_some_and(|i| {
-            value(&new, i)
-                .split_whitespace()
-                .any(|t| t == "canonical" || t == "alternate")
-        });
+    let metadata = super::is_metadata(name, at("rel").map(|i| value(&new, i)).as_deref());
     if url && !metadata {
         for a in super::URL_ATTRS {
             if let Some(i) = at(a) {
@@ -474,13 +485,11 @@ fn rewrite_tag(
     if let Some(i) = srcset {
         new[i] = Some(super::rewrite_srcset(&value(&new, i), rel));
     }
-    if meta && let Some(i) = at("http-equiv") {
-        let refresh = value(&new, i).eq_ignore_ascii_case("refresh");
-        if let (true, Some(c)) = (refresh, at("content"))
-            && let Some((delay, url)) = value(&new, c).split_once("url=")
-        {
-            new[c] = Some(format!("{delay}url={}", rel(url.trim())));
-        }
+    if meta
+        && let (Some(i), Some(c)) = (at("http-equiv"), at("content"))
+        && let Some(content) = super::refresh_content(&value(&new, i), &value(&new, c), rel)
+    {
+        new[c] = Some(content);
     }
     if let Some(found) = found
         && (at("href").is_some() || at("src").is_some() || srcset.is_some())
@@ -494,9 +503,8 @@ fn rewrite_tag(
             }
         }
         if let Some(i) = srcset {
-            for part in quoted(value(&new, i)).split(',') {
-                let u = part.split_whitespace().next().unwrap_or("").to_string();
-                found.push((tag_name.clone(), "srcset".into(), u));
+            for u in super::srcset_urls(&quoted(value(&new, i))) {
+                found.push((tag_name.clone(), "srcset".into(), u.to_string()));
             }
         }
     }

@@ -162,3 +162,13 @@ fn references_noted_while_rewriting_are_those_of_the_page_written() {
         assert_eq!(noted, read);
     }
 }
+
+/// A page the fast path starts and then leaves to `lol_html` is noted once:
+/// what the fast path noted before it gave up is dropped.
+#[test]
+fn a_page_left_to_lol_html_half_way_is_noted_once() {
+    let page = r#"<a href="/a/">a</a><img src="/i.png"><math><mi>x</mi></math><a href="/b/">b</a>"#;
+    let (out, noted) = rewrite_html_noting(page, "a/index.html", BASE, &|_| false).unwrap();
+    assert_eq!(noted.len(), 3, "{noted:?}");
+    assert_eq!(noted, references(&out));
+}
